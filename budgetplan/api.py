@@ -1,0 +1,53 @@
+"""The library API; the CLI is a thin layer over these functions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from budgetplan.checks import CheckResult, run_checks
+from budgetplan.compute import Figures, compute
+from budgetplan.labels import Lang
+from budgetplan.loader import Loaded, load
+from budgetplan.model import Programme
+
+
+def load_programme(path: str | Path | None = None) -> Programme:
+    """The programme of a scenario file, or the default 2022 programme."""
+    return load(path).programme
+
+
+@dataclass(frozen=True)
+class Built:
+    path: Path
+    figures: Figures
+    checks: list[CheckResult]
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+
+def check(path: str | Path | None = None) -> list[CheckResult]:
+    """Run every check of a scenario; raises LoadError if the file is not a valid programme."""
+    return run_checks(compute(load(path).programme))
+
+
+def build(
+    scenario: str | Path | None = None,
+    output: str | Path | None = None,
+    lang: Lang = "fr",
+    loaded: Loaded | None = None,
+) -> Built:
+    """Build the workbook of a scenario (default programme when None) and return its figures."""
+    from budgetplan.workbook.writer import write_workbook
+
+    loaded = loaded or load(scenario)
+    target = Path(output) if output else default_output(loaded, lang)
+    fig = write_workbook(loaded.programme, loaded.source, target, lang)
+    return Built(target, fig, run_checks(fig))
+
+
+def default_output(loaded: Loaded, lang: Lang) -> Path:
+    suffix = "" if lang == "fr" else f"-{lang}"
+    return Path("workbooks") / f"{loaded.source.name}{suffix}.xlsx"

@@ -1,0 +1,188 @@
+"""The command line, a thin layer over :mod:`budgetplan.api`.
+
+Exit codes: 0 ok, 1 a rule is broken, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from budgetplan import __version__
+from budgetplan.findings import Finding
+from budgetplan.loader import LoadError, load
+
+app = typer.Typer(
+    name="budgetplan",
+    help="Build, check and reconcile Excel workbooks for a public programme budget.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class LangOpt(StrEnum):
+    fr = "fr"
+    en = "en"
+
+
+def _err(line: str) -> None:
+    typer.echo(line, err=True)
+
+
+def _fail(findings: list[Finding], code: int = 2) -> NoReturn:
+    for finding in findings:
+        _err(finding.one_line())
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"budgetplan {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """budgetplan: programme budgets as workbooks a finance officer can trust."""
+
+
+@app.command()
+def build(
+    scenario: Annotated[
+        Path | None, typer.Argument(help="Scenario YAML file (default: the 2022 programme).")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Workbook to write (.xlsx).")
+    ] = None,
+    lang: Annotated[LangOpt, typer.Option("--lang", help="Labels language.")] = LangOpt.fr,
+) -> None:
+    """Build the workbook of a scenario (written atomically)."""
+    from budgetplan.api import build as build_workbook
+    from budgetplan.api import default_output
+
+    try:
+        loaded = load(scenario)
+    except LoadError as exc:
+        _fail(exc.findings)
+    target = output or default_output(loaded, lang.value)
+    if target.suffix.lower() != ".xlsx":
+        _err(f"{target}: the output must be an .xlsx file (use -o NAME.xlsx)")
+        raise typer.Exit(2)
+    try:
+        built = build_workbook(loaded=loaded, output=target, lang=lang.value)
+    except OSError as exc:
+        _err(
+            f"{target}: cannot write the workbook: {exc.strerror or exc} "
+            "(check the folder exists and is writable)"
+        )
+        raise typer.Exit(2) from None
+    failed = [c for c in built.checks if not c.ok]
+    status = "all checks pass" if not failed else f"{len(failed)} check(s) FAIL"
+    typer.echo(f"wrote {built.path} ({len(built.figures.lines)} cost lines, {status})")
+    for check in failed:
+        for finding in check.findings[:5]:
+            _err(f"warning: {finding.one_line()}")
+
+
+@app.command()
+def validate(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file to check.")],
+) -> None:
+    """Report every error of a scenario file at once (exit 1 rule broken, 2 unreadable)."""
+    from budgetplan.checks import run_checks
+    from budgetplan.compute import compute
+    from budgetplan.loader import node_line
+
+    try:
+        loaded = load(scenario)
+    except LoadError as exc:
+        _fail(exc.findings)
+    results = run_checks(compute(loaded.programme))
+    problems = [f for r in results for f in r.findings]
+    for f in problems:
+        where = f"{scenario}:{node_line(loaded.document, f.path) or 1}"
+        typer.echo(f"{where}: {f.severity}[{f.code}] {f.message} ({f.hint})")
+    if problems:
+        _err(
+            f"{scenario}: {len(problems)} problem(s) in "
+            f"{sum(not r.ok for r in results)} of {len(results)} checks"
+        )
+        raise typer.Exit(1)
+    typer.echo(
+        f"{scenario}: OK ({len(loaded.programme.cost_lines)} cost lines, "
+        f"{len(results)} checks pass)"
+    )
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files (for editors that complete and check YAML)."""
+    from budgetplan.model import Programme
+
+    typer.echo(json.dumps(Programme.model_json_schema(), indent=2, ensure_ascii=False))
+
+
+@app.command()
+def verify(
+    workbooks: Annotated[list[Path], typer.Argument(help="Workbooks to recalculate.")],
+) -> None:
+    """Recalculate workbooks in LibreOffice and compare every formula with its cached value."""
+    from budgetplan import libreoffice
+
+    if not libreoffice.available():
+        _err(
+            "LibreOffice headless with python3-uno is not installed "
+            "(apt-get install libreoffice-calc-nogui python3-uno)"
+        )
+        raise typer.Exit(2)
+    for path in workbooks:
+        if not path.is_file():
+            _err(f"{path}: no such file")
+            raise typer.Exit(2)
+    results = libreoffice.recalculate(workbooks)
+    bad = 0
+    for path in workbooks:
+        data = results[path]
+        mismatches = libreoffice.compare(path, data)
+        n = len(libreoffice.cached_formula_cells(path))
+        for sheet, cells in data["errors"]:
+            _err(f"{path}: {sheet}!{cells}: formula error")
+            bad += 1
+        for m in mismatches[:20]:
+            _err(f"{path}: {m}")
+        bad += len(mismatches)
+        typer.echo(
+            f"{path}: {n} formulas, {len(mismatches)} mismatch(es), "
+            f"{len(data['errors'])} error range(s)"
+        )
+    raise typer.Exit(1 if bad else 0)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        _err("budgetplan: interrupted")
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - never show a traceback to a user
+        _err(
+            f"budgetplan: internal error: {type(exc).__name__}: {exc} "
+            "(please report it with the command you ran)"
+        )
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,270 @@
+"""Pure computation of a programme's figures: no I/O, integer cents throughout.
+
+Every figure here is also a formula in the workbook; the writer stores these numbers as the
+formulas' cached values and the LibreOffice tests prove the two agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from budgetplan.model import (
+    CostLine,
+    MilestoneKind,
+    Profile,
+    Programme,
+    Route,
+    Titre,
+)
+from budgetplan.money import to_cents
+from budgetplan.phasing import month_index, place, spread_flat
+from budgetplan.procurement import implied_route, route_allowed
+
+
+@dataclass(frozen=True)
+class LineFigures:
+    line: CostLine
+    vat_rate: Decimal
+    ht: int  # cents, excluding VAT
+    ttc: int  # cents, including VAT: what the line consumes of AE and CP
+    first_index: int  # month index of the first payment, relative to the period start
+    months: int  # number of months of a flat schedule (1 for explicit)
+    monthly: list[int]  # CP per period month, cents
+    cp_outside_period: int  # cents scheduled outside the period (lost to the workbook)
+    cp_by_year: dict[int, int]
+    implied_route: Route
+    route_ok: bool
+    cp_ties: bool  # monthly CP sums to the line's TTC
+    cp_after_ae: bool  # no payment before the commitment year
+
+    @property
+    def id(self) -> str:
+        return self.line.id
+
+
+@dataclass(frozen=True)
+class Readiness:
+    pilot: str
+    event: str
+    event_first_day: dt.date
+    lead_days: int
+    required_by: dt.date
+    operational: dt.date | None
+    margin_days: int | None  # None when the pilot has no operational milestone
+
+    @property
+    def late(self) -> bool:
+        return self.margin_days is None or self.margin_days < 0
+
+
+@dataclass(frozen=True)
+class PilotFigures:
+    pilot: str
+    ae: int
+    cp_by_year: dict[int, int]
+    first_milestone: dt.date | None
+    operational: dt.date | None
+    last_milestone: dt.date | None
+
+
+@dataclass
+class Figures:
+    programme: Programme
+    months: list[dt.date]
+    years: list[int]
+    lines: list[LineFigures]
+    pilots: list[PilotFigures]
+    readiness: list[Readiness]
+    ae_by_year: dict[int, int]
+    cp_by_year: dict[int, int]
+    ae_t2_by_year: dict[int, int]
+    cp_by_month: list[int]
+    reste_a_payer: dict[int, int]  # AE committed to date minus CP paid to date, at each year end
+    envelope_ae: dict[int, int]
+    envelope_cp: dict[int, int]
+    reserve: dict[int, int]
+    net_ae: dict[int, int]
+    net_cp: dict[int, int]
+    net_t2: dict[int, int]
+    headroom: dict[int, int]  # net AE minus AE allocated, per envelope year
+    by_titre: dict[int, int] = field(default_factory=dict)  # AE (TTC) per titre
+
+    @property
+    def total_ae(self) -> int:
+        return sum(lf.ttc for lf in self.lines)
+
+    @property
+    def total_cp(self) -> int:
+        return sum(self.cp_by_month)
+
+    @property
+    def budget_year(self) -> int:
+        return min(self.envelope_ae)
+
+
+def _round_cents(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def vat_rate_of(line: CostLine, programme: Programme) -> Decimal:
+    return programme.vat_rate if line.vat_rate is None else line.vat_rate
+
+
+def line_figures(line: CostLine, programme: Programme, months: list[dt.date]) -> LineFigures:
+    vat = vat_rate_of(line, programme)
+    ht = _round_cents(line.quantity * line.unit_cost * 100)
+    ttc = _round_cents(Decimal(ht) * (1 + vat))
+    start = programme.period.start
+    n_period = len(months)
+    schedule = line.cp
+    if schedule.profile is Profile.FLAT:
+        assert schedule.start is not None and schedule.end is not None
+        first = month_index(start, schedule.start)
+        n = month_index(schedule.start, schedule.end) + 1
+        monthly, outside = place(spread_flat(ttc, n), first, n_period)
+    else:
+        first = month_index(start, schedule.first_month)
+        n = 1
+        monthly = [0] * n_period
+        outside = 0
+        for month, amount in schedule.amounts.items():
+            idx = month_index(start, month)
+            if 0 <= idx < n_period:
+                monthly[idx] += to_cents(amount)
+            else:
+                outside += to_cents(amount)
+    cp_by_year: dict[int, int] = {}
+    for month, cents in zip(months, monthly, strict=True):
+        cp_by_year[month.year] = cp_by_year.get(month.year, 0) + cents
+    route = implied_route(ht, line.nature, line.innovative, programme.thresholds)
+    return LineFigures(
+        line=line,
+        vat_rate=vat,
+        ht=ht,
+        ttc=ttc,
+        first_index=first,
+        months=n,
+        monthly=monthly,
+        cp_outside_period=outside,
+        cp_by_year=cp_by_year,
+        implied_route=route,
+        route_ok=route_allowed(line.route, route),
+        cp_ties=sum(monthly) == ttc,
+        cp_after_ae=schedule.first_month.year >= line.ae_year,
+    )
+
+
+def reserve_cents(
+    envelope_cents: int, titre2_cents: int, rate2: Decimal, rate_other: Decimal
+) -> int:
+    """Reserve: each rate applied to its part of the envelope, each part rounded to the cent."""
+    return _round_cents(Decimal(titre2_cents) * rate2) + _round_cents(
+        Decimal(envelope_cents - titre2_cents) * rate_other
+    )
+
+
+def readiness(programme: Programme) -> list[Readiness]:
+    out: list[Readiness] = []
+    for pilot in programme.pilots:
+        ops = [m.date for m in pilot.milestones if m.kind is MilestoneKind.OPERATIONAL]
+        operational = min(ops) if ops else None
+        for served in pilot.serves:
+            event = programme.event(served.event)
+            required = event.first_day - dt.timedelta(days=served.lead_days)
+            margin = (required - operational).days if operational else None
+            out.append(
+                Readiness(
+                    pilot=pilot.id,
+                    event=event.id,
+                    event_first_day=event.first_day,
+                    lead_days=served.lead_days,
+                    required_by=required,
+                    operational=operational,
+                    margin_days=margin,
+                )
+            )
+    return out
+
+
+def compute(programme: Programme) -> Figures:
+    """Every figure of the programme, from its inputs only."""
+    months = programme.months
+    years = programme.years
+    lines = [line_figures(line, programme, months) for line in programme.cost_lines]
+
+    ae_by_year = {y: 0 for y in years}
+    ae_t2_by_year = {y: 0 for y in years}
+    by_titre = {int(t): 0 for t in Titre}
+    for lf in lines:
+        ae_by_year[lf.line.ae_year] = ae_by_year.get(lf.line.ae_year, 0) + lf.ttc
+        by_titre[int(lf.line.titre)] += lf.ttc
+        if lf.line.titre is Titre.PERSONNEL:
+            ae_t2_by_year[lf.line.ae_year] = ae_t2_by_year.get(lf.line.ae_year, 0) + lf.ttc
+
+    cp_by_month = [sum(col) for col in zip(*(lf.monthly for lf in lines), strict=True)] or [
+        0
+    ] * len(months)
+    cp_by_year = {y: 0 for y in years}
+    for month, cents in zip(months, cp_by_month, strict=True):
+        cp_by_year[month.year] += cents
+
+    reste: dict[int, int] = {}
+    committed = paid = 0
+    for year in years:
+        committed += ae_by_year.get(year, 0)
+        paid += cp_by_year[year]
+        reste[year] = committed - paid
+
+    envelope_ae, envelope_cp, reserve, net_ae, net_cp, net_t2, headroom = ({} for _ in range(7))
+    rates = programme.reserve
+    for env in programme.envelopes:
+        ae = to_cents(env.ae)
+        cp = to_cents(env.cp)
+        t2 = to_cents(env.titre2)
+        envelope_ae[env.year] = ae
+        envelope_cp[env.year] = cp
+        reserve[env.year] = reserve_cents(ae, t2, rates.titre2_rate, rates.other_rate)
+        net_ae[env.year] = ae - reserve[env.year]
+        net_cp[env.year] = cp - reserve_cents(cp, t2, rates.titre2_rate, rates.other_rate)
+        net_t2[env.year] = t2 - _round_cents(Decimal(t2) * rates.titre2_rate)
+        headroom[env.year] = net_ae[env.year] - ae_by_year.get(env.year, 0)
+
+    pilots: list[PilotFigures] = []
+    for pilot in programme.pilots:
+        mine = [lf for lf in lines if lf.line.pilot == pilot.id]
+        dates = [m.date for m in pilot.milestones]
+        ops = [m.date for m in pilot.milestones if m.kind is MilestoneKind.OPERATIONAL]
+        pilots.append(
+            PilotFigures(
+                pilot=pilot.id,
+                ae=sum(lf.ttc for lf in mine),
+                cp_by_year={y: sum(lf.cp_by_year.get(y, 0) for lf in mine) for y in years},
+                first_milestone=min(dates) if dates else None,
+                operational=min(ops) if ops else None,
+                last_milestone=max(dates) if dates else None,
+            )
+        )
+
+    return Figures(
+        programme=programme,
+        months=months,
+        years=years,
+        lines=lines,
+        pilots=pilots,
+        readiness=readiness(programme),
+        ae_by_year=ae_by_year,
+        cp_by_year=cp_by_year,
+        ae_t2_by_year=ae_t2_by_year,
+        cp_by_month=cp_by_month,
+        reste_a_payer=reste,
+        envelope_ae=envelope_ae,
+        envelope_cp=envelope_cp,
+        reserve=reserve,
+        net_ae=net_ae,
+        net_cp=net_cp,
+        net_t2=net_t2,
+        headroom=headroom,
+        by_titre=by_titre,
+    )

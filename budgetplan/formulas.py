@@ -1,0 +1,47 @@
+"""Formula text utilities: relative (R1C1) form, and the numeric literals a formula holds."""
+
+from __future__ import annotations
+
+import re
+
+from openpyxl.formula.tokenizer import Token, Tokenizer
+from openpyxl.utils.cell import column_index_from_string
+
+_CELL = re.compile(r"(\$?)([A-Za-z]{1,3})(\$?)(\d+)")
+
+
+def _cell_r1c1(match: re.Match[str], row: int, col: int) -> str:
+    col_abs, letters, row_abs, digits = match.groups()
+    c = column_index_from_string(letters.upper())
+    r = int(digits)
+    rpart = f"R{r}" if row_abs else (f"R[{r - row}]" if r != row else "R")
+    cpart = f"C{c}" if col_abs else (f"C[{c - col}]" if c != col else "C")
+    return rpart + cpart
+
+
+def to_r1c1(formula: str, row: int, col: int) -> str:
+    """The formula with every A1 reference made relative to (``row``, ``col``), both 1-based.
+
+    Two cells whose formulas have the same R1C1 form compute the same thing relative to
+    themselves: that is what "one consistent formula across a row" means.
+    """
+    tok = Tokenizer(formula if formula.startswith("=") else "=" + formula)
+    out = []
+    for token in tok.items:
+        if token.type == Token.OPERAND and token.subtype == Token.RANGE:
+            value = token.value
+            sheet, bang, ref = value.rpartition("!")
+            parts = ref.split(":")
+            if all(_CELL.fullmatch(p) for p in parts):
+                ref = ":".join(_CELL.sub(lambda m: _cell_r1c1(m, row, col), p) for p in parts)
+                value = f"{sheet}{bang}{ref}"
+            out.append(value)
+        else:
+            out.append(token.value)
+    return "=" + "".join(out)
+
+
+def numeric_literals(formula: str) -> list[str]:
+    """The numbers typed into a formula (not references, not names, not strings)."""
+    tok = Tokenizer(formula if formula.startswith("=") else "=" + formula)
+    return [t.value for t in tok.items if t.type == Token.OPERAND and t.subtype == Token.NUMBER]

@@ -1,0 +1,140 @@
+"""Runs under LibreOffice's Python (``/usr/bin/python3`` with python3-uno), not budgetplan's.
+
+Usage: python3 lo_uno.py OUT.json [--save-dir DIR] FILE.xlsx [FILE.xlsx ...]
+
+Starts a headless LibreOffice with a throw-away profile, opens each workbook, recalculates every
+formula (``calculateAll``), and writes for each file every formula cell's recalculated value and
+the cells whose formula ends in an error. With ``--save-dir`` it also saves each recalculated
+workbook there as xlsx (a LibreOffice re-save). Standard library and uno only.
+"""
+
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import uno  # type: ignore[import-not-found]
+from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+from com.sun.star.connection import NoConnectException  # type: ignore[import-not-found]
+
+ERROR_RESULT = 4  # com.sun.star.sheet.FormulaResult.ERROR
+
+
+def prop(name, value):
+    p = PropertyValue()
+    p.Name = name
+    p.Value = value
+    return p
+
+
+def col_name(index):
+    name = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        name = chr(65 + rem) + name
+    return name
+
+
+def connect(pipe, proc):
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext(
+        "com.sun.star.bridge.UnoUrlResolver", local
+    )
+    deadline = time.time() + 90
+    while True:
+        try:
+            return resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+        except NoConnectException:
+            if proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError("LibreOffice did not start") from None
+            time.sleep(0.3)
+
+
+def dump(doc):
+    sheets = {}
+    errors = []
+    for sheet in doc.Sheets:
+        cursor = sheet.createCursor()
+        cursor.gotoEndOfUsedArea(False)
+        last_col = cursor.RangeAddress.EndColumn
+        last_row = cursor.RangeAddress.EndRow
+        rng = sheet.getCellRangeByPosition(0, 0, last_col, last_row)
+        data = rng.getDataArray()
+        formulas = rng.getFormulaArray()
+        cells = {}
+        for r, (drow, frow) in enumerate(zip(data, formulas, strict=True)):
+            for c, (value, formula) in enumerate(zip(drow, frow, strict=True)):
+                if isinstance(formula, str) and formula.startswith("="):
+                    cells[f"{col_name(c)}{r + 1}"] = [formula, value]
+        bad = sheet.queryFormulaCells(ERROR_RESULT)
+        text = bad.getRangeAddressesAsString()
+        if text:
+            errors.append([sheet.Name, text])
+        sheets[sheet.Name] = cells
+    return {"sheets": sheets, "errors": errors}
+
+
+def main(argv):
+    out = argv[1]
+    rest = argv[2:]
+    save_dir = None
+    if rest[:1] == ["--save-dir"]:
+        save_dir, rest = rest[1], rest[2:]
+    profile = tempfile.mkdtemp(prefix="budgetplan-lo-")
+    pipe = f"budgetplan{os.getpid()}"
+    soffice = shutil.which("soffice") or "/usr/bin/soffice"
+    proc = subprocess.Popen(
+        [
+            soffice,
+            "--headless",
+            "--invisible",
+            "--nologo",
+            "--norestore",
+            "--nodefault",
+            "--nolockcheck",
+            "-env:UserInstallation=" + uno.systemPathToFileUrl(profile),
+            f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    result = {}
+    try:
+        ctx = connect(pipe, proc)
+        desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+        for path in rest:
+            url = uno.systemPathToFileUrl(os.path.abspath(path))
+            doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
+            if doc is None:
+                result[path] = {"load_error": True}
+                continue
+            try:
+                doc.calculateAll()
+                result[path] = dump(doc)
+                if save_dir:
+                    target = os.path.join(save_dir, os.path.basename(path))
+                    doc.storeToURL(
+                        uno.systemPathToFileUrl(os.path.abspath(target)),
+                        (prop("FilterName", "Calc MS Excel 2007 XML"),),
+                    )
+            finally:
+                doc.close(True)
+        with contextlib.suppress(Exception):
+            desktop.terminate()
+    finally:
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        shutil.rmtree(profile, ignore_errors=True)
+    with open(out, "w", encoding="utf-8") as fh:
+        json.dump(result, fh)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

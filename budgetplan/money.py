@@ -1,0 +1,51 @@
+"""Exact money: amounts are ``Decimal`` euros rounded to the cent, computed as integer cents."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+#: Largest amount budgetplan accepts (one trillion euros): anything above is a typing error.
+MAX_AMOUNT = Decimal("1000000000000")
+
+
+def to_decimal(value: object) -> Decimal:
+    """Turn a YAML/JSON/cell value into a Decimal without going through binary floats."""
+    if isinstance(value, bool):
+        raise ValueError("expected an amount, got a true/false value")
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, float):
+        result = Decimal(repr(value))
+    elif isinstance(value, str):
+        text = value.strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+        try:
+            result = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"{value!r} is not a number") from None
+    else:
+        raise ValueError(f"expected a number, got {type(value).__name__}")
+    if not result.is_finite():
+        raise ValueError("amount must be a finite number (not NaN or infinity)")
+    return result
+
+
+def round_cent(value: Decimal) -> Decimal:
+    """Round half away from zero to the cent, as Excel's ROUND(x, 2) does."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def to_cents(value: Decimal) -> int:
+    """Euros (Decimal) to integer cents, rounding half away from zero."""
+    return int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def from_cents(cents: int) -> Decimal:
+    return (Decimal(cents) / 100).quantize(CENT)
+
+
+def cents_to_float(cents: int) -> float:
+    """The float a spreadsheet cell holds for an amount in cents."""
+    return cents / 100

@@ -1,0 +1,122 @@
+"""What every sheet writer needs: the workbook, its styles, the figures and the language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from budgetplan import layout as L
+from budgetplan.compute import Figures
+from budgetplan.labels import Lang, label
+from budgetplan.loader import Source
+from budgetplan.workbook.styles import Styles
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def serial(day: dt.date | None) -> int:
+    """Excel's serial number of a date (0 for none, as MINIFS returns on no match)."""
+    return (day - EXCEL_EPOCH).days if day else 0
+
+
+@dataclass
+class Context:
+    wb: Workbook
+    styles: Styles
+    fig: Figures
+    lang: Lang
+    source: Source
+    version: str
+    sheets: dict[str, Worksheet] = field(default_factory=dict)
+
+    def t(self, key: str) -> str:
+        return label(key, self.lang)
+
+    def name(self, sheet_key: str) -> str:
+        return L.sheet_name(sheet_key, self.lang)
+
+    def q(self, sheet_key: str) -> str:
+        return L.quote(self.name(sheet_key))
+
+    def define(self, name: str, sheet_key: str, ref: str) -> None:
+        self.wb.define_name(name, f"={self.q(sheet_key)}!{ref}")
+
+    # counts used for ranges
+    @property
+    def n_lines(self) -> int:
+        return len(self.fig.lines)
+
+    @property
+    def n_years(self) -> int:
+        return len(self.fig.years)
+
+
+def add_table(
+    ws: Worksheet,
+    styles: Styles,
+    table: L.Table,
+    n_rows: int,
+    headers: list[str],
+) -> None:
+    """Declare an Excel table over the header row and ``n_rows`` data rows.
+
+    The workbook is written in xlsxwriter's constant-memory mode, which refuses ``add_table``;
+    the table part itself does not depend on it. We write the header row, declare the table
+    while the header row is the current row, then write the header cells again as inline strings.
+    """
+    first, last = L.HEADER_ROW, L.HEADER_ROW + max(n_rows, 1)
+    for i, text in enumerate(headers):
+        ws.write_string(first, table.first_col + i, text, styles.header)
+    ws.constant_memory = False
+    try:
+        result = ws.add_table(
+            first,
+            table.first_col,
+            last,
+            table.last_col,
+            {
+                "name": table.name,
+                "style": "Table Style Light 1",
+                "columns": [{"header": h, "header_format": styles.header} for h in headers],
+                "autofilter": True,
+            },
+        )
+    finally:
+        ws.constant_memory = True
+    if result not in (0, None):
+        raise RuntimeError(f"could not declare table {table.name} ({result})")
+    for i, text in enumerate(headers):
+        ws.write_string(first, table.first_col + i, text, styles.header)
+
+
+def set_widths(ws: Worksheet, table: L.Table) -> None:
+    for i, col in enumerate(table.columns):
+        ws.set_column(table.first_col + i, table.first_col + i, col.width)
+
+
+def page_setup(ws: Worksheet, title: str, repeat_rows: int = L.HEADER_ROW) -> None:
+    """A4 landscape, fit to width, header rows repeated, title and page numbers."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0, repeat_rows)
+    ws.set_header("&L&B" + title.replace("&", "&&") + "&R&D")
+    ws.set_footer("&C&P / &N")
+
+
+def protect(ws: Worksheet, *, editable_rows: bool) -> None:
+    """Sheet protection with no password: locked cells are protected, inputs stay editable."""
+    ws.protect(
+        "",
+        {
+            "autofilter": True,
+            "sort": True,
+            "format_columns": True,
+            "format_rows": True,
+            "insert_rows": editable_rows,
+            "delete_rows": editable_rows,
+        },
+    )

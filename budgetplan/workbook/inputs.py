@@ -1,0 +1,326 @@
+"""Input sheets: Pilots (with the events each serves), Milestones, cost lines, CP schedules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from xlsxwriter.worksheet import Worksheet
+
+from budgetplan import layout as L
+from budgetplan.model import (
+    LegalStatus,
+    MilestoneKind,
+    Nature,
+    Profile,
+    Provenance,
+    Titre,
+)
+from budgetplan.workbook.cells import field_value, write_value
+from budgetplan.workbook.context import Context, add_table, page_setup, protect, set_widths
+
+CalcWriter = Callable[[Worksheet, int, int], None]  # (worksheet, 0-based row, item index)
+
+
+def _rows(
+    ctx: Context,
+    ws: Worksheet,
+    table: L.Table,
+    items: Sequence[object],
+    row: int,
+    i: int,
+    calc: CalcWriter | None = None,
+    values: Callable[[object, str], object] = field_value,
+) -> None:
+    """Write item ``i`` of ``items`` (or an empty input row when there are none)."""
+    st = ctx.styles
+    if i >= len(items):
+        if i == 0:
+            for j, col in enumerate(table.columns):
+                if col.is_input:
+                    write_value(ws, row, table.first_col + j, col.kind, None, st)
+        return
+    item = items[i]
+    for j, col in enumerate(table.columns):
+        if col.is_input:
+            write_value(ws, row, table.first_col + j, col.kind, values(item, col.key), st)
+    if calc:
+        calc(ws, row, i)
+
+
+def _validate_list(ws: Worksheet, table: L.Table, key: str, n: int, source: object) -> None:
+    col = table.index(key)
+    ws.data_validation(
+        L.FIRST_DATA_ROW,
+        col,
+        L.FIRST_DATA_ROW + max(n, 1) - 1,
+        col,
+        {
+            "validate": "list",
+            "source": source,
+            "error_title": "budgetplan",
+            "error_message": "Choose a value from the list.",
+        },
+    )
+
+
+def _begin(ctx: Context, key: str, title_key: str) -> Worksheet:
+    ws = ctx.wb.add_worksheet(ctx.name(key))
+    ctx.sheets[key] = ws
+    ws.write_string(L.TITLE_ROW, 0, ctx.t(title_key), ctx.styles.title)
+    ws.write_string(1, 0, ctx.t("subtitle.inputs"), ctx.styles.subtitle)
+    return ws
+
+
+def _finish(ctx: Context, ws: Worksheet, title_key: str, freeze_col: int) -> None:
+    ws.freeze_panes(L.FIRST_DATA_ROW, freeze_col)
+    page_setup(ws, ctx.t(title_key))
+    protect(ws, editable_rows=True)
+
+
+# --------------------------------------------------------------------------- Pilots
+
+
+def write_pilots(ctx: Context) -> None:
+    ws = _begin(ctx, "pilots", "title.pilots")
+    st, p, fig = ctx.styles, ctx.fig.programme, ctx.fig
+    pilots = list(p.pilots)
+    served = [(pl.id, s) for pl in pilots for s in pl.serves]
+    ws.write_string(2, L.SERVES.first_col, ctx.t("srv.title"), st.label)
+    add_table(ws, st, L.PILOTS, len(pilots), [ctx.t(c.label) for c in L.PILOTS.columns])
+    add_table(ws, st, L.SERVES, len(served), [ctx.t(c.label) for c in L.SERVES.columns])
+
+    T = L.PILOTS
+    ph = L.PHASING_FIXED
+    n = ctx.n_lines
+    ttc = ph.range("ttc", n, ctx.lang)
+    pil = ph.range("pilot", n, ctx.lang)
+    ae_by_pilot = {pf.pilot: pf.ae for pf in fig.pilots}
+    money, boolean = st.cell("money", "calc"), st.cell("bool", "calc")
+
+    def calc(w: Worksheet, row: int, i: int) -> None:
+        r = row + 1
+        pilot = pilots[i]
+        w.write_formula(
+            row,
+            T.index("calc.ae"),
+            f"=SUMIFS({ttc},{pil},$A{r})",
+            money,
+            ae_by_pilot[pilot.id] / 100,
+        )
+        c = {
+            k: f"${T.letter(k)}{r}"
+            for k in (
+                "intrusiveness",
+                "legal_basis",
+                "supervising_body",
+                "automates_decision",
+                "human_in_loop",
+            )
+        }
+        ok = (
+            pilot.intrusiveness < p.intrusive_level
+            or bool(pilot.legal_basis.strip() and pilot.supervising_body.strip())
+        ) and (not pilot.automates_decision or pilot.human_in_loop)
+        w.write_formula(
+            row,
+            T.index("calc.principles_ok"),
+            f'=AND(OR({c["intrusiveness"]}<INTRUSIVE_LEVEL,AND({c["legal_basis"]}<>"",'
+            f'{c["supervising_body"]}<>"")),OR(NOT({c["automates_decision"]}),'
+            f"{c['human_in_loop']}))",
+            boolean,
+            ok,
+        )
+
+    def served_value(item: object, key: str) -> object:
+        pilot_id, s = item  # type: ignore[misc]
+        return pilot_id if key == "pilot" else field_value(s, key)
+
+    for i in range(max(len(pilots), len(served), 1)):
+        row = L.FIRST_DATA_ROW + i
+        _rows(ctx, ws, T, pilots, row, i, calc)
+        _rows(ctx, ws, L.SERVES, served, row, i, values=served_value)
+
+    n_p, n_s = len(pilots), len(served)
+    ctx.wb.define_name("PIL_IDS", f"={T.range('id', n_p, ctx.lang)}")
+    for name, key in (
+        ("PIL_INTR", "intrusiveness"),
+        ("PIL_BASIS", "legal_basis"),
+        ("PIL_SUPERVISOR", "supervising_body"),
+        ("PIL_AUTOMATES", "automates_decision"),
+        ("PIL_HUMAN", "human_in_loop"),
+    ):
+        ctx.wb.define_name(name, f"={T.range(key, n_p, ctx.lang)}")
+    _validate_list(ws, T, "legal_status", n_p, [s.value for s in LegalStatus])
+    for key in ("sovereignty_required", "automates_decision", "human_in_loop"):
+        col = T.index(key)
+        ws.data_validation(
+            L.FIRST_DATA_ROW,
+            col,
+            L.FIRST_DATA_ROW + n_p - 1,
+            col,
+            {"validate": "list", "source": ["TRUE", "FALSE"]},
+        )
+    for key, lo, hi in (("intrusiveness", 1, 4), ("trl", 1, 9)):
+        col = T.index(key)
+        ws.data_validation(
+            L.FIRST_DATA_ROW,
+            col,
+            L.FIRST_DATA_ROW + n_p - 1,
+            col,
+            {"validate": "integer", "criteria": "between", "minimum": lo, "maximum": hi},
+        )
+    _validate_list(ws, L.SERVES, "pilot", n_s, "=PIL_IDS")
+    _validate_list(ws, L.SERVES, "event", n_s, "=EVENT_IDS")
+    set_widths(ws, T)
+    set_widths(ws, L.SERVES)
+    _finish(ctx, ws, "title.pilots", 1)
+
+
+# --------------------------------------------------------------------------- Milestones
+
+
+def write_milestones(ctx: Context) -> None:
+    ws = _begin(ctx, "milestones", "title.milestones")
+    st = ctx.styles
+    items = [(pl.id, ms) for pl in ctx.fig.programme.pilots for ms in pl.milestones]
+    T = L.MILESTONES
+    add_table(ws, st, T, len(items), [ctx.t(c.label) for c in T.columns])
+    n = len(items)
+    ids, dates = T.range("id", n), T.range("date", n)
+    all_dates = {ms.id: ms.date for _, ms in items}
+    boolean = st.cell("bool", "calc")
+
+    def value(item: object, key: str) -> object:
+        pilot_id, ms = item  # type: ignore[misc]
+        return pilot_id if key == "pilot" else field_value(ms, key)
+
+    def calc(w: Worksheet, row: int, i: int) -> None:
+        r = row + 1
+        ms = items[i][1]
+        ok = all(ms.date >= all_dates[d] for d in ms.depends_on if d in all_dates)
+        dep, date = f"${T.letter('depends_on')}{r}", f"${T.letter('date')}{r}"
+        w.write_formula(
+            row,
+            T.index("calc.deps_ok"),
+            f'=IF({dep}="",TRUE,{date}>=SUMPRODUCT(MAX(ISNUMBER(SEARCH(";"&{ids}&";",'
+            f'";"&SUBSTITUTE({dep}," ","")&";"))*{dates})))',
+            boolean,
+            ok,
+        )
+
+    for i in range(max(n, 1)):
+        _rows(ctx, ws, T, items, L.FIRST_DATA_ROW + i, i, calc, value)
+    for name, key in (
+        ("MIL_IDS", "id"),
+        ("MIL_PILOTS", "pilot"),
+        ("MIL_KINDS", "kind"),
+        ("MIL_DATES", "date"),
+        ("MIL_DEPS_OK", "calc.deps_ok"),
+    ):
+        ctx.wb.define_name(name, f"={T.range(key, n, ctx.lang)}")
+    _validate_list(ws, T, "pilot", n, "=PIL_IDS")
+    _validate_list(ws, T, "kind", n, [k.value for k in MilestoneKind])
+    set_widths(ws, T)
+    _finish(ctx, ws, "title.milestones", 1)
+
+
+# --------------------------------------------------------------------------- Cost lines
+
+
+def write_lines(ctx: Context) -> None:
+    ws = _begin(ctx, "inputs", "title.inputs")
+    st = ctx.styles
+    lines = [lf.line for lf in ctx.fig.lines]
+    T = L.INPUTS
+    add_table(ws, st, T, len(lines), [ctx.t(c.label) for c in T.columns])
+    # Hot loop (100,000 lines in the benchmark): resolve formats and columns once.
+    cols = [
+        (T.first_col + j, c.kind, c.key.split("."), st.cell(c.kind, "input"))
+        for j, c in enumerate(T.columns)
+    ]
+    from budgetplan.workbook.cells import write_value as wv
+
+    for i, line in enumerate(lines):
+        row = L.FIRST_DATA_ROW + i
+        for col, kind, parts, _fmt in cols:
+            value: object = line
+            for part in parts:
+                value = getattr(value, part, None) if value is not None else None
+            wv(ws, row, col, kind, value, st)
+    n = len(lines)
+    for name, key in (
+        ("IN_IDS", "id"),
+        ("IN_QTY", "quantity"),
+        ("IN_UNIT", "unit_cost"),
+        ("IN_LOW", "estimate.low"),
+        ("IN_HIGH", "estimate.high"),
+        ("IN_PROV", "provenance"),
+        ("IN_RATIONALE", "rationale"),
+    ):
+        ctx.wb.define_name(name, f"={T.range(key, n, ctx.lang)}")
+    _validate_list(ws, T, "pilot", n, "=PIL_IDS")
+    _validate_list(ws, T, "titre", n, [str(int(t)) for t in Titre])
+    _validate_list(ws, T, "nature", n, [x.value for x in Nature])
+    _validate_list(ws, T, "cp.profile", n, [x.value for x in Profile])
+    _validate_list(ws, T, "route", n, "=ROUTES")
+    _validate_list(ws, T, "provenance", n, [x.value for x in Provenance])
+    for key in ("quantity", "unit_cost", "estimate.low", "estimate.high"):
+        col = T.index(key)
+        ws.data_validation(
+            L.FIRST_DATA_ROW,
+            col,
+            L.FIRST_DATA_ROW + max(n, 1) - 1,
+            col,
+            {"validate": "decimal", "criteria": ">=", "value": 0},
+        )
+    col = T.index("vat_rate")
+    ws.data_validation(
+        L.FIRST_DATA_ROW,
+        col,
+        L.FIRST_DATA_ROW + max(n, 1) - 1,
+        col,
+        {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1},
+    )
+    col = T.index("ae_year")
+    ws.data_validation(
+        L.FIRST_DATA_ROW,
+        col,
+        L.FIRST_DATA_ROW + max(n, 1) - 1,
+        col,
+        {"validate": "integer", "criteria": "between", "minimum": 1990, "maximum": 2100},
+    )
+    set_widths(ws, T)
+    _finish(ctx, ws, "title.inputs", 1)
+
+
+# --------------------------------------------------------------------------- CP schedules
+
+
+def write_schedules(ctx: Context) -> None:
+    ws = _begin(ctx, "schedules", "title.schedules")
+    st = ctx.styles
+    items = [
+        (lf.line.id, month, amount)
+        for lf in ctx.fig.lines
+        if lf.line.cp.profile is Profile.EXPLICIT
+        for month, amount in sorted(lf.line.cp.amounts.items())
+    ]
+    T = L.SCHEDULES
+    add_table(ws, st, T, len(items), [ctx.t(c.label) for c in T.columns])
+
+    def value(item: object, key: str) -> object:
+        line, month, amount = item  # type: ignore[misc]
+        return {"line": line, "month": month, "amount": amount}[key]
+
+    for i in range(max(len(items), 1)):
+        _rows(ctx, ws, T, items, L.FIRST_DATA_ROW + i, i, values=value)
+    n = len(items)
+    for name, key in (
+        ("SCHED_LINES", "line"),
+        ("SCHED_MONTHS", "month"),
+        ("SCHED_AMOUNTS", "amount"),
+    ):
+        ctx.wb.define_name(name, f"={T.range(key, n, ctx.lang)}")
+    _validate_list(ws, T, "line", n, "=IN_IDS")
+    set_widths(ws, T)
+    _finish(ctx, ws, "title.schedules", 1)

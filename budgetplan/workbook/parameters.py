@@ -1,0 +1,134 @@
+"""Parameters sheet: every constant a formula uses, as input cells; envelopes; events; routes."""
+
+from __future__ import annotations
+
+from budgetplan import layout as L
+from budgetplan.compute import reserve_cents
+from budgetplan.model import ROUTE_ORDER, Envelope, Reserve
+from budgetplan.money import to_cents
+from budgetplan.workbook.cells import field_value, write_value
+from budgetplan.workbook.context import Context, add_table, page_setup, protect, set_widths
+
+# Scalars whose provenance is the reserve's (the rates) - others are rules in force or identity.
+_RESERVE_KEYS = {"reserve.titre2_rate", "reserve.other_rate"}
+
+
+def write(ctx: Context) -> None:
+    ws = ctx.wb.add_worksheet(ctx.name("parameters"))
+    ctx.sheets["parameters"] = ws
+    st = ctx.styles
+    p = ctx.fig.programme
+    envelopes = sorted(p.envelopes, key=lambda e: e.year)
+    events = list(p.events)
+    n_rows = max(len(L.PARAMETERS), len(envelopes), len(events), len(ROUTE_ORDER))
+
+    ws.write_string(L.TITLE_ROW, 0, ctx.t("title.parameters"), st.title)
+    ws.write_string(1, 0, ctx.t("subtitle.inputs"), st.subtitle)
+    ws.write_string(2, L.ENVELOPES.first_col, ctx.t("par.envelopes"), st.label)
+    ws.write_string(2, L.EVENTS.first_col, ctx.t("par.events"), st.label)
+    ws.write_string(2, L.ROUTES.first_col, ctx.t("par.routes"), st.label)
+
+    heads = ["par.key", "par.label", "par.value", "par.provenance", "par.rationale"]
+    for i, key in enumerate(heads):
+        ws.write_string(L.HEADER_ROW, i, ctx.t(key), st.header)
+    add_table(ws, st, L.ENVELOPES, len(envelopes), [ctx.t(c.label) for c in L.ENVELOPES.columns])
+    add_table(ws, st, L.EVENTS, len(events), [ctx.t(c.label) for c in L.EVENTS.columns])
+    ws.write_string(L.HEADER_ROW, L.ROUTES.first_col, ctx.t("route"), st.header)
+
+    rates = p.reserve
+    for i in range(n_rows):
+        row = L.FIRST_DATA_ROW + i
+        if i < len(L.PARAMETERS):
+            key, lbl, kind, name = L.PARAMETERS[i]
+            ws.write_string(row, 0, key, st.small)
+            ws.write_string(row, 1, ctx.t(lbl), st.text_calc)
+            write_value(ws, row, 2, kind, field_value(p, key), st)
+            ctx.define(name, "parameters", f"$C${row + 1}")
+            if key in _RESERVE_KEYS:
+                ws.write_string(row, 3, rates.provenance.value, st.text_calc)
+                ws.write_string(row, 4, rates.rationale, st.text_calc)
+        if i < len(envelopes) or (i == 0 and not envelopes):
+            env = envelopes[i]
+            for j, col in enumerate(L.ENVELOPES.columns):
+                c = L.ENVELOPES.first_col + j
+                if col.is_input:
+                    write_value(ws, row, c, col.kind, field_value(env, col.key), st)
+            _envelope_calcs(ctx, row, env, rates)
+        if i < len(events):
+            for j, col in enumerate(L.EVENTS.columns):
+                write_value(
+                    ws, row, L.EVENTS.first_col + j, col.kind, field_value(events[i], col.key), st
+                )
+        elif i == 0:
+            for j, col in enumerate(L.EVENTS.columns):
+                write_value(ws, row, L.EVENTS.first_col + j, col.kind, None, st)
+        if i < len(ROUTE_ORDER):
+            ws.write_string(row, L.ROUTES.first_col, ROUTE_ORDER[i].value, st.text_calc)
+
+    n_env, n_evt = len(envelopes), len(events)
+    ctx.wb.define_name(
+        "ROUTES", f"={ctx.q('parameters')}!{L.ROUTES.range('route', len(ROUTE_ORDER))}"
+    )
+    ctx.wb.define_name("EVENT_IDS", f"={L.EVENTS.range('id', n_evt, ctx.lang)}")
+    ctx.wb.define_name("EVENT_FIRST", f"={L.EVENTS.range('first_day', n_evt, ctx.lang)}")
+    ctx.wb.define_name("EVENT_LAST", f"={L.EVENTS.range('last_day', n_evt, ctx.lang)}")
+    ctx.wb.define_name("ENV_YEARS", f"={L.ENVELOPES.range('year', n_env, ctx.lang)}")
+    first = L.FIRST_DATA_ROW + 1
+    for name, key in (
+        ("BUDGET_YEAR", "year"),
+        ("ENVELOPE_AE", "ae"),
+        ("ENVELOPE_CP", "cp"),
+        ("RESERVE_AE", "calc.reserve"),
+        ("NET_AE", "calc.net_ae"),
+        ("NET_CP", "calc.net_cp"),
+        ("NET_T2", "calc.net_t2"),
+    ):
+        ctx.define(name, "parameters", f"${L.ENVELOPES.letter(key)}${first}")
+
+    for i, w in enumerate((24, 52, 16, 12, 60)):
+        ws.set_column(i, i, w)
+    set_widths(ws, L.ENVELOPES)
+    set_widths(ws, L.EVENTS)
+    set_widths(ws, L.ROUTES)
+    ws.freeze_panes(L.FIRST_DATA_ROW, 0)
+    ws.data_validation(
+        L.FIRST_DATA_ROW, 2, L.FIRST_DATA_ROW + len(L.PARAMETERS) - 1, 2, {"validate": "any"}
+    )
+    page_setup(ws, ctx.t("title.parameters"))
+    protect(ws, editable_rows=True)
+
+
+def _envelope_calcs(ctx: Context, row: int, env: Envelope, rates: Reserve) -> None:
+    ws, st = ctx.sheets["parameters"], ctx.styles
+    T = L.ENVELOPES
+    r = row + 1
+    ae, cp, t2 = (f"${T.letter(k)}{r}" for k in ("ae", "cp", "titre2"))
+    ae_c, cp_c, t2_c = to_cents(env.ae), to_cents(env.cp), to_cents(env.titre2)
+    res = reserve_cents(ae_c, t2_c, rates.titre2_rate, rates.other_rate)
+    res_cp = reserve_cents(cp_c, t2_c, rates.titre2_rate, rates.other_rate)
+    net_t2 = t2_c - reserve_cents(t2_c, t2_c, rates.titre2_rate, rates.other_rate)
+    money = st.cell("money", "calc")
+    ws.write_formula(
+        row,
+        T.index("calc.reserve"),
+        f"=ROUND({t2}*RESERVE_RATE_T2,2)+ROUND(({ae}-{t2})*RESERVE_RATE_OTHER,2)",
+        money,
+        res / 100,
+    )
+    ws.write_formula(
+        row,
+        T.index("calc.net_ae"),
+        f"={ae}-${T.letter('calc.reserve')}{r}",
+        money,
+        (ae_c - res) / 100,
+    )
+    ws.write_formula(
+        row,
+        T.index("calc.net_cp"),
+        f"={cp}-(ROUND({t2}*RESERVE_RATE_T2,2)+ROUND(({cp}-{t2})*RESERVE_RATE_OTHER,2))",
+        money,
+        (cp_c - res_cp) / 100,
+    )
+    ws.write_formula(
+        row, T.index("calc.net_t2"), f"={t2}-ROUND({t2}*RESERVE_RATE_T2,2)", money, net_t2 / 100
+    )

@@ -1,0 +1,157 @@
+"""Timeline sheet: a Gantt drawn with conditional formatting, and each pilot's readiness margin."""
+
+from __future__ import annotations
+
+from xlsxwriter.utility import xl_col_to_name
+
+from budgetplan import layout as L
+from budgetplan.model import MilestoneKind
+from budgetplan.workbook.context import Context, page_setup, protect, serial, set_widths
+
+OPERATIONAL = MilestoneKind.OPERATIONAL.value
+
+
+def write(ctx: Context) -> None:
+    ws = ctx.wb.add_worksheet(ctx.name("timeline"))
+    ctx.sheets["timeline"] = ws
+    st, fig, T = ctx.styles, ctx.fig, L.TIMELINE
+    p = fig.programme
+    pilots = list(p.pilots)
+    n_p = len(pilots)
+    m0 = L.TIMELINE_MONTH_COL
+    m1 = m0 + len(fig.months) - 1
+    hdr = L.HEADER_ROW + 1
+    date, text = st.cell("date", "calc"), st.text_calc
+    integer, boolean = st.cell("int", "calc"), st.cell("bool", "calc")
+    P = L.PILOTS
+
+    ws.write_string(L.TITLE_ROW, 0, ctx.t("title.timeline"), st.title)
+    for j, col in enumerate(T.columns):
+        ws.write_string(L.HEADER_ROW, j, ctx.t(col.label), st.header)
+    month_hdr = ctx.wb.add_format(
+        {
+            "bold": True,
+            "font_color": "#FFFFFF",
+            "bg_color": "#1F4E78",
+            "num_format": "mm/yy",
+            "rotation": 90,
+            "border": 1,
+        }
+    )
+    for k, month in enumerate(fig.months):
+        col = m0 + k
+        formula = "=PERIOD_START" if k == 0 else f"=EDATE({xl_col_to_name(col - 1)}{hdr},1)"
+        ws.write_formula(L.HEADER_ROW, col, formula, month_hdr, serial(month))
+
+    pq = ctx.q("pilots")
+    by_id = {pf.pilot: pf for pf in fig.pilots}
+    for i, pilot in enumerate(pilots):
+        row = L.FIRST_DATA_ROW + i
+        r = row + 1
+        pr = L.FIRST_DATA_ROW + i + 1
+        pf = by_id[pilot.id]
+        ws.write_formula(row, 0, f"={pq}!${P.letter('id')}{pr}", text, pilot.id)
+        ws.write_formula(row, 1, f"={pq}!${P.letter('name')}{pr}", text, pilot.name)
+        ws.write_formula(
+            row, 2, f"=_xlfn.MINIFS(MIL_DATES,MIL_PILOTS,$A{r})", date, serial(pf.first_milestone)
+        )
+        ws.write_formula(
+            row,
+            3,
+            f'=_xlfn.MINIFS(MIL_DATES,MIL_PILOTS,$A{r},MIL_KINDS,"{OPERATIONAL}")',
+            date,
+            serial(pf.operational),
+        )
+        ws.write_formula(
+            row, 4, f"=_xlfn.MAXIFS(MIL_DATES,MIL_PILOTS,$A{r})", date, serial(pf.last_milestone)
+        )
+    last_gantt = L.FIRST_DATA_ROW + max(n_p, 1) - 1
+    first = L.FIRST_DATA_ROW + 1
+    c0 = xl_col_to_name(m0)
+    grid = (L.FIRST_DATA_ROW, m0, last_gantt, m1)
+    ws.conditional_format(
+        *grid,
+        {
+            "type": "formula",
+            "criteria": f"=AND($D{first}>0,YEAR($D{first})=YEAR({c0}${hdr}),"
+            f"MONTH($D{first})=MONTH({c0}${hdr}))",
+            "format": st.gantt_ops,
+            "stop_if_true": True,
+        },
+    )
+    ws.conditional_format(
+        *grid,
+        {
+            "type": "formula",
+            "criteria": f"=AND($C{first}>0,{c0}${hdr}>=$C{first}-DAY($C{first})+1,"
+            f"{c0}${hdr}<=$E{first})",
+            "format": st.gantt_bar,
+            "stop_if_true": True,
+        },
+    )
+    ws.conditional_format(
+        L.HEADER_ROW,
+        m0,
+        last_gantt,
+        m1,
+        {
+            "type": "formula",
+            "criteria": f"=SUMPRODUCT((EVENT_FIRST<=EOMONTH({c0}${hdr},0))"
+            f"*(EVENT_LAST>={c0}${hdr}))>0",
+            "format": st.gantt_event,
+        },
+    )
+
+    # Readiness table below the Gantt.
+    h = L.readiness_header_row(n_p)
+    ws.write_string(h - 1, 0, ctx.t("tl.readiness"), st.label)
+    for j, col in enumerate(L.READINESS_COLUMNS):
+        ws.write_string(h, j, ctx.t(col.label), st.header)
+    S = L.SERVES
+    rows = fig.readiness
+    for i, rd in enumerate(rows):
+        row = h + 1 + i
+        r = row + 1
+        sr = L.FIRST_DATA_ROW + i + 1
+        ws.write_formula(row, 0, f"={pq}!${S.letter('pilot')}{sr}", text, rd.pilot)
+        ws.write_formula(row, 1, f"={pq}!${S.letter('event')}{sr}", text, rd.event)
+        ws.write_formula(
+            row,
+            2,
+            f"=INDEX(EVENT_FIRST,MATCH($B{r},EVENT_IDS,0))",
+            date,
+            serial(rd.event_first_day),
+        )
+        ws.write_formula(row, 3, f"={pq}!${S.letter('lead_days')}{sr}", integer, rd.lead_days)
+        ws.write_formula(row, 4, f"=$C{r}-$D{r}", date, serial(rd.required_by))
+        ws.write_formula(
+            row,
+            5,
+            f'=_xlfn.MINIFS(MIL_DATES,MIL_PILOTS,$A{r},MIL_KINDS,"{OPERATIONAL}")',
+            date,
+            serial(rd.operational),
+        )
+        ws.write_formula(
+            row,
+            6,
+            f'=IF($F{r}=0,"",$E{r}-$F{r})',
+            integer,
+            "" if rd.margin_days is None else rd.margin_days,
+        )
+        ws.write_formula(row, 7, f"=OR($F{r}=0,$E{r}<$F{r})", boolean, rd.late)
+    last = h + max(len(rows), 1)
+    ctx.wb.define_name("RD_LATE", f"={ctx.q('timeline')}!$H${h + 2}:$H${last + 1}")
+    ws.conditional_format(
+        h + 1,
+        6,
+        last,
+        7,
+        {"type": "formula", "criteria": f"=$H{h + 2}=TRUE", "format": st.check_bad},
+    )
+
+    set_widths(ws, T)
+    ws.set_column(1, 1, 34)
+    ws.set_column(m0, m1, 3.2)
+    ws.freeze_panes(L.FIRST_DATA_ROW, m0)
+    page_setup(ws, ctx.t("title.timeline"))
+    protect(ws, editable_rows=False)

@@ -1,0 +1,82 @@
+"""Assemble the workbook: one module per sheet, cached values from the computation core."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from xlsxwriter.workbook import Workbook
+
+from budgetplan import __version__
+from budgetplan.atomic import atomic_path
+from budgetplan.checks import run_checks
+from budgetplan.compute import Figures, compute
+from budgetplan.labels import Lang
+from budgetplan.layout import SHEETS
+from budgetplan.loader import Source
+from budgetplan.model import Programme
+from budgetplan.workbook import (
+    about,
+    checks_sheet,
+    inputs,
+    parameters,
+    phasing,
+    summary,
+    timeline,
+)
+from budgetplan.workbook.context import Context
+from budgetplan.workbook.styles import Styles
+
+#: Fixed document date, so that the same scenario always gives the same bytes.
+FIXED_CREATED = dt.datetime(2022, 1, 1, 0, 0, 0)
+
+
+def write_workbook(
+    programme: Programme,
+    source: Source,
+    target: Path,
+    lang: Lang = "fr",
+    figures: Figures | None = None,
+) -> Figures:
+    """Write ``programme`` to ``target`` (atomically) and return the figures it holds."""
+    fig = figures or compute(programme)
+    results = run_checks(fig)
+    with atomic_path(Path(target)) as tmp:
+        wb = Workbook(
+            str(tmp),
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+            },
+        )
+        wb.set_properties(
+            {
+                "title": programme.title,
+                "subject": programme.id,
+                "author": "budgetplan",
+                "company": programme.steering_body,
+                "comments": f"budgetplan {__version__}; source sha256 {source.sha256}",
+                "created": FIXED_CREATED,
+            }
+        )
+        wb.set_calc_mode("auto")
+        ctx = Context(wb, Styles(wb), fig, lang, source, __version__)
+        writers = {
+            "summary": lambda: summary.write(ctx),
+            "checks": lambda: checks_sheet.write(ctx, results),
+            "parameters": lambda: parameters.write(ctx),
+            "pilots": lambda: inputs.write_pilots(ctx),
+            "milestones": lambda: inputs.write_milestones(ctx),
+            "inputs": lambda: inputs.write_lines(ctx),
+            "schedules": lambda: inputs.write_schedules(ctx),
+            "phasing": lambda: phasing.write(ctx),
+            "timeline": lambda: timeline.write(ctx),
+            "about": lambda: about.write(ctx),
+        }
+        for key in SHEETS:
+            writers[key]()
+        ctx.sheets["summary"].activate()
+        wb.close()
+    return fig

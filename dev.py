@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Set-up and everyday tasks with nothing but Python 3.11+.
+
+    python3 dev.py build [ARGS...]   install into .venv if needed, then `budgetplan build ARGS`
+    python3 dev.py test [PYTEST ARGS...]   install with test extras if needed, lint, run the tests
+    python3 dev.py bench [ARGS...]   run the benchmarks (see benchmarks/README.md)
+
+The virtual environment lives in .venv; it is (re)installed whenever pyproject.toml changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def run(cmd: list[str]) -> int:
+    return subprocess.call(cmd, cwd=ROOT)
+
+
+def ensure(extras: str = "test") -> None:
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py itself may run on an older Python
+        sys.exit(f"budgetplan needs Python 3.11 or newer (this is {sys.version.split()[0]})")
+    if not PY.exists():
+        print("creating .venv ...", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    stamp = VENV / ".budgetplan-installed"
+    want = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest() + extras
+    if stamp.exists() and stamp.read_text() == want:
+        return
+    print("installing budgetplan and its dependencies into .venv ...", flush=True)
+    target = f".[{extras}]" if extras else "."
+    code = run(
+        [str(PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", target]
+    )
+    if code:
+        sys.exit(code)
+    stamp.write_text(want)
+
+
+def main(argv: list[str]) -> int:
+    task, args = (argv[0], argv[1:]) if argv else ("help", [])
+    if task == "build":
+        ensure()
+        return run([str(BIN / "budgetplan"), "build", *args])
+    if task == "test":
+        ensure()
+        for cmd in (["ruff", "check", "."], ["ruff", "format", "--check", "."]):
+            code = run([str(BIN / cmd[0]), *cmd[1:]])
+            if code:
+                return code
+        return run([str(PY), "-m", "pytest", *args])
+    if task == "bench":
+        ensure()
+        return run([str(PY), "benchmarks/bench_build.py", *args])
+    print(__doc__)
+    return 0 if task == "help" else 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

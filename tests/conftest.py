@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from budgetplan import libreoffice
+from budgetplan.api import build
+from budgetplan.loader import default_scenario_path, load
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def edit_scenario(tmp: Path, name: str, change) -> Path:  # type: ignore[no-untyped-def]
+    """Copy the default programme, apply ``change`` to its YAML document, save as ``name``."""
+    yaml = YAML()
+    doc = yaml.load(default_scenario_path().read_text(encoding="utf-8"))
+    change(doc)
+    path = tmp / name
+    with path.open("w", encoding="utf-8") as fh:
+        yaml.dump(doc, fh)
+    return path
+
+
+@pytest.fixture(scope="session")
+def default_loaded():
+    return load(None)
+
+
+@pytest.fixture(scope="session")
+def workdir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("workbooks")
+
+
+@pytest.fixture(scope="session")
+def default_fr(workdir) -> Path:
+    return build(output=workdir / "default-fr.xlsx").path
+
+
+@pytest.fixture(scope="session")
+def default_en(workdir) -> Path:
+    return build(output=workdir / "default-en.xlsx", lang="en").path
+
+
+def _over_envelope(doc) -> None:  # type: ignore[no-untyped-def]
+    doc["envelopes"][0]["ae"] = 40000000
+
+
+def _edge_cases(doc) -> None:  # type: ignore[no-untyped-def]
+    """A scenario that exercises every formula branch: odd cents, late pilot, bad route..."""
+    lines = doc["cost_lines"]
+    lines[0]["unit_cost"] = 149999.99  # odd cents spread over 3 months
+    lines[0]["quantity"] = 7
+    lines[2]["cp"]["end"] = "2024-11"
+    lines[3]["route"] = "direct"  # 120k with a direct route: ROUTE fails
+    lines[4]["vat_rate"] = 0.055
+    lines[4]["unit_cost"] = 95000.37
+    lines[5]["cp"]["start"] = "2021-12"  # CP before AE and outside the period
+    doc["pilots"][0]["milestones"][4]["date"] = "2023-08-30"  # SCAN late for RWC
+    doc["pilots"][2]["human_in_loop"] = False  # FRA automates without a human
+    doc["pilots"][3]["supervising_body"] = ""  # FRP intrusive without supervision
+
+
+@pytest.fixture(scope="session")
+def over_envelope(workdir) -> Path:
+    path = edit_scenario(workdir, "over-envelope.yaml", _over_envelope)
+    return build(path, output=workdir / "over-envelope.xlsx").path
+
+
+@pytest.fixture(scope="session")
+def edge_cases(workdir) -> Path:
+    path = edit_scenario(workdir, "edge-cases.yaml", _edge_cases)
+    return build(path, output=workdir / "edge-cases.xlsx", lang="en").path
+
+
+@pytest.fixture(scope="session")
+def lo_available() -> bool:
+    ok = libreoffice.available()
+    if not ok:
+        if IN_CI:
+            pytest.fail("LibreOffice headless (python3-uno) is required in CI")
+        pytest.skip("LibreOffice headless with python3-uno is not installed")
+    return ok
+
+
+@pytest.fixture(scope="session")
+def recalculated(lo_available, default_fr, default_en, over_envelope, edge_cases):
+    """One LibreOffice run recalculating every workbook the tests check."""
+    paths = [default_fr, default_en, over_envelope, edge_cases]
+    return libreoffice.recalculate(paths)

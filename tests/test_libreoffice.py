@@ -1,0 +1,82 @@
+"""Real client: LibreOffice recalculates every formula and must find the cached values."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from budgetplan import libreoffice
+from budgetplan.checks import CHECKS
+from budgetplan.layout import CHECKS_MASTER_ROW
+
+pytestmark = pytest.mark.libreoffice
+
+
+@pytest.mark.parametrize("name", ["default_fr", "default_en", "over_envelope", "edge_cases"])
+def test_every_formula_recalculates_to_its_cached_value(name, request, recalculated) -> None:
+    path: Path = request.getfixturevalue(name)
+    result = recalculated[path]
+    assert result["errors"] == [], result["errors"]
+    cells = libreoffice.cached_formula_cells(path)
+    assert len(cells) > 1000
+    mismatches = libreoffice.compare(path, result)
+    assert mismatches == [], "\n".join(str(m) for m in mismatches[:20])
+
+
+def _master(result: dict, sheet: str) -> object:
+    return result["sheets"][sheet][f"C{CHECKS_MASTER_ROW + 1}"][1]
+
+
+def test_master_check_true_by_default_false_over_envelope(
+    recalculated, default_fr, over_envelope
+) -> None:
+    assert _master(recalculated[default_fr], "Contrôles") == 1
+    over = recalculated[over_envelope]
+    assert _master(over, "Contrôles") == 0
+    checks = over["sheets"]["Contrôles"]
+    first = CHECKS_MASTER_ROW + 4
+    failing = [spec.code for i, spec in enumerate(CHECKS) if checks[f"C{first + i}"][1] == 0]
+    assert failing == ["ENVELOPE_AE"]
+
+
+def test_edge_case_checks_fail_in_libreoffice_as_in_python(recalculated, edge_cases) -> None:
+    checks = recalculated[edge_cases]["sheets"]["Checks"]
+    first = CHECKS_MASTER_ROW + 4
+    counts = {spec.code: checks[f"D{first + i}"][1] for i, spec in enumerate(CHECKS)}
+    assert {k: v for k, v in counts.items() if v} == {
+        "CP_TIES": 1,
+        "CP_TOTAL": 1,
+        "CP_AFTER_AE": 1,
+        "ROUTE": 1,
+        "READINESS": 1,
+        "INTRUSIVE_SUPERVISED": 1,
+        "HUMAN_IN_LOOP": 1,
+        "ESTIMATE_RANGE": 1,
+    }
+
+
+def test_the_comparison_catches_a_wrong_input(tmp_path, default_fr, lo_available) -> None:
+    """Guard against a harness that cannot fail: change one quantity behind the cached values."""
+    tampered = tmp_path / "tampered.xlsx"
+    with zipfile.ZipFile(default_fr) as src, zipfile.ZipFile(tampered, "w") as dst:
+        sheets = src.read("xl/workbook.xml").decode()
+        index = sheets.split("<sheet ").index(
+            next(s for s in sheets.split("<sheet ") if 'name="Lignes"' in s)
+        )
+        part = f"xl/worksheets/sheet{index}.xml"
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == part:
+                text = data.decode()
+                marker = '<c r="F5" s="'
+                start = text.index(marker)
+                v0 = text.index("<v>", start) + 3
+                v1 = text.index("</v>", v0)
+                text = text[:v0] + str(int(text[v0:v1]) + 1) + text[v1:]
+                data = text.encode()
+            dst.writestr(info, data)
+    result = libreoffice.recalculate([tampered])[tampered]
+    mismatches = libreoffice.compare(tampered, result)
+    assert any(m.sheet == "Synthèse" and m.ref == "B8" for m in mismatches)

@@ -1,0 +1,66 @@
+"""Money is exact: spreads tie to the cent, rounding is Excel's, the route follows the amount."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from budgetplan.model import Nature, Route, Thresholds
+from budgetplan.money import round_cent, to_cents, to_decimal
+from budgetplan.phasing import place, spread_flat
+from budgetplan.procurement import implied_route, route_allowed
+
+
+@given(st.integers(min_value=-(10**13), max_value=10**13), st.integers(min_value=1, max_value=240))
+def test_flat_spread_ties_to_the_cent(total: int, months: int) -> None:
+    parts = spread_flat(total, months)
+    assert sum(parts) == total
+    assert len(parts) == months
+    assert max(parts) - min(parts) <= 1
+    # the extra cents go to the earliest months
+    assert parts == sorted(parts, reverse=True)
+
+
+@given(
+    st.integers(min_value=0, max_value=10**12),
+    st.integers(min_value=1, max_value=60),
+    st.integers(min_value=-70, max_value=70),
+    st.integers(min_value=1, max_value=60),
+)
+def test_placing_in_a_period_keeps_every_cent(total: int, n: int, first: int, period: int) -> None:
+    row, outside = place(spread_flat(total, n), first, period)
+    assert sum(row) + outside == total
+
+
+def test_spread_of_one_euro_over_three_months() -> None:
+    assert spread_flat(100, 3) == [34, 33, 33]
+    assert spread_flat(-100, 3) == [-33, -33, -34]
+
+
+def test_rounding_is_half_away_from_zero_like_excel() -> None:
+    assert round_cent(Decimal("2.675")) == Decimal("2.68")
+    assert round_cent(Decimal("-2.675")) == Decimal("-2.68")
+    assert to_cents(Decimal("0.005")) == 1
+
+
+def test_amounts_never_go_through_binary_floats() -> None:
+    assert to_decimal(0.1) == Decimal("0.1")
+    assert to_decimal("1 234,56".replace(",", ".")) == Decimal("1234.56")
+
+
+def test_procurement_thresholds_of_2022() -> None:
+    t = Thresholds()
+    assert implied_route(3_999_999, Nature.SERVICES, False, t) is Route.DIRECT
+    assert implied_route(4_000_000, Nature.SERVICES, False, t) is Route.ADAPTED
+    assert implied_route(9_999_999, Nature.SERVICES, True, t) is Route.DIRECT
+    assert implied_route(13_999_999, Nature.SUPPLIES, False, t) is Route.ADAPTED
+    assert implied_route(14_000_000, Nature.SUPPLIES, False, t) is Route.FORMAL
+    assert implied_route(43_099_999, Nature.DEFENCE_SECURITY, False, t) is Route.ADAPTED
+    assert implied_route(43_100_000, Nature.DEFENCE_SECURITY, False, t) is Route.FORMAL
+    assert implied_route(538_199_999, Nature.WORKS, False, t) is Route.ADAPTED
+    assert implied_route(10**12, Nature.GRANT, False, t) is Route.NOT_APPLICABLE
+    assert route_allowed(Route.UGAP, Route.FORMAL)
+    assert route_allowed(Route.FORMAL, Route.DIRECT)
+    assert not route_allowed(Route.ADAPTED, Route.FORMAL)
