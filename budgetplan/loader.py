@@ -343,7 +343,7 @@ def parse_programme(data: bytes, file: str) -> Loaded:
     refs = _reference_findings(programme, doc, file)
     if refs:
         raise LoadError(refs)
-    name = Path(file).stem
+    name = Path(file.removeprefix("budgetplan:")).stem
     return Loaded(programme, Source(name, file, hashlib.sha256(data).hexdigest()), doc)
 
 

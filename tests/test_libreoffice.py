@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -80,3 +81,18 @@ def test_the_comparison_catches_a_wrong_input(tmp_path, default_fr, lo_available
     result = libreoffice.recalculate([tampered])[tampered]
     mismatches = libreoffice.compare(tampered, result)
     assert any(m.sheet == "Synthèse" and m.ref == "B8" for m in mismatches)
+
+
+def test_libreoffice_prints_the_whole_workbook_to_pdf(tmp_path, default_fr, lo_available) -> None:
+    import subprocess
+
+    profile = (tmp_path / "profile").as_uri()
+    result = subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation={profile}", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(default_fr)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    pdf = tmp_path / (default_fr.stem + ".pdf")
+    assert pdf.exists(), result.stdout + result.stderr
+    pages = re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes())
+    assert len(pages) > 10

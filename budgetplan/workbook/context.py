@@ -97,12 +97,22 @@ def set_widths(ws: Worksheet, table: L.Table) -> None:
         ws.set_column(table.first_col + i, table.first_col + i, col.width)
 
 
-def page_setup(ws: Worksheet, title: str, repeat_rows: int = L.HEADER_ROW) -> None:
-    """A4 landscape, fit to width, header rows repeated, title and page numbers."""
+def page_setup(
+    ws: Worksheet, title: str, repeat_rows: int = L.HEADER_ROW, *, repeat_cols: int = 0
+) -> None:
+    """A4 landscape, header rows repeated, title and page numbers.
+
+    Sheets are fitted to the page width, except the wide month grids (``repeat_cols`` > 0), which
+    print across pages with their first columns repeated: shrunk to one page they would be
+    unreadable (and LibreOffice's PDF export fails on them).
+    """
     ws.set_landscape()
     ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
     ws.repeat_rows(0, repeat_rows)
+    if repeat_cols:
+        ws.repeat_columns(0, repeat_cols - 1)
+    else:
+        ws.fit_to_pages(1, 0)
     ws.set_header("&L&B" + title.replace("&", "&&") + "&R&D")
     ws.set_footer("&C&P / &N")
 

@@ -226,5 +226,5 @@ def write(ctx: Context) -> None:
     ws.set_column(m0, m1, 13)
     ws.autofilter(L.HEADER_ROW, 0, L.FIRST_DATA_ROW + max(n, 1) - 1, m1)
     ws.freeze_panes(L.FIRST_DATA_ROW, 2)
-    page_setup(ws, ctx.t("title.phasing"))
+    page_setup(ws, ctx.t("title.phasing"), repeat_cols=2)
     protect(ws, editable_rows=False)

@@ -1,0 +1,83 @@
+"""The command line as a user runs it: exit codes, one-line errors, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import edit_scenario
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "budgetplan", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=120)
+
+
+def test_build_default_into_workbooks_folder(tmp_path) -> None:
+    result = run("build", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "all checks pass" in result.stdout
+    assert (tmp_path / "workbooks" / "programme-2022.xlsx").stat().st_size > 50_000
+
+
+def test_validate_ok_and_over_envelope(tmp_path) -> None:
+    ok = run("validate", str(Path("budgetplan/data/programme-2022.yaml").resolve()))
+    assert ok.returncode == 0 and "OK (49 cost lines" in ok.stdout
+
+    def cut(doc):  # type: ignore[no-untyped-def]
+        doc["envelopes"][0]["ae"] = 40000000
+
+    path = edit_scenario(tmp_path, "cut.yaml", cut)
+    over = run("validate", str(path))
+    assert over.returncode == 1
+    assert "ENVELOPE_AE" in over.stdout and f"{path}:" in over.stdout
+    assert "exceed the envelope net of reserve" in over.stdout
+
+
+def test_bad_scenarios_exit_2_with_located_errors_and_no_traceback(tmp_path) -> None:
+    cases = {
+        "malformed.yaml": b"id: [1, 2\nx: 3\n",
+        "not-utf8.yaml": b"id: \xff\xfe\n",
+        "empty.yaml": b"",
+        "list.yaml": b"- 1\n- 2\n",
+        "bad-date.yaml": b"id: X\nperiod: {start: 2022-02-30}\n",
+    }
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+
+    def typo(doc):  # type: ignore[no-untyped-def]
+        doc["cost_lines"][0]["unit_cots"] = doc["cost_lines"][0].pop("unit_cost")
+        doc["cost_lines"][1]["quantity"] = "lots"
+        doc["cost_lines"][2]["pilot"] = "SCANN"
+
+    edit_scenario(tmp_path, "typo.yaml", typo)
+    for name in [*cases, "typo.yaml", "missing.yaml"]:
+        for command in ("validate", "build"):
+            result = run(command, str(tmp_path / name))
+            assert result.returncode == 2, (name, command, result.stdout, result.stderr)
+            assert "Traceback" not in result.stderr
+            assert str(tmp_path / name) in result.stderr
+    typo_errors = run("validate", str(tmp_path / "typo.yaml")).stderr.splitlines()
+    assert any("unknown field 'unit_cots'" in e and "did you mean 'unit_cost'" in e
+               for e in typo_errors)
+    assert any("cost_lines[1].quantity" in e for e in typo_errors)
+    assert all(":" in e.split()[0] for e in typo_errors)  # file:line first
+
+
+def test_build_refuses_an_output_that_is_not_xlsx(tmp_path) -> None:
+    result = run("build", "-o", str(tmp_path / "out.txt"))
+    assert result.returncode == 2 and ".xlsx" in result.stderr
+
+
+def test_schema_is_json_schema_of_the_programme() -> None:
+    result = run("schema")
+    schema = json.loads(result.stdout)
+    assert schema["title"] == "Programme"
+    assert {"envelopes", "pilots", "cost_lines", "events"} <= set(schema["properties"])
+    assert schema["additionalProperties"] is False
+
+
+def test_version() -> None:
+    assert run("--version").stdout.startswith("budgetplan ")

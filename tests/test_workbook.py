@@ -1,0 +1,228 @@
+"""The workbook as a finance officer opens it: structure, styles, protection, formulas, bytes."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections import defaultdict
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+
+from budgetplan import layout as L
+from budgetplan.api import build
+from budgetplan.compute import compute
+from budgetplan.formulas import numeric_literals, to_r1c1
+from budgetplan.labels import label
+from budgetplan.libreoffice import cached_formula_cells
+from tests.conftest import edit_scenario
+
+UNIVERSAL = {"0", "1", "2", "12", "100"}
+
+
+@pytest.fixture(scope="module")
+def wb_fr(default_fr):
+    return openpyxl.load_workbook(default_fr)
+
+
+def test_sheets_in_fast_order_in_both_languages(wb_fr, default_en) -> None:
+    assert wb_fr.sheetnames == [label(f"sheet.{k}", "fr") for k in L.SHEETS]
+    en = openpyxl.load_workbook(default_en, read_only=True)
+    assert en.sheetnames == [label(f"sheet.{k}", "en") for k in L.SHEETS]
+
+
+def test_input_tables_and_named_key_figures(wb_fr) -> None:
+    tables = {name for ws in wb_fr.worksheets for name in ws.tables}
+    assert {t.name for t in L.INPUT_TABLES} <= tables
+    names = set(wb_fr.defined_names)
+    for name in ("ENVELOPE_AE", "RESERVE_AE", "NET_AE", "ALLOCATED_AE", "HEADROOM", "VAT_RATE",
+                 "MASTER_CHECK", "RESERVE_RATE_T2", "RESERVE_RATE_OTHER", "PERIOD_START"):
+        assert name in names, name
+    inputs = wb_fr[label("sheet.inputs", "fr")]
+    ref = inputs.tables[L.INPUTS.name].ref
+    assert ref == f"A4:S{4 + 49}"
+
+
+def test_every_sheet_protected_inputs_unlocked_calculations_locked(wb_fr) -> None:
+    for ws in wb_fr.worksheets:
+        assert ws.protection.sheet, ws.title
+        assert not ws.protection.password, ws.title
+    inputs = wb_fr[label("sheet.inputs", "fr")]
+    for col in range(1, len(L.INPUTS.columns) + 1):
+        cell = inputs.cell(row=L.FIRST_DATA_ROW + 1, column=col)
+        assert cell.protection.locked is False, cell.coordinate
+        assert cell.fill.fgColor.rgb.endswith("FFF2CC"), cell.coordinate
+    phasing = wb_fr[label("sheet.phasing", "fr")]
+    for col in range(1, 30):
+        assert phasing.cell(row=L.FIRST_DATA_ROW + 1, column=col).protection.locked is True
+    pilots = wb_fr[label("sheet.pilots", "fr")]
+    calc = pilots.cell(row=L.FIRST_DATA_ROW + 1, column=L.PILOTS.index("calc.ae") + 1)
+    assert calc.protection.locked is True
+    assert calc.value.startswith("=SUMIFS(")
+
+
+def test_drop_downs_on_coded_inputs(wb_fr) -> None:
+    inputs = wb_fr[label("sheet.inputs", "fr")]
+    lists = {str(dv.sqref).split(":")[0][:-1]: dv.formula1 for dv in inputs.data_validations.dataValidation
+             if dv.type == "list"}
+    for key in ("pilot", "titre", "nature", "route", "provenance", "cp.profile"):
+        assert L.INPUTS.letter(key) in lists, key
+    assert lists[L.INPUTS.letter("pilot")] == "PIL_IDS"
+    assert lists[L.INPUTS.letter("route")] == "ROUTES"
+
+
+def test_no_constant_typed_into_a_formula(default_fr) -> None:
+    cells = cached_formula_cells(default_fr)
+    assert len(cells) > 3000
+    offenders = [
+        (c.sheet, c.ref, c.formula)
+        for c in cells
+        if set(numeric_literals(c.formula)) - UNIVERSAL
+    ]
+    assert offenders == []
+
+
+def test_phasing_rows_share_one_formula_shape(default_fr) -> None:
+    phasing = label("sheet.phasing", "fr")
+    shapes_by_col: dict[str, set[str]] = defaultdict(set)
+    month_shapes_by_row: dict[int, set[str]] = defaultdict(set)
+    first_month = L.phasing_month_col(3) + 1
+    for c in cached_formula_cells(default_fr):
+        if c.sheet != phasing:
+            continue
+        letters, row = coordinate_from_string(c.ref)
+        if row < L.FIRST_DATA_ROW + 1:
+            continue
+        col = column_index_from_string(letters)
+        shape = to_r1c1(c.formula, row, col)
+        shapes_by_col[letters].add(shape)
+        if col >= first_month:
+            month_shapes_by_row[row].add(shape)
+    assert len(shapes_by_col) == len(L.PHASING_FIXED.columns) + 3 + 36
+    assert all(len(s) == 1 for s in shapes_by_col.values()), {
+        k: v for k, v in shapes_by_col.items() if len(v) > 1
+    }
+    assert all(len(s) == 1 for s in month_shapes_by_row.values())
+    assert len({next(iter(s)) for s in month_shapes_by_row.values()}) == 1
+
+
+def test_cached_values_are_the_python_figures(default_fr, default_loaded) -> None:
+    fig = compute(default_loaded.programme)
+    summary = pd.read_excel(default_fr, sheet_name=label("sheet.summary", "fr"), header=None,
+                            engine="calamine")
+    values = dict(zip(summary[0], summary[1], strict=False))
+    assert values[label("sum.allocated", "fr")] == fig.total_ae / 100
+    assert values[label("sum.headroom", "fr")] == fig.headroom[2022] / 100
+    assert values[label("sum.net", "fr")] == 47_522_500
+    assert values[label("sum.master", "fr")] is True
+    phasing = pd.read_excel(default_fr, sheet_name=label("sheet.phasing", "fr"), header=3,
+                            engine="calamine")
+    assert len(phasing) == 49
+    ttc = phasing[label("ph.ttc", "fr")]
+    assert round(ttc.sum(), 2) == fig.total_ae / 100
+
+
+def test_print_setup_frozen_panes_and_formats(wb_fr) -> None:
+    for ws in wb_fr.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.page_setup.paperSize == 9, ws.title
+        if ws.title == label("sheet.phasing", "fr"):
+            assert ws.print_title_cols == "$A:$B"  # the month grid prints across pages
+        else:
+            assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+    inputs = wb_fr[label("sheet.inputs", "fr")]
+    assert inputs.freeze_panes == "B5"
+    assert inputs.print_title_rows == "$1:$4"
+    r = L.FIRST_DATA_ROW + 1
+    assert "€" in inputs.cell(r, L.INPUTS.index("unit_cost") + 1).number_format
+    assert inputs.cell(r, L.INPUTS.index("cp.start") + 1).number_format == "mm/yyyy"
+    milestones = wb_fr[label("sheet.milestones", "fr")]
+    assert milestones.cell(r, L.MILESTONES.index("date") + 1).number_format == "dd/mm/yyyy"
+
+
+def test_charts_and_gantt(default_fr, wb_fr) -> None:
+    with zipfile.ZipFile(default_fr) as zf:
+        charts = [n for n in zf.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 2
+        xml = "".join(zf.read(n).decode() for n in charts)
+    assert "<c:barChart>" in xml and "<c:lineChart>" in xml and "Synthèse" in xml
+    timeline = wb_fr[label("sheet.timeline", "fr")]
+    rules = [r for cf in timeline.conditional_formatting for r in cf.rules]
+    assert len(rules) >= 3
+
+
+def test_same_scenario_same_bytes(tmp_path) -> None:
+    a = build(output=tmp_path / "a" / "w.xlsx").path
+    b = build(output=tmp_path / "b" / "w.xlsx").path
+    assert a.read_bytes() == b.read_bytes()
+
+
+INJECTIONS = [
+    "=cmd|' /C calc'!A0",
+    "+SUM(1,2)",
+    "-2+3",
+    "@SUM(A1)",
+    "=HYPERLINK(\"http://evil.example\",\"x\")",
+    "https://example.org/phish",
+]
+
+
+def test_text_from_scenarios_is_never_a_formula_or_link(tmp_path) -> None:
+    def inject(doc):  # type: ignore[no-untyped-def]
+        for line, text in zip(doc["cost_lines"], INJECTIONS, strict=False):
+            line["label"] = text
+            line["rationale"] = text
+        doc["pilots"][0]["name"] = INJECTIONS[0]
+        doc["title"] = INJECTIONS[4]
+
+    path = edit_scenario(tmp_path, "inject.yaml", inject)
+    out = build(path, output=tmp_path / "inject.xlsx").path
+    with zipfile.ZipFile(out) as zf:
+        assert not any("hyperlink" in n or "externalLink" in n for n in zf.namelist())
+        xml = "".join(zf.read(n).decode() for n in zf.namelist() if n.endswith(".xml"))
+    assert "<hyperlink" not in xml
+    formulas = [c.formula for c in cached_formula_cells(out)]
+    assert not any("cmd|" in f or "evil" in f or "phish" in f for f in formulas)
+    wb = openpyxl.load_workbook(out)
+    inputs = wb[label("sheet.inputs", "fr")]
+    col = L.INPUTS.index("label") + 1
+    for i, text in enumerate(INJECTIONS):
+        cell = inputs.cell(L.FIRST_DATA_ROW + 1 + i, col)
+        assert cell.data_type == "s" and cell.value == text
+
+
+def test_text_cells_are_inline_strings_not_formulas(default_fr) -> None:
+    with zipfile.ZipFile(default_fr) as zf:
+        sheet = zf.read("xl/worksheets/sheet6.xml").decode()
+    label_cell = re.search(r'<c r="C5"[^>]*>(.*?)</c>', sheet)
+    assert label_cell and "<f>" not in label_cell.group(1) and 't="inlineStr"' in sheet
+
+
+def test_an_interrupted_build_leaves_the_old_workbook_whole(tmp_path, monkeypatch) -> None:
+    target = tmp_path / "w.xlsx"
+    build(output=target)
+    before = target.read_bytes()
+
+    from budgetplan.workbook import timeline
+
+    def boom(ctx):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(timeline, "write", boom)
+    with pytest.raises(KeyboardInterrupt):
+        build(output=target)
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["w.xlsx"]
+
+
+def test_english_labels(default_en) -> None:
+    wb = openpyxl.load_workbook(default_en, read_only=True)
+    assert wb["Summary"]["A1"].value == "Programme summary"
+    assert wb["Inputs"]["G4"].value == "Unit cost excl. VAT"
+    about = {r[1]: r[2] for r in wb["About"].iter_rows(values_only=True) if r[1]}
+    assert about["Language"] == "en"
+    assert about["To rebuild"] == "budgetplan build --lang en"
+    assert Path(default_en).exists()
