@@ -11,8 +11,13 @@ from tests.conftest import edit_scenario
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "budgetplan", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "budgetplan", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
 
 
 def test_build_default_into_workbooks_folder(tmp_path) -> None:
@@ -60,8 +65,9 @@ def test_bad_scenarios_exit_2_with_located_errors_and_no_traceback(tmp_path) -> 
             assert "Traceback" not in result.stderr
             assert str(tmp_path / name) in result.stderr
     typo_errors = run("validate", str(tmp_path / "typo.yaml")).stderr.splitlines()
-    assert any("unknown field 'unit_cots'" in e and "did you mean 'unit_cost'" in e
-               for e in typo_errors)
+    assert any(
+        "unknown field 'unit_cots'" in e and "did you mean 'unit_cost'" in e for e in typo_errors
+    )
     assert any("cost_lines[1].quantity" in e for e in typo_errors)
     assert all(":" in e.split()[0] for e in typo_errors)  # file:line first
 

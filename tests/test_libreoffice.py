@@ -88,9 +88,20 @@ def test_libreoffice_prints_the_whole_workbook_to_pdf(tmp_path, default_fr, lo_a
 
     profile = (tmp_path / "profile").as_uri()
     result = subprocess.run(
-        ["soffice", "--headless", f"-env:UserInstallation={profile}", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(default_fr)],
-        capture_output=True, text=True, timeout=300, check=False,
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation={profile}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(default_fr),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     pdf = tmp_path / (default_fr.stem + ".pdf")
     assert pdf.exists(), result.stdout + result.stderr

@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from budgetplan import layout as L
 from budgetplan.api import build
@@ -38,8 +38,18 @@ def test_input_tables_and_named_key_figures(wb_fr) -> None:
     tables = {name for ws in wb_fr.worksheets for name in ws.tables}
     assert {t.name for t in L.INPUT_TABLES} <= tables
     names = set(wb_fr.defined_names)
-    for name in ("ENVELOPE_AE", "RESERVE_AE", "NET_AE", "ALLOCATED_AE", "HEADROOM", "VAT_RATE",
-                 "MASTER_CHECK", "RESERVE_RATE_T2", "RESERVE_RATE_OTHER", "PERIOD_START"):
+    for name in (
+        "ENVELOPE_AE",
+        "RESERVE_AE",
+        "NET_AE",
+        "ALLOCATED_AE",
+        "HEADROOM",
+        "VAT_RATE",
+        "MASTER_CHECK",
+        "RESERVE_RATE_T2",
+        "RESERVE_RATE_OTHER",
+        "PERIOD_START",
+    ):
         assert name in names, name
     inputs = wb_fr[label("sheet.inputs", "fr")]
     ref = inputs.tables[L.INPUTS.name].ref
@@ -66,8 +76,11 @@ def test_every_sheet_protected_inputs_unlocked_calculations_locked(wb_fr) -> Non
 
 def test_drop_downs_on_coded_inputs(wb_fr) -> None:
     inputs = wb_fr[label("sheet.inputs", "fr")]
-    lists = {str(dv.sqref).split(":")[0][:-1]: dv.formula1 for dv in inputs.data_validations.dataValidation
-             if dv.type == "list"}
+    lists = {
+        str(dv.sqref).split(":")[0][:-1]: dv.formula1
+        for dv in inputs.data_validations.dataValidation
+        if dv.type == "list"
+    }
     for key in ("pilot", "titre", "nature", "route", "provenance", "cp.profile"):
         assert L.INPUTS.letter(key) in lists, key
     assert lists[L.INPUTS.letter("pilot")] == "PIL_IDS"
@@ -78,9 +91,7 @@ def test_no_constant_typed_into_a_formula(default_fr) -> None:
     cells = cached_formula_cells(default_fr)
     assert len(cells) > 3000
     offenders = [
-        (c.sheet, c.ref, c.formula)
-        for c in cells
-        if set(numeric_literals(c.formula)) - UNIVERSAL
+        (c.sheet, c.ref, c.formula) for c in cells if set(numeric_literals(c.formula)) - UNIVERSAL
     ]
     assert offenders == []
 
@@ -111,15 +122,17 @@ def test_phasing_rows_share_one_formula_shape(default_fr) -> None:
 
 def test_cached_values_are_the_python_figures(default_fr, default_loaded) -> None:
     fig = compute(default_loaded.programme)
-    summary = pd.read_excel(default_fr, sheet_name=label("sheet.summary", "fr"), header=None,
-                            engine="calamine")
+    summary = pd.read_excel(
+        default_fr, sheet_name=label("sheet.summary", "fr"), header=None, engine="calamine"
+    )
     values = dict(zip(summary[0], summary[1], strict=False))
     assert values[label("sum.allocated", "fr")] == fig.total_ae / 100
     assert values[label("sum.headroom", "fr")] == fig.headroom[2022] / 100
     assert values[label("sum.net", "fr")] == 47_522_500
     assert values[label("sum.master", "fr")] is True
-    phasing = pd.read_excel(default_fr, sheet_name=label("sheet.phasing", "fr"), header=3,
-                            engine="calamine")
+    phasing = pd.read_excel(
+        default_fr, sheet_name=label("sheet.phasing", "fr"), header=3, engine="calamine"
+    )
     assert len(phasing) == 49
     ttc = phasing[label("ph.ttc", "fr")]
     assert round(ttc.sum(), 2) == fig.total_ae / 100
@@ -165,7 +178,7 @@ INJECTIONS = [
     "+SUM(1,2)",
     "-2+3",
     "@SUM(A1)",
-    "=HYPERLINK(\"http://evil.example\",\"x\")",
+    '=HYPERLINK("http://evil.example","x")',
     "https://example.org/phish",
 ]
 
@@ -226,3 +239,49 @@ def test_english_labels(default_en) -> None:
     assert about["Language"] == "en"
     assert about["To rebuild"] == "budgetplan build --lang en"
     assert Path(default_en).exists()
+
+
+# Functions every Excel since 2010 and LibreOffice know without a prefix; the Excel 2019
+# functions budgetplan uses are written with their _xlfn. prefix (FastWorksheet adds none).
+CLASSIC = {
+    "IF",
+    "AND",
+    "OR",
+    "NOT",
+    "ROUND",
+    "SUM",
+    "SUMIFS",
+    "SUMPRODUCT",
+    "COUNTIF",
+    "COUNTIFS",
+    "MATCH",
+    "INDEX",
+    "YEAR",
+    "MONTH",
+    "DAY",
+    "EDATE",
+    "EOMONTH",
+    "INT",
+    "MOD",
+    "ISNUMBER",
+    "SEARCH",
+    "SUBSTITUTE",
+    "MAX",
+    "ABS",
+    "ROWS",
+    "_XLFN.MINIFS",
+    "_XLFN.MAXIFS",
+}
+
+
+def test_every_function_is_classic_or_prefixed(default_fr, edge_cases) -> None:
+    from openpyxl.formula.tokenizer import Token, Tokenizer
+
+    used = set()
+    for path in (default_fr, edge_cases):
+        for cell in cached_formula_cells(path):
+            for token in Tokenizer("=" + cell.formula).items:
+                if token.type == Token.FUNC and token.subtype == Token.OPEN:
+                    used.add(token.value[:-1].upper())
+    assert used <= CLASSIC, used - CLASSIC
+    assert {"_XLFN.MINIFS", "SUMIFS", "EDATE"} <= used

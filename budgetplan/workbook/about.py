@@ -14,8 +14,7 @@ def rebuild_command(ctx: Context) -> str:
 
 
 def write(ctx: Context) -> None:
-    ws = ctx.wb.add_worksheet(ctx.name("about"))
-    ctx.sheets["about"] = ws
+    ws = ctx.add_sheet("about")
     st = ctx.styles
     values = {
         "scenario": ctx.source.name,

@@ -34,8 +34,7 @@ COUNT_FORMULAS: dict[str, str] = {
 
 
 def write(ctx: Context, results: list[CheckResult]) -> None:
-    ws = ctx.wb.add_worksheet(ctx.name("checks"))
-    ctx.sheets["checks"] = ws
+    ws = ctx.add_sheet("checks")
     st = ctx.styles
     C = L.CHECKS_COLS
     first = L.CHECKS_MASTER_ROW + 2  # header row below the master check

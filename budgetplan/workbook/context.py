@@ -12,6 +12,7 @@ from budgetplan import layout as L
 from budgetplan.compute import Figures
 from budgetplan.labels import Lang, label
 from budgetplan.loader import Source
+from budgetplan.workbook.sheet import FastWorksheet
 from budgetplan.workbook.styles import Styles
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -40,6 +41,12 @@ class Context:
 
     def q(self, sheet_key: str) -> str:
         return L.quote(self.name(sheet_key))
+
+    def add_sheet(self, key: str) -> Worksheet:
+        """Add the sheet of layout key ``key`` under its name in the workbook's language."""
+        ws = self.wb.add_worksheet(self.name(key), worksheet_class=FastWorksheet)
+        self.sheets[key] = ws
+        return ws
 
     def define(self, name: str, sheet_key: str, ref: str) -> None:
         self.wb.define_name(name, f"={self.q(sheet_key)}!{ref}")

@@ -64,8 +64,7 @@ def _validate_list(ws: Worksheet, table: L.Table, key: str, n: int, source: obje
 
 
 def _begin(ctx: Context, key: str, title_key: str) -> Worksheet:
-    ws = ctx.wb.add_worksheet(ctx.name(key))
-    ctx.sheets[key] = ws
+    ws = ctx.add_sheet(key)
     ws.write_string(L.TITLE_ROW, 0, ctx.t(title_key), ctx.styles.title)
     ws.write_string(1, 0, ctx.t("subtitle.inputs"), ctx.styles.subtitle)
     return ws

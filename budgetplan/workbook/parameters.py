@@ -14,8 +14,7 @@ _RESERVE_KEYS = {"reserve.titre2_rate", "reserve.other_rate"}
 
 
 def write(ctx: Context) -> None:
-    ws = ctx.wb.add_worksheet(ctx.name("parameters"))
-    ctx.sheets["parameters"] = ws
+    ws = ctx.add_sheet("parameters")
     st = ctx.styles
     p = ctx.fig.programme
     envelopes = sorted(p.envelopes, key=lambda e: e.year)

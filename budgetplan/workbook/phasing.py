@@ -15,8 +15,7 @@ def month_cols(ctx: Context) -> tuple[int, int]:
 
 
 def write(ctx: Context) -> None:
-    ws = ctx.wb.add_worksheet(ctx.name("phasing"))
-    ctx.sheets["phasing"] = ws
+    ws = ctx.add_sheet("phasing")
     st, fig, T = ctx.styles, ctx.fig, L.PHASING_FIXED
     n = ctx.n_lines
     m0, m1 = month_cols(ctx)

@@ -21,8 +21,7 @@ KEY_ROWS = (
 
 
 def write(ctx: Context) -> None:
-    ws = ctx.wb.add_worksheet(ctx.name("summary"))
-    ctx.sheets["summary"] = ws
+    ws = ctx.add_sheet("summary")
     st, fig = ctx.styles, ctx.fig
     p = fig.programme
     by = fig.budget_year

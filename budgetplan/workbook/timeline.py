@@ -12,8 +12,7 @@ OPERATIONAL = MilestoneKind.OPERATIONAL.value
 
 
 def write(ctx: Context) -> None:
-    ws = ctx.wb.add_worksheet(ctx.name("timeline"))
-    ctx.sheets["timeline"] = ws
+    ws = ctx.add_sheet("timeline")
     st, fig, T = ctx.styles, ctx.fig, L.TIMELINE
     p = fig.programme
     pilots = list(p.pilots)
