@@ -9,14 +9,19 @@ in a fresh subprocess so that its peak memory (max RSS) is its own:
 - ``build``: compute + write the workbook, as `budgetplan build` does (the programme already
   loaded, so YAML parsing is not counted);
 - ``raw``: xlsxwriter in constant-memory mode writing exactly the cells that ``build`` wrote
-  (same sheets, values, formula texts and cached values, no formats), recorded beforehand.
+  (same sheets, values, formula texts and cached values, no formats), recorded beforehand,
+  through xlsxwriter's public API;
+- ``values``: the same cells written as plain values (each formula replaced by its cached
+  value): the floor of writing a file of that many cells with xlsxwriter at all.
 
-The ratio build/raw is what budgetplan costs on top of writing the file at all.
+build/raw is budgetplan against the raw library doing the same job; build/values is what
+budgetplan costs on top of the bare minimum.
 """
 
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import pickle
 import resource
@@ -26,7 +31,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from openpyxl.utils.cell import column_index_from_string
+
 ROOT = Path(__file__).resolve().parent.parent
+CELL = __import__("re").compile(
+    r'<c r="(?P<col>[A-Z]+)\d+"(?: s="\d+")?(?: t="(?P<t>\w+)")?><f>(?P<f>.*?)</f><v>(?P<v>.*?)</v></c>'
+)
 sys.path.insert(0, str(ROOT))
 
 
@@ -49,7 +59,7 @@ def _child(kind: str, size: int, workdir: Path) -> dict:
         write_workbook(programme, Source("synthetic", "synthetic", "0" * 64), out)
     elif kind == "record":
         return _record(programme, out, workdir / f"cells-{size}.pickle")
-    elif kind == "raw":
+    elif kind in ("raw", "values"):
         cells = pickle.loads((workdir / f"cells-{size}.pickle").read_bytes())
         import xlsxwriter
 
@@ -58,7 +68,14 @@ def _child(kind: str, size: int, workdir: Path) -> dict:
         for name, rows in cells:
             ws = wb.add_worksheet(name)
             for row, col, kind_, payload, value in rows:
-                if kind_ == "f":
+                if kind_ == "f" and kind == "values":
+                    if isinstance(value, bool):
+                        ws.write_boolean(row, col, value)
+                    elif isinstance(value, str):
+                        ws.write_string(row, col, value)
+                    else:
+                        ws.write_number(row, col, value)
+                elif kind_ == "f":
                     ws.write_formula(row, col, payload, None, value)
                 elif kind_ == "n":
                     ws.write_number(row, col, payload)
@@ -110,6 +127,18 @@ def _record(programme, out: Path, target: Path) -> dict:  # type: ignore[no-unty
             self._rec(row, col, "x", None, None)
             return super()._write_blank(row, col, blank, cell_format)
 
+        def write_row_xml(self, row, first_col, last_col, cells_xml):  # type: ignore[no-untyped-def]
+            for m in CELL.finditer(cells_xml):
+                col = column_index_from_string(m["col"]) - 1
+                kind = m["t"] or ""
+                value: object = html.unescape(m["v"])
+                if kind == "b":
+                    value = value == "1"
+                elif kind != "str":
+                    value = float(value)  # type: ignore[arg-type]
+                self._rec(row, col, "f", html.unescape(m["f"]), value)
+            return super().write_row_xml(row, first_col, last_col, cells_xml)
+
     sheet.FastWorksheet = Recording  # type: ignore[misc]
     from budgetplan.workbook import context
 
@@ -156,7 +185,7 @@ def main() -> None:
             cells = run("record", size, workdir)["cells"]
             best: dict[str, dict] = {}
             for _ in range(args.repeat):
-                for kind in ("compute", "build", "raw"):
+                for kind in ("compute", "build", "raw", "values"):
                     result = run(kind, size, workdir)
                     if kind not in best or result["seconds"] < best[kind]["seconds"]:
                         best[kind] = result

@@ -23,17 +23,22 @@ from budgetplan.phasing import month_index, place, spread_flat
 from budgetplan.procurement import implied_route, route_allowed
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LineFigures:
+    """A line's figures. The monthly CP are rebuilt on demand (``monthly``) rather than stored:
+    a 100,000-line programme would otherwise hold 3.6 million month values."""
+
     line: CostLine
     vat_rate: Decimal
     ht: int  # cents, excluding VAT
     ttc: int  # cents, including VAT: what the line consumes of AE and CP
     first_index: int  # month index of the first payment, relative to the period start
     months: int  # number of months of a flat schedule (1 for explicit)
-    monthly: list[int]  # CP per period month, cents
+    explicit: tuple[tuple[int, int], ...] | None  # (month index, cents) of an explicit schedule
+    period_months: int
+    years: tuple[int, ...]  # the period's years, for cp_by_year
+    year_cp: tuple[int, ...]  # CP per period year, cents
     cp_outside_period: int  # cents scheduled outside the period (lost to the workbook)
-    cp_by_year: dict[int, int]
     implied_route: Route
     route_ok: bool
     cp_ties: bool  # monthly CP sums to the line's TTC
@@ -42,6 +47,22 @@ class LineFigures:
     @property
     def id(self) -> str:
         return self.line.id
+
+    @property
+    def monthly(self) -> list[int]:
+        """CP per period month, cents."""
+        if self.explicit is None:
+            row, _ = place(spread_flat(self.ttc, self.months), self.first_index, self.period_months)
+            return row
+        row = [0] * self.period_months
+        for idx, cents in self.explicit:
+            if 0 <= idx < self.period_months:
+                row[idx] += cents
+        return row
+
+    @property
+    def cp_by_year(self) -> dict[int, int]:
+        return dict(zip(self.years, self.year_cp, strict=True))
 
 
 @dataclass(frozen=True)
@@ -112,32 +133,50 @@ def vat_rate_of(line: CostLine, programme: Programme) -> Decimal:
     return programme.vat_rate if line.vat_rate is None else line.vat_rate
 
 
-def line_figures(line: CostLine, programme: Programme, months: list[dt.date]) -> LineFigures:
+def _flat_in_range(ttc: int, n: int, first: int, lo: int, hi: int) -> int:
+    """Cents of a flat spread (first..first+n-1) that fall in months lo..hi-1."""
+    a, b = max(first, lo), min(first + n, hi)
+    if a >= b:
+        return 0
+    base, remainder = divmod(ttc, n)
+    extra = max(0, min(b, first + remainder) - a)
+    return base * (b - a) + extra
+
+
+def line_figures(
+    line: CostLine, programme: Programme, months: list[dt.date], years: tuple[int, ...]
+) -> LineFigures:
     vat = vat_rate_of(line, programme)
     ht = _round_cents(line.quantity * line.unit_cost * 100)
     ttc = _round_cents(Decimal(ht) * (1 + vat))
     start = programme.period.start
     n_period = len(months)
     schedule = line.cp
+    year_bounds = [
+        (month_index(start, dt.date(y, 1, 1)), month_index(start, dt.date(y + 1, 1, 1)))
+        for y in years
+    ]
+    explicit: tuple[tuple[int, int], ...] | None = None
     if schedule.profile is Profile.FLAT:
         assert schedule.start is not None and schedule.end is not None
         first = month_index(start, schedule.start)
         n = month_index(schedule.start, schedule.end) + 1
-        monthly, outside = place(spread_flat(ttc, n), first, n_period)
+        inside = _flat_in_range(ttc, n, first, 0, n_period)
+        year_cp = tuple(
+            _flat_in_range(ttc, n, first, max(lo, 0), min(hi, n_period)) for lo, hi in year_bounds
+        )
     else:
         first = month_index(start, schedule.first_month)
         n = 1
-        monthly = [0] * n_period
-        outside = 0
-        for month, amount in schedule.amounts.items():
-            idx = month_index(start, month)
-            if 0 <= idx < n_period:
-                monthly[idx] += to_cents(amount)
-            else:
-                outside += to_cents(amount)
-    cp_by_year: dict[int, int] = {}
-    for month, cents in zip(months, monthly, strict=True):
-        cp_by_year[month.year] = cp_by_year.get(month.year, 0) + cents
+        explicit = tuple(
+            sorted((month_index(start, m), to_cents(a)) for m, a in schedule.amounts.items())
+        )
+        inside = sum(c for i, c in explicit if 0 <= i < n_period)
+        year_cp = tuple(
+            sum(c for i, c in explicit if max(lo, 0) <= i < min(hi, n_period))
+            for lo, hi in year_bounds
+        )
+    total_scheduled = ttc if explicit is None else sum(c for _, c in explicit)
     route = implied_route(ht, line.nature, line.innovative, programme.thresholds)
     return LineFigures(
         line=line,
@@ -146,12 +185,14 @@ def line_figures(line: CostLine, programme: Programme, months: list[dt.date]) ->
         ttc=ttc,
         first_index=first,
         months=n,
-        monthly=monthly,
-        cp_outside_period=outside,
-        cp_by_year=cp_by_year,
+        explicit=explicit,
+        period_months=n_period,
+        years=years,
+        year_cp=year_cp,
+        cp_outside_period=total_scheduled - inside,
         implied_route=route,
         route_ok=route_allowed(line.route, route),
-        cp_ties=sum(monthly) == ttc,
+        cp_ties=inside == ttc,
         cp_after_ae=schedule.first_month.year >= line.ae_year,
     )
 
@@ -188,11 +229,38 @@ def readiness(programme: Programme) -> list[Readiness]:
     return out
 
 
+def _sum_months(lines: list[LineFigures], n_period: int) -> list[int]:
+    """CP per period month over all lines, by difference arrays (O(1) per flat line)."""
+    diff = [0] * (n_period + 1)
+    for lf in lines:
+        if lf.explicit is not None:
+            for idx, cents in lf.explicit:
+                if 0 <= idx < n_period:
+                    diff[idx] += cents
+                    diff[idx + 1] -= cents
+            continue
+        base, remainder = divmod(lf.ttc, lf.months)
+        for lo, hi, amount in (
+            (lf.first_index, lf.first_index + lf.months, base),
+            (lf.first_index, lf.first_index + remainder, 1),
+        ):
+            a, b = max(lo, 0), min(hi, n_period)
+            if a < b:
+                diff[a] += amount
+                diff[b] -= amount
+    out, running = [], 0
+    for k in range(n_period):
+        running += diff[k]
+        out.append(running)
+    return out
+
+
 def compute(programme: Programme) -> Figures:
     """Every figure of the programme, from its inputs only."""
     months = programme.months
     years = programme.years
-    lines = [line_figures(line, programme, months) for line in programme.cost_lines]
+    year_tuple = tuple(years)
+    lines = [line_figures(line, programme, months, year_tuple) for line in programme.cost_lines]
 
     ae_by_year = {y: 0 for y in years}
     ae_t2_by_year = {y: 0 for y in years}
@@ -203,9 +271,7 @@ def compute(programme: Programme) -> Figures:
         if lf.line.titre is Titre.PERSONNEL:
             ae_t2_by_year[lf.line.ae_year] = ae_t2_by_year.get(lf.line.ae_year, 0) + lf.ttc
 
-    cp_by_month = [sum(col) for col in zip(*(lf.monthly for lf in lines), strict=True)] or [
-        0
-    ] * len(months)
+    cp_by_month = _sum_months(lines, len(months))
     cp_by_year = {y: 0 for y in years}
     for month, cents in zip(months, cp_by_month, strict=True):
         cp_by_year[month.year] += cents

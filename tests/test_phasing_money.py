@@ -64,3 +64,33 @@ def test_procurement_thresholds_of_2022() -> None:
     assert route_allowed(Route.UGAP, Route.FORMAL)
     assert route_allowed(Route.FORMAL, Route.DIRECT)
     assert not route_allowed(Route.ADAPTED, Route.FORMAL)
+
+
+@given(
+    st.integers(min_value=-(10**9), max_value=10**12),
+    st.integers(min_value=1, max_value=48),
+    st.integers(min_value=-50, max_value=50),
+    st.integers(min_value=-10, max_value=60),
+    st.integers(min_value=0, max_value=60),
+)
+def test_range_sums_equal_the_month_by_month_spread(
+    total: int, n: int, first: int, lo: int, width: int
+) -> None:
+    from budgetplan.compute import _flat_in_range
+
+    parts = spread_flat(total, n)
+    brute = sum(c for k, c in enumerate(parts) if lo <= first + k < lo + width)
+    assert _flat_in_range(total, n, first, lo, lo + width) == brute
+
+
+def test_programme_month_totals_equal_the_sum_of_lines(default_loaded) -> None:
+    from budgetplan.compute import compute
+
+    fig = compute(default_loaded.programme)
+    by_month = [sum(col) for col in zip(*(lf.monthly for lf in fig.lines), strict=True)]
+    assert fig.cp_by_month == by_month
+    for lf in fig.lines:
+        monthly = lf.monthly
+        for year in fig.years:
+            in_year = sum(c for m, c in zip(fig.months, monthly, strict=True) if m.year == year)
+            assert lf.cp_by_year[year] == in_year

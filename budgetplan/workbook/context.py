@@ -93,6 +93,9 @@ def add_table(
         )
     finally:
         ws.constant_memory = True
+        # add_table records every cell of the table to detect overlaps (two million entries for
+        # a 100,000-line table); the layout keeps tables apart, so drop the record.
+        ws.table_cells.clear()
     if result not in (0, None):
         raise RuntimeError(f"could not declare table {table.name} ({result})")
     for i, text in enumerate(headers):

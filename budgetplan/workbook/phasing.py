@@ -7,6 +7,7 @@ from xlsxwriter.utility import xl_col_to_name
 from budgetplan import layout as L
 from budgetplan.model import Profile
 from budgetplan.workbook.context import Context, page_setup, protect, serial, set_widths
+from budgetplan.workbook.sheet import RowTemplate
 
 
 def month_cols(ctx: Context) -> tuple[int, int]:
@@ -161,13 +162,18 @@ def write(ctx: Context) -> None:
             )
         )
 
-    write_formula = ws.write_formula
+    kind_of = {id(text): "str", id(boolean): "bool"}
+    template = RowTemplate(
+        [(col, f, fmt, kind_of.get(id(fmt), "num")) for col, f, fmt in fixed_t]
+        + [(col, f, money, "num") for col, f in year_t]
+        + [(col, f, money, "num") for col, f in month_t]
+    )
+    years = fig.years
     for i, lf in enumerate(fig.lines):
         row = L.FIRST_DATA_ROW + i
-        r = row + 1
         line = lf.line
         is_explicit = line.cp.profile is Profile.EXPLICIT
-        cached = (
+        values: list[object] = [
             line.id,
             line.pilot,
             int(line.titre),
@@ -182,15 +188,12 @@ def write(ctx: Context) -> None:
             lf.route_ok,
             lf.cp_ties,
             lf.cp_after_ae,
+        ]
+        values += [lf.cp_by_year.get(y, 0) / 100 for y in years]
+        values += [cents / 100 for cents in lf.monthly]
+        ws.write_row_xml(
+            row, template.first_col, template.last_col, template.render(row + 1, values)
         )
-        for (col, template, fmt), value in zip(fixed_t, cached, strict=True):
-            write_formula(row, col, template.format(r=r), fmt, value)
-        for j, (col, template) in enumerate(year_t):
-            write_formula(
-                row, col, template.format(r=r), money, lf.cp_by_year.get(fig.years[j], 0) / 100
-            )
-        for (col, template), cents in zip(month_t, lf.monthly, strict=True):
-            write_formula(row, col, template.format(r=r), money, cents / 100)
 
     # Names used by the checks, the summary and the pilots sheet.
     for name, key in (

@@ -1,12 +1,22 @@
-"""The worksheet class budgetplan writes with."""
+"""The worksheet class budgetplan writes with, and a fast path for long uniform rows."""
 
 from __future__ import annotations
 
+from xlsxwriter.format import Format
+from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
 from xlsxwriter.worksheet import CellFormulaTuple, Worksheet
+from xlsxwriter.xmlwriter import XMLwriter
+
+
+def escape(text: str) -> str:
+    """XML character data, as xlsxwriter escapes it (quotes are left alone)."""
+    if "&" in text or "<" in text or ">" in text:
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
 
 
 class FastWorksheet(Worksheet):
-    """An xlsxwriter worksheet with a leaner formula path.
+    """An xlsxwriter worksheet with a leaner formula path and a whole-row writer.
 
     For every formula, xlsxwriter searches for dynamic-array functions and runs some thirty
     regular expressions to add the ``_xlfn.`` prefix to Excel 365 function names; on the
@@ -27,3 +37,85 @@ class FastWorksheet(Worksheet):
             self._write_single_row(row)
         self.table[row][col] = CellFormulaTuple(formula, cell_format, value)
         return 0
+
+    def write_row_xml(self, row: int, first_col: int, last_col: int, cells_xml: str) -> None:
+        """Write a whole row given as its ``<c>`` elements (constant-memory mode only).
+
+        The row must be new: rows are written in order and nothing else may be in it.
+        """
+        if not self.constant_memory:
+            raise RuntimeError("write_row_xml needs constant_memory mode")
+        if row <= self.previous_row and self.table.get(row):
+            raise ValueError(f"row {row + 1} already holds cells")
+        if row > self.previous_row:
+            self._write_single_row(row)
+        self._check_dimensions(row, first_col)
+        self._check_dimensions(row, last_col)
+        self.fh.write(f'<row r="{row + 1}">{cells_xml}</row>')
+
+
+class RowTemplate:
+    """The XML of a row of formula cells whose formulas differ only by their row number.
+
+    ``columns`` holds (column, formula with ``{r}`` for the 1-based row, format, value type);
+    :meth:`render` fills in the row and each cell's cached value.
+    """
+
+    def __init__(self, columns: list[tuple[int, str, Format | None, str]]):
+        parts = []
+        self.kinds = []
+        for i, (col, formula, fmt, kind) in enumerate(columns):
+            xf = f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
+            t = {"str": ' t="str"', "bool": ' t="b"'}.get(kind, "")
+            body = escape(formula.removeprefix("=")).replace("{", "{{").replace("}", "}}")
+            body = body.replace("{{r}}", "{0}")
+            parts.append(
+                f'<c r="{xl_col_to_name(col)}{{0}}"{xf}{t}><f>{body}</f><v>{{{i + 1}}}</v></c>'
+            )
+            self.kinds.append(kind)
+        self.template = "".join(parts)
+        self.first_col = columns[0][0]
+        self.last_col = columns[-1][0]
+
+    def render(self, r: int, values: list[object]) -> str:
+        out = []
+        for kind, value in zip(self.kinds, values, strict=True):
+            if kind == "str":
+                out.append(escape(str(value)))
+            elif kind == "bool":
+                out.append("1" if value else "0")
+            else:
+                out.append(str(value))
+        return self.template.format(r, *out)
+
+
+class ValueRow:
+    """The XML of a row of plain value cells (numbers, text, booleans, blanks) with formats.
+
+    Text is escaped as xlsxwriter escapes it (XML entities, control characters as _xHHHH_,
+    whitespace preserved) and is always written as an inline string: never a formula or link.
+    """
+
+    def __init__(self, columns: list[tuple[int, Format | None]]):
+        self.cells = [
+            (xl_col_to_name(col), f' s="{fmt._get_xf_index()}"' if fmt is not None else "")
+            for col, fmt in columns
+        ]
+        self.first_col = columns[0][0]
+        self.last_col = columns[-1][0]
+
+    def render(self, r: int, values: list[object]) -> str:
+        out = []
+        for (letter, xf), value in zip(self.cells, values, strict=True):
+            head = f'<c r="{letter}{r}"{xf}'
+            if value is None or value == "":
+                out.append(head + "/>")
+            elif isinstance(value, bool):
+                out.append(f'{head} t="b"><v>{1 if value else 0}</v></c>')
+            elif isinstance(value, int | float):
+                out.append(f"{head}><v>{value:.16G}</v></c>")
+            else:
+                text = escape(XMLwriter._escape_control_characters(str(value)))
+                space = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
+                out.append(f'{head} t="inlineStr"><is><t{space}>{text}</t></is></c>')
+        return "".join(out)
