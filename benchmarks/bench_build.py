@@ -35,7 +35,9 @@ from openpyxl.utils.cell import column_index_from_string
 
 ROOT = Path(__file__).resolve().parent.parent
 CELL = __import__("re").compile(
-    r'<c r="(?P<col>[A-Z]+)\d+"(?: s="\d+")?(?: t="(?P<t>\w+)")?><f>(?P<f>.*?)</f><v>(?P<v>.*?)</v></c>'
+    r'<c r="(?P<col>[A-Z]+)\d+"(?: s="\d+")?(?: t="(?P<t>\w+)")?'
+    r"(?:/>|><f>(?P<f>.*?)</f><v>(?P<v>.*?)</v></c>|><v>(?P<n>.*?)</v></c>"
+    r"|><is><t[^>]*>(?P<s>.*?)</t></is></c>)"
 )
 sys.path.insert(0, str(ROOT))
 
@@ -131,12 +133,22 @@ def _record(programme, out: Path, target: Path) -> dict:  # type: ignore[no-unty
             for m in CELL.finditer(cells_xml):
                 col = column_index_from_string(m["col"]) - 1
                 kind = m["t"] or ""
-                value: object = html.unescape(m["v"])
-                if kind == "b":
-                    value = value == "1"
-                elif kind != "str":
-                    value = float(value)  # type: ignore[arg-type]
-                self._rec(row, col, "f", html.unescape(m["f"]), value)
+                if m["f"] is not None:
+                    value: object = html.unescape(m["v"])
+                    if kind == "b":
+                        value = value == "1"
+                    elif kind != "str":
+                        value = float(value)  # type: ignore[arg-type]
+                    self._rec(row, col, "f", html.unescape(m["f"]), value)
+                elif m["s"] is not None:
+                    self._rec(row, col, "s", html.unescape(m["s"]), None)
+                elif m["n"] is not None:
+                    if kind == "b":
+                        self._rec(row, col, "b", m["n"] == "1", None)
+                    else:
+                        self._rec(row, col, "n", float(m["n"]), None)
+                else:
+                    self._rec(row, col, "x", None, None)
             return super().write_row_xml(row, first_col, last_col, cells_xml)
 
     sheet.FastWorksheet = Recording  # type: ignore[misc]
@@ -176,8 +188,8 @@ def main() -> None:
         print(json.dumps(_child(kind, int(size), Path(workdir))))
         return
     print(
-        f"{'lines':>8} {'cells':>9} {'compute s':>10} {'build s':>9} {'raw s':>7} "
-        f"{'build/raw':>9} {'build MB':>9} {'raw MB':>7} {'file MB':>8}"
+        f"{'lines':>8} {'cells':>9} {'compute s':>10} {'build s':>8} {'raw s':>7} "
+        f"{'values s':>8} {'build/raw':>9} {'build/values':>12} {'build MB':>8} {'file MB':>8}"
     )
     with tempfile.TemporaryDirectory(prefix="budgetplan-bench-") as tmp:
         workdir = Path(tmp)
@@ -189,11 +201,11 @@ def main() -> None:
                     result = run(kind, size, workdir)
                     if kind not in best or result["seconds"] < best[kind]["seconds"]:
                         best[kind] = result
-            b, r, c = best["build"], best["raw"], best["compute"]
+            b, r, c, v = best["build"], best["raw"], best["compute"], best["values"]
             print(
-                f"{size:>8} {cells:>9} {c['seconds']:>10.2f} {b['seconds']:>9.2f} "
-                f"{r['seconds']:>7.2f} {b['seconds'] / r['seconds']:>9.2f} "
-                f"{b['peak_mb']:>9.0f} {r['peak_mb']:>7.0f} {b['file_mb']:>8.1f}",
+                f"{size:>8} {cells:>9} {c['seconds']:>10.2f} {b['seconds']:>8.2f} "
+                f"{r['seconds']:>7.2f} {v['seconds']:>8.2f} {b['seconds'] / r['seconds']:>9.2f} "
+                f"{b['seconds'] / v['seconds']:>12.2f} {b['peak_mb']:>8.0f} {b['file_mb']:>8.1f}",
                 flush=True,
             )
 
