@@ -285,3 +285,13 @@ def test_every_function_is_classic_or_prefixed(default_fr, edge_cases) -> None:
                     used.add(token.value[:-1].upper())
     assert used <= CLASSIC, used - CLASSIC
     assert {"_XLFN.MINIFS", "SUMIFS", "EDATE"} <= used
+
+
+def test_workbooks_kept_in_the_repository_are_up_to_date(tmp_path) -> None:
+    """workbooks/ holds the default programme's workbooks; a rebuild must give the same bytes."""
+    root = Path(__file__).resolve().parent.parent / "workbooks"
+    for lang, name in (("fr", "programme-2022.xlsx"), ("en", "programme-2022-en.xlsx")):
+        fresh = build(output=tmp_path / name, lang=lang).path
+        assert (root / name).read_bytes() == fresh.read_bytes(), (
+            f"workbooks/{name} is stale: run `python3 dev.py build` and `... build --lang en`"
+        )
