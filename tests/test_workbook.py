@@ -54,6 +54,7 @@ def test_input_tables_and_named_key_figures(wb_fr) -> None:
     inputs = wb_fr[label("sheet.inputs", "fr")]
     ref = inputs.tables[L.INPUTS.name].ref
     assert ref == f"A4:S{4 + 49}"
+    assert inputs.tables[L.INPUTS.name].autoFilter.ref == ref
 
 
 def test_every_sheet_protected_inputs_unlocked_calculations_locked(wb_fr) -> None:

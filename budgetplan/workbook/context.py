@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from xlsxwriter.utility import xl_range
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -79,10 +80,13 @@ def add_table(
         ws.write_string(first, table.first_col + i, text, styles.header)
     ws.constant_memory = False
     try:
+        # Declared over one data row, then widened: add_table records every cell of its range to
+        # detect overlaps (two million entries for a 100,000-line table); the layout keeps the
+        # tables of a sheet apart, so that record is not needed.
         result = ws.add_table(
             first,
             table.first_col,
-            last,
+            first + 1,
             table.last_col,
             {
                 "name": table.name,
@@ -93,9 +97,10 @@ def add_table(
         )
     finally:
         ws.constant_memory = True
-        # add_table records every cell of the table to detect overlaps (two million entries for
-        # a 100,000-line table); the layout keeps tables apart, so drop the record.
-        ws.table_cells.clear()
+    full = xl_range(first, table.first_col, last, table.last_col)
+    ws.tables[-1]["range"] = full
+    ws.tables[-1]["a_range"] = full
+    ws.tables[-1]["autofilter"] = full
     if result not in (0, None):
         raise RuntimeError(f"could not declare table {table.name} ({result})")
     for i, text in enumerate(headers):
