@@ -1,0 +1,611 @@
+"""Read a budgetplan workbook back into a programme, with the same layout the writer used.
+
+Values come through python-calamine (fast, no formula evaluation); each input table is parsed row
+by row into the model, and every cell that cannot be read becomes a finding that names its sheet
+and cell. The workbook may have been saved again by Excel or LibreOffice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from python_calamine import CalamineError, CalamineWorkbook
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from budgetplan import layout as L
+from budgetplan import model as m
+from budgetplan.findings import Finding, Severity
+from budgetplan.labels import LANGS, Lang
+from budgetplan.xlsxfile import XlsxError, open_xlsx, sheet_parts
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+class ReadError(Exception):
+    """The file is not a budgetplan workbook that this version can read."""
+
+    def __init__(self, findings: list[Finding]):
+        self.findings = findings
+        super().__init__("; ".join(f.one_line() for f in findings[:3]))
+
+
+@dataclass
+class Workbook:
+    """A budgetplan workbook as read: its sheets' values, its language, and what was wrong."""
+
+    path: Path
+    lang: Lang
+    layout_version: int
+    about: dict[str, str]
+    values: dict[str, list[list[Any]]]  # layout sheet key -> rows of cell values
+    names: dict[str, str]  # layout sheet key -> sheet name found in the file
+    parts: dict[str, str]  # layout sheet key -> zip member of its XML
+    findings: list[Finding] = field(default_factory=list)
+
+    def cell(self, key: str, row: int, col: int) -> Any:
+        rows = self.values.get(key, [])
+        if row < len(rows) and col < len(rows[row]):
+            return rows[row][col]
+        return ""
+
+
+def _sheet_key_by_name() -> dict[str, tuple[str, Lang]]:
+    return {L.sheet_name(k, lang): (k, lang) for lang in LANGS for k in L.SHEETS}
+
+
+def open_workbook(path: str | Path) -> Workbook:
+    """Identify a budgetplan workbook and load its values; raise ReadError otherwise."""
+    path = Path(path)
+    try:
+        zf = open_xlsx(path)
+    except XlsxError as exc:
+        raise ReadError([exc.finding]) from None
+    with zf:
+        try:
+            parts = sheet_parts(zf)
+        except (KeyError, zipfile.BadZipFile, OSError) as exc:
+            raise ReadError(
+                [
+                    Finding(
+                        Severity.ERROR,
+                        "CORRUPT",
+                        f"unreadable sheet list ({exc})",
+                        "save the workbook again",
+                        file=str(path),
+                    )
+                ]
+            ) from None
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except (CalamineError, OSError, ValueError) as exc:
+        raise ReadError(
+            [
+                Finding(
+                    Severity.ERROR,
+                    "CORRUPT",
+                    f"unreadable workbook ({exc})",
+                    "save the workbook again",
+                    file=str(path),
+                )
+            ]
+        ) from None
+    known = _sheet_key_by_name()
+    found = [(i, p.name, known.get(p.name)) for i, p in enumerate(parts)]
+    langs = {k[1] for _, _, k in found if k}
+    about_key = next((p.name for p in parts if known.get(p.name, ("",))[0] == "about"), None)
+    if about_key is None:
+        if not langs:
+            raise ReadError(
+                [
+                    Finding(
+                        Severity.ERROR,
+                        "NOT_BUDGETPLAN",
+                        "is not a budgetplan workbook (no sheet of its layout)",
+                        "give a workbook written by `budgetplan build`",
+                        file=str(path),
+                    )
+                ]
+            )
+        raise ReadError(
+            [
+                Finding(
+                    Severity.ERROR,
+                    "SHEET_MISSING",
+                    "the About sheet is missing or renamed, so the layout version is unknown",
+                    "rebuild the workbook or restore the About sheet",
+                    file=str(path),
+                )
+            ]
+        )
+    about = _read_about(book, about_key)
+    lang: Lang = "en" if about.get("lang") == "en" else "fr"
+    try:
+        version = int(about.get("layout", "0"))
+    except ValueError:
+        version = 0
+    if version != L.LAYOUT_VERSION:
+        raise ReadError(
+            [
+                Finding(
+                    Severity.ERROR,
+                    "LAYOUT_VERSION",
+                    f"was written with layout version {about.get('layout')!r}; this budgetplan reads "
+                    f"version {L.LAYOUT_VERSION}",
+                    "rebuild it with this budgetplan from its scenario",
+                    file=str(path),
+                    sheet=about_key,
+                )
+            ]
+        )
+
+    wb = Workbook(path, lang, version, about, {}, {}, {})
+    by_name = {p.name: (i, p) for i, p in enumerate(parts)}
+    for index, key in enumerate(L.SHEETS):
+        expected = L.sheet_name(key, lang)
+        if expected in by_name:
+            part = by_name[expected][1]
+        elif index < len(parts) and parts[index].name not in known:
+            part = parts[index]
+            wb.findings.append(
+                Finding(
+                    Severity.ERROR,
+                    "SHEET_RENAMED",
+                    f"sheet '{expected}' was renamed '{part.name}'",
+                    f"rename it back to '{expected}': formulas and the reader depend on it",
+                    file=str(path),
+                    sheet=part.name,
+                )
+            )
+        else:
+            wb.findings.append(
+                Finding(
+                    Severity.ERROR,
+                    "SHEET_MISSING",
+                    f"sheet '{expected}' is missing",
+                    "restore it or rebuild the workbook",
+                    file=str(path),
+                    sheet=expected,
+                )
+            )
+            continue
+        wb.names[key] = part.name
+        wb.parts[key] = part.part
+        try:
+            wb.values[key] = book.get_sheet_by_name(part.name).to_python(skip_empty_area=False)
+        except (CalamineError, ValueError) as exc:
+            wb.findings.append(
+                Finding(
+                    Severity.ERROR,
+                    "CORRUPT",
+                    f"unreadable sheet ({exc})",
+                    "save the workbook again",
+                    file=str(path),
+                    sheet=part.name,
+                )
+            )
+    return wb
+
+
+def _read_about(book: CalamineWorkbook, name: str) -> dict[str, str]:
+    rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    out = {}
+    for row in rows[L.FIRST_DATA_ROW :]:
+        if len(row) >= 3 and isinstance(row[0], str) and row[0] in L.ABOUT_KEYS:
+            value = row[2]
+            out[row[0]] = str(int(value)) if isinstance(value, float) else str(value)
+    return out
+
+
+# --------------------------------------------------------------------------- cell conversion
+
+
+class CellError(ValueError):
+    pass
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def convert(value: Any, kind: str) -> Any:
+    """A cell value as the model wants it, or CellError saying what is wrong."""
+    if _blank(value):
+        return "" if kind == "text" else () if kind == "ids" else None
+    if kind in ("text", "choice", "ids"):
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        if isinstance(value, dt.datetime | dt.date | dt.time | dt.timedelta):
+            raise CellError(f"expected text, found a date {value}")
+        text = str(value)
+        return tuple(t.strip() for t in text.split(";") if t.strip()) if kind == "ids" else text
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().upper() in ("TRUE", "VRAI", "FALSE", "FAUX"):
+            return value.strip().upper() in ("TRUE", "VRAI")
+        raise CellError(f"expected TRUE or FALSE, found {value!r}")
+    if kind in ("money", "rate", "int", "titre"):
+        if isinstance(value, bool) or isinstance(value, dt.date | dt.time | dt.timedelta):
+            raise CellError(f"expected a number, found {value!r}")
+        if isinstance(value, str):
+            text = value.strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+            text = text.replace("€", "").replace(",", ".")
+            try:
+                number = Decimal(text)
+            except ArithmeticError:
+                raise CellError(f"expected a number, found text {value!r}") from None
+        else:
+            number = Decimal(repr(float(value)))
+        if not number.is_finite():
+            raise CellError("expected a finite number")
+        if kind in ("int", "titre"):
+            if number != number.to_integral_value():
+                raise CellError(f"expected a whole number, found {value!r}")
+            return int(number)
+        return number
+    if kind in ("date", "month"):
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, float) and 1 <= value < 2958466:
+            return EXCEL_EPOCH + dt.timedelta(days=int(value))
+        if isinstance(value, str):
+            text = value.strip()
+            for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%m/%Y", "%Y-%m"):
+                try:
+                    return dt.datetime.strptime(text, fmt).date()
+                except ValueError:
+                    pass
+        raise CellError(f"expected a date (dd/mm/yyyy), found {value!r}")
+    raise CellError(f"unknown kind {kind}")
+
+
+# --------------------------------------------------------------------------- tables
+
+
+@dataclass
+class Row:
+    """One item of an input table: its values by field, and where it sits."""
+
+    index: int  # 0-based position in the table
+    excel_row: int  # 1-based row in the sheet
+    data: dict[str, Any]
+    cells: dict[str, str]  # field key -> A1 reference
+
+
+def _nest(flat: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in flat.items():
+        parts = key.split(".")
+        target = out
+        for part in parts[:-1]:
+            target = target.setdefault(part, {})
+        if value is not None:
+            target[parts[-1]] = value
+    return out
+
+
+def table_rows(wb: Workbook, table: L.Table) -> list[Row]:
+    """Rows of an input table from its first data row to the last non-blank one."""
+    if table.sheet not in wb.values:
+        return []
+    rows = wb.values[table.sheet]
+    inputs = [(i, c) for i, c in enumerate(table.columns) if c.is_input]
+    out: list[Row] = []
+    sheet = wb.names[table.sheet]
+    for r in range(L.FIRST_DATA_ROW, len(rows)):
+        raw = rows[r]
+        values = {
+            c.key: (raw[table.first_col + i] if table.first_col + i < len(raw) else "")
+            for i, c in inputs
+        }
+        if all(_blank(v) for v in values.values()):
+            continue
+        data: dict[str, Any] = {}
+        cells = {}
+        for i, col in inputs:
+            ref = xl_rowcol_to_cell(r, table.first_col + i)
+            cells[col.key] = ref
+            try:
+                data[col.key] = convert(values[col.key], col.kind)
+            except CellError as exc:
+                wb.findings.append(
+                    Finding(
+                        Severity.ERROR,
+                        "BAD_VALUE",
+                        f"{col.key}: {exc}",
+                        "type a value of the right kind in this input cell",
+                        file=str(wb.path),
+                        sheet=sheet,
+                        cell=ref,
+                    )
+                )
+                data[col.key] = _INVALID
+        out.append(Row(len(out), r + 1, data, cells))
+    return out
+
+
+_INVALID = object()
+
+
+def validate_row(
+    wb: Workbook, table: L.Table, row: Row, model: type[BaseModel], extra: dict[str, Any]
+) -> BaseModel | None:
+    """The model of one row, or None with each error as a finding on its cell."""
+    if any(v is _INVALID for v in row.data.values()):
+        return None
+    payload = {**_nest(row.data), **extra}
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        sheet = wb.names[table.sheet]
+        for error in exc.errors(include_url=False):
+            loc = ".".join(str(p) for p in error["loc"] if not str(p).startswith("function"))
+            ref = row.cells.get(loc) or next(
+                (c for k, c in row.cells.items() if loc.startswith(k) or k.startswith(loc)),
+                row.cells.get("id", ""),
+            )
+            wb.findings.append(
+                Finding(
+                    Severity.ERROR,
+                    "BAD_VALUE",
+                    f"{loc or 'row'}: {error['msg'].removeprefix('Value error, ')}",
+                    "correct this input cell",
+                    file=str(wb.path),
+                    sheet=sheet,
+                    cell=ref,
+                )
+            )
+        return None
+
+
+# --------------------------------------------------------------------------- the programme
+
+
+@dataclass
+class Locator:
+    """Where each part of the programme sits in the workbook, for findings."""
+
+    wb: Workbook
+    places: dict[tuple[Any, ...], tuple[str, str]] = field(default_factory=dict)
+
+    def add(self, path: tuple[Any, ...], sheet_key: str, ref: str) -> None:
+        self.places[path] = (
+            self.wb.names.get(sheet_key, L.sheet_name(sheet_key, self.wb.lang)),
+            ref,
+        )
+
+    def find(self, path: tuple[Any, ...]) -> tuple[str, str]:
+        for n in range(len(path), 0, -1):
+            if path[:n] in self.places:
+                return self.places[path[:n]]
+        return ("", "")
+
+
+def _row_places(loc: Locator, prefix: tuple[Any, ...], table: L.Table, row: Row) -> None:
+    loc.add(prefix, table.sheet, row.cells.get("id") or next(iter(row.cells.values()), ""))
+    for key, ref in row.cells.items():
+        loc.add((*prefix, *key.split(".")[:1]), table.sheet, ref)
+
+
+def new_line_id(pilot: str, taken: set[str]) -> str:
+    k = 1
+    while f"{pilot}-NEW{k}" in taken:
+        k += 1
+    return f"{pilot}-NEW{k}"
+
+
+def read_programme(wb: Workbook) -> tuple[m.Programme | None, Locator]:
+    """The programme the workbook's input cells describe (None if they do not make one)."""
+    loc = Locator(wb)
+    before = len(wb.findings)
+    scalars: dict[str, Any] = {}
+    params = wb.values.get("parameters", [])
+    keys_found = {}
+    for r in range(L.FIRST_DATA_ROW, len(params)):
+        row = params[r]
+        if row and isinstance(row[0], str) and row[0] in {k for k, *_ in L.PARAMETERS}:
+            keys_found[row[0]] = r
+    for key, _lbl, kind, _name in L.PARAMETERS:
+        r = keys_found.get(key)
+        ref = xl_rowcol_to_cell(r if r is not None else L.parameter_row(key), 2)
+        loc.add(tuple(key.split(".")), "parameters", ref)
+        if r is None:
+            wb.findings.append(
+                Finding(
+                    Severity.ERROR,
+                    "ROW_MISSING",
+                    f"parameter row '{key}' is missing",
+                    "restore the row",
+                    file=str(wb.path),
+                    sheet=wb.names.get("parameters", ""),
+                    cell=ref,
+                )
+            )
+            continue
+        try:
+            value = convert(params[r][2] if len(params[r]) > 2 else "", kind)
+        except CellError as exc:
+            wb.findings.append(
+                Finding(
+                    Severity.ERROR,
+                    "BAD_VALUE",
+                    f"{key}: {exc}",
+                    "type a value of the right kind",
+                    file=str(wb.path),
+                    sheet=wb.names["parameters"],
+                    cell=ref,
+                )
+            )
+            continue
+        if value is not None:
+            target = scalars
+            parts = key.split(".")
+            for part in parts[:-1]:
+                target = target.setdefault(part, {})
+            target[parts[-1]] = value
+    r2 = keys_found.get("reserve.titre2_rate")
+    if r2 is not None and len(params[r2]) > 4:
+        scalars.setdefault("reserve", {})["provenance"] = params[r2][3] or None
+        scalars["reserve"]["rationale"] = params[r2][4] or None
+        scalars["reserve"] = {k: v for k, v in scalars["reserve"].items() if v is not None}
+
+    envelopes = []
+    for row in table_rows(wb, L.ENVELOPES):
+        _row_places(loc, ("envelopes", row.index), L.ENVELOPES, row)
+        env = validate_row(wb, L.ENVELOPES, row, m.Envelope, {})
+        if env is not None:
+            envelopes.append(env)
+    events = []
+    for row in table_rows(wb, L.EVENTS):
+        _row_places(loc, ("events", row.index), L.EVENTS, row)
+        event = validate_row(wb, L.EVENTS, row, m.Event, {})
+        if event is not None:
+            events.append(event)
+
+    milestones: dict[str, list[tuple[Row, m.Milestone]]] = {}
+    for row in table_rows(wb, L.MILESTONES):
+        pilot_id = row.data.get("pilot")
+        data = {k: v for k, v in row.data.items() if k != "pilot"}
+        ms = validate_row(
+            wb, L.MILESTONES, Row(row.index, row.excel_row, data, row.cells), m.Milestone, {}
+        )
+        if ms is not None and isinstance(pilot_id, str):
+            milestones.setdefault(pilot_id, []).append((row, ms))
+    served: dict[str, list[tuple[Row, m.ServedEvent]]] = {}
+    for row in table_rows(wb, L.SERVES):
+        pilot_id = row.data.get("pilot")
+        data = {k: v for k, v in row.data.items() if k != "pilot"}
+        s = validate_row(
+            wb, L.SERVES, Row(row.index, row.excel_row, data, row.cells), m.ServedEvent, {}
+        )
+        if s is not None and isinstance(pilot_id, str):
+            served.setdefault(pilot_id, []).append((row, s))
+
+    pilots = []
+    for row in table_rows(wb, L.PILOTS):
+        pi = len(pilots)
+        pilot_id = row.data.get("id")
+        mine = milestones.pop(pilot_id, []) if isinstance(pilot_id, str) else []
+        serves = served.pop(pilot_id, []) if isinstance(pilot_id, str) else []
+        pilot = validate_row(
+            wb,
+            L.PILOTS,
+            row,
+            m.Pilot,
+            {"milestones": [ms for _, ms in mine], "serves": [s for _, s in serves]},
+        )
+        if pilot is None:
+            continue
+        _row_places(loc, ("pilots", pi), L.PILOTS, row)
+        for mi, (mrow, _) in enumerate(mine):
+            _row_places(loc, ("pilots", pi, "milestones", mi), L.MILESTONES, mrow)
+        if mine:
+            loc.add(("pilots", pi, "milestones"), "milestones", mine[0][0].cells["id"])
+        for si, (srow, _) in enumerate(serves):
+            _row_places(loc, ("pilots", pi, "serves", si), L.SERVES, srow)
+        pilots.append(pilot)
+    for orphans, table in ((milestones, L.MILESTONES), (served, L.SERVES)):
+        for pilot_id, rows in orphans.items():
+            for row, _ in rows:
+                wb.findings.append(
+                    Finding(
+                        Severity.ERROR,
+                        "UNKNOWN_REFERENCE",
+                        f"pilot '{pilot_id}' does not exist",
+                        "choose a pilot from the list",
+                        file=str(wb.path),
+                        sheet=wb.names[table.sheet],
+                        cell=row.cells["pilot"],
+                    )
+                )
+
+    schedules: dict[str, dict[dt.date, Decimal]] = {}
+    for row in table_rows(wb, L.SCHEDULES):
+        line_id, month, amount = (row.data.get(k) for k in ("line", "month", "amount"))
+        if not (
+            isinstance(line_id, str) and isinstance(month, dt.date) and isinstance(amount, Decimal)
+        ):
+            if not any(v is _INVALID for v in row.data.values()):
+                wb.findings.append(
+                    Finding(
+                        Severity.ERROR,
+                        "INCOMPLETE_ROW",
+                        "a schedule row needs line, month and amount",
+                        "fill the row or delete it",
+                        file=str(wb.path),
+                        sheet=wb.names["schedules"],
+                        cell=row.cells["line"],
+                    )
+                )
+            continue
+        per_line = schedules.setdefault(line_id, {})
+        key = month.replace(day=1)
+        per_line[key] = per_line.get(key, Decimal(0)) + amount
+
+    lines = []
+    rows = table_rows(wb, L.INPUTS)
+    taken = {r.data.get("id") for r in rows if isinstance(r.data.get("id"), str)}
+    for row in rows:
+        data = dict(row.data)
+        if data.get("id") is None and isinstance(data.get("pilot"), str):
+            data["id"] = new_line_id(data["pilot"], taken)  # a row the officer added
+            taken.add(data["id"])
+            wb.findings.append(
+                Finding(
+                    Severity.INFO,
+                    "LINE_ADDED",
+                    f"new line in row {row.excel_row} gets id {data['id']}",
+                    "keep this id: it identifies the line from now on",
+                    file=str(wb.path),
+                    sheet=wb.names["inputs"],
+                    cell=row.cells["id"],
+                )
+            )
+        if data.get("cp.profile") == m.Profile.EXPLICIT.value:
+            data["cp.amounts"] = schedules.get(data.get("id"), {})
+        line = validate_row(
+            wb, L.INPUTS, Row(row.index, row.excel_row, data, row.cells), m.CostLine, {}
+        )
+        if line is not None:
+            _row_places(loc, ("cost_lines", len(lines)), L.INPUTS, row)
+            lines.append(line)
+
+    if len(wb.findings) > before and any(
+        f.severity is Severity.ERROR for f in wb.findings[before:]
+    ):
+        return None, loc
+    try:
+        programme = m.Programme.model_validate(
+            {
+                **scalars,
+                "envelopes": envelopes,
+                "events": events,
+                "pilots": pilots,
+                "cost_lines": lines,
+            }
+        )
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            path = tuple(error["loc"])
+            sheet, ref = loc.find(path)
+            wb.findings.append(
+                Finding(
+                    Severity.ERROR,
+                    "BAD_VALUE",
+                    f"{'.'.join(map(str, path))}: {error['msg'].removeprefix('Value error, ')}",
+                    "correct this input",
+                    file=str(wb.path),
+                    sheet=sheet,
+                    cell=ref,
+                )
+            )
+        return None, loc
+    return programme, loc

@@ -1,0 +1,165 @@
+"""Open xlsx files defensively: what a file is, how big it unpacks, and its raw sheet XML."""
+
+from __future__ import annotations
+
+import html
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from budgetplan.findings import Finding, Severity
+
+#: Limits on what a workbook may unpack to (a zip bomb declares small, inflates huge).
+MAX_UNPACKED_BYTES = 1_500_000_000
+MAX_RATIO = 200
+MAX_MEMBERS = 10_000
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+class XlsxError(Exception):
+    def __init__(self, finding: Finding):
+        self.finding = finding
+        super().__init__(finding.one_line())
+
+
+def _fail(path: Path, code: str, message: str, hint: str) -> XlsxError:
+    return XlsxError(Finding(Severity.ERROR, code, message, hint, file=str(path)))
+
+
+def open_xlsx(path: Path) -> zipfile.ZipFile:
+    """A zip of an xlsx workbook, after checking it is one and that it unpacks within bounds."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except IsADirectoryError:
+        raise _fail(path, "NOT_A_FILE", "is a folder", "give the path of an .xlsx file") from None
+    except OSError as exc:
+        raise _fail(path, "UNREADABLE", exc.strerror or str(exc), "check the path") from None
+    if not head:
+        raise _fail(path, "EMPTY", "the file is empty", "send the workbook again")
+    if head == OLE_MAGIC:
+        raise _fail(
+            path,
+            "OLE_FILE",
+            "is a password-protected workbook or a legacy .xls (an OLE container, not xlsx)",
+            "remove the password, or save it as .xlsx from Excel or LibreOffice",
+        )
+    if not head.startswith(b"PK"):
+        raise _fail(
+            path,
+            "NOT_XLSX",
+            "is not an xlsx workbook (not a zip file)",
+            "save it as .xlsx from Excel or LibreOffice",
+        )
+    try:
+        zf = zipfile.ZipFile(path)
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise _fail(
+            path,
+            "CORRUPT",
+            f"the workbook is truncated or corrupted ({exc})",
+            "send the workbook again",
+        ) from None
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if len(infos) > MAX_MEMBERS or total > MAX_UNPACKED_BYTES or total / packed > MAX_RATIO:
+        zf.close()
+        raise _fail(
+            path,
+            "TOO_LARGE",
+            f"unpacks to {total:,} bytes ({total / packed:.0f} times its size): refused as a "
+            "possible zip bomb",
+            f"budgetplan reads workbooks up to {MAX_UNPACKED_BYTES:,} unpacked bytes",
+        )
+    names = set(zf.namelist())
+    for part in ("[Content_Types].xml", "xl/workbook.xml"):
+        if part not in names:
+            zf.close()
+            raise _fail(
+                path,
+                "MISSING_PART",
+                f"the workbook has no {part}",
+                "save it again from Excel or LibreOffice",
+            )
+    if "xl/vbaProject.bin" in names:
+        zf.close()
+        raise _fail(
+            path,
+            "MACROS",
+            "holds macros (xlsm); budgetplan does not read them",
+            "save it as a plain .xlsx workbook",
+        )
+    return zf
+
+
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?/?>")
+_ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
+_REL = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*?/?>")
+
+
+@dataclass(frozen=True)
+class SheetPart:
+    name: str
+    part: str  # zip member of the sheet's XML
+
+
+def sheet_parts(zf: zipfile.ZipFile) -> list[SheetPart]:
+    """Sheets in workbook order with their XML part, read without an XML parser (no DTDs)."""
+    rels = {}
+    for m in _REL.finditer(zf.read("xl/_rels/workbook.xml.rels")):
+        attrs = dict(_ATTR.findall(m.group(0)))
+        rels[attrs.get(b"Id", b"").decode()] = attrs.get(b"Target", b"").decode()
+    out = []
+    for m in _SHEET.finditer(zf.read("xl/workbook.xml")):
+        attrs = {k.split(b":")[-1] if k != b"r:id" else k: v for k, v in _ATTR.findall(m.group(0))}
+        rid = next((v.decode() for k, v in _ATTR.findall(m.group(0)) if k.endswith(b":id")), "")
+        target = rels.get(rid, "")
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        out.append(SheetPart(html.unescape(attrs.get(b"name", b"").decode("utf-8")), part))
+    return out
+
+
+# A formula is the first child of its cell (<c><f>..</f><v>..</v></c>, ECMA-376 18.3.1.4).
+_FCELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*>\s*<f([^>]*?)(?:/>|>([^<]*)</f>)')
+
+
+@dataclass(frozen=True)
+class FormulaCell:
+    col: str
+    row: int
+    formula: str  # as stored (shared-formula followers carry their master's text)
+    shared_master: tuple[str, int] | None  # (col, row) of the master for shared followers
+
+
+def formula_cells(zf: zipfile.ZipFile, part: str) -> dict[tuple[str, int], FormulaCell]:
+    """Every formula cell of a sheet, found by scanning its XML (fast; entities not expanded).
+
+    Shared formulas (Excel writes a formula filled down once, with followers pointing at it)
+    are returned with the master's text and position so callers can compare in R1C1 form.
+    """
+    data = zf.read(part)
+    out: dict[tuple[str, int], FormulaCell] = {}
+    masters: dict[bytes, tuple[str, int, str]] = {}
+    unescape = html.unescape
+    for m in _FCELL.finditer(data):
+        col, row = m.group(1).decode(), int(m.group(2))
+        fattrs = m.group(3)
+        text = m.group(4) or b""
+        formula = unescape(text.decode("utf-8")) if b"&" in text else text.decode("utf-8")
+        if b'"shared"' in fattrs:
+            attrs = dict(_ATTR.findall(fattrs))
+            si = attrs.get(b"si", b"")
+            if formula:
+                masters[si] = (col, row, formula)
+                out[(col, row)] = FormulaCell(col, row, formula, None)
+            elif si in masters:
+                mcol, mrow, mtext = masters[si]
+                out[(col, row)] = FormulaCell(col, row, mtext, (mcol, mrow))
+            continue
+        if formula:
+            out[(col, row)] = FormulaCell(col, row, formula, None)
+    return out
