@@ -293,7 +293,16 @@ def run_checks(fig: Figures) -> list[CheckResult]:
                     f"for {r.event} ({r.lead_days} days before its first day)"
                 )
                 hint = "bring the milestones forward or shorten the lead time"
-            err("READINESS", msg, hint, ("pilots", pi, "milestones"))
+            pilot = p.pilots[pi]
+            ops = [
+                (m.date, mi)
+                for mi, m in enumerate(pilot.milestones)
+                if m.kind is MilestoneKind.OPERATIONAL
+            ]
+            where: tuple[str | int, ...] = ("pilots", pi, "milestones")
+            if ops:
+                where = (*where, min(ops)[1], "date")
+            err("READINESS", msg, hint, where)
 
     dates = {m.id: m.date for pilot in p.pilots for m in pilot.milestones}
     for pi, pilot in enumerate(p.pilots):

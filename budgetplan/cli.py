@@ -124,6 +124,67 @@ def validate(
     )
 
 
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command()
+def reconcile(
+    workbook: Annotated[Path, typer.Argument(help="Workbook to read back (.xlsx).")],
+    scenario: Annotated[
+        Path | None, typer.Option("--scenario", help="Original scenario file: list the edits.")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
+    write_scenario: Annotated[
+        Path | None,
+        typer.Option(
+            "--write-scenario",
+            help="Write the programme as the workbook holds it; with --scenario, the edits "
+            "are carried into that file's text (comments and layout kept).",
+        ),
+    ] = None,
+) -> None:
+    """Check an edited workbook: integrity, budget rules, schedule, principles, edits.
+
+    Exit 0 when there is no error, 1 when there are errors, 2 when the input cannot be read.
+    """
+    from budgetplan import render
+    from budgetplan.reader import ReadError
+    from budgetplan.reconcile import reconcile as run
+
+    try:
+        result = run(workbook, scenario)
+    except ReadError as exc:
+        _fail(exc.findings)
+    except LoadError as exc:
+        _fail(exc.findings)
+    title = f"{workbook}: reconciliation"
+    if fmt is Format.json:
+        typer.echo(render.to_json(result.findings, ok=result.ok))
+    elif fmt is Format.markdown:
+        typer.echo(render.to_markdown(result.findings, title))
+    else:
+        typer.echo(render.to_text(result.findings, title))
+    if write_scenario is not None:
+        from budgetplan.scenario_writer import apply_to_scenario
+        from budgetplan.scenario_writer import write_scenario as write
+
+        if result.programme is None:
+            _err(
+                f"{write_scenario}: not written: the workbook's inputs do not make a programme "
+                "(fix the errors above first)"
+            )
+            raise typer.Exit(1)
+        if scenario is not None:
+            apply_to_scenario(scenario, result.programme, write_scenario)
+        else:
+            write(result.programme, write_scenario)
+        _err(f"wrote {write_scenario}")
+    raise typer.Exit(0 if result.ok else 1)
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of scenario files (for editors that complete and check YAML)."""

@@ -231,7 +231,7 @@ def convert(value: Any, kind: str) -> Any:
             return value.strip().upper() in ("TRUE", "VRAI")
         raise CellError(f"expected TRUE or FALSE, found {value!r}")
     if kind in ("money", "rate", "int", "titre"):
-        if isinstance(value, bool) or isinstance(value, dt.date | dt.time | dt.timedelta):
+        if isinstance(value, bool | dt.date | dt.time | dt.timedelta):
             raise CellError(f"expected a number, found {value!r}")
         if isinstance(value, str):
             text = value.strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
@@ -392,7 +392,12 @@ class Locator:
 def _row_places(loc: Locator, prefix: tuple[Any, ...], table: L.Table, row: Row) -> None:
     loc.add(prefix, table.sheet, row.cells.get("id") or next(iter(row.cells.values()), ""))
     for key, ref in row.cells.items():
-        loc.add((*prefix, *key.split(".")[:1]), table.sheet, ref)
+        parts = key.split(".")
+        loc.add((*prefix, *parts), table.sheet, ref)
+        # a group (cp, estimate) points at its first month or its low estimate
+        group = (*prefix, parts[0])
+        if len(parts) == 1 or parts[1] in ("start", "low") or group not in loc.places:
+            loc.add(group, table.sheet, ref)
 
 
 def new_line_id(pilot: str, taken: set[str]) -> str:
@@ -555,7 +560,7 @@ def read_programme(wb: Workbook) -> tuple[m.Programme | None, Locator]:
     taken = {r.data.get("id") for r in rows if isinstance(r.data.get("id"), str)}
     for row in rows:
         data = dict(row.data)
-        if data.get("id") is None and isinstance(data.get("pilot"), str):
+        if not data.get("id") and isinstance(data.get("pilot"), str):
             data["id"] = new_line_id(data["pilot"], taken)  # a row the officer added
             taken.add(data["id"])
             wb.findings.append(

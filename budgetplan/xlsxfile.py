@@ -124,7 +124,10 @@ def sheet_parts(zf: zipfile.ZipFile) -> list[SheetPart]:
 
 
 # A formula is the first child of its cell (<c><f>..</f><v>..</v></c>, ECMA-376 18.3.1.4).
-_FCELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*>\s*<f([^>]*?)(?:/>|>([^<]*)</f>)')
+_FCELL = re.compile(
+    rb'<c r="([A-Z]+)(\d+)"([^>]*)>\s*<f([^>]*?)(?:/>|>([^<]*)</f>)\s*(?:<v>([^<]*)</v>)?'
+)
+_T = re.compile(rb't="(\w+)"')
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,7 @@ class FormulaCell:
     row: int
     formula: str  # as stored (shared-formula followers carry their master's text)
     shared_master: tuple[str, int] | None  # (col, row) of the master for shared followers
+    value: object = None  # cached value: float, bool, str, ("error", code), or None if absent
 
 
 def formula_cells(zf: zipfile.ZipFile, part: str) -> dict[tuple[str, int], FormulaCell]:
@@ -147,19 +151,38 @@ def formula_cells(zf: zipfile.ZipFile, part: str) -> dict[tuple[str, int], Formu
     unescape = html.unescape
     for m in _FCELL.finditer(data):
         col, row = m.group(1).decode(), int(m.group(2))
-        fattrs = m.group(3)
-        text = m.group(4) or b""
+        fattrs = m.group(4)
+        text = m.group(5) or b""
         formula = unescape(text.decode("utf-8")) if b"&" in text else text.decode("utf-8")
+        value = _cached(m.group(3), m.group(6))
         if b'"shared"' in fattrs:
             attrs = dict(_ATTR.findall(fattrs))
             si = attrs.get(b"si", b"")
             if formula:
                 masters[si] = (col, row, formula)
-                out[(col, row)] = FormulaCell(col, row, formula, None)
+                out[(col, row)] = FormulaCell(col, row, formula, None, value)
             elif si in masters:
                 mcol, mrow, mtext = masters[si]
-                out[(col, row)] = FormulaCell(col, row, mtext, (mcol, mrow))
+                out[(col, row)] = FormulaCell(col, row, mtext, (mcol, mrow), value)
             continue
         if formula:
-            out[(col, row)] = FormulaCell(col, row, formula, None)
+            out[(col, row)] = FormulaCell(col, row, formula, None, value)
     return out
+
+
+def _cached(cell_attrs: bytes, raw: bytes | None) -> object:
+    if raw is None:
+        return None
+    t = _T.search(cell_attrs)
+    kind = t.group(1) if t else b"n"
+    text = html.unescape(raw.decode("utf-8"))
+    if kind == b"b":
+        return text == "1"
+    if kind in (b"str", b"s", b"inlineStr"):
+        return text
+    if kind == b"e":
+        return ("error", text)
+    try:
+        return float(text)
+    except ValueError:
+        return text

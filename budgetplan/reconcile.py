@@ -1,0 +1,370 @@
+"""Reconcile an edited workbook: what broke, what the budget rules say, and what was edited.
+
+budgetplan never trusts what a workbook says it computed: it reads the inputs back, recomputes
+everything, rebuilds the workbook those inputs give, and compares each formula and cached value
+with it. Every problem is a finding with a severity, a stable code, a sheet and a cell.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from budgetplan import layout as L
+from budgetplan.checks import run_checks
+from budgetplan.compute import compute
+from budgetplan.findings import Finding, Severity
+from budgetplan.formulas import to_r1c1
+from budgetplan.loader import Loaded, Source, _reference_findings, load
+from budgetplan.model import Programme
+from budgetplan.reader import Locator, ReadError, Workbook, open_workbook, read_programme
+from budgetplan.xlsxfile import FormulaCell, formula_cells, open_xlsx
+
+#: Findings of one kind reported per sheet before they are summarised.
+MAX_PER_SHEET = 25
+_QUOTED_SHEET = re.compile(r"'((?:[^']|'')+)'!")
+_BOOL_CALL = re.compile(r"\b(TRUE|FALSE)\(\)")
+
+
+def normalise(formula: str, row: int, col: int) -> str:
+    """A formula in a form that Excel's and LibreOffice's re-saves do not change."""
+    text = formula.removeprefix("=")
+    text = _BOOL_CALL.sub(r"\1", text)
+    text = _QUOTED_SHEET.sub(lambda m: m.group(1).replace("''", "'") + "!", text)
+    return to_r1c1(text, row, col)
+
+
+@dataclass
+class Edit:
+    """One input that differs from the original scenario."""
+
+    what: str  # "changed", "added", "removed"
+    item: str  # e.g. "cost_lines[SCAN-EQ]"
+    field: str
+    old: object
+    new: object
+
+
+@dataclass
+class Reconciliation:
+    path: Path
+    programme: Programme | None
+    findings: list[Finding] = field(default_factory=list)
+    edits: list[Edit] = field(default_factory=list)
+    lang: str = "fr"
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def reconcile(path: str | Path, scenario: str | Path | None = None) -> Reconciliation:
+    """Read ``path`` back, check its integrity and the budget rules, list the edits.
+
+    Raises ReadError when the file is not a readable budgetplan workbook.
+    """
+    path = Path(path)
+    wb = open_workbook(path)
+    programme, loc = read_programme(wb)
+    result = Reconciliation(path, programme, list(wb.findings), lang=wb.lang)
+    if programme is None:
+        return result
+    refs = _reference_findings(programme, None, "")
+    for f in refs:
+        result.findings.append(_located(f, loc, wb))
+    if refs:
+        return result
+    fig = compute(programme)
+    result.findings += _integrity(wb, programme)
+    for check in run_checks(fig):
+        for f in check.findings:
+            result.findings.append(_located(f, loc, wb))
+    if scenario is not None:
+        original = load(scenario)
+        result.edits = diff_programmes(original.programme, programme)
+        for e in result.edits:
+            result.findings.append(
+                Finding(
+                    Severity.INFO,
+                    f"EDIT_{e.what.upper()}",
+                    f"{e.item}{'.' + e.field if e.field else ''}: {_show(e.old)} -> {_show(e.new)}",
+                    "carry it into the scenario with --write-scenario",
+                    file=str(path),
+                )
+            )
+    return result
+
+
+def _show(value: object) -> str:
+    return "-" if value is None else str(value)
+
+
+def _located(f: Finding, loc: Locator, wb: Workbook) -> Finding:
+    sheet, cell = loc.find(f.path)
+    return Finding(f.severity, f.code, f.message, f.hint, f.path, str(wb.path), None, sheet, cell)
+
+
+# --------------------------------------------------------------------------- integrity
+
+
+def _integrity(wb: Workbook, programme: Programme) -> list[Finding]:
+    """Compare every formula and cached value with the workbook these inputs give."""
+    findings: list[Finding] = []
+    with tempfile.TemporaryDirectory(prefix="budgetplan-reconcile-") as tmp:
+        from budgetplan.workbook.writer import write_workbook
+
+        expected_path = Path(tmp) / "expected.xlsx"
+        write_workbook(programme, Source("expected", "expected", ""), expected_path, wb.lang)
+        with open_xlsx(expected_path) as zf:
+            from budgetplan.xlsxfile import sheet_parts
+
+            expected = {p.name: formula_cells(zf, p.part) for p in sheet_parts(zf)}
+    with open_xlsx(wb.path) as zf:
+        actual = {key: formula_cells(zf, part) for key, part in wb.parts.items()}
+
+    n_lines = len(programme.cost_lines)
+    phasing_rows = (
+        sum(1 for col, row in actual["phasing"] if col == "A" and row > L.FIRST_DATA_ROW)
+        if "phasing" in actual
+        else None
+    )
+    if phasing_rows is not None and phasing_rows != n_lines:
+        if phasing_rows > n_lines:
+            message = (
+                f"the Phasing sheet has {phasing_rows} line rows for {n_lines} cost lines: "
+                "a row was deleted from the cost-line inputs"
+            )
+            hint = "restore the row, or rebuild the workbook from its scenario"
+            severity = Severity.ERROR
+        else:
+            message = (
+                f"{n_lines - phasing_rows} cost line(s) added in the inputs have no Phasing row yet"
+            )
+            hint = "rebuild the workbook (budgetplan build) to phase them"
+            severity = Severity.WARNING
+        findings.append(
+            Finding(
+                severity,
+                "PHASING_ROWS",
+                message,
+                hint,
+                file=str(wb.path),
+                sheet=wb.names.get("phasing", ""),
+                cell="A5",
+            )
+        )
+        skip = {"phasing", "timeline", "summary", "checks", "pilots"}
+    else:
+        skip = set()
+
+    counts: Counter[tuple[str, str]] = Counter()
+
+    def add(key: str, severity: Severity, code: str, message: str, hint: str, ref: str) -> None:
+        counts[(key, code)] += 1
+        if counts[(key, code)] <= MAX_PER_SHEET:
+            findings.append(
+                Finding(
+                    severity, code, message, hint, file=str(wb.path), sheet=wb.names[key], cell=ref
+                )
+            )
+
+    for key in L.SHEETS:
+        if key not in wb.names or key in skip:
+            continue
+        exp = expected.get(L.sheet_name(key, wb.lang), {})
+        act = actual.get(key, {})
+        for (col, row), cell in exp.items():
+            ref = f"{col}{row}"
+            got = act.get((col, row))
+            if got is None:
+                value = _value_at(wb, key, col, row)
+                if value in ("", None):
+                    add(
+                        key,
+                        Severity.ERROR,
+                        "FORMULA_MISSING",
+                        "formula deleted",
+                        f"restore ={cell.formula}",
+                        ref,
+                    )
+                else:
+                    add(
+                        key,
+                        Severity.ERROR,
+                        "FORMULA_REPLACED",
+                        f"formula replaced by the constant {value!r}",
+                        f"restore ={cell.formula} (totals must stay live formulas)",
+                        ref,
+                    )
+                continue
+            want = normalise(cell.formula, row, _col_index(col))
+            have = normalise(got.formula, *_origin(got, row, col))
+            if want != have:
+                code = "FORMULA_BROKEN" if "#REF!" in got.formula else "FORMULA_CHANGED"
+                add(
+                    key,
+                    Severity.ERROR,
+                    code,
+                    f"formula ={got.formula} differs from the layout's",
+                    f"restore ={cell.formula}",
+                    ref,
+                )
+                continue
+            if isinstance(got.value, tuple):
+                add(
+                    key,
+                    Severity.ERROR,
+                    "FORMULA_ERROR",
+                    f"the formula gives {got.value[1]}",
+                    "check the inputs it uses",
+                    ref,
+                )
+            elif got.value is not None and not _same(got.value, cell.value):
+                add(
+                    key,
+                    Severity.ERROR,
+                    "VALUE_STALE",
+                    f"shows {got.value!r} but the inputs give {cell.value!r}",
+                    "recalculate the workbook (F9), or check what changed",
+                    ref,
+                )
+        for (col, row), got in act.items():
+            if (col, row) in exp:
+                continue
+            if _BOOL_CALL.fullmatch(got.formula.removeprefix("=")) or got.formula in (
+                "TRUE",
+                "FALSE",
+            ):
+                continue  # LibreOffice stores a typed TRUE/FALSE as a formula
+            if key not in skip:
+                add(
+                    key,
+                    Severity.WARNING,
+                    "FORMULA_ADDED",
+                    f"a formula ={got.formula} where the layout has an input or nothing",
+                    "type the value itself: inputs are values",
+                    f"{col}{row}",
+                )
+    for (key, code), n in counts.items():
+        if n > MAX_PER_SHEET:
+            findings.append(
+                Finding(
+                    Severity.ERROR if code != "FORMULA_ADDED" else Severity.WARNING,
+                    code,
+                    f"... and {n - MAX_PER_SHEET} more cells like these",
+                    "",
+                    file=str(wb.path),
+                    sheet=wb.names[key],
+                )
+            )
+    return findings
+
+
+def _col_index(col: str) -> int:
+    n = 0
+    for ch in col:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _origin(cell: FormulaCell, row: int, col: str) -> tuple[int, int]:
+    """The position a stored formula's references are relative to (its master if shared)."""
+    if cell.shared_master:
+        return cell.shared_master[1], _col_index(cell.shared_master[0])
+    return row, _col_index(col)
+
+
+def _value_at(wb: Workbook, key: str, col: str, row: int) -> object:
+    return wb.cell(key, row - 1, _col_index(col) - 1)
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return float(a) == float(b)  # type: ignore[arg-type]
+    if isinstance(a, float) and isinstance(b, float):
+        return abs(a - b) <= 0.005
+    if a in ("", None) and b in ("", None):
+        return True
+    return a == b
+
+
+# --------------------------------------------------------------------------- edits
+
+
+def _items(programme: Programme) -> dict[str, dict[str, object]]:
+    out: dict[str, dict[str, object]] = {}
+    dump = programme.model_dump(mode="python")
+    for key in (
+        "id",
+        "title",
+        "steering_body",
+        "vat_rate",
+        "intrusive_level",
+        "reserve",
+        "thresholds",
+        "period",
+    ):
+        out.setdefault("programme", {})[key] = dump[key]
+    for env in dump["envelopes"]:
+        out[f"envelopes[{env['year']}]"] = env
+    for event in dump["events"]:
+        out[f"events[{event['id']}]"] = event
+    for pilot in dump["pilots"]:
+        milestones = pilot.pop("milestones")
+        serves = pilot.pop("serves")
+        out[f"pilots[{pilot['id']}]"] = pilot
+        for ms in milestones:
+            out[f"milestones[{ms['id']}]"] = {**ms, "pilot": pilot["id"]}
+        for s in serves:
+            out[f"serves[{pilot['id']}:{s['event']}]"] = s
+    for line in dump["cost_lines"]:
+        out[f"cost_lines[{line['id']}]"] = line
+    return out
+
+
+def _flatten(d: dict[str, object], prefix: str = "") -> dict[str, object]:
+    out: dict[str, object] = {}
+    for k, v in d.items():
+        if isinstance(v, dict) and k != "amounts":
+            out.update(_flatten(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
+
+
+def diff_programmes(old: Programme, new: Programme) -> list[Edit]:
+    """Field-level differences between two programmes, items matched by their ids."""
+    a, b = _items(old), _items(new)
+    edits: list[Edit] = []
+    for item in a.keys() | b.keys():
+        if item not in b:
+            edits.append(Edit("removed", item, "", item, None))
+        elif item not in a:
+            edits.append(Edit("added", item, "", None, item))
+        else:
+            fa, fb = _flatten(a[item]), _flatten(b[item])  # type: ignore[arg-type]
+            for key in sorted(fa.keys() | fb.keys()):
+                if fa.get(key) != fb.get(key):
+                    edits.append(Edit("changed", item, key, fa.get(key), fb.get(key)))
+    order = {"programme": 0}
+    return sorted(edits, key=lambda e: (order.get(e.item, 1), e.item, e.field))
+
+
+__all__ = [
+    "Edit",
+    "Loaded",
+    "ReadError",
+    "Reconciliation",
+    "diff_programmes",
+    "reconcile",
+    "xl_rowcol_to_cell",
+]

@@ -1,0 +1,232 @@
+"""Reconcile: each tampering a finance officer can do is found, at the right cell."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from budgetplan import libreoffice
+from budgetplan.api import build
+from budgetplan.loader import default_scenario_path, load
+from budgetplan.reconcile import reconcile
+
+LINES = "Lignes"
+FIRST = 5  # first data row of every input table
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    return build(output=tmp_path_factory.mktemp("rec") / "base.xlsx").path
+
+
+def tamper(base: Path, tmp: Path, name: str, change) -> Path:  # type: ignore[no-untyped-def]
+    wb = openpyxl.load_workbook(base)
+    change(wb)
+    out = tmp / name
+    wb.save(out)
+    return out
+
+
+def codes_at(result) -> set[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+    return {(f.code, f.sheet, f.cell) for f in result.findings}
+
+
+def test_untouched_workbooks_give_no_finding(built, tmp_path) -> None:
+    assert reconcile(built).findings == []
+    resaved = tamper(built, tmp_path, "openpyxl.xlsx", lambda wb: None)
+    assert reconcile(resaved).findings == []
+
+
+CASES = {
+    "total typed over its formula": (
+        lambda wb: wb["Synthèse"].__setitem__("B8", 47000000),
+        ("FORMULA_REPLACED", "Synthèse", "B8"),
+    ),
+    "formula changed": (
+        lambda wb: wb["Échéancier CP"].__setitem__("G5", "=ROUND(E5*1.2,2)"),
+        ("FORMULA_CHANGED", "Échéancier CP", "G5"),
+    ),
+    "sheet renamed": (
+        lambda wb: setattr(wb["Calendrier"], "title", "Gantt"),
+        ("SHEET_RENAMED", "Gantt", ""),
+    ),
+    "text in an amount": (
+        lambda wb: wb[LINES].__setitem__("G7", "beaucoup"),
+        ("BAD_VALUE", LINES, "G7"),
+    ),
+    "impossible date": (
+        lambda wb: wb["Jalons"].__setitem__("E6", "31/02/2023"),
+        ("BAD_VALUE", "Jalons", "E6"),
+    ),
+    "negative amount": (
+        lambda wb: wb[LINES].__setitem__("F9", -3),
+        ("NON_NEGATIVE", LINES, "F9"),
+    ),
+    "missing provenance": (
+        lambda wb: wb[LINES].__setitem__("R10", None),
+        ("PROVENANCE", LINES, "R10"),
+    ),
+    "payment before commitment": (
+        lambda wb: wb[LINES].__setitem__("J11", 2023),
+        ("CP_AFTER_AE", LINES, "L11"),
+    ),
+    "route the amount does not allow": (
+        lambda wb: wb[LINES].__setitem__("P5", "adapted"),
+        ("ROUTE", LINES, "P5"),
+    ),
+    "money moved into titre 2": (
+        lambda wb: wb[LINES].__setitem__("D6", 2),
+        ("TITRE2", "Paramètres", "J5"),
+    ),
+    "over the envelope": (
+        lambda wb: wb[LINES].__setitem__("F5", 400),
+        ("ENVELOPE_AE", "Paramètres", "H5"),
+    ),
+    "operational too late": (
+        lambda wb: wb["Jalons"].__setitem__("E9", wb["Jalons"]["E9"].value.replace(month=9)),
+        ("READINESS", "Jalons", "E9"),
+    ),
+    "milestones out of order": (
+        lambda wb: wb["Jalons"].__setitem__("E8", wb["Jalons"]["E7"].value.replace(month=1)),
+        ("MILESTONE_ORDER", "Jalons", "E8"),
+    ),
+    "automated decision without a human": (
+        lambda wb: wb["Pilotes"].__setitem__("K5", False),
+        ("HUMAN_IN_LOOP", "Pilotes", "K5"),
+    ),
+    "intrusive pilot without supervision": (
+        lambda wb: wb["Pilotes"].__setitem__("N8", None),
+        ("INTRUSIVE_SUPERVISED", "Pilotes", "A8"),
+    ),
+    "duplicated row": (
+        lambda wb: [wb[LINES].cell(54, c, wb[LINES].cell(5, c).value) for c in range(1, 20)],
+        ("DUPLICATE_ID", LINES, "A54"),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_each_tampering_is_found_at_its_cell(built, tmp_path, case) -> None:
+    change, expected = CASES[case]
+    result = reconcile(tamper(built, tmp_path, "t.xlsx", change))
+    assert expected in codes_at(result), [f.one_line() for f in result.findings]
+    assert not result.ok
+
+
+def test_row_deleted_from_the_inputs(built, tmp_path) -> None:
+    result = reconcile(tamper(built, tmp_path, "del.xlsx", lambda wb: wb[LINES].delete_rows(12)))
+    assert ("PHASING_ROWS", "Échéancier CP", "A5") in codes_at(result)
+    assert any(f.code == "PHASING_ROWS" and "deleted" in f.message for f in result.findings)
+
+
+def test_sheet_removed(built, tmp_path) -> None:
+    result = reconcile(tamper(built, tmp_path, "rm.xlsx", lambda wb: wb.remove(wb["Échéances"])))
+    assert ("SHEET_MISSING", "Échéances", "") in codes_at(result)
+
+
+def test_cached_value_that_disagrees_with_the_inputs(built, tmp_path) -> None:
+    out = tmp_path / "stale.xlsx"
+    with zipfile.ZipFile(built) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":  # Summary: allocated AE in B8
+                text = data.decode()
+                start = text.index('<c r="B8"')
+                v0 = text.index("<v>", start) + 3
+                v1 = text.index("</v>", v0)
+                data = (text[:v0] + "1234.5" + text[v1:]).encode()
+            dst.writestr(info, data)
+    result = reconcile(out)
+    assert ("VALUE_STALE", "Synthèse", "B8") in codes_at(result)
+
+
+def test_a_new_row_with_every_field_is_an_edit(built, tmp_path) -> None:
+    def add(wb):  # type: ignore[no-untyped-def]
+        ws = wb[LINES]
+        for c in range(2, 20):
+            ws.cell(54, c, ws.cell(6, c).value)
+        ws.cell(54, 3, "Ligne ajoutée par le bureau financier")
+
+    result = reconcile(tamper(built, tmp_path, "add.xlsx", add))
+    assert result.errors == [], [f.one_line() for f in result.errors]
+    assert ("LINE_ADDED", LINES, "A54") in codes_at(result)
+    assert result.programme is not None
+    assert result.programme.cost_lines[-1].id == "SCAN-NEW1"
+
+
+def test_edit_write_scenario_rebuild(built, tmp_path) -> None:
+    """Edit an input cell, write the scenario, rebuild: the new workbook holds the edit."""
+    edited = tamper(built, tmp_path, "e.xlsx", lambda wb: wb[LINES].__setitem__("F5", 41))
+    original = tmp_path / "programme.yaml"
+    shutil.copy(default_scenario_path(), original)
+    result = reconcile(edited, original)
+    assert result.ok
+    assert [(e.item, e.field, e.old, e.new) for e in result.edits] == [
+        ("cost_lines[SCAN-EQ]", "quantity", 40, 41)
+    ]
+    from budgetplan.scenario_writer import apply_to_scenario
+
+    before = original.read_text(encoding="utf-8")
+    apply_to_scenario(original, result.programme, original)
+    after = original.read_text(encoding="utf-8")
+    changed = [
+        (a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b
+    ]
+    assert changed == [("    quantity: 40", "    quantity: 41")]
+    rebuilt = build(original, output=tmp_path / "rebuilt.xlsx")
+    assert rebuilt.ok
+    assert load(original).programme.cost_lines[0].quantity == 41
+    assert reconcile(rebuilt.path).findings == []
+
+
+def test_cli_json_and_exit_codes(built, tmp_path) -> None:
+    bad = tamper(built, tmp_path, "bad.xlsx", lambda wb: wb["Synthèse"].__setitem__("B8", 1))
+    run = subprocess.run(
+        [sys.executable, "-m", "budgetplan", "reconcile", str(bad), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 1
+    data = json.loads(run.stdout)
+    first = data["findings"][0]
+    assert {"severity", "code", "sheet", "cell", "message", "hint"} <= set(first)
+    ok = subprocess.run(
+        [sys.executable, "-m", "budgetplan", "reconcile", str(built), "--format", "markdown"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ok.returncode == 0 and "No findings." in ok.stdout
+    junk = tmp_path / "junk.xlsx"
+    junk.write_text("a,b\n1,2\n")
+    bad_input = subprocess.run(
+        [sys.executable, "-m", "budgetplan", "reconcile", str(junk)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert bad_input.returncode == 2 and "Traceback" not in bad_input.stderr
+    assert str(junk) in bad_input.stderr
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_resaved_workbooks(built, tmp_path, lo_available) -> None:
+    """Saved again by LibreOffice (strings, styles, cell order change): no finding; with an
+    edit made in LibreOffice's recalculated copy, only the edit."""
+    edited = tamper(built, tmp_path, "edited.xlsx", lambda wb: wb[LINES].__setitem__("G6", 15000))
+    out = tmp_path / "lo"
+    out.mkdir()
+    libreoffice.recalculate([built, edited], save_dir=out)
+    clean = reconcile(out / built.name)
+    assert clean.findings == [], [f.one_line() for f in clean.findings]
+    result = reconcile(out / "edited.xlsx", default_scenario_path())
+    assert result.errors == [], [f.one_line() for f in result.errors]
+    assert [(e.item, e.field) for e in result.edits] == [("cost_lines[SCAN-INST]", "unit_cost")]
