@@ -23,7 +23,13 @@ from budgetplan.formulas import to_r1c1
 from budgetplan.loader import Loaded, Source, _reference_findings, load
 from budgetplan.model import Programme
 from budgetplan.reader import Locator, ReadError, Workbook, open_workbook, read_programme
-from budgetplan.xlsxfile import FormulaCell, formula_cells, open_xlsx
+from budgetplan.xlsxfile import (
+    RawCell,
+    decode_formula,
+    open_xlsx,
+    raw_formula_cells,
+    raw_value,
+)
 
 #: Findings of one kind reported per sheet before they are summarised.
 MAX_PER_SHEET = 25
@@ -127,9 +133,9 @@ def _integrity(wb: Workbook, programme: Programme) -> list[Finding]:
         with open_xlsx(expected_path) as zf:
             from budgetplan.xlsxfile import sheet_parts
 
-            expected = {p.name: formula_cells(zf, p.part) for p in sheet_parts(zf)}
+            expected = {p.name: raw_formula_cells(zf, p.part) for p in sheet_parts(zf)}
     with open_xlsx(wb.path) as zf:
-        actual = {key: formula_cells(zf, part) for key, part in wb.parts.items()}
+        actual = {key: raw_formula_cells(zf, part) for key, part in wb.parts.items()}
 
     n_lines = len(programme.cost_lines)
     phasing_rows = (
@@ -187,13 +193,14 @@ def _integrity(wb: Workbook, programme: Programme) -> list[Finding]:
             got = act.get((col, row))
             if got is None:
                 value = _value_at(wb, key, col, row)
+                formula = decode_formula(cell[0])
                 if value in ("", None):
                     add(
                         key,
                         Severity.ERROR,
                         "FORMULA_MISSING",
                         "formula deleted",
-                        f"restore ={cell.formula}",
+                        f"restore ={formula}",
                         ref,
                     )
                 else:
@@ -202,55 +209,55 @@ def _integrity(wb: Workbook, programme: Programme) -> list[Finding]:
                         Severity.ERROR,
                         "FORMULA_REPLACED",
                         f"formula replaced by the constant {value!r}",
-                        f"restore ={cell.formula} (totals must stay live formulas)",
+                        f"restore ={formula} (totals must stay live formulas)",
                         ref,
                     )
                 continue
-            want = normalise(cell.formula, row, _col_index(col))
-            have = normalise(got.formula, *_origin(got, row, col))
-            if want != have:
-                code = "FORMULA_BROKEN" if "#REF!" in got.formula else "FORMULA_CHANGED"
+            if (got[0] != cell[0] or got[3] is not None) and not _same_formula(cell, got, row, col):
+                text = decode_formula(got[0])
+                code = "FORMULA_BROKEN" if "#REF!" in text else "FORMULA_CHANGED"
                 add(
                     key,
                     Severity.ERROR,
                     code,
-                    f"formula ={got.formula} differs from the layout's",
-                    f"restore ={cell.formula}",
+                    f"formula ={text} differs from the layout's",
+                    f"restore ={decode_formula(cell[0])}",
                     ref,
                 )
                 continue
-            if isinstance(got.value, tuple):
+            if got[1] == cell[1] and got[2] == cell[2]:
+                continue  # same value, stored the same way
+            have, want = raw_value(got), raw_value(cell)
+            if isinstance(have, tuple):
                 add(
                     key,
                     Severity.ERROR,
                     "FORMULA_ERROR",
-                    f"the formula gives {got.value[1]}",
+                    f"the formula gives {have[1]}",
                     "check the inputs it uses",
                     ref,
                 )
-            elif got.value is not None and not _same(got.value, cell.value):
+            elif have is not None and not _same(have, want):
                 add(
                     key,
                     Severity.ERROR,
                     "VALUE_STALE",
-                    f"shows {got.value!r} but the inputs give {cell.value!r}",
+                    f"shows {have!r} but the inputs give {want!r}",
                     "recalculate the workbook (F9), or check what changed",
                     ref,
                 )
         for (col, row), got in act.items():
             if (col, row) in exp:
                 continue
-            if _BOOL_CALL.fullmatch(got.formula.removeprefix("=")) or got.formula in (
-                "TRUE",
-                "FALSE",
-            ):
+            text = decode_formula(got[0])
+            if _BOOL_CALL.fullmatch(text.removeprefix("=")) or text in ("TRUE", "FALSE"):
                 continue  # LibreOffice stores a typed TRUE/FALSE as a formula
             if key not in skip:
                 add(
                     key,
                     Severity.WARNING,
                     "FORMULA_ADDED",
-                    f"a formula ={got.formula} where the layout has an input or nothing",
+                    f"a formula ={text} where the layout has an input or nothing",
                     "type the value itself: inputs are values",
                     f"{col}{row}",
                 )
@@ -269,18 +276,31 @@ def _integrity(wb: Workbook, programme: Programme) -> list[Finding]:
     return findings
 
 
+def _cheap(formula: str) -> str:
+    text = formula.removeprefix("=")
+    if "()" in text:
+        text = _BOOL_CALL.sub(r"\1", text)
+    if "'" in text:
+        text = _QUOTED_SHEET.sub(lambda m: m.group(1).replace("''", "'") + "!", text)
+    return text
+
+
+def _same_formula(expected: RawCell, got: RawCell, row: int, col: str) -> bool:
+    """Same formula once re-saves' spellings are undone, or in relative R1C1 form (Excel's
+    shared formulas)."""
+    want_text, have_text = decode_formula(expected[0]), decode_formula(got[0])
+    if got[3] is None and _cheap(have_text) == _cheap(want_text):
+        return True
+    want = normalise(want_text, row, _col_index(col))
+    origin = (got[3][1], _col_index(got[3][0])) if got[3] else (row, _col_index(col))
+    return want == normalise(have_text, *origin)
+
+
 def _col_index(col: str) -> int:
     n = 0
     for ch in col:
         n = n * 26 + ord(ch) - 64
     return n
-
-
-def _origin(cell: FormulaCell, row: int, col: str) -> tuple[int, int]:
-    """The position a stored formula's references are relative to (its master if shared)."""
-    if cell.shared_master:
-        return cell.shared_master[1], _col_index(cell.shared_master[0])
-    return row, _col_index(col)
 
 
 def _value_at(wb: Workbook, key: str, col: str, row: int) -> object:

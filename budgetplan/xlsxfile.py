@@ -186,3 +186,39 @@ def _cached(cell_attrs: bytes, raw: bytes | None) -> object:
         return float(text)
     except ValueError:
         return text
+
+
+#: A formula cell as stored: (formula text, value text or None, cell attributes, shared master).
+RawCell = tuple[bytes, bytes | None, bytes, tuple[str, int] | None]
+
+
+def raw_formula_cells(zf: zipfile.ZipFile, part: str) -> dict[tuple[str, int], RawCell]:
+    """Like :func:`formula_cells`, without decoding: byte strings, for fast comparisons."""
+    data = zf.read(part)
+    out: dict[tuple[str, int], RawCell] = {}
+    masters: dict[bytes, tuple[str, int, bytes]] = {}
+    for col_b, row_b, cattrs, fattrs, text, value in _FCELL.findall(data):
+        key = (col_b.decode(), int(row_b))
+        if b'"shared"' in fattrs:
+            si = dict(_ATTR.findall(fattrs)).get(b"si", b"")
+            if text:
+                masters[si] = (key[0], key[1], text)
+                out[key] = (text, value, cattrs, None)
+            elif si in masters:
+                mcol, mrow, mtext = masters[si]
+                out[key] = (mtext, value, cattrs, (mcol, mrow))
+            continue
+        if text:
+            out[key] = (text, value, cattrs, None)
+    return out
+
+
+def decode_formula(raw: bytes) -> str:
+    text = raw.decode("utf-8")
+    return html.unescape(text) if "&" in text else text
+
+
+def raw_value(cell: RawCell) -> object:
+    """The cached value of a raw cell (None when the file stores none)."""
+    # findall gives b"" for an absent <v>; a present but empty <v></v> is rare and means ""
+    return _cached(cell[2], cell[1]) if cell[1] != b"" else None
