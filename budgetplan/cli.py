@@ -136,7 +136,14 @@ def reconcile(
     scenario: Annotated[
         Path | None, typer.Option("--scenario", help="Original scenario file: list the edits.")
     ] = None,
+    actuals: Annotated[
+        Path | None,
+        typer.Option("--actuals", help="CSV or xlsx export of commitments and payments."),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write a reconciliation workbook.")
+    ] = None,
     write_scenario: Annotated[
         Path | None,
         typer.Option(
@@ -151,22 +158,34 @@ def reconcile(
     Exit 0 when there is no error, 1 when there are errors, 2 when the input cannot be read.
     """
     from budgetplan import render
+    from budgetplan.actuals import ActualsError
     from budgetplan.reader import ReadError
     from budgetplan.reconcile import reconcile as run
 
+    if output is not None and output.suffix.lower() != ".xlsx":
+        _err(f"{output}: the reconciliation workbook must be an .xlsx file")
+        raise typer.Exit(2)
     try:
-        result = run(workbook, scenario)
-    except ReadError as exc:
-        _fail(exc.findings)
-    except LoadError as exc:
+        result = run(workbook, scenario, actuals)
+    except (ReadError, LoadError, ActualsError) as exc:
         _fail(exc.findings)
     title = f"{workbook}: reconciliation"
     if fmt is Format.json:
-        typer.echo(render.to_json(result.findings, ok=result.ok))
+        extra = {"actuals": render.actuals_dict(result.actuals)} if result.actuals else {}
+        typer.echo(render.to_json(result.findings, ok=result.ok, **extra))
     elif fmt is Format.markdown:
         typer.echo(render.to_markdown(result.findings, title))
+        if result.actuals:
+            typer.echo("\n" + render.actuals_text(result.actuals, markdown=True))
     else:
         typer.echo(render.to_text(result.findings, title))
+        if result.actuals:
+            typer.echo(render.actuals_text(result.actuals))
+    if output is not None:
+        from budgetplan.reconciliation_workbook import write_reconciliation
+
+        write_reconciliation(result, output)
+        _err(f"wrote {output}")
     if write_scenario is not None:
         from budgetplan.scenario_writer import apply_to_scenario
         from budgetplan.scenario_writer import write_scenario as write

@@ -16,6 +16,7 @@ from pathlib import Path
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from budgetplan import layout as L
+from budgetplan.actuals import ActualsReport, budget_against_actual, load_actuals
 from budgetplan.checks import run_checks
 from budgetplan.compute import compute
 from budgetplan.findings import Finding, Severity
@@ -63,6 +64,7 @@ class Reconciliation:
     findings: list[Finding] = field(default_factory=list)
     edits: list[Edit] = field(default_factory=list)
     lang: str = "fr"
+    actuals: ActualsReport | None = None
 
     @property
     def errors(self) -> list[Finding]:
@@ -73,10 +75,16 @@ class Reconciliation:
         return not self.errors
 
 
-def reconcile(path: str | Path, scenario: str | Path | None = None) -> Reconciliation:
-    """Read ``path`` back, check its integrity and the budget rules, list the edits.
+def reconcile(
+    path: str | Path,
+    scenario: str | Path | None = None,
+    actuals: str | Path | None = None,
+) -> Reconciliation:
+    """Read ``path`` back, check its integrity and the budget rules, list the edits, and set
+    the actual commitments and payments of ``actuals`` against the budget.
 
-    Raises ReadError when the file is not a readable budgetplan workbook.
+    Raises ReadError when the file is not a readable budgetplan workbook, LoadError when the
+    scenario cannot be read, ActualsError when the actuals cannot.
     """
     path = Path(path)
     wb = open_workbook(path)
@@ -94,6 +102,35 @@ def reconcile(path: str | Path, scenario: str | Path | None = None) -> Reconcili
     for check in run_checks(fig):
         for f in check.findings:
             result.findings.append(_located(f, loc, wb))
+    if actuals is not None:
+        rows, bad = load_actuals(actuals, fig)
+        report = budget_against_actual(fig, rows)
+        result.actuals = report
+        result.findings += bad
+        line_index = {line.id: i for i, line in enumerate(programme.cost_lines)}
+        for f in report.findings:
+            if f.path and f.path[0] == "line":
+                f = _located(
+                    Finding(
+                        f.severity,
+                        f.code,
+                        f.message,
+                        f.hint,
+                        ("cost_lines", line_index[str(f.path[1])], "id"),
+                    ),
+                    loc,
+                    wb,
+                )
+            else:
+                f = Finding(
+                    f.severity,
+                    f.code,
+                    f.message,
+                    f.hint,
+                    file=str(actuals),
+                    line=int(f.extra.get("row", 0)) or None,
+                )  # type: ignore[call-overload]
+            result.findings.append(f)
     if scenario is not None:
         original = load(scenario)
         result.edits = diff_programmes(original.programme, programme)
