@@ -3,7 +3,7 @@
 
     python3 dev.py build [ARGS...]   install into .venv if needed, then `budgetplan build ARGS`
     python3 dev.py test [PYTEST ARGS...]   install with test extras if needed, lint, run the tests
-    python3 dev.py bench [ARGS...]   run the benchmarks (see benchmarks/README.md)
+    python3 dev.py bench [build|reconcile] [ARGS...]   run a benchmark (benchmarks/README.md)
 
 The virtual environment lives in .venv; it is (re)installed whenever pyproject.toml changes.
 """
@@ -61,7 +61,10 @@ def main(argv: list[str]) -> int:
         return run([str(PY), "-m", "pytest", *args])
     if task == "bench":
         ensure()
-        return run([str(PY), "benchmarks/bench_build.py", *args])
+        which = "build"
+        if args and args[0] in ("build", "reconcile"):
+            which, args = args[0], args[1:]
+        return run([str(PY), f"benchmarks/bench_{which}.py", *args])
     print(__doc__)
     return 0 if task == "help" else 2
 

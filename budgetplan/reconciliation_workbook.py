@@ -9,9 +9,12 @@ from pathlib import Path
 import xlsxwriter
 
 from budgetplan.atomic import atomic_path
+from budgetplan.labels import LANGS
+from budgetplan.layout import SHEETS, sheet_name
 from budgetplan.reconcile import Reconciliation
 from budgetplan.workbook.writer import FIXED_CREATED
 
+LAYOUT_SHEETS = {sheet_name(k, lang) for k in SHEETS for lang in LANGS}
 HEADER = {"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E78", "border": 1}
 SEVERITY_COLOURS = {"error": "#FFC7CE", "warning": "#FFEB9C", "info": "#DDEBF7"}
 
@@ -51,7 +54,7 @@ def write_reconciliation(result: Reconciliation, target: Path) -> None:
             ws.write_string(r, 0, f.severity.value, fills[f.severity.value])
             ws.write_string(r, 1, f.code)
             ws.write_string(r, 2, f.sheet)
-            if f.sheet and f.cell and _safe_ref(f.cell):
+            if f.sheet in LAYOUT_SHEETS and _safe_ref(f.cell):
                 sheet = f.sheet.replace("'", "''")
                 ws.write_url(r, 3, f"external:{rel}#'{sheet}'!{f.cell}", link, string=f.cell)
             else:
