@@ -22,6 +22,7 @@ class Built:
     path: Path
     figures: Figures
     checks: list[CheckResult]
+    backup: Path | None = None
 
     @property
     def ok(self) -> bool:
@@ -33,19 +34,40 @@ def check(path: str | Path | None = None) -> list[CheckResult]:
     return run_checks(compute(load(path).programme))
 
 
+class OverwriteRefused(Exception):
+    """The target workbook is open elsewhere or holds edits not reconciled."""
+
+    def __init__(self, target: Path, message: str, hint: str):
+        self.target, self.message, self.hint = target, message, hint
+        super().__init__(f"{target}: {message} ({hint})")
+
+
 def build(
     scenario: str | Path | None = None,
     output: str | Path | None = None,
     lang: Lang = "fr",
     loaded: Loaded | None = None,
+    force: bool = False,
 ) -> Built:
-    """Build the workbook of a scenario (default programme when None) and return its figures."""
+    """Build the workbook of a scenario (default programme when None) and return its figures.
+
+    Refuses (OverwriteRefused) to write over a workbook open in Excel or LibreOffice, or one
+    holding edits not reconciled; with ``force`` the latter is replaced after a dated backup.
+    """
+    from budgetplan.safety import backup, check_overwrite, lock_files
     from budgetplan.workbook.writer import write_workbook
 
     loaded = loaded or load(scenario)
     target = Path(output) if output else default_output(loaded, lang)
+    backup_path = None
+    if lock_files(target) or not force:
+        refusal = check_overwrite(target)
+        if refusal is not None:
+            raise OverwriteRefused(target, refusal.message, refusal.hint)
+    elif target.exists():
+        backup_path = backup(target)
     fig = write_workbook(loaded.programme, loaded.source, target, lang)
-    return Built(target, fig, run_checks(fig))
+    return Built(target, fig, run_checks(fig), backup_path)
 
 
 def default_output(loaded: Loaded, lang: Lang) -> Path:

@@ -65,10 +65,14 @@ def build(
         Path | None, typer.Option("-o", "--output", help="Workbook to write (.xlsx).")
     ] = None,
     lang: Annotated[LangOpt, typer.Option("--lang", help="Labels language.")] = LangOpt.fr,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace a workbook holding unreconciled edits (backed up)."),
+    ] = False,
 ) -> None:
-    """Build the workbook of a scenario (written atomically)."""
+    """Build the workbook of a scenario (written atomically, never over unreconciled edits)."""
+    from budgetplan.api import OverwriteRefused, default_output
     from budgetplan.api import build as build_workbook
-    from budgetplan.api import default_output
 
     try:
         loaded = load(scenario)
@@ -79,7 +83,10 @@ def build(
         _err(f"{target}: the output must be an .xlsx file (use -o NAME.xlsx)")
         raise typer.Exit(2)
     try:
-        built = build_workbook(loaded=loaded, output=target, lang=lang.value)
+        built = build_workbook(loaded=loaded, output=target, lang=lang.value, force=force)
+    except OverwriteRefused as exc:
+        _err(f"{exc.target}: not written: {exc.message} ({exc.hint})")
+        raise typer.Exit(2) from None
     except OSError as exc:
         _err(
             f"{target}: cannot write the workbook: {exc.strerror or exc} "
@@ -88,6 +95,8 @@ def build(
         raise typer.Exit(2) from None
     failed = [c for c in built.checks if not c.ok]
     status = "all checks pass" if not failed else f"{len(failed)} check(s) FAIL"
+    if built.backup:
+        typer.echo(f"kept the previous workbook as {built.backup}")
     typer.echo(f"wrote {built.path} ({len(built.figures.lines)} cost lines, {status})")
     for check in failed:
         for finding in check.findings[:5]:
@@ -144,6 +153,9 @@ def reconcile(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write a reconciliation workbook.")
     ] = None,
+    allow_macros: Annotated[
+        bool, typer.Option("--allow-macros", help="Read an .xlsm's values (macros never run).")
+    ] = False,
     write_scenario: Annotated[
         Path | None,
         typer.Option(
@@ -166,7 +178,7 @@ def reconcile(
         _err(f"{output}: the reconciliation workbook must be an .xlsx file")
         raise typer.Exit(2)
     try:
-        result = run(workbook, scenario, actuals)
+        result = run(workbook, scenario, actuals, allow_macros)
     except (ReadError, LoadError, ActualsError) as exc:
         _fail(exc.findings)
     title = f"{workbook}: reconciliation"
@@ -248,20 +260,31 @@ def verify(
     raise typer.Exit(1 if bad else 0)
 
 
-def main() -> None:
+def run(args: list[str]) -> int:
+    """Run one command line in this process; return its exit code (never raises)."""
     try:
-        app()
+        app(args=args, prog_name="budgetplan")
+    except SystemExit as exc:
+        if exc.code is None:
+            return 0
+        if isinstance(exc.code, int):
+            return exc.code
+        _err(str(exc.code))
+        return 2
     except KeyboardInterrupt:
         _err("budgetplan: interrupted")
-        sys.exit(130)
-    except SystemExit:
-        raise
+        return 130
     except Exception as exc:  # noqa: BLE001 - never show a traceback to a user
         _err(
             f"budgetplan: internal error: {type(exc).__name__}: {exc} "
             "(please report it with the command you ran)"
         )
-        sys.exit(2)
+        return 2
+    return 0
+
+
+def main() -> None:
+    sys.exit(run(sys.argv[1:]))
 
 
 if __name__ == "__main__":

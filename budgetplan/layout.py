@@ -332,6 +332,7 @@ ABOUT_KEYS: tuple[str, ...] = (
     "scenario",
     "source",
     "hash",
+    "fingerprint",
     "generator",
     "layout",
     "lang",

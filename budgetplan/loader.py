@@ -217,9 +217,28 @@ def _reference_findings(p: m.Programme, doc: Any, file: str) -> list[Finding]:
     return out
 
 
+#: Most aliases (*name) a scenario may hold: each one can repeat a whole subtree, so a few
+#: nested ones make a "billion laughs" document that no validator can walk.
+MAX_ALIASES = 100
+
+
 def read_yaml(text: str, file: str) -> Any:
     yaml = YAML(typ="rt")
     try:
+        aliases = sum(1 for event in yaml.parse(text) if type(event).__name__ == "AliasEvent")
+        if aliases > MAX_ALIASES:
+            raise LoadError(
+                [
+                    Finding(
+                        Severity.ERROR,
+                        "YAML",
+                        f"the YAML holds {aliases} aliases (*name), over the "
+                        f"limit of {MAX_ALIASES}",
+                        "write the values out in full",
+                        file=file,
+                    )
+                ]
+            )
         return yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -7,8 +7,11 @@ and cell. The workbook may have been saved again by Excel or LibreOffice.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -59,11 +62,60 @@ def _sheet_key_by_name() -> dict[str, tuple[str, Lang]]:
     return {L.sheet_name(k, lang): (k, lang) for lang in LANGS for k in L.SHEETS}
 
 
-def open_workbook(path: str | Path) -> Workbook:
+def open_workbook(path: str | Path, allow_macros: bool = False) -> Workbook:
     """Identify a budgetplan workbook and load its values; raise ReadError otherwise."""
     path = Path(path)
     try:
-        zf = open_xlsx(path)
+        with corrupt_as_read_error(path):
+            return _open_workbook(path, allow_macros)
+    except RecursionError:
+        raise ReadError(
+            [
+                Finding(
+                    Severity.ERROR,
+                    "CORRUPT",
+                    "the workbook is nested too deeply",
+                    "save it again",
+                    file=str(path),
+                )
+            ]
+        ) from None
+
+
+@contextlib.contextmanager
+def corrupt_as_read_error(path: Path) -> Iterator[None]:
+    """Turn what a damaged or hostile file raises deep in zip, zlib or calamine into ReadError."""
+    try:
+        yield
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        CalamineError,
+        UnicodeDecodeError,
+        KeyError,
+        IndexError,
+        ValueError,
+        OSError,
+    ) as exc:
+        if isinstance(exc, ReadError):
+            raise
+        raise ReadError(
+            [
+                Finding(
+                    Severity.ERROR,
+                    "CORRUPT",
+                    f"the workbook is damaged ({type(exc).__name__}: {exc})"[:300],
+                    "send the workbook again, or save it again from Excel",
+                    file=str(path),
+                )
+            ]
+        ) from None
+
+
+def _open_workbook(path: Path, allow_macros: bool) -> Workbook:
+    try:
+        zf = open_xlsx(path, allow_macros)
     except XlsxError as exc:
         raise ReadError([exc.finding]) from None
     with zf:

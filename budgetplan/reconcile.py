@@ -23,7 +23,14 @@ from budgetplan.findings import Finding, Severity
 from budgetplan.formulas import to_r1c1
 from budgetplan.loader import Loaded, Source, _reference_findings, load
 from budgetplan.model import Programme
-from budgetplan.reader import Locator, ReadError, Workbook, open_workbook, read_programme
+from budgetplan.reader import (
+    Locator,
+    ReadError,
+    Workbook,
+    corrupt_as_read_error,
+    open_workbook,
+    read_programme,
+)
 from budgetplan.xlsxfile import (
     RawCell,
     decode_formula,
@@ -79,6 +86,7 @@ def reconcile(
     path: str | Path,
     scenario: str | Path | None = None,
     actuals: str | Path | None = None,
+    allow_macros: bool = False,
 ) -> Reconciliation:
     """Read ``path`` back, check its integrity and the budget rules, list the edits, and set
     the actual commitments and payments of ``actuals`` against the budget.
@@ -87,7 +95,14 @@ def reconcile(
     scenario cannot be read, ActualsError when the actuals cannot.
     """
     path = Path(path)
-    wb = open_workbook(path)
+    wb = open_workbook(path, allow_macros)
+    with corrupt_as_read_error(path):
+        return _reconcile(wb, path, scenario, actuals)
+
+
+def _reconcile(
+    wb: Workbook, path: Path, scenario: str | Path | None, actuals: str | Path | None
+) -> Reconciliation:
     programme, loc = read_programme(wb)
     result = Reconciliation(path, programme, list(wb.findings), lang=wb.lang)
     if programme is None:
@@ -171,7 +186,7 @@ def _integrity(wb: Workbook, programme: Programme) -> list[Finding]:
             from budgetplan.xlsxfile import sheet_parts
 
             expected = {p.name: raw_formula_cells(zf, p.part) for p in sheet_parts(zf)}
-    with open_xlsx(wb.path) as zf:
+    with open_xlsx(wb.path, allow_macros=True) as zf:
         actual = {key: raw_formula_cells(zf, part) for key, part in wb.parts.items()}
 
     n_lines = len(programme.cost_lines)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,8 +30,12 @@ def _fail(path: Path, code: str, message: str, hint: str) -> XlsxError:
     return XlsxError(Finding(Severity.ERROR, code, message, hint, file=str(path)))
 
 
-def open_xlsx(path: Path) -> zipfile.ZipFile:
-    """A zip of an xlsx workbook, after checking it is one and that it unpacks within bounds."""
+def open_xlsx(path: Path, allow_macros: bool = False) -> zipfile.ZipFile:
+    """A zip of an xlsx workbook, after checking it is one and that it unpacks within bounds.
+
+    A macro-enabled workbook is refused unless ``allow_macros``; its macros are never run nor
+    read (budgetplan reads cell values and formulas only).
+    """
     try:
         with path.open("rb") as fh:
             head = fh.read(8)
@@ -85,7 +90,29 @@ def open_xlsx(path: Path) -> zipfile.ZipFile:
                 f"the workbook has no {part}",
                 "save it again from Excel or LibreOffice",
             )
-    if "xl/vbaProject.bin" in names:
+    for info in infos:
+        if info.filename.endswith((".xml", ".rels")):
+            try:
+                with zf.open(info) as fh:
+                    prolog = fh.read(2048)
+            except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+                zf.close()
+                raise _fail(
+                    path,
+                    "CORRUPT",
+                    f"the workbook is truncated or corrupted ({exc})",
+                    "send the workbook again",
+                ) from None
+            if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+                zf.close()
+                raise _fail(
+                    path,
+                    "XML_DTD",
+                    f"{info.filename} declares a DTD or entities, which xlsx never needs: "
+                    "refused as a possible XML attack (entity expansion, external entities)",
+                    "save the workbook again from Excel or LibreOffice",
+                )
+    if "xl/vbaProject.bin" in names and not allow_macros:
         zf.close()
         raise _fail(
             path,

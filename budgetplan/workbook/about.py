@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from budgetplan import layout as L
+from budgetplan.fingerprint import fingerprint
 from budgetplan.workbook.context import Context, page_setup, protect
 
 
@@ -17,6 +18,7 @@ def write(ctx: Context) -> None:
     ws = ctx.add_sheet("about")
     st = ctx.styles
     values = {
+        "fingerprint": fingerprint(ctx.fig.programme),
         "scenario": ctx.source.name,
         "source": ctx.source.path,
         "hash": ctx.source.sha256,

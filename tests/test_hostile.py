@@ -1,0 +1,267 @@
+"""Hostile files and bad input: a clear one-line error, exit 2, no traceback, bounded cost."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from budgetplan.api import build
+from budgetplan.cli import run
+from tests.hostile import PASSWD_MARKER, make_all
+
+LIMIT_S = 5.0
+LIMIT_MB = 500
+
+PROBE = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+p = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+took = time.perf_counter() - start
+mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+sys.stdout.write(f"{p.returncode}\\t{took:.3f}\\t{mb:.0f}\\n")
+sys.stdout.write(p.stderr)
+sys.stdout.write("\\f" + p.stdout)
+"""
+
+
+def measured(*args: str) -> tuple[int, float, float, str, str]:
+    """Run budgetplan in a child process; its exit code, seconds, peak MB, stderr, stdout."""
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE, sys.executable, "-m", "budgetplan", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
+    head, _, rest = out.partition("\n")
+    stderr, _, stdout = rest.partition("\f")
+    code, took, mb = head.split("\t")
+    return int(code), float(took), float(mb), stderr, stdout
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("hostile")
+    base = build(output=folder / "base.xlsx").path
+    return make_all(base, folder)
+
+
+NAMES = [
+    "empty.xlsx",
+    "csv-renamed.xlsx",
+    "password-protected.xlsx",
+    "legacy.xls",
+    "truncated.xlsx",
+    "corrupted.xlsx",
+    "zip-bomb.xlsx",
+    "xml-entities.xlsx",
+    "macros.xlsm",
+    "someone-else.xlsx",
+    "no-workbook-part.xlsx",
+    "no-sheet-part.xlsx",
+]
+EXPECTED = {
+    "empty.xlsx": "empty",
+    "csv-renamed.xlsx": "not an xlsx",
+    "password-protected.xlsx": "OLE",
+    "legacy.xls": "legacy .xls",
+    "truncated.xlsx": "truncated or corrupted",
+    "corrupted.xlsx": "corrupt",
+    "zip-bomb.xlsx": "zip bomb",
+    "xml-entities.xlsx": "XML attack",
+    "macros.xlsm": "macros",
+    "someone-else.xlsx": "not a budgetplan workbook",
+    "no-workbook-part.xlsx": "no xl/workbook.xml",
+    "no-sheet-part.xlsx": "",
+}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_reconcile_refuses_each_hostile_file_in_one_line(hostile, name) -> None:
+    code, took, mb, stderr, stdout = measured("reconcile", str(hostile[name]))
+    assert code == 2, (code, stderr, stdout)
+    assert "Traceback" not in stderr + stdout
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert str(hostile[name]) in lines[0]
+    assert EXPECTED[name] in lines[0]
+    assert PASSWD_MARKER not in stderr + stdout
+    assert took < LIMIT_S, took
+    assert mb < LIMIT_MB, mb
+
+
+@pytest.mark.parametrize("name", ["zip-bomb.xlsx", "corrupted.xlsx", "someone-else.xlsx"])
+def test_build_never_overwrites_a_file_it_cannot_vouch_for(hostile, name) -> None:
+    before = hostile[name].read_bytes()
+    code, took, _mb, stderr, _ = measured("build", "-o", str(hostile[name]))
+    assert code == 2 and "not written" in stderr and "Traceback" not in stderr
+    assert hostile[name].read_bytes() == before
+    assert took < LIMIT_S
+
+
+@pytest.mark.parametrize("name", ["empty.xlsx", "password-protected.xlsx", "zip-bomb.xlsx"])
+def test_validate_on_binary_files(hostile, name) -> None:
+    code, _took, _mb, stderr, _ = measured("validate", str(hostile[name]))
+    assert code == 2 and "Traceback" not in stderr
+    assert len(stderr.strip().splitlines()) == 1
+
+
+def test_macros_read_only_when_asked(hostile) -> None:
+    code, _took, _mb, stderr, stdout = measured(
+        "reconcile", "--allow-macros", str(hostile["macros.xlsm"])
+    )
+    assert code == 0, stderr
+    assert "0 error(s)" in stdout
+
+
+def test_calamine_and_openpyxl_do_not_expand_entities(hostile) -> None:
+    """The readers budgetplan relies on never resolve external or recursive entities."""
+    from python_calamine import CalamineWorkbook
+
+    path = hostile["xml-entities.xlsx"]
+    try:
+        rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Lignes").to_python()
+        text = repr(rows)
+        assert PASSWD_MARKER not in text and "lollollol" not in text
+    except Exception as exc:  # noqa: BLE001 - refusing the entity is also safe
+        assert PASSWD_MARKER not in str(exc)
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True)
+        text = repr([list(r) for r in wb["Lignes"].iter_rows(values_only=True, max_row=8)])
+        assert PASSWD_MARKER not in text and "lollollol" not in text
+    except Exception as exc:  # noqa: BLE001 - defusedxml refuses entities: safe
+        assert "Entit" in type(exc).__name__ or PASSWD_MARKER not in str(exc)
+
+
+def test_lock_file_and_unreconciled_edits_make_build_refuse(tmp_path) -> None:
+    import openpyxl
+
+    target = tmp_path / "w.xlsx"
+    assert run(["build", "-o", str(target)]) == 0
+    lock = tmp_path / ".~lock.w.xlsx#"
+    lock.write_text("someone,host,…")
+    code, _t, _m, stderr, _ = measured("build", "-o", str(target))
+    assert code == 2 and "open in LibreOffice" in stderr
+    lock.unlink()
+    (tmp_path / "~$w.xlsx").write_bytes(b"x")
+    code, _t, _m, stderr, _ = measured("build", "-o", str(target))
+    assert code == 2 and "open in Excel" in stderr
+    (tmp_path / "~$w.xlsx").unlink()
+
+    wb = openpyxl.load_workbook(target)
+    wb["Lignes"]["F5"] = 41
+    wb.save(target)
+    edited = target.read_bytes()
+    code, _t, _m, stderr, _ = measured("build", "-o", str(target))
+    assert code == 2 and "edits that were not reconciled" in stderr
+    assert target.read_bytes() == edited
+    code, _t, _m, stderr, stdout = measured("build", "-o", str(target), "--force")
+    assert code == 0, stderr
+    backups = sorted(tmp_path.glob("w.*.bak.xlsx"))
+    assert len(backups) == 1 and backups[0].read_bytes() == edited
+    assert target.read_bytes() != edited
+
+
+def test_a_build_killed_half_way_leaves_the_previous_workbook(tmp_path) -> None:
+    target = tmp_path / "big.xlsx"
+    assert run(["build", "-o", str(target)]) == 0
+    before = target.read_bytes()
+    scenario = tmp_path / "big.yaml"
+    subprocess.run(
+        [sys.executable, "benchmarks/generate.py", "20000", "-o", str(scenario)],
+        check=True,
+        capture_output=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    target.unlink()
+    target.write_bytes(before)  # an unedited budgetplan workbook
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "budgetplan", "build", str(scenario), "-o", str(target), "--force"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.time() + 30
+    while time.time() < deadline and not list(tmp_path.glob(".big.xlsx.*.tmp")):
+        time.sleep(0.05)
+    time.sleep(0.5)
+    proc.kill()
+    proc.wait()
+    assert target.read_bytes() == before
+    leftovers = list(tmp_path.glob(".big.xlsx.*.tmp"))
+    for leftover in leftovers:  # a SIGKILL cannot clean up; the file is hidden and harmless
+        assert leftover.stat().st_size >= 0
+
+
+# --------------------------------------------------------------------------- properties
+
+YAML_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=20),
+    st.sampled_from(["2022-13-01", "nan", "-inf", "1e400", "=cmd|'/C calc'!A0"]),
+)
+KEYS = st.sampled_from(
+    [
+        "id",
+        "title",
+        "pilots",
+        "cost_lines",
+        "envelopes",
+        "events",
+        "period",
+        "vat_rate",
+        "reserve",
+        "quantity",
+        "unit_cost",
+        "cp",
+        "start",
+        "x",
+    ]
+)
+DOCS = st.recursive(
+    YAML_SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(KEYS, inner, max_size=5)),
+    max_leaves=25,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(DOCS)
+def test_random_scenario_documents_never_crash(tmp_path, doc) -> None:
+    from ruamel.yaml import YAML
+
+    path = tmp_path / "random.yaml"
+    with path.open("w", encoding="utf-8") as fh:
+        YAML().dump(doc, fh)
+    assert run(["validate", str(path)]) in (0, 1, 2)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.data())
+def test_random_byte_mutations_of_a_workbook_never_crash(hostile, tmp_path, capsys, data) -> None:
+    base = (hostile["empty.xlsx"].parent / "base.xlsx").read_bytes()
+    mutated = bytearray(base)
+    for _ in range(data.draw(st.integers(1, 8))):
+        i = data.draw(st.integers(0, len(mutated) - 1))
+        mutated[i] = data.draw(st.integers(0, 255))
+    path = tmp_path / "mutated.xlsx"
+    path.write_bytes(bytes(mutated))
+    assert run(["reconcile", str(path), "--format", "json"]) in (0, 1, 2)
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    assert "internal error" not in captured.err, captured.err
+    os.environ.get("CI")
