@@ -216,6 +216,100 @@ def reconcile(
     raise typer.Exit(0 if result.ok else 1)
 
 
+class DiffFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command("diff")
+def diff_cmd(
+    old: Annotated[Path, typer.Argument(help="Old version: workbook or scenario file.")],
+    new: Annotated[Path, typer.Argument(help="New version: workbook or scenario file.")],
+    fmt: Annotated[DiffFormat, typer.Option("--format", help="Output format.")] = DiffFormat.text,
+    threshold: Annotated[
+        str | None,
+        typer.Option("--threshold", help="Hide changes under an amount (1000) or a share (5%)."),
+    ] = None,
+    cells: Annotated[
+        bool, typer.Option("--cells", help="Cell-level diff of any two xlsx files.")
+    ] = False,
+) -> None:
+    """What changed between two budget versions and what it costs. Exit 0 same, 1 different,
+    2 trouble."""
+    if cells:
+        from budgetplan.cell_diff import CellDiffError, cell_diff, render_cells
+
+        try:
+            result = cell_diff(old, new)
+        except CellDiffError as exc:
+            _fail(exc.findings)
+        typer.echo(render_cells(result, str(old), str(new)))
+        raise typer.Exit(0 if result.same else 1)
+    from budgetplan import diff_render
+    from budgetplan.diff import DiffError, diff
+
+    try:
+        result = diff(old, new, threshold)
+    except DiffError as exc:
+        _fail(exc.findings)
+    except ArithmeticError:
+        _err(f"--threshold {threshold!r}: write an amount (1000) or a share (5%)")
+        raise typer.Exit(2) from None
+    if fmt is DiffFormat.json:
+        typer.echo(diff_render.to_json(result))
+    else:
+        typer.echo(diff_render.to_text(result, str(old), str(new), fmt is DiffFormat.markdown))
+    raise typer.Exit(0 if result.same else 1)
+
+
+@app.command()
+def textconv(
+    file: Annotated[Path, typer.Argument(help="Workbook or scenario file.")],
+) -> None:
+    """Print a stable, id-sorted text view of a budget version (git's textconv driver)."""
+    from budgetplan.diff import DiffError, load_version
+    from budgetplan.textconv import textconv as render
+
+    try:
+        programme = load_version(file)
+    except DiffError as exc:
+        _fail(exc.findings)
+    typer.echo(render(programme), nl=False)
+
+
+@app.command("git-setup")
+def git_setup(
+    repo: Annotated[Path, typer.Option("--repo", help="Repository folder.")] = Path("."),
+) -> None:
+    """Make `git diff` show workbooks and scenarios in budget terms (idempotent)."""
+    import subprocess
+
+    attributes = repo / ".gitattributes"
+    lines = attributes.read_text(encoding="utf-8").splitlines() if attributes.exists() else []
+    wanted = ["*.xlsx diff=budgetplan"]
+    added = [w for w in wanted if w not in lines]
+    if added:
+        attributes.write_text("\n".join([*lines, *added]) + "\n", encoding="utf-8")
+    for key, value in (
+        ("diff.budgetplan.textconv", "budgetplan textconv"),
+        ("diff.budgetplan.cachetextconv", "true"),
+    ):
+        done = subprocess.run(
+            ["git", "-C", str(repo), "config", key, value],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode:
+            _err(f"{repo}: git config failed: {done.stderr.strip()} (is it a git repository?)")
+            raise typer.Exit(2)
+    typer.echo(
+        f"{attributes}: {'added ' + ', '.join(added) if added else 'already set'}; "
+        "git config diff.budgetplan.textconv = budgetplan textconv"
+    )
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of scenario files (for editors that complete and check YAML)."""

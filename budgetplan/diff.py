@@ -1,0 +1,278 @@
+"""Semantic diff of two budget versions: what changed, in the budget's own terms, and what it costs.
+
+Items are matched by their stable ids, never by row position; amounts compare to the cent; the
+line-by-line changes are shown to add up to the change of the totals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from budgetplan.checks import CHECKS, run_checks
+from budgetplan.compute import Figures, compute
+from budgetplan.findings import Finding, Severity
+from budgetplan.model import Programme
+from budgetplan.reconcile import _flatten, _items
+
+
+class DiffError(Exception):
+    def __init__(self, findings: list[Finding]):
+        self.findings = findings
+        super().__init__("; ".join(f.one_line() for f in findings[:3]))
+
+
+def load_version(path: str | Path) -> Programme:
+    """The programme of a scenario file or of a budgetplan workbook (as built or re-saved)."""
+    path = Path(path)
+    if path.suffix.lower() in (".yaml", ".yml"):
+        from budgetplan.loader import LoadError, load
+
+        try:
+            return load(path).programme
+        except LoadError as exc:
+            raise DiffError(exc.findings) from None
+    from budgetplan.reader import ReadError, corrupt_as_read_error, open_workbook, read_programme
+
+    try:
+        wb = open_workbook(path)
+        with corrupt_as_read_error(path):
+            programme, _ = read_programme(wb)
+    except ReadError as exc:
+        raise DiffError(exc.findings) from None
+    if programme is None:
+        errors = [f for f in wb.findings if f.severity is Severity.ERROR]
+        raise DiffError(
+            errors[:1]
+            or [
+                Finding(
+                    Severity.ERROR,
+                    "UNREADABLE",
+                    "its inputs do not make a programme",
+                    "run budgetplan reconcile on it",
+                    file=str(path),
+                )
+            ]
+        )
+    return programme
+
+
+def _cents(value: Decimal) -> int:
+    return int(value * 100)
+
+
+@dataclass
+class Change:
+    old: object
+    new: object
+
+
+@dataclass
+class LineDiff:
+    id: str
+    status: str  # added | removed | changed | moved
+    changes: dict[str, Change]
+    ae_old: int  # cents
+    ae_new: int
+
+    @property
+    def ae_delta(self) -> int:
+        return self.ae_new - self.ae_old
+
+
+@dataclass
+class Total:
+    key: str  # e.g. "pilot SCAN", "titre 5", "year 2023"
+    ae_old: int
+    ae_new: int
+    cp_old: int
+    cp_new: int
+
+
+@dataclass
+class MilestoneMove:
+    id: str
+    pilot: str
+    old: dt.date | None
+    new: dt.date | None
+
+
+@dataclass
+class ReadinessChange:
+    pilot: str
+    event: str
+    old: int | None
+    new: int | None
+
+    @property
+    def became_late(self) -> bool:
+        return (self.new is None or self.new < 0) and not (self.old is None or self.old < 0)
+
+
+@dataclass
+class CheckChange:
+    code: str
+    old: bool
+    new: bool
+    message: str
+
+
+@dataclass
+class DiffResult:
+    lines: list[LineDiff] = field(default_factory=list)
+    parameters: list[tuple[str, str, Change]] = field(default_factory=list)  # item, field, change
+    totals: list[Total] = field(default_factory=list)
+    headroom: tuple[int, int] = (0, 0)
+    total_ae: tuple[int, int] = (0, 0)
+    milestones: list[MilestoneMove] = field(default_factory=list)
+    readiness: list[ReadinessChange] = field(default_factory=list)
+    checks: list[CheckChange] = field(default_factory=list)
+    hidden: int = 0  # changes under the threshold
+
+    @property
+    def lines_delta(self) -> int:
+        return sum(line.ae_delta for line in self.lines)
+
+    @property
+    def unexplained(self) -> int:
+        """Change of total AE not explained by the line changes (0 when they tie)."""
+        return (self.total_ae[1] - self.total_ae[0]) - self.lines_delta - self.hidden_delta
+
+    hidden_delta: int = 0
+
+    @property
+    def same(self) -> bool:
+        return not (
+            self.lines
+            or self.parameters
+            or self.milestones
+            or self.readiness
+            or self.checks
+            or self.hidden
+        )
+
+
+def _line_ae(fig: Figures) -> dict[str, int]:
+    return {lf.id: lf.ttc for lf in fig.lines}
+
+
+def _totals(fig: Figures) -> dict[str, tuple[int, int]]:
+    out: dict[str, tuple[int, int]] = {}
+    for pf in fig.pilots:
+        out[f"pilot {pf.pilot}"] = (pf.ae, sum(pf.cp_by_year.values()))
+    for titre, ae in fig.by_titre.items():
+        cp = sum(sum(lf.year_cp) for lf in fig.lines if int(lf.line.titre) == titre)
+        out[f"titre {titre}"] = (ae, cp)
+    for year in sorted(set(fig.ae_by_year) | set(fig.cp_by_year)):
+        out[f"year {year}"] = (fig.ae_by_year.get(year, 0), fig.cp_by_year.get(year, 0))
+    return out
+
+
+def parse_threshold(text: str | None) -> tuple[int, Decimal] | None:
+    """``"1000"`` (euros) or ``"5%"``: changes under it are hidden."""
+    if not text:
+        return None
+    text = text.strip().replace(",", ".")
+    if text.endswith("%"):
+        return (0, Decimal(text[:-1]) / 100)
+    return (_cents(Decimal(text)), Decimal(0))
+
+
+def diff(
+    old: Programme | str | Path, new: Programme | str | Path, threshold: str | None = None
+) -> DiffResult:
+    """What changed from ``old`` to ``new`` (programmes, scenario files or workbooks)."""
+    a = old if isinstance(old, Programme) else load_version(old)
+    b = new if isinstance(new, Programme) else load_version(new)
+    fa, fb = compute(a), compute(b)
+    limit = parse_threshold(threshold)
+    result = DiffResult()
+    ae_a, ae_b = _line_ae(fa), _line_ae(fb)
+    items_a, items_b = _items(a), _items(b)
+    for item in sorted(items_a.keys() | items_b.keys()):
+        old_item, new_item = items_a.get(item), items_b.get(item)
+        fields_a = _flatten(old_item) if old_item else {}  # type: ignore[arg-type]
+        fields_b = _flatten(new_item) if new_item else {}  # type: ignore[arg-type]
+        changes = {
+            k: Change(fields_a.get(k), fields_b.get(k))
+            for k in sorted(fields_a.keys() | fields_b.keys())
+            if fields_a.get(k) != fields_b.get(k)
+        }
+        if item.startswith("cost_lines["):
+            line_id = item[len("cost_lines[") : -1]
+            status = (
+                "added"
+                if old_item is None
+                else "removed"
+                if new_item is None
+                else "moved"
+                if "pilot" in changes
+                else "changed"
+            )
+            if not changes:
+                continue
+            line = LineDiff(
+                line_id,
+                status,
+                changes if status in ("changed", "moved") else {},
+                ae_a.get(line_id, 0),
+                ae_b.get(line_id, 0),
+            )
+            if limit and status == "changed" and _under(line.ae_old, line.ae_new, limit):
+                result.hidden += 1
+                result.hidden_delta += line.ae_delta
+                continue
+            result.lines.append(line)
+        elif item.startswith("milestones["):
+            if "date" in changes or old_item is None or new_item is None:
+                ms_id = item[len("milestones[") : -1]
+                pilot = str((new_item or old_item or {}).get("pilot", ""))
+                result.milestones.append(
+                    MilestoneMove(ms_id, pilot, fields_a.get("date"), fields_b.get("date"))
+                )  # type: ignore[arg-type]
+        else:
+            for key, change in changes.items():
+                result.parameters.append((item, key, change))
+    ta, tb = _totals(fa), _totals(fb)
+    for key in sorted(ta.keys() | tb.keys(), key=_total_order):
+        (ae0, cp0), (ae1, cp1) = ta.get(key, (0, 0)), tb.get(key, (0, 0))
+        if (ae0, cp0) != (ae1, cp1) and not (
+            limit and _under(ae0, ae1, limit) and _under(cp0, cp1, limit)
+        ):
+            result.totals.append(Total(key, ae0, ae1, cp0, cp1))
+    year = fb.budget_year
+    result.headroom = (fa.headroom.get(year, 0), fb.headroom.get(year, 0))
+    result.total_ae = (fa.total_ae, fb.total_ae)
+    ra = {(r.pilot, r.event): r.margin_days for r in fa.readiness}
+    rb = {(r.pilot, r.event): r.margin_days for r in fb.readiness}
+    for key in sorted(ra.keys() | rb.keys()):
+        if ra.get(key) != rb.get(key):
+            result.readiness.append(ReadinessChange(key[0], key[1], ra.get(key), rb.get(key)))
+    ca = {r.spec.code: r for r in run_checks(fa)}
+    cb = {r.spec.code: r for r in run_checks(fb)}
+    for spec in CHECKS:
+        if ca[spec.code].ok != cb[spec.code].ok:
+            found = cb[spec.code].findings or ca[spec.code].findings
+            result.checks.append(
+                CheckChange(
+                    spec.code,
+                    ca[spec.code].ok,
+                    cb[spec.code].ok,
+                    found[0].message if found else spec.en,
+                )
+            )
+    return result
+
+
+def _under(old: int, new: int, limit: tuple[int, Decimal]) -> bool:
+    amount, share = limit
+    delta = abs(new - old)
+    if share:
+        return delta < abs(old) * share if old else delta == 0
+    return delta < amount
+
+
+def _total_order(key: str) -> tuple[int, str]:
+    return ({"pilot": 0, "titre": 1, "year": 2}[key.split()[0]], key)

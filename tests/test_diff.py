@@ -1,0 +1,191 @@
+"""Diff for reviewers: budget changes keyed by ids, their cost, and git that shows them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from budgetplan import libreoffice
+from budgetplan.api import build
+from budgetplan.cli import run
+from budgetplan.diff import diff
+from budgetplan.loader import default_scenario_path
+from budgetplan.textconv import textconv
+from tests.conftest import edit_scenario
+
+
+def _edits(doc) -> None:  # type: ignore[no-untyped-def]
+    lines = doc["cost_lines"]
+    lines[0]["quantity"] = 41  # SCAN-EQ: +1 scanner at 150,000 HT = +180,000 TTC
+    lines[1]["pilot"] = "ADRN"  # SCAN-INST moved to anti-drone
+    removed = lines.pop(5)  # SCAN-DPIA removed: -42,000 TTC
+    assert removed["id"] == "SCAN-DPIA"
+    new = dict(lines[4])
+    new["id"] = "SCAN-NEW1"
+    new["label"] = "Étude complémentaire"
+    new["unit_cost"] = 50000  # added: 50,000 HT = 60,000 TTC
+    new["estimate"] = {"low": 40000, "high": 60000}
+    lines.append(new)
+    lines.insert(10, lines.pop(20))  # reordered: no change
+    doc["events"][0]["first_day"] = dt.date(2023, 8, 1)  # RWC moved earlier
+
+
+@pytest.fixture(scope="module")
+def versions(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("diff")
+    old_yaml = tmp / "old.yaml"
+    shutil.copy(default_scenario_path(), old_yaml)
+    new_yaml = edit_scenario(tmp, "new.yaml", _edits)
+    old_xlsx = build(old_yaml, output=tmp / "old.xlsx").path
+    new_xlsx = build(new_yaml, output=tmp / "new.xlsx").path
+    return {
+        "old.yaml": old_yaml,
+        "new.yaml": new_yaml,
+        "old.xlsx": old_xlsx,
+        "new.xlsx": new_xlsx,
+        "tmp": tmp,
+    }
+
+
+def _check(result) -> None:  # type: ignore[no-untyped-def]
+    by_id = {line.id: line for line in result.lines}
+    assert {k: v.status for k, v in by_id.items()} == {
+        "SCAN-EQ": "changed",
+        "SCAN-INST": "moved",
+        "SCAN-DPIA": "removed",
+        "SCAN-NEW1": "added",
+    }
+    assert {k: (c.old, c.new) for k, c in by_id["SCAN-EQ"].changes.items()} == {
+        "quantity": (Decimal(40), Decimal(41))
+    }
+    assert by_id["SCAN-INST"].changes["pilot"].new == "ADRN"
+    assert by_id["SCAN-EQ"].ae_delta == 180_000_00
+    assert by_id["SCAN-DPIA"].ae_delta == -42_000_00
+    assert by_id["SCAN-NEW1"].ae_delta == 60_000_00
+    assert result.total_ae[1] - result.total_ae[0] == (180_000 - 42_000 + 60_000) * 100
+    assert result.unexplained == 0
+    assert result.headroom[0] - result.headroom[1] == (180_000 - 42_000 + 60_000) * 100
+    totals = {t.key: t for t in result.totals}
+    assert totals["pilot ADRN"].ae_new - totals["pilot ADRN"].ae_old == 336_000_00  # SCAN-INST
+    assert [(p[0], p[1]) for p in result.parameters] == [("events[RWC2023]", "first_day")]
+    # RWC 38 days earlier: every pilot serving it loses 38 days; CROWD (11 days) becomes late
+    margins = {(r.pilot, r.event): r for r in result.readiness}
+    assert margins[("SCAN", "RWC2023")].old - margins[("SCAN", "RWC2023")].new == 38
+    assert margins[("CROWD", "RWC2023")].became_late
+    assert [c.code for c in result.checks] == ["READINESS"]
+
+
+@pytest.mark.parametrize(
+    "pair",
+    [
+        ("old.yaml", "new.yaml"),
+        ("old.xlsx", "new.xlsx"),
+        ("old.yaml", "new.xlsx"),
+        ("old.xlsx", "new.yaml"),
+    ],
+)
+def test_known_edits_give_exactly_the_expected_changes(versions, pair) -> None:
+    _check(diff(versions[pair[0]], versions[pair[1]]))
+
+
+def test_same_and_reordered_are_no_change(versions) -> None:
+    assert diff(versions["old.yaml"], versions["old.xlsx"]).same
+    assert run(["diff", str(versions["new.xlsx"]), str(versions["new.xlsx"])]) == 0
+
+
+def test_threshold_hides_small_changes(versions) -> None:
+    result = diff(versions["old.yaml"], versions["new.yaml"], threshold="200000")
+    assert {line.id for line in result.lines} == {"SCAN-INST", "SCAN-DPIA", "SCAN-NEW1"}
+    assert result.hidden == 1 and result.unexplained == 0
+
+
+def test_cli_formats_and_exit_codes(versions, capsys) -> None:
+    assert (
+        run(["diff", str(versions["old.xlsx"]), str(versions["new.xlsx"]), "--format", "json"]) == 1
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert {"lines", "totals", "milestones", "checks"} <= set(data)
+    line = next(x for x in data["lines"] if x["id"] == "SCAN-EQ")
+    assert line["status"] == "changed" and line["changes"]["quantity"] == {"old": "40", "new": "41"}
+    assert (
+        run(["diff", str(versions["old.xlsx"]), str(versions["new.xlsx"]), "--format", "markdown"])
+        == 1
+    )
+    text = capsys.readouterr().out
+    assert "### cost lines" in text and "NOW LATE" in text
+    missing = versions["tmp"] / "missing.xlsx"
+    assert run(["diff", str(missing), str(versions["new.xlsx"])]) == 2
+
+
+def test_cells_diff_reports_one_inserted_row(versions) -> None:
+    tmp = versions["tmp"]
+    wb = openpyxl.load_workbook(versions["old.xlsx"])
+    wb.save(tmp / "a.xlsx")
+    ws = wb["Lignes"]
+    ws.insert_rows(12)
+    for c, v in enumerate(["X-1", "SCAN", "inserted", 3, "services", 1, 1000], 1):
+        ws.cell(12, c, v)
+    wb.save(tmp / "b.xlsx")
+    from budgetplan.cell_diff import cell_diff
+
+    result = cell_diff(tmp / "a.xlsx", tmp / "b.xlsx")
+    changed = [s for s in result.sheets if s.status != "same"]
+    assert len(changed) == 1 and changed[0].name == "Lignes"
+    assert changed[0].inserted == [(12, 1)]
+    assert changed[0].values == [] and changed[0].formulas == [] and changed[0].deleted == []
+
+
+def test_textconv_is_the_same_for_a_scenario_and_its_workbook(versions) -> None:
+    from budgetplan.diff import load_version
+
+    a = textconv(load_version(versions["new.yaml"]))
+    b = textconv(load_version(versions["new.xlsx"]))
+    assert a == b
+    assert "line SCAN-EQ | SCAN | T5 | supplies | 41 x 150000.00" in a
+    assert a.splitlines() == [*a.splitlines()]  # one record per line
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_resaved_pairs(versions, lo_available) -> None:
+    out = versions["tmp"] / "lo"
+    out.mkdir(exist_ok=True)
+    libreoffice.recalculate([versions["old.xlsx"], versions["new.xlsx"]], save_dir=out)
+    assert diff(versions["old.xlsx"], out / "old.xlsx").same
+    _check(diff(out / "old.xlsx", out / "new.xlsx"))
+
+
+def test_git_setup_and_git_diff_show_budget_changes(versions, tmp_path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    env = {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@t",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@t",
+        "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin",
+    }
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", "-C", str(repo), *args], capture_output=True, text=True, check=True, env=env
+        ).stdout
+
+    git("init", "-q")
+    for _ in range(2):  # idempotent
+        assert run(["git-setup", "--repo", str(repo)]) == 0
+    assert (repo / ".gitattributes").read_text().count("*.xlsx diff=budgetplan") == 1
+    shutil.copy(versions["old.xlsx"], repo / "budget.xlsx")
+    git("add", ".")
+    git("commit", "-qm", "old")
+    shutil.copy(versions["new.xlsx"], repo / "budget.xlsx")
+    out = git("diff")
+    assert "-line SCAN-EQ | SCAN | T5 | supplies | 40 x" in out
+    assert "+line SCAN-EQ | SCAN | T5 | supplies | 41 x" in out
