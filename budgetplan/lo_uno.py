@@ -70,6 +70,9 @@ def dump(doc):
         for r, (drow, frow) in enumerate(zip(data, formulas, strict=True)):
             for c, (value, formula) in enumerate(zip(drow, frow, strict=True)):
                 if isinstance(formula, str) and formula.startswith("="):
+                    # text that merely starts with "=" is not a formula: ask the cell
+                    if sheet.getCellByPosition(c, r).getType().value != "FORMULA":
+                        continue
                     cells[f"{col_name(c)}{r + 1}"] = [formula, value]
         bad = sheet.queryFormulaCells(ERROR_RESULT)
         text = bad.getRangeAddressesAsString()

@@ -46,7 +46,7 @@ class Workbook:
     lang: Lang
     layout_version: int
     about: dict[str, str]
-    values: dict[str, list[list[Any]]]  # layout sheet key -> rows of cell values
+    values: LazySheets  # layout sheet key -> rows of cell values, read on first use
     names: dict[str, str]  # layout sheet key -> sheet name found in the file
     parts: dict[str, str]  # layout sheet key -> zip member of its XML
     findings: list[Finding] = field(default_factory=list)
@@ -56,6 +56,57 @@ class Workbook:
         if row < len(rows) and col < len(rows[row]):
             return rows[row][col]
         return ""
+
+
+#: Sheets read as soon as a workbook is opened: those that hold inputs. Calculation sheets
+#: (Phasing is most of a large workbook) are read only if something looks at their values.
+EAGER = ("parameters", "pilots", "milestones", "inputs", "schedules")
+
+
+class LazySheets(dict):  # type: ignore[type-arg]
+    """Sheet values by layout key, read through python-calamine on first access."""
+
+    def __init__(self, book: CalamineWorkbook, path: Path):
+        super().__init__()
+        self.book, self.path = book, path
+        self.names: dict[str, str] = {}
+        self.findings: list[Finding] = []
+
+    def load(self, key: str) -> list[list[Any]] | None:
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        name = self.names.get(key)
+        if name is None:
+            return None
+        try:
+            rows = self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except (CalamineError, ValueError) as exc:
+            self.findings.append(
+                Finding(
+                    Severity.ERROR,
+                    "CORRUPT",
+                    f"unreadable sheet ({exc})",
+                    "save the workbook again",
+                    file=str(self.path),
+                    sheet=name,
+                )
+            )
+            rows = []
+        dict.__setitem__(self, key, rows)
+        return rows
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.names
+
+    def __getitem__(self, key: str) -> list[list[Any]]:
+        rows = self.load(key)
+        if rows is None:
+            raise KeyError(key)
+        return rows
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        rows = self.load(key)
+        return default if rows is None else rows
 
 
 def _sheet_key_by_name() -> dict[str, tuple[str, Lang]]:
@@ -196,7 +247,9 @@ def _open_workbook(path: Path, allow_macros: bool) -> Workbook:
             ]
         )
 
-    wb = Workbook(path, lang, version, about, {}, {}, {})
+    wb = Workbook(path, lang, version, about, LazySheets(book, path), {}, {})
+    wb.values.names = wb.names
+    wb.values.findings = wb.findings
     by_name = {p.name: (i, p) for i, p in enumerate(parts)}
     for index, key in enumerate(L.SHEETS):
         expected = L.sheet_name(key, lang)
@@ -228,19 +281,8 @@ def _open_workbook(path: Path, allow_macros: bool) -> Workbook:
             continue
         wb.names[key] = part.name
         wb.parts[key] = part.part
-        try:
-            wb.values[key] = book.get_sheet_by_name(part.name).to_python(skip_empty_area=False)
-        except (CalamineError, ValueError) as exc:
-            wb.findings.append(
-                Finding(
-                    Severity.ERROR,
-                    "CORRUPT",
-                    f"unreadable sheet ({exc})",
-                    "save the workbook again",
-                    file=str(path),
-                    sheet=part.name,
-                )
-            )
+        if key in EAGER:
+            wb.values.load(key)
     return wb
 
 

@@ -96,6 +96,31 @@ def test_reconcile_refuses_each_hostile_file_in_one_line(hostile, name) -> None:
     assert mb < LIMIT_MB, mb
 
 
+@pytest.mark.parametrize("command", ["diff", "textconv"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "truncated.xlsx",
+        "zip-bomb.xlsx",
+        "xml-entities.xlsx",
+        "password-protected.xlsx",
+        "someone-else.xlsx",
+    ],
+)
+def test_diff_and_textconv_refuse_hostile_files(hostile, name, command) -> None:
+    base = hostile["empty.xlsx"].parent / "base.xlsx"
+    args = (
+        [command, str(base), str(hostile[name])]
+        if command == "diff"
+        else [command, str(hostile[name])]
+    )
+    code, took, mb, stderr, stdout = measured(*args)
+    assert code == 2, (stderr, stdout)
+    assert "Traceback" not in stderr and len(stderr.strip().splitlines()) == 1
+    assert str(hostile[name]) in stderr and PASSWD_MARKER not in stderr + stdout
+    assert took < LIMIT_S and mb < LIMIT_MB
+
+
 @pytest.mark.parametrize("name", ["zip-bomb.xlsx", "corrupted.xlsx", "someone-else.xlsx"])
 def test_build_never_overwrites_a_file_it_cannot_vouch_for(hostile, name) -> None:
     before = hostile[name].read_bytes()

@@ -107,3 +107,20 @@ def test_libreoffice_prints_the_whole_workbook_to_pdf(tmp_path, default_fr, lo_a
     assert pdf.exists(), result.stdout + result.stderr
     pages = re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes())
     assert len(pages) > 10
+
+
+def test_libreoffice_shows_injected_labels_as_text(tmp_path, lo_available) -> None:
+    from budgetplan.api import build
+    from tests.conftest import edit_scenario
+    from tests.test_workbook import INJECTIONS
+
+    def inject(doc):  # type: ignore[no-untyped-def]
+        for line, text in zip(doc["cost_lines"], INJECTIONS, strict=False):
+            line["label"] = text
+
+    out = build(edit_scenario(tmp_path, "inject.yaml", inject), output=tmp_path / "i.xlsx").path
+    result = libreoffice.recalculate([out])[out]
+    label_col = "C"
+    formulas = result["sheets"]["Lignes"]
+    assert not [ref for ref in formulas if ref.startswith(label_col)]
+    assert libreoffice.compare(out, result) == []
