@@ -62,7 +62,7 @@ def main(argv: list[str]) -> int:
     if task == "bench":
         ensure()
         which = "build"
-        if args and args[0] in ("build", "reconcile"):
+        if args and args[0] in ("build", "reconcile", "diff"):
             which, args = args[0], args[1:]
         return run([str(PY), f"benchmarks/bench_{which}.py", *args])
     print(__doc__)
