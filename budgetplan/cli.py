@@ -220,6 +220,7 @@ class DiffFormat(StrEnum):
     text = "text"
     json = "json"
     markdown = "markdown"
+    xlsx = "xlsx"
 
 
 @app.command("diff")
@@ -234,6 +235,10 @@ def diff_cmd(
     cells: Annotated[
         bool, typer.Option("--cells", help="Cell-level diff of any two xlsx files.")
     ] = False,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Workbook to write (--format xlsx).")
+    ] = None,
+    lang: Annotated[LangOpt, typer.Option("--lang", help="Labels language (xlsx).")] = LangOpt.fr,
 ) -> None:
     """What changed between two budget versions and what it costs. Exit 0 same, 1 different,
     2 trouble."""
@@ -256,7 +261,16 @@ def diff_cmd(
     except ArithmeticError:
         _err(f"--threshold {threshold!r}: write an amount (1000) or a share (5%)")
         raise typer.Exit(2) from None
-    if fmt is DiffFormat.json:
+    if fmt is DiffFormat.xlsx:
+        if output is None or output.suffix.lower() != ".xlsx":
+            _err("--format xlsx needs -o DIFF.xlsx")
+            raise typer.Exit(2)
+        from budgetplan.diff import load_version
+        from budgetplan.diff_workbook import write_diff_workbook
+
+        write_diff_workbook(result, load_version(new), output, lang.value, str(old), str(new))
+        typer.echo(f"wrote {output}")
+    elif fmt is DiffFormat.json:
         typer.echo(diff_render.to_json(result))
     else:
         typer.echo(diff_render.to_text(result, str(old), str(new), fmt is DiffFormat.markdown))

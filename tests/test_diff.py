@@ -189,3 +189,34 @@ def test_git_setup_and_git_diff_show_budget_changes(versions, tmp_path) -> None:
     out = git("diff")
     assert "-line SCAN-EQ | SCAN | T5 | supplies | 40 x" in out
     assert "+line SCAN-EQ | SCAN | T5 | supplies | 41 x" in out
+
+
+def test_xlsx_diff_highlights_changed_cells_with_old_values(versions) -> None:
+    out = versions["tmp"] / "diff.xlsx"
+    assert (
+        run(
+            [
+                "diff",
+                str(versions["old.xlsx"]),
+                str(versions["new.xlsx"]),
+                "--format",
+                "xlsx",
+                "-o",
+                str(out),
+            ]
+        )
+        == 1
+    )
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[0] == "Modifications" and "Lignes" in wb.sheetnames
+    ws = wb["Lignes"]
+    rows = {ws.cell(r, 1).value: r for r in range(5, ws.max_row + 1)}
+    qty = ws.cell(rows["SCAN-EQ"], 6)
+    assert qty.value == 41 and qty.comment is not None and qty.comment.text == "was: 40"
+    assert qty.fill.fgColor.rgb.endswith("F8CBAD")
+    moved = ws.cell(rows["SCAN-INST"], 2)
+    assert moved.value == "ADRN" and moved.comment.text == "was: SCAN"
+    untouched = ws.cell(rows["SCAN-EQ"], 7)
+    assert untouched.comment is None and untouched.fill.fgColor.rgb.endswith("FFF2CC")
+    changes = [r for r in wb["Modifications"].iter_rows(values_only=True) if r[0]]
+    assert ("SCAN-EQ", "changed", "quantity", "40", "41") in [tuple(r[:5]) for r in changes]

@@ -33,6 +33,8 @@ class Context:
     source: Source
     version: str
     sheets: dict[str, Worksheet] = field(default_factory=dict)
+    #: cells to highlight, with the old value for a comment: (table, item id) -> {field: old}
+    highlights: dict[tuple[str, str], dict[str, object]] = field(default_factory=dict)
 
     def t(self, key: str) -> str:
         return label(key, self.lang)

@@ -57,6 +57,36 @@ def _rows(
         calc(ws, row, i)
 
 
+def _write_changed_row(
+    ws: Worksheet,
+    T: L.Table,
+    plain: ValueRow,
+    changed: ValueRow,
+    row: int,
+    line: object,
+    getters: list[Callable[[object], object]],
+    marks: dict[str, object],
+) -> None:
+    """A cost-line row of a diff workbook: changed cells highlighted, old value in a comment."""
+    values = [get(line) for get in getters]
+    cells = []
+    for j, col in enumerate(T.columns):
+        hit = col.key in marks or (not marks and j == 0) or "*" in marks
+        cells.append((changed if hit else plain).cells[j])
+        if hit and col.key in marks:
+            ws.write_comment(
+                row,
+                T.first_col + j,
+                f"was: {marks[col.key]}",
+                {"x_scale": 2, "author": "budgetplan diff"},
+            )
+        elif hit and "*" in marks and j == 0:
+            ws.write_comment(row, T.first_col, str(marks["*"]), {"x_scale": 2})
+    mixed = ValueRow.__new__(ValueRow)
+    mixed.cells, mixed.first_col, mixed.last_col = cells, plain.first_col, plain.last_col
+    ws.write_row_xml(row, mixed.first_col, mixed.last_col, mixed.render(row + 1, values))
+
+
 def _getter(key: str, kind: str) -> Callable[[object], object]:
     """A function giving the cell value of field ``key`` of a line, as write_value would."""
     parts = key.split(".")
@@ -269,8 +299,17 @@ def write_lines(ctx: Context) -> None:
         [(T.first_col + j, st.cell(c.kind, "input")) for j, c in enumerate(T.columns)]
     )
     getters = [_getter(c.key, c.kind) for c in T.columns]
+    changed_row = (  # only diff workbooks highlight: no extra format in a plain build
+        ValueRow([(T.first_col + j, st.cell(c.kind, "changed")) for j, c in enumerate(T.columns)])
+        if ctx.highlights
+        else row_xml
+    )
     for i, line in enumerate(lines):
         row = L.FIRST_DATA_ROW + i
+        marks = ctx.highlights.get(("line", line.id))
+        if marks is not None:
+            _write_changed_row(ws, T, row_xml, changed_row, row, line, getters, marks)
+            continue
         ws.write_row_xml(
             row,
             row_xml.first_col,

@@ -52,6 +52,17 @@ class FastWorksheet(Worksheet):
         self._check_dimensions(row, first_col)
         self._check_dimensions(row, last_col)
         self.fh.write(f'<row r="{row + 1}">{cells_xml}</row>')
+        self._raw_row = row
+
+    def _write_single_row(self, current_row_num=0):  # type: ignore[no-untyped-def]
+        # A row written whole by write_row_xml is already in the file: do not write it again
+        # (xlsxwriter would, as an empty row, when the row carries a comment).
+        if getattr(self, "_raw_row", None) == self.previous_row:
+            self._raw_row = None
+            self.previous_row = current_row_num
+            self.table.clear()
+            return
+        super()._write_single_row(current_row_num)
 
 
 class RowTemplate:

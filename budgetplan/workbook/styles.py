@@ -8,7 +8,7 @@ from xlsxwriter.workbook import Format, Workbook
 
 from budgetplan.layout import Kind
 
-Role = Literal["input", "calc", "total", "link"]
+Role = Literal["input", "calc", "total", "link", "changed"]
 
 NUM_FORMATS: dict[str, str] = {
     "money": '#,##0.00 "€";-#,##0.00 "€"',
@@ -60,7 +60,18 @@ class Styles:
                 props["num_format"] = fmt
             if kind in ("text", "ids"):
                 props["num_format"] = "@" if role == "input" else "General"
-            if role == "input":
+            if role == "changed":
+                props.update(
+                    {
+                        "bg_color": "#F8CBAD",
+                        "font_color": "#9C0006",
+                        "bold": True,
+                        "locked": False,
+                        "border": 2,
+                        "border_color": "#C00000",
+                    }
+                )
+            elif role == "input":
                 props.update(
                     {
                         "bg_color": INPUT_FILL,

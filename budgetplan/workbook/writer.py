@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from xlsxwriter.workbook import Workbook
@@ -37,8 +38,14 @@ def write_workbook(
     target: Path,
     lang: Lang = "fr",
     figures: Figures | None = None,
+    highlights: dict[tuple[str, str], dict[str, object]] | None = None,
+    before: Callable[[Context], None] | None = None,
 ) -> Figures:
-    """Write ``programme`` to ``target`` (atomically) and return the figures it holds."""
+    """Write ``programme`` to ``target`` (atomically) and return the figures it holds.
+
+    ``highlights`` marks changed input cells (with their old value as a comment) and ``before``
+    writes extra sheets ahead of the layout's: both serve the diff workbook.
+    """
     fig = figures or compute(programme)
     results = run_checks(fig)
     with atomic_path(Path(target)) as tmp:
@@ -62,7 +69,11 @@ def write_workbook(
             }
         )
         wb.set_calc_mode("auto")
-        ctx = Context(wb, Styles(wb), fig, lang, source, __version__)
+        ctx = Context(
+            wb, Styles(wb), fig, lang, source, __version__, highlights=dict(highlights or {})
+        )
+        if before is not None:
+            before(ctx)
         writers = {
             "summary": lambda: summary.write(ctx),
             "checks": lambda: checks_sheet.write(ctx, results),
@@ -77,6 +88,6 @@ def write_workbook(
         }
         for key in SHEETS:
             writers[key]()
-        ctx.sheets["summary"].activate()
+        (ctx.sheets.get("changes") or ctx.sheets["summary"]).activate()
         wb.close()
     return fig
