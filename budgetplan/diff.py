@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from budgetplan.checks import CHECKS, run_checks
+from budgetplan.checks import CHECKS, CheckResult, run_checks
 from budgetplan.compute import Figures, compute
 from budgetplan.findings import Finding, Severity
-from budgetplan.model import Programme
+from budgetplan.model import CostLine, Programme
 from budgetplan.reconcile import _flatten, _items
 
 
@@ -154,17 +154,41 @@ class DiffResult:
         )
 
 
-def _line_ae(fig: Figures) -> dict[str, int]:
-    return {lf.id: lf.ttc for lf in fig.lines}
+@dataclass
+class Version:
+    """A budget version loaded for comparison: its programme, figures, checks and totals."""
+
+    programme: Programme
+    figures: Figures
+    checks: dict[str, CheckResult]
+    totals: dict[str, tuple[int, int]]  # "pilot X" / "titre N" / "year Y" -> (AE, CP) cents
+    lines: dict[str, CostLine]
+    line_ae: dict[str, int]
+
+
+def prepare(programme: Programme) -> Version:
+    """Compute what a comparison needs once, so that comparing loaded versions is cheap."""
+    fig = compute(programme)
+    return Version(
+        programme,
+        fig,
+        {r.spec.code: r for r in run_checks(fig)},
+        _totals(fig),
+        {line.id: line for line in programme.cost_lines},
+        {lf.id: lf.ttc for lf in fig.lines},
+    )
 
 
 def _totals(fig: Figures) -> dict[str, tuple[int, int]]:
     out: dict[str, tuple[int, int]] = {}
     for pf in fig.pilots:
         out[f"pilot {pf.pilot}"] = (pf.ae, sum(pf.cp_by_year.values()))
+    titre_cp: dict[int, int] = {}
+    for lf in fig.lines:
+        key = int(lf.line.titre)
+        titre_cp[key] = titre_cp.get(key, 0) + sum(lf.year_cp)
     for titre, ae in fig.by_titre.items():
-        cp = sum(sum(lf.year_cp) for lf in fig.lines if int(lf.line.titre) == titre)
-        out[f"titre {titre}"] = (ae, cp)
+        out[f"titre {titre}"] = (ae, titre_cp.get(titre, 0))
     for year in sorted(set(fig.ae_by_year) | set(fig.cp_by_year)):
         out[f"year {year}"] = (fig.ae_by_year.get(year, 0), fig.cp_by_year.get(year, 0))
     return out
@@ -181,16 +205,68 @@ def parse_threshold(text: str | None) -> tuple[int, Decimal] | None:
 
 
 def diff(
-    old: Programme | str | Path, new: Programme | str | Path, threshold: str | None = None
+    old: Programme | Version | str | Path,
+    new: Programme | Version | str | Path,
+    threshold: str | None = None,
 ) -> DiffResult:
-    """What changed from ``old`` to ``new`` (programmes, scenario files or workbooks)."""
-    a = old if isinstance(old, Programme) else load_version(old)
-    b = new if isinstance(new, Programme) else load_version(new)
-    fa, fb = compute(a), compute(b)
+    """What changed from ``old`` to ``new`` (programmes, loaded versions or files)."""
+    va = (
+        old
+        if isinstance(old, Version)
+        else prepare(old if isinstance(old, Programme) else load_version(old))
+    )
+    vb = (
+        new
+        if isinstance(new, Version)
+        else prepare(new if isinstance(new, Programme) else load_version(new))
+    )
+    return compare(va, vb, threshold)
+
+
+def _line_changes(a: CostLine | None, b: CostLine | None) -> dict[str, Change]:
+    fa = _flatten(a.model_dump(mode="python")) if a is not None else {}
+    fb = _flatten(b.model_dump(mode="python")) if b is not None else {}
+    return {
+        k: Change(fa.get(k), fb.get(k))
+        for k in sorted(fa.keys() | fb.keys())
+        if fa.get(k) != fb.get(k)
+    }
+
+
+def compare(va: Version, vb: Version, threshold: str | None = None) -> DiffResult:
+    """Compare two loaded versions: lines matched by id, only the changed ones examined."""
     limit = parse_threshold(threshold)
     result = DiffResult()
-    ae_a, ae_b = _line_ae(fa), _line_ae(fb)
-    items_a, items_b = _items(a), _items(b)
+    for line_id in sorted(va.lines.keys() | vb.lines.keys()):
+        la, lb = va.lines.get(line_id), vb.lines.get(line_id)
+        if la is not None and lb is not None and la == lb:
+            continue
+        changes = _line_changes(la, lb)
+        if not changes:
+            continue
+        status = (
+            "added"
+            if la is None
+            else "removed"
+            if lb is None
+            else "moved"
+            if "pilot" in changes
+            else "changed"
+        )
+        line = LineDiff(
+            line_id,
+            status,
+            changes if status in ("changed", "moved") else {},
+            va.line_ae.get(line_id, 0),
+            vb.line_ae.get(line_id, 0),
+        )
+        if limit and status == "changed" and _under(line.ae_old, line.ae_new, limit):
+            result.hidden += 1
+            result.hidden_delta += line.ae_delta
+            continue
+        result.lines.append(line)
+    items_a = _items(va.programme, lines=False)
+    items_b = _items(vb.programme, lines=False)
     for item in sorted(items_a.keys() | items_b.keys()):
         old_item, new_item = items_a.get(item), items_b.get(item)
         fields_a = _flatten(old_item) if old_item else {}  # type: ignore[arg-type]
@@ -200,48 +276,29 @@ def diff(
             for k in sorted(fields_a.keys() | fields_b.keys())
             if fields_a.get(k) != fields_b.get(k)
         }
-        if item.startswith("cost_lines["):
-            line_id = item[len("cost_lines[") : -1]
-            status = (
-                "added"
-                if old_item is None
-                else "removed"
-                if new_item is None
-                else "moved"
-                if "pilot" in changes
-                else "changed"
-            )
-            if not changes:
-                continue
-            line = LineDiff(
-                line_id,
-                status,
-                changes if status in ("changed", "moved") else {},
-                ae_a.get(line_id, 0),
-                ae_b.get(line_id, 0),
-            )
-            if limit and status == "changed" and _under(line.ae_old, line.ae_new, limit):
-                result.hidden += 1
-                result.hidden_delta += line.ae_delta
-                continue
-            result.lines.append(line)
-        elif item.startswith("milestones["):
+        if not changes:
+            continue
+        if item.startswith("milestones["):
             if "date" in changes or old_item is None or new_item is None:
-                ms_id = item[len("milestones[") : -1]
                 pilot = str((new_item or old_item or {}).get("pilot", ""))
                 result.milestones.append(
-                    MilestoneMove(ms_id, pilot, fields_a.get("date"), fields_b.get("date"))
-                )  # type: ignore[arg-type]
+                    MilestoneMove(
+                        item[len("milestones[") : -1],
+                        pilot,
+                        fields_a.get("date"),  # type: ignore[arg-type]
+                        fields_b.get("date"),  # type: ignore[arg-type]
+                    )
+                )
         else:
             for key, change in changes.items():
                 result.parameters.append((item, key, change))
-    ta, tb = _totals(fa), _totals(fb)
+    ta, tb = va.totals, vb.totals
     for key in sorted(ta.keys() | tb.keys(), key=_total_order):
         (ae0, cp0), (ae1, cp1) = ta.get(key, (0, 0)), tb.get(key, (0, 0))
-        if (ae0, cp0) != (ae1, cp1) and not (
-            limit and _under(ae0, ae1, limit) and _under(cp0, cp1, limit)
-        ):
+        small = limit and _under(ae0, ae1, limit) and _under(cp0, cp1, limit)
+        if (ae0, cp0) != (ae1, cp1) and not small:
             result.totals.append(Total(key, ae0, ae1, cp0, cp1))
+    fa, fb = va.figures, vb.figures
     year = fb.budget_year
     result.headroom = (fa.headroom.get(year, 0), fb.headroom.get(year, 0))
     result.total_ae = (fa.total_ae, fb.total_ae)
@@ -250,19 +307,12 @@ def diff(
     for key in sorted(ra.keys() | rb.keys()):
         if ra.get(key) != rb.get(key):
             result.readiness.append(ReadinessChange(key[0], key[1], ra.get(key), rb.get(key)))
-    ca = {r.spec.code: r for r in run_checks(fa)}
-    cb = {r.spec.code: r for r in run_checks(fb)}
     for spec in CHECKS:
-        if ca[spec.code].ok != cb[spec.code].ok:
-            found = cb[spec.code].findings or ca[spec.code].findings
-            result.checks.append(
-                CheckChange(
-                    spec.code,
-                    ca[spec.code].ok,
-                    cb[spec.code].ok,
-                    found[0].message if found else spec.en,
-                )
-            )
+        ca, cb = va.checks[spec.code], vb.checks[spec.code]
+        if ca.ok != cb.ok:
+            found = cb.findings or ca.findings
+            message = found[0].message if found else spec.en
+            result.checks.append(CheckChange(spec.code, ca.ok, cb.ok, message))
     return result
 
 

@@ -372,9 +372,9 @@ def _same(a: object, b: object) -> bool:
 # --------------------------------------------------------------------------- edits
 
 
-def _items(programme: Programme) -> dict[str, dict[str, object]]:
+def _items(programme: Programme, lines: bool = True) -> dict[str, dict[str, object]]:
     out: dict[str, dict[str, object]] = {}
-    dump = programme.model_dump(mode="python")
+    dump = programme.model_dump(mode="python", exclude=None if lines else {"cost_lines"})
     for key in (
         "id",
         "title",
@@ -398,7 +398,7 @@ def _items(programme: Programme) -> dict[str, dict[str, object]]:
             out[f"milestones[{ms['id']}]"] = {**ms, "pilot": pilot["id"]}
         for s in serves:
             out[f"serves[{pilot['id']}:{s['event']}]"] = s
-    for line in dump["cost_lines"]:
+    for line in dump.get("cost_lines", ()):
         out[f"cost_lines[{line['id']}]"] = line
     return out
 
