@@ -11,7 +11,7 @@ import contextlib
 import datetime as dt
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -364,6 +364,24 @@ def convert(value: Any, kind: str) -> Any:
 # --------------------------------------------------------------------------- tables
 
 
+class CellRefs(Mapping[str, str]):
+    """A1 references of a table row's input cells by field key, made on demand."""
+
+    __slots__ = ("_cols", "_row")
+
+    def __init__(self, cols: dict[str, int], row0: int):
+        self._cols, self._row = cols, row0
+
+    def __getitem__(self, key: str) -> str:
+        return xl_rowcol_to_cell(self._row, self._cols[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._cols)
+
+    def __len__(self) -> int:
+        return len(self._cols)
+
+
 @dataclass
 class Row:
     """One item of an input table: its values by field, and where it sits."""
@@ -371,7 +389,7 @@ class Row:
     index: int  # 0-based position in the table
     excel_row: int  # 1-based row in the sheet
     data: dict[str, Any]
-    cells: dict[str, str]  # field key -> A1 reference
+    cells: Mapping[str, str]  # field key -> A1 reference
 
 
 def _nest(flat: dict[str, Any]) -> dict[str, Any]:
@@ -394,6 +412,7 @@ def table_rows(wb: Workbook, table: L.Table) -> list[Row]:
     inputs = [(i, c) for i, c in enumerate(table.columns) if c.is_input]
     out: list[Row] = []
     sheet = wb.names[table.sheet]
+    cols = {c.key: table.first_col + i for i, c in inputs}
     for r in range(L.FIRST_DATA_ROW, len(rows)):
         raw = rows[r]
         values = {
@@ -403,13 +422,12 @@ def table_rows(wb: Workbook, table: L.Table) -> list[Row]:
         if all(_blank(v) for v in values.values()):
             continue
         data: dict[str, Any] = {}
-        cells = {}
-        for i, col in inputs:
-            ref = xl_rowcol_to_cell(r, table.first_col + i)
-            cells[col.key] = ref
+        cells = CellRefs(cols, r)
+        for _i, col in inputs:
             try:
                 data[col.key] = convert(values[col.key], col.kind)
             except CellError as exc:
+                ref = cells[col.key]
                 wb.findings.append(
                     Finding(
                         Severity.ERROR,
@@ -465,33 +483,47 @@ def validate_row(
 
 @dataclass
 class Locator:
-    """Where each part of the programme sits in the workbook, for findings."""
+    """Where each part of the programme sits in the workbook, for findings (resolved lazily)."""
 
     wb: Workbook
     places: dict[tuple[Any, ...], tuple[str, str]] = field(default_factory=dict)
+    rows: dict[tuple[Any, ...], tuple[L.Table, Row]] = field(default_factory=dict)
 
     def add(self, path: tuple[Any, ...], sheet_key: str, ref: str) -> None:
-        self.places[path] = (
-            self.wb.names.get(sheet_key, L.sheet_name(sheet_key, self.wb.lang)),
-            ref,
-        )
+        self.places[path] = (sheet_key, ref)
+
+    def _sheet(self, key: str) -> str:
+        return self.wb.names.get(key) or L.sheet_name(key, self.wb.lang)
 
     def find(self, path: tuple[Any, ...]) -> tuple[str, str]:
         for n in range(len(path), 0, -1):
-            if path[:n] in self.places:
-                return self.places[path[:n]]
+            prefix = path[:n]
+            if prefix in self.places:
+                key, ref = self.places[prefix]
+                return self._sheet(key), ref
+            if prefix in self.rows:
+                table, row = self.rows[prefix]
+                return self._sheet(table.sheet), _row_ref(row, path[n:])
         return ("", "")
 
 
+def _row_ref(row: Row, rest: tuple[Any, ...]) -> str:
+    """The cell of ``rest`` (a field, or a group such as cp) in a row, else its id cell."""
+    keys = list(row.cells)
+    if rest:
+        parts = [str(p) for p in rest]
+        for candidate in (".".join(parts[:2]), parts[0]):
+            if candidate in row.cells:
+                return row.cells[candidate]
+        group = [k for k in keys if k.startswith(parts[0] + ".")]
+        if group:
+            preferred = [k for k in group if k.split(".")[1] in ("start", "low")]
+            return row.cells[(preferred or group)[0]]
+    return row.cells["id"] if "id" in row.cells else (row.cells[keys[0]] if keys else "")
+
+
 def _row_places(loc: Locator, prefix: tuple[Any, ...], table: L.Table, row: Row) -> None:
-    loc.add(prefix, table.sheet, row.cells.get("id") or next(iter(row.cells.values()), ""))
-    for key, ref in row.cells.items():
-        parts = key.split(".")
-        loc.add((*prefix, *parts), table.sheet, ref)
-        # a group (cp, estimate) points at its first month or its low estimate
-        group = (*prefix, parts[0])
-        if len(parts) == 1 or parts[1] in ("start", "low") or group not in loc.places:
-            loc.add(group, table.sheet, ref)
+    loc.rows[prefix] = (table, row)
 
 
 def new_line_id(pilot: str, taken: set[str]) -> str:
