@@ -324,6 +324,46 @@ def git_setup(
     )
 
 
+@app.command("run")
+def run_cmd(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Scenario scripts (.py) and files (.yaml).")
+    ] = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for workbooks.")] = Path(
+        "workbooks"
+    ),
+) -> None:
+    """Run scenarios: a workbook each and a comparison workbook. Exit 1 if any failed."""
+    from rich.progress import Progress
+
+    from budgetplan.runner import collect, run_all
+
+    targets = paths or [Path("scenarios")]
+    for path in targets:
+        if not path.exists():
+            _err(f"{path}: no such file or folder")
+            raise typer.Exit(2)
+    todo = collect(targets)
+    if not todo:
+        _err(f"no scenario (.py or .yaml) in {', '.join(map(str, targets))}")
+        raise typer.Exit(2)
+    output.mkdir(parents=True, exist_ok=True)
+    with Progress(transient=True) as progress:
+        task = progress.add_task("scenarios", total=len(todo))
+        outcomes = run_all(targets, output, lambda o: progress.advance(task))
+    failed = 0
+    for o in outcomes:
+        if o.error:
+            failed += 1
+            _err(f"FAILED {o.error}")
+        else:
+            checks = f", failing checks: {', '.join(o.checks_failed)}" if o.checks_failed else ""
+            typer.echo(f"ok     {o.path} -> {o.workbook}{checks}")
+    if any(o.workbook for o in outcomes):
+        typer.echo(f"wrote {output / 'comparison.xlsx'}")
+    raise typer.Exit(1 if failed else 0)
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of scenario files (for editors that complete and check YAML)."""

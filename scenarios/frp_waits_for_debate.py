@@ -1,0 +1,9 @@
+"""What if the real-time facial-recognition trials in public space wait for a public debate:
+nine months later, so after the Rugby World Cup?"""
+
+from budgetplan.scenario import Scenario
+
+scenario = Scenario.default("frp-waits-for-debate", __doc__).shift(months=9, pilot="FRP")
+
+if __name__ == "__main__":
+    scenario.report()

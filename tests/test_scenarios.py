@@ -1,0 +1,165 @@
+"""Scenarios: each shipped one builds, recalculates in LibreOffice, and moves the figures as its
+change implies (expected figures computed independently here)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from budgetplan import libreoffice
+from budgetplan.cli import run
+from budgetplan.compute import compute
+from budgetplan.loader import LoadError, load
+from budgetplan.runner import collect, load_any
+from budgetplan.scenario import Scenario, ScenarioError
+from budgetplan.scenario_file import load_scenario_file
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
+BASE = compute(load(None).programme)
+BASE_AE = {p.pilot: p.ae for p in BASE.pilots}
+BASE_MARGIN = {(r.pilot, r.event): r.margin_days for r in BASE.readiness}
+
+
+def fig_of(name: str):  # type: ignore[no-untyped-def]
+    path = next(p for p in collect([SCENARIOS]) if p.stem.replace("_", "-") == name)
+    return compute(load_any(path).programme)
+
+
+def test_at_least_five_scenarios_and_a_baseline_each_with_its_question() -> None:
+    paths = collect([SCENARIOS])
+    assert paths[0].stem == "baseline" and len(paths) >= 6
+    for path in paths:
+        head = path.read_text(encoding="utf-8").lstrip()
+        assert (
+            head.startswith(('"""', "#"))
+            and "?" in head.split("\n\n")[0]
+            or path.stem == "baseline"
+        )
+
+
+def test_cut_to_40m_protecting_event_critical_pilots() -> None:
+    fig = fig_of("cut-40m-protect-events")
+    for pid in ("SCAN", "ADRN", "FRA", "CROWD"):
+        assert {p.pilot: p.ae for p in fig.pilots}[pid] == BASE_AE[pid]
+    # net of reserve: 40,000,000 - 0.5% x 500,000 - 5% x 39,500,000
+    net = (40_000_000 - 2_500 - 1_975_000) * 100
+    assert fig.net_ae[2022] == net
+    assert net - 100 <= fig.ae_by_year[2022] <= net  # within, to the cent (and not a euro less)
+    others = [pid for pid in BASE_AE if pid not in ("SCAN", "ADRN", "FRA", "CROWD")]
+    cut = sum(BASE_AE[p] for p in others) - sum(
+        {p.pilot: p.ae for p in fig.pilots}[p] for p in others
+    )
+    assert cut == BASE.ae_by_year[2022] - fig.ae_by_year[2022]
+
+
+def test_cut_by_priority_cuts_the_last_priorities_first() -> None:
+    fig = fig_of("cut-40m-by-priority")
+    ae = {p.pilot: p.ae for p in fig.pilots}
+    assert ae["FRP"] == 0 and ae["OSINT"] == 0  # last in priority: cut in full
+    for pid in ("SCAN", "ADRN", "FRA", "CROWD", "SUPV"):
+        assert ae[pid] == BASE_AE[pid]
+    assert fig.ae_by_year[2022] <= fig.net_ae[2022]
+
+
+def test_scanners_thirty_percent_dearer_and_three_months_late() -> None:
+    fig = fig_of("scanners-overrun-and-late")
+    ae = {p.pilot: p.ae for p in fig.pilots}
+    assert ae["SCAN"] - BASE_AE["SCAN"] == BASE_AE["SCAN"] * 3 // 10  # +30% exactly
+    # delivery 28/04/2023 -> 28/07/2023 and the operational date that depends on it too
+    ops = next(r for r in fig.readiness if (r.pilot, r.event) == ("SCAN", "RWC2023"))
+    assert ops.operational == dt.date(2023, 9, 28)
+    assert ops.margin_days == (dt.date(2023, 7, 28) - dt.date(2023, 9, 28)).days < 0
+
+
+def test_antidrone_legal_slip_makes_anti_drone_late_for_the_rugby_world_cup() -> None:
+    fig = fig_of("antidrone-legal-slip")
+    margins = {(r.pilot, r.event): r.margin_days for r in fig.readiness}
+    # law 30/06/2022 + 6 months; tests and operational depend on it and move with it
+    assert margins[("ADRN", "RWC2023")] < 0 <= BASE_MARGIN[("ADRN", "RWC2023")]
+    assert {p.pilot: p.ae for p in fig.pilots} == BASE_AE
+
+
+def test_frp_waiting_for_a_debate_misses_the_rugby_world_cup() -> None:
+    fig = fig_of("frp-waits-for-debate")
+    margins = {(r.pilot, r.event): r.margin_days for r in fig.readiness}
+    assert margins[("FRP", "RWC2023")] < 0
+    assert margins[("FRP", "OG2024")] < BASE_MARGIN[("FRP", "OG2024")]
+
+
+def test_moving_money_between_pilots() -> None:
+    fig = fig_of("supervision-boost")
+    ae = {p.pilot: p.ae for p in fig.pilots}
+    assert abs((BASE_AE["PGM"] - ae["PGM"]) - 500_000_00) <= 500  # to within EUR 5 of rounding
+    assert abs((ae["SUPV"] - BASE_AE["SUPV"]) - 500_000_00) <= 500
+
+
+def test_scenarios_never_mutate_their_base() -> None:
+    base = Scenario.default()
+    before = base.programme.model_dump()
+    base.scale_cost(2).cut_envelope(40_000_000).shift(months=3, pilot="SCAN")
+    assert base.programme.model_dump() == before and base.log == ()
+    with pytest.raises(ScenarioError):
+        base.scale_cost(1.1, pilot="NOPE")
+    with pytest.raises(ScenarioError):
+        base.cut_envelope(1_000_000, protect=list(BASE_AE))
+
+
+def test_change_file_errors_name_their_line(tmp_path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "name: bad\nchanges:\n  - scale_cost: {pilot: SCAN, factr: 1.3}\n"
+        "  - fly_away: {}\n  - drop_pilot: {pilot: NOPE}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(LoadError) as info:
+        load_scenario_file(bad)
+    lines = [(f.line, f.code) for f in info.value.findings]
+    assert (3, "SCHEMA") in lines and (4, "SCHEMA") in lines and (5, "CHANGE") in lines
+
+
+def test_a_script_runs_with_python(tmp_path) -> None:
+    out = subprocess.run(
+        [sys.executable, str(SCENARIOS / "cut_40m_protect_events.py")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "cut the 2022 envelope" in out.stdout and "headroom" in out.stdout
+
+
+def test_run_builds_every_scenario_and_reports_a_failing_one(tmp_path, capsys) -> None:
+    folder = tmp_path / "sc"
+    folder.mkdir()
+    for p in collect([SCENARIOS])[:3]:
+        (folder / p.name).write_bytes(p.read_bytes())
+    (folder / "broken.yaml").write_text("changes:\n  - drop_pilot: {pilot: NOPE}\n")
+    out = tmp_path / "wb"
+    assert run(["run", str(folder), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "FAILED" in err and "broken.yaml" in err and "NOPE" in err
+    assert len(list(out.glob("*.xlsx"))) == 4  # three scenarios and the comparison
+    import openpyxl
+
+    ws = openpyxl.load_workbook(out / "comparison.xlsx")["Comparison"]
+    assert ws["B3"].value == "baseline"
+
+
+@pytest.mark.libreoffice
+def test_every_shipped_scenario_recalculates_in_libreoffice(tmp_path, lo_available) -> None:
+    paths = []
+    for p in collect([SCENARIOS]):
+        scenario = load_any(p)
+        paths.append(scenario.build(tmp_path / f"{scenario.name}.xlsx").path)
+    results = libreoffice.recalculate(paths)
+    for path in paths:
+        assert results[path]["errors"] == [], path
+        assert libreoffice.compare(path, results[path]) == [], path
+    _ = Decimal
