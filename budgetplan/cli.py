@@ -364,6 +364,80 @@ def run_cmd(
     raise typer.Exit(1 if failed else 0)
 
 
+class RiskFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def risk(
+    scenario: Annotated[
+        Path | None,
+        typer.Argument(help="Scenario (programme YAML, change file or script); default 2022."),
+    ] = None,
+    iterations: Annotated[int, typer.Option("--iterations", "-n", min=1, max=5_000_000)] = 10_000,
+    seed: Annotated[int, typer.Option("--seed")] = 2022,
+    distribution: Annotated[
+        str, typer.Option("--distribution", help="pert or triangular")
+    ] = "pert",
+    correlation: Annotated[
+        float, typer.Option("--correlation", min=0.0, max=1.0, help="Between lines of a pilot.")
+    ] = 0.5,
+    fmt: Annotated[RiskFormat, typer.Option("--format")] = RiskFormat.text,
+) -> None:
+    """Cost and schedule risk by Monte Carlo: P50/P80/P90, overrun and readiness odds."""
+    from budgetplan.risk import simulate
+
+    if distribution not in ("pert", "triangular"):
+        _err("--distribution: write pert or triangular")
+        raise typer.Exit(2)
+    try:
+        if scenario is None:
+            programme = load(None).programme
+        elif scenario.suffix == ".py" or scenario.suffix in (".yaml", ".yml"):
+            from budgetplan.runner import RunError, load_any
+
+            try:
+                programme = load_any(scenario).programme
+            except RunError as exc:
+                _err(str(exc))
+                raise typer.Exit(2) from None
+        else:
+            programme = load(scenario).programme
+    except LoadError as exc:
+        _fail(exc.findings)
+    result = simulate(programme, iterations, seed, distribution, correlation)
+    if fmt is RiskFormat.json:
+        typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        return
+
+    def eur(v: float) -> str:
+        return f"{v:,.0f}".replace(",", " ")
+
+    typer.echo(
+        f"{iterations:,} iterations, seed {seed}, {distribution}, correlation "
+        f"{correlation} within a pilot"
+    )
+    typer.echo(
+        f"cost incl. VAT (contingency excluded): plan {eur(result.planned)}  "
+        f"P50 {eur(result.p50)}  P80 {eur(result.p80)}  P90 {eur(result.p90)}"
+    )
+    typer.echo(
+        f"probability of exceeding the envelope net of reserve ({eur(result.envelope_net)})"
+        f": {result.probability_over_envelope:.1%}"
+    )
+    typer.echo(
+        f"contingency needed for P80: {eur(result.contingency_p80)} "
+        f"(planned: {eur(result.contingency_planned)})"
+    )
+    typer.echo("pilot        P50          P80          P90")
+    for pid, q in result.pilots.items():
+        typer.echo(f"{pid:<8} {eur(q['p50']):>12} {eur(q['p80']):>12} {eur(q['p90']):>12}")
+    typer.echo("probability of being operational in time:")
+    for pid, events in result.readiness.items():
+        typer.echo(f"  {pid:<8} " + "  ".join(f"{e} {p:.0%}" for e, p in events.items()))
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of scenario files (for editors that complete and check YAML)."""
