@@ -18,6 +18,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "sheet.schedules": ("Échéances", "Schedules"),
     "sheet.phasing": ("Échéancier CP", "Phasing"),
     "sheet.timeline": ("Calendrier", "Timeline"),
+    "sheet.risk": ("Risques", "Risk"),
     "sheet.about": ("À propos", "About"),
     # titles
     "title.summary": ("Synthèse du programme", "Programme summary"),
@@ -33,6 +34,32 @@ _LABELS: dict[str, tuple[str, str]] = {
     "title.phasing": ("Échéancier mensuel des CP (TTC)", "Monthly payments (CP, incl. VAT)"),
     "title.timeline": ("Calendrier et préparation des événements", "Timeline and event readiness"),
     "title.about": ("À propos de ce classeur", "About this workbook"),
+    "title.risk": (
+        "Risques de coût et de calendrier (Monte-Carlo)",
+        "Cost and schedule risk (Monte Carlo)",
+    ),
+    "risk.note": (
+        "Valeurs d'une simulation (graine fixe) : relancer `budgetplan risk` pour plus de tirages.",
+        "Values of a simulation (fixed seed): run `budgetplan risk` for more iterations.",
+    ),
+    "risk.iterations": ("Tirages", "Iterations"),
+    "risk.planned": (
+        "Coût prévu TTC (hors provision)",
+        "Planned cost incl. VAT (excl. contingency)",
+    ),
+    "risk.envelope": ("Enveloppe nette de réserve", "Envelope net of reserve"),
+    "risk.prob_over": (
+        "Probabilité de dépasser l'enveloppe",
+        "Probability of exceeding the envelope",
+    ),
+    "risk.contingency": ("Provision nécessaire pour P80", "Contingency needed for P80"),
+    "risk.contingency_planned": ("Provision prévue", "Contingency planned"),
+    "risk.pilot": ("Pilote", "Pilot"),
+    "risk.event": ("Événement", "Event"),
+    "risk.ready": ("Probabilité d'être prêt à temps", "Probability of being ready in time"),
+    "risk.curve": ("Courbe en S du coût total", "S-curve of the total cost"),
+    "risk.prob": ("Probabilité cumulée", "Cumulative probability"),
+    "risk.cost": ("Coût total TTC", "Total cost incl. VAT"),
     "subtitle.inputs": (
         "Cellules jaunes : saisies modifiables. Le reste est calculé.",
         "Yellow cells are inputs you may edit; everything else is calculated.",

@@ -28,6 +28,7 @@ SHEETS: tuple[str, ...] = (
     "schedules",
     "phasing",
     "timeline",
+    "risk",
     "about",
 )
 

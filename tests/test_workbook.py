@@ -160,9 +160,10 @@ def test_print_setup_frozen_panes_and_formats(wb_fr) -> None:
 def test_charts_and_gantt(default_fr, wb_fr) -> None:
     with zipfile.ZipFile(default_fr) as zf:
         charts = [n for n in zf.namelist() if n.startswith("xl/charts/chart")]
-        assert len(charts) == 2
+        assert len(charts) == 3  # allocation, cumulative CP, risk S-curve
         xml = "".join(zf.read(n).decode() for n in charts)
     assert "<c:barChart>" in xml and "<c:lineChart>" in xml and "Synthèse" in xml
+    assert "<c:scatterChart>" in xml and "Risques" in xml
     timeline = wb_fr[label("sheet.timeline", "fr")]
     rules = [r for cf in timeline.conditional_formatting for r in cf.rules]
     assert len(rules) >= 3
@@ -296,3 +297,11 @@ def test_workbooks_kept_in_the_repository_are_up_to_date(tmp_path) -> None:
         assert (root / name).read_bytes() == fresh.read_bytes(), (
             f"workbooks/{name} is stale: run `python3 dev.py build` and `... build --lang en`"
         )
+
+
+def test_risk_sheet_holds_the_simulation(wb_fr) -> None:
+    ws = wb_fr[label("sheet.risk", "fr")]
+    values = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(4, 13)}
+    assert values[label("risk.iterations", "fr")] == 10000
+    assert values["P50"] < values["P80"] < values["P90"]
+    assert 0 <= values[label("risk.prob_over", "fr")] <= 1

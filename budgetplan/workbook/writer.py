@@ -22,6 +22,7 @@ from budgetplan.workbook import (
     inputs,
     parameters,
     phasing,
+    risk_sheet,
     summary,
     timeline,
 )
@@ -84,6 +85,7 @@ def write_workbook(
             "schedules": lambda: inputs.write_schedules(ctx),
             "phasing": lambda: phasing.write(ctx),
             "timeline": lambda: timeline.write(ctx),
+            "risk": lambda: risk_sheet.write(ctx),
             "about": lambda: about.write(ctx),
         }
         for key in SHEETS:
