@@ -103,6 +103,23 @@ def write_comparison(outcomes: list[Outcome], target: Path) -> None:
                     "money",
                 )
             )
+        from budgetplan.risk import sheet_iterations, simulate
+
+        risks = [simulate(f.programme, sheet_iterations(len(f.lines)), 2022) for f in figs]
+        for label, attr in (
+            ("risk P50 (excl. contingency)", "p50"),
+            ("risk P80", "p80"),
+            ("risk P90", "p90"),
+            ("contingency needed for P80", "contingency_p80"),
+        ):
+            rows.append((label, [int(round(getattr(r, attr) * 100)) for r in risks], "money"))
+        rows.append(
+            (
+                "probability of exceeding the envelope (%)",
+                [int(round(r.probability_over_envelope * 100)) for r in risks],
+                "days",
+            )
+        )
         keys = [(r.pilot, r.event) for r in figs[0].readiness]
         for key in keys:
             rows.append(

@@ -150,6 +150,9 @@ def test_run_builds_every_scenario_and_reports_a_failing_one(tmp_path, capsys) -
 
     ws = openpyxl.load_workbook(out / "comparison.xlsx")["Comparison"]
     assert ws["B3"].value == "baseline"
+    labels = [ws.cell(r, 1).value for r in range(4, ws.max_row + 1)]
+    for label in ("headroom", "AE pilot SCAN", "risk P80", "readiness SCAN / RWC2023 (days)"):
+        assert label in labels
 
 
 @pytest.mark.libreoffice
