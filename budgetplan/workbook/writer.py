@@ -41,6 +41,7 @@ def write_workbook(
     figures: Figures | None = None,
     highlights: dict[tuple[str, str], dict[str, object]] | None = None,
     before: Callable[[Context], None] | None = None,
+    risk: bool = True,
 ) -> Figures:
     """Write ``programme`` to ``target`` (atomically) and return the figures it holds.
 
@@ -89,6 +90,8 @@ def write_workbook(
             "about": lambda: about.write(ctx),
         }
         for key in SHEETS:
+            if key == "risk" and not risk:
+                continue  # values only (no formula): reconcile's expected workbook skips it
             writers[key]()
         (ctx.sheets.get("changes") or ctx.sheets["summary"]).activate()
         wb.close()
