@@ -29,8 +29,19 @@ def _canonical(value: Any) -> Any:
     return value
 
 
+def _feed(digest: Any, data: Any) -> None:
+    text = json.dumps(_canonical(data), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    digest.update(text.encode("utf-8"))
+    digest.update(b"\n")
+
+
 def fingerprint(programme: Programme) -> str:
-    """SHA-256 of the programme's inputs in a canonical form (1.50 and 1.5 are the same)."""
-    data = _canonical(programme.model_dump(mode="python"))
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """SHA-256 of the programme's inputs in a canonical form (1.50 and 1.5 are the same).
+
+    Fed item by item, so that a 100,000-line programme is never held as one JSON text.
+    """
+    digest = hashlib.sha256()
+    _feed(digest, programme.model_dump(mode="python", exclude={"cost_lines"}))
+    for line in programme.cost_lines:
+        _feed(digest, line.model_dump(mode="python"))
+    return digest.hexdigest()

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.special import betaincinv, ndtr
 
-from budgetplan.compute import compute
+from budgetplan.compute import Figures, compute
 from budgetplan.model import MilestoneKind, Nature, Programme
 
 #: Schedule slip assumed per kind of milestone: the most a duration may stretch (0.6 = +60%).
@@ -108,6 +108,7 @@ def simulate(
     seed: int = 2022,
     distribution: str = "pert",
     correlation: float = 0.5,
+    figures: Figures | None = None,
 ) -> RiskResult:
     if distribution not in ("pert", "triangular"):
         raise ValueError("distribution is pert or triangular")
@@ -116,7 +117,7 @@ def simulate(
     if not 1 <= iterations <= 5_000_000:
         raise ValueError("iterations between 1 and 5,000,000")
     rng = np.random.default_rng(seed)
-    fig = compute(programme)
+    fig = figures if figures is not None else compute(programme)
     pilots = [p.id for p in programme.pilots]
     drawn = [lf for lf in fig.lines if lf.line.nature is not Nature.CONTINGENCY]
     contingency = sum(lf.ttc for lf in fig.lines if lf.line.nature is Nature.CONTINGENCY) / 100

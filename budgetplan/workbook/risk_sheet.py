@@ -16,7 +16,7 @@ def write(ctx: Context) -> None:
     st = ctx.styles
     programme = ctx.fig.programme
     n = sheet_iterations(len(programme.cost_lines))
-    r = simulate(programme, n, SEED)
+    r = simulate(programme, n, SEED, figures=ctx.fig)
     money = ctx.wb.add_format({"num_format": '#,##0 "€"'})
     pct = ctx.wb.add_format({"num_format": "0.0%"})
     ws.write_string(0, 0, ctx.t("title.risk"), st.title)
