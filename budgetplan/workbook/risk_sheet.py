@@ -66,10 +66,9 @@ def write(ctx: Context) -> None:
         q = min(len(totals) - 1, int(round(k / 100 * (len(totals) - 1))))
         ws.write_number(row, 0, float(totals[q]), money)
         ws.write_number(row, 1, k / 100, pct)
-    ws.write_number(first, 2, r.envelope_net, money)
-    ws.write_number(first + 1, 2, r.envelope_net, money)
-    ws.write_number(first, 3, 0.0, pct)
-    ws.write_number(first + 1, 3, 1.0, pct)
+        if k < 2:  # the envelope as a vertical line: two points, written in row order
+            ws.write_number(row, 2, r.envelope_net, money)
+            ws.write_number(row, 3, float(k), pct)
     name = ctx.name("risk")
     chart = ctx.wb.add_chart({"type": "scatter", "subtype": "straight"})
     chart.add_series(

@@ -25,6 +25,14 @@ class FastWorksheet(Worksheet):
     (MINIFS, MAXIFS) itself; ``tests/test_workbook.py`` checks every formula against that rule.
     """
 
+    def _check_dimensions(self, row, col, ignore_row=False, ignore_col=False):  # type: ignore[no-untyped-def]
+        # In constant-memory mode xlsxwriter silently drops a cell written to a row already
+        # flushed; budgetplan's writers must write rows in order, so say it loudly.
+        result = super()._check_dimensions(row, col, ignore_row, ignore_col)
+        if result == -2:
+            raise RuntimeError(f"{self.name}: row {row + 1} written after later rows")
+        return result
+
     def _prepare_formula(self, formula, expand_future_functions=False):  # type: ignore[no-untyped-def]
         return formula[1:] if formula.startswith("=") else formula
 
