@@ -305,3 +305,10 @@ def test_risk_sheet_holds_the_simulation(wb_fr) -> None:
     assert values[label("risk.iterations", "fr")] == 10000
     assert values["P50"] < values["P80"] < values["P90"]
     assert 0 <= values[label("risk.prob_over", "fr")] <= 1
+    # the S-curve's envelope line: two points at the net envelope, probability 0 and 1
+    head = next(
+        r for r in range(1, ws.max_row + 1) if ws.cell(r, 3).value == label("risk.envelope", "fr")
+    )
+    net = values[label("risk.envelope", "fr")]
+    assert [ws.cell(head + k, 3).value for k in (1, 2)] == [net, net]
+    assert [ws.cell(head + k, 4).value for k in (1, 2)] == [0, 1]
