@@ -7,9 +7,11 @@ with it. Every problem is a finding with a severity, a stable code, a sheet and 
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -181,9 +183,10 @@ def _integrity(wb: Workbook, programme: Programme) -> list[Finding]:
         from budgetplan.workbook.writer import write_workbook
 
         expected_path = Path(tmp) / "expected.xlsx"
-        write_workbook(
-            programme, Source("expected", "expected", ""), expected_path, wb.lang, risk=False
-        )
+        with _stored_zip():  # read back at once: compressing it would be wasted time
+            write_workbook(
+                programme, Source("expected", "expected", ""), expected_path, wb.lang, risk=False
+            )
         with open_xlsx(expected_path) as zf:
             from budgetplan.xlsxfile import sheet_parts
 
@@ -348,6 +351,21 @@ def _same_formula(expected: RawCell, got: RawCell, row: int, col: str) -> bool:
     want = normalise(want_text, row, _col_index(col))
     origin = (got[3][1], _col_index(got[3][0])) if got[3] else (row, _col_index(col))
     return want == normalise(have_text, *origin)
+
+
+@contextlib.contextmanager
+def _stored_zip() -> Iterator[None]:
+    """Have xlsxwriter store the parts of the expected workbook instead of deflating them."""
+    import zipfile
+
+    import xlsxwriter.workbook as xw
+
+    saved = xw.ZIP_DEFLATED
+    xw.ZIP_DEFLATED = zipfile.ZIP_STORED  # type: ignore[misc]
+    try:
+        yield
+    finally:
+        xw.ZIP_DEFLATED = saved  # type: ignore[misc]
 
 
 def _col_index(col: str) -> int:
