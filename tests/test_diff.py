@@ -150,7 +150,10 @@ def test_textconv_is_the_same_for_a_scenario_and_its_workbook(versions) -> None:
     b = textconv(load_version(versions["new.xlsx"]))
     assert a == b
     assert "line SCAN-EQ | SCAN | T5 | supplies | 41 x 150000.00" in a
-    assert a.splitlines() == [*a.splitlines()]  # one record per line
+    records = [line for line in a.splitlines() if line.startswith("line ")]
+    ids = [r.split(" | ")[0].removeprefix("line ") for r in records]
+    assert ids == sorted(ids)  # id-sorted, one line per cost line
+    assert len(ids) == len(set(ids)) == len(load_version(versions["new.yaml"]).cost_lines)
 
 
 @pytest.mark.libreoffice

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -165,4 +164,3 @@ def test_every_shipped_scenario_recalculates_in_libreoffice(tmp_path, lo_availab
     for path in paths:
         assert results[path]["errors"] == [], path
         assert libreoffice.compare(path, results[path]) == [], path
-    _ = Decimal

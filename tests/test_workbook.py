@@ -34,7 +34,7 @@ def test_sheets_in_fast_order_in_both_languages(wb_fr, default_en) -> None:
     assert en.sheetnames == [label(f"sheet.{k}", "en") for k in L.SHEETS]
 
 
-def test_input_tables_and_named_key_figures(wb_fr) -> None:
+def test_input_tables_and_named_key_figures(wb_fr, default_loaded) -> None:
     tables = {name for ws in wb_fr.worksheets for name in ws.tables}
     assert {t.name for t in L.INPUT_TABLES} <= tables
     names = set(wb_fr.defined_names)
@@ -53,7 +53,8 @@ def test_input_tables_and_named_key_figures(wb_fr) -> None:
         assert name in names, name
     inputs = wb_fr[label("sheet.inputs", "fr")]
     ref = inputs.tables[L.INPUTS.name].ref
-    assert ref == f"A4:S{4 + 49}"
+    n_lines = len(default_loaded.programme.cost_lines)
+    assert ref == f"A4:{L.INPUTS.letter('financial_code')}{L.HEADER_ROW + 1 + n_lines}"
     assert inputs.tables[L.INPUTS.name].autoFilter.ref == ref
 
 
