@@ -14,8 +14,9 @@ from pathlib import Path
 from budgetplan.checks import CHECKS, CheckResult, run_checks
 from budgetplan.compute import Figures, compute
 from budgetplan.findings import Finding, Severity
+from budgetplan.items import flatten as _flatten
+from budgetplan.items import items as _items
 from budgetplan.model import CostLine, Programme
-from budgetplan.reconcile import _flatten, _items
 
 
 class DiffError(Exception):

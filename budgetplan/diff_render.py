@@ -19,9 +19,10 @@ def _delta(old: int, new: int) -> str:
     return f"{'+' if d >= 0 else '-'}{_eur(abs(d))}{pct}"
 
 
-def _v(value: object) -> str:
+def show(value: object, none: str = "-") -> str:
+    """A changed value as a reviewer reads it: dates dd/mm/yyyy, nothing as ``none``."""
     if value is None:
-        return "-"
+        return none
     if isinstance(value, dt.date):
         return f"{value:%d/%m/%Y}"
     return str(value)
@@ -119,7 +120,9 @@ def to_text(r: DiffResult, old: str, new: str, markdown: bool = False) -> str:
     if r.lines:
         out.append(h("cost lines"))
         for line in sorted(r.lines, key=lambda x: (x.status, x.id)):
-            fields = "; ".join(f"{k}: {_v(c.old)} -> {_v(c.new)}" for k, c in line.changes.items())
+            fields = "; ".join(
+                f"{k}: {show(c.old)} -> {show(c.new)}" for k, c in line.changes.items()
+            )
             amount = (
                 f"AE {_eur(line.ae_old)} -> {_eur(line.ae_new)} "
                 f"({_delta(line.ae_old, line.ae_new)})"
@@ -135,7 +138,7 @@ def to_text(r: DiffResult, old: str, new: str, markdown: bool = False) -> str:
     if r.parameters:
         out.append(h("programme"))
         for it, key, c in r.parameters:
-            out.append(f"{item}{it}.{key}: {_v(c.old)} -> {_v(c.new)}")
+            out.append(f"{item}{it}.{key}: {show(c.old)} -> {show(c.new)}")
     if r.totals:
         out.append(h("impact (AE / CP, incl. VAT)"))
         for t in r.totals:
@@ -146,12 +149,12 @@ def to_text(r: DiffResult, old: str, new: str, markdown: bool = False) -> str:
     if r.milestones:
         out.append(h("milestones"))
         for m in r.milestones:
-            out.append(f"{item}{m.id} ({m.pilot}): {_v(m.old)} -> {_v(m.new)}")
+            out.append(f"{item}{m.id} ({m.pilot}): {show(m.old)} -> {show(m.new)}")
     if r.readiness:
         out.append(h("readiness margin (days before each event)"))
         for x in r.readiness:
             flag = "  ** NOW LATE **" if x.became_late else ""
-            out.append(f"{item}{x.pilot} / {x.event}: {_v(x.old)} -> {_v(x.new)}{flag}")
+            out.append(f"{item}{x.pilot} / {x.event}: {show(x.old)} -> {show(x.new)}{flag}")
     if r.checks:
         out.append(h("checks"))
         for c in r.checks:

@@ -3,10 +3,10 @@ changed cells highlighted and their old value in a comment."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from budgetplan.diff import DiffResult
+from budgetplan.diff_render import show
 from budgetplan.labels import Lang
 from budgetplan.loader import Source
 from budgetplan.model import Programme
@@ -15,11 +15,7 @@ from budgetplan.workbook.writer import write_workbook
 
 
 def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return f"{value:%d/%m/%Y}"
-    return str(value)
+    return show(value, none="")
 
 
 def write_diff_workbook(

@@ -128,7 +128,7 @@ def _pydantic_findings(exc: ValidationError, doc: Any, file: str) -> list[Findin
     return findings
 
 
-def _reference_findings(p: m.Programme, doc: Any, file: str) -> list[Finding]:
+def reference_findings(p: m.Programme, doc: Any, file: str) -> list[Finding]:
     """Identities and references the schema alone cannot check."""
     out: list[Finding] = []
 
@@ -310,7 +310,8 @@ def _bad_date_line(text: str) -> int | None:
     return None
 
 
-def parse_programme(data: bytes, file: str) -> Loaded:
+def decode_scenario(data: bytes, file: str) -> str:
+    """The text of a scenario file, refused when too large or not UTF-8."""
     if len(data) > MAX_SCENARIO_BYTES:
         raise LoadError(
             [
@@ -340,7 +341,11 @@ def parse_programme(data: bytes, file: str) -> Loaded:
                 )
             ]
         ) from None
-    text = text.removeprefix("\ufeff")
+    return text.removeprefix("\ufeff")
+
+
+def parse_programme(data: bytes, file: str) -> Loaded:
+    text = decode_scenario(data, file)
     doc = read_yaml(text, file)
     if not isinstance(doc, dict):
         raise LoadError(
@@ -359,7 +364,7 @@ def parse_programme(data: bytes, file: str) -> Loaded:
         programme = m.Programme.model_validate(doc)
     except ValidationError as exc:
         raise LoadError(_pydantic_findings(exc, doc, file)) from None
-    refs = _reference_findings(programme, doc, file)
+    refs = reference_findings(programme, doc, file)
     if refs:
         raise LoadError(refs)
     name = Path(file.removeprefix("budgetplan:")).stem

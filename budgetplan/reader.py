@@ -526,6 +526,19 @@ def _row_places(loc: Locator, prefix: tuple[Any, ...], table: L.Table, row: Row)
     loc.rows[prefix] = (table, row)
 
 
+def _by_pilot(wb: Workbook, table: L.Table, model: type[BaseModel]) -> dict[str, list[Any]]:
+    """The valid rows of a table that belongs to pilots (milestones, events served), grouped
+    by their pilot column, each with its row."""
+    out: dict[str, list[Any]] = {}
+    for row in table_rows(wb, table):
+        pilot_id = row.data.get("pilot")
+        data = {k: v for k, v in row.data.items() if k != "pilot"}
+        item = validate_row(wb, table, Row(row.index, row.excel_row, data, row.cells), model, {})
+        if item is not None and isinstance(pilot_id, str):
+            out.setdefault(pilot_id, []).append((row, item))
+    return out
+
+
 def new_line_id(pilot: str, taken: set[str]) -> str:
     k = 1
     while f"{pilot}-NEW{k}" in taken:
@@ -601,24 +614,8 @@ def read_programme(wb: Workbook) -> tuple[m.Programme | None, Locator]:
         if event is not None:
             events.append(event)
 
-    milestones: dict[str, list[tuple[Row, m.Milestone]]] = {}
-    for row in table_rows(wb, L.MILESTONES):
-        pilot_id = row.data.get("pilot")
-        data = {k: v for k, v in row.data.items() if k != "pilot"}
-        ms = validate_row(
-            wb, L.MILESTONES, Row(row.index, row.excel_row, data, row.cells), m.Milestone, {}
-        )
-        if ms is not None and isinstance(pilot_id, str):
-            milestones.setdefault(pilot_id, []).append((row, ms))
-    served: dict[str, list[tuple[Row, m.ServedEvent]]] = {}
-    for row in table_rows(wb, L.SERVES):
-        pilot_id = row.data.get("pilot")
-        data = {k: v for k, v in row.data.items() if k != "pilot"}
-        s = validate_row(
-            wb, L.SERVES, Row(row.index, row.excel_row, data, row.cells), m.ServedEvent, {}
-        )
-        if s is not None and isinstance(pilot_id, str):
-            served.setdefault(pilot_id, []).append((row, s))
+    milestones = _by_pilot(wb, L.MILESTONES, m.Milestone)
+    served = _by_pilot(wb, L.SERVES, m.ServedEvent)
 
     pilots = []
     for row in table_rows(wb, L.PILOTS):

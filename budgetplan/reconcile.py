@@ -23,7 +23,9 @@ from budgetplan.checks import run_checks
 from budgetplan.compute import compute
 from budgetplan.findings import Finding, Severity
 from budgetplan.formulas import to_r1c1
-from budgetplan.loader import Loaded, Source, _reference_findings, load
+from budgetplan.items import flatten as _flatten
+from budgetplan.items import items as _items
+from budgetplan.loader import Loaded, Source, load, reference_findings
 from budgetplan.model import Programme
 from budgetplan.reader import (
     Locator,
@@ -109,7 +111,7 @@ def _reconcile(
     result = Reconciliation(path, programme, list(wb.findings), lang=wb.lang)
     if programme is None:
         return result
-    refs = _reference_findings(programme, None, "")
+    refs = reference_findings(programme, None, "")
     for f in refs:
         result.findings.append(_located(f, loc, wb))
     if refs:
@@ -390,47 +392,6 @@ def _same(a: object, b: object) -> bool:
 
 
 # --------------------------------------------------------------------------- edits
-
-
-def _items(programme: Programme, lines: bool = True) -> dict[str, dict[str, object]]:
-    out: dict[str, dict[str, object]] = {}
-    dump = programme.model_dump(mode="python", exclude=None if lines else {"cost_lines"})
-    for key in (
-        "id",
-        "title",
-        "steering_body",
-        "vat_rate",
-        "intrusive_level",
-        "reserve",
-        "thresholds",
-        "period",
-    ):
-        out.setdefault("programme", {})[key] = dump[key]
-    for env in dump["envelopes"]:
-        out[f"envelopes[{env['year']}]"] = env
-    for event in dump["events"]:
-        out[f"events[{event['id']}]"] = event
-    for pilot in dump["pilots"]:
-        milestones = pilot.pop("milestones")
-        serves = pilot.pop("serves")
-        out[f"pilots[{pilot['id']}]"] = pilot
-        for ms in milestones:
-            out[f"milestones[{ms['id']}]"] = {**ms, "pilot": pilot["id"]}
-        for s in serves:
-            out[f"serves[{pilot['id']}:{s['event']}]"] = s
-    for line in dump.get("cost_lines", ()):
-        out[f"cost_lines[{line['id']}]"] = line
-    return out
-
-
-def _flatten(d: dict[str, object], prefix: str = "") -> dict[str, object]:
-    out: dict[str, object] = {}
-    for k, v in d.items():
-        if isinstance(v, dict) and k != "amounts":
-            out.update(_flatten(v, f"{prefix}{k}."))
-        else:
-            out[f"{prefix}{k}"] = v
-    return out
 
 
 def diff_programmes(old: Programme, new: Programme) -> list[Edit]:

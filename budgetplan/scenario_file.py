@@ -21,7 +21,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from budgetplan.findings import Finding, Severity
-from budgetplan.loader import LoadError, node_line, parse_programme, read_yaml
+from budgetplan.loader import (
+    LoadError,
+    decode_scenario,
+    node_line,
+    parse_programme,
+    read_yaml,
+)
 from budgetplan.scenario import Scenario, ScenarioError
 
 
@@ -86,7 +92,7 @@ def is_change_file(data: bytes) -> bool:
     return b"\nchanges:" in b"\n" + data or data.startswith(b"changes:")
 
 
-def load_scenario_file(path: str | Path) -> Scenario:
+def load_scenario_file(path: str | Path, _seen: tuple[Path, ...] = ()) -> Scenario:
     """The scenario a change file describes; LoadError lists every problem with its line."""
     path = Path(path)
     file = str(path)
@@ -107,13 +113,12 @@ def load_scenario_file(path: str | Path) -> Scenario:
     if not is_change_file(data):  # a whole programme is a scenario too
         loaded = parse_programme(data, file)
         return Scenario(path.stem, loaded.programme)
-    doc = read_yaml(data.decode("utf-8", errors="replace"), file)
+    doc = read_yaml(decode_scenario(data, file), file)
     errors: list[Finding] = []
-    try:
-        spec = ChangeFile.model_validate(doc)
-    except ValidationError as exc:
+
+    def schema_errors(exc: ValidationError, prefix: tuple[str | int, ...] = ()) -> None:
         for e in exc.errors(include_url=False):
-            loc = tuple(e["loc"])
+            loc = (*prefix, *e["loc"])
             errors.append(
                 Finding(
                     Severity.ERROR,
@@ -125,13 +130,34 @@ def load_scenario_file(path: str | Path) -> Scenario:
                     node_line(doc, loc),
                 )
             )
+
+    try:
+        spec = ChangeFile.model_validate(doc)
+    except ValidationError as exc:
+        schema_errors(exc)
         raise LoadError(errors) from None
     if spec.base == "default":
         scenario = Scenario.default(spec.name or path.stem, spec.description)
     else:
         base = (path.parent / spec.base).resolve()
+        if base in _seen or base == path.resolve():
+            raise LoadError(
+                [
+                    Finding(
+                        Severity.ERROR,
+                        "BASE_CYCLE",
+                        f"base {spec.base} leads back to this file",
+                        "start the chain from default or a programme file",
+                        ("base",),
+                        file,
+                        node_line(doc, ("base",)),
+                    )
+                ]
+            )
         scenario = Scenario(
-            spec.name or path.stem, load_scenario_file(base).programme, spec.description
+            spec.name or path.stem,
+            load_scenario_file(base, (*_seen, path.resolve())).programme,
+            spec.description,
         )
     for i, change in enumerate(spec.changes):
         where = ("changes", i)
@@ -153,19 +179,7 @@ def load_scenario_file(path: str | Path) -> Scenario:
             parsed = CHANGES[kind].model_validate(args or {})
             scenario = getattr(scenario, kind)(**parsed.model_dump())
         except ValidationError as exc:
-            for e in exc.errors(include_url=False):
-                loc = (*where, kind, *e["loc"])
-                errors.append(
-                    Finding(
-                        Severity.ERROR,
-                        "SCHEMA",
-                        e["msg"],
-                        "correct the value",
-                        loc,
-                        file,
-                        node_line(doc, loc),
-                    )
-                )
+            schema_errors(exc, (*where, kind))
         except (ScenarioError, ValueError) as exc:
             errors.append(
                 Finding(

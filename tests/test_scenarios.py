@@ -164,3 +164,16 @@ def test_every_shipped_scenario_recalculates_in_libreoffice(tmp_path, lo_availab
     for path in paths:
         assert results[path]["errors"] == [], path
         assert libreoffice.compare(path, results[path]) == [], path
+
+
+def test_change_files_that_loop_or_are_not_utf8(tmp_path) -> None:
+    loop = tmp_path / "loop.yaml"
+    loop.write_text("base: loop.yaml\nchanges:\n  - drop_line: {line: X}\n", encoding="utf-8")
+    with pytest.raises(LoadError) as info:
+        load_scenario_file(loop)
+    assert [(f.code, f.line) for f in info.value.findings] == [("BASE_CYCLE", 1)]
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes("changes:\n  - drop_line: {line: é}\n".encode("latin-1"))
+    with pytest.raises(LoadError) as info:
+        load_scenario_file(latin)
+    assert info.value.findings[0].code == "ENCODING"

@@ -33,6 +33,7 @@ class Context:
     source: Source
     version: str
     sheets: dict[str, Worksheet] = field(default_factory=dict)
+    checks_ok: bool = True  # the master check, as the writer's run of the checks found it
     #: cells to highlight, with the old value for a comment: (table, item id) -> {field: old}
     highlights: dict[tuple[str, str], dict[str, object]] = field(default_factory=dict)
 

@@ -63,7 +63,7 @@ def write(ctx: Context) -> None:
         row += 1
         ws.write_string(row, 0, ctx.t(f"sum.{key}"), st.label)
         if key == "master":
-            ws.write_formula(row, 1, "=MASTER_CHECK", boolean, _master(ctx))
+            ws.write_formula(row, 1, "=MASTER_CHECK", boolean, ctx.checks_ok)
             ws.conditional_format(
                 row,
                 1,
@@ -273,12 +273,6 @@ def write(ctx: Context) -> None:
 
 def _next_month(month):  # type: ignore[no-untyped-def]
     return month.replace(year=month.year + month.month // 12, month=month.month % 12 + 1)
-
-
-def _master(ctx: Context) -> bool:
-    from budgetplan.checks import run_checks
-
-    return all(r.ok for r in run_checks(ctx.fig))
 
 
 def _charts(

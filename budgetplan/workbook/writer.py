@@ -74,6 +74,7 @@ def write_workbook(
         ctx = Context(
             wb, Styles(wb), fig, lang, source, __version__, highlights=dict(highlights or {})
         )
+        ctx.checks_ok = all(r.ok for r in results)
         if before is not None:
             before(ctx)
         writers = {
