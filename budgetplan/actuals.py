@@ -26,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from budgetplan.compute import Figures
-from budgetplan.findings import Finding, Severity
+from budgetplan.findings import Finding, Severity, unreadable
 
 HEADINGS = {
     "commitment": (
@@ -136,8 +136,13 @@ def read_rows(path: Path) -> list[list[object]]:
             open_xlsx(path).close()
         except XlsxError as exc:
             raise ActualsError([exc.finding]) from None
-        book = CalamineWorkbook.from_path(str(path))
-        return book.get_sheet_by_index(0).to_python()
+        from budgetplan.reader import ReadError, corrupt_as_read_error
+
+        try:
+            with corrupt_as_read_error(path):
+                return CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+        except ReadError as exc:
+            raise ActualsError(exc.findings) from None
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
@@ -158,17 +163,7 @@ def load_actuals(path: str | Path, figures: Figures) -> tuple[list[Actual], list
     try:
         rows = read_rows(path)
     except OSError as exc:
-        raise ActualsError(
-            [
-                Finding(
-                    Severity.ERROR,
-                    "UNREADABLE",
-                    exc.strerror or str(exc),
-                    "check the path",
-                    file=str(path),
-                )
-            ]
-        ) from None
+        raise ActualsError([unreadable(str(path), exc)]) from None
     if not rows:
         raise ActualsError(
             [
@@ -252,6 +247,18 @@ def load_actuals(path: str | Path, figures: Figures) -> tuple[list[Actual], list
             Actual(n, str(get("commitment")).strip(), date, amount, status, line, line_key or code)
         )
     return actuals, findings
+
+
+#: Columns of budget against actual, as the text, Markdown and workbook reports show them.
+REPORT_COLUMNS = (
+    "AE (budget)",
+    "committed",
+    "AE used",
+    "CP planned to date",
+    "paid",
+    "CP variance",
+    "forecast at completion",
+)
 
 
 @dataclass

@@ -41,6 +41,17 @@ class Finding:
         return text + (f" ({self.hint})" if self.hint else "")
 
 
+def unreadable(file: object, exc: OSError) -> Finding:
+    """The finding for a file the system refuses to read (missing, a folder, no permission)."""
+    return Finding(
+        Severity.ERROR,
+        "UNREADABLE",
+        exc.strerror or str(exc),
+        "check the path and its permissions",
+        file=str(file),
+    )
+
+
 def path_text(path: tuple[str | int, ...]) -> str:
     out = ""
     for part in path:

@@ -22,7 +22,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from budgetplan import model as m
-from budgetplan.findings import Finding, Severity
+from budgetplan.findings import Finding, Severity, unreadable
 
 #: Largest scenario file accepted (bytes).
 MAX_SCENARIO_BYTES = 20 * 1024 * 1024
@@ -404,17 +404,7 @@ def load(path: str | Path | None = None) -> Loaded:
             ]
         ) from None
     except OSError as exc:
-        raise LoadError(
-            [
-                Finding(
-                    Severity.ERROR,
-                    "UNREADABLE",
-                    exc.strerror or str(exc),
-                    "check the path and its permissions",
-                    file=str(path),
-                )
-            ]
-        ) from None
+        raise LoadError([unreadable(path, exc)]) from None
     return parse_programme(data, str(path))
 
 

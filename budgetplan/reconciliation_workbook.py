@@ -8,6 +8,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from budgetplan.actuals import REPORT_COLUMNS
 from budgetplan.atomic import atomic_path
 from budgetplan.labels import LANGS
 from budgetplan.layout import SHEETS, sheet_name
@@ -77,17 +78,7 @@ def write_reconciliation(result: Reconciliation, target: Path) -> None:
                 f"Budget against actual{as_of}",
                 wb.add_format({"bold": True, "font_size": 14}),
             )
-            heads = (
-                "line",
-                "pilot",
-                "AE (budget)",
-                "committed",
-                "AE used",
-                "CP planned to date",
-                "paid",
-                "CP variance",
-                "forecast at completion",
-            )
+            heads = ("line", "pilot", *REPORT_COLUMNS)
             for c, h in enumerate(heads):
                 ws.write_string(2, c, h, header)
             rows = [*report.lines, *report.by_pilot.values()]

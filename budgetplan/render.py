@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from budgetplan.actuals import REPORT_COLUMNS
 from budgetplan.findings import Finding, Severity
 
 ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
@@ -103,16 +104,7 @@ def actuals_dict(report) -> dict[str, object]:  # type: ignore[no-untyped-def]
 
 
 def actuals_text(report, markdown: bool = False) -> str:  # type: ignore[no-untyped-def]
-    heads = (
-        "pilot",
-        "AE",
-        "committed",
-        "AE used",
-        "CP planned to date",
-        "paid",
-        "CP variance",
-        "forecast at completion",
-    )
+    heads = ("pilot", *REPORT_COLUMNS)
     rows = []
     for la in report.by_pilot.values():
         rate = "-" if la.ae_rate is None else f"{la.ae_rate * 100:.1f}%"

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from budgetplan.findings import Finding, Severity
+from budgetplan.findings import Finding, Severity, unreadable
 from budgetplan.loader import (
     LoadError,
     decode_scenario,
@@ -99,17 +99,7 @@ def load_scenario_file(path: str | Path, _seen: tuple[Path, ...] = ()) -> Scenar
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise LoadError(
-            [
-                Finding(
-                    Severity.ERROR,
-                    "UNREADABLE",
-                    exc.strerror or str(exc),
-                    "check the path",
-                    file=file,
-                )
-            ]
-        ) from None
+        raise LoadError([unreadable(file, exc)]) from None
     if not is_change_file(data):  # a whole programme is a scenario too
         loaded = parse_programme(data, file)
         return Scenario(path.stem, loaded.programme)

@@ -43,18 +43,7 @@ def _plain(value: Any, key: str = "") -> Any:
 
 def programme_document(programme: Programme) -> dict[str, Any]:
     data = programme.model_dump(mode="python", exclude_defaults=False)
-    return _drop_none(_plain_tree(data))
-
-
-def _plain_tree(value: Any, key: str = "") -> Any:
-    if isinstance(value, dict):
-        return {
-            (f"{k:%Y-%m}" if isinstance(k, dt.date) else k): _plain_tree(v, str(k))
-            for k, v in value.items()
-        }
-    if isinstance(value, list | tuple):
-        return [_plain_tree(v) for v in value]
-    return _plain(value, key)
+    return _drop_none(_plain(data))
 
 
 def _explicit_document(programme: Programme) -> dict[str, Any]:
@@ -68,7 +57,7 @@ def _explicit_document(programme: Programme) -> dict[str, Any]:
                 for j, item in enumerate(items):
                     ident = "id" if key == "milestones" else "event"
                     item.setdefault(ident, pilot[key][j][ident])
-    return _drop_none(_plain_tree(data))
+    return _drop_none(_plain(data))
 
 
 def _drop_none(value: Any) -> Any:

@@ -122,3 +122,24 @@ def test_actuals_without_the_needed_columns(workbook, tmp_path) -> None:
     )
     assert run.returncode == 2 and "missing column(s)" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_a_corrupted_actuals_workbook_is_one_clear_line(workbook, tmp_path) -> None:
+    good = tmp_path / "ok.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["commitment", "date", "amount", "status", "line"])
+    wb.save(good)
+    data = bytearray(good.read_bytes())
+    for i in range(600, 900):
+        data[i] ^= 0x5A
+    bad = tmp_path / "bad-export.xlsx"
+    bad.write_bytes(bytes(data))
+    run = subprocess.run(
+        [sys.executable, "-m", "budgetplan", "reconcile", str(workbook), "--actuals", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 2, run.stderr
+    assert "internal error" not in run.stderr and "Traceback" not in run.stderr
+    assert str(bad) in run.stderr and len(run.stderr.strip().splitlines()) == 1
