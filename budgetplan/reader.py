@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import math
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -361,6 +362,50 @@ def convert(value: Any, kind: str) -> Any:
     raise CellError(f"unknown kind {kind}")
 
 
+def converter(kind: str) -> Callable[[Any], Any]:
+    """:func:`convert` for one kind, with the common case of that kind first (reading a
+    10,000-line workbook converts 190,000 cells)."""
+
+    def slow(value: Any) -> Any:
+        return convert(value, kind)
+
+    if kind in ("text", "choice"):
+
+        def text(value: Any) -> Any:
+            if type(value) is str and value and not value.isspace():
+                return value
+            return convert(value, kind)
+
+        return text
+    if kind in ("money", "rate"):
+
+        def number(value: Any) -> Any:
+            if type(value) is float and math.isfinite(value):
+                return Decimal(repr(value))
+            return convert(value, kind)
+
+        return number
+    if kind in ("int", "titre"):
+
+        def whole(value: Any) -> Any:
+            if type(value) is float and value.is_integer():
+                return int(value)
+            return convert(value, kind)
+
+        return whole
+    if kind in ("date", "month"):
+
+        def day(value: Any) -> Any:
+            if type(value) is dt.date:
+                return value
+            if type(value) is dt.datetime:
+                return value.date()
+            return convert(value, kind)
+
+        return day
+    return slow
+
+
 # --------------------------------------------------------------------------- tables
 
 
@@ -395,12 +440,16 @@ class Row:
 def _nest(flat: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in flat.items():
-        parts = key.split(".")
+        if "." not in key:
+            if value is not None:
+                out[key] = value
+            continue
+        *parents, last = key.split(".")
         target = out
-        for part in parts[:-1]:
+        for part in parents:
             target = target.setdefault(part, {})
         if value is not None:
-            target[parts[-1]] = value
+            target[last] = value
     return out
 
 
@@ -409,37 +458,35 @@ def table_rows(wb: Workbook, table: L.Table) -> list[Row]:
     if table.sheet not in wb.values:
         return []
     rows = wb.values[table.sheet]
-    inputs = [(i, c) for i, c in enumerate(table.columns) if c.is_input]
+    inputs = [(table.first_col + i, c) for i, c in enumerate(table.columns) if c.is_input]
+    converters = [(j, c.key, converter(c.kind)) for j, c in inputs]
     out: list[Row] = []
     sheet = wb.names[table.sheet]
-    cols = {c.key: table.first_col + i for i, c in inputs}
+    cols = {c.key: j for j, c in inputs}
     for r in range(L.FIRST_DATA_ROW, len(rows)):
         raw = rows[r]
-        values = {
-            c.key: (raw[table.first_col + i] if table.first_col + i < len(raw) else "")
-            for i, c in inputs
-        }
-        if all(_blank(v) for v in values.values()):
+        width = len(raw)
+        values = [raw[j] if j < width else "" for j, _ in inputs]
+        if all(_blank(v) for v in values):
             continue
         data: dict[str, Any] = {}
         cells = CellRefs(cols, r)
-        for _i, col in inputs:
+        for value, (_j, key, convert_cell) in zip(values, converters, strict=True):
             try:
-                data[col.key] = convert(values[col.key], col.kind)
+                data[key] = convert_cell(value)
             except CellError as exc:
-                ref = cells[col.key]
                 wb.findings.append(
                     Finding(
                         Severity.ERROR,
                         "BAD_VALUE",
-                        f"{col.key}: {exc}",
+                        f"{key}: {exc}",
                         "type a value of the right kind in this input cell",
                         file=str(wb.path),
                         sheet=sheet,
-                        cell=ref,
+                        cell=cells[key],
                     )
                 )
-                data[col.key] = _INVALID
+                data[key] = _INVALID
         out.append(Row(len(out), r + 1, data, cells))
     return out
 

@@ -11,7 +11,8 @@ import contextlib
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from budgetplan import layout as L
 from budgetplan.actuals import ActualsReport, budget_against_actual, load_actuals
 from budgetplan.checks import run_checks
-from budgetplan.compute import compute
+from budgetplan.compute import Figures, compute
 from budgetplan.findings import Finding, Severity
 from budgetplan.formulas import to_r1c1
 from budgetplan.items import flatten as _flatten
@@ -40,6 +41,7 @@ from budgetplan.xlsxfile import (
     decode_formula,
     open_xlsx,
     raw_formula_cells,
+    raw_formula_cells_in,
     raw_value,
 )
 
@@ -100,12 +102,26 @@ def reconcile(
     """
     path = Path(path)
     wb = open_workbook(path, allow_macros)
-    with corrupt_as_read_error(path):
-        return _reconcile(wb, path, scenario, actuals)
+    with corrupt_as_read_error(path), ThreadPoolExecutor(1) as pool:
+        # zlib lets go of the interpreter while it inflates: the 100 MB Phasing part of a large
+        # workbook is read on the other core while this one reads and checks the inputs
+        phasing = pool.submit(_read_part, path, wb.parts.get("phasing"))
+        return _reconcile(wb, path, scenario, actuals, phasing.result)
+
+
+def _read_part(path: Path, part: str | None) -> bytes | None:
+    if part is None:
+        return None
+    with open_xlsx(path, allow_macros=True) as zf:
+        return zf.read(part)
 
 
 def _reconcile(
-    wb: Workbook, path: Path, scenario: str | Path | None, actuals: str | Path | None
+    wb: Workbook,
+    path: Path,
+    scenario: str | Path | None,
+    actuals: str | Path | None,
+    phasing_xml: Callable[[], bytes | None],
 ) -> Reconciliation:
     programme, loc = read_programme(wb)
     result = Reconciliation(path, programme, list(wb.findings), lang=wb.lang)
@@ -117,7 +133,7 @@ def _reconcile(
     if refs:
         return result
     fig = compute(programme)
-    result.findings += _integrity(wb, programme)
+    result.findings += _integrity(wb, fig, phasing_xml())
     for check in run_checks(fig):
         for f in check.findings:
             result.findings.append(_located(f, loc, wb))
@@ -178,30 +194,50 @@ def _located(f: Finding, loc: Locator, wb: Workbook) -> Finding:
 # --------------------------------------------------------------------------- integrity
 
 
-def _integrity(wb: Workbook, programme: Programme) -> list[Finding]:
-    """Compare every formula and cached value with the workbook these inputs give."""
+def _integrity(wb: Workbook, fig: Figures, phasing_xml: bytes | None) -> list[Finding]:
+    """Compare every formula and cached value with the workbook these inputs give
+    (``phasing_xml``: the workbook's Phasing sheet, read ahead)."""
     findings: list[Finding] = []
+    programme = fig.programme
+    expected_rows: list[str] = []  # the Phasing data rows, as budgetplan writes them
     with tempfile.TemporaryDirectory(prefix="budgetplan-reconcile-") as tmp:
         from budgetplan.workbook.writer import write_workbook
 
         expected_path = Path(tmp) / "expected.xlsx"
         with _stored_zip():  # read back at once: compressing it would be wasted time
             write_workbook(
-                programme, Source("expected", "expected", ""), expected_path, wb.lang, risk=False
+                programme,
+                Source("expected", "expected", ""),
+                expected_path,
+                wb.lang,
+                figures=fig,
+                risk=False,
+                phasing_rows=expected_rows,
             )
         with open_xlsx(expected_path) as zf:
             from budgetplan.xlsxfile import sheet_parts
 
             expected = {p.name: raw_formula_cells(zf, p.part) for p in sheet_parts(zf)}
+    phasing_rows: int | None = None
     with open_xlsx(wb.path, allow_macros=True) as zf:
-        actual = {key: raw_formula_cells(zf, part) for key, part in wb.parts.items()}
+        actual = {
+            key: raw_formula_cells(zf, part) for key, part in wb.parts.items() if key != "phasing"
+        }
+    if phasing_xml is not None:
+        start = _start_of_same_rows(phasing_xml, expected_rows)
+        if start is not None:  # the data rows are as written: only the head rows to compare
+            actual["phasing"] = raw_formula_cells_in(phasing_xml[:start])
+            phasing_rows = len(expected_rows)
+        else:  # re-saved or edited: every cell
+            actual["phasing"] = raw_formula_cells_in(phasing_xml)
+            expected[L.sheet_name("phasing", wb.lang)].update(
+                raw_formula_cells_in("".join(expected_rows).encode())
+            )
+            phasing_rows = sum(
+                1 for col, row in actual["phasing"] if col == "A" and row > L.FIRST_DATA_ROW
+            )
 
     n_lines = len(programme.cost_lines)
-    phasing_rows = (
-        sum(1 for col, row in actual["phasing"] if col == "A" and row > L.FIRST_DATA_ROW)
-        if "phasing" in actual
-        else None
-    )
     if phasing_rows is not None and phasing_rows != n_lines:
         if phasing_rows > n_lines:
             message = (
@@ -333,6 +369,20 @@ def _integrity(wb: Workbook, programme: Programme) -> list[Finding]:
                 )
             )
     return findings
+
+
+def _start_of_same_rows(data: bytes, rows: list[str]) -> int | None:
+    """Where the Phasing data rows begin in the sheet's XML ``data`` when they are, byte for
+    byte, the ``rows`` budgetplan writes for these inputs (a workbook nobody re-saved)."""
+    start = pos = data.find(b'<row r="%d"' % (L.FIRST_DATA_ROW + 1))
+    if start < 0:
+        return None
+    for row in rows:  # row by row, in place: no copy of a 100 MB sheet
+        expected = row.encode()
+        if not data.startswith(expected, pos):
+            return None
+        pos += len(expected)
+    return start if data.startswith(b"</sheetData>", pos) else None
 
 
 def _cheap(formula: str) -> str:

@@ -221,7 +221,11 @@ RawCell = tuple[bytes, bytes | None, bytes, tuple[str, int] | None]
 
 def raw_formula_cells(zf: zipfile.ZipFile, part: str) -> dict[tuple[str, int], RawCell]:
     """Like :func:`formula_cells`, without decoding: byte strings, for fast comparisons."""
-    data = zf.read(part)
+    return raw_formula_cells_in(zf.read(part))
+
+
+def raw_formula_cells_in(data: bytes) -> dict[tuple[str, int], RawCell]:
+    """The formula cells of a sheet's XML (or of a run of its rows), as :func:`raw_formula_cells`."""
     out: dict[tuple[str, int], RawCell] = {}
     masters: dict[bytes, tuple[str, int, bytes]] = {}
     for col_b, row_b, cattrs, fattrs, text, value in _FCELL.findall(data):

@@ -131,20 +131,51 @@ def test_sheet_removed(built, tmp_path) -> None:
     assert ("SHEET_MISSING", "Échéances", "") in codes_at(result)
 
 
-def test_cached_value_that_disagrees_with_the_inputs(built, tmp_path) -> None:
-    out = tmp_path / "stale.xlsx"
-    with zipfile.ZipFile(built) as src, zipfile.ZipFile(out, "w") as dst:
+def edit_cell_xml(base: Path, out: Path, part: str, cell: str, element: str, text) -> Path:  # type: ignore[no-untyped-def]
+    """``base`` with the text of one cell's ``<v>`` or ``<f>`` replaced (by ``text``, or by what
+    ``text`` makes of the old one), every other byte kept: the workbook as written but for that
+    cell."""
+    with zipfile.ZipFile(base) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
             data = src.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":  # Summary: allocated AE in B8
-                text = data.decode()
-                start = text.index('<c r="B8"')
-                v0 = text.index("<v>", start) + 3
-                v1 = text.index("</v>", v0)
-                data = (text[:v0] + "1234.5" + text[v1:]).encode()
+            if info.filename == part:
+                xml = data.decode()
+                start = xml.index(f'<c r="{cell}"')
+                v0 = xml.index(f"<{element}>", start) + len(element) + 2
+                v1 = xml.index(f"</{element}>", v0)
+                new = text(xml[v0:v1]) if callable(text) else text
+                data = (xml[:v0] + new + xml[v1:]).encode()
             dst.writestr(info, data)
+    return out
+
+
+SUMMARY_XML, PHASING_XML = "xl/worksheets/sheet1.xml", "xl/worksheets/sheet8.xml"
+
+
+@pytest.mark.parametrize(
+    ("part", "cell", "element", "text", "expected"),
+    [
+        (SUMMARY_XML, "B8", "v", "1234.5", ("VALUE_STALE", "Synthèse", "B8")),
+        # inside the Phasing data rows, the rest of the sheet byte for byte as written
+        (PHASING_XML, "E7", "v", "1234.5", ("VALUE_STALE", "Échéancier CP", "E7")),
+        (
+            PHASING_XML,
+            "F9",
+            "v",
+            lambda old: "9" * len(old),
+            ("VALUE_STALE", "Échéancier CP", "F9"),
+        ),
+        (PHASING_XML, "G30", "f", "ROUND(E30*1.3,2)", ("FORMULA_CHANGED", "Échéancier CP", "G30")),
+        (PHASING_XML, "AT53", "v", "#DIV/0!", ("VALUE_STALE", "Échéancier CP", "AT53")),
+    ],
+)
+def test_cached_value_or_formula_changed_in_place(
+    built, tmp_path, part, cell, element, text, expected
+) -> None:
+    out = edit_cell_xml(built, tmp_path / "edited.xlsx", part, cell, element, text)
     result = reconcile(out)
-    assert ("VALUE_STALE", "Synthèse", "B8") in codes_at(result)
+    assert expected in codes_at(result)
+    assert len(result.findings) == 1, result.findings
 
 
 def test_a_new_row_with_every_field_is_an_edit(built, tmp_path) -> None:

@@ -36,6 +36,10 @@ class Context:
     checks_ok: bool = True  # the master check, as the writer's run of the checks found it
     #: cells to highlight, with the old value for a comment: (table, item id) -> {field: old}
     highlights: dict[tuple[str, str], dict[str, object]] = field(default_factory=dict)
+    #: Set for reconcile's expected workbook, which only serves to compare formulas and cached
+    #: values: the Phasing data rows are kept here as XML instead of written, the Inputs value
+    #: rows are not rendered, and the About sheet carries no fingerprint.
+    phasing_rows: list[str] | None = None
 
     def t(self, key: str) -> str:
         return label(key, self.lang)

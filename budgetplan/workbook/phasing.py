@@ -7,7 +7,7 @@ from xlsxwriter.utility import xl_col_to_name
 from budgetplan import layout as L
 from budgetplan.model import Profile
 from budgetplan.workbook.context import Context, page_setup, protect, serial, set_widths
-from budgetplan.workbook.sheet import RowTemplate
+from budgetplan.workbook.sheet import RowTemplate, row_xml
 
 
 def month_cols(ctx: Context) -> tuple[int, int]:
@@ -169,6 +169,7 @@ def write(ctx: Context) -> None:
         + [(col, f, money, "num") for col, f in month_t]
     )
     years = fig.years
+    aside = ctx.phasing_rows  # reconcile's expected rows, compared with the workbook's own
     for i, lf in enumerate(fig.lines):
         row = L.FIRST_DATA_ROW + i
         line = lf.line
@@ -191,9 +192,11 @@ def write(ctx: Context) -> None:
         ]
         values += [lf.cp_by_year.get(y, 0) / 100 for y in years]
         values += [cents / 100 for cents in lf.monthly]
-        ws.write_row_xml(
-            row, template.first_col, template.last_col, template.render(row + 1, values)
-        )
+        cells = template.render(row + 1, values)
+        if aside is None:
+            ws.write_row_xml(row, template.first_col, template.last_col, cells)
+        else:
+            aside.append(row_xml(row, cells))
 
     # Names used by the checks, the summary and the pilots sheet.
     for name, key in (

@@ -42,11 +42,13 @@ def write_workbook(
     highlights: dict[tuple[str, str], dict[str, object]] | None = None,
     before: Callable[[Context], None] | None = None,
     risk: bool = True,
+    phasing_rows: list[str] | None = None,
 ) -> Figures:
     """Write ``programme`` to ``target`` (atomically) and return the figures it holds.
 
     ``highlights`` marks changed input cells (with their old value as a comment) and ``before``
-    writes extra sheets ahead of the layout's: both serve the diff workbook.
+    writes extra sheets ahead of the layout's: both serve the diff workbook. ``phasing_rows``
+    serves reconcile: see :attr:`Context.phasing_rows`.
     """
     fig = figures or compute(programme)
     results = run_checks(fig)
@@ -72,7 +74,14 @@ def write_workbook(
         )
         wb.set_calc_mode("auto")
         ctx = Context(
-            wb, Styles(wb), fig, lang, source, __version__, highlights=dict(highlights or {})
+            wb,
+            Styles(wb),
+            fig,
+            lang,
+            source,
+            __version__,
+            highlights=dict(highlights or {}),
+            phasing_rows=phasing_rows,
         )
         ctx.checks_ok = all(r.ok for r in results)
         if before is not None:
