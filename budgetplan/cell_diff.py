@@ -14,6 +14,7 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from budgetplan.findings import Finding
+from budgetplan.formulas import normal_spelling
 from budgetplan.reader import ReadError, corrupt_as_read_error
 from budgetplan.xlsxfile import XlsxError, decode_formula, open_xlsx, raw_formula_cells, sheet_parts
 
@@ -44,26 +45,13 @@ def fast_r1c1(formula: str, row: int, col: int) -> str:
         return rp + cp
 
     out, last = [], 0
-    text = _normal_spelling(formula.removeprefix("="))
+    text = normal_spelling(formula.removeprefix("="))
     for m in _STRING.finditer(text):
         out.append(_REF.sub(ref, text[last : m.start()]))
         out.append(m.group(0))
         last = m.end()
     out.append(_REF.sub(ref, text[last:]))
     return "".join(out)
-
-
-_QUOTED_SHEET = re.compile(r"'((?:[^']|'')+)'!")
-_BOOL_CALL = re.compile(r"\b(TRUE|FALSE)\(\)")
-
-
-def _normal_spelling(text: str) -> str:
-    """Undo what a re-save changes without changing meaning: sheet quotes, TRUE() for TRUE."""
-    if "()" in text:
-        text = _BOOL_CALL.sub(r"\1", text)
-    if "'" in text:
-        text = _QUOTED_SHEET.sub(lambda m: m.group(1).replace("''", "'") + "!", text)
-    return text
 
 
 Cell = tuple[str, object]  # ("f", r1c1 formula) or ("v", value)

@@ -3,11 +3,44 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.utils.cell import column_index_from_string
 
 _CELL = re.compile(r"(\$?)([A-Za-z]{1,3})(\$?)(\d+)")
+_QUOTED_SHEET = re.compile(r"'((?:[^']|'')+)'!")
+_BOOL_CALL = re.compile(r"\b(TRUE|FALSE)\(\)")
+_BOOL_CALL_XML = re.compile(rb"\b(TRUE|FALSE)\(\)")
+
+
+def normal_spelling(text: str) -> str:
+    """Undo what a re-save changes without changing meaning: sheet quotes, TRUE() for TRUE."""
+    if "()" in text:
+        text = _BOOL_CALL.sub(r"\1", text)
+    if "'" in text:
+        text = _QUOTED_SHEET.sub(lambda m: m.group(1).replace("''", "'") + "!", text)
+    return text
+
+
+def quoted_sheet(name: str) -> str:
+    """How a formula refers to sheet ``name`` with quotes: ``'Name'!``."""
+    return "'" + name.replace("'", "''") + "'!"
+
+
+def normal_spelling_xml(data: bytes, sheet_names: Iterable[str]) -> bytes:
+    """A sheet's XML with the spellings re-saves change made one, in bulk: quotes escaped or not,
+    ``sheet_names`` quoted or not, TRUE() or TRUE. Two sheets compared cell by cell after this
+    differ only where a formula or value really does. (Each step is a pass over the XML, 100 MB
+    for a 10,000-line Phasing sheet: pass only the sheet names its formulas use.)"""
+    data = data.replace(b"&quot;", b'"')
+    if b"&apos;" in data:
+        data = data.replace(b"&apos;", b"'")
+    if b"()" in data:
+        data = _BOOL_CALL_XML.sub(rb"\1", data)
+    for name in sheet_names:
+        data = data.replace(quoted_sheet(name).encode(), name.encode() + b"!")
+    return data
 
 
 def _cell_r1c1(match: re.Match[str], row: int, col: int) -> str:

@@ -8,10 +8,9 @@ with it. Every problem is a finding with a severity, a stable code, a sheet and 
 from __future__ import annotations
 
 import contextlib
-import re
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ from budgetplan.actuals import ActualsReport, budget_against_actual, load_actual
 from budgetplan.checks import run_checks
 from budgetplan.compute import Figures, compute
 from budgetplan.findings import Finding, Severity
-from budgetplan.formulas import to_r1c1
+from budgetplan.formulas import normal_spelling, normal_spelling_xml, quoted_sheet, to_r1c1
 from budgetplan.items import flatten as _flatten
 from budgetplan.items import items as _items
 from budgetplan.loader import Loaded, Source, load, reference_findings
@@ -38,25 +37,23 @@ from budgetplan.reader import (
 )
 from budgetplan.xlsxfile import (
     RawCell,
+    ScannedCell,
+    cell_type,
     decode_formula,
     open_xlsx,
-    raw_formula_cells,
-    raw_formula_cells_in,
+    raw_formula_cells_of,
     raw_value,
+    scan_formula_cells,
+    sheet_parts,
 )
 
 #: Findings of one kind reported per sheet before they are summarised.
 MAX_PER_SHEET = 25
-_QUOTED_SHEET = re.compile(r"'((?:[^']|'')+)'!")
-_BOOL_CALL = re.compile(r"\b(TRUE|FALSE)\(\)")
 
 
 def normalise(formula: str, row: int, col: int) -> str:
     """A formula in a form that Excel's and LibreOffice's re-saves do not change."""
-    text = formula.removeprefix("=")
-    text = _BOOL_CALL.sub(r"\1", text)
-    text = _QUOTED_SHEET.sub(lambda m: m.group(1).replace("''", "'") + "!", text)
-    return to_r1c1(text, row, col)
+    return to_r1c1(normal_spelling(formula.removeprefix("=")), row, col)
 
 
 @dataclass
@@ -200,6 +197,7 @@ def _integrity(wb: Workbook, fig: Figures, phasing_xml: bytes | None) -> list[Fi
     findings: list[Finding] = []
     programme = fig.programme
     expected_rows: list[str] = []  # the Phasing data rows, as budgetplan writes them
+    names = [L.sheet_name(key, wb.lang) for key in L.SHEETS]
     with tempfile.TemporaryDirectory(prefix="budgetplan-reconcile-") as tmp:
         from budgetplan.workbook.writer import write_workbook
 
@@ -215,26 +213,33 @@ def _integrity(wb: Workbook, fig: Figures, phasing_xml: bytes | None) -> list[Fi
                 phasing_rows=expected_rows,
             )
         with open_xlsx(expected_path) as zf:
-            from budgetplan.xlsxfile import sheet_parts
-
-            expected = {p.name: raw_formula_cells(zf, p.part) for p in sheet_parts(zf)}
+            expected_xml = {p.name: zf.read(p.part) for p in sheet_parts(zf)}
+    # the sheet names each sheet's formulas use (their quoting is one of the re-saves' spellings)
+    first_row = expected_rows[0].encode() if expected_rows else b""
+    uses = {
+        name: [n for n in names if quoted_sheet(n).encode() in xml + first_row]
+        for name, xml in expected_xml.items()
+    }
+    expected = {name: _scan(xml, uses[name]) for name, xml in expected_xml.items()}
     phasing_rows: int | None = None
     with open_xlsx(wb.path, allow_macros=True) as zf:
         actual = {
-            key: raw_formula_cells(zf, part) for key, part in wb.parts.items() if key != "phasing"
+            key: _scan(zf.read(part), uses.get(L.sheet_name(key, wb.lang), names))
+            for key, part in wb.parts.items()
+            if key != "phasing"
         }
+    phasing_name = L.sheet_name("phasing", wb.lang)
     if phasing_xml is not None:
+        used = uses.get(phasing_name, names)
         start = _start_of_same_rows(phasing_xml, expected_rows)
         if start is not None:  # the data rows are as written: only the head rows to compare
-            actual["phasing"] = raw_formula_cells_in(phasing_xml[:start])
+            actual["phasing"] = _scan(phasing_xml[:start], used)
             phasing_rows = len(expected_rows)
         else:  # re-saved or edited: every cell
-            actual["phasing"] = raw_formula_cells_in(phasing_xml)
-            expected[L.sheet_name("phasing", wb.lang)].update(
-                raw_formula_cells_in("".join(expected_rows).encode())
-            )
+            actual["phasing"] = _scan(phasing_xml, used)
+            expected[phasing_name] += _scan("".join(expected_rows).encode(), used)
             phasing_rows = sum(
-                1 for col, row in actual["phasing"] if col == "A" and row > L.FIRST_DATA_ROW
+                1 for c in actual["phasing"] if c[0] == b"A" and int(c[1]) > L.FIRST_DATA_ROW
             )
 
     n_lines = len(programme.cost_lines)
@@ -268,6 +273,13 @@ def _integrity(wb: Workbook, fig: Figures, phasing_xml: bytes | None) -> list[Fi
         skip = set()
 
     counts: Counter[tuple[str, str]] = Counter()
+    types: dict[bytes, bytes] = {}  # cell attributes -> cell type (a few dozen distinct ones)
+
+    def type_of(attrs: bytes) -> bytes:
+        t = types.get(attrs)
+        if t is None:
+            t = types[attrs] = cell_type(attrs)
+        return t
 
     def add(key: str, severity: Severity, code: str, message: str, hint: str, ref: str) -> None:
         counts[(key, code)] += 1
@@ -281,8 +293,12 @@ def _integrity(wb: Workbook, fig: Figures, phasing_xml: bytes | None) -> list[Fi
     for key in L.SHEETS:
         if key not in wb.names or key in skip:
             continue
-        exp = expected.get(L.sheet_name(key, wb.lang), {})
-        act = actual.get(key, {})
+        scanned_exp = expected.get(L.sheet_name(key, wb.lang), [])
+        scanned_act = actual.get(key, [])
+        if _all_alike(scanned_exp, scanned_act, type_of):
+            continue
+        exp = raw_formula_cells_of(scanned_exp)
+        act = raw_formula_cells_of(scanned_act)
         for (col, row), cell in exp.items():
             ref = f"{col}{row}"
             got = act.get((col, row))
@@ -320,8 +336,13 @@ def _integrity(wb: Workbook, fig: Figures, phasing_xml: bytes | None) -> list[Fi
                     ref,
                 )
                 continue
-            if got[1] == cell[1] and got[2] == cell[2]:
+            have_type, want_type = type_of(got[2]), type_of(cell[2])
+            if got[1] == cell[1] and have_type == want_type:
                 continue  # same value, stored the same way
+            if have_type == want_type == b"n" and got[1] and cell[1]:
+                with contextlib.suppress(ValueError):  # 0 and 0.0, 0.1 and 0.10000000000000001
+                    if abs(float(got[1]) - float(cell[1])) <= 0.005:
+                        continue
             have, want = raw_value(got), raw_value(cell)
             if isinstance(have, tuple):
                 add(
@@ -345,8 +366,8 @@ def _integrity(wb: Workbook, fig: Figures, phasing_xml: bytes | None) -> list[Fi
             if (col, row) in exp:
                 continue
             text = decode_formula(got[0])
-            if _BOOL_CALL.fullmatch(text.removeprefix("=")) or text in ("TRUE", "FALSE"):
-                continue  # LibreOffice stores a typed TRUE/FALSE as a formula
+            if text.removeprefix("=") in ("TRUE", "FALSE"):
+                continue  # LibreOffice stores a typed TRUE/FALSE as a formula (TRUE())
             if key not in skip:
                 add(
                     key,
@@ -385,20 +406,42 @@ def _start_of_same_rows(data: bytes, rows: list[str]) -> int | None:
     return start if data.startswith(b"</sheetData>", pos) else None
 
 
-def _cheap(formula: str) -> str:
-    text = formula.removeprefix("=")
-    if "()" in text:
-        text = _BOOL_CALL.sub(r"\1", text)
-    if "'" in text:
-        text = _QUOTED_SHEET.sub(lambda m: m.group(1).replace("''", "'") + "!", text)
-    return text
+def _scan(xml: bytes, sheet_names: Iterable[str]) -> list[ScannedCell]:
+    return scan_formula_cells(normal_spelling_xml(xml, sheet_names))
+
+
+def _all_alike(
+    expected: list[ScannedCell], actual: list[ScannedCell], type_of: Callable[[bytes], bytes]
+) -> bool:
+    """The same formulas in the same cells, with the same cached values (numbers to the half
+    cent): a sheet as written, or re-saved by a client that changed nothing but spellings.
+    Checked in bulk; a sheet that is not alike is compared cell by cell to say where."""
+    if len(expected) != len(actual):
+        return False
+    if [(c[0], c[1], c[4]) for c in expected] != [(c[0], c[1], c[4]) for c in actual]:
+        return False
+    for e, a in zip(expected, actual, strict=True):
+        want, have = e[5], a[5]
+        kind = type_of(e[2])
+        if kind != type_of(a[2]):
+            return False
+        if want == have:
+            continue
+        if kind != b"n" or not want or not have:
+            return False
+        try:
+            if abs(float(want) - float(have)) > 0.005:
+                return False
+        except ValueError:
+            return False
+    return True
 
 
 def _same_formula(expected: RawCell, got: RawCell, row: int, col: str) -> bool:
     """Same formula once re-saves' spellings are undone, or in relative R1C1 form (Excel's
     shared formulas)."""
     want_text, have_text = decode_formula(expected[0]), decode_formula(got[0])
-    if got[3] is None and _cheap(have_text) == _cheap(want_text):
+    if got[3] is None and normal_spelling(have_text) == normal_spelling(want_text):
         return True
     want = normalise(want_text, row, _col_index(col))
     origin = (got[3][1], _col_index(got[3][0])) if got[3] else (row, _col_index(col))

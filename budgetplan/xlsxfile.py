@@ -200,8 +200,7 @@ def formula_cells(zf: zipfile.ZipFile, part: str) -> dict[tuple[str, int], Formu
 def _cached(cell_attrs: bytes, raw: bytes | None) -> object:
     if raw is None:
         return None
-    t = _T.search(cell_attrs)
-    kind = t.group(1) if t else b"n"
+    kind = cell_type(cell_attrs)
     text = html.unescape(raw.decode("utf-8"))
     if kind == b"b":
         return text == "1"
@@ -226,9 +225,23 @@ def raw_formula_cells(zf: zipfile.ZipFile, part: str) -> dict[tuple[str, int], R
 
 def raw_formula_cells_in(data: bytes) -> dict[tuple[str, int], RawCell]:
     """The formula cells of a sheet's XML (or of a run of its rows), as :func:`raw_formula_cells`."""
+    return raw_formula_cells_of(scan_formula_cells(data))
+
+
+#: One formula cell as scanned: (column, row, cell attributes, formula attributes, formula text,
+#: cached value), all bytes, in the order of the sheet.
+ScannedCell = tuple[bytes, bytes, bytes, bytes, bytes, bytes]
+
+
+def scan_formula_cells(data: bytes) -> list[ScannedCell]:
+    return _FCELL.findall(data)  # type: ignore[no-any-return]
+
+
+def raw_formula_cells_of(scanned: list[ScannedCell]) -> dict[tuple[str, int], RawCell]:
+    """The cells of :func:`scan_formula_cells` by position, shared formulas resolved."""
     out: dict[tuple[str, int], RawCell] = {}
     masters: dict[bytes, tuple[str, int, bytes]] = {}
-    for col_b, row_b, cattrs, fattrs, text, value in _FCELL.findall(data):
+    for col_b, row_b, cattrs, fattrs, text, value in scanned:
         key = (col_b.decode(), int(row_b))
         if b'"shared"' in fattrs:
             si = dict(_ATTR.findall(fattrs)).get(b"si", b"")
@@ -242,6 +255,12 @@ def raw_formula_cells_in(data: bytes) -> dict[tuple[str, int], RawCell]:
         if text:
             out[key] = (text, value, cattrs, None)
     return out
+
+
+def cell_type(attrs: bytes) -> bytes:
+    """The type (``t=``) among a cell's attributes: b"n" (number) when there is none."""
+    t = _T.search(attrs)
+    return t.group(1) if t else b"n"
 
 
 def decode_formula(raw: bytes) -> str:

@@ -178,6 +178,49 @@ def test_cached_value_or_formula_changed_in_place(
     assert len(result.findings) == 1, result.findings
 
 
+def as_excel_shares(base: Path, out: Path, columns: tuple[str, ...]) -> Path:
+    """``base`` with the Phasing formulas of ``columns`` stored as Excel stores a formula filled
+    down: the text once in the first data row, the rows below pointing at it."""
+    import re
+
+    with zipfile.ZipFile(base) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == PHASING_XML:
+                xml = data.decode()
+                for si, col in enumerate(columns):
+                    cells = list(re.finditer(rf'<c r="{col}(\d+)"([^>]*)><f>([^<]*)</f>', xml))
+                    cells = [c for c in cells if int(c.group(1)) >= FIRST]
+                    last = cells[-1].group(1)
+                    pieces, pos = [], 0
+                    for i, c in enumerate(cells):
+                        head = f'<c r="{col}{c.group(1)}"{c.group(2)}>'
+                        if i == 0:
+                            f = f'<f t="shared" ref="{col}{FIRST}:{col}{last}" si="{si}">{c.group(3)}</f>'
+                        else:
+                            f = f'<f t="shared" si="{si}"/>'
+                        pieces += [xml[pos : c.start()], head + f]
+                        pos = c.end()
+                    xml = "".join(pieces) + xml[pos:]
+                data = xml.encode()
+            dst.writestr(info, data)
+    return out
+
+
+def test_formulas_shared_as_excel_saves_them(built, tmp_path) -> None:
+    shared = as_excel_shares(built, tmp_path / "shared.xlsx", ("E", "G", "R", "AT"))
+    assert b't="shared"' in zipfile.ZipFile(shared).read(PHASING_XML)
+    assert reconcile(shared).findings == []
+    # a follower that no longer follows: its own formula, different from the layout's
+    broken = edit_cell_xml(shared, tmp_path / "b.xlsx", PHASING_XML, "G9", "v", "1")
+    text = zipfile.ZipFile(broken).read(PHASING_XML).decode()
+    text = text.replace('<c r="G9" s="10"><f t="shared" si="1"/>', '<c r="G9" s="10"><f>$E9*2</f>')
+    with zipfile.ZipFile(broken) as src, zipfile.ZipFile(tmp_path / "c.xlsx", "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, text.encode() if info.filename == PHASING_XML else src.read(info))
+    assert ("FORMULA_CHANGED", "Échéancier CP", "G9") in codes_at(reconcile(tmp_path / "c.xlsx"))
+
+
 def test_a_new_row_with_every_field_is_an_edit(built, tmp_path) -> None:
     def add(wb):  # type: ignore[no-untyped-def]
         ws = wb[LINES]
