@@ -295,7 +295,7 @@ def _integrity(wb: Workbook, fig: Figures, phasing_xml: bytes | None) -> list[Fi
             continue
         scanned_exp = expected.get(L.sheet_name(key, wb.lang), [])
         scanned_act = actual.get(key, [])
-        if _all_alike(scanned_exp, scanned_act, type_of):
+        if _all_alike(scanned_exp, scanned_act):
             continue
         exp = raw_formula_cells_of(scanned_exp)
         act = raw_formula_cells_of(scanned_act)
@@ -410,26 +410,26 @@ def _scan(xml: bytes, sheet_names: Iterable[str]) -> list[ScannedCell]:
     return scan_formula_cells(normal_spelling_xml(xml, sheet_names))
 
 
-def _all_alike(
-    expected: list[ScannedCell], actual: list[ScannedCell], type_of: Callable[[bytes], bytes]
-) -> bool:
+def _all_alike(expected: list[ScannedCell], actual: list[ScannedCell]) -> bool:
     """The same formulas in the same cells, with the same cached values (numbers to the half
     cent): a sheet as written, or re-saved by a client that changed nothing but spellings.
-    Checked in bulk; a sheet that is not alike is compared cell by cell to say where."""
+    Checked list against list; a sheet that is not alike is compared cell by cell to say where."""
     if len(expected) != len(actual):
         return False
     if [(c[0], c[1], c[4]) for c in expected] != [(c[0], c[1], c[4]) for c in actual]:
         return False
-    for e, a in zip(expected, actual, strict=True):
-        want, have = e[5], a[5]
-        kind = type_of(e[2])
-        if kind != type_of(a[2]):
-            return False
+    attrs_e, attrs_a = [c[2] for c in expected], [c[2] for c in actual]
+    types = {attrs: cell_type(attrs) for attrs in {*attrs_e, *attrs_a}}  # a few dozen
+    kinds = list(map(types.__getitem__, attrs_e))
+    if kinds != list(map(types.__getitem__, attrs_a)):
+        return False
+    values = zip([c[5] for c in expected], [c[5] for c in actual], kinds, strict=True)
+    for want, have, kind in values:
         if want == have:
             continue
         if kind != b"n" or not want or not have:
             return False
-        try:
+        try:  # 0 and 0.0, 0.1 and 0.10000000000000001
             if abs(float(want) - float(have)) > 0.005:
                 return False
         except ValueError:
