@@ -61,7 +61,7 @@ def main() -> None:
 
     from benchmarks.generate import synthetic
     from budgetplan.loader import Source
-    from budgetplan.reconcile import reconcile
+    from budgetplan.reconciliation import reconcile
     from budgetplan.workbook.writer import write_workbook
 
     print(

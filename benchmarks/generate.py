@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from budgetplan.loader import default_programme
-from budgetplan.model import CostLine, CpSchedule, Estimate, Programme
+from budgetplan.model import CostLine, CpSchedule, Envelope, Estimate, Programme
 
 NATURES = ("supplies", "services", "defence_security", "works")
 ROUTES = ("formal", "ugap")
@@ -52,9 +52,10 @@ def synthetic(n_lines: int, seed: int = 2022) -> Programme:
                 rationale="synthetic",
             )
         )
-    envelope = base.envelopes[0].model_copy(
-        update={"ae": Decimal(n_lines) * 10_000_000, "cp": Decimal(n_lines) * 10_000_000}
-    )
+    # about 7.5 M EUR incl. VAT a line on average: 9 M a line covers them, and stays under the
+    # model's limit on an amount (10^12 EUR) at 100,000 lines; validated, since model_copy is not
+    size = Decimal(n_lines) * 9_000_000
+    envelope = Envelope.model_validate(base.envelopes[0].model_dump() | {"ae": size, "cp": size})
     return base.model_copy(
         update={"cost_lines": tuple(lines), "envelopes": (envelope,), "id": f"SYNTHETIC-{n_lines}"}
     )

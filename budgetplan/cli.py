@@ -172,7 +172,7 @@ def reconcile(
     from budgetplan import render
     from budgetplan.actuals import ActualsError
     from budgetplan.reader import ReadError
-    from budgetplan.reconcile import reconcile as run
+    from budgetplan.reconciliation import reconcile as run
 
     if output is not None and output.suffix.lower() != ".xlsx":
         _err(f"{output}: the reconciliation workbook must be an .xlsx file")

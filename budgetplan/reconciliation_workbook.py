@@ -12,7 +12,7 @@ from budgetplan.actuals import REPORT_COLUMNS
 from budgetplan.atomic import atomic_path
 from budgetplan.labels import LANGS
 from budgetplan.layout import SHEETS, sheet_name
-from budgetplan.reconcile import Reconciliation
+from budgetplan.reconciliation import Reconciliation
 from budgetplan.workbook.writer import FIXED_CREATED
 
 LAYOUT_SHEETS = {sheet_name(k, lang) for k in SHEETS for lang in LANGS}

@@ -13,7 +13,7 @@ import pytest
 
 from budgetplan.actuals import parse_amount
 from budgetplan.api import build
-from budgetplan.reconcile import reconcile
+from budgetplan.reconciliation import reconcile
 from tests.conftest import edit_scenario
 
 CSV = """N° EJ;Date;Montant;Statut;Ligne;Code financier

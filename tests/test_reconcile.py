@@ -15,7 +15,7 @@ import pytest
 from budgetplan import libreoffice
 from budgetplan.api import build
 from budgetplan.loader import default_scenario_path, load
-from budgetplan.reconcile import reconcile
+from budgetplan.reconciliation import reconcile
 
 LINES = "Lignes"
 FIRST = 5  # first data row of every input table
@@ -39,7 +39,11 @@ def codes_at(result) -> set[tuple[str, str, str]]:  # type: ignore[no-untyped-de
 
 
 def test_untouched_workbooks_give_no_finding(built, tmp_path) -> None:
-    assert reconcile(built).findings == []
+    import budgetplan
+
+    result = budgetplan.reconcile(built)  # the library's entry point, as the README shows it
+    assert result.findings == []
+    assert result.programme == load().programme  # the programme the workbook holds
     resaved = tamper(built, tmp_path, "openpyxl.xlsx", lambda wb: None)
     assert reconcile(resaved).findings == []
 
