@@ -24,6 +24,7 @@ from budgetplan.findings import Finding, Severity
 from budgetplan.formulas import normal_spelling, normal_spelling_xml, quoted_sheet, to_r1c1
 from budgetplan.loader import Source
 from budgetplan.reader import Workbook
+from budgetplan.workbook.context import RowSink
 from budgetplan.xlsxfile import (
     RawCell,
     ScannedCell,
@@ -83,13 +84,12 @@ def _scan_both(
     """The formula cells expected (by sheet name) and found (by layout key), and the number of
     line rows the Phasing sheet has (None without one)."""
     names = [L.sheet_name(key, wb.lang) for key in L.SHEETS]
-    expected_rows: list[str] = []  # the Phasing data rows, as budgetplan writes them
-    expected_xml = _expected_sheets(wb, fig, expected_rows)
+    rows = _RowMatcher(phasing_xml or b"")
+    expected_xml = _expected_sheets(wb, fig, rows)
     # the sheet names each sheet's formulas use (their quoting is one of the re-saves' spellings)
-    first_row = expected_rows[0].encode() if expected_rows else b""
     uses = {}
     for name, xml in expected_xml.items():
-        text = xml + first_row
+        text = xml + rows.first_row
         uses[name] = [n for n in names if quoted_sheet(n).encode() in text]
     expected = {name: _scan(xml, uses[name]) for name, xml in expected_xml.items()}
     with open_xlsx(wb.path, allow_macros=True) as zf:
@@ -102,19 +102,58 @@ def _scan_both(
         return expected, actual, None
     phasing_name = L.sheet_name("phasing", wb.lang)
     used = uses.get(phasing_name, names)
-    start = _start_of_same_rows(phasing_xml, expected_rows)
-    if start is not None:  # the data rows are as written: only the head rows to compare
-        actual["phasing"] = _scan(phasing_xml[:start], used)
-        return expected, actual, len(expected_rows)
-    actual["phasing"] = _scan(phasing_xml, used)  # re-saved or edited: every cell
-    expected[phasing_name] += _scan("".join(expected_rows).encode(), used)
-    rows = sum(1 for c in actual["phasing"] if c[0] == b"A" and int(c[1]) > L.FIRST_DATA_ROW)
-    return expected, actual, rows
+    if rows.start < 0:  # no data row where the layout has them: every cell
+        actual["phasing"] = _scan(phasing_xml, used)
+        expected[phasing_name] += _scan("".join(rows.rest).encode(), used)
+        return expected, actual, _line_rows(actual["phasing"])
+    # the head rows, then the data rows from the first that differs (none when all are alike)
+    actual["phasing"] = _scan(phasing_xml[: rows.start], used)
+    if rows.all_alike():
+        return expected, actual, rows.alike
+    rest = _scan(phasing_xml[rows.pos :], used)
+    actual["phasing"] += rest
+    expected[phasing_name] += _scan("".join(rows.rest).encode(), used)
+    return expected, actual, rows.alike + _line_rows(rest)
 
 
-def _expected_sheets(wb: Workbook, fig: Figures, phasing_rows: list[str]) -> dict[str, bytes]:
+def _line_rows(cells: list[ScannedCell]) -> int:
+    return sum(1 for c in cells if c[0] == b"A" and int(c[1]) > L.FIRST_DATA_ROW)
+
+
+class _RowMatcher:
+    """Takes the expected Phasing data rows as the writer renders them and checks each against the
+    file's, in place, keeping none of those alike: the rows from the first that differs on are
+    kept (``rest``) for a cell-by-cell comparison. Nothing else holds the 100 MB of a 10,000-line
+    sheet twice."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.start = data.find(b'<row r="%d"' % (L.FIRST_DATA_ROW + 1)) if data else -1
+        self.pos = self.start  # where the next row should begin in ``data``
+        self.alike = 0  # rows found byte for byte as rendered
+        self.rest: list[str] = []
+        self.first_row = b""
+
+    def append(self, row: str) -> None:
+        if not self.first_row:
+            self.first_row = row.encode()
+        if self.rest or self.start < 0:
+            self.rest.append(row)
+            return
+        expected = row.encode()
+        if self.data.startswith(expected, self.pos):
+            self.pos += len(expected)
+            self.alike += 1
+        else:
+            self.rest.append(row)
+
+    def all_alike(self) -> bool:
+        return not self.rest and self.data.startswith(b"</sheetData>", self.pos)
+
+
+def _expected_sheets(wb: Workbook, fig: Figures, phasing_rows: RowSink) -> dict[str, bytes]:
     """The XML of each sheet of the workbook ``fig`` gives, by name, but for the Phasing data rows
-    (put in ``phasing_rows``) and the values-only rows of the inputs (not made)."""
+    (given to ``phasing_rows``) and the values-only rows of the inputs (not made)."""
     from budgetplan.workbook.writer import write_workbook
 
     with tempfile.TemporaryDirectory(prefix="budgetplan-reconcile-") as tmp:
@@ -135,20 +174,6 @@ def _expected_sheets(wb: Workbook, fig: Figures, phasing_rows: list[str]) -> dic
 
 def _scan(xml: bytes, sheet_names: Iterable[str]) -> list[ScannedCell]:
     return scan_formula_cells(normal_spelling_xml(xml, sheet_names))
-
-
-def _start_of_same_rows(data: bytes, rows: list[str]) -> int | None:
-    """Where the Phasing data rows begin in the sheet's XML ``data`` when they are, byte for
-    byte, the ``rows`` budgetplan writes for these inputs (a workbook nobody re-saved)."""
-    start = pos = data.find(b'<row r="%d"' % (L.FIRST_DATA_ROW + 1))
-    if start < 0:
-        return None
-    for row in rows:  # row by row, in place: no copy of a 100 MB sheet
-        expected = row.encode()
-        if not data.startswith(expected, pos):
-            return None
-        pos += len(expected)
-    return start if data.startswith(b"</sheetData>", pos) else None
 
 
 @contextlib.contextmanager

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from xlsxwriter.utility import xl_range
 from xlsxwriter.workbook import Workbook
@@ -24,6 +25,12 @@ def serial(day: dt.date | None) -> int:
     return (day - EXCEL_EPOCH).days if day else 0
 
 
+class RowSink(Protocol):
+    """Takes rows of sheet XML one at a time, in order (a list will do)."""
+
+    def append(self, row: str, /) -> None: ...
+
+
 @dataclass
 class Context:
     wb: Workbook
@@ -37,9 +44,9 @@ class Context:
     #: cells to highlight, with the old value for a comment: (table, item id) -> {field: old}
     highlights: dict[tuple[str, str], dict[str, object]] = field(default_factory=dict)
     #: Set for reconcile's expected workbook, which only serves to compare formulas and cached
-    #: values: the Phasing data rows are kept here as XML instead of written, the Inputs value
+    #: values: the Phasing data rows go here as XML instead of into the file, the Inputs value
     #: rows are not rendered, and the About sheet carries no fingerprint.
-    phasing_rows: list[str] | None = None
+    phasing_rows: RowSink | None = None
 
     def t(self, key: str) -> str:
         return label(key, self.lang)

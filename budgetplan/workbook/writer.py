@@ -26,7 +26,7 @@ from budgetplan.workbook import (
     summary,
     timeline,
 )
-from budgetplan.workbook.context import Context
+from budgetplan.workbook.context import Context, RowSink
 from budgetplan.workbook.styles import Styles
 
 #: Fixed document date, so that the same scenario always gives the same bytes.
@@ -42,7 +42,7 @@ def write_workbook(
     highlights: dict[tuple[str, str], dict[str, object]] | None = None,
     before: Callable[[Context], None] | None = None,
     risk: bool = True,
-    phasing_rows: list[str] | None = None,
+    phasing_rows: RowSink | None = None,
 ) -> Figures:
     """Write ``programme`` to ``target`` (atomically) and return the figures it holds.
 
