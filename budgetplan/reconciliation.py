@@ -16,6 +16,7 @@ from pathlib import Path
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from budgetplan.actuals import ActualsReport, budget_against_actual, load_actuals
+from budgetplan.bulk import collector_paused
 from budgetplan.checks import run_checks
 from budgetplan.compute import compute
 from budgetplan.findings import Finding, Severity
@@ -76,8 +77,9 @@ def reconcile(
     scenario cannot be read, ActualsError when the actuals cannot.
     """
     path = Path(path)
-    wb = open_workbook(path, allow_macros)
-    with corrupt_as_read_error(path), ThreadPoolExecutor(1) as pool:
+    with collector_paused():
+        wb = open_workbook(path, allow_macros)
+    with corrupt_as_read_error(path), collector_paused(), ThreadPoolExecutor(1) as pool:
         # zlib lets go of the interpreter while it inflates: the 100 MB Phasing part of a large
         # workbook is read on the other core while this one reads and checks the inputs
         phasing = pool.submit(read_phasing, path, wb)

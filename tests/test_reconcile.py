@@ -308,3 +308,20 @@ def test_libreoffice_resaved_workbooks(built, tmp_path, lo_available) -> None:
     result = reconcile(out / "edited.xlsx", default_scenario_path())
     assert result.errors == [], [f.one_line() for f in result.errors]
     assert [(e.item, e.field) for e in result.edits] == [("cost_lines[SCAN-INST]", "unit_cost")]
+
+
+def test_the_garbage_collector_runs_again_after_reconcile(built, tmp_path) -> None:
+    """reconcile pauses Python's cyclic garbage collector while it reads: a library caller gets
+    it back, whether the workbook reads or not."""
+    import gc
+
+    from budgetplan.reader import ReadError
+
+    assert gc.isenabled()
+    reconcile(built)
+    assert gc.isenabled()
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(built.read_bytes()[: built.stat().st_size // 2])
+    with pytest.raises(ReadError):
+        reconcile(broken)
+    assert gc.isenabled()
