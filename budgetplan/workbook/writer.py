@@ -10,6 +10,7 @@ from xlsxwriter.workbook import Workbook
 
 from budgetplan import __version__
 from budgetplan.atomic import atomic_path
+from budgetplan.bulk import collector_paused
 from budgetplan.checks import run_checks
 from budgetplan.compute import Figures, compute
 from budgetplan.labels import Lang
@@ -50,6 +51,23 @@ def write_workbook(
     writes extra sheets ahead of the layout's: both serve the diff workbook. ``phasing_rows``
     serves reconcile: see :attr:`Context.phasing_rows`.
     """
+    with collector_paused():
+        return _write_workbook(
+            programme, source, target, lang, figures, highlights, before, risk, phasing_rows
+        )
+
+
+def _write_workbook(
+    programme: Programme,
+    source: Source,
+    target: Path,
+    lang: Lang,
+    figures: Figures | None,
+    highlights: dict[tuple[str, str], dict[str, object]] | None,
+    before: Callable[[Context], None] | None,
+    risk: bool,
+    phasing_rows: RowSink | None,
+) -> Figures:
     fig = figures or compute(programme)
     results = run_checks(fig)
     with atomic_path(Path(target)) as tmp:
