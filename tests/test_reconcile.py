@@ -325,3 +325,24 @@ def test_the_garbage_collector_runs_again_after_reconcile(built, tmp_path) -> No
     with pytest.raises(ReadError):
         reconcile(broken)
     assert gc.isenabled()
+
+
+def test_an_untouched_workbook_is_matched_in_place(built, tmp_path, monkeypatch) -> None:
+    """The fast path: every Phasing row of a workbook nobody re-saved is found byte for byte as
+    the writer renders it (were the expected rows to drift, e.g. a style index, each row would be
+    compared cell by cell: right, but three times slower)."""
+    from budgetplan import integrity
+
+    outcomes: list[bool] = []
+    all_alike = integrity._RowMatcher.all_alike
+
+    def spy(self) -> bool:  # type: ignore[no-untyped-def]
+        outcomes.append(all_alike(self))
+        return outcomes[-1]
+
+    monkeypatch.setattr(integrity._RowMatcher, "all_alike", spy)
+    assert reconcile(built).findings == []
+    assert outcomes == [True]
+    resaved = tamper(built, tmp_path, "openpyxl.xlsx", lambda wb: None)
+    assert reconcile(resaved).findings == []
+    assert outcomes == [True, False]
