@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from budgetplan.bulk import collector_paused
 from budgetplan.checks import CheckResult, run_checks
 from budgetplan.compute import Figures, compute
 from budgetplan.labels import Lang
@@ -66,8 +67,11 @@ def build(
             raise OverwriteRefused(target, refusal.message, refusal.hint)
     elif target.exists():
         backup_path = backup(target)
-    fig = write_workbook(loaded.programme, loaded.source, target, lang)
-    return Built(target, fig, run_checks(fig), backup_path)
+    with collector_paused():
+        fig = compute(loaded.programme)
+        results = run_checks(fig)
+        write_workbook(loaded.programme, loaded.source, target, lang, figures=fig, checks=results)
+    return Built(target, fig, results, backup_path)
 
 
 def default_output(loaded: Loaded, lang: Lang) -> Path:

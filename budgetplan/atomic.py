@@ -15,18 +15,28 @@ def atomic_path(target: Path) -> Iterator[Path]:
 
     An interrupted or failed write leaves the previous file whole and no temporary behind.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise _naming(exc, target) from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:
         yield tmp_path
         os.chmod(tmp_path, _mode_for(target))
         os.replace(tmp_path, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             tmp_path.unlink()
+        if isinstance(exc, OSError):
+            raise _naming(exc, target) from None
         raise
+
+
+def _naming(exc: OSError, target: Path) -> OSError:
+    """The same error, naming the file the user asked for rather than our temporary one."""
+    return OSError(exc.errno, exc.strerror or str(exc), str(target))
 
 
 def _mode_for(target: Path) -> int:

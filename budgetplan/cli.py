@@ -87,12 +87,6 @@ def build(
     except OverwriteRefused as exc:
         _err(f"{exc.target}: not written: {exc.message} ({exc.hint})")
         raise typer.Exit(2) from None
-    except OSError as exc:
-        _err(
-            f"{target}: cannot write the workbook: {exc.strerror or exc} "
-            "(check the folder exists and is writable)"
-        )
-        raise typer.Exit(2) from None
     failed = [c for c in built.checks if not c.ok]
     status = "all checks pass" if not failed else f"{len(failed)} check(s) FAIL"
     if built.backup:
@@ -496,6 +490,12 @@ def run(args: list[str]) -> int:
     except KeyboardInterrupt:
         _err("budgetplan: interrupted")
         return 130
+    except OSError as exc:  # a file given on the command line that cannot be read or written
+        _err(
+            f"{exc.filename or 'budgetplan'}: {exc.strerror or exc} "
+            "(check the path, that its folder exists and that you may write there)"
+        )
+        return 2
     except Exception as exc:  # noqa: BLE001 - never show a traceback to a user
         _err(
             f"budgetplan: internal error: {type(exc).__name__}: {exc} "

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class Severity(StrEnum):
@@ -57,3 +59,8 @@ def path_text(path: tuple[str | int, ...]) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
+
+
+def validation_message(error: Mapping[str, Any]) -> str:
+    """The message of one of pydantic's validation errors, without its "Value error, " prefix."""
+    return str(error["msg"]).removeprefix("Value error, ")

@@ -10,15 +10,15 @@ is compared list against list, and cell by cell only where it differs, to say wh
 
 from __future__ import annotations
 
-import contextlib
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 from openpyxl.utils.cell import column_index_from_string
 
 from budgetplan import layout as L
+from budgetplan.checks import CheckResult
 from budgetplan.compute import Figures
 from budgetplan.findings import Finding, Severity
 from budgetplan.formulas import normal_spelling, normal_spelling_xml, quoted_sheet, to_r1c1
@@ -56,10 +56,12 @@ def read_phasing(path: Path, wb: Workbook) -> bytes | None:
         return zf.read(part)
 
 
-def check_integrity(wb: Workbook, fig: Figures, phasing_xml: bytes | None) -> list[Finding]:
-    """Compare every formula and cached value of ``wb`` with what the inputs behind ``fig`` give
-    (``phasing_xml``: the Phasing sheet as :func:`read_phasing` returns it)."""
-    expected, actual, phasing_rows = _scan_both(wb, fig, phasing_xml)
+def check_integrity(
+    wb: Workbook, fig: Figures, checks: list[CheckResult], phasing_xml: bytes | None
+) -> list[Finding]:
+    """Compare every formula and cached value of ``wb`` with what the inputs behind ``fig`` (and
+    their ``checks``) give; ``phasing_xml``: the Phasing sheet as :func:`read_phasing` returns it."""
+    expected, actual, phasing_rows = _scan_both(wb, fig, checks, phasing_xml)
     report = _Report(wb)
     skip: frozenset[str] = frozenset()
     mismatch = _phasing_rows_finding(wb, phasing_rows, len(fig.lines))
@@ -79,13 +81,13 @@ def check_integrity(wb: Workbook, fig: Figures, phasing_xml: bytes | None) -> li
 
 
 def _scan_both(
-    wb: Workbook, fig: Figures, phasing_xml: bytes | None
+    wb: Workbook, fig: Figures, checks: list[CheckResult], phasing_xml: bytes | None
 ) -> tuple[dict[str, list[ScannedCell]], dict[str, list[ScannedCell]], int | None]:
     """The formula cells expected (by sheet name) and found (by layout key), and the number of
     line rows the Phasing sheet has (None without one)."""
     names = [L.sheet_name(key, wb.lang) for key in L.SHEETS]
     rows = _RowMatcher(phasing_xml or b"")
-    expected_xml = _expected_sheets(wb, fig, rows)
+    expected_xml = _expected_sheets(wb, fig, checks, rows)
     # the sheet names each sheet's formulas use (their quoting is one of the re-saves' spellings)
     uses = {}
     for name, xml in expected_xml.items():
@@ -151,44 +153,32 @@ class _RowMatcher:
         return not self.rest and self.data.startswith(b"</sheetData>", self.pos)
 
 
-def _expected_sheets(wb: Workbook, fig: Figures, phasing_rows: RowSink) -> dict[str, bytes]:
+def _expected_sheets(
+    wb: Workbook, fig: Figures, checks: list[CheckResult], phasing_rows: RowSink
+) -> dict[str, bytes]:
     """The XML of each sheet of the workbook ``fig`` gives, by name, but for the Phasing data rows
-    (given to ``phasing_rows``) and the values-only rows of the inputs (not made)."""
+    (given to ``phasing_rows``) and the values-only rows of the inputs (not made): a few hundred
+    kilobytes whatever the size of the programme."""
     from budgetplan.workbook.writer import write_workbook
 
     with tempfile.TemporaryDirectory(prefix="budgetplan-reconcile-") as tmp:
         path = Path(tmp) / "expected.xlsx"
-        with _stored_zip():  # read back at once: compressing it would be wasted time
-            write_workbook(
-                fig.programme,
-                Source("expected", "expected", ""),
-                path,
-                wb.lang,
-                figures=fig,
-                risk=False,
-                phasing_rows=phasing_rows,
-            )
+        write_workbook(
+            fig.programme,
+            Source("expected", "expected", ""),
+            path,
+            wb.lang,
+            figures=fig,
+            risk=False,
+            phasing_rows=phasing_rows,
+            checks=checks,
+        )
         with open_xlsx(path) as zf:
             return {p.name: zf.read(p.part) for p in sheet_parts(zf)}
 
 
 def _scan(xml: bytes, sheet_names: Iterable[str]) -> list[ScannedCell]:
     return scan_formula_cells(normal_spelling_xml(xml, sheet_names))
-
-
-@contextlib.contextmanager
-def _stored_zip() -> Iterator[None]:
-    """Have xlsxwriter store the parts of the expected workbook instead of deflating them."""
-    import zipfile
-
-    import xlsxwriter.workbook as xw
-
-    saved = xw.ZIP_DEFLATED
-    xw.ZIP_DEFLATED = zipfile.ZIP_STORED  # type: ignore[misc]
-    try:
-        yield
-    finally:
-        xw.ZIP_DEFLATED = saved  # type: ignore[misc]
 
 
 # --------------------------------------------------------------------------- comparing

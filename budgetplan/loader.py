@@ -22,7 +22,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from budgetplan import model as m
-from budgetplan.findings import Finding, Severity, unreadable
+from budgetplan.findings import Finding, Severity, unreadable, validation_message
 
 #: Largest scenario file accepted (bytes).
 MAX_SCENARIO_BYTES = 20 * 1024 * 1024
@@ -102,7 +102,7 @@ def _pydantic_findings(exc: ValidationError, doc: Any, file: str) -> list[Findin
         loc = tuple(part for part in error["loc"] if not isinstance(part, str) or part[:1] != "_")
         # drop pydantic's internal markers such as 'function-after[...]'
         loc = tuple(p for p in loc if not (isinstance(p, str) and "[" in p))
-        message = error["msg"].removeprefix("Value error, ")
+        message = validation_message(error)
         hint = ""
         if error["type"] == "extra_forbidden" and loc:
             close = difflib.get_close_matches(str(loc[-1]), _FIELDS, n=1)

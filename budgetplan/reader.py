@@ -24,7 +24,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from budgetplan import layout as L
 from budgetplan import model as m
-from budgetplan.findings import Finding, Severity
+from budgetplan.findings import Finding, Severity, validation_message
 from budgetplan.labels import LANGS, Lang
 from budgetplan.xlsxfile import XlsxError, open_xlsx, sheet_parts
 
@@ -51,6 +51,20 @@ class Workbook:
     names: dict[str, str]  # layout sheet key -> sheet name found in the file
     parts: dict[str, str]  # layout sheet key -> zip member of its XML
     findings: list[Finding] = field(default_factory=list)
+
+    def report(
+        self,
+        code: str,
+        message: str,
+        hint: str,
+        sheet: str,
+        cell: str = "",
+        severity: Severity = Severity.ERROR,
+    ) -> None:
+        """Record a finding on this workbook, at ``sheet`` and ``cell``."""
+        self.findings.append(
+            Finding(severity, code, message, hint, file=str(self.path), sheet=sheet, cell=cell)
+        )
 
     def cell(self, key: str, row: int, col: int) -> Any:
         rows = self.values.get(key, [])
@@ -258,26 +272,18 @@ def _open_workbook(path: Path, allow_macros: bool) -> Workbook:
             part = by_name[expected][1]
         elif index < len(parts) and parts[index].name not in known:
             part = parts[index]
-            wb.findings.append(
-                Finding(
-                    Severity.ERROR,
-                    "SHEET_RENAMED",
-                    f"sheet '{expected}' was renamed '{part.name}'",
-                    f"rename it back to '{expected}': formulas and the reader depend on it",
-                    file=str(path),
-                    sheet=part.name,
-                )
+            wb.report(
+                "SHEET_RENAMED",
+                f"sheet '{expected}' was renamed '{part.name}'",
+                f"rename it back to '{expected}': formulas and the reader depend on it",
+                part.name,
             )
         else:
-            wb.findings.append(
-                Finding(
-                    Severity.ERROR,
-                    "SHEET_MISSING",
-                    f"sheet '{expected}' is missing",
-                    "restore it or rebuild the workbook",
-                    file=str(path),
-                    sheet=expected,
-                )
+            wb.report(
+                "SHEET_MISSING",
+                f"sheet '{expected}' is missing",
+                "restore it or rebuild the workbook",
+                expected,
             )
             continue
         wb.names[key] = part.name
@@ -475,16 +481,12 @@ def table_rows(wb: Workbook, table: L.Table) -> list[Row]:
             try:
                 data[key] = convert_cell(value)
             except CellError as exc:
-                wb.findings.append(
-                    Finding(
-                        Severity.ERROR,
-                        "BAD_VALUE",
-                        f"{key}: {exc}",
-                        "type a value of the right kind in this input cell",
-                        file=str(wb.path),
-                        sheet=sheet,
-                        cell=cells[key],
-                    )
+                wb.report(
+                    "BAD_VALUE",
+                    f"{key}: {exc}",
+                    "type a value of the right kind in this input cell",
+                    sheet,
+                    cells[key],
                 )
                 data[key] = _INVALID
         out.append(Row(len(out), r + 1, data, cells))
@@ -511,16 +513,12 @@ def validate_row(
                 (c for k, c in row.cells.items() if loc.startswith(k) or k.startswith(loc)),
                 row.cells.get("id", ""),
             )
-            wb.findings.append(
-                Finding(
-                    Severity.ERROR,
-                    "BAD_VALUE",
-                    f"{loc or 'row'}: {error['msg'].removeprefix('Value error, ')}",
-                    "correct this input cell",
-                    file=str(wb.path),
-                    sheet=sheet,
-                    cell=ref,
-                )
+            wb.report(
+                "BAD_VALUE",
+                f"{loc or 'row'}: {validation_message(error)}",
+                "correct this input cell",
+                sheet,
+                ref,
             )
         return None
 
@@ -609,31 +607,23 @@ def read_programme(wb: Workbook) -> tuple[m.Programme | None, Locator]:
         ref = xl_rowcol_to_cell(r if r is not None else L.parameter_row(key), 2)
         loc.add(tuple(key.split(".")), "parameters", ref)
         if r is None:
-            wb.findings.append(
-                Finding(
-                    Severity.ERROR,
-                    "ROW_MISSING",
-                    f"parameter row '{key}' is missing",
-                    "restore the row",
-                    file=str(wb.path),
-                    sheet=wb.names.get("parameters", ""),
-                    cell=ref,
-                )
+            wb.report(
+                "ROW_MISSING",
+                f"parameter row '{key}' is missing",
+                "restore the row",
+                wb.names.get("parameters", ""),
+                ref,
             )
             continue
         try:
             value = convert(params[r][2] if len(params[r]) > 2 else "", kind)
         except CellError as exc:
-            wb.findings.append(
-                Finding(
-                    Severity.ERROR,
-                    "BAD_VALUE",
-                    f"{key}: {exc}",
-                    "type a value of the right kind",
-                    file=str(wb.path),
-                    sheet=wb.names["parameters"],
-                    cell=ref,
-                )
+            wb.report(
+                "BAD_VALUE",
+                f"{key}: {exc}",
+                "type a value of the right kind",
+                wb.names["parameters"],
+                ref,
             )
             continue
         if value is not None:
@@ -690,16 +680,12 @@ def read_programme(wb: Workbook) -> tuple[m.Programme | None, Locator]:
     for orphans, table in ((milestones, L.MILESTONES), (served, L.SERVES)):
         for pilot_id, rows in orphans.items():
             for row, _ in rows:
-                wb.findings.append(
-                    Finding(
-                        Severity.ERROR,
-                        "UNKNOWN_REFERENCE",
-                        f"pilot '{pilot_id}' does not exist",
-                        "choose a pilot from the list",
-                        file=str(wb.path),
-                        sheet=wb.names[table.sheet],
-                        cell=row.cells["pilot"],
-                    )
+                wb.report(
+                    "UNKNOWN_REFERENCE",
+                    f"pilot '{pilot_id}' does not exist",
+                    "choose a pilot from the list",
+                    wb.names[table.sheet],
+                    row.cells["pilot"],
                 )
 
     schedules: dict[str, dict[dt.date, Decimal]] = {}
@@ -709,16 +695,12 @@ def read_programme(wb: Workbook) -> tuple[m.Programme | None, Locator]:
             isinstance(line_id, str) and isinstance(month, dt.date) and isinstance(amount, Decimal)
         ):
             if not any(v is _INVALID for v in row.data.values()):
-                wb.findings.append(
-                    Finding(
-                        Severity.ERROR,
-                        "INCOMPLETE_ROW",
-                        "a schedule row needs line, month and amount",
-                        "fill the row or delete it",
-                        file=str(wb.path),
-                        sheet=wb.names["schedules"],
-                        cell=row.cells["line"],
-                    )
+                wb.report(
+                    "INCOMPLETE_ROW",
+                    "a schedule row needs line, month and amount",
+                    "fill the row or delete it",
+                    wb.names["schedules"],
+                    row.cells["line"],
                 )
             continue
         per_line = schedules.setdefault(line_id, {})
@@ -733,16 +715,13 @@ def read_programme(wb: Workbook) -> tuple[m.Programme | None, Locator]:
         if not data.get("id") and isinstance(data.get("pilot"), str):
             data["id"] = new_line_id(data["pilot"], taken)  # a row the officer added
             taken.add(data["id"])
-            wb.findings.append(
-                Finding(
-                    Severity.INFO,
-                    "LINE_ADDED",
-                    f"new line in row {row.excel_row} gets id {data['id']}",
-                    "keep this id: it identifies the line from now on",
-                    file=str(wb.path),
-                    sheet=wb.names["inputs"],
-                    cell=row.cells["id"],
-                )
+            wb.report(
+                "LINE_ADDED",
+                f"new line in row {row.excel_row} gets id {data['id']}",
+                "keep this id: it identifies the line from now on",
+                wb.names["inputs"],
+                row.cells["id"],
+                severity=Severity.INFO,
             )
         if data.get("cp.profile") == m.Profile.EXPLICIT.value:
             data["cp.amounts"] = schedules.get(data.get("id"), {})
@@ -771,16 +750,12 @@ def read_programme(wb: Workbook) -> tuple[m.Programme | None, Locator]:
         for error in exc.errors(include_url=False):
             path = tuple(error["loc"])
             sheet, ref = loc.find(path)
-            wb.findings.append(
-                Finding(
-                    Severity.ERROR,
-                    "BAD_VALUE",
-                    f"{'.'.join(map(str, path))}: {error['msg'].removeprefix('Value error, ')}",
-                    "correct this input",
-                    file=str(wb.path),
-                    sheet=sheet,
-                    cell=ref,
-                )
+            wb.report(
+                "BAD_VALUE",
+                f"{'.'.join(map(str, path))}: {validation_message(error)}",
+                "correct this input",
+                sheet,
+                ref,
             )
         return None, loc
     return programme, loc

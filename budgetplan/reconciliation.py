@@ -103,8 +103,9 @@ def _reconcile(
     if refs:
         return result
     fig = compute(programme)
-    result.findings += check_integrity(wb, fig, phasing_xml())
-    for check in run_checks(fig):
+    checks = run_checks(fig)
+    result.findings += check_integrity(wb, fig, checks, phasing_xml())
+    for check in checks:
         for f in check.findings:
             result.findings.append(_located(f, loc, wb))
     if actuals is not None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import xlsxwriter
 
 from budgetplan.atomic import atomic_path
-from budgetplan.compute import Figures, compute
+from budgetplan.compute import Figures
 from budgetplan.scenario import Scenario
 from budgetplan.workbook.writer import FIXED_CREATED
 
@@ -177,7 +177,6 @@ def write_comparison(outcomes: list[Outcome], target: Path) -> None:
 
 def run_all(paths: list[Path], out_dir: Path, progress=None) -> list[Outcome]:  # type: ignore[no-untyped-def]
     from budgetplan.api import OverwriteRefused
-    from budgetplan.checks import run_checks
     from budgetplan.loader import LoadError
 
     outcomes = []
@@ -188,8 +187,8 @@ def run_all(paths: list[Path], out_dir: Path, progress=None) -> list[Outcome]:  
             outcome.scenario = scenario
             built = scenario.build(out_dir / f"{scenario.name}.xlsx", force=False)
             outcome.workbook = built.path
-            outcome.figures = compute(scenario.programme)
-            outcome.checks_failed = [r.spec.code for r in run_checks(outcome.figures) if not r.ok]
+            outcome.figures = built.figures
+            outcome.checks_failed = [r.spec.code for r in built.checks if not r.ok]
         except LoadError as exc:
             outcome.error = "; ".join(f.one_line() for f in exc.findings[:3])
         except OverwriteRefused as exc:

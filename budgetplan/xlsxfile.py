@@ -30,6 +30,15 @@ def _fail(path: Path, code: str, message: str, hint: str) -> XlsxError:
     return XlsxError(Finding(Severity.ERROR, code, message, hint, file=str(path)))
 
 
+def _corrupt(path: Path, exc: Exception) -> XlsxError:
+    return _fail(
+        path,
+        "CORRUPT",
+        f"the workbook is truncated or corrupted ({exc})",
+        "send the workbook again",
+    )
+
+
 def open_xlsx(path: Path, allow_macros: bool = False) -> zipfile.ZipFile:
     """A zip of an xlsx workbook, after checking it is one and that it unpacks within bounds.
 
@@ -63,16 +72,23 @@ def open_xlsx(path: Path, allow_macros: bool = False) -> zipfile.ZipFile:
         zf = zipfile.ZipFile(path)
         infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise _fail(
-            path,
-            "CORRUPT",
-            f"the workbook is truncated or corrupted ({exc})",
-            "send the workbook again",
-        ) from None
+        raise _corrupt(path, exc) from None
+    try:
+        _check_members(path, zf, infos, allow_macros)
+    except XlsxError:
+        zf.close()
+        raise
+    return zf
+
+
+def _check_members(
+    path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], allow_macros: bool
+) -> None:
+    """Refuse (XlsxError) a zip bomb, a workbook without its main parts, XML with a DTD, or
+    macros unless allowed."""
     total = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos) or 1
     if len(infos) > MAX_MEMBERS or total > MAX_UNPACKED_BYTES or total / packed > MAX_RATIO:
-        zf.close()
         raise _fail(
             path,
             "TOO_LARGE",
@@ -83,7 +99,6 @@ def open_xlsx(path: Path, allow_macros: bool = False) -> zipfile.ZipFile:
     names = set(zf.namelist())
     for part in ("[Content_Types].xml", "xl/workbook.xml"):
         if part not in names:
-            zf.close()
             raise _fail(
                 path,
                 "MISSING_PART",
@@ -96,15 +111,8 @@ def open_xlsx(path: Path, allow_macros: bool = False) -> zipfile.ZipFile:
                 with zf.open(info) as fh:
                     prolog = fh.read(2048)
             except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
-                zf.close()
-                raise _fail(
-                    path,
-                    "CORRUPT",
-                    f"the workbook is truncated or corrupted ({exc})",
-                    "send the workbook again",
-                ) from None
+                raise _corrupt(path, exc) from None
             if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
-                zf.close()
                 raise _fail(
                     path,
                     "XML_DTD",
@@ -113,14 +121,12 @@ def open_xlsx(path: Path, allow_macros: bool = False) -> zipfile.ZipFile:
                     "save the workbook again from Excel or LibreOffice",
                 )
     if "xl/vbaProject.bin" in names and not allow_macros:
-        zf.close()
         raise _fail(
             path,
             "MACROS",
             "holds macros (xlsm); budgetplan does not read them",
             "save it as a plain .xlsx workbook",
         )
-    return zf
 
 
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?/?>")
@@ -157,46 +163,6 @@ _FCELL = re.compile(
 _T = re.compile(rb't="(\w+)"')
 
 
-@dataclass(frozen=True)
-class FormulaCell:
-    col: str
-    row: int
-    formula: str  # as stored (shared-formula followers carry their master's text)
-    shared_master: tuple[str, int] | None  # (col, row) of the master for shared followers
-    value: object = None  # cached value: float, bool, str, ("error", code), or None if absent
-
-
-def formula_cells(zf: zipfile.ZipFile, part: str) -> dict[tuple[str, int], FormulaCell]:
-    """Every formula cell of a sheet, found by scanning its XML (fast; entities not expanded).
-
-    Shared formulas (Excel writes a formula filled down once, with followers pointing at it)
-    are returned with the master's text and position so callers can compare in R1C1 form.
-    """
-    data = zf.read(part)
-    out: dict[tuple[str, int], FormulaCell] = {}
-    masters: dict[bytes, tuple[str, int, str]] = {}
-    unescape = html.unescape
-    for m in _FCELL.finditer(data):
-        col, row = m.group(1).decode(), int(m.group(2))
-        fattrs = m.group(4)
-        text = m.group(5) or b""
-        formula = unescape(text.decode("utf-8")) if b"&" in text else text.decode("utf-8")
-        value = _cached(m.group(3), m.group(6))
-        if b'"shared"' in fattrs:
-            attrs = dict(_ATTR.findall(fattrs))
-            si = attrs.get(b"si", b"")
-            if formula:
-                masters[si] = (col, row, formula)
-                out[(col, row)] = FormulaCell(col, row, formula, None, value)
-            elif si in masters:
-                mcol, mrow, mtext = masters[si]
-                out[(col, row)] = FormulaCell(col, row, mtext, (mcol, mrow), value)
-            continue
-        if formula:
-            out[(col, row)] = FormulaCell(col, row, formula, None, value)
-    return out
-
-
 def _cached(cell_attrs: bytes, raw: bytes | None) -> object:
     if raw is None:
         return None
@@ -219,13 +185,10 @@ RawCell = tuple[bytes, bytes | None, bytes, tuple[str, int] | None]
 
 
 def raw_formula_cells(zf: zipfile.ZipFile, part: str) -> dict[tuple[str, int], RawCell]:
-    """Like :func:`formula_cells`, without decoding: byte strings, for fast comparisons."""
-    return raw_formula_cells_in(zf.read(part))
-
-
-def raw_formula_cells_in(data: bytes) -> dict[tuple[str, int], RawCell]:
-    """The formula cells of a sheet's XML (or of a run of its rows), as :func:`raw_formula_cells`."""
-    return raw_formula_cells_of(scan_formula_cells(data))
+    """Every formula cell of a sheet, found by scanning its XML (fast; entities not expanded),
+    as byte strings for fast comparisons. Excel's shared formulas (a formula filled down, stored
+    once with followers pointing at it) come with the master's text and position."""
+    return raw_formula_cells_of(scan_formula_cells(zf.read(part)))
 
 
 #: One formula cell as scanned: (column, row, cell attributes, formula attributes, formula text,

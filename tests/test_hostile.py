@@ -273,6 +273,28 @@ def test_random_scenario_documents_never_crash(tmp_path, doc) -> None:
     assert run(["validate", str(path)]) in (0, 1, 2)
 
 
+@pytest.mark.parametrize("command", ["build", "reconcile", "diff", "run"])
+def test_an_output_that_cannot_be_written_is_one_line(hostile, tmp_path, capsys, command) -> None:
+    """An output path whose folder cannot exist (it sits under a file): one line naming the path
+    the user gave, exit 2, and nothing left behind."""
+    base = hostile["empty.xlsx"].parent / "base.xlsx"
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    out = blocker / "out.xlsx"
+    args = {
+        "build": ["build", "-o", str(out)],
+        "reconcile": ["reconcile", str(base), "-o", str(out)],
+        "diff": ["diff", str(base), str(base), "--format", "xlsx", "-o", str(out)],
+        "run": ["run", "scenarios/baseline.py", "-o", str(blocker / "folder")],
+    }[command]
+    assert run(args) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    assert err[0].startswith(str(blocker)), err
+    assert "internal error" not in err[0] and "Traceback" not in err[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
+
+
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -16,9 +16,11 @@ from budgetplan import libreoffice
 from budgetplan.api import build
 from budgetplan.loader import default_scenario_path, load
 from budgetplan.reconciliation import reconcile
+from budgetplan.xlsxfile import sheet_parts
 
 LINES = "Lignes"
 FIRST = 5  # first data row of every input table
+LAST = FIRST + len(load().programme.cost_lines) - 1  # the row of the last cost line
 
 
 @pytest.fixture(scope="module")
@@ -110,8 +112,8 @@ CASES = {
         ("INTRUSIVE_SUPERVISED", "Pilotes", "A8"),
     ),
     "duplicated row": (
-        lambda wb: [wb[LINES].cell(54, c, wb[LINES].cell(5, c).value) for c in range(1, 20)],
-        ("DUPLICATE_ID", LINES, "A54"),
+        lambda wb: [wb[LINES].cell(LAST + 1, c, wb[LINES].cell(5, c).value) for c in range(1, 20)],
+        ("DUPLICATE_ID", LINES, f"A{LAST + 1}"),
     ),
 }
 
@@ -135,10 +137,17 @@ def test_sheet_removed(built, tmp_path) -> None:
     assert ("SHEET_MISSING", "Échéances", "") in codes_at(result)
 
 
-def edit_cell_xml(base: Path, out: Path, part: str, cell: str, element: str, text) -> Path:  # type: ignore[no-untyped-def]
+def part_of(path: Path, sheet: str) -> str:
+    """The zip member holding ``sheet``'s XML."""
+    with zipfile.ZipFile(path) as zf:
+        return next(p.part for p in sheet_parts(zf) if p.name == sheet)
+
+
+def edit_cell_xml(base: Path, out: Path, sheet: str, cell: str, element: str, text) -> Path:  # type: ignore[no-untyped-def]
     """``base`` with the text of one cell's ``<v>`` or ``<f>`` replaced (by ``text``, or by what
     ``text`` makes of the old one), every other byte kept: the workbook as written but for that
     cell."""
+    part = part_of(base, sheet)
     with zipfile.ZipFile(base) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
             data = src.read(info.filename)
@@ -153,30 +162,24 @@ def edit_cell_xml(base: Path, out: Path, part: str, cell: str, element: str, tex
     return out
 
 
-SUMMARY_XML, PHASING_XML = "xl/worksheets/sheet1.xml", "xl/worksheets/sheet8.xml"
+SUMMARY, PHASING = "Synthèse", "Échéancier CP"
 
 
 @pytest.mark.parametrize(
-    ("part", "cell", "element", "text", "expected"),
+    ("sheet", "cell", "element", "text", "expected"),
     [
-        (SUMMARY_XML, "B8", "v", "1234.5", ("VALUE_STALE", "Synthèse", "B8")),
+        (SUMMARY, "B8", "v", "1234.5", ("VALUE_STALE", SUMMARY, "B8")),
         # inside the Phasing data rows, the rest of the sheet byte for byte as written
-        (PHASING_XML, "E7", "v", "1234.5", ("VALUE_STALE", "Échéancier CP", "E7")),
-        (
-            PHASING_XML,
-            "F9",
-            "v",
-            lambda old: "9" * len(old),
-            ("VALUE_STALE", "Échéancier CP", "F9"),
-        ),
-        (PHASING_XML, "G30", "f", "ROUND(E30*1.3,2)", ("FORMULA_CHANGED", "Échéancier CP", "G30")),
-        (PHASING_XML, "AT53", "v", "#DIV/0!", ("VALUE_STALE", "Échéancier CP", "AT53")),
+        (PHASING, "E7", "v", "1234.5", ("VALUE_STALE", PHASING, "E7")),
+        (PHASING, "F9", "v", lambda old: "9" * len(old), ("VALUE_STALE", PHASING, "F9")),
+        (PHASING, "G30", "f", "ROUND(E30*1.3,2)", ("FORMULA_CHANGED", PHASING, "G30")),
+        (PHASING, f"AT{LAST}", "v", "#DIV/0!", ("VALUE_STALE", PHASING, f"AT{LAST}")),
     ],
 )
 def test_cached_value_or_formula_changed_in_place(
-    built, tmp_path, part, cell, element, text, expected
+    built, tmp_path, sheet, cell, element, text, expected
 ) -> None:
-    out = edit_cell_xml(built, tmp_path / "edited.xlsx", part, cell, element, text)
+    out = edit_cell_xml(built, tmp_path / "edited.xlsx", sheet, cell, element, text)
     result = reconcile(out)
     assert expected in codes_at(result)
     assert len(result.findings) == 1, result.findings
@@ -187,10 +190,11 @@ def as_excel_shares(base: Path, out: Path, columns: tuple[str, ...]) -> Path:
     down: the text once in the first data row, the rows below pointing at it."""
     import re
 
+    part = part_of(base, PHASING)
     with zipfile.ZipFile(base) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
             data = src.read(info.filename)
-            if info.filename == PHASING_XML:
+            if info.filename == part:
                 xml = data.decode()
                 for si, col in enumerate(columns):
                     cells = list(re.finditer(rf'<c r="{col}(\d+)"([^>]*)><f>([^<]*)</f>', xml))
@@ -212,29 +216,32 @@ def as_excel_shares(base: Path, out: Path, columns: tuple[str, ...]) -> Path:
 
 
 def test_formulas_shared_as_excel_saves_them(built, tmp_path) -> None:
+    import re
+
     shared = as_excel_shares(built, tmp_path / "shared.xlsx", ("E", "G", "R", "AT"))
-    assert b't="shared"' in zipfile.ZipFile(shared).read(PHASING_XML)
+    part = part_of(shared, PHASING)
+    assert b't="shared"' in zipfile.ZipFile(shared).read(part)
     assert reconcile(shared).findings == []
     # a follower that no longer follows: its own formula, different from the layout's
-    broken = edit_cell_xml(shared, tmp_path / "b.xlsx", PHASING_XML, "G9", "v", "1")
-    text = zipfile.ZipFile(broken).read(PHASING_XML).decode()
-    text = text.replace('<c r="G9" s="10"><f t="shared" si="1"/>', '<c r="G9" s="10"><f>$E9*2</f>')
-    with zipfile.ZipFile(broken) as src, zipfile.ZipFile(tmp_path / "c.xlsx", "w") as dst:
+    text = zipfile.ZipFile(shared).read(part).decode()
+    text, n = re.subn(r'(<c r="G9"[^>]*>)<f t="shared" si="\d+"/>', r"\1<f>$E9*2</f>", text)
+    assert n == 1
+    with zipfile.ZipFile(shared) as src, zipfile.ZipFile(tmp_path / "c.xlsx", "w") as dst:
         for info in src.infolist():
-            dst.writestr(info, text.encode() if info.filename == PHASING_XML else src.read(info))
-    assert ("FORMULA_CHANGED", "Échéancier CP", "G9") in codes_at(reconcile(tmp_path / "c.xlsx"))
+            dst.writestr(info, text.encode() if info.filename == part else src.read(info))
+    assert ("FORMULA_CHANGED", PHASING, "G9") in codes_at(reconcile(tmp_path / "c.xlsx"))
 
 
 def test_a_new_row_with_every_field_is_an_edit(built, tmp_path) -> None:
     def add(wb):  # type: ignore[no-untyped-def]
         ws = wb[LINES]
         for c in range(2, 20):
-            ws.cell(54, c, ws.cell(6, c).value)
-        ws.cell(54, 3, "Ligne ajoutée par le bureau financier")
+            ws.cell(LAST + 1, c, ws.cell(6, c).value)
+        ws.cell(LAST + 1, 3, "Ligne ajoutée par le bureau financier")
 
     result = reconcile(tamper(built, tmp_path, "add.xlsx", add))
     assert result.errors == [], [f.one_line() for f in result.errors]
-    assert ("LINE_ADDED", LINES, "A54") in codes_at(result)
+    assert ("LINE_ADDED", LINES, f"A{LAST + 1}") in codes_at(result)
     assert result.programme is not None
     assert result.programme.cost_lines[-1].id == "SCAN-NEW1"
 

@@ -18,7 +18,7 @@ def write(ctx: Context) -> None:
     ws = ctx.add_sheet("about")
     st = ctx.styles
     values = {
-        "fingerprint": fingerprint(ctx.fig.programme) if ctx.phasing_rows is None else "",
+        "fingerprint": "" if ctx.formulas_only else fingerprint(ctx.fig.programme),
         "scenario": ctx.source.name,
         "source": ctx.source.path,
         "hash": ctx.source.sha256,

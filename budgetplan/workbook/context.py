@@ -48,6 +48,11 @@ class Context:
     #: rows are not rendered, and the About sheet carries no fingerprint.
     phasing_rows: RowSink | None = None
 
+    @property
+    def formulas_only(self) -> bool:
+        """Reconcile's expected workbook: only its formulas and their values are compared."""
+        return self.phasing_rows is not None
+
     def t(self, key: str) -> str:
         return label(key, self.lang)
 

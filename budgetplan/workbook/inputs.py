@@ -304,8 +304,7 @@ def write_lines(ctx: Context) -> None:
         if ctx.highlights
         else row_xml
     )
-    # reconcile's expected workbook compares formulas: these rows hold none
-    for i, line in enumerate(lines if ctx.phasing_rows is None else ()):
+    for i, line in enumerate(() if ctx.formulas_only else lines):  # these rows hold no formula
         row = L.FIRST_DATA_ROW + i
         marks = ctx.highlights.get(("line", line.id))
         if marks is not None:

@@ -11,7 +11,7 @@ from xlsxwriter.workbook import Workbook
 from budgetplan import __version__
 from budgetplan.atomic import atomic_path
 from budgetplan.bulk import collector_paused
-from budgetplan.checks import run_checks
+from budgetplan.checks import CheckResult, run_checks
 from budgetplan.compute import Figures, compute
 from budgetplan.labels import Lang
 from budgetplan.layout import SHEETS
@@ -34,6 +34,7 @@ from budgetplan.workbook.styles import Styles
 FIXED_CREATED = dt.datetime(2022, 1, 1, 0, 0, 0)
 
 
+@collector_paused()
 def write_workbook(
     programme: Programme,
     source: Source,
@@ -44,32 +45,17 @@ def write_workbook(
     before: Callable[[Context], None] | None = None,
     risk: bool = True,
     phasing_rows: RowSink | None = None,
+    checks: list[CheckResult] | None = None,
 ) -> Figures:
     """Write ``programme`` to ``target`` (atomically) and return the figures it holds.
 
-    ``highlights`` marks changed input cells (with their old value as a comment) and ``before``
-    writes extra sheets ahead of the layout's: both serve the diff workbook. ``phasing_rows``
-    serves reconcile: see :attr:`Context.phasing_rows`.
+    ``figures`` and ``checks``, when the caller has them, are not computed again. ``highlights``
+    marks changed input cells (with their old value as a comment) and ``before`` writes extra
+    sheets ahead of the layout's: both serve the diff workbook. ``phasing_rows`` serves
+    reconcile: see :attr:`Context.phasing_rows`.
     """
-    with collector_paused():
-        return _write_workbook(
-            programme, source, target, lang, figures, highlights, before, risk, phasing_rows
-        )
-
-
-def _write_workbook(
-    programme: Programme,
-    source: Source,
-    target: Path,
-    lang: Lang,
-    figures: Figures | None,
-    highlights: dict[tuple[str, str], dict[str, object]] | None,
-    before: Callable[[Context], None] | None,
-    risk: bool,
-    phasing_rows: RowSink | None,
-) -> Figures:
     fig = figures or compute(programme)
-    results = run_checks(fig)
+    results = checks if checks is not None else run_checks(fig)
     with atomic_path(Path(target)) as tmp:
         wb = Workbook(
             str(tmp),
