@@ -591,6 +591,19 @@ def new_line_id(pilot: str, taken: set[str]) -> str:
     return f"{pilot}-NEW{k}"
 
 
+def _items_of(
+    wb: Workbook, loc: Locator, table: L.Table, model: type[BaseModel], field: str
+) -> list[Any]:
+    """The valid items of a table that stands alone (envelopes, events), each located."""
+    items = []
+    for row in table_rows(wb, table):
+        _row_places(loc, (field, row.index), table, row)
+        item = validate_row(wb, table, row, model, {})
+        if item is not None:
+            items.append(item)
+    return items
+
+
 def read_programme(wb: Workbook) -> tuple[m.Programme | None, Locator]:
     """The programme the workbook's input cells describe (None if they do not make one)."""
     loc = Locator(wb)
@@ -638,18 +651,8 @@ def read_programme(wb: Workbook) -> tuple[m.Programme | None, Locator]:
         scalars["reserve"]["rationale"] = params[r2][4] or None
         scalars["reserve"] = {k: v for k, v in scalars["reserve"].items() if v is not None}
 
-    envelopes = []
-    for row in table_rows(wb, L.ENVELOPES):
-        _row_places(loc, ("envelopes", row.index), L.ENVELOPES, row)
-        env = validate_row(wb, L.ENVELOPES, row, m.Envelope, {})
-        if env is not None:
-            envelopes.append(env)
-    events = []
-    for row in table_rows(wb, L.EVENTS):
-        _row_places(loc, ("events", row.index), L.EVENTS, row)
-        event = validate_row(wb, L.EVENTS, row, m.Event, {})
-        if event is not None:
-            events.append(event)
+    envelopes = _items_of(wb, loc, L.ENVELOPES, m.Envelope, "envelopes")
+    events = _items_of(wb, loc, L.EVENTS, m.Event, "events")
 
     milestones = _by_pilot(wb, L.MILESTONES, m.Milestone)
     served = _by_pilot(wb, L.SERVES, m.ServedEvent)

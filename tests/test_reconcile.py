@@ -143,23 +143,28 @@ def part_of(path: Path, sheet: str) -> str:
         return next(p.part for p in sheet_parts(zf) if p.name == sheet)
 
 
-def edit_cell_xml(base: Path, out: Path, sheet: str, cell: str, element: str, text) -> Path:  # type: ignore[no-untyped-def]
-    """``base`` with the text of one cell's ``<v>`` or ``<f>`` replaced (by ``text``, or by what
-    ``text`` makes of the old one), every other byte kept: the workbook as written but for that
-    cell."""
+def rewrite_sheet(base: Path, out: Path, sheet: str, change) -> Path:  # type: ignore[no-untyped-def]
+    """``base`` with the XML of ``sheet`` passed through ``change``, every other part kept."""
     part = part_of(base, sheet)
     with zipfile.ZipFile(base) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
             data = src.read(info.filename)
-            if info.filename == part:
-                xml = data.decode()
-                start = xml.index(f'<c r="{cell}"')
-                v0 = xml.index(f"<{element}>", start) + len(element) + 2
-                v1 = xml.index(f"</{element}>", v0)
-                new = text(xml[v0:v1]) if callable(text) else text
-                data = (xml[:v0] + new + xml[v1:]).encode()
-            dst.writestr(info, data)
+            dst.writestr(info, change(data.decode()).encode() if info.filename == part else data)
     return out
+
+
+def edit_cell_xml(base: Path, out: Path, sheet: str, cell: str, element: str, text) -> Path:  # type: ignore[no-untyped-def]
+    """``base`` with the text of one cell's ``<v>`` or ``<f>`` replaced (by ``text``, or by what
+    ``text`` makes of the old one), every other byte kept: the workbook as written but for that
+    cell."""
+
+    def change(xml: str) -> str:
+        start = xml.index(f'<c r="{cell}"')
+        v0 = xml.index(f"<{element}>", start) + len(element) + 2
+        v1 = xml.index(f"</{element}>", v0)
+        return xml[:v0] + (text(xml[v0:v1]) if callable(text) else text) + xml[v1:]
+
+    return rewrite_sheet(base, out, sheet, change)
 
 
 SUMMARY, PHASING = "Synthèse", "Échéancier CP"
@@ -190,46 +195,40 @@ def as_excel_shares(base: Path, out: Path, columns: tuple[str, ...]) -> Path:
     down: the text once in the first data row, the rows below pointing at it."""
     import re
 
-    part = part_of(base, PHASING)
-    with zipfile.ZipFile(base) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == part:
-                xml = data.decode()
-                for si, col in enumerate(columns):
-                    cells = list(re.finditer(rf'<c r="{col}(\d+)"([^>]*)><f>([^<]*)</f>', xml))
-                    cells = [c for c in cells if int(c.group(1)) >= FIRST]
-                    last = cells[-1].group(1)
-                    pieces, pos = [], 0
-                    for i, c in enumerate(cells):
-                        head = f'<c r="{col}{c.group(1)}"{c.group(2)}>'
-                        if i == 0:
-                            f = f'<f t="shared" ref="{col}{FIRST}:{col}{last}" si="{si}">{c.group(3)}</f>'
-                        else:
-                            f = f'<f t="shared" si="{si}"/>'
-                        pieces += [xml[pos : c.start()], head + f]
-                        pos = c.end()
-                    xml = "".join(pieces) + xml[pos:]
-                data = xml.encode()
-            dst.writestr(info, data)
-    return out
+    def share(xml: str) -> str:
+        for si, col in enumerate(columns):
+            cells = list(re.finditer(rf'<c r="{col}(\d+)"([^>]*)><f>([^<]*)</f>', xml))
+            cells = [c for c in cells if int(c.group(1)) >= FIRST]
+            last = cells[-1].group(1)
+            pieces, pos = [], 0
+            for i, c in enumerate(cells):
+                head = f'<c r="{col}{c.group(1)}"{c.group(2)}>'
+                if i == 0:
+                    f = f'<f t="shared" ref="{col}{FIRST}:{col}{last}" si="{si}">{c.group(3)}</f>'
+                else:
+                    f = f'<f t="shared" si="{si}"/>'
+                pieces += [xml[pos : c.start()], head + f]
+                pos = c.end()
+            xml = "".join(pieces) + xml[pos:]
+        return xml
+
+    return rewrite_sheet(base, out, PHASING, share)
 
 
 def test_formulas_shared_as_excel_saves_them(built, tmp_path) -> None:
     import re
 
     shared = as_excel_shares(built, tmp_path / "shared.xlsx", ("E", "G", "R", "AT"))
-    part = part_of(shared, PHASING)
-    assert b't="shared"' in zipfile.ZipFile(shared).read(part)
+    assert b't="shared"' in zipfile.ZipFile(shared).read(part_of(shared, PHASING))
     assert reconcile(shared).findings == []
-    # a follower that no longer follows: its own formula, different from the layout's
-    text = zipfile.ZipFile(shared).read(part).decode()
-    text, n = re.subn(r'(<c r="G9"[^>]*>)<f t="shared" si="\d+"/>', r"\1<f>$E9*2</f>", text)
-    assert n == 1
-    with zipfile.ZipFile(shared) as src, zipfile.ZipFile(tmp_path / "c.xlsx", "w") as dst:
-        for info in src.infolist():
-            dst.writestr(info, text.encode() if info.filename == part else src.read(info))
-    assert ("FORMULA_CHANGED", PHASING, "G9") in codes_at(reconcile(tmp_path / "c.xlsx"))
+
+    def unshare(xml: str) -> str:  # a follower that no longer follows: a formula of its own
+        xml, n = re.subn(r'(<c r="G9"[^>]*>)<f t="shared" si="\d+"/>', r"\1<f>$E9*2</f>", xml)
+        assert n == 1
+        return xml
+
+    broken = rewrite_sheet(shared, tmp_path / "broken.xlsx", PHASING, unshare)
+    assert ("FORMULA_CHANGED", PHASING, "G9") in codes_at(reconcile(broken))
 
 
 def test_a_new_row_with_every_field_is_an_edit(built, tmp_path) -> None:
