@@ -22,9 +22,10 @@ import io
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
+from budgetplan import money
 from budgetplan.compute import Figures
 from budgetplan.findings import Finding, Severity, unreadable
 
@@ -79,26 +80,17 @@ def _norm(text: str) -> str:
 
 
 def parse_amount(text: object) -> Decimal:
-    """Euros from a cell: ``1 234,56``, ``1234.56``, ``1.234,56``, ``-12,5 €``."""
+    """Euros from a cell, to the cent: a number, or text as :func:`money.parse_amount` reads it."""
     if isinstance(text, int | float) and not isinstance(text, bool):
-        return Decimal(repr(text)).quantize(Decimal("0.01"))
-    s = str(text).strip().replace("€", "").replace("\u202f", "").replace("\xa0", "")
-    s = s.replace(" ", "").replace("'", "")
-    if "," in s and "." in s:
-        s = (
-            s.replace(".", "").replace(",", ".")
-            if s.rfind(",") > s.rfind(".")
-            else s.replace(",", "")
-        )
-    elif "," in s:
-        s = s.replace(",", ".")
-    try:
-        value = Decimal(s)
-    except InvalidOperation:
-        raise ValueError(f"{text!r} is not an amount") from None
+        value = Decimal(repr(text))
+    else:
+        try:
+            value = money.parse_amount(str(text))
+        except ValueError:
+            raise ValueError(f"{text!r} is not an amount") from None
     if not value.is_finite():
         raise ValueError(f"{text!r} is not an amount")
-    return value.quantize(Decimal("0.01"))
+    return money.round_cent(value)
 
 
 def parse_date(text: object) -> dt.date:

@@ -9,7 +9,7 @@ whenever a position, a column or a sheet changes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
@@ -58,12 +58,21 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
-    """A table whose header is on HEADER_ROW, starting at ``first_col``, one row per item."""
+    """A table whose header is on HEADER_ROW, starting at ``first_col``, one row per item.
+
+    A child table (milestones, events served, CP schedules) lists the items its parents hold:
+    ``parent`` is the programme's field holding the parents, ``via`` the parent's field holding
+    the items (a tuple of models, or a mapping whose key and value fill the two columns after the
+    parent's), and ``parent_key`` the column that holds the parent's id.
+    """
 
     sheet: str
     first_col: int
     columns: tuple[Column, ...]
     name: str  # Excel table name (language-independent)
+    parent: str = ""
+    via: str = ""
+    parent_key: str = ""
 
     def index(self, key: str) -> int:
         for i, col in enumerate(self.columns):
@@ -94,6 +103,36 @@ class Table:
         return f"{quote(sheet_name(self.sheet, lang))}!{self.cell(key, i, abs_col=abs_col)}"
 
 
+def field_value(obj: object, key: str) -> object:
+    """Value of a dotted field (``cp.start``) of a model, or None where a part is missing."""
+    for part in key.split("."):
+        if obj is None:
+            return None
+        obj = getattr(obj, part, None)
+    return obj
+
+
+def children(table: Table, programme: object) -> list[tuple[str, Any]]:
+    """The items of child table ``table`` in row order, each with its parent's id."""
+    out: list[tuple[str, Any]] = []
+    for parent in getattr(programme, table.parent):
+        held = field_value(parent, table.via)
+        items = sorted(held.items()) if isinstance(held, dict) else held or ()
+        out.extend((parent.id, item) for item in items)  # type: ignore[attr-defined]
+    return out
+
+
+def child_value(table: Table, child: tuple[str, Any], key: str) -> object:
+    """The value of column ``key`` in the row of ``child`` (as :func:`children` gives it)."""
+    parent_id, item = child
+    if key == table.parent_key:
+        return parent_id
+    if isinstance(item, tuple):  # an entry of a mapping: the two columns after the parent's
+        keys = [c.key for c in table.columns if c.key != table.parent_key]
+        return item[keys.index(key)]
+    return field_value(item, key)
+
+
 def _c(key: str, lbl: str, kind: Kind, width: float, is_input: bool = True) -> Column:
     return Column(key, lbl, kind, width, is_input)
 
@@ -118,6 +157,7 @@ PARAMETERS: tuple[tuple[str, str, Kind, str], ...] = (
     ("period.start", "par.period_start", "month", "PERIOD_START"),
     ("period.months", "par.period_months", "int", "PERIOD_MONTHS"),
 )
+#: Columns of the scalar parameters (0-based): the key is the model field, read back by the reader.
 PARAM_COLS = {"key": 0, "label": 1, "value": 2, "provenance": 3, "rationale": 4}
 
 
@@ -200,6 +240,9 @@ SERVES = Table(
         _c("rationale", "srv.rationale", "text", 40),
     ),
     "ServedEvents",
+    parent="pilots",
+    via="serves",
+    parent_key="pilot",
 )
 
 # --------------------------------------------------------------------------- Milestones sheet
@@ -217,6 +260,9 @@ MILESTONES = Table(
         _c("calc.deps_ok", "mil.deps_ok", "bool", 12, False),
     ),
     "Milestones",
+    parent="pilots",
+    via="milestones",
+    parent_key="pilot",
 )
 
 # --------------------------------------------------------------------------- Inputs sheet
@@ -257,6 +303,9 @@ SCHEDULES = Table(
         _c("amount", "sch.amount", "money", 16),
     ),
     "Schedules",
+    parent="cost_lines",
+    via="cp.amounts",
+    parent_key="line",
 )
 
 # --------------------------------------------------------------------------- Phasing sheet
@@ -329,6 +378,8 @@ def readiness_header_row(n_pilots: int) -> int:
 
 CHECKS_MASTER_ROW = 2  # 0-based row of the master check
 CHECKS_COLS = {"code": 0, "check": 1, "result": 2, "count": 3, "explain": 4}
+#: Columns of the About sheet (0-based), one key per row from FIRST_DATA_ROW.
+ABOUT_COLS = {"key": 0, "label": 1, "value": 2}
 ABOUT_KEYS: tuple[str, ...] = (
     "scenario",
     "source",
@@ -342,3 +393,121 @@ ABOUT_KEYS: tuple[str, ...] = (
 )
 
 INPUT_TABLES: tuple[Table, ...] = (ENVELOPES, EVENTS, PILOTS, SERVES, MILESTONES, INPUTS, SCHEDULES)
+
+
+# --------------------------------------------------------------------------- defined names
+
+
+@dataclass(frozen=True)
+class Name:
+    """A defined name that formulas use: over a column of a table (``table`` and ``key``), or a
+    cell or range laid out by the sheet ``sheet``'s writer (``what`` says which)."""
+
+    name: str
+    sheet: str
+    what: str = ""
+    table: Table | None = None
+    key: str = ""
+    first_only: bool = False  # the column's first data row only (the budget year's envelope)
+
+
+def _column_names(table: Table, pairs: tuple[tuple[str, str], ...], first_only: bool = False):
+    return tuple(Name(n, table.sheet, table=table, key=k, first_only=first_only) for n, k in pairs)
+
+
+#: Every defined name a formula of the workbook may use. The writer defines nothing else.
+NAMES: tuple[Name, ...] = (
+    *(Name(name, "parameters", f"parameter {key}") for key, _l, _k, name in PARAMETERS),
+    *_column_names(ROUTES, (("ROUTES", "route"),)),
+    *_column_names(
+        EVENTS, (("EVENT_IDS", "id"), ("EVENT_FIRST", "first_day"), ("EVENT_LAST", "last_day"))
+    ),
+    *_column_names(ENVELOPES, (("ENV_YEARS", "year"),)),
+    *_column_names(
+        ENVELOPES,
+        (
+            ("BUDGET_YEAR", "year"),
+            ("ENVELOPE_AE", "ae"),
+            ("ENVELOPE_CP", "cp"),
+            ("RESERVE_AE", "calc.reserve"),
+            ("NET_AE", "calc.net_ae"),
+            ("NET_CP", "calc.net_cp"),
+            ("NET_T2", "calc.net_t2"),
+        ),
+        first_only=True,
+    ),
+    *_column_names(
+        PILOTS,
+        (
+            ("PIL_IDS", "id"),
+            ("PIL_INTR", "intrusiveness"),
+            ("PIL_BASIS", "legal_basis"),
+            ("PIL_SUPERVISOR", "supervising_body"),
+            ("PIL_AUTOMATES", "automates_decision"),
+            ("PIL_HUMAN", "human_in_loop"),
+        ),
+    ),
+    *_column_names(
+        MILESTONES,
+        (
+            ("MIL_IDS", "id"),
+            ("MIL_PILOTS", "pilot"),
+            ("MIL_KINDS", "kind"),
+            ("MIL_DATES", "date"),
+            ("MIL_DEPS_OK", "calc.deps_ok"),
+        ),
+    ),
+    *_column_names(
+        INPUTS,
+        (
+            ("IN_IDS", "id"),
+            ("IN_QTY", "quantity"),
+            ("IN_UNIT", "unit_cost"),
+            ("IN_LOW", "estimate.low"),
+            ("IN_HIGH", "estimate.high"),
+            ("IN_PROV", "provenance"),
+            ("IN_RATIONALE", "rationale"),
+        ),
+    ),
+    *_column_names(
+        SCHEDULES,
+        (("SCHED_LINES", "line"), ("SCHED_MONTHS", "month"), ("SCHED_AMOUNTS", "amount")),
+    ),
+    *_column_names(
+        PHASING_FIXED,
+        (
+            ("PH_IDS", "id"),
+            ("PH_PILOT", "pilot"),
+            ("PH_TITRE", "titre"),
+            ("PH_AEYEAR", "ae_year"),
+            ("PH_HT", "ht"),
+            ("PH_TTC", "ttc"),
+            ("PH_ROUTE_OK", "route_ok"),
+            ("PH_TIES", "ties"),
+            ("PH_AFTER_AE", "after_ae"),
+        ),
+    ),
+    Name("PH_MONTH_HDR", "phasing", "the first month of each month column"),
+    Name("PH_MONTH_TOTALS", "phasing", "the total CP of each month"),
+    Name("PH_MONTHS", "phasing", "the monthly CP of every line"),
+    Name("ALLOCATED_AE", "summary", "AE allocated"),
+    Name("HEADROOM", "summary", "headroom left in the net envelope"),
+    Name("MASTER_CHECK", "checks", "the master check"),
+    Name("RD_LATE", "timeline", "whether each pilot is late for each event it serves"),
+)
+NAME_BY_ID: dict[str, Name] = {n.name: n for n in NAMES}
+
+
+def column_names(table: Table) -> tuple[Name, ...]:
+    """The defined names over columns of ``table``."""
+    return tuple(n for n in NAMES if n.table is table)
+
+
+def name_ref(name: Name, n_rows: int, lang: Lang) -> str:
+    """The formula a column name stands for, over ``n_rows`` rows of its table."""
+    assert name.table is not None, name
+    table = name.table
+    if name.first_only:
+        col = table.letter(name.key)
+        return f"={quote(sheet_name(table.sheet, lang))}!${col}${FIRST_DATA_ROW + 1}"
+    return f"={table.range(name.key, n_rows, lang)}"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import typing
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import IntEnum, StrEnum
 from typing import Annotated, Literal
@@ -27,8 +29,20 @@ def _money(value: Decimal) -> Decimal:
     return round_cent(value)
 
 
+@dataclass(frozen=True)
+class Bounds:
+    """Inclusive limits of a value type whose validator checks them itself (pydantic ignores this
+    marker): the workbook's data validation reads them with :func:`field_bounds`."""
+
+    low: Decimal
+    high: Decimal
+
+
+RATE_BOUNDS = Bounds(Decimal(0), Decimal(1))
+
+
 def _rate(value: Decimal) -> Decimal:
-    if not Decimal(0) <= value <= Decimal(1):
+    if not RATE_BOUNDS.low <= value <= RATE_BOUNDS.high:
         raise ValueError("a rate is a fraction between 0 and 1 (write 0.2 for 20%)")
     return value
 
@@ -70,7 +84,7 @@ def _in_range(value: dt.date) -> dt.date:
 
 
 Money = Annotated[Decimal, BeforeValidator(to_decimal), AfterValidator(_money)]
-Rate = Annotated[Decimal, BeforeValidator(to_decimal), AfterValidator(_rate)]
+Rate = Annotated[Decimal, BeforeValidator(to_decimal), AfterValidator(_rate), RATE_BOUNDS]
 Quantity = Annotated[Decimal, BeforeValidator(to_decimal), AfterValidator(_quantity)]
 Month = Annotated[dt.date, BeforeValidator(_month), AfterValidator(_in_range)]
 Day = Annotated[dt.date, BeforeValidator(_date), AfterValidator(_in_range)]
@@ -339,3 +353,22 @@ class Programme(Strict):
     @property
     def years(self) -> list[int]:
         return sorted({m.year for m in self.months})
+
+
+def field_bounds(model: type[BaseModel], field: str) -> tuple[object, object]:
+    """The inclusive (low, high) limits the model puts on ``field`` (a dotted path through nested
+    models), from its ``ge``/``le`` constraints or its type's :class:`Bounds`; None where open."""
+    *parents, last = field.split(".")
+    for part in parents:
+        model = model.model_fields[part].annotation  # type: ignore[assignment]
+    info = model.model_fields[last]
+    metadata = list(info.metadata)
+    for arg in typing.get_args(info.annotation):  # Optional[Annotated[...]]
+        metadata += getattr(arg, "__metadata__", ())
+    low = high = None
+    for item in metadata:
+        if isinstance(item, Bounds):
+            low, high = item.low, item.high
+        low = getattr(item, "ge", low)
+        high = getattr(item, "le", high)
+    return low, high

@@ -20,16 +20,38 @@ def to_decimal(value: object) -> Decimal:
     elif isinstance(value, float):
         result = Decimal(repr(value))
     elif isinstance(value, str):
-        text = value.strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
-        try:
-            result = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"{value!r} is not a number") from None
+        result = parse_amount(value)
     else:
         raise ValueError(f"expected a number, got {type(value).__name__}")
     if not result.is_finite():
         raise ValueError("amount must be a finite number (not NaN or infinity)")
     return result
+
+
+def parse_amount(text: str) -> Decimal:
+    """An amount as people type it: ``1 234,56``, ``1234.56``, ``1.234,56``, ``-12,5 €``.
+
+    The one amount parser: spaces (also non-breaking), apostrophes and the euro sign are dropped;
+    when both a comma and a point appear the last one is the decimal mark, a lone comma is a
+    decimal comma. Not rounded: callers round with :func:`round_cent` or :func:`to_cents`.
+    """
+    s = text.strip().replace("€", "").replace("\u202f", "").replace("\xa0", "")
+    s = s.replace(" ", "").replace("'", "")
+    if "," in s and "." in s:
+        s = (
+            s.replace(".", "").replace(",", ".")
+            if s.rfind(",") > s.rfind(".")
+            else s.replace(",", "")
+        )
+    elif "," in s:
+        s = s.replace(",", ".")
+    try:
+        value = Decimal(s)
+    except InvalidOperation:
+        raise ValueError(f"{text!r} is not a number") from None
+    if not value.is_finite():
+        raise ValueError(f"{text!r} is not a finite number")
+    return value
 
 
 def round_cent(value: Decimal) -> Decimal:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import math
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Mapping
@@ -24,11 +23,11 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from budgetplan import layout as L
 from budgetplan import model as m
+from budgetplan.codec import CellError, codec
+from budgetplan.codec import blank as _blank
 from budgetplan.findings import Finding, Severity, validation_message
 from budgetplan.labels import LANGS, Lang
 from budgetplan.xlsxfile import XlsxError, open_xlsx, sheet_parts
-
-EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 class ReadError(Exception):
@@ -296,120 +295,27 @@ def _open_workbook(path: Path, allow_macros: bool) -> Workbook:
 def _read_about(book: CalamineWorkbook, name: str) -> dict[str, str]:
     rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     out = {}
+    key_col, value_col = L.ABOUT_COLS["key"], L.ABOUT_COLS["value"]
     for row in rows[L.FIRST_DATA_ROW :]:
-        if len(row) >= 3 and isinstance(row[0], str) and row[0] in L.ABOUT_KEYS:
-            value = row[2]
-            out[row[0]] = str(int(value)) if isinstance(value, float) else str(value)
+        if len(row) <= value_col:
+            continue
+        key, value = row[key_col], row[value_col]
+        if isinstance(key, str) and key in L.ABOUT_KEYS:
+            out[key] = str(int(value)) if isinstance(value, float) else str(value)
     return out
 
 
 # --------------------------------------------------------------------------- cell conversion
 
 
-class CellError(ValueError):
-    pass
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def convert(value: Any, kind: str) -> Any:
     """A cell value as the model wants it, or CellError saying what is wrong."""
-    if _blank(value):
-        return "" if kind == "text" else () if kind == "ids" else None
-    if kind in ("text", "choice", "ids"):
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        if isinstance(value, dt.datetime | dt.date | dt.time | dt.timedelta):
-            raise CellError(f"expected text, found a date {value}")
-        text = str(value)
-        return tuple(t.strip() for t in text.split(";") if t.strip()) if kind == "ids" else text
-    if kind == "bool":
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.strip().upper() in ("TRUE", "VRAI", "FALSE", "FAUX"):
-            return value.strip().upper() in ("TRUE", "VRAI")
-        raise CellError(f"expected TRUE or FALSE, found {value!r}")
-    if kind in ("money", "rate", "int", "titre"):
-        if isinstance(value, bool | dt.date | dt.time | dt.timedelta):
-            raise CellError(f"expected a number, found {value!r}")
-        if isinstance(value, str):
-            text = value.strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
-            text = text.replace("€", "").replace(",", ".")
-            try:
-                number = Decimal(text)
-            except ArithmeticError:
-                raise CellError(f"expected a number, found text {value!r}") from None
-        else:
-            number = Decimal(repr(float(value)))
-        if not number.is_finite():
-            raise CellError("expected a finite number")
-        if kind in ("int", "titre"):
-            if number != number.to_integral_value():
-                raise CellError(f"expected a whole number, found {value!r}")
-            return int(number)
-        return number
-    if kind in ("date", "month"):
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, float) and 1 <= value < 2958466:
-            return EXCEL_EPOCH + dt.timedelta(days=int(value))
-        if isinstance(value, str):
-            text = value.strip()
-            for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%m/%Y", "%Y-%m"):
-                try:
-                    return dt.datetime.strptime(text, fmt).date()
-                except ValueError:
-                    pass
-        raise CellError(f"expected a date (dd/mm/yyyy), found {value!r}")
-    raise CellError(f"unknown kind {kind}")
+    return codec(kind).decode(value)
 
 
 def converter(kind: str) -> Callable[[Any], Any]:
-    """:func:`convert` for one kind, with the common case of that kind first (reading a
-    10,000-line workbook converts 190,000 cells)."""
-
-    def slow(value: Any) -> Any:
-        return convert(value, kind)
-
-    if kind in ("text", "choice"):
-
-        def text(value: Any) -> Any:
-            if type(value) is str and value and not value.isspace():
-                return value
-            return convert(value, kind)
-
-        return text
-    if kind in ("money", "rate"):
-
-        def number(value: Any) -> Any:
-            if type(value) is float and math.isfinite(value):
-                return Decimal(repr(value))
-            return convert(value, kind)
-
-        return number
-    if kind in ("int", "titre"):
-
-        def whole(value: Any) -> Any:
-            if type(value) is float and value.is_integer():
-                return int(value)
-            return convert(value, kind)
-
-        return whole
-    if kind in ("date", "month"):
-
-        def day(value: Any) -> Any:
-            if type(value) is dt.date:
-                return value
-            if type(value) is dt.datetime:
-                return value.date()
-            return convert(value, kind)
-
-        return day
-    return slow
+    """:func:`convert` for one kind, with the common case of that kind first."""
+    return codec(kind).fast_decode
 
 
 # --------------------------------------------------------------------------- tables
@@ -571,16 +477,16 @@ def _row_places(loc: Locator, prefix: tuple[Any, ...], table: L.Table, row: Row)
     loc.rows[prefix] = (table, row)
 
 
-def _by_pilot(wb: Workbook, table: L.Table, model: type[BaseModel]) -> dict[str, list[Any]]:
-    """The valid rows of a table that belongs to pilots (milestones, events served), grouped
-    by their pilot column, each with its row."""
+def _children(wb: Workbook, table: L.Table, model: type[BaseModel]) -> dict[str, list[Any]]:
+    """The valid rows of a child table of pilots (milestones, events served), grouped by the
+    parent id in its ``parent_key`` column, each with its row."""
     out: dict[str, list[Any]] = {}
     for row in table_rows(wb, table):
-        pilot_id = row.data.get("pilot")
-        data = {k: v for k, v in row.data.items() if k != "pilot"}
+        parent_id = row.data.get(table.parent_key)
+        data = {k: v for k, v in row.data.items() if k != table.parent_key}
         item = validate_row(wb, table, Row(row.index, row.excel_row, data, row.cells), model, {})
-        if item is not None and isinstance(pilot_id, str):
-            out.setdefault(pilot_id, []).append((row, item))
+        if item is not None and isinstance(parent_id, str):
+            out.setdefault(parent_id, []).append((row, item))
     return out
 
 
@@ -604,20 +510,33 @@ def _items_of(
     return items
 
 
-def read_programme(wb: Workbook) -> tuple[m.Programme | None, Locator]:
-    """The programme the workbook's input cells describe (None if they do not make one)."""
-    loc = Locator(wb)
-    before = len(wb.findings)
-    scalars: dict[str, Any] = {}
+def _set_dotted(target: dict[str, Any], key: str, value: Any) -> None:
+    *parents, last = key.split(".")
+    for part in parents:
+        target = target.setdefault(part, {})
+    target[last] = value
+
+
+def _read_parameters(wb: Workbook, loc: Locator) -> dict[str, Any]:
+    """The programme's scalar fields from the Parameters sheet, found by their key column."""
+    P = L.PARAM_COLS
     params = wb.values.get("parameters", [])
+    known = {k for k, *_ in L.PARAMETERS}
     keys_found = {}
     for r in range(L.FIRST_DATA_ROW, len(params)):
         row = params[r]
-        if row and isinstance(row[0], str) and row[0] in {k for k, *_ in L.PARAMETERS}:
-            keys_found[row[0]] = r
+        key = row[P["key"]] if len(row) > P["key"] else None
+        if isinstance(key, str) and key in known:
+            keys_found[key] = r
+
+    def cell(r: int, col: str) -> Any:
+        row = params[r]
+        return row[P[col]] if len(row) > P[col] else ""
+
+    scalars: dict[str, Any] = {}
     for key, _lbl, kind, _name in L.PARAMETERS:
         r = keys_found.get(key)
-        ref = xl_rowcol_to_cell(r if r is not None else L.parameter_row(key), 2)
+        ref = xl_rowcol_to_cell(r if r is not None else L.parameter_row(key), P["value"])
         loc.add(tuple(key.split(".")), "parameters", ref)
         if r is None:
             wb.report(
@@ -629,7 +548,7 @@ def read_programme(wb: Workbook) -> tuple[m.Programme | None, Locator]:
             )
             continue
         try:
-            value = convert(params[r][2] if len(params[r]) > 2 else "", kind)
+            value = convert(cell(r, "value"), kind)
         except CellError as exc:
             wb.report(
                 "BAD_VALUE",
@@ -640,60 +559,65 @@ def read_programme(wb: Workbook) -> tuple[m.Programme | None, Locator]:
             )
             continue
         if value is not None:
-            target = scalars
-            parts = key.split(".")
-            for part in parts[:-1]:
-                target = target.setdefault(part, {})
-            target[parts[-1]] = value
+            _set_dotted(scalars, key, value)
     r2 = keys_found.get("reserve.titre2_rate")
-    if r2 is not None and len(params[r2]) > 4:
-        scalars.setdefault("reserve", {})["provenance"] = params[r2][3] or None
-        scalars["reserve"]["rationale"] = params[r2][4] or None
-        scalars["reserve"] = {k: v for k, v in scalars["reserve"].items() if v is not None}
+    if r2 is not None and len(params[r2]) > P["rationale"]:
+        reserve = scalars.setdefault("reserve", {})
+        for col in ("provenance", "rationale"):
+            if cell(r2, col):
+                reserve[col] = cell(r2, col)
+    return scalars
 
-    envelopes = _items_of(wb, loc, L.ENVELOPES, m.Envelope, "envelopes")
-    events = _items_of(wb, loc, L.EVENTS, m.Event, "events")
 
-    milestones = _by_pilot(wb, L.MILESTONES, m.Milestone)
-    served = _by_pilot(wb, L.SERVES, m.ServedEvent)
-
+def _read_pilots(wb: Workbook, loc: Locator) -> list[Any]:
+    """The pilots, each with the milestones and events served that name it."""
+    children = {t.via: _children(wb, t, model) for t, model in _PILOT_CHILDREN}
     pilots = []
     for row in table_rows(wb, L.PILOTS):
         pi = len(pilots)
         pilot_id = row.data.get("id")
-        mine = milestones.pop(pilot_id, []) if isinstance(pilot_id, str) else []
-        serves = served.pop(pilot_id, []) if isinstance(pilot_id, str) else []
-        pilot = validate_row(
-            wb,
-            L.PILOTS,
-            row,
-            m.Pilot,
-            {"milestones": [ms for _, ms in mine], "serves": [s for _, s in serves]},
-        )
+        mine = {
+            via: (rows.pop(pilot_id, []) if isinstance(pilot_id, str) else [])
+            for via, rows in children.items()
+        }
+        extra = {via: [item for _, item in held] for via, held in mine.items()}
+        pilot = validate_row(wb, L.PILOTS, row, m.Pilot, extra)
         if pilot is None:
             continue
         _row_places(loc, ("pilots", pi), L.PILOTS, row)
-        for mi, (mrow, _) in enumerate(mine):
-            _row_places(loc, ("pilots", pi, "milestones", mi), L.MILESTONES, mrow)
-        if mine:
-            loc.add(("pilots", pi, "milestones"), "milestones", mine[0][0].cells["id"])
-        for si, (srow, _) in enumerate(serves):
-            _row_places(loc, ("pilots", pi, "serves", si), L.SERVES, srow)
+        for table, _model in _PILOT_CHILDREN:
+            held = mine[table.via]
+            for k, (child_row, _) in enumerate(held):
+                _row_places(loc, ("pilots", pi, table.via, k), table, child_row)
+            if held and table is L.MILESTONES:
+                loc.add(("pilots", pi, table.via), table.sheet, held[0][0].cells["id"])
         pilots.append(pilot)
-    for orphans, table in ((milestones, L.MILESTONES), (served, L.SERVES)):
-        for pilot_id, rows in orphans.items():
+    for table, _model in _PILOT_CHILDREN:
+        for pilot_id, rows in children[table.via].items():
             for row, _ in rows:
                 wb.report(
                     "UNKNOWN_REFERENCE",
                     f"pilot '{pilot_id}' does not exist",
                     "choose a pilot from the list",
                     wb.names[table.sheet],
-                    row.cells["pilot"],
+                    row.cells[table.parent_key],
                 )
+    return pilots
 
+
+_PILOT_CHILDREN: tuple[tuple[L.Table, type[BaseModel]], ...] = (
+    (L.MILESTONES, m.Milestone),
+    (L.SERVES, m.ServedEvent),
+)
+
+
+def _read_schedules(wb: Workbook) -> dict[str, dict[dt.date, Decimal]]:
+    """Explicit CP amounts by line id and month (amounts of one month added up)."""
+    T = L.SCHEDULES
+    month_key, amount_key = (c.key for c in T.columns if c.key != T.parent_key)
     schedules: dict[str, dict[dt.date, Decimal]] = {}
-    for row in table_rows(wb, L.SCHEDULES):
-        line_id, month, amount = (row.data.get(k) for k in ("line", "month", "amount"))
+    for row in table_rows(wb, T):
+        line_id, month, amount = (row.data.get(k) for k in (T.parent_key, month_key, amount_key))
         if not (
             isinstance(line_id, str) and isinstance(month, dt.date) and isinstance(amount, Decimal)
         ):
@@ -702,14 +626,19 @@ def read_programme(wb: Workbook) -> tuple[m.Programme | None, Locator]:
                     "INCOMPLETE_ROW",
                     "a schedule row needs line, month and amount",
                     "fill the row or delete it",
-                    wb.names["schedules"],
-                    row.cells["line"],
+                    wb.names[T.sheet],
+                    row.cells[T.parent_key],
                 )
             continue
         per_line = schedules.setdefault(line_id, {})
         key = month.replace(day=1)
         per_line[key] = per_line.get(key, Decimal(0)) + amount
+    return schedules
 
+
+def _read_lines(wb: Workbook, loc: Locator) -> list[Any]:
+    """The cost lines, with their explicit schedules; a row added without an id gets one."""
+    schedules = _read_schedules(wb)
     lines = []
     rows = table_rows(wb, L.INPUTS)
     taken = {r.data.get("id") for r in rows if isinstance(r.data.get("id"), str)}
@@ -727,17 +656,26 @@ def read_programme(wb: Workbook) -> tuple[m.Programme | None, Locator]:
                 severity=Severity.INFO,
             )
         if data.get("cp.profile") == m.Profile.EXPLICIT.value:
-            data["cp.amounts"] = schedules.get(data.get("id"), {})
+            data[L.SCHEDULES.via] = schedules.get(data.get("id"), {})
         line = validate_row(
             wb, L.INPUTS, Row(row.index, row.excel_row, data, row.cells), m.CostLine, {}
         )
         if line is not None:
             _row_places(loc, ("cost_lines", len(lines)), L.INPUTS, row)
             lines.append(line)
+    return lines
 
-    if len(wb.findings) > before and any(
-        f.severity is Severity.ERROR for f in wb.findings[before:]
-    ):
+
+def read_programme(wb: Workbook) -> tuple[m.Programme | None, Locator]:
+    """The programme the workbook's input cells describe (None if they do not make one)."""
+    loc = Locator(wb)
+    before = len(wb.findings)
+    scalars = _read_parameters(wb, loc)
+    envelopes = _items_of(wb, loc, L.ENVELOPES, m.Envelope, "envelopes")
+    events = _items_of(wb, loc, L.EVENTS, m.Event, "events")
+    pilots = _read_pilots(wb, loc)
+    lines = _read_lines(wb, loc)
+    if any(f.severity is Severity.ERROR for f in wb.findings[before:]):
         return None, loc
     try:
         programme = m.Programme.model_validate(

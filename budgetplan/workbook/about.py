@@ -29,17 +29,17 @@ def write(ctx: Context) -> None:
         "rebuild": rebuild_command(ctx),
     }
     ws.write_string(L.TITLE_ROW, 0, ctx.t("title.about"), st.title)
+    A = L.ABOUT_COLS
     for i, key in enumerate(L.ABOUT_KEYS):
         row = L.FIRST_DATA_ROW + i
-        ws.write_string(row, 0, key, st.small)
-        ws.write_string(row, 1, ctx.t(f"ab.{key}"), st.label)
-        ws.write_string(row, 2, values[key], st.text_calc)
+        ws.write_string(row, A["key"], key, st.small)
+        ws.write_string(row, A["label"], ctx.t(f"ab.{key}"), st.label)
+        ws.write_string(row, A["value"], values[key], st.text_calc)
     row = L.FIRST_DATA_ROW + len(L.ABOUT_KEYS) + 1
-    ws.write_string(row, 1, ctx.t("ab.legend"), st.label)
-    ws.write_string(row + 1, 1, ctx.t("ab.input"), st.cell("text", "input"))
-    ws.write_string(row + 2, 1, ctx.t("ab.calc"), st.text_calc)
-    ws.set_column(0, 0, 12)
-    ws.set_column(1, 1, 34)
-    ws.set_column(2, 2, 80)
+    ws.write_string(row, A["label"], ctx.t("ab.legend"), st.label)
+    ws.write_string(row + 1, A["label"], ctx.t("ab.input"), st.cell("text", "input"))
+    ws.write_string(row + 2, A["label"], ctx.t("ab.calc"), st.text_calc)
+    for col, width in zip(A.values(), (12, 34, 80), strict=True):
+        ws.set_column(col, col, width)
     page_setup(ws, ctx.t("title.about"))
     protect(ws, editable_rows=False)

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
-from enum import Enum
-
 from xlsxwriter.worksheet import Worksheet
 
-from budgetplan.layout import Kind
-from budgetplan.workbook.context import serial
+from budgetplan.codec import codec
+from budgetplan.layout import Kind, field_value
 from budgetplan.workbook.styles import Styles
 
 
@@ -22,31 +18,17 @@ def write_value(
     styles: Styles,
     role: str = "input",
 ) -> None:
+    """Write ``value`` as its kind's codec encodes it: text as text, never a formula or link."""
     fmt = styles.cell(kind, role)  # type: ignore[arg-type]
-    if value is None or value == "":
+    cell = codec(kind).encode(value)
+    if cell is None:
         ws.write_blank(row, col, None, fmt)
-    elif kind == "bool":
-        ws.write_boolean(row, col, bool(value), fmt)
-    elif kind in ("date", "month"):
-        assert isinstance(value, dt.date)
-        ws.write_number(row, col, serial(value), fmt)
-    elif kind in ("money", "rate", "int", "titre"):
-        if isinstance(value, Enum):
-            value = value.value
-        if isinstance(value, Decimal):
-            value = float(value) if value != value.to_integral_value() else int(value)
-        ws.write_number(row, col, value, fmt)  # type: ignore[arg-type]
+    elif isinstance(cell, bool):
+        ws.write_boolean(row, col, cell, fmt)
+    elif isinstance(cell, str):
+        ws.write_string(row, col, cell, fmt)
     else:
-        text = value.value if isinstance(value, Enum) else value
-        if isinstance(text, tuple | list):
-            text = ";".join(str(t) for t in text)
-        ws.write_string(row, col, str(text), fmt)
+        ws.write_number(row, col, cell, fmt)
 
 
-def field_value(obj: object, key: str) -> object:
-    """Value of a dotted field (``cp.start``) of a model, or None where a part is missing."""
-    for part in key.split("."):
-        if obj is None:
-            return None
-        obj = getattr(obj, part, None)
-    return obj
+__all__ = ["field_value", "write_value"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -16,13 +15,6 @@ from budgetplan.labels import Lang, label
 from budgetplan.loader import Source
 from budgetplan.workbook.sheet import FastWorksheet
 from budgetplan.workbook.styles import Styles
-
-EXCEL_EPOCH = dt.date(1899, 12, 30)
-
-
-def serial(day: dt.date | None) -> int:
-    """Excel's serial number of a date (0 for none, as MINIFS returns on no match)."""
-    return (day - EXCEL_EPOCH).days if day else 0
 
 
 class RowSink(Protocol):
@@ -69,7 +61,15 @@ class Context:
         return ws
 
     def define(self, name: str, sheet_key: str, ref: str) -> None:
+        """Define ``name`` (one of ``layout.NAMES``, laid out by this sheet) as ``ref``."""
+        spec = L.NAME_BY_ID[name]
+        assert spec.sheet == sheet_key and spec.table is None, (name, sheet_key)
         self.wb.define_name(name, f"={self.q(sheet_key)}!{ref}")
+
+    def define_columns(self, table: L.Table, n_rows: int) -> None:
+        """Define the names over the columns of ``table``, holding ``n_rows`` items."""
+        for spec in L.column_names(table):
+            self.wb.define_name(spec.name, L.name_ref(spec, n_rows, self.lang))
 
     # counts used for ranges
     @property

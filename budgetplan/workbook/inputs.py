@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from decimal import Decimal
-from enum import Enum
 
+from pydantic import BaseModel
 from xlsxwriter.worksheet import Worksheet
 
 from budgetplan import layout as L
+from budgetplan.codec import codec, encode_number
 from budgetplan.model import (
+    CostLine,
     LegalStatus,
     MilestoneKind,
     Nature,
+    Pilot,
     Profile,
     Provenance,
     Titre,
+    field_bounds,
 )
 from budgetplan.workbook.cells import field_value, write_value
 from budgetplan.workbook.context import (
@@ -23,7 +26,6 @@ from budgetplan.workbook.context import (
     add_table,
     page_setup,
     protect,
-    serial,
     set_widths,
 )
 from budgetplan.workbook.sheet import ValueRow
@@ -88,25 +90,20 @@ def _write_changed_row(
 
 
 def _getter(key: str, kind: str) -> Callable[[object], object]:
-    """A function giving the cell value of field ``key`` of a line, as write_value would."""
-    parts = key.split(".")
+    """A function giving the cell value of field ``key`` of a line, as its codec encodes it."""
+    encode = codec(kind).encode
 
     def get(obj: object) -> object:
-        for part in parts:
-            if obj is None:
-                return None
-            obj = getattr(obj, part, None)
-        if obj is None:
-            return None
-        if kind in ("date", "month"):
-            return serial(obj)  # type: ignore[arg-type]
-        if isinstance(obj, Enum):
-            obj = obj.value
-        if isinstance(obj, Decimal):
-            return int(obj) if obj == obj.to_integral_value() else float(obj)
-        return obj
+        return encode(field_value(obj, key))
 
     return get
+
+
+def _child_value(table: L.Table) -> Callable[[object, str], object]:
+    def value(child: object, key: str) -> object:
+        return L.child_value(table, child, key)  # type: ignore[arg-type]
+
+    return value
 
 
 def _validate_list(ws: Worksheet, table: L.Table, key: str, n: int, source: object) -> None:
@@ -121,6 +118,27 @@ def _validate_list(ws: Worksheet, table: L.Table, key: str, n: int, source: obje
             "source": source,
             "error_title": "budgetplan",
             "error_message": "Choose a value from the list.",
+        },
+    )
+
+
+def _validate_bounds(
+    ws: Worksheet, table: L.Table, key: str, n: int, model: type[BaseModel]
+) -> None:
+    """Data validation of column ``key`` within the limits the model puts on the field."""
+    low, high = (encode_number(b) for b in field_bounds(model, key))
+    col = table.index(key)
+    whole = table.columns[col - table.first_col].kind == "int"
+    ws.data_validation(
+        L.FIRST_DATA_ROW,
+        col,
+        L.FIRST_DATA_ROW + max(n, 1) - 1,
+        col,
+        {
+            "validate": "integer" if whole else "decimal",
+            "criteria": "between",
+            "minimum": low,
+            "maximum": high,
         },
     )
 
@@ -145,7 +163,7 @@ def write_pilots(ctx: Context) -> None:
     ws = _begin(ctx, "pilots", "title.pilots")
     st, p, fig = ctx.styles, ctx.fig.programme, ctx.fig
     pilots = list(p.pilots)
-    served = [(pl.id, s) for pl in pilots for s in pl.serves]
+    served = L.children(L.SERVES, p)
     ws.write_string(2, L.SERVES.first_col, ctx.t("srv.title"), st.label)
     add_table(ws, st, L.PILOTS, len(pilots), [ctx.t(c.label) for c in L.PILOTS.columns])
     add_table(ws, st, L.SERVES, len(served), [ctx.t(c.label) for c in L.SERVES.columns])
@@ -192,25 +210,13 @@ def write_pilots(ctx: Context) -> None:
             ok,
         )
 
-    def served_value(item: object, key: str) -> object:
-        pilot_id, s = item  # type: ignore[misc]
-        return pilot_id if key == "pilot" else field_value(s, key)
-
     for i in range(max(len(pilots), len(served), 1)):
         row = L.FIRST_DATA_ROW + i
         _rows(ctx, ws, T, pilots, row, i, calc)
-        _rows(ctx, ws, L.SERVES, served, row, i, values=served_value)
+        _rows(ctx, ws, L.SERVES, served, row, i, values=_child_value(L.SERVES))
 
     n_p, n_s = len(pilots), len(served)
-    ctx.wb.define_name("PIL_IDS", f"={T.range('id', n_p, ctx.lang)}")
-    for name, key in (
-        ("PIL_INTR", "intrusiveness"),
-        ("PIL_BASIS", "legal_basis"),
-        ("PIL_SUPERVISOR", "supervising_body"),
-        ("PIL_AUTOMATES", "automates_decision"),
-        ("PIL_HUMAN", "human_in_loop"),
-    ):
-        ctx.wb.define_name(name, f"={T.range(key, n_p, ctx.lang)}")
+    ctx.define_columns(T, n_p)
     _validate_list(ws, T, "legal_status", n_p, [s.value for s in LegalStatus])
     for key in ("sovereignty_required", "automates_decision", "human_in_loop"):
         col = T.index(key)
@@ -221,15 +227,8 @@ def write_pilots(ctx: Context) -> None:
             col,
             {"validate": "list", "source": ["TRUE", "FALSE"]},
         )
-    for key, lo, hi in (("intrusiveness", 1, 4), ("trl", 1, 9)):
-        col = T.index(key)
-        ws.data_validation(
-            L.FIRST_DATA_ROW,
-            col,
-            L.FIRST_DATA_ROW + n_p - 1,
-            col,
-            {"validate": "integer", "criteria": "between", "minimum": lo, "maximum": hi},
-        )
+    for key in ("intrusiveness", "trl"):
+        _validate_bounds(ws, T, key, n_p, Pilot)
     _validate_list(ws, L.SERVES, "pilot", n_s, "=PIL_IDS")
     _validate_list(ws, L.SERVES, "event", n_s, "=EVENT_IDS")
     set_widths(ws, T)
@@ -243,17 +242,13 @@ def write_pilots(ctx: Context) -> None:
 def write_milestones(ctx: Context) -> None:
     ws = _begin(ctx, "milestones", "title.milestones")
     st = ctx.styles
-    items = [(pl.id, ms) for pl in ctx.fig.programme.pilots for ms in pl.milestones]
     T = L.MILESTONES
+    items = L.children(T, ctx.fig.programme)
     add_table(ws, st, T, len(items), [ctx.t(c.label) for c in T.columns])
     n = len(items)
     ids, dates = T.range("id", n), T.range("date", n)
     all_dates = {ms.id: ms.date for _, ms in items}
     boolean = st.cell("bool", "calc")
-
-    def value(item: object, key: str) -> object:
-        pilot_id, ms = item  # type: ignore[misc]
-        return pilot_id if key == "pilot" else field_value(ms, key)
 
     def calc(w: Worksheet, row: int, i: int) -> None:
         r = row + 1
@@ -270,15 +265,8 @@ def write_milestones(ctx: Context) -> None:
         )
 
     for i in range(max(n, 1)):
-        _rows(ctx, ws, T, items, L.FIRST_DATA_ROW + i, i, calc, value)
-    for name, key in (
-        ("MIL_IDS", "id"),
-        ("MIL_PILOTS", "pilot"),
-        ("MIL_KINDS", "kind"),
-        ("MIL_DATES", "date"),
-        ("MIL_DEPS_OK", "calc.deps_ok"),
-    ):
-        ctx.wb.define_name(name, f"={T.range(key, n, ctx.lang)}")
+        _rows(ctx, ws, T, items, L.FIRST_DATA_ROW + i, i, calc, _child_value(T))
+    ctx.define_columns(T, n)
     _validate_list(ws, T, "pilot", n, "=PIL_IDS")
     _validate_list(ws, T, "kind", n, [k.value for k in MilestoneKind])
     set_widths(ws, T)
@@ -317,16 +305,7 @@ def write_lines(ctx: Context) -> None:
             row_xml.render(row + 1, [get(line) for get in getters]),
         )
     n = len(lines)
-    for name, key in (
-        ("IN_IDS", "id"),
-        ("IN_QTY", "quantity"),
-        ("IN_UNIT", "unit_cost"),
-        ("IN_LOW", "estimate.low"),
-        ("IN_HIGH", "estimate.high"),
-        ("IN_PROV", "provenance"),
-        ("IN_RATIONALE", "rationale"),
-    ):
-        ctx.wb.define_name(name, f"={T.range(key, n, ctx.lang)}")
+    ctx.define_columns(T, n)
     _validate_list(ws, T, "pilot", n, "=PIL_IDS")
     _validate_list(ws, T, "titre", n, [str(int(t)) for t in Titre])
     _validate_list(ws, T, "nature", n, [x.value for x in Nature])
@@ -342,22 +321,8 @@ def write_lines(ctx: Context) -> None:
             col,
             {"validate": "decimal", "criteria": ">=", "value": 0},
         )
-    col = T.index("vat_rate")
-    ws.data_validation(
-        L.FIRST_DATA_ROW,
-        col,
-        L.FIRST_DATA_ROW + max(n, 1) - 1,
-        col,
-        {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1},
-    )
-    col = T.index("ae_year")
-    ws.data_validation(
-        L.FIRST_DATA_ROW,
-        col,
-        L.FIRST_DATA_ROW + max(n, 1) - 1,
-        col,
-        {"validate": "integer", "criteria": "between", "minimum": 1990, "maximum": 2100},
-    )
+    for key in ("vat_rate", "ae_year"):
+        _validate_bounds(ws, T, key, n, CostLine)
     set_widths(ws, T)
     _finish(ctx, ws, "title.inputs", 1)
 
@@ -368,28 +333,13 @@ def write_lines(ctx: Context) -> None:
 def write_schedules(ctx: Context) -> None:
     ws = _begin(ctx, "schedules", "title.schedules")
     st = ctx.styles
-    items = [
-        (lf.line.id, month, amount)
-        for lf in ctx.fig.lines
-        if lf.line.cp.profile is Profile.EXPLICIT
-        for month, amount in sorted(lf.line.cp.amounts.items())
-    ]
     T = L.SCHEDULES
+    items = L.children(T, ctx.fig.programme)
     add_table(ws, st, T, len(items), [ctx.t(c.label) for c in T.columns])
-
-    def value(item: object, key: str) -> object:
-        line, month, amount = item  # type: ignore[misc]
-        return {"line": line, "month": month, "amount": amount}[key]
-
     for i in range(max(len(items), 1)):
-        _rows(ctx, ws, T, items, L.FIRST_DATA_ROW + i, i, values=value)
+        _rows(ctx, ws, T, items, L.FIRST_DATA_ROW + i, i, values=_child_value(T))
     n = len(items)
-    for name, key in (
-        ("SCHED_LINES", "line"),
-        ("SCHED_MONTHS", "month"),
-        ("SCHED_AMOUNTS", "amount"),
-    ):
-        ctx.wb.define_name(name, f"={T.range(key, n, ctx.lang)}")
+    ctx.define_columns(T, n)
     _validate_list(ws, T, "line", n, "=IN_IDS")
     set_widths(ws, T)
     _finish(ctx, ws, "title.schedules", 1)

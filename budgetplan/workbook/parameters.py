@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from xlsxwriter.utility import xl_rowcol_to_cell
+
 from budgetplan import layout as L
 from budgetplan.compute import reserve_cents
 from budgetplan.model import ROUTE_ORDER, Envelope, Reserve
@@ -27,9 +29,9 @@ def write(ctx: Context) -> None:
     ws.write_string(2, L.EVENTS.first_col, ctx.t("par.events"), st.label)
     ws.write_string(2, L.ROUTES.first_col, ctx.t("par.routes"), st.label)
 
-    heads = ["par.key", "par.label", "par.value", "par.provenance", "par.rationale"]
-    for i, key in enumerate(heads):
-        ws.write_string(L.HEADER_ROW, i, ctx.t(key), st.header)
+    P = L.PARAM_COLS
+    for key, col in P.items():
+        ws.write_string(L.HEADER_ROW, col, ctx.t(f"par.{key}"), st.header)
     add_table(ws, st, L.ENVELOPES, len(envelopes), [ctx.t(c.label) for c in L.ENVELOPES.columns])
     add_table(ws, st, L.EVENTS, len(events), [ctx.t(c.label) for c in L.EVENTS.columns])
     ws.write_string(L.HEADER_ROW, L.ROUTES.first_col, ctx.t("route"), st.header)
@@ -39,13 +41,13 @@ def write(ctx: Context) -> None:
         row = L.FIRST_DATA_ROW + i
         if i < len(L.PARAMETERS):
             key, lbl, kind, name = L.PARAMETERS[i]
-            ws.write_string(row, 0, key, st.small)
-            ws.write_string(row, 1, ctx.t(lbl), st.text_calc)
-            write_value(ws, row, 2, kind, field_value(p, key), st)
-            ctx.define(name, "parameters", f"$C${row + 1}")
+            ws.write_string(row, P["key"], key, st.small)
+            ws.write_string(row, P["label"], ctx.t(lbl), st.text_calc)
+            write_value(ws, row, P["value"], kind, field_value(p, key), st)
+            ctx.define(name, "parameters", xl_rowcol_to_cell(row, P["value"], True, True))
             if key in _RESERVE_KEYS:
-                ws.write_string(row, 3, rates.provenance.value, st.text_calc)
-                ws.write_string(row, 4, rates.rationale, st.text_calc)
+                ws.write_string(row, P["provenance"], rates.provenance.value, st.text_calc)
+                ws.write_string(row, P["rationale"], rates.rationale, st.text_calc)
         if i < len(envelopes) or (i == 0 and not envelopes):
             env = envelopes[i]
             for j, col in enumerate(L.ENVELOPES.columns):
@@ -65,34 +67,19 @@ def write(ctx: Context) -> None:
             ws.write_string(row, L.ROUTES.first_col, ROUTE_ORDER[i].value, st.text_calc)
 
     n_env, n_evt = len(envelopes), len(events)
-    ctx.wb.define_name(
-        "ROUTES", f"={ctx.q('parameters')}!{L.ROUTES.range('route', len(ROUTE_ORDER))}"
-    )
-    ctx.wb.define_name("EVENT_IDS", f"={L.EVENTS.range('id', n_evt, ctx.lang)}")
-    ctx.wb.define_name("EVENT_FIRST", f"={L.EVENTS.range('first_day', n_evt, ctx.lang)}")
-    ctx.wb.define_name("EVENT_LAST", f"={L.EVENTS.range('last_day', n_evt, ctx.lang)}")
-    ctx.wb.define_name("ENV_YEARS", f"={L.ENVELOPES.range('year', n_env, ctx.lang)}")
-    first = L.FIRST_DATA_ROW + 1
-    for name, key in (
-        ("BUDGET_YEAR", "year"),
-        ("ENVELOPE_AE", "ae"),
-        ("ENVELOPE_CP", "cp"),
-        ("RESERVE_AE", "calc.reserve"),
-        ("NET_AE", "calc.net_ae"),
-        ("NET_CP", "calc.net_cp"),
-        ("NET_T2", "calc.net_t2"),
-    ):
-        ctx.define(name, "parameters", f"${L.ENVELOPES.letter(key)}${first}")
+    ctx.define_columns(L.ROUTES, len(ROUTE_ORDER))
+    ctx.define_columns(L.EVENTS, n_evt)
+    ctx.define_columns(L.ENVELOPES, n_env)
 
-    for i, w in enumerate((24, 52, 16, 12, 60)):
-        ws.set_column(i, i, w)
+    for col, w in zip(P.values(), (24, 52, 16, 12, 60), strict=True):
+        ws.set_column(col, col, w)
     set_widths(ws, L.ENVELOPES)
     set_widths(ws, L.EVENTS)
     set_widths(ws, L.ROUTES)
     ws.freeze_panes(L.FIRST_DATA_ROW, 0)
-    ws.data_validation(
-        L.FIRST_DATA_ROW, 2, L.FIRST_DATA_ROW + len(L.PARAMETERS) - 1, 2, {"validate": "any"}
-    )
+    value_col = P["value"]
+    last_row = L.FIRST_DATA_ROW + len(L.PARAMETERS) - 1
+    ws.data_validation(L.FIRST_DATA_ROW, value_col, last_row, value_col, {"validate": "any"})
     page_setup(ws, ctx.t("title.parameters"))
     protect(ws, editable_rows=True)
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_col_to_name
 
 from budgetplan import layout as L
+from budgetplan.codec import serial
 from budgetplan.model import Profile
-from budgetplan.workbook.context import Context, page_setup, protect, serial, set_widths
+from budgetplan.workbook.context import Context, page_setup, protect, set_widths
 from budgetplan.workbook.sheet import RowTemplate, row_xml
 
 
@@ -209,24 +210,11 @@ def write(ctx: Context) -> None:
             aside.append(row_xml(row, cells))
 
     # Names used by the checks, the summary and the pilots sheet.
-    for name, key in (
-        ("PH_IDS", "id"),
-        ("PH_PILOT", "pilot"),
-        ("PH_TITRE", "titre"),
-        ("PH_AEYEAR", "ae_year"),
-        ("PH_HT", "ht"),
-        ("PH_TTC", "ttc"),
-        ("PH_ROUTE_OK", "route_ok"),
-        ("PH_TIES", "ties"),
-        ("PH_AFTER_AE", "after_ae"),
-    ):
-        ctx.wb.define_name(name, f"={T.range(key, n, ctx.lang)}")
-    q = ctx.q("phasing")
-    ctx.wb.define_name("PH_MONTH_HDR", f"={q}!${M0}${hdr}:${M1}${hdr}")
-    ctx.wb.define_name(
-        "PH_MONTH_TOTALS", f"={q}!${M0}${L.PHASING_TOTAL_ROW + 1}:${M1}${L.PHASING_TOTAL_ROW + 1}"
-    )
-    ctx.wb.define_name("PH_MONTHS", f"={q}!${M0}${first_r}:${M1}${last_r}")
+    ctx.define_columns(T, n)
+    total_r = L.PHASING_TOTAL_ROW + 1
+    ctx.define("PH_MONTH_HDR", "phasing", f"${M0}${hdr}:${M1}${hdr}")
+    ctx.define("PH_MONTH_TOTALS", "phasing", f"${M0}${total_r}:${M1}${total_r}")
+    ctx.define("PH_MONTHS", "phasing", f"${M0}${first_r}:${M1}${last_r}")
 
     checks = (T.index("route_ok"), T.index("after_ae"))
     ws.conditional_format(

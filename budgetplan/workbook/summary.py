@@ -5,8 +5,9 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_col_to_name
 
 from budgetplan import layout as L
+from budgetplan.codec import serial
 from budgetplan.model import Titre
-from budgetplan.workbook.context import Context, page_setup, protect, serial
+from budgetplan.workbook.context import Context, page_setup, protect
 
 KEY_ROWS = (
     "budget_year",

@@ -5,8 +5,9 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_col_to_name
 
 from budgetplan import layout as L
+from budgetplan.codec import serial
 from budgetplan.model import MilestoneKind
-from budgetplan.workbook.context import Context, page_setup, protect, serial, set_widths
+from budgetplan.workbook.context import Context, page_setup, protect, set_widths
 
 OPERATIONAL = MilestoneKind.OPERATIONAL.value
 
@@ -139,7 +140,7 @@ def write(ctx: Context) -> None:
         )
         ws.write_formula(row, 7, f"=OR($F{r}=0,$E{r}<$F{r})", boolean, rd.late)
     last = h + max(len(rows), 1)
-    ctx.wb.define_name("RD_LATE", f"={ctx.q('timeline')}!$H${h + 2}:$H${last + 1}")
+    ctx.define("RD_LATE", "timeline", f"$H${h + 2}:$H${last + 1}")
     ws.conditional_format(
         h + 1,
         6,
