@@ -88,6 +88,12 @@ class PilotFigures:
     first_milestone: dt.date | None
     operational: dt.date | None
     last_milestone: dt.date | None
+    supervised: bool = True  # not intrusive, or with a legal basis and a supervising body
+    human_ok: bool = True  # automates no decision, or keeps a human in the loop
+
+    @property
+    def principles_ok(self) -> bool:
+        return self.supervised and self.human_ok
 
 
 @dataclass
@@ -111,6 +117,9 @@ class Figures:
     net_t2: dict[int, int]
     headroom: dict[int, int]  # net AE minus AE allocated, per envelope year
     by_titre: dict[int, int] = field(default_factory=dict)  # AE (TTC) per titre
+    reserve_cp: dict[int, int] = field(default_factory=dict)  # reserve on the CP, per year
+    #: whether each milestone (by id) falls on or after every prerequisite it names
+    milestone_order_ok: dict[str, bool] = field(default_factory=dict)
 
     @property
     def total_ae(self) -> int:
@@ -284,6 +293,7 @@ def compute(programme: Programme) -> Figures:
         reste[year] = committed - paid
 
     envelope_ae, envelope_cp, reserve, net_ae, net_cp, net_t2, headroom = ({} for _ in range(7))
+    reserve_cp: dict[int, int] = {}
     rates = programme.reserve
     for env in programme.envelopes:
         ae = to_cents(env.ae)
@@ -293,7 +303,8 @@ def compute(programme: Programme) -> Figures:
         envelope_cp[env.year] = cp
         reserve[env.year] = reserve_cents(ae, t2, rates.titre2_rate, rates.other_rate)
         net_ae[env.year] = ae - reserve[env.year]
-        net_cp[env.year] = cp - reserve_cents(cp, t2, rates.titre2_rate, rates.other_rate)
+        reserve_cp[env.year] = reserve_cents(cp, t2, rates.titre2_rate, rates.other_rate)
+        net_cp[env.year] = cp - reserve_cp[env.year]
         net_t2[env.year] = t2 - _round_cents(Decimal(t2) * rates.titre2_rate)
         headroom[env.year] = net_ae[env.year] - ae_by_year.get(env.year, 0)
 
@@ -310,6 +321,9 @@ def compute(programme: Programme) -> Figures:
                 first_milestone=min(dates) if dates else None,
                 operational=min(ops) if ops else None,
                 last_milestone=max(dates) if dates else None,
+                supervised=pilot.intrusiveness < programme.intrusive_level
+                or bool(pilot.legal_basis.strip() and pilot.supervising_body.strip()),
+                human_ok=not pilot.automates_decision or pilot.human_in_loop,
             )
         )
 
@@ -333,4 +347,17 @@ def compute(programme: Programme) -> Figures:
         net_t2=net_t2,
         headroom=headroom,
         by_titre=by_titre,
+        reserve_cp=reserve_cp,
+        milestone_order_ok=milestone_order(programme),
     )
+
+
+def milestone_order(programme: Programme) -> dict[str, bool]:
+    """Whether each milestone falls on or after each prerequisite it names (unknown ones aside:
+    the loader refuses them)."""
+    dates = {m.id: m.date for pilot in programme.pilots for m in pilot.milestones}
+    return {
+        m.id: all(m.date >= dates[d] for d in m.depends_on if d in dates)
+        for pilot in programme.pilots
+        for m in pilot.milestones
+    }

@@ -71,3 +71,15 @@ def from_cents(cents: int) -> Decimal:
 def cents_to_float(cents: int) -> float:
     """The float a spreadsheet cell holds for an amount in cents."""
     return cents / 100
+
+
+def eur(cents: int, lang: str = "en", *, unit: bool = True) -> str:
+    """An amount for people, the one way each language writes it: ``1 234 567.89 EUR`` in
+    English text, ``1 234 567,89 €`` in French (thousands grouped by spaces in both, so that a
+    figure reads the same in every report). ``unit=False`` leaves the currency out (tables)."""
+    sign = "-" if cents < 0 else ""
+    whole, rest = divmod(abs(int(cents)), 100)
+    grouped = f"{whole:,}".replace(",", " ")
+    if lang == "fr":
+        return f"{sign}{grouped},{rest:02d}" + (" €" if unit else "")
+    return f"{sign}{grouped}.{rest:02d}" + (" EUR" if unit else "")

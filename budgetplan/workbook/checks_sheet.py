@@ -4,33 +4,7 @@ from __future__ import annotations
 
 from budgetplan import layout as L
 from budgetplan.checks import CHECKS, CheckResult
-from budgetplan.model import Provenance
 from budgetplan.workbook.context import Context, page_setup, protect
-
-ASSUMPTION = Provenance.ASSUMPTION.value
-
-#: The count of exceptions of each check, as a formula over named ranges (see the writers).
-COUNT_FORMULAS: dict[str, str] = {
-    "ENVELOPE_AE": "=IF(ROUND(SUMIFS(PH_TTC,PH_AEYEAR,BUDGET_YEAR),2)>ROUND(NET_AE,2),1,0)",
-    "ENVELOPE_CP": "=IF(ROUND(SUMPRODUCT((YEAR(PH_MONTH_HDR)=BUDGET_YEAR)*PH_MONTH_TOTALS),2)"
-    ">ROUND(NET_CP,2),1,0)",
-    "AE_YEAR_COVERED": "=SUMPRODUCT(--(COUNTIF(ENV_YEARS,PH_AEYEAR)=0))",
-    "TITRE2": "=IF(ROUND(SUMIFS(PH_TTC,PH_AEYEAR,BUDGET_YEAR,PH_TITRE,2),2)>ROUND(NET_T2,2),1,0)",
-    "CP_TIES": "=COUNTIF(PH_TIES,FALSE)",
-    "CP_TOTAL": "=IF(ROUND(SUM(PH_MONTH_TOTALS)*100,0)=ROUND(SUM(PH_TTC)*100,0),0,1)",
-    "CP_AFTER_AE": "=COUNTIF(PH_AFTER_AE,FALSE)",
-    "NON_NEGATIVE": "=SUMPRODUCT(--(((IN_QTY<0)+(IN_UNIT<0))>0))",
-    "ESTIMATE_RANGE": "=SUMPRODUCT(--(((PH_HT<IN_LOW)+(PH_HT>IN_HIGH))>0))",
-    "PROVENANCE": f'=COUNTIFS(IN_PROV,"{ASSUMPTION}",IN_RATIONALE,"")',
-    "ROUTE": "=COUNTIF(PH_ROUTE_OK,FALSE)",
-    "READINESS": "=COUNTIF(RD_LATE,TRUE)",
-    "MILESTONE_ORDER": "=COUNTIF(MIL_DEPS_OK,FALSE)",
-    "INTRUSIVE_SUPERVISED": '=SUMPRODUCT((PIL_INTR>=INTRUSIVE_LEVEL)*(((PIL_BASIS="")'
-    '+(PIL_SUPERVISOR=""))>0))',
-    "HUMAN_IN_LOOP": "=SUMPRODUCT((PIL_AUTOMATES=TRUE)*(PIL_HUMAN=FALSE))",
-    "UNIQUE_IDS": "=SUMPRODUCT(--(COUNTIF(IN_IDS,IN_IDS)>1))",
-    "PHASING_ROWS": "=ABS(ROWS(IN_IDS)-ROWS(PH_IDS))",
-}
 
 
 def write(ctx: Context, results: list[CheckResult]) -> None:
@@ -63,9 +37,7 @@ def write(ctx: Context, results: list[CheckResult]) -> None:
         ws.write_string(row, C["code"], spec.code, st.text_calc)
         ws.write_string(row, C["check"], spec.text(ctx.lang), st.text_calc)
         ws.write_formula(row, C["result"], f"=$D{row + 1}=0", boolean, result.ok)
-        ws.write_formula(
-            row, C["count"], COUNT_FORMULAS[spec.code], st.cell("int", "calc"), result.count
-        )
+        ws.write_formula(row, C["count"], spec.formula, st.cell("int", "calc"), result.count)
         ws.write_string(row, C["explain"], spec.explain(ctx.lang), st.text_calc)
     for rng in (
         (L.CHECKS_MASTER_ROW, C["result"], L.CHECKS_MASTER_ROW, C["result"]),

@@ -174,6 +174,7 @@ def write_pilots(ctx: Context) -> None:
     ttc = ph.range("ttc", n, ctx.lang)
     pil = ph.range("pilot", n, ctx.lang)
     ae_by_pilot = {pf.pilot: pf.ae for pf in fig.pilots}
+    principles_ok = {pf.pilot: pf.principles_ok for pf in fig.pilots}
     money, boolean = st.cell("money", "calc"), st.cell("bool", "calc")
 
     def calc(w: Worksheet, row: int, i: int) -> None:
@@ -196,10 +197,7 @@ def write_pilots(ctx: Context) -> None:
                 "human_in_loop",
             )
         }
-        ok = (
-            pilot.intrusiveness < p.intrusive_level
-            or bool(pilot.legal_basis.strip() and pilot.supervising_body.strip())
-        ) and (not pilot.automates_decision or pilot.human_in_loop)
+        ok = principles_ok[pilot.id]
         w.write_formula(
             row,
             T.index("calc.principles_ok"),
@@ -247,13 +245,12 @@ def write_milestones(ctx: Context) -> None:
     add_table(ws, st, T, len(items), [ctx.t(c.label) for c in T.columns])
     n = len(items)
     ids, dates = T.range("id", n), T.range("date", n)
-    all_dates = {ms.id: ms.date for _, ms in items}
+    order_ok = ctx.fig.milestone_order_ok
     boolean = st.cell("bool", "calc")
 
     def calc(w: Worksheet, row: int, i: int) -> None:
         r = row + 1
-        ms = items[i][1]
-        ok = all(ms.date >= all_dates[d] for d in ms.depends_on if d in all_dates)
+        ok = order_ok[items[i][1].id]
         dep, date = f"${T.letter('depends_on')}{r}", f"${T.letter('date')}{r}"
         w.write_formula(
             row,

@@ -5,9 +5,7 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from budgetplan import layout as L
-from budgetplan.compute import reserve_cents
-from budgetplan.model import ROUTE_ORDER, Envelope, Reserve
-from budgetplan.money import to_cents
+from budgetplan.model import ROUTE_ORDER, Envelope
 from budgetplan.workbook.cells import field_value, write_value
 from budgetplan.workbook.context import Context, add_table, page_setup, protect, set_widths
 
@@ -54,7 +52,7 @@ def write(ctx: Context) -> None:
                 c = L.ENVELOPES.first_col + j
                 if col.is_input:
                     write_value(ws, row, c, col.kind, field_value(env, col.key), st)
-            _envelope_calcs(ctx, row, env, rates)
+            _envelope_calcs(ctx, row, env)
         if i < len(events):
             for j, col in enumerate(L.EVENTS.columns):
                 write_value(
@@ -84,37 +82,38 @@ def write(ctx: Context) -> None:
     protect(ws, editable_rows=True)
 
 
-def _envelope_calcs(ctx: Context, row: int, env: Envelope, rates: Reserve) -> None:
+def _envelope_calcs(ctx: Context, row: int, env: Envelope) -> None:
     ws, st = ctx.sheets["parameters"], ctx.styles
     T = L.ENVELOPES
     r = row + 1
     ae, cp, t2 = (f"${T.letter(k)}{r}" for k in ("ae", "cp", "titre2"))
-    ae_c, cp_c, t2_c = to_cents(env.ae), to_cents(env.cp), to_cents(env.titre2)
-    res = reserve_cents(ae_c, t2_c, rates.titre2_rate, rates.other_rate)
-    res_cp = reserve_cents(cp_c, t2_c, rates.titre2_rate, rates.other_rate)
-    net_t2 = t2_c - reserve_cents(t2_c, t2_c, rates.titre2_rate, rates.other_rate)
+    fig, year = ctx.fig, env.year
     money = st.cell("money", "calc")
     ws.write_formula(
         row,
         T.index("calc.reserve"),
         f"=ROUND({t2}*RESERVE_RATE_T2,2)+ROUND(({ae}-{t2})*RESERVE_RATE_OTHER,2)",
         money,
-        res / 100,
+        fig.reserve[year] / 100,
     )
     ws.write_formula(
         row,
         T.index("calc.net_ae"),
         f"={ae}-${T.letter('calc.reserve')}{r}",
         money,
-        (ae_c - res) / 100,
+        fig.net_ae[year] / 100,
     )
     ws.write_formula(
         row,
         T.index("calc.net_cp"),
         f"={cp}-(ROUND({t2}*RESERVE_RATE_T2,2)+ROUND(({cp}-{t2})*RESERVE_RATE_OTHER,2))",
         money,
-        (cp_c - res_cp) / 100,
+        fig.net_cp[year] / 100,
     )
     ws.write_formula(
-        row, T.index("calc.net_t2"), f"={t2}-ROUND({t2}*RESERVE_RATE_T2,2)", money, net_t2 / 100
+        row,
+        T.index("calc.net_t2"),
+        f"={t2}-ROUND({t2}*RESERVE_RATE_T2,2)",
+        money,
+        fig.net_t2[year] / 100,
     )

@@ -1,0 +1,65 @@
+"""One description of the workbook: every check is one object, every defined name is registered,
+and the workbook's formulas use nothing else."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+from openpyxl import load_workbook
+from openpyxl.formula.tokenizer import Token, Tokenizer
+
+from budgetplan import layout as L
+from budgetplan.checks import CHECKS, Check, run_checks
+from budgetplan.compute import compute
+
+CELL_REF = re.compile(r"^(?:'[^']+'!|[^!]+!)?\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?$")
+
+
+def test_every_check_has_both_texts_a_rule_and_a_formula_over_registered_names() -> None:
+    assert len({c.code for c in CHECKS}) == len(CHECKS)
+    for check in CHECKS:
+        assert isinstance(check, Check)
+        assert check.fr.strip() and check.en.strip() and check.fr != check.en, check.code
+        assert check.explain_fr.strip() and check.explain_en.strip(), check.code
+        assert callable(check.rule), check.code
+        assert check.formula.startswith("="), check.code
+        assert set(_names_in(check.formula)) <= set(L.NAME_BY_ID), check.code
+
+
+def test_run_checks_is_the_list_in_order(default_loaded) -> None:
+    results = run_checks(compute(default_loaded.programme))
+    assert [r.spec for r in results] == list(CHECKS)
+    assert all(r.ok == (r.count == 0) == (not r.findings) for r in results)
+
+
+def _names_in(formula: str) -> list[str]:
+    """The defined names a formula refers to (operands that are neither cells nor literals)."""
+    out = []
+    for token in Tokenizer(formula).items:
+        is_range = token.type == Token.OPERAND and token.subtype == Token.RANGE
+        if is_range and not CELL_REF.match(token.value) and token.value not in ("TRUE", "FALSE"):
+            out.append(token.value)
+    return out
+
+
+def test_the_workbook_defines_the_registered_names_and_its_formulas_use_only_them(
+    default_fr,
+) -> None:
+    wb = load_workbook(default_fr)
+    defined = set(wb.defined_names)
+    registered = set(L.NAME_BY_ID)
+    # Excel's own names (print titles, table filters) aside, the workbook defines the registry.
+    assert {n for n in defined if not n.startswith("_xlnm")} == registered
+    used: set[str] = set()
+    with zipfile.ZipFile(default_fr) as zf:
+        for part in zf.namelist():
+            if part.startswith("xl/worksheets/sheet"):
+                xml = zf.read(part).decode()
+                for f in re.findall(r"<f>(.*?)</f>", xml):
+                    formula = "=" + f.replace("&amp;", "&").replace("&lt;", "<").replace(
+                        "&gt;", ">"
+                    )
+                    used.update(_names_in(formula.replace("&quot;", '"')))
+    assert used <= registered, used - registered
+    assert {"PH_TTC", "NET_AE", "MIL_DATES", "RD_LATE"} <= used  # the scan does see names
