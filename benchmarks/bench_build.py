@@ -54,11 +54,11 @@ def _child(kind: str, size: int, workdir: Path) -> dict:
         start = time.perf_counter()
         run_checks(compute(programme))
     elif kind == "build":
+        from benchmarks.full import write_full
         from budgetplan.loader import Source
-        from budgetplan.workbook.writer import write_workbook
 
         start = time.perf_counter()
-        write_workbook(programme, Source("synthetic", "synthetic", "0" * 64), out)
+        write_full(programme, Source("synthetic", "synthetic", "0" * 64), out)
     elif kind == "record":
         return _record(programme, out, workdir / f"cells-{size}.pickle")
     elif kind in ("raw", "values"):
@@ -98,9 +98,9 @@ def _child(kind: str, size: int, workdir: Path) -> dict:
 
 def _record(programme, out: Path, target: Path) -> dict:  # type: ignore[no-untyped-def]
     """Build once with every cell write recorded (not timed)."""
+    from benchmarks.full import write_full
     from budgetplan.loader import Source
     from budgetplan.workbook import sheet
-    from budgetplan.workbook.writer import write_workbook
 
     log: dict[str, list] = {}
     base = sheet.FastWorksheet
@@ -155,7 +155,7 @@ def _record(programme, out: Path, target: Path) -> dict:  # type: ignore[no-unty
     from budgetplan.workbook import context
 
     context.FastWorksheet = Recording  # type: ignore[attr-defined]
-    write_workbook(programme, Source("synthetic", "synthetic", "0" * 64), out)
+    write_full(programme, Source("synthetic", "synthetic", "0" * 64), out)
     # replay each sheet's cells once, in row order (constant-memory mode needs it)
     cells = [
         (name, sorted(dict(((r, c), (r, c, *rest)) for r, c, *rest in rows).values()))

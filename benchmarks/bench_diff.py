@@ -39,10 +39,10 @@ def main() -> None:
     import pandas as pd
     from python_calamine import CalamineWorkbook
 
+    from benchmarks.full import write_full
     from benchmarks.generate import synthetic
     from budgetplan.diff import diff
     from budgetplan.loader import Source
-    from budgetplan.workbook.writer import write_workbook
 
     try:
         import daff  # type: ignore[import-untyped]
@@ -56,8 +56,8 @@ def main() -> None:
             old = synthetic(size)
             new = _edited(old)
             a, b = Path(tmp) / f"a{size}.xlsx", Path(tmp) / f"b{size}.xlsx"
-            write_workbook(old, Source("a", "a", "0" * 64), a)
-            write_workbook(new, Source("b", "b", "0" * 64), b)
+            write_full(old, Source("a", "a", "0" * 64), a)
+            write_full(new, Source("b", "b", "0" * 64), b)
             start = time.perf_counter()
             for path in (a, b):
                 book = CalamineWorkbook.from_path(str(path))

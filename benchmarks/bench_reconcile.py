@@ -59,10 +59,10 @@ def main() -> None:
     parser.add_argument("--resaved", action="store_true", help="also time LibreOffice re-saves")
     args = parser.parse_args()
 
+    from benchmarks.full import write_full
     from benchmarks.generate import synthetic
     from budgetplan.loader import Source
     from budgetplan.reconciliation import reconcile
-    from budgetplan.workbook.writer import write_workbook
 
     print(
         f"{'lines':>8} {'workbook':>9} {'calamine s':>11} {'reconcile s':>12} {'ratio':>7} {'findings':>9}"
@@ -70,7 +70,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
             path = Path(tmp) / f"synthetic-{size}.xlsx"
-            write_workbook(synthetic(size), Source("synthetic", "synthetic", "0" * 64), path)
+            write_full(synthetic(size), Source("synthetic", "synthetic", "0" * 64), path)
             files = [("as built", path)]
             if args.resaved:
                 files.append(("re-saved", resave(path, Path(tmp) / f"lo-{size}")))

@@ -1,21 +1,33 @@
-"""budgetplan: build, check and reconcile Excel workbooks for a public programme budget."""
+"""budgetplan: build, check and reconcile Excel workbooks for a public programme budget.
+
+The library API lives in :mod:`budgetplan.api`; its functions are also reachable from here
+(``budgetplan.build(...)``), imported on first use so that ``import budgetplan.reader`` loads
+neither the YAML parser nor the simulation.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-__version__ = "0.1.0"
+from budgetplan.version import __version__
 
-from budgetplan.api import build, check, load_programme  # noqa: E402
-
-__all__ = ["__version__", "build", "check", "load_programme", "reconcile"]
+_API = (
+    "build",
+    "check",
+    "diff",
+    "load_programme",
+    "load_scenario",
+    "reconcile",
+    "run",
+    "simulate",
+    "verify",
+)
+__all__ = ["__version__", *_API]
 
 
 def __getattr__(name: str) -> Any:
-    # budgetplan.reconcile(path, ...): imported on first use, so that the command line's other
-    # commands do not load the reader
-    if name == "reconcile":
-        from budgetplan.reconciliation import reconcile
+    if name in _API:
+        from budgetplan import api
 
-        return reconcile
+        return getattr(api, name)
     raise AttributeError(f"module 'budgetplan' has no attribute {name!r}")

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from budgetplan import money
 from budgetplan.compute import Figures
+from budgetplan.errors import BudgetplanError
 from budgetplan.findings import Finding, Severity, unreadable
 
 HEADINGS = {
@@ -68,10 +69,8 @@ STATUS = {
 MAX_ROWS = 1_000_000
 
 
-class ActualsError(Exception):
-    def __init__(self, findings: list[Finding]):
-        self.findings = findings
-        super().__init__("; ".join(f.one_line() for f in findings[:3]))
+class ActualsError(BudgetplanError):
+    """Actuals input budgetplan cannot use."""
 
 
 def _norm(text: str) -> str:
@@ -157,28 +156,18 @@ def load_actuals(path: str | Path, figures: Figures) -> tuple[list[Actual], list
     except OSError as exc:
         raise ActualsError([unreadable(str(path), exc)]) from None
     if not rows:
-        raise ActualsError(
-            [
-                Finding(
-                    Severity.ERROR,
-                    "EMPTY",
-                    "the actuals file is empty",
-                    "export the commitments and payments again",
-                    file=str(path),
-                )
-            ]
+        raise ActualsError.of(
+            "EMPTY",
+            "the actuals file is empty",
+            "export the commitments and payments again",
+            file=str(path),
         )
     if len(rows) > MAX_ROWS:
-        raise ActualsError(
-            [
-                Finding(
-                    Severity.ERROR,
-                    "TOO_LARGE",
-                    f"more than {MAX_ROWS:,} rows",
-                    "split the export",
-                    file=str(path),
-                )
-            ]
+        raise ActualsError.of(
+            "TOO_LARGE",
+            f"more than {MAX_ROWS:,} rows",
+            "split the export",
+            file=str(path),
         )
     header = [_norm(h) for h in rows[0]]
     columns: dict[str, int] = {}

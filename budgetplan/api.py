@@ -1,16 +1,45 @@
-"""The library API; the CLI is a thin layer over these functions."""
+"""The library API: every command of the CLI is one of these functions, and the CLI only parses
+arguments and renders what they return.
+
+    build       a scenario's workbook                    check      every check of a scenario
+    reconcile   read a workbook back, findings, edits    diff       what changed between versions
+    simulate    the Monte Carlo of costs and dates       run        scenarios and their comparison
+    verify      recalculate workbooks in LibreOffice     load_programme / load_scenario
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from budgetplan.bulk import collector_paused
 from budgetplan.checks import CheckResult, run_checks
-from budgetplan.compute import Figures, compute
+from budgetplan.compute import compute
 from budgetplan.labels import Lang
 from budgetplan.loader import Loaded, load
 from budgetplan.model import Programme
+from budgetplan.publish import Built, OverwriteRefused, publish
+
+if TYPE_CHECKING:
+    from budgetplan.diff import DiffResult
+    from budgetplan.reconciliation import Reconciliation
+    from budgetplan.risk import RiskResult
+    from budgetplan.runner import Outcome
+    from budgetplan.scenario import Scenario
+
+__all__ = [
+    "Built",
+    "OverwriteRefused",
+    "build",
+    "check",
+    "diff",
+    "load_programme",
+    "load_scenario",
+    "reconcile",
+    "run",
+    "simulate",
+    "verify",
+]
 
 
 def load_programme(path: str | Path | None = None) -> Programme:
@@ -18,29 +47,20 @@ def load_programme(path: str | Path | None = None) -> Programme:
     return load(path).programme
 
 
-@dataclass(frozen=True)
-class Built:
-    path: Path
-    figures: Figures
-    checks: list[CheckResult]
-    backup: Path | None = None
+def load_scenario(path: str | Path | None = None) -> Scenario:
+    """A scenario from a script (its ``scenario`` global), a change file or a programme file;
+    the default programme when None. Raises LoadError or RunError."""
+    from budgetplan.runner import load_any
+    from budgetplan.scenario import Scenario
 
-    @property
-    def ok(self) -> bool:
-        return all(c.ok for c in self.checks)
+    if path is None:
+        return Scenario.default()
+    return load_any(Path(path))
 
 
 def check(path: str | Path | None = None) -> list[CheckResult]:
     """Run every check of a scenario; raises LoadError if the file is not a valid programme."""
     return run_checks(compute(load(path).programme))
-
-
-class OverwriteRefused(Exception):
-    """The target workbook is open elsewhere or holds edits not reconciled."""
-
-    def __init__(self, target: Path, message: str, hint: str):
-        self.target, self.message, self.hint = target, message, hint
-        super().__init__(f"{target}: {message} ({hint})")
 
 
 def build(
@@ -55,25 +75,92 @@ def build(
     Refuses (OverwriteRefused) to write over a workbook open in Excel or LibreOffice, or one
     holding edits not reconciled; with ``force`` the latter is replaced after a dated backup.
     """
-    from budgetplan.safety import backup, check_overwrite, lock_files
-    from budgetplan.workbook.writer import write_workbook
-
     loaded = loaded or load(scenario)
     target = Path(output) if output else default_output(loaded, lang)
-    backup_path = None
-    if lock_files(target) or not force:
-        refusal = check_overwrite(target)
-        if refusal is not None:
-            raise OverwriteRefused(target, refusal.message, refusal.hint)
-    elif target.exists():
-        backup_path = backup(target)
-    with collector_paused():
-        fig = compute(loaded.programme)
-        results = run_checks(fig)
-        write_workbook(loaded.programme, loaded.source, target, lang, figures=fig, checks=results)
-    return Built(target, fig, results, backup_path)
+    return publish(loaded.programme, loaded.source, target, lang, force)
 
 
 def default_output(loaded: Loaded, lang: Lang) -> Path:
     suffix = "" if lang == "fr" else f"-{lang}"
     return Path("workbooks") / f"{loaded.source.name}{suffix}.xlsx"
+
+
+def reconcile(
+    path: str | Path,
+    scenario: str | Path | None = None,
+    actuals: str | Path | None = None,
+    allow_macros: bool = False,
+) -> Reconciliation:
+    """Read a workbook back: integrity, budget rules, edits against ``scenario``, actuals."""
+    from budgetplan.reconciliation import reconcile as run_reconcile
+
+    return run_reconcile(path, scenario=scenario, actuals=actuals, allow_macros=allow_macros)
+
+
+def diff(old: Any, new: Any, threshold: str | None = None) -> DiffResult:
+    """What changed from ``old`` to ``new``: programmes, scenario files or workbooks."""
+    from budgetplan.diff import diff as run_diff
+
+    return run_diff(old, new, threshold)
+
+
+def simulate(
+    programme: Programme,
+    iterations: int = 10_000,
+    seed: int | None = None,
+    distribution: str = "pert",
+    correlation: float = 0.5,
+) -> RiskResult:
+    """The Monte Carlo of costs and milestone dates (seeded: the same seed, the same figures)."""
+    from budgetplan.risk import SEED
+    from budgetplan.risk import simulate as run_simulation
+
+    return run_simulation(
+        programme, iterations, SEED if seed is None else seed, distribution, correlation
+    )
+
+
+def run(paths: list[Path], output: Path, progress: Any = None) -> list[Outcome]:
+    """Run scenario scripts and files: a workbook each and ``comparison.xlsx`` in ``output``."""
+    from budgetplan.runner import run_all
+
+    return run_all(paths, output, progress)
+
+
+@dataclass(frozen=True)
+class Verified:
+    """One workbook recalculated by LibreOffice: formulas counted, mismatches, error ranges."""
+
+    path: Path
+    formulas: int
+    mismatches: list[Any]
+    errors: list[tuple[str, str]]
+
+    @property
+    def ok(self) -> bool:
+        return not self.mismatches and not self.errors
+
+
+def verify(workbooks: list[Path]) -> list[Verified]:
+    """Recalculate each workbook in LibreOffice and compare every formula with its cached value.
+    Raises RuntimeError when LibreOffice is not installed."""
+    from budgetplan import libreoffice
+
+    if not libreoffice.available():
+        raise RuntimeError(
+            "LibreOffice headless with python3-uno is not installed "
+            "(apt-get install libreoffice-calc-nogui python3-uno)"
+        )
+    results = libreoffice.recalculate(workbooks)
+    out = []
+    for path in workbooks:
+        data = results[path]
+        out.append(
+            Verified(
+                path,
+                len(libreoffice.cached_formula_cells(path)),
+                libreoffice.compare(path, data),
+                list(data["errors"]),
+            )
+        )
+    return out

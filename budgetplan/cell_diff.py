@@ -13,7 +13,7 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-from budgetplan.findings import Finding
+from budgetplan.errors import BudgetplanError
 from budgetplan.formulas import normal_spelling
 from budgetplan.reader import ReadError, corrupt_as_read_error
 from budgetplan.xlsxfile import XlsxError, decode_formula, open_xlsx, raw_formula_cells, sheet_parts
@@ -22,10 +22,8 @@ _STRING = re.compile(r'"(?:[^"]|"")*"')
 _REF = re.compile(r"(?<![A-Za-z0-9_.])(\$?)([A-Z]{1,3})(\$?)(\d+)(?![0-9A-Za-z_(])")
 
 
-class CellDiffError(Exception):
-    def __init__(self, findings: list[Finding]):
-        self.findings = findings
-        super().__init__("; ".join(f.one_line() for f in findings[:3]))
+class CellDiffError(BudgetplanError):
+    """CellDiff input budgetplan cannot use."""
 
 
 def _col_index(letters: str) -> int:

@@ -13,9 +13,9 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from budgetplan import __version__
 from budgetplan.findings import Finding
 from budgetplan.loader import LoadError, load
+from budgetplan.version import __version__
 
 app = typer.Typer(
     name="budgetplan",
@@ -330,7 +330,8 @@ def run_cmd(
     """Run scenarios: a workbook each and a comparison workbook. Exit 1 if any failed."""
     from rich.progress import Progress
 
-    from budgetplan.runner import collect, run_all
+    from budgetplan.api import run
+    from budgetplan.runner import collect
 
     targets = paths or [Path("scenarios")]
     for path in targets:
@@ -344,7 +345,7 @@ def run_cmd(
     output.mkdir(parents=True, exist_ok=True)
     with Progress(transient=True) as progress:
         task = progress.add_task("scenarios", total=len(todo))
-        outcomes = run_all(targets, output, lambda o: progress.advance(task))
+        outcomes = run(targets, output, lambda o: progress.advance(task))
     failed = 0
     for o in outcomes:
         if o.error:
@@ -380,24 +381,20 @@ def risk(
     fmt: Annotated[RiskFormat, typer.Option("--format")] = RiskFormat.text,
 ) -> None:
     """Cost and schedule risk by Monte Carlo: P50/P80/P90, overrun and readiness odds."""
-    from budgetplan.risk import simulate
+    from budgetplan.api import load_scenario, simulate
+    from budgetplan.runner import RunError
 
     if distribution not in ("pert", "triangular"):
         _err("--distribution: write pert or triangular")
         raise typer.Exit(2)
     try:
-        if scenario is None:
-            programme = load(None).programme
-        elif scenario.suffix == ".py" or scenario.suffix in (".yaml", ".yml"):
-            from budgetplan.runner import RunError, load_any
-
-            try:
-                programme = load_any(scenario).programme
-            except RunError as exc:
-                _err(str(exc))
-                raise typer.Exit(2) from None
+        if scenario is None or scenario.suffix in (".py", ".yaml", ".yml"):
+            programme = load_scenario(scenario).programme
         else:
             programme = load(scenario).programme
+    except RunError as exc:
+        _err(str(exc))
+        raise typer.Exit(2) from None
     except LoadError as exc:
         _fail(exc.findings)
     result = simulate(programme, iterations, seed, distribution, correlation)
@@ -445,35 +442,27 @@ def verify(
     workbooks: Annotated[list[Path], typer.Argument(help="Workbooks to recalculate.")],
 ) -> None:
     """Recalculate workbooks in LibreOffice and compare every formula with its cached value."""
-    from budgetplan import libreoffice
+    from budgetplan.api import verify as run_verify
 
-    if not libreoffice.available():
-        _err(
-            "LibreOffice headless with python3-uno is not installed "
-            "(apt-get install libreoffice-calc-nogui python3-uno)"
-        )
-        raise typer.Exit(2)
     for path in workbooks:
         if not path.is_file():
             _err(f"{path}: no such file")
             raise typer.Exit(2)
-    results = libreoffice.recalculate(workbooks)
-    bad = 0
-    for path in workbooks:
-        data = results[path]
-        mismatches = libreoffice.compare(path, data)
-        n = len(libreoffice.cached_formula_cells(path))
-        for sheet, cells in data["errors"]:
-            _err(f"{path}: {sheet}!{cells}: formula error")
-            bad += 1
-        for m in mismatches[:20]:
-            _err(f"{path}: {m}")
-        bad += len(mismatches)
+    try:
+        verified = run_verify(workbooks)
+    except RuntimeError as exc:
+        _err(str(exc))
+        raise typer.Exit(2) from None
+    for v in verified:
+        for sheet, cells in v.errors:
+            _err(f"{v.path}: {sheet}!{cells}: formula error")
+        for m in v.mismatches[:20]:
+            _err(f"{v.path}: {m}")
         typer.echo(
-            f"{path}: {n} formulas, {len(mismatches)} mismatch(es), "
-            f"{len(data['errors'])} error range(s)"
+            f"{v.path}: {v.formulas} formulas, {len(v.mismatches)} mismatch(es), "
+            f"{len(v.errors)} error range(s)"
         )
-    raise typer.Exit(1 if bad else 0)
+    raise typer.Exit(0 if all(v.ok for v in verified) else 1)
 
 
 def run(args: list[str]) -> int:

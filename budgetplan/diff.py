@@ -13,16 +13,15 @@ from pathlib import Path
 
 from budgetplan.checks import CHECKS, CheckResult, run_checks
 from budgetplan.compute import Figures, compute
+from budgetplan.errors import BudgetplanError
 from budgetplan.findings import Finding, Severity
 from budgetplan.items import flatten as _flatten
 from budgetplan.items import items as _items
 from budgetplan.model import CostLine, Programme
 
 
-class DiffError(Exception):
-    def __init__(self, findings: list[Finding]):
-        self.findings = findings
-        super().__init__("; ".join(f.one_line() for f in findings[:3]))
+class DiffError(BudgetplanError):
+    """Diff input budgetplan cannot use."""
 
 
 def load_version(path: str | Path) -> Programme:

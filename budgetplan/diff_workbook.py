@@ -8,8 +8,8 @@ from pathlib import Path
 from budgetplan.diff import DiffResult
 from budgetplan.diff_render import show
 from budgetplan.labels import Lang
-from budgetplan.loader import Source
 from budgetplan.model import Programme
+from budgetplan.source import Source
 from budgetplan.workbook.context import Context
 from budgetplan.workbook.writer import write_workbook
 
@@ -114,11 +114,17 @@ def write_diff_workbook(
         ws.set_column(0, 0, 22)
         ws.set_column(1, 7, 18)
 
+    from budgetplan.compute import compute
+    from budgetplan.risk import sheet_simulation
+
+    fig = compute(new)
     write_workbook(
         new,
         Source(new_name, new_name, ""),
         target,
         lang,
+        figures=fig,
         highlights=highlights,
         before=changes_sheet,
+        risk=sheet_simulation(fig),
     )

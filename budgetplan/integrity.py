@@ -22,8 +22,8 @@ from budgetplan.checks import CheckResult
 from budgetplan.compute import Figures
 from budgetplan.findings import Finding, Severity
 from budgetplan.formulas import normal_spelling, normal_spelling_xml, quoted_sheet, to_r1c1
-from budgetplan.loader import Source
 from budgetplan.reader import Workbook
+from budgetplan.source import Source
 from budgetplan.workbook.context import RowSink
 from budgetplan.xlsxfile import (
     RawCell,
@@ -169,7 +169,6 @@ def _expected_sheets(
             path,
             wb.lang,
             figures=fig,
-            risk=False,
             phasing_rows=phasing_rows,
             checks=checks,
         )

@@ -22,28 +22,17 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from budgetplan import model as m
+from budgetplan.errors import BudgetplanError
 from budgetplan.findings import Finding, Severity, unreadable, validation_message
+from budgetplan.source import Source
 
 #: Largest scenario file accepted (bytes).
 MAX_SCENARIO_BYTES = 20 * 1024 * 1024
 DEFAULT_NAME = "programme-2022.yaml"
 
 
-class LoadError(Exception):
+class LoadError(BudgetplanError):
     """The file could not be read or does not describe a valid programme."""
-
-    def __init__(self, findings: list[Finding]):
-        self.findings = findings
-        super().__init__("; ".join(f.one_line() for f in findings[:3]))
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where a programme came from: shown on the About sheet and used for the hash."""
-
-    name: str  # scenario name
-    path: str  # file path as given, or the package resource
-    sha256: str
 
 
 @dataclass(frozen=True)
@@ -244,56 +233,36 @@ def read_yaml(text: str, file: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = (exc.problem or exc.context or "malformed YAML").strip()
-        raise LoadError(
-            [
-                Finding(
-                    Severity.ERROR,
-                    "YAML",
-                    f"malformed YAML: {problem}",
-                    "fix the YAML syntax at this line",
-                    file=file,
-                    line=line,
-                )
-            ]
+        raise LoadError.of(
+            "YAML",
+            f"malformed YAML: {problem}",
+            "fix the YAML syntax at this line",
+            file=file,
+            line=line,
         ) from None
     except YAMLError as exc:
-        raise LoadError(
-            [
-                Finding(
-                    Severity.ERROR,
-                    "YAML",
-                    f"malformed YAML: {exc}",
-                    "fix the YAML syntax",
-                    file=file,
-                )
-            ]
+        raise LoadError.of(
+            "YAML",
+            f"malformed YAML: {exc}",
+            "fix the YAML syntax",
+            file=file,
         ) from None
     except (ValueError, OverflowError) as exc:
         # ruamel builds dates while parsing: an impossible date (2023-02-30) fails here.
         line = _bad_date_line(text)
-        raise LoadError(
-            [
-                Finding(
-                    Severity.ERROR,
-                    "YAML",
-                    f"impossible value: {exc}",
-                    "write a real date as YYYY-MM-DD",
-                    file=file,
-                    line=line,
-                )
-            ]
+        raise LoadError.of(
+            "YAML",
+            f"impossible value: {exc}",
+            "write a real date as YYYY-MM-DD",
+            file=file,
+            line=line,
         ) from None
     except RecursionError:
-        raise LoadError(
-            [
-                Finding(
-                    Severity.ERROR,
-                    "YAML",
-                    "the YAML is nested too deeply",
-                    "simplify the file",
-                    file=file,
-                )
-            ]
+        raise LoadError.of(
+            "YAML",
+            "the YAML is nested too deeply",
+            "simplify the file",
+            file=file,
         ) from None
 
 
@@ -329,17 +298,12 @@ def decode_scenario(data: bytes, file: str) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise LoadError(
-            [
-                Finding(
-                    Severity.ERROR,
-                    "ENCODING",
-                    f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
-                    "save the file as UTF-8",
-                    file=file,
-                    line=line,
-                )
-            ]
+        raise LoadError.of(
+            "ENCODING",
+            f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            "save the file as UTF-8",
+            file=file,
+            line=line,
         ) from None
     return text.removeprefix("\ufeff")
 
@@ -348,17 +312,12 @@ def parse_programme(data: bytes, file: str) -> Loaded:
     text = decode_scenario(data, file)
     doc = read_yaml(text, file)
     if not isinstance(doc, dict):
-        raise LoadError(
-            [
-                Finding(
-                    Severity.ERROR,
-                    "SCHEMA",
-                    "the file does not hold a programme (a YAML mapping)",
-                    "start from `budgetplan schema` or the default programme",
-                    file=file,
-                    line=1,
-                )
-            ]
+        raise LoadError.of(
+            "SCHEMA",
+            "the file does not hold a programme (a YAML mapping)",
+            "start from `budgetplan schema` or the default programme",
+            file=file,
+            line=1,
         )
     try:
         programme = m.Programme.model_validate(doc)
@@ -379,29 +338,19 @@ def load(path: str | Path | None = None) -> Loaded:
     target = Path(path)
     try:
         if target.stat().st_size > MAX_SCENARIO_BYTES:
-            raise LoadError(
-                [
-                    Finding(
-                        Severity.ERROR,
-                        "TOO_LARGE",
-                        f"scenario file is over the {MAX_SCENARIO_BYTES:,}-byte limit",
-                        "split the programme",
-                        file=str(path),
-                    )
-                ]
+            raise LoadError.of(
+                "TOO_LARGE",
+                f"scenario file is over the {MAX_SCENARIO_BYTES:,}-byte limit",
+                "split the programme",
+                file=str(path),
             )
         data = target.read_bytes()
     except IsADirectoryError:
-        raise LoadError(
-            [
-                Finding(
-                    Severity.ERROR,
-                    "NOT_A_FILE",
-                    "is a folder, not a scenario file",
-                    "give the path of a .yaml file",
-                    file=str(path),
-                )
-            ]
+        raise LoadError.of(
+            "NOT_A_FILE",
+            "is a folder, not a scenario file",
+            "give the path of a .yaml file",
+            file=str(path),
         ) from None
     except OSError as exc:
         raise LoadError([unreadable(path, exc)]) from None
@@ -410,3 +359,6 @@ def load(path: str | Path | None = None) -> Loaded:
 
 def default_programme() -> m.Programme:
     return load(None).programme
+
+
+__all__ = ["LoadError", "Loaded", "Source", "load"]

@@ -25,17 +25,14 @@ from budgetplan import layout as L
 from budgetplan import model as m
 from budgetplan.codec import CellError, codec
 from budgetplan.codec import blank as _blank
+from budgetplan.errors import BudgetplanError
 from budgetplan.findings import Finding, Severity, validation_message
 from budgetplan.labels import LANGS, Lang
 from budgetplan.xlsxfile import XlsxError, open_xlsx, sheet_parts
 
 
-class ReadError(Exception):
+class ReadError(BudgetplanError):
     """The file is not a budgetplan workbook that this version can read."""
-
-    def __init__(self, findings: list[Finding]):
-        self.findings = findings
-        super().__init__("; ".join(f.one_line() for f in findings[:3]))
 
 
 @dataclass
@@ -134,16 +131,11 @@ def open_workbook(path: str | Path, allow_macros: bool = False) -> Workbook:
         with corrupt_as_read_error(path):
             return _open_workbook(path, allow_macros)
     except RecursionError:
-        raise ReadError(
-            [
-                Finding(
-                    Severity.ERROR,
-                    "CORRUPT",
-                    "the workbook is nested too deeply",
-                    "save it again",
-                    file=str(path),
-                )
-            ]
+        raise ReadError.of(
+            "CORRUPT",
+            "the workbook is nested too deeply",
+            "save it again",
+            file=str(path),
         ) from None
 
 
@@ -165,16 +157,11 @@ def corrupt_as_read_error(path: Path) -> Iterator[None]:
     ) as exc:
         if isinstance(exc, ReadError):
             raise
-        raise ReadError(
-            [
-                Finding(
-                    Severity.ERROR,
-                    "CORRUPT",
-                    f"the workbook is damaged ({type(exc).__name__}: {exc})"[:300],
-                    "send the workbook again, or save it again from Excel",
-                    file=str(path),
-                )
-            ]
+        raise ReadError.of(
+            "CORRUPT",
+            f"the workbook is damaged ({type(exc).__name__}: {exc})"[:300],
+            "send the workbook again, or save it again from Excel",
+            file=str(path),
         ) from None
 
 
@@ -187,30 +174,20 @@ def _open_workbook(path: Path, allow_macros: bool) -> Workbook:
         try:
             parts = sheet_parts(zf)
         except (KeyError, zipfile.BadZipFile, OSError) as exc:
-            raise ReadError(
-                [
-                    Finding(
-                        Severity.ERROR,
-                        "CORRUPT",
-                        f"unreadable sheet list ({exc})",
-                        "save the workbook again",
-                        file=str(path),
-                    )
-                ]
+            raise ReadError.of(
+                "CORRUPT",
+                f"unreadable sheet list ({exc})",
+                "save the workbook again",
+                file=str(path),
             ) from None
     try:
         book = CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError) as exc:
-        raise ReadError(
-            [
-                Finding(
-                    Severity.ERROR,
-                    "CORRUPT",
-                    f"unreadable workbook ({exc})",
-                    "save the workbook again",
-                    file=str(path),
-                )
-            ]
+        raise ReadError.of(
+            "CORRUPT",
+            f"unreadable workbook ({exc})",
+            "save the workbook again",
+            file=str(path),
         ) from None
     known = _sheet_key_by_name()
     found = [(i, p.name, known.get(p.name)) for i, p in enumerate(parts)]
@@ -218,27 +195,17 @@ def _open_workbook(path: Path, allow_macros: bool) -> Workbook:
     about_key = next((p.name for p in parts if known.get(p.name, ("",))[0] == "about"), None)
     if about_key is None:
         if not langs:
-            raise ReadError(
-                [
-                    Finding(
-                        Severity.ERROR,
-                        "NOT_BUDGETPLAN",
-                        "is not a budgetplan workbook (no sheet of its layout)",
-                        "give a workbook written by `budgetplan build`",
-                        file=str(path),
-                    )
-                ]
+            raise ReadError.of(
+                "NOT_BUDGETPLAN",
+                "is not a budgetplan workbook (no sheet of its layout)",
+                "give a workbook written by `budgetplan build`",
+                file=str(path),
             )
-        raise ReadError(
-            [
-                Finding(
-                    Severity.ERROR,
-                    "SHEET_MISSING",
-                    "the About sheet is missing or renamed, so the layout version is unknown",
-                    "rebuild the workbook or restore the About sheet",
-                    file=str(path),
-                )
-            ]
+        raise ReadError.of(
+            "SHEET_MISSING",
+            "the About sheet is missing or renamed, so the layout version is unknown",
+            "rebuild the workbook or restore the About sheet",
+            file=str(path),
         )
     about = _read_about(book, about_key)
     lang: Lang = "en" if about.get("lang") == "en" else "fr"

@@ -224,3 +224,13 @@ def sheet_iterations(n_lines: int) -> int:
     """Iterations for the workbook's Risk sheet: 10,000 up to 200 cost lines, then fewer so that a
     build stays fast (two million draws at most, 200 iterations at least)."""
     return 10_000 if n_lines <= 200 else max(200, 2_000_000 // max(n_lines, 1))
+
+
+#: The seed of every simulation budgetplan writes (the Risk sheet, the comparison workbook) and
+#: the default of ``budgetplan risk``: the same programme always shows the same figures.
+SEED = 2022
+
+
+def sheet_simulation(fig: Figures) -> RiskResult:
+    """The simulation the Risk sheet shows, from the figures already computed."""
+    return simulate(fig.programme, sheet_iterations(len(fig.lines)), SEED, figures=fig)

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
 import runpy
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import xlsxwriter
 
 from budgetplan.atomic import atomic_path
 from budgetplan.compute import Figures
+from budgetplan.labels import Lang
+from budgetplan.publish import Built, OverwriteRefused, publish
 from budgetplan.scenario import Scenario
+from budgetplan.source import Source
+
+if TYPE_CHECKING:
+    from budgetplan.risk import RiskResult
 from budgetplan.workbook.writer import FIXED_CREATED
 
 
 class RunError(Exception):
-    pass
+    """A scenario script or file that does not give a scenario."""
 
 
 def collect(paths: list[Path]) -> list[Path]:
@@ -52,6 +60,7 @@ class Outcome:
     scenario: Scenario | None = None
     workbook: Path | None = None
     figures: Figures | None = None
+    risk: RiskResult | None = None  # the simulation its Risk sheet shows
     error: str = ""
     checks_failed: list[str] = field(default_factory=list)
 
@@ -103,9 +112,9 @@ def write_comparison(outcomes: list[Outcome], target: Path) -> None:
                     "money",
                 )
             )
-        from budgetplan.risk import sheet_iterations, simulate
+        from budgetplan.risk import sheet_simulation
 
-        risks = [simulate(f.programme, sheet_iterations(len(f.lines)), 2022) for f in figs]
+        risks = [o.risk or sheet_simulation(o.figures) for o in ok]  # type: ignore[arg-type]
         for label, attr in (
             ("risk P50 (excl. contingency)", "p50"),
             ("risk P80", "p80"),
@@ -175,8 +184,39 @@ def write_comparison(outcomes: list[Outcome], target: Path) -> None:
         wb.close()
 
 
+def scenario_source(scenario: Scenario) -> Source:
+    """The About sheet's record of a scenario: its name and a hash of the changes it made."""
+    digest = hashlib.sha256("\n".join(a.change for a in scenario.log).encode()).hexdigest()
+    return Source(scenario.name, f"scenario {scenario.name}", digest)
+
+
+def build_scenario(
+    scenario: Scenario, output: str | Path, lang: Lang = "fr", force: bool = False
+) -> Built:
+    """Write a scenario's workbook (its About sheet names the scenario)."""
+    return publish(scenario.programme, scenario_source(scenario), Path(output), lang, force)
+
+
+def report(scenario: Scenario, output: str | Path | None = None, echo: bool = True) -> str:
+    """What ``scenario`` changes against the default programme, in budget terms; with
+    ``output``, also build its workbook there. Printed unless ``echo`` is False."""
+    from budgetplan import diff_render
+    from budgetplan.diff import diff
+
+    lines = [f"scenario {scenario.name}: {scenario.description.strip()}".rstrip(": ")]
+    lines += [f"  - {a.change}: {a.effect}" for a in scenario.log]
+    result = diff(Scenario.default().programme, scenario.programme)
+    lines.append(diff_render.to_text(result, "baseline", scenario.name))
+    if output is not None:
+        built = build_scenario(scenario, output)
+        lines.append(f"wrote {built.path}")
+    text = "\n".join(lines)
+    if echo:
+        print(text)
+    return text
+
+
 def run_all(paths: list[Path], out_dir: Path, progress=None) -> list[Outcome]:  # type: ignore[no-untyped-def]
-    from budgetplan.api import OverwriteRefused
     from budgetplan.loader import LoadError
 
     outcomes = []
@@ -185,9 +225,10 @@ def run_all(paths: list[Path], out_dir: Path, progress=None) -> list[Outcome]:  
         try:
             scenario = load_any(path)
             outcome.scenario = scenario
-            built = scenario.build(out_dir / f"{scenario.name}.xlsx", force=False)
+            built = build_scenario(scenario, out_dir / f"{scenario.name}.xlsx")
             outcome.workbook = built.path
             outcome.figures = built.figures
+            outcome.risk = built.risk
             outcome.checks_failed = [r.spec.code for r in built.checks if not r.ok]
         except LoadError as exc:
             outcome.error = "; ".join(f.one_line() for f in exc.findings[:3])

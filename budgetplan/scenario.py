@@ -300,34 +300,6 @@ class Scenario:
         new = self.programme.model_copy(update={"cost_lines": (*self.programme.cost_lines, line)})
         return self._with(new, f"add line {line.id}", f"{line.quantity} x {line.unit_cost} HT")
 
-    def report(self, output: str | Path | None = None) -> str:
-        """What this scenario changes against the default programme, in budget terms; with
-        ``output``, also build its workbook there."""
-        from budgetplan import diff_render
-        from budgetplan.diff import diff
-
-        lines = [f"scenario {self.name}: {self.description.strip()}".rstrip(": ")]
-        lines += [f"  - {a.change}: {a.effect}" for a in self.log]
-        result = diff(Scenario.default().programme, self.programme)
-        lines.append(diff_render.to_text(result, "baseline", self.name))
-        if output is not None:
-            built = self.build(output)
-            lines.append(f"wrote {built.path}")
-        text = "\n".join(lines)
-        print(text)
-        return text
-
-    def build(self, output: str | Path, lang: str = "fr", force: bool = False):  # type: ignore[no-untyped-def]
-        """Write this scenario's workbook (its About sheet names the scenario)."""
-        import hashlib
-
-        from budgetplan.api import build as build_workbook
-        from budgetplan.loader import Loaded, Source
-
-        digest = hashlib.sha256("\n".join(f"{a.change}" for a in self.log).encode()).hexdigest()
-        loaded = Loaded(self.programme, Source(self.name, f"scenario {self.name}", digest), None)
-        return build_workbook(loaded=loaded, output=output, lang=lang, force=force)  # type: ignore[arg-type]
-
 
 def _scaled(line: CostLine, factor: Decimal, down: bool = False) -> CostLine:
     """The line with its unit cost (and estimate) times ``factor``, to the cent."""

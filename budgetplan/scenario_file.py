@@ -131,18 +131,13 @@ def load_scenario_file(path: str | Path, _seen: tuple[Path, ...] = ()) -> Scenar
     else:
         base = (path.parent / spec.base).resolve()
         if base in _seen or base == path.resolve():
-            raise LoadError(
-                [
-                    Finding(
-                        Severity.ERROR,
-                        "BASE_CYCLE",
-                        f"base {spec.base} leads back to this file",
-                        "start the chain from default or a programme file",
-                        ("base",),
-                        file,
-                        node_line(doc, ("base",)),
-                    )
-                ]
+            raise LoadError.of(
+                "BASE_CYCLE",
+                f"base {spec.base} leads back to this file",
+                "start the chain from default or a programme file",
+                ("base",),
+                file,
+                node_line(doc, ("base",)),
             )
         scenario = Scenario(
             spec.name or path.stem,

@@ -9,6 +9,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from budgetplan.errors import BudgetplanError
 from budgetplan.findings import Finding, Severity
 
 #: Limits on what a workbook may unpack to (a zip bomb declares small, inflates huge).
@@ -20,10 +21,15 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-class XlsxError(Exception):
+class XlsxError(BudgetplanError):
+    """A file that is not a workbook budgetplan may open (hostile, damaged, someone else's)."""
+
     def __init__(self, finding: Finding):
-        self.finding = finding
-        super().__init__(finding.one_line())
+        super().__init__([finding])
+
+    @property
+    def finding(self) -> Finding:
+        return self.findings[0]
 
 
 def _fail(path: Path, code: str, message: str, hint: str) -> XlsxError:

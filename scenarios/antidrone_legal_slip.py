@@ -1,8 +1,9 @@
 """What if the anti-drone legal fix (access to the drones' video feed) slips by six months?"""
 
+from budgetplan.runner import report
 from budgetplan.scenario import Scenario
 
 scenario = Scenario.default("antidrone-legal-slip", __doc__).shift(months=6, milestone="ADRN-LAW")
 
 if __name__ == "__main__":
-    scenario.report()
+    report(scenario)

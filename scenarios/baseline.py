@@ -1,8 +1,9 @@
 """Baseline: the 2022 programme as planned (EUR 50M, every pilot, before any change)."""
 
+from budgetplan.runner import report
 from budgetplan.scenario import Scenario
 
 scenario = Scenario.default("baseline", __doc__)
 
 if __name__ == "__main__":
-    scenario.report()
+    report(scenario)

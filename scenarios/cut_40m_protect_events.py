@@ -1,6 +1,7 @@
 """What if the 2022 envelope is cut to EUR 40M, keeping the pilots the events depend on whole
 (scanners, anti-drone, strong authentication, crowd-danger detection)?"""
 
+from budgetplan.runner import report
 from budgetplan.scenario import Scenario
 
 EVENT_CRITICAL = ["SCAN", "ADRN", "FRA", "CROWD"]
@@ -10,4 +11,4 @@ scenario = Scenario.default("cut-40m-protect-events", __doc__).cut_envelope(
 )
 
 if __name__ == "__main__":
-    scenario.report()
+    report(scenario)

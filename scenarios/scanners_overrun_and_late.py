@@ -1,5 +1,6 @@
 """What if the millimetre-wave scanners cost 30% more and arrive three months late?"""
 
+from budgetplan.runner import report
 from budgetplan.scenario import Scenario
 
 scenario = (
@@ -9,4 +10,4 @@ scenario = (
 )
 
 if __name__ == "__main__":
-    scenario.report()
+    report(scenario)

@@ -148,7 +148,7 @@ def programmes(draw: st.DrawFn) -> m.Programme:
 def test_a_programme_written_and_read_back_is_the_same_programme(programme, lang) -> None:
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "p.xlsx"
-        write_workbook(programme, SOURCE, target, lang, risk=False)
+        write_workbook(programme, SOURCE, target, lang)  # no Risk sheet: values only
         wb = open_workbook(target)
         back, _ = read_programme(wb)
     risk_sheet = L.sheet_name("risk", lang)  # left out above: values only, nothing to read

@@ -3,12 +3,17 @@ and the workbook's formulas use nothing else."""
 
 from __future__ import annotations
 
+import ast
 import re
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.formula.tokenizer import Token, Tokenizer
 
+import budgetplan
 from budgetplan import layout as L
 from budgetplan.checks import CHECKS, Check, run_checks
 from budgetplan.compute import compute
@@ -63,3 +68,31 @@ def test_the_workbook_defines_the_registered_names_and_its_formulas_use_only_the
                     used.update(_names_in(formula.replace("&quot;", '"')))
     assert used <= registered, used - registered
     assert {"PH_TTC", "NET_AE", "MIL_DATES", "RD_LATE"} <= used  # the scan does see names
+
+
+def _modules_loaded_by(statement: str) -> set[str]:
+    code = f"import sys; {statement}; print(' '.join(sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+def test_layers_look_down_reading_a_workbook_loads_no_yaml_parser_nor_scipy() -> None:
+    loaded = _modules_loaded_by("import budgetplan.reader")
+    assert not {"ruamel.yaml", "scipy", "budgetplan.api", "budgetplan.loader"} & loaded
+    writer = _modules_loaded_by("import budgetplan.workbook.writer")
+    assert not {"scipy", "budgetplan.api", "budgetplan.risk", "ruamel.yaml"} & writer
+
+
+def test_the_scenario_algebra_is_pure() -> None:
+    """Scenario changes programmes and nothing else: no printing, no building, no diffing."""
+    tree = ast.parse((Path(budgetplan.__file__).parent / "scenario.py").read_text())
+    imported = {
+        node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert not imported & {"budgetplan.api", "budgetplan.diff", "budgetplan.diff_render"}
+    calls = {
+        node.func.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+    }
+    assert "print" not in calls

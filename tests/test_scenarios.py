@@ -14,7 +14,7 @@ from budgetplan import libreoffice
 from budgetplan.cli import run
 from budgetplan.compute import compute
 from budgetplan.loader import LoadError, load
-from budgetplan.runner import collect, load_any
+from budgetplan.runner import build_scenario, collect, load_any
 from budgetplan.scenario import Scenario, ScenarioError
 from budgetplan.scenario_file import load_scenario_file
 
@@ -159,7 +159,7 @@ def test_every_shipped_scenario_recalculates_in_libreoffice(tmp_path, lo_availab
     paths = []
     for p in collect([SCENARIOS]):
         scenario = load_any(p)
-        paths.append(scenario.build(tmp_path / f"{scenario.name}.xlsx").path)
+        paths.append(build_scenario(scenario, tmp_path / f"{scenario.name}.xlsx").path)
     results = libreoffice.recalculate(paths)
     for path in paths:
         assert results[path]["errors"] == [], path

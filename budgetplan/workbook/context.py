@@ -12,7 +12,7 @@ from xlsxwriter.worksheet import Worksheet
 from budgetplan import layout as L
 from budgetplan.compute import Figures
 from budgetplan.labels import Lang, label
-from budgetplan.loader import Source
+from budgetplan.source import Source
 from budgetplan.workbook.sheet import FastWorksheet
 from budgetplan.workbook.styles import Styles
 

@@ -3,20 +3,21 @@ probability that each pilot is ready in time for each event (values of a seeded 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from budgetplan.risk import sheet_iterations, simulate
 from budgetplan.workbook.context import Context, page_setup, protect
 
-SEED = 2022
+if TYPE_CHECKING:
+    from budgetplan.risk import RiskResult
 
 
-def write(ctx: Context) -> None:
+def write(ctx: Context, r: RiskResult) -> None:
+    """The Risk sheet of the simulation ``r`` (run by the caller: the writer draws nothing)."""
     ws = ctx.add_sheet("risk")
     st = ctx.styles
-    programme = ctx.fig.programme
-    n = sheet_iterations(len(programme.cost_lines))
-    r = simulate(programme, n, SEED, figures=ctx.fig)
+    n = r.iterations
     money = ctx.wb.add_format({"num_format": '#,##0 "€"'})
     pct = ctx.wb.add_format({"num_format": "0.0%"})
     ws.write_string(0, 0, ctx.t("title.risk"), st.title)

@@ -5,18 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from xlsxwriter.workbook import Workbook
 
-from budgetplan import __version__
 from budgetplan.atomic import atomic_path
 from budgetplan.bulk import collector_paused
 from budgetplan.checks import CheckResult, run_checks
 from budgetplan.compute import Figures, compute
 from budgetplan.labels import Lang
 from budgetplan.layout import SHEETS
-from budgetplan.loader import Source
 from budgetplan.model import Programme
+from budgetplan.source import Source
+from budgetplan.version import __version__
 from budgetplan.workbook import (
     about,
     checks_sheet,
@@ -29,6 +30,9 @@ from budgetplan.workbook import (
 )
 from budgetplan.workbook.context import Context, RowSink
 from budgetplan.workbook.styles import Styles
+
+if TYPE_CHECKING:
+    from budgetplan.risk import RiskResult
 
 #: Fixed document date, so that the same scenario always gives the same bytes.
 FIXED_CREATED = dt.datetime(2022, 1, 1, 0, 0, 0)
@@ -43,7 +47,7 @@ def write_workbook(
     figures: Figures | None = None,
     highlights: dict[tuple[str, str], dict[str, object]] | None = None,
     before: Callable[[Context], None] | None = None,
-    risk: bool = True,
+    risk: RiskResult | None = None,
     phasing_rows: RowSink | None = None,
     checks: list[CheckResult] | None = None,
 ) -> Figures:
@@ -52,7 +56,8 @@ def write_workbook(
     ``figures`` and ``checks``, when the caller has them, are not computed again. ``highlights``
     marks changed input cells (with their old value as a comment) and ``before`` writes extra
     sheets ahead of the layout's: both serve the diff workbook. ``phasing_rows`` serves
-    reconcile: see :attr:`Context.phasing_rows`.
+    reconcile: see :attr:`Context.phasing_rows`. ``risk`` is the simulation the Risk sheet shows
+    (``risk.sheet_simulation``); without it the workbook has no Risk sheet.
     """
     fig = figures or compute(programme)
     results = checks if checks is not None else run_checks(fig)
@@ -100,11 +105,11 @@ def write_workbook(
             "schedules": lambda: inputs.write_schedules(ctx),
             "phasing": lambda: phasing.write(ctx),
             "timeline": lambda: timeline.write(ctx),
-            "risk": lambda: risk_sheet.write(ctx),
+            "risk": lambda: risk_sheet.write(ctx, risk),  # type: ignore[arg-type]
             "about": lambda: about.write(ctx),
         }
         for key in SHEETS:
-            if key == "risk" and not risk:
+            if key == "risk" and risk is None:
                 continue  # values only (no formula): reconcile's expected workbook skips it
             writers[key]()
         (ctx.sheets.get("changes") or ctx.sheets["summary"]).activate()

@@ -1,0 +1,69 @@
+"""Write a programme's workbook where a user will open it: refuse what would lose edits, keep a
+backup when told to replace them, compute the figures, checks and risk once, and write."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from budgetplan.bulk import collector_paused
+from budgetplan.checks import CheckResult, run_checks
+from budgetplan.compute import Figures, compute
+from budgetplan.errors import BudgetplanError
+from budgetplan.findings import Finding, Severity
+from budgetplan.labels import Lang
+from budgetplan.model import Programme
+from budgetplan.source import Source
+
+
+@dataclass(frozen=True)
+class Built:
+    path: Path
+    figures: Figures
+    checks: list[CheckResult]
+    backup: Path | None = None
+    risk: object | None = None  # the RiskResult of the Risk sheet
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+
+class OverwriteRefused(BudgetplanError):
+    """The target workbook is open elsewhere or holds edits not reconciled."""
+
+    def __init__(self, target: Path, message: str, hint: str):
+        self.target, self.message, self.hint = target, message, hint
+        super().__init__(
+            [Finding(Severity.ERROR, "OVERWRITE_REFUSED", message, hint, file=str(target))]
+        )
+
+    def __str__(self) -> str:
+        return f"{self.target}: {self.message} ({self.hint})"
+
+
+def publish(
+    programme: Programme,
+    source: Source,
+    target: Path,
+    lang: Lang = "fr",
+    force: bool = False,
+) -> Built:
+    """Write the workbook of ``programme`` to ``target``; see :func:`budgetplan.api.build`."""
+    from budgetplan.risk import sheet_simulation
+    from budgetplan.safety import backup, check_overwrite, lock_files
+    from budgetplan.workbook.writer import write_workbook
+
+    backup_path = None
+    if lock_files(target) or not force:
+        refusal = check_overwrite(target)
+        if refusal is not None:
+            raise OverwriteRefused(target, refusal.message, refusal.hint)
+    elif target.exists():
+        backup_path = backup(target)
+    with collector_paused():
+        fig = compute(programme)
+        results = run_checks(fig)
+        risk = sheet_simulation(fig)
+        write_workbook(programme, source, target, lang, figures=fig, checks=results, risk=risk)
+    return Built(target, fig, results, backup_path, risk)
