@@ -3,6 +3,7 @@
 
     python3 dev.py build [ARGS...]   install into .venv if needed, then `budgetplan build ARGS`
     python3 dev.py test [PYTEST ARGS...]   install with test extras if needed, lint, run the tests
+    python3 dev.py test --fast [ARGS...]   the edit loop: no LibreOffice, no slow tests (< 1 min)
     python3 dev.py bench [build|reconcile] [ARGS...]   run a benchmark (benchmarks/README.md)
 
 The virtual environment lives in .venv; it is (re)installed whenever pyproject.toml changes.
@@ -58,6 +59,9 @@ def main(argv: list[str]) -> int:
             code = run([str(BIN / cmd[0]), *cmd[1:]])
             if code:
                 return code
+        if "--fast" in args:
+            args = [a for a in args if a != "--fast"]
+            args = ["-m", "not libreoffice and not slow", "-p", "no:cacheprovider", *args]
         return run([str(PY), "-m", "pytest", *args])
     if task == "bench":
         ensure()
