@@ -265,7 +265,10 @@ def _sum_months(lines: list[LineFigures], n_period: int) -> list[int]:
 
 
 def compute(programme: Programme) -> Figures:
-    """Every figure of the programme, from its inputs only."""
+    """Every figure of the programme, from its inputs only.
+
+    Long: one pass that fills every figure the workbook shows, in dependency order.
+    """
     months = programme.months
     years = programme.years
     year_tuple = tuple(years)

@@ -234,7 +234,10 @@ def _line_changes(a: CostLine | None, b: CostLine | None) -> dict[str, Change]:
 
 
 def compare(va: Version, vb: Version, threshold: str | None = None) -> DiffResult:
-    """Compare two loaded versions: lines matched by id, only the changed ones examined."""
+    """Compare two loaded versions: lines matched by id, only the changed ones examined.
+
+    Long: one comparison per part of the programme, in the order the report shows them.
+    """
     limit = parse_threshold(threshold)
     result = DiffResult()
     for line_id in sorted(va.lines.keys() | vb.lines.keys()):

@@ -101,6 +101,7 @@ def to_json(r: DiffResult) -> str:
 
 
 def to_text(r: DiffResult, old: str, new: str, markdown: bool = False) -> str:
+    """Long: one paragraph per part of the diff, in report order."""
     h = (lambda t: f"\n### {t}\n") if markdown else (lambda t: f"\n{t.upper()}")
     item = "- " if markdown else "  "
     out = [f"## {old} -> {new}" if markdown else f"{old} -> {new}"]

@@ -21,6 +21,7 @@ def _text(value: object) -> str:
 def write_diff_workbook(
     result: DiffResult, new: Programme, target: Path, lang: Lang, old_name: str, new_name: str
 ) -> None:
+    """Long: lays the diff workbook out top to bottom, one table per part of the diff."""
     highlights: dict[tuple[str, str], dict[str, object]] = {}
     for line in result.lines:
         if line.status == "added":
@@ -29,6 +30,7 @@ def write_diff_workbook(
             highlights[("line", line.id)] = {k: _text(c.old) for k, c in line.changes.items()}
 
     def changes_sheet(ctx: Context) -> None:
+        """Long: lays the Changes sheet out top to bottom, one table per part of the diff."""
         wb = ctx.wb
         ws = wb.add_worksheet("Changes" if lang == "en" else "Modifications")
         ctx.sheets["changes"] = ws

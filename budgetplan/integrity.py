@@ -285,7 +285,10 @@ def _compare_cells(
     actual: dict[tuple[str, int], RawCell],
     report: _Report,
 ) -> None:
-    """Each expected formula cell against the file's, then the file's formulas not expected."""
+    """Each expected formula cell against the file's, then the file's formulas not expected.
+
+    Long: the cell-by-cell hot loop of reconcile, kept in one frame for speed.
+    """
     types: dict[bytes, bytes] = {}  # cell attributes -> cell type (a few dozen distinct ones)
 
     def type_of(attrs: bytes) -> bytes:

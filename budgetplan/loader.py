@@ -118,7 +118,10 @@ def _pydantic_findings(exc: ValidationError, doc: Any, file: str) -> list[Findin
 
 
 def reference_findings(p: m.Programme, doc: Any, file: str) -> list[Finding]:
-    """Identities and references the schema alone cannot check."""
+    """Identities and references the schema alone cannot check.
+
+    Long: one check per kind of reference (pilot, event, milestone, line), each with its own message.
+    """
     out: list[Finding] = []
 
     def add(code: str, message: str, hint: str, path: tuple[str | int, ...]) -> None:

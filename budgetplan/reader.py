@@ -166,6 +166,7 @@ def corrupt_as_read_error(path: Path) -> Iterator[None]:
 
 
 def _open_workbook(path: Path, allow_macros: bool) -> Workbook:
+    """Long: each refusal (not a zip, not ours, layout version, sheets renamed or missing) is a finding at its place."""
     try:
         zf = open_xlsx(path, allow_macros)
     except XlsxError as exc:

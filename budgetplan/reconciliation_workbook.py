@@ -21,6 +21,7 @@ SEVERITY_COLOURS = {"error": "#FFC7CE", "warning": "#FFEB9C", "info": "#DDEBF7"}
 
 
 def write_reconciliation(result: Reconciliation, target: Path) -> None:
+    """Long: lays the reconciliation workbook out sheet by sheet."""
     target = Path(target)
     with atomic_path(target) as tmp:
         wb = xlsxwriter.Workbook(

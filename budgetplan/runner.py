@@ -66,7 +66,10 @@ class Outcome:
 
 
 def write_comparison(outcomes: list[Outcome], target: Path) -> None:
-    """Scenarios side by side, differences from the first (the baseline) highlighted."""
+    """Scenarios side by side, differences from the first (the baseline) highlighted.
+
+    Long: lays the comparison sheet out row by row (to be split with its French labels, issue 16).
+    """
     ok = [o for o in outcomes if o.figures is not None and o.scenario is not None]
     if not ok:
         return

@@ -93,7 +93,10 @@ def is_change_file(data: bytes) -> bool:
 
 
 def load_scenario_file(path: str | Path, _seen: tuple[Path, ...] = ()) -> Scenario:
-    """The scenario a change file describes; LoadError lists every problem with its line."""
+    """The scenario a change file describes; LoadError lists every problem with its line.
+
+    Long: applies each kind of change of a change file in order, each error at its line.
+    """
     path = Path(path)
     file = str(path)
     try:

@@ -103,6 +103,7 @@ def _merge(node: Any, new: Any, explicit: Any) -> Any:
 
     ``explicit`` is ``new`` without its default values: a key the original file does not have
     is only added when it is not a default.
+    Long: one branch per YAML node type (mapping, sequence, scalar), to keep comments and layout.
     """
     if isinstance(node, CommentedMap) and isinstance(new, dict):
         explicit = explicit if isinstance(explicit, dict) else {}

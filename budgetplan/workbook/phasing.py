@@ -26,6 +26,7 @@ def month_cols(ctx: Context) -> tuple[int, int]:
 
 
 def write(ctx: Context) -> None:
+    """Long: lays the Phasing sheet out block by block (header, totals, rows; the rows' loop is the hot path)."""
     ws = ctx.add_sheet("phasing")
     st, fig, T = ctx.styles, ctx.fig, L.PHASING_FIXED
     n = ctx.n_lines

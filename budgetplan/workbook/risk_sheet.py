@@ -14,7 +14,10 @@ if TYPE_CHECKING:
 
 
 def write(ctx: Context, r: RiskResult) -> None:
-    """The Risk sheet of the simulation ``r`` (run by the caller: the writer draws nothing)."""
+    """The Risk sheet of the simulation ``r`` (run by the caller: the writer draws nothing).
+
+    Long: lays the Risk sheet out block by block: figures, pilots, readiness, S-curve.
+    """
     ws = ctx.add_sheet("risk")
     st = ctx.styles
     n = r.iterations

@@ -22,6 +22,7 @@ KEY_ROWS = (
 
 
 def write(ctx: Context) -> None:
+    """Long: lays the Summary sheet out block by block: key figures, per pilot, per year, titres, charts."""
     ws = ctx.add_sheet("summary")
     st, fig = ctx.styles, ctx.fig
     p = fig.programme

@@ -13,6 +13,7 @@ OPERATIONAL = MilestoneKind.OPERATIONAL.value
 
 
 def write(ctx: Context) -> None:
+    """Long: lays the Timeline sheet out block by block: Gantt, then the readiness table."""
     ws = ctx.add_sheet("timeline")
     st, fig, T = ctx.styles, ctx.fig, L.TIMELINE
     p = fig.programme
