@@ -18,6 +18,7 @@ from budgetplan.findings import Finding, Severity
 from budgetplan.items import flatten as _flatten
 from budgetplan.items import items as _items
 from budgetplan.model import CostLine, Programme
+from budgetplan.money import to_cents
 
 
 class DiffError(BudgetplanError):
@@ -60,7 +61,7 @@ def load_version(path: str | Path) -> Programme:
 
 
 def _cents(value: Decimal) -> int:
-    return int(value * 100)
+    return to_cents(value)
 
 
 @dataclass

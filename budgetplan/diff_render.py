@@ -7,10 +7,11 @@ import json
 from decimal import Decimal
 
 from budgetplan.diff import DiffResult
+from budgetplan.money import eur
 
 
 def _eur(cents: int) -> str:
-    return f"{cents / 100:,.2f}".replace(",", " ")
+    return eur(cents, unit=False)
 
 
 def _delta(old: int, new: int) -> str:

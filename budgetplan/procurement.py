@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from budgetplan.model import ROUTE_ORDER, Nature, Route, Thresholds
+from budgetplan.money import to_cents
 
 NO_PROCUREMENT = {Nature.PERSONNEL, Nature.GRANT, Nature.CONTINGENCY}
 
@@ -14,7 +15,7 @@ def formal_threshold_cents(nature: Nature, thresholds: Thresholds) -> int:
         amount = thresholds.formal_defence_security
     else:
         amount = thresholds.formal_supplies_services
-    return int(amount * 100)
+    return to_cents(amount)
 
 
 def implied_route(ht_cents: int, nature: Nature, innovative: bool, thresholds: Thresholds) -> Route:
@@ -27,7 +28,7 @@ def implied_route(ht_cents: int, nature: Nature, innovative: bool, thresholds: T
     if nature in NO_PROCUREMENT:
         return Route.NOT_APPLICABLE
     direct = thresholds.direct_innovative if innovative else thresholds.direct
-    if ht_cents < int(direct * 100):
+    if ht_cents < to_cents(direct):
         return Route.DIRECT
     if ht_cents < formal_threshold_cents(nature, thresholds):
         return Route.ADAPTED

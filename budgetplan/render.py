@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 
 from budgetplan.actuals import REPORT_COLUMNS
 from budgetplan.findings import Finding, Severity
+from budgetplan.money import eur, to_cents
 
 ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
@@ -142,4 +144,4 @@ def actuals_text(report, markdown: bool = False) -> str:  # type: ignore[no-unty
 
 
 def _eur(value) -> str:  # type: ignore[no-untyped-def]
-    return f"{value:,.2f}".replace(",", " ")
+    return eur(to_cents(Decimal(str(value))), unit=False)

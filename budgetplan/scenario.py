@@ -19,7 +19,7 @@ from pathlib import Path
 from budgetplan.compute import compute, reserve_cents
 from budgetplan.loader import load
 from budgetplan.model import CostLine, CpSchedule, Nature, Profile, Programme
-from budgetplan.money import CENT
+from budgetplan.money import CENT, eur, round_cent, to_cents
 
 
 class ScenarioError(ValueError):
@@ -33,7 +33,7 @@ class Applied:
 
 
 def _eur(cents: int) -> str:
-    return f"{cents / 100:,.2f} EUR".replace(",", " ")
+    return eur(cents)
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -171,7 +171,7 @@ class Scenario:
         ``priority`` (pilots are cut in the reverse order of ``priority``: the last first, in
         full, until the cut is absorbed). Protected pilots are never touched.
         """
-        amount = Decimal(str(amount))
+        amount = round_cent(Decimal(str(amount)))  # model_copy does not validate: to the cent here
         p = self.programme
         fig = compute(p)
         year = fig.budget_year
@@ -179,8 +179,8 @@ class Scenario:
         assert env is not None
         new_env = env.model_copy(update={"ae": amount, "cp": min(env.cp, amount)})
         envelopes = tuple(new_env if e.year == year else e for e in p.envelopes)
-        net = int(amount * 100) - reserve_cents(
-            int(amount * 100), int(env.titre2 * 100), p.reserve.titre2_rate, p.reserve.other_rate
+        net = to_cents(amount) - reserve_cents(
+            to_cents(amount), to_cents(env.titre2), p.reserve.titre2_rate, p.reserve.other_rate
         )
         for pid in protect:
             self._check_pilot(pid)
@@ -223,7 +223,7 @@ class Scenario:
         after = Scenario("", new).allocated
         return self._with(
             new,
-            f"cut the {year} envelope to {_eur(int(amount * 100))} ({strategy}"
+            f"cut the {year} envelope to {_eur(to_cents(amount))} ({strategy}"
             + (f", protecting {', '.join(protect)}" if protect else "")
             + ")",
             f"AE {_eur(allocated)} -> {_eur(after)}, within {_eur(net)} net of reserve",
@@ -234,7 +234,7 @@ class Scenario:
         self._check_pilot(from_pilot)
         self._check_pilot(to_pilot)
         fig = compute(self.programme)
-        cents = int(Decimal(str(amount)) * 100)
+        cents = to_cents(Decimal(str(amount)))
         hold = {
             pid: sum(lf.ttc for lf in fig.lines if lf.line.pilot == pid)
             for pid in (from_pilot, to_pilot)

@@ -94,3 +94,35 @@ def test_programme_month_totals_equal_the_sum_of_lines(default_loaded) -> None:
         for year in fig.years:
             in_year = sum(c for m, c in zip(fig.months, monthly, strict=True) if m.year == year)
             assert lf.cp_by_year[year] == in_year
+
+
+def test_one_rounding_rule_to_the_cent_everywhere() -> None:
+    """Half away from zero, as Excel's ROUND: never the truncation int(x * 100) gives."""
+    from budgetplan import money
+    from budgetplan.diff import _cents
+    from budgetplan.model import Nature, Thresholds
+    from budgetplan.procurement import formal_threshold_cents
+
+    assert money.to_cents(Decimal("0.29")) == 29  # int(0.29 * 100) is 28 in floats
+    assert money.to_cents(Decimal("1.005")) == 101  # truncation gives 100
+    assert money.to_cents(Decimal("-1.005")) == -101
+    assert _cents(Decimal("1.005")) == 101
+    th = Thresholds(
+        direct=Decimal("40000"),
+        direct_innovative=Decimal("100000"),
+        formal_supplies_services=Decimal("140000.29"),
+        formal_defence_security=Decimal("431000"),
+        formal_works=Decimal("5382000"),
+    )
+    assert formal_threshold_cents(Nature.SUPPLIES, th) == 14_000_029
+    assert money.eur(123456789) == "1 234 567.89 EUR"
+    assert money.eur(-5, "fr") == "-0,05 €"
+    assert money.parse_amount("1 234,56 €") == Decimal("1234.56")
+    assert money.parse_amount("1,234.56") == Decimal("1234.56")
+
+
+def test_a_cut_in_odd_cents_is_rounded_not_truncated() -> None:
+    from budgetplan.scenario import Scenario
+
+    cut = Scenario.default().cut_envelope(Decimal("40000000.005"), strategy="pro_rata")
+    assert cut.programme.envelopes[0].ae == Decimal("40000000.01")
