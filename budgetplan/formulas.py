@@ -78,3 +78,71 @@ def numeric_literals(formula: str) -> list[str]:
     """The numbers typed into a formula (not references, not names, not strings)."""
     tok = Tokenizer(formula if formula.startswith("=") else "=" + formula)
     return [t.value for t in tok.items if t.type == Token.OPERAND and t.subtype == Token.NUMBER]
+
+
+#: The worksheet functions budgetplan may write: each exists in Excel 2016 and LibreOffice 7.
+#: Workbooks must open in the ministries' Excel 2016, where a newer function shows #NAME?.
+EXCEL_2016_FUNCTIONS = frozenset(
+    {
+        "ABS",
+        "AND",
+        "COUNTIF",
+        "COUNTIFS",
+        "DAY",
+        "EDATE",
+        "EOMONTH",
+        "IF",
+        "IFERROR",
+        "INDEX",
+        "INT",
+        "ISERROR",
+        "ISNUMBER",
+        "LARGE",
+        "MATCH",
+        "MAX",
+        "MIN",
+        "MOD",
+        "MONTH",
+        "NOT",
+        "OR",
+        "ROUND",
+        "ROWS",
+        "SEARCH",
+        "SUBSTITUTE",
+        "SUM",
+        "SUMIFS",
+        "SUMPRODUCT",
+        "YEAR",
+    }
+)
+#: Functions added after Excel 2016 (Excel 2019, Microsoft 365), named in the refusal message.
+NEWER_THAN_EXCEL_2016 = frozenset(
+    {
+        "CONCAT",
+        "FILTER",
+        "IFS",
+        "LAMBDA",
+        "LET",
+        "MAXIFS",
+        "MINIFS",
+        "RANDARRAY",
+        "SEQUENCE",
+        "SORT",
+        "SORTBY",
+        "SWITCH",
+        "TEXTJOIN",
+        "UNIQUE",
+        "XLOOKUP",
+        "XMATCH",
+    }
+)
+
+
+def functions_in(formula: str) -> set[str]:
+    """The worksheet functions a formula calls, upper case, without Excel's ``_xlfn.`` prefix."""
+    tok = Tokenizer(formula if formula.startswith("=") else "=" + formula)
+    return {
+        t.value[:-1].upper().removeprefix("_XLFN.").removeprefix("_XLWS.")
+        for t in tok.items
+        if t.type == Token.FUNC and t.subtype == Token.OPEN
+    }

@@ -145,8 +145,8 @@ def write(ctx: Context) -> None:
         ("ties", f"=ROUND(SUM(${M0}{{r}}:${M1}{{r}})*100,0)={me('cents')}", boolean),
         (
             "after_ae",
-            f"=IF({explicit},YEAR(_xlfn.MINIFS(SCHED_MONTHS,SCHED_LINES,{me('id')})),"
-            f"YEAR({inp('cp.start')}))>={me('ae_year')}",
+            f"=IF({explicit},SUMPRODUCT((SCHED_LINES={me('id')})"
+            f"*(YEAR(SCHED_MONTHS)<{me('ae_year')}))=0,YEAR({inp('cp.start')})>={me('ae_year')})",
             boolean,
         ),
     ]

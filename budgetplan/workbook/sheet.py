@@ -26,8 +26,9 @@ class FastWorksheet(Worksheet):
     For every formula, xlsxwriter searches for dynamic-array functions and runs some thirty
     regular expressions to add the ``_xlfn.`` prefix to Excel 365 function names; on the
     360,000 formulas of a 10,000-line Phasing sheet that costs more than writing the file.
-    budgetplan writes no dynamic-array or array formula and prefixes the newer functions it uses
-    (MINIFS, MAXIFS) itself; ``tests/test_workbook.py`` checks every formula against that rule.
+    budgetplan writes no dynamic-array or array formula and no function newer than Excel 2016
+    (``formulas.EXCEL_2016_FUNCTIONS``): ``tests/test_excel2016.py`` checks every formula of every
+    workbook it writes against that list.
     """
 
     def _check_dimensions(self, row, col, ignore_row=False, ignore_col=False):  # type: ignore[no-untyped-def]

@@ -12,6 +12,20 @@ from budgetplan.workbook.context import Context, page_setup, protect, set_widths
 OPERATIONAL = MilestoneKind.OPERATIONAL.value
 
 
+def first_date(matches: str) -> str:
+    """The earliest milestone date among the rows ``matches`` selects, 0 when none does.
+
+    Excel 2016 has no MINIFS: the k-th largest of the dates of the matching rows (others count
+    0), k being how many rows match. An error in a date shows as an error, never as a date."""
+    count = f"SUMPRODUCT(--{matches})"
+    return f"=IF({count}=0,0,SUMPRODUCT(LARGE({matches}*MIL_DATES,{count})))"
+
+
+def _operational(r: int) -> str:
+    """The milestones of kind operational of the pilot named in column A of row ``r``."""
+    return f'((MIL_PILOTS=$A{r})*(MIL_KINDS="{OPERATIONAL}"))'
+
+
 def write(ctx: Context) -> None:
     """Long: lays the Timeline sheet out block by block: Gantt, then the readiness table."""
     ws = ctx.add_sheet("timeline")
@@ -53,18 +67,11 @@ def write(ctx: Context) -> None:
         pf = by_id[pilot.id]
         ws.write_formula(row, 0, f"={pq}!${P.letter('id')}{pr}", text, pilot.id)
         ws.write_formula(row, 1, f"={pq}!${P.letter('name')}{pr}", text, pilot.name)
+        mine = f"(MIL_PILOTS=$A{r})"
+        ws.write_formula(row, 2, first_date(mine), date, serial(pf.first_milestone))
+        ws.write_formula(row, 3, first_date(_operational(r)), date, serial(pf.operational))
         ws.write_formula(
-            row, 2, f"=_xlfn.MINIFS(MIL_DATES,MIL_PILOTS,$A{r})", date, serial(pf.first_milestone)
-        )
-        ws.write_formula(
-            row,
-            3,
-            f'=_xlfn.MINIFS(MIL_DATES,MIL_PILOTS,$A{r},MIL_KINDS,"{OPERATIONAL}")',
-            date,
-            serial(pf.operational),
-        )
-        ws.write_formula(
-            row, 4, f"=_xlfn.MAXIFS(MIL_DATES,MIL_PILOTS,$A{r})", date, serial(pf.last_milestone)
+            row, 4, f"=SUMPRODUCT(MAX({mine}*MIL_DATES))", date, serial(pf.last_milestone)
         )
     last_gantt = L.FIRST_DATA_ROW + max(n_p, 1) - 1
     first = L.FIRST_DATA_ROW + 1
@@ -125,13 +132,7 @@ def write(ctx: Context) -> None:
         )
         ws.write_formula(row, 3, f"={pq}!${S.letter('lead_days')}{sr}", integer, rd.lead_days)
         ws.write_formula(row, 4, f"=$C{r}-$D{r}", date, serial(rd.required_by))
-        ws.write_formula(
-            row,
-            5,
-            f'=_xlfn.MINIFS(MIL_DATES,MIL_PILOTS,$A{r},MIL_KINDS,"{OPERATIONAL}")',
-            date,
-            serial(rd.operational),
-        )
+        ws.write_formula(row, 5, first_date(_operational(r)), date, serial(rd.operational))
         ws.write_formula(
             row,
             6,
