@@ -7,14 +7,17 @@ neither the YAML parser nor the simulation.
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from budgetplan.version import __version__
 
-_API = (
+#: The functions of ``budgetplan.api`` (named here so that looking up a submodule such as
+#: ``budgetplan.model`` does not import the API; ``tests/test_layout.py`` keeps the two lists
+#: equal). ``diff`` is left out: ``budgetplan.diff`` is the module; use ``budgetplan.api.diff``.
+API_FUNCTIONS = (
     "build",
     "check",
-    "diff",
     "load_programme",
     "load_scenario",
     "reconcile",
@@ -22,12 +25,10 @@ _API = (
     "simulate",
     "verify",
 )
-__all__ = ["__version__", *_API]
+__all__ = ["__version__", *API_FUNCTIONS]
 
 
 def __getattr__(name: str) -> Any:
-    if name in _API:
-        from budgetplan import api
-
-        return getattr(api, name)
+    if name in API_FUNCTIONS:
+        return getattr(importlib.import_module("budgetplan.api"), name)
     raise AttributeError(f"module 'budgetplan' has no attribute {name!r}")

@@ -85,7 +85,9 @@ def parse_amount(text: object) -> Decimal:
     else:
         try:
             value = money.parse_amount(str(text))
-        except ValueError:
+        except ValueError as exc:
+            if "could be" in str(exc):
+                raise
             raise ValueError(f"{text!r} is not an amount") from None
     if not value.is_finite():
         raise ValueError(f"{text!r} is not an amount")

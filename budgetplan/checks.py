@@ -38,9 +38,6 @@ class Check:
         return self.explain_fr if lang == "fr" else self.explain_en
 
 
-#: Kept for scripts written against the first layout of this module.
-CheckSpec = Check
-
 # --------------------------------------------------------------------------- the rules
 # Each rule takes the figures and yields its exceptions, each a finding at the field to change.
 
@@ -228,9 +225,10 @@ def _readiness(fig: Figures) -> Iterator[Finding]:
 
 def _milestone_order(fig: Figures) -> Iterator[Finding]:
     dates = {m.id: m.date for pilot in fig.programme.pilots for m in pilot.milestones}
+    order_ok = iter(fig.milestone_order_ok)
     for pi, pilot in enumerate(fig.programme.pilots):
         for mi, ms in enumerate(pilot.milestones):
-            if fig.milestone_order_ok[ms.id]:
+            if next(order_ok):
                 continue
             dep = next(d for d in ms.depends_on if d in dates and ms.date < dates[d])
             yield _err(

@@ -132,8 +132,11 @@ def decode_decimal(value: Any) -> Any:
     if isinstance(value, str):
         try:
             number = parse_amount(value)
-        except ValueError:
-            raise CellError(f"expected a number, found text {value!r}") from None
+        except ValueError as exc:
+            ambiguous = "could be" in str(exc)
+            raise CellError(
+                str(exc) if ambiguous else f"expected a number, found text {value!r}"
+            ) from None
     else:
         number = Decimal(repr(float(value)))
     if not number.is_finite():

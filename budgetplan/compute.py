@@ -118,8 +118,9 @@ class Figures:
     headroom: dict[int, int]  # net AE minus AE allocated, per envelope year
     by_titre: dict[int, int] = field(default_factory=dict)  # AE (TTC) per titre
     reserve_cp: dict[int, int] = field(default_factory=dict)  # reserve on the CP, per year
-    #: whether each milestone (by id) falls on or after every prerequisite it names
-    milestone_order_ok: dict[str, bool] = field(default_factory=dict)
+    #: whether each milestone falls on or after every prerequisite it names, pilot by pilot and
+    #: milestone by milestone (the rows of the Milestones sheet)
+    milestone_order_ok: tuple[bool, ...] = ()
 
     @property
     def total_ae(self) -> int:
@@ -355,12 +356,12 @@ def compute(programme: Programme) -> Figures:
     )
 
 
-def milestone_order(programme: Programme) -> dict[str, bool]:
-    """Whether each milestone falls on or after each prerequisite it names (unknown ones aside:
-    the loader refuses them)."""
+def milestone_order(programme: Programme) -> tuple[bool, ...]:
+    """Whether each milestone falls on or after each prerequisite it names, in row order
+    (unknown prerequisites aside: the loader refuses them)."""
     dates = {m.id: m.date for pilot in programme.pilots for m in pilot.milestones}
-    return {
-        m.id: all(m.date >= dates[d] for d in m.depends_on if d in dates)
+    return tuple(
+        all(m.date >= dates[d] for d in m.depends_on if d in dates)
         for pilot in programme.pilots
         for m in pilot.milestones
-    }
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
@@ -28,15 +29,27 @@ def to_decimal(value: object) -> Decimal:
     return result
 
 
+#: A lone comma followed by three digits, after one to three digits that do not start with 0.
+_AMBIGUOUS = re.compile(r"[-+]?[1-9]\d{0,2},\d{3}")
+
+
 def parse_amount(text: str) -> Decimal:
     """An amount as people type it: ``1 234,56``, ``1234.56``, ``1.234,56``, ``-12,5 €``.
 
     The one amount parser: spaces (also non-breaking), apostrophes and the euro sign are dropped;
     when both a comma and a point appear the last one is the decimal mark, a lone comma is a
-    decimal comma. Not rounded: callers round with :func:`round_cent` or :func:`to_cents`.
+    decimal comma. ``1,500`` is refused: a thousands separator in English, a decimal comma in
+    French, it would be read wrong by one of them. Not rounded: callers round with
+    :func:`round_cent` or :func:`to_cents`.
     """
     s = text.strip().replace("€", "").replace("\u202f", "").replace("\xa0", "")
     s = s.replace(" ", "").replace("'", "")
+    if _AMBIGUOUS.fullmatch(s):
+        small = f"{Decimal(s.replace(',', '.')).normalize():f}"
+        raise ValueError(
+            f"{text!r} could be {small} (decimal comma) or {s.replace(',', '')} (thousands): "
+            f"write {s.replace(',', '')} or {small.replace('.', ',')}"
+        )
     if "," in s and "." in s:
         s = (
             s.replace(".", "").replace(",", ".")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from budgetplan.bulk import collector_paused
 from budgetplan.checks import CheckResult, run_checks
@@ -15,6 +16,9 @@ from budgetplan.labels import Lang
 from budgetplan.model import Programme
 from budgetplan.source import Source
 
+if TYPE_CHECKING:
+    from budgetplan.risk import RiskResult
+
 
 @dataclass(frozen=True)
 class Built:
@@ -22,7 +26,7 @@ class Built:
     figures: Figures
     checks: list[CheckResult]
     backup: Path | None = None
-    risk: object | None = None  # the RiskResult of the Risk sheet
+    risk: RiskResult | None = None  # the simulation its Risk sheet shows
 
     @property
     def ok(self) -> bool:

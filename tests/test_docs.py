@@ -57,3 +57,36 @@ def test_every_command_the_readme_shows_exists_with_its_flags(command) -> None:
     }
     missing = [f for f in flags if f not in help_text]
     assert not missing, f"README shows `budgetplan {command} {' '.join(missing)}`, not in --help"
+
+
+def _python_blocks(text: str) -> list[str]:
+    blocks, current, fence = [], [], None
+    for line in text.splitlines():
+        if line.startswith("```"):
+            if fence == "python":
+                blocks.append("\n".join(current))
+            fence, current = (None, []) if fence is not None else (line[3:].strip(), [])
+        elif fence is not None:
+            current.append(line)
+    return blocks
+
+
+@pytest.mark.libreoffice
+def test_the_readme_library_example_runs(tmp_path, monkeypatch, lo_available) -> None:
+    """The README's library session, run as written, in a folder holding the files it names."""
+    from budgetplan.loader import default_scenario_path
+
+    example = next(b for b in _python_blocks(README) if "budgetplan.reconcile(" in b)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "my-scenario.yaml").write_bytes(default_scenario_path().read_bytes())
+    assert run(["build", "-o", "returned.xlsx"]) == 0
+    assert run(["build", "-o", "old.xlsx"]) == 0
+    (tmp_path / "ej.csv").write_text(
+        "N° EJ;Date;Montant TTC;Statut;Ligne\nEJ1;15/12/2022;1 200,00;engagé;SCAN-EQ\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "scenarios").mkdir()
+    namespace: dict[str, object] = {}
+    exec(compile(example, "README.md", "exec"), namespace)  # noqa: S102 - our own README
+    assert namespace["built"].ok and namespace["result"].ok  # type: ignore[attr-defined]
+    assert all(v.ok for v in namespace["checked"])  # type: ignore[attr-defined]

@@ -96,3 +96,12 @@ def test_the_scenario_algebra_is_pure() -> None:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
     }
     assert "print" not in calls
+
+
+def test_the_package_offers_every_function_of_the_api() -> None:
+    from budgetplan import api
+
+    functions = {n for n in api.__all__ if callable(getattr(api, n)) and n[0].islower()}
+    assert set(budgetplan.API_FUNCTIONS) == functions - {"diff"}  # budgetplan.diff: the module
+    functions -= {"diff"}
+    assert all(getattr(budgetplan, n) is getattr(api, n) for n in functions)

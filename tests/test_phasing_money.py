@@ -119,6 +119,22 @@ def test_one_rounding_rule_to_the_cent_everywhere() -> None:
     assert money.eur(-5, "fr") == "-0,05 €"
     assert money.parse_amount("1 234,56 €") == Decimal("1234.56")
     assert money.parse_amount("1,234.56") == Decimal("1234.56")
+    assert money.parse_amount("0,055") == Decimal("0.055")
+
+
+def test_an_amount_two_languages_read_differently_is_refused_not_guessed() -> None:
+    """1,500 is 1.5 to a French reader and 1500 to an English one: budgetplan asks."""
+    import pytest
+
+    from budgetplan import money
+    from budgetplan.actuals import parse_amount as actual_amount
+    from budgetplan.codec import CellError, codec
+
+    for reader, error in ((money.parse_amount, ValueError), (actual_amount, ValueError)):
+        with pytest.raises(error, match="could be 1.5 .* or 1500 .*write 1500 or 1,5"):
+            reader("1,500")
+    with pytest.raises(CellError, match="could be"):
+        codec("money").decode("250,000")
 
 
 def test_a_cut_in_odd_cents_is_rounded_not_truncated() -> None:

@@ -250,7 +250,7 @@ def write_milestones(ctx: Context) -> None:
 
     def calc(w: Worksheet, row: int, i: int) -> None:
         r = row + 1
-        ok = order_ok[items[i][1].id]
+        ok = order_ok[i]
         dep, date = f"${T.letter('depends_on')}{r}", f"${T.letter('date')}{r}"
         w.write_formula(
             row,
