@@ -349,9 +349,9 @@ TIMELINE = Table(
     (
         _c("pilot", "tl.pilot", "text", 9, False),
         _c("name", "tl.name", "text", 34, False),
-        _c("first", "tl.first", "date", 11, False),
-        _c("operational", "tl.operational", "date", 11, False),
-        _c("last", "tl.last", "date", 11, False),
+        _c("first", "tl.first", "date", 13, False),
+        _c("operational", "tl.operational", "date", 13, False),
+        _c("last", "tl.last", "date", 13, False),
     ),
     "Timeline",
 )
@@ -360,10 +360,10 @@ TIMELINE_MONTH_COL = 8  # after the readiness table below, which is 8 columns wi
 READINESS_COLUMNS: tuple[Column, ...] = (
     _c("pilot", "tl.pilot", "text", 9, False),
     _c("event", "tl.event", "text", 34, False),
-    _c("event_first", "tl.event_first", "date", 11, False),
+    _c("event_first", "tl.event_first", "date", 13, False),
     _c("lead", "tl.lead", "int", 11, False),
-    _c("required_by", "tl.required_by", "date", 11, False),
-    _c("operational", "tl.operational", "date", 11, False),
+    _c("required_by", "tl.required_by", "date", 13, False),
+    _c("operational", "tl.operational", "date", 13, False),
     _c("margin", "tl.margin", "int", 9, False),
     _c("late", "tl.late", "bool", 9, False),
 )

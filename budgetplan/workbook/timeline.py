@@ -7,9 +7,12 @@ from xlsxwriter.utility import xl_col_to_name
 from budgetplan import layout as L
 from budgetplan.codec import serial
 from budgetplan.model import MilestoneKind
-from budgetplan.workbook.context import Context, page_setup, protect, set_widths
+from budgetplan.workbook.context import Context, page_setup, protect
 
 OPERATIONAL = MilestoneKind.OPERATIONAL.value
+
+
+HEADER_HEIGHT = 30  # points: two lines of a wrapped header
 
 
 def first_date(matches: str) -> str:
@@ -41,6 +44,7 @@ def write(ctx: Context) -> None:
     P = L.PILOTS
 
     ws.write_string(L.TITLE_ROW, 0, ctx.t("title.timeline"), st.title)
+    ws.set_row(L.HEADER_ROW, HEADER_HEIGHT)  # wrapped headers, on two lines
     for j, col in enumerate(T.columns):
         ws.write_string(L.HEADER_ROW, j, ctx.t(col.label), st.header)
     month_hdr = ctx.wb.add_format(
@@ -113,6 +117,7 @@ def write(ctx: Context) -> None:
     # Readiness table below the Gantt.
     h = L.readiness_header_row(n_p)
     ws.write_string(h - 1, 0, ctx.t("tl.readiness"), st.label)
+    ws.set_row(h, HEADER_HEIGHT)
     for j, col in enumerate(L.READINESS_COLUMNS):
         ws.write_string(h, j, ctx.t(col.label), st.header)
     S = L.SERVES
@@ -151,8 +156,11 @@ def write(ctx: Context) -> None:
         {"type": "formula", "criteria": f"=$H{h + 2}=TRUE", "format": st.check_bad},
     )
 
-    set_widths(ws, T)
-    ws.set_column(1, 1, 34)
+    # The Gantt and the readiness table share the first columns: each as wide as the wider.
+    widths = [c.width for c in T.columns]
+    for j, col in enumerate(L.READINESS_COLUMNS):
+        width = max(col.width, widths[j] if j < len(widths) else 0)
+        ws.set_column(j, j, width)
     ws.set_column(m0, m1, 3.2)
     ws.freeze_panes(L.FIRST_DATA_ROW, m0)
     page_setup(ws, ctx.t("title.timeline"))
