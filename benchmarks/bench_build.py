@@ -48,14 +48,14 @@ def _child(kind: str, size: int, workdir: Path) -> dict:
     programme = synthetic(size)
     out = workdir / f"{kind}-{size}.xlsx"
     if kind == "compute":
-        from budgetplan.checks import run_checks
-        from budgetplan.compute import compute
+        from budgetplan.compute.checks import run_checks
+        from budgetplan.compute.figures import compute
 
         start = time.perf_counter()
         run_checks(compute(programme))
     elif kind == "build":
         from benchmarks.full import write_full
-        from budgetplan.loader import Source
+        from budgetplan.yamlio.loader import Source
 
         start = time.perf_counter()
         write_full(programme, Source("synthetic", "synthetic", "0" * 64), out)
@@ -99,8 +99,8 @@ def _child(kind: str, size: int, workdir: Path) -> dict:
 def _record(programme, out: Path, target: Path) -> dict:  # type: ignore[no-untyped-def]
     """Build once with every cell write recorded (not timed)."""
     from benchmarks.full import write_full
-    from budgetplan.loader import Source
-    from budgetplan.workbook import sheet
+    from budgetplan.xlsx.workbook import sheet
+    from budgetplan.yamlio.loader import Source
 
     log: dict[str, list] = {}
     base = sheet.FastWorksheet
@@ -152,7 +152,7 @@ def _record(programme, out: Path, target: Path) -> dict:  # type: ignore[no-unty
             return super().write_row_xml(row, first_col, last_col, cells_xml)
 
     sheet.FastWorksheet = Recording  # type: ignore[misc]
-    from budgetplan.workbook import context
+    from budgetplan.xlsx.workbook import context
 
     context.FastWorksheet = Recording  # type: ignore[attr-defined]
     write_full(programme, Source("synthetic", "synthetic", "0" * 64), out)

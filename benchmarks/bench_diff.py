@@ -41,8 +41,8 @@ def main() -> None:
 
     from benchmarks.full import write_full
     from benchmarks.generate import synthetic
-    from budgetplan.diff import diff
-    from budgetplan.loader import Source
+    from budgetplan.diff.compare import diff
+    from budgetplan.yamlio.loader import Source
 
     try:
         import daff  # type: ignore[import-untyped]
@@ -91,7 +91,7 @@ def main() -> None:
                 f"{pandas_s:>9.2f} {daff_s:>8.2f}",
                 flush=True,
             )
-        from budgetplan.diff import compare, prepare
+        from budgetplan.diff.compare import compare, prepare
 
         old = synthetic(args.loaded)
         va, vb = prepare(old), prepare(_edited(old))  # loading: read and compute each version

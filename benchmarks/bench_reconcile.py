@@ -61,8 +61,8 @@ def main() -> None:
 
     from benchmarks.full import write_full
     from benchmarks.generate import synthetic
-    from budgetplan.loader import Source
-    from budgetplan.reconciliation import reconcile
+    from budgetplan.readback.reconciliation import reconcile
+    from budgetplan.yamlio.loader import Source
 
     print(
         f"{'lines':>8} {'workbook':>9} {'calamine s':>11} {'reconcile s':>12} {'ratio':>7} {'findings':>9}"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from budgetplan.compute import compute
-from budgetplan.model import Programme
-from budgetplan.risk import sheet_simulation
-from budgetplan.source import Source
-from budgetplan.workbook.writer import write_workbook
+from budgetplan.compute.figures import compute
+from budgetplan.compute.risk import sheet_simulation
+from budgetplan.core.model import Programme
+from budgetplan.core.source import Source
+from budgetplan.xlsx.workbook.writer import write_workbook
 
 
 def write_full(programme: Programme, source: Source, target: Path) -> None:

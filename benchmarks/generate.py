@@ -10,8 +10,8 @@ import random
 from decimal import Decimal
 from pathlib import Path
 
-from budgetplan.loader import default_programme
-from budgetplan.model import CostLine, CpSchedule, Envelope, Estimate, Programme
+from budgetplan.core.model import CostLine, CpSchedule, Envelope, Estimate, Programme
+from budgetplan.yamlio.loader import default_programme
 
 NATURES = ("supplies", "services", "defence_security", "works")
 ROUTES = ("formal", "ugap")

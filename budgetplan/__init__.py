@@ -1,7 +1,7 @@
 """budgetplan: build, check and reconcile Excel workbooks for a public programme budget.
 
 The library API lives in :mod:`budgetplan.api`; its functions are also reachable from here
-(``budgetplan.build(...)``), imported on first use so that ``import budgetplan.reader`` loads
+(``budgetplan.build(...)``), imported on first use so that ``import budgetplan.xlsx.reader`` loads
 neither the YAML parser nor the simulation.
 """
 
@@ -10,11 +10,11 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from budgetplan.version import __version__
+from budgetplan.core.version import __version__
 
 #: The functions of ``budgetplan.api`` (named here so that looking up a submodule such as
-#: ``budgetplan.model`` does not import the API; ``tests/test_layout.py`` keeps the two lists
-#: equal). ``diff`` is left out: ``budgetplan.diff`` is the module; use ``budgetplan.api.diff``.
+#: ``budgetplan.core.model`` does not import the API; ``tests/test_layout.py`` keeps the two lists
+#: equal). ``diff`` is left out: ``budgetplan.diff`` is the package; use ``budgetplan.api.diff``.
 API_FUNCTIONS = (
     "build",
     "check",

@@ -13,19 +13,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from budgetplan.checks import CheckResult, run_checks
-from budgetplan.compute import compute
-from budgetplan.labels import Lang
-from budgetplan.loader import Loaded, load
-from budgetplan.model import Programme
+from budgetplan.compute.checks import CheckResult, run_checks
+from budgetplan.compute.figures import compute
+from budgetplan.core.labels import Lang
+from budgetplan.core.model import Programme
 from budgetplan.publish import Built, OverwriteRefused, publish
+from budgetplan.yamlio.loader import Loaded, load
 
 if TYPE_CHECKING:
-    from budgetplan.diff import DiffResult
-    from budgetplan.reconciliation import Reconciliation
-    from budgetplan.risk import RiskResult
-    from budgetplan.runner import Outcome
-    from budgetplan.scenario import Scenario
+    from budgetplan.compute.risk import RiskResult
+    from budgetplan.diff.compare import DiffResult
+    from budgetplan.readback.reconciliation import Reconciliation
+    from budgetplan.scenarios.runner import Outcome
+    from budgetplan.scenarios.scenario import Scenario
 
 __all__ = [
     "Built",
@@ -50,8 +50,8 @@ def load_programme(path: str | Path | None = None) -> Programme:
 def load_scenario(path: str | Path | None = None) -> Scenario:
     """A scenario from a script (its ``scenario`` global), a change file or a programme file;
     the default programme when None. Raises LoadError or RunError."""
-    from budgetplan.runner import load_any
-    from budgetplan.scenario import Scenario
+    from budgetplan.scenarios.runner import load_any
+    from budgetplan.scenarios.scenario import Scenario
 
     if path is None:
         return Scenario.default()
@@ -92,14 +92,14 @@ def reconcile(
     allow_macros: bool = False,
 ) -> Reconciliation:
     """Read a workbook back: integrity, budget rules, edits against ``scenario``, actuals."""
-    from budgetplan.reconciliation import reconcile as run_reconcile
+    from budgetplan.readback.reconciliation import reconcile as run_reconcile
 
     return run_reconcile(path, scenario=scenario, actuals=actuals, allow_macros=allow_macros)
 
 
 def diff(old: Any, new: Any, threshold: str | None = None) -> DiffResult:
     """What changed from ``old`` to ``new``: programmes, scenario files or workbooks."""
-    from budgetplan.diff import diff as run_diff
+    from budgetplan.diff.compare import diff as run_diff
 
     return run_diff(old, new, threshold)
 
@@ -112,8 +112,8 @@ def simulate(
     correlation: float = 0.5,
 ) -> RiskResult:
     """The Monte Carlo of costs and milestone dates (seeded: the same seed, the same figures)."""
-    from budgetplan.risk import SEED
-    from budgetplan.risk import simulate as run_simulation
+    from budgetplan.compute.risk import SEED
+    from budgetplan.compute.risk import simulate as run_simulation
 
     return run_simulation(
         programme, iterations, SEED if seed is None else seed, distribution, correlation
@@ -122,7 +122,7 @@ def simulate(
 
 def run(paths: list[Path], output: Path, progress: Any = None) -> list[Outcome]:
     """Run scenario scripts and files: a workbook each and ``comparison.xlsx`` in ``output``."""
-    from budgetplan.runner import run_all
+    from budgetplan.scenarios.runner import run_all
 
     return run_all(paths, output, progress)
 
@@ -144,7 +144,7 @@ class Verified:
 def verify(workbooks: list[Path]) -> list[Verified]:
     """Recalculate each workbook in LibreOffice and compare every formula with its cached value.
     Raises RuntimeError when LibreOffice is not installed."""
-    from budgetplan import libreoffice
+    from budgetplan.recalc import libreoffice
 
     if not libreoffice.available():
         raise RuntimeError(

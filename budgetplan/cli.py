@@ -13,9 +13,9 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from budgetplan.findings import Finding
-from budgetplan.loader import LoadError, load
-from budgetplan.version import __version__
+from budgetplan.core.findings import Finding
+from budgetplan.core.version import __version__
+from budgetplan.yamlio.loader import LoadError, load
 
 app = typer.Typer(
     name="budgetplan",
@@ -102,9 +102,9 @@ def validate(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file to check.")],
 ) -> None:
     """Report every error of a scenario file at once (exit 1 rule broken, 2 unreadable)."""
-    from budgetplan.checks import run_checks
-    from budgetplan.compute import compute
-    from budgetplan.loader import node_line
+    from budgetplan.compute.checks import run_checks
+    from budgetplan.compute.figures import compute
+    from budgetplan.yamlio.loader import node_line
 
     try:
         loaded = load(scenario)
@@ -163,10 +163,10 @@ def reconcile(
 
     Exit 0 when there is no error, 1 when there are errors, 2 when the input cannot be read.
     """
-    from budgetplan import render
-    from budgetplan.actuals import ActualsError
-    from budgetplan.reader import ReadError
-    from budgetplan.reconciliation import reconcile as run
+    from budgetplan.readback import render
+    from budgetplan.readback.actuals import ActualsError
+    from budgetplan.readback.reconciliation import reconcile as run
+    from budgetplan.xlsx.reader import ReadError
 
     if output is not None and output.suffix.lower() != ".xlsx":
         _err(f"{output}: the reconciliation workbook must be an .xlsx file")
@@ -188,13 +188,13 @@ def reconcile(
         if result.actuals:
             typer.echo(render.actuals_text(result.actuals))
     if output is not None:
-        from budgetplan.reconciliation_workbook import write_reconciliation
+        from budgetplan.readback.workbook import write_reconciliation
 
         write_reconciliation(result, output)
         _err(f"wrote {output}")
     if write_scenario is not None:
-        from budgetplan.scenario_writer import apply_to_scenario
-        from budgetplan.scenario_writer import write_scenario as write
+        from budgetplan.yamlio.scenario_writer import apply_to_scenario
+        from budgetplan.yamlio.scenario_writer import write_scenario as write
 
         if result.programme is None:
             _err(
@@ -237,7 +237,7 @@ def diff_cmd(
     """What changed between two budget versions and what it costs. Exit 0 same, 1 different,
     2 trouble."""
     if cells:
-        from budgetplan.cell_diff import CellDiffError, cell_diff, render_cells
+        from budgetplan.diff.cells import CellDiffError, cell_diff, render_cells
 
         try:
             result = cell_diff(old, new)
@@ -245,8 +245,8 @@ def diff_cmd(
             _fail(exc.findings)
         typer.echo(render_cells(result, str(old), str(new)))
         raise typer.Exit(0 if result.same else 1)
-    from budgetplan import diff_render
-    from budgetplan.diff import DiffError, diff
+    from budgetplan.diff import render as diff_render
+    from budgetplan.diff.compare import DiffError, diff
 
     try:
         result = diff(old, new, threshold)
@@ -259,8 +259,8 @@ def diff_cmd(
         if output is None or output.suffix.lower() != ".xlsx":
             _err("--format xlsx needs -o DIFF.xlsx")
             raise typer.Exit(2)
-        from budgetplan.diff import load_version
-        from budgetplan.diff_workbook import write_diff_workbook
+        from budgetplan.diff.compare import load_version
+        from budgetplan.diff.workbook import write_diff_workbook
 
         write_diff_workbook(result, load_version(new), output, lang.value, str(old), str(new))
         typer.echo(f"wrote {output}")
@@ -276,8 +276,8 @@ def textconv(
     file: Annotated[Path, typer.Argument(help="Workbook or scenario file.")],
 ) -> None:
     """Print a stable, id-sorted text view of a budget version (git's textconv driver)."""
-    from budgetplan.diff import DiffError, load_version
-    from budgetplan.textconv import textconv as render
+    from budgetplan.diff.compare import DiffError, load_version
+    from budgetplan.diff.textconv import textconv as render
 
     try:
         programme = load_version(file)
@@ -331,7 +331,7 @@ def run_cmd(
     from rich.progress import Progress
 
     from budgetplan.api import run
-    from budgetplan.runner import collect
+    from budgetplan.scenarios.runner import collect
 
     targets = paths or [Path("scenarios")]
     for path in targets:
@@ -382,7 +382,7 @@ def risk(
 ) -> None:
     """Cost and schedule risk by Monte Carlo: P50/P80/P90, overrun and readiness odds."""
     from budgetplan.api import load_scenario, simulate
-    from budgetplan.runner import RunError
+    from budgetplan.scenarios.runner import RunError
 
     if distribution not in ("pert", "triangular"):
         _err("--distribution: write pert or triangular")
@@ -432,7 +432,7 @@ def risk(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of scenario files (for editors that complete and check YAML)."""
-    from budgetplan.model import Programme
+    from budgetplan.core.model import Programme
 
     typer.echo(json.dumps(Programme.model_json_schema(), indent=2, ensure_ascii=False))
 

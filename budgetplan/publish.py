@@ -7,17 +7,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from budgetplan.bulk import collector_paused
-from budgetplan.checks import CheckResult, run_checks
-from budgetplan.compute import Figures, compute
-from budgetplan.errors import BudgetplanError
-from budgetplan.findings import Finding, Severity
-from budgetplan.labels import Lang
-from budgetplan.model import Programme
-from budgetplan.source import Source
+from budgetplan.compute.checks import CheckResult, run_checks
+from budgetplan.compute.figures import Figures, compute
+from budgetplan.core.bulk import collector_paused
+from budgetplan.core.errors import BudgetplanError
+from budgetplan.core.findings import Finding, Severity
+from budgetplan.core.labels import Lang
+from budgetplan.core.model import Programme
+from budgetplan.core.source import Source
 
 if TYPE_CHECKING:
-    from budgetplan.risk import RiskResult
+    from budgetplan.compute.risk import RiskResult
 
 
 @dataclass(frozen=True)
@@ -54,9 +54,9 @@ def publish(
     force: bool = False,
 ) -> Built:
     """Write the workbook of ``programme`` to ``target``; see :func:`budgetplan.api.build`."""
-    from budgetplan.risk import sheet_simulation
-    from budgetplan.safety import backup, check_overwrite, lock_files
-    from budgetplan.workbook.writer import write_workbook
+    from budgetplan.compute.risk import sheet_simulation
+    from budgetplan.xlsx.safety import backup, check_overwrite, lock_files
+    from budgetplan.xlsx.workbook.writer import write_workbook
 
     backup_path = None
     if lock_files(target) or not force:

@@ -1,7 +1,7 @@
 """Baseline: the 2022 programme as planned (EUR 50M, every pilot, before any change)."""
 
-from budgetplan.runner import report
-from budgetplan.scenario import Scenario
+from budgetplan.scenarios.runner import report
+from budgetplan.scenarios.scenario import Scenario
 
 scenario = Scenario.default("baseline", __doc__)
 

@@ -1,8 +1,8 @@
 """What if the 2022 envelope is cut to EUR 40M, keeping the pilots the events depend on whole
 (scanners, anti-drone, strong authentication, crowd-danger detection)?"""
 
-from budgetplan.runner import report
-from budgetplan.scenario import Scenario
+from budgetplan.scenarios.runner import report
+from budgetplan.scenarios.scenario import Scenario
 
 EVENT_CRITICAL = ["SCAN", "ADRN", "FRA", "CROWD"]
 

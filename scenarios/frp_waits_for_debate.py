@@ -1,8 +1,8 @@
 """What if the real-time facial-recognition trials in public space wait for a public debate:
 nine months later, so after the Rugby World Cup?"""
 
-from budgetplan.runner import report
-from budgetplan.scenario import Scenario
+from budgetplan.scenarios.runner import report
+from budgetplan.scenarios.scenario import Scenario
 
 scenario = Scenario.default("frp-waits-for-debate", __doc__).shift(months=9, pilot="FRP")
 

@@ -1,7 +1,7 @@
 """What if the millimetre-wave scanners cost 30% more and arrive three months late?"""
 
-from budgetplan.runner import report
-from budgetplan.scenario import Scenario
+from budgetplan.scenarios.runner import report
+from budgetplan.scenarios.scenario import Scenario
 
 scenario = (
     Scenario.default("scanners-overrun-and-late", __doc__)

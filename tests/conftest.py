@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from budgetplan import libreoffice
 from budgetplan.api import build
-from budgetplan.loader import default_scenario_path, load
+from budgetplan.recalc import libreoffice
+from budgetplan.yamlio.loader import default_scenario_path, load
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 

@@ -11,9 +11,9 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from budgetplan.actuals import parse_amount
 from budgetplan.api import build
-from budgetplan.reconciliation import reconcile
+from budgetplan.readback.actuals import parse_amount
+from budgetplan.readback.reconciliation import reconcile
 from tests.conftest import edit_scenario
 
 CSV = """N° EJ;Date;Montant;Statut;Ligne;Code financier

@@ -12,12 +12,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from budgetplan import layout as L
-from budgetplan import model as m
-from budgetplan.codec import CODECS, EXCEL_EPOCH, CellError, codec, serial
-from budgetplan.loader import Source, load
-from budgetplan.reader import open_workbook, read_programme
-from budgetplan.workbook.writer import write_workbook
+from budgetplan.core import model as m
+from budgetplan.xlsx import layout as L
+from budgetplan.xlsx.codec import CODECS, EXCEL_EPOCH, CellError, codec, serial
+from budgetplan.xlsx.reader import open_workbook, read_programme
+from budgetplan.xlsx.workbook.writer import write_workbook
+from budgetplan.yamlio.loader import Source, load
 
 DEFAULT = load(None).programme
 SOURCE = Source("roundtrip", "roundtrip.yaml", "0" * 64)

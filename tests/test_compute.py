@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from budgetplan.checks import run_checks
-from budgetplan.compute import compute
-from budgetplan.loader import load
+from budgetplan.compute.checks import run_checks
+from budgetplan.compute.figures import compute
+from budgetplan.yamlio.loader import load
 from tests.conftest import edit_scenario
 
 

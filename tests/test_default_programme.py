@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from budgetplan.checks import run_checks
-from budgetplan.compute import compute
-from budgetplan.model import MilestoneKind, Nature, Profile, Provenance
+from budgetplan.compute.checks import run_checks
+from budgetplan.compute.figures import compute
+from budgetplan.core.model import MilestoneKind, Nature, Profile, Provenance
 
 
 def test_envelope_and_events_are_the_sourced_facts(default_loaded) -> None:

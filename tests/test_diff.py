@@ -13,12 +13,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from budgetplan import libreoffice
 from budgetplan.api import build
 from budgetplan.cli import run
-from budgetplan.diff import diff
-from budgetplan.loader import default_scenario_path
-from budgetplan.textconv import textconv
+from budgetplan.diff.compare import diff
+from budgetplan.diff.textconv import textconv
+from budgetplan.recalc import libreoffice
+from budgetplan.yamlio.loader import default_scenario_path
 from tests.conftest import edit_scenario
 
 
@@ -134,7 +134,7 @@ def test_cells_diff_reports_one_inserted_row(versions) -> None:
     for c, v in enumerate(["X-1", "SCAN", "inserted", 3, "services", 1, 1000], 1):
         ws.cell(12, c, v)
     wb.save(tmp / "b.xlsx")
-    from budgetplan.cell_diff import cell_diff
+    from budgetplan.diff.cells import cell_diff
 
     result = cell_diff(tmp / "a.xlsx", tmp / "b.xlsx")
     changed = [s for s in result.sheets if s.status != "same"]
@@ -144,7 +144,7 @@ def test_cells_diff_reports_one_inserted_row(versions) -> None:
 
 
 def test_textconv_is_the_same_for_a_scenario_and_its_workbook(versions) -> None:
-    from budgetplan.diff import load_version
+    from budgetplan.diff.compare import load_version
 
     a = textconv(load_version(versions["new.yaml"]))
     b = textconv(load_version(versions["new.xlsx"]))

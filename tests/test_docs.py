@@ -74,7 +74,7 @@ def _python_blocks(text: str) -> list[str]:
 @pytest.mark.libreoffice
 def test_the_readme_library_example_runs(tmp_path, monkeypatch, lo_available) -> None:
     """The README's library session, run as written, in a folder holding the files it names."""
-    from budgetplan.loader import default_scenario_path
+    from budgetplan.yamlio.loader import default_scenario_path
 
     example = next(b for b in _python_blocks(README) if "budgetplan.reconcile(" in b)
     monkeypatch.chdir(tmp_path)

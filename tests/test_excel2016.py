@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from budgetplan.cli import run
-from budgetplan.formulas import EXCEL_2016_FUNCTIONS, NEWER_THAN_EXCEL_2016, functions_in
+from budgetplan.xlsx.formulas import EXCEL_2016_FUNCTIONS, NEWER_THAN_EXCEL_2016, functions_in
 
 REPO = Path(__file__).resolve().parent.parent
 # Cells, conditional formats, data validations and defined names: everything that is evaluated.

@@ -4,6 +4,7 @@ and the workbook's formulas use nothing else."""
 from __future__ import annotations
 
 import ast
+import importlib.util
 import re
 import subprocess
 import sys
@@ -14,9 +15,9 @@ from openpyxl import load_workbook
 from openpyxl.formula.tokenizer import Token, Tokenizer
 
 import budgetplan
-from budgetplan import layout as L
-from budgetplan.checks import CHECKS, Check, run_checks
-from budgetplan.compute import compute
+from budgetplan.compute.checks import CHECKS, Check, run_checks
+from budgetplan.compute.figures import compute
+from budgetplan.xlsx import layout as L
 
 CELL_REF = re.compile(r"^(?:'[^']+'!|[^!]+!)?\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?$")
 
@@ -77,19 +78,19 @@ def _modules_loaded_by(statement: str) -> set[str]:
 
 
 def test_layers_look_down_reading_a_workbook_loads_no_yaml_parser_nor_scipy() -> None:
-    loaded = _modules_loaded_by("import budgetplan.reader")
-    assert not {"ruamel.yaml", "scipy", "budgetplan.api", "budgetplan.loader"} & loaded
-    writer = _modules_loaded_by("import budgetplan.workbook.writer")
-    assert not {"scipy", "budgetplan.api", "budgetplan.risk", "ruamel.yaml"} & writer
+    loaded = _modules_loaded_by("import budgetplan.xlsx.reader")
+    assert not {"ruamel.yaml", "scipy", "budgetplan.api", "budgetplan.yamlio.loader"} & loaded
+    writer = _modules_loaded_by("import budgetplan.xlsx.workbook.writer")
+    assert not {"scipy", "budgetplan.api", "budgetplan.compute.risk", "ruamel.yaml"} & writer
 
 
 def test_the_scenario_algebra_is_pure() -> None:
     """Scenario changes programmes and nothing else: no printing, no building, no diffing."""
-    tree = ast.parse((Path(budgetplan.__file__).parent / "scenario.py").read_text())
+    tree = ast.parse((Path(budgetplan.__file__).parent / "scenarios" / "scenario.py").read_text())
     imported = {
         node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
     }
-    assert not imported & {"budgetplan.api", "budgetplan.diff", "budgetplan.diff_render"}
+    assert not imported & {"budgetplan.api", "budgetplan.diff.compare", "budgetplan.diff.render"}
     calls = {
         node.func.id
         for node in ast.walk(tree)
@@ -102,6 +103,16 @@ def test_the_package_offers_every_function_of_the_api() -> None:
     from budgetplan import api
 
     functions = {n for n in api.__all__ if callable(getattr(api, n)) and n[0].islower()}
-    assert set(budgetplan.API_FUNCTIONS) == functions - {"diff"}  # budgetplan.diff: the module
+    assert set(budgetplan.API_FUNCTIONS) == functions - {"diff"}  # budgetplan.diff: the package
     functions -= {"diff"}
+    # a subpackage of the same name would shadow the function once imported (budgetplan.diff)
+    assert not [n for n in functions if importlib.util.find_spec(f"budgetplan.{n}")]
     assert all(getattr(budgetplan, n) is getattr(api, n) for n in functions)
+
+
+def test_scripts_written_against_the_old_module_paths_keep_working() -> None:
+    from budgetplan.runner import report
+    from budgetplan.scenario import Scenario
+    from budgetplan.scenarios import runner, scenario
+
+    assert Scenario is scenario.Scenario and report is runner.report

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from budgetplan import libreoffice
-from budgetplan.checks import CHECKS
-from budgetplan.layout import CHECKS_MASTER_ROW
+from budgetplan.compute.checks import CHECKS
+from budgetplan.recalc import libreoffice
+from budgetplan.xlsx.layout import CHECKS_MASTER_ROW
 
 pytestmark = pytest.mark.libreoffice
 

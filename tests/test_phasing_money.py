@@ -7,10 +7,10 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from budgetplan.model import Nature, Route, Thresholds
-from budgetplan.money import round_cent, to_cents, to_decimal
-from budgetplan.phasing import place, spread_flat
-from budgetplan.procurement import implied_route, route_allowed
+from budgetplan.compute.phasing import place, spread_flat
+from budgetplan.compute.procurement import implied_route, route_allowed
+from budgetplan.core.model import Nature, Route, Thresholds
+from budgetplan.core.money import round_cent, to_cents, to_decimal
 
 
 @given(st.integers(min_value=-(10**13), max_value=10**13), st.integers(min_value=1, max_value=240))
@@ -76,7 +76,7 @@ def test_procurement_thresholds_of_2022() -> None:
 def test_range_sums_equal_the_month_by_month_spread(
     total: int, n: int, first: int, lo: int, width: int
 ) -> None:
-    from budgetplan.compute import _flat_in_range
+    from budgetplan.compute.figures import _flat_in_range
 
     parts = spread_flat(total, n)
     brute = sum(c for k, c in enumerate(parts) if lo <= first + k < lo + width)
@@ -84,7 +84,7 @@ def test_range_sums_equal_the_month_by_month_spread(
 
 
 def test_programme_month_totals_equal_the_sum_of_lines(default_loaded) -> None:
-    from budgetplan.compute import compute
+    from budgetplan.compute.figures import compute
 
     fig = compute(default_loaded.programme)
     by_month = [sum(col) for col in zip(*(lf.monthly for lf in fig.lines), strict=True)]
@@ -98,10 +98,10 @@ def test_programme_month_totals_equal_the_sum_of_lines(default_loaded) -> None:
 
 def test_one_rounding_rule_to_the_cent_everywhere() -> None:
     """Half away from zero, as Excel's ROUND: never the truncation int(x * 100) gives."""
-    from budgetplan import money
-    from budgetplan.diff import _cents
-    from budgetplan.model import Nature, Thresholds
-    from budgetplan.procurement import formal_threshold_cents
+    from budgetplan.compute.procurement import formal_threshold_cents
+    from budgetplan.core import money
+    from budgetplan.core.model import Nature, Thresholds
+    from budgetplan.diff.compare import _cents
 
     assert money.to_cents(Decimal("0.29")) == 29  # int(0.29 * 100) is 28 in floats
     assert money.to_cents(Decimal("1.005")) == 101  # truncation gives 100
@@ -126,9 +126,9 @@ def test_an_amount_two_languages_read_differently_is_refused_not_guessed() -> No
     """1,500 is 1.5 to a French reader and 1500 to an English one: budgetplan asks."""
     import pytest
 
-    from budgetplan import money
-    from budgetplan.actuals import parse_amount as actual_amount
-    from budgetplan.codec import CellError, codec
+    from budgetplan.core import money
+    from budgetplan.readback.actuals import parse_amount as actual_amount
+    from budgetplan.xlsx.codec import CellError, codec
 
     for reader, error in ((money.parse_amount, ValueError), (actual_amount, ValueError)):
         with pytest.raises(error, match="could be 1.5 .* or 1500 .*write 1500 or 1,5"):
@@ -138,7 +138,7 @@ def test_an_amount_two_languages_read_differently_is_refused_not_guessed() -> No
 
 
 def test_a_cut_in_odd_cents_is_rounded_not_truncated() -> None:
-    from budgetplan.scenario import Scenario
+    from budgetplan.scenarios.scenario import Scenario
 
     cut = Scenario.default().cut_envelope(Decimal("40000000.005"), strategy="pro_rata")
     assert cut.programme.envelopes[0].ae == Decimal("40000000.01")

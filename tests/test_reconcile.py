@@ -12,11 +12,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from budgetplan import libreoffice
 from budgetplan.api import build
-from budgetplan.loader import default_scenario_path, load
-from budgetplan.reconciliation import reconcile
-from budgetplan.xlsxfile import sheet_parts
+from budgetplan.readback.reconciliation import reconcile
+from budgetplan.recalc import libreoffice
+from budgetplan.xlsx.xlsxfile import sheet_parts
+from budgetplan.yamlio.loader import default_scenario_path, load
 
 LINES = "Lignes"
 FIRST = 5  # first data row of every input table
@@ -255,7 +255,7 @@ def test_edit_write_scenario_rebuild(built, tmp_path) -> None:
     assert [(e.item, e.field, e.old, e.new) for e in result.edits] == [
         ("cost_lines[SCAN-EQ]", "quantity", 40, 41)
     ]
-    from budgetplan.scenario_writer import apply_to_scenario
+    from budgetplan.yamlio.scenario_writer import apply_to_scenario
 
     before = original.read_text(encoding="utf-8")
     apply_to_scenario(original, result.programme, original)
@@ -321,7 +321,7 @@ def test_the_garbage_collector_runs_again_after_reconcile(built, tmp_path) -> No
     it back, whether the workbook reads or not."""
     import gc
 
-    from budgetplan.reader import ReadError
+    from budgetplan.xlsx.reader import ReadError
 
     assert gc.isenabled()
     reconcile(built)
@@ -337,7 +337,7 @@ def test_an_untouched_workbook_is_matched_in_place(built, tmp_path, monkeypatch)
     """The fast path: every Phasing row of a workbook nobody re-saved is found byte for byte as
     the writer renders it (were the expected rows to drift, e.g. a style index, each row would be
     compared cell by cell: right, but three times slower)."""
-    from budgetplan import integrity
+    from budgetplan.readback import integrity
 
     outcomes: list[bool] = []
     all_alike = integrity._RowMatcher.all_alike

@@ -10,9 +10,9 @@ import pytest
 from scipy import stats
 
 from budgetplan.cli import run
-from budgetplan.loader import load
-from budgetplan.model import Estimate
-from budgetplan.risk import simulate
+from budgetplan.compute.risk import simulate
+from budgetplan.core.model import Estimate
+from budgetplan.yamlio.loader import load
 
 BASE = load(None).programme
 

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from budgetplan import libreoffice
 from budgetplan.cli import run
-from budgetplan.compute import compute
-from budgetplan.loader import LoadError, load
-from budgetplan.runner import build_scenario, collect, load_any
-from budgetplan.scenario import Scenario, ScenarioError
-from budgetplan.scenario_file import load_scenario_file
+from budgetplan.compute.figures import compute
+from budgetplan.recalc import libreoffice
+from budgetplan.scenarios.runner import build_scenario, collect, load_any
+from budgetplan.scenarios.scenario import Scenario, ScenarioError
+from budgetplan.yamlio.loader import LoadError, load
+from budgetplan.yamlio.scenario_file import load_scenario_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

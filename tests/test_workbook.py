@@ -12,12 +12,12 @@ import pandas as pd
 import pytest
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
-from budgetplan import layout as L
 from budgetplan.api import build
-from budgetplan.compute import compute
-from budgetplan.formulas import EXCEL_2016_FUNCTIONS, numeric_literals, to_r1c1
-from budgetplan.labels import label
-from budgetplan.libreoffice import cached_formula_cells
+from budgetplan.compute.figures import compute
+from budgetplan.core.labels import label
+from budgetplan.recalc.libreoffice import cached_formula_cells
+from budgetplan.xlsx import layout as L
+from budgetplan.xlsx.formulas import EXCEL_2016_FUNCTIONS, numeric_literals, to_r1c1
 from tests.conftest import edit_scenario
 
 UNIVERSAL = {"0", "1", "2", "12", "100"}
@@ -222,7 +222,7 @@ def test_an_interrupted_build_leaves_the_old_workbook_whole(tmp_path, monkeypatc
     build(output=target)
     before = target.read_bytes()
 
-    from budgetplan.workbook import timeline
+    from budgetplan.xlsx.workbook import timeline
 
     def boom(ctx):  # type: ignore[no-untyped-def]
         raise KeyboardInterrupt

@@ -1,0 +1,1 @@
+"""Pure computation: phasing, procurement routes, every figure, the checks, the risk simulation."""

@@ -1,0 +1,461 @@
+"""The programme's checks: each one object with its code, its texts in both languages, the rule
+computed in Python (figures in, findings at their fields out) and the Excel formula that counts its
+exceptions on the Checks sheet, over the workbook's defined names (``layout.NAMES``).
+
+Adding a check is adding one entry to ``CHECKS``: ``run_checks`` is a loop, the Checks sheet and
+reconcile read the same list.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from budgetplan.compute.figures import Figures
+from budgetplan.core.findings import Finding, Severity
+from budgetplan.core.labels import Lang
+from budgetplan.core.model import MilestoneKind, Provenance
+from budgetplan.core.money import eur, from_cents, to_cents
+
+Rule = Callable[[Figures], Iterator[Finding]]
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    fr: str
+    en: str
+    explain_fr: str
+    explain_en: str
+    rule: Rule  # the exceptions, one finding each
+    formula: str  # the count of exceptions on the Checks sheet (0 when the check passes)
+
+    def text(self, lang: Lang) -> str:
+        return self.fr if lang == "fr" else self.en
+
+    def explain(self, lang: Lang) -> str:
+        return self.explain_fr if lang == "fr" else self.explain_en
+
+
+# --------------------------------------------------------------------------- the rules
+# Each rule takes the figures and yields its exceptions, each a finding at the field to change.
+
+
+def _err(code: str, message: str, hint: str, path: tuple[str | int, ...]) -> Finding:
+    return Finding(Severity.ERROR, code, message, hint, path)
+
+
+def _envelope_index(fig: Figures) -> int:
+    return next(i for i, e in enumerate(fig.programme.envelopes) if e.year == fig.budget_year)
+
+
+def _envelope_ae(fig: Figures) -> Iterator[Finding]:
+    year = fig.budget_year
+    ae = fig.ae_by_year.get(year, 0)
+    if ae > fig.net_ae[year]:
+        yield _err(
+            "ENVELOPE_AE",
+            f"AE {year} of {eur(ae)} exceed the envelope net of reserve "
+            f"({eur(fig.net_ae[year])}) by {eur(ae - fig.net_ae[year])}",
+            "cut or defer cost lines, or raise the envelope",
+            ("envelopes", _envelope_index(fig), "ae"),
+        )
+
+
+def _envelope_cp(fig: Figures) -> Iterator[Finding]:
+    year = fig.budget_year
+    cp = fig.cp_by_year.get(year, 0)
+    if cp > fig.net_cp[year]:
+        yield _err(
+            "ENVELOPE_CP",
+            f"CP {year} of {eur(cp)} exceed the CP net of reserve "
+            f"({eur(fig.net_cp[year])}) by {eur(cp - fig.net_cp[year])}",
+            "move payments to later months or raise the CP opened",
+            ("envelopes", _envelope_index(fig), "cp"),
+        )
+
+
+def _ae_year_covered(fig: Figures) -> Iterator[Finding]:
+    p = fig.programme
+    for i, lf in enumerate(fig.lines):
+        if p.envelope(lf.line.ae_year) is None:
+            yield _err(
+                "AE_YEAR_COVERED",
+                f"line {lf.line.id} is committed in {lf.line.ae_year}, a year with no envelope",
+                f"set ae_year to one of {sorted(e.year for e in p.envelopes)} or add an envelope",
+                ("cost_lines", i, "ae_year"),
+            )
+
+
+def _titre2(fig: Figures) -> Iterator[Finding]:
+    year = fig.budget_year
+    t2 = fig.ae_t2_by_year.get(year, 0)
+    if t2 > fig.net_t2[year]:
+        yield _err(
+            "TITRE2",
+            f"titre 2 lines of {eur(t2)} exceed the titre 2 credits net of reserve "
+            f"({eur(fig.net_t2[year])}); credits may never move into titre 2",
+            "reduce the personnel lines or open more titre 2 credits in the envelope",
+            ("envelopes", _envelope_index(fig), "titre2"),
+        )
+
+
+def _cp_ties(fig: Figures) -> Iterator[Finding]:
+    for i, lf in enumerate(fig.lines):
+        if lf.cp_ties:
+            continue
+        if lf.cp_outside_period:
+            msg = (
+                f"line {lf.line.id}: {eur(lf.cp_outside_period)} of CP fall outside the "
+                f"phasing period"
+            )
+            hint = "move the CP months inside the period or extend period.months"
+        else:
+            msg = (
+                f"line {lf.line.id}: monthly CP add up to {eur(sum(lf.monthly))}, "
+                f"not the line's {eur(lf.ttc)}"
+            )
+            hint = "make the explicit amounts add up to quantity × unit cost incl. VAT"
+        yield _err("CP_TIES", msg, hint, ("cost_lines", i, "cp"))
+
+
+def _cp_total(fig: Figures) -> Iterator[Finding]:
+    if fig.total_cp != fig.total_ae:
+        yield _err(
+            "CP_TOTAL",
+            f"total CP {eur(fig.total_cp)} differ from total AE {eur(fig.total_ae)}",
+            "see the CP_TIES exceptions",
+            ("cost_lines",),
+        )
+
+
+def _cp_after_ae(fig: Figures) -> Iterator[Finding]:
+    for i, lf in enumerate(fig.lines):
+        if not lf.cp_after_ae:
+            line = lf.line
+            yield _err(
+                "CP_AFTER_AE",
+                f"line {line.id} pays from {line.cp.first_month:%m/%Y}, before its commitment "
+                f"year {line.ae_year}",
+                "start the payments in or after the AE year",
+                ("cost_lines", i, "cp"),
+            )
+
+
+def _non_negative(fig: Figures) -> Iterator[Finding]:
+    for i, lf in enumerate(fig.lines):
+        line = lf.line
+        if line.quantity < 0 or line.unit_cost < 0:
+            field = "quantity" if line.quantity < 0 else "unit_cost"
+            yield _err(
+                "NON_NEGATIVE",
+                f"line {line.id} has a negative {field}",
+                "amounts are >= 0",
+                ("cost_lines", i, field),
+            )
+
+
+def _estimate_range(fig: Figures) -> Iterator[Finding]:
+    for i, lf in enumerate(fig.lines):
+        line = lf.line
+        ht = from_cents(lf.ht)
+        if not line.estimate.low <= ht <= line.estimate.high:
+            yield _err(
+                "ESTIMATE_RANGE",
+                f"line {line.id}: amount excl. VAT {eur(lf.ht, unit=False)} is outside its "
+                f"estimate {eur(to_cents(line.estimate.low), unit=False)} to "
+                f"{eur(to_cents(line.estimate.high), unit=False)}",
+                "widen the estimate or correct quantity / unit cost",
+                ("cost_lines", i, "estimate"),
+            )
+
+
+def _provenance(fig: Figures) -> Iterator[Finding]:
+    for i, lf in enumerate(fig.lines):
+        line = lf.line
+        if line.provenance is Provenance.ASSUMPTION and not line.rationale.strip():
+            yield _err(
+                "PROVENANCE",
+                f"line {line.id} is an assumption without a rationale",
+                "add a one-line rationale saying where the figure comes from",
+                ("cost_lines", i, "rationale"),
+            )
+
+
+def _route(fig: Figures) -> Iterator[Finding]:
+    for i, lf in enumerate(fig.lines):
+        if not lf.route_ok:
+            yield _err(
+                "ROUTE",
+                f"line {lf.line.id}: {eur(lf.ht)} excl. VAT needs at least the "
+                f"'{lf.implied_route}' route, not '{lf.line.route}'",
+                f"set route to {lf.implied_route} or a stricter one",
+                ("cost_lines", i, "route"),
+            )
+
+
+def _readiness(fig: Figures) -> Iterator[Finding]:
+    p = fig.programme
+    pilot_index = {pl.id: i for i, pl in enumerate(p.pilots)}
+    for r in fig.readiness:
+        if not r.late:
+            continue
+        pi = pilot_index[r.pilot]
+        if r.operational is None:
+            msg = f"pilot {r.pilot} has no operational milestone but serves {r.event}"
+            hint = "add a milestone of kind operational"
+        else:
+            msg = (
+                f"pilot {r.pilot} is operational on {r.operational:%d/%m/%Y}, "
+                f"{-r.margin_days} days after {r.required_by:%d/%m/%Y}, the latest date "  # type: ignore[operator]
+                f"for {r.event} ({r.lead_days} days before its first day)"
+            )
+            hint = "bring the milestones forward or shorten the lead time"
+        ops = [
+            (m.date, mi)
+            for mi, m in enumerate(p.pilots[pi].milestones)
+            if m.kind is MilestoneKind.OPERATIONAL
+        ]
+        where: tuple[str | int, ...] = ("pilots", pi, "milestones")
+        if ops:
+            where = (*where, min(ops)[1], "date")
+        yield _err("READINESS", msg, hint, where)
+
+
+def _milestone_order(fig: Figures) -> Iterator[Finding]:
+    dates = {m.id: m.date for pilot in fig.programme.pilots for m in pilot.milestones}
+    order_ok = iter(fig.milestone_order_ok)
+    for pi, pilot in enumerate(fig.programme.pilots):
+        for mi, ms in enumerate(pilot.milestones):
+            if next(order_ok):
+                continue
+            dep = next(d for d in ms.depends_on if d in dates and ms.date < dates[d])
+            yield _err(
+                "MILESTONE_ORDER",
+                f"milestone {ms.id} ({ms.date:%d/%m/%Y}) comes before its prerequisite "
+                f"{dep} ({dates[dep]:%d/%m/%Y})",
+                "move the milestone after its prerequisite",
+                ("pilots", pi, "milestones", mi, "date"),
+            )
+
+
+def _intrusive_supervised(fig: Figures) -> Iterator[Finding]:
+    for pi, (pilot, pf) in enumerate(zip(fig.programme.pilots, fig.pilots, strict=True)):
+        if not pf.supervised:
+            missing = "a legal basis" if not pilot.legal_basis.strip() else "a supervising body"
+            yield _err(
+                "INTRUSIVE_SUPERVISED",
+                f"pilot {pilot.id} has intrusiveness {pilot.intrusiveness} without {missing}",
+                "name the legal basis and the independent body that supervises it",
+                ("pilots", pi),
+            )
+
+
+def _human_in_loop(fig: Figures) -> Iterator[Finding]:
+    for pi, (pilot, pf) in enumerate(zip(fig.programme.pilots, fig.pilots, strict=True)):
+        if not pf.human_ok:
+            yield _err(
+                "HUMAN_IN_LOOP",
+                f"pilot {pilot.id} automates a decision without a human in the loop",
+                "set human_in_loop: true and describe the human check",
+                ("pilots", pi, "human_in_loop"),
+            )
+
+
+def _unique_ids(fig: Figures) -> Iterator[Finding]:
+    counts = Counter(lf.line.id for lf in fig.lines)
+    for i, lf in enumerate(fig.lines):
+        if counts[lf.line.id] > 1:
+            yield _err(
+                "UNIQUE_IDS",
+                f"line id {lf.line.id} is used {counts[lf.line.id]} times",
+                "give each line its own id",
+                ("cost_lines", i, "id"),
+            )
+
+
+def _phasing_rows(fig: Figures) -> Iterator[Finding]:
+    """The Phasing sheet is written from the lines: only an edited workbook can miss a row."""
+    return iter(())
+
+
+CHECKS: tuple[Check, ...] = (
+    Check(
+        "ENVELOPE_AE",
+        "AE de l'exercice dans l'enveloppe nette de réserve",
+        "AE of the budget year within the envelope net of reserve",
+        "Les engagements programmés ne dépassent pas les AE ouvertes moins la réserve de précaution.",
+        "Planned commitments do not exceed the AE opened less the precautionary reserve.",
+        _envelope_ae,
+        "=IF(ROUND(SUMIFS(PH_TTC,PH_AEYEAR,BUDGET_YEAR),2)>ROUND(NET_AE,2),1,0)",
+    ),
+    Check(
+        "ENVELOPE_CP",
+        "CP de l'exercice dans l'enveloppe nette de réserve",
+        "CP of the budget year within the envelope net of reserve",
+        "Les paiements de l'exercice ne dépassent pas les CP ouverts moins la réserve.",
+        "Payments in the budget year do not exceed the CP opened less the reserve.",
+        _envelope_cp,
+        "=IF(ROUND(SUMPRODUCT((YEAR(PH_MONTH_HDR)=BUDGET_YEAR)*PH_MONTH_TOTALS),2)"
+        ">ROUND(NET_CP,2),1,0)",
+    ),
+    Check(
+        "AE_YEAR_COVERED",
+        "Chaque engagement tombe sur un exercice doté d'une enveloppe",
+        "Every commitment falls in a year that has an envelope",
+        "Une ligne engagée une année sans enveloppe n'a pas de crédits pour la couvrir.",
+        "A line committed in a year without an envelope has no credits behind it.",
+        _ae_year_covered,
+        "=SUMPRODUCT(--(COUNTIF(ENV_YEARS,PH_AEYEAR)=0))",
+    ),
+    Check(
+        "TITRE2",
+        "Titre 2 dans la part de titre 2 ouverte (jamais de fongibilité vers le T2)",
+        "Titre 2 within the titre 2 credits opened (never moved into T2)",
+        "Les dépenses de personnel ne dépassent pas les crédits de titre 2 nets de réserve.",
+        "Personnel spending stays within the titre 2 credits net of reserve.",
+        _titre2,
+        "=IF(ROUND(SUMIFS(PH_TTC,PH_AEYEAR,BUDGET_YEAR,PH_TITRE,2),2)>ROUND(NET_T2,2),1,0)",
+    ),
+    Check(
+        "CP_TIES",
+        "Les CP mensuels de chaque ligne égalent son montant TTC au centime",
+        "Each line's monthly CP add up to its amount incl. VAT, to the cent",
+        "Une échéance explicite qui ne totalise pas la ligne, ou qui sort de la période, est signalée.",
+        "An explicit schedule that does not add up to the line, or falls outside the period, fails.",
+        _cp_ties,
+        "=COUNTIF(PH_TIES,FALSE)",
+    ),
+    Check(
+        "CP_TOTAL",
+        "Le total des CP égale le total des AE",
+        "Total CP equals total AE",
+        "Tout ce qui est engagé est payé dans la période de l'échéancier.",
+        "Everything committed is paid within the phasing period.",
+        _cp_total,
+        "=IF(ROUND(SUM(PH_MONTH_TOTALS)*100,0)=ROUND(SUM(PH_TTC)*100,0),0,1)",
+    ),
+    Check(
+        "CP_AFTER_AE",
+        "Aucun paiement avant l'année d'engagement",
+        "No payment before the commitment year",
+        "Les CP ne peuvent être consommés qu'après l'engagement juridique (AE).",
+        "CP can only be paid once the legal commitment (AE) is made.",
+        _cp_after_ae,
+        "=COUNTIF(PH_AFTER_AE,FALSE)",
+    ),
+    Check(
+        "NON_NEGATIVE",
+        "Aucune quantité ni coût unitaire négatif",
+        "No negative quantity or unit cost",
+        "Un montant négatif masquerait un dépassement.",
+        "A negative amount would hide an overrun.",
+        _non_negative,
+        "=SUMPRODUCT(--(((IN_QTY<0)+(IN_UNIT<0))>0))",
+    ),
+    Check(
+        "ESTIMATE_RANGE",
+        "Estimation basse ≤ montant HT ≤ estimation haute",
+        "Low estimate ≤ amount excl. VAT ≤ high estimate",
+        "Le montant retenu (quantité × coût unitaire) est dans la fourchette d'estimation.",
+        "The planned amount (quantity × unit cost) lies within the estimate range.",
+        _estimate_range,
+        "=SUMPRODUCT(--(((PH_HT<IN_LOW)+(PH_HT>IN_HIGH))>0))",
+    ),
+    Check(
+        "PROVENANCE",
+        "Chaque hypothèse porte sa justification",
+        "Every assumption carries its rationale",
+        "Une ligne marquée hypothèse sans justification ne peut pas être revue.",
+        "A line marked as an assumption without a rationale cannot be reviewed.",
+        _provenance,
+        f'=COUNTIFS(IN_PROV,"{Provenance.ASSUMPTION.value}",IN_RATIONALE,"")',
+    ),
+    Check(
+        "ROUTE",
+        "La procédure d'achat est admise par le montant",
+        "The procurement route is allowed by the amount",
+        "Au-delà des seuils, une procédure formalisée (ou l'UGAP) est obligatoire.",
+        "Above the thresholds a formal tender (or UGAP) is required.",
+        _route,
+        "=COUNTIF(PH_ROUTE_OK,FALSE)",
+    ),
+    Check(
+        "READINESS",
+        "Chaque pilote est opérationnel avant le délai requis pour chaque événement",
+        "Every pilot is operational before its lead time for each event it serves",
+        "Voir le tableau de préparation de la feuille Calendrier.",
+        "See the readiness table on the Timeline sheet.",
+        _readiness,
+        "=COUNTIF(RD_LATE,TRUE)",
+    ),
+    Check(
+        "MILESTONE_ORDER",
+        "Chaque jalon suit ses prérequis",
+        "Every milestone comes after its prerequisites",
+        "Une livraison avant l'attribution, un déploiement avant sa base légale, sont signalés.",
+        "Delivery before award, or deployment before its legal basis, fails.",
+        _milestone_order,
+        "=COUNTIF(MIL_DEPS_OK,FALSE)",
+    ),
+    Check(
+        "INTRUSIVE_SUPERVISED",
+        "Les pilotes intrusifs (niveau 3-4) ont une base légale et un organe de contrôle",
+        "Intrusive pilots (level 3-4) have a legal basis and a supervising body",
+        "Approche par les risques : les technologies les plus intrusives sont encadrées.",
+        "Risk-based approach: the most intrusive technologies are supervised.",
+        _intrusive_supervised,
+        '=SUMPRODUCT((PIL_INTR>=INTRUSIVE_LEVEL)*(((PIL_BASIS="")+(PIL_SUPERVISOR=""))>0))',
+    ),
+    Check(
+        "HUMAN_IN_LOOP",
+        "Toute décision automatisée garde un humain dans la boucle",
+        "Every automated decision keeps a human in the loop",
+        "Principe du rapport : l'humain reste dans la boucle de décision.",
+        "Principle of the report: a human stays in the decision loop.",
+        _human_in_loop,
+        "=SUMPRODUCT((PIL_AUTOMATES=TRUE)*(PIL_HUMAN=FALSE))",
+    ),
+    Check(
+        "UNIQUE_IDS",
+        "Les codes des lignes sont uniques",
+        "Cost-line ids are unique",
+        "Chaque ligne garde un code stable, jamais un numéro de ligne.",
+        "Each line keeps a stable id, never a row number.",
+        _unique_ids,
+        "=SUMPRODUCT(--(COUNTIF(IN_IDS,IN_IDS)>1))",
+    ),
+    Check(
+        "PHASING_ROWS",
+        "L'échéancier couvre toutes les lignes de coût",
+        "The phasing covers every cost line",
+        "Une ligne ajoutée ou supprimée dans la saisie doit l'être dans l'échéancier (reconstruire).",
+        "A line added or removed in the inputs needs the phasing rebuilt.",
+        _phasing_rows,
+        "=ABS(ROWS(IN_IDS)-ROWS(PH_IDS))",
+    ),
+)
+
+CHECK_CODES = tuple(c.code for c in CHECKS)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    spec: Check
+    ok: bool
+    count: int  # number of exceptions (lines, pilots, milestones…); for amounts, 0 or 1
+    findings: tuple[Finding, ...]
+
+
+def run_checks(fig: Figures) -> list[CheckResult]:
+    """Every check of ``CHECKS`` over the figures, in order."""
+    results = []
+    for check in CHECKS:
+        found = tuple(check.rule(fig))
+        results.append(CheckResult(check, not found, len(found), found))
+    return results
+
+
+def master_ok(results: list[CheckResult]) -> bool:
+    return all(r.ok for r in results)

@@ -1,0 +1,367 @@
+"""Pure computation of a programme's figures: no I/O, integer cents throughout.
+
+Every figure here is also a formula in the workbook; the writer stores these numbers as the
+formulas' cached values and the LibreOffice tests prove the two agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from budgetplan.compute.phasing import month_index, place, spread_flat
+from budgetplan.compute.procurement import implied_route, route_allowed
+from budgetplan.core.model import (
+    CostLine,
+    MilestoneKind,
+    Profile,
+    Programme,
+    Route,
+    Titre,
+)
+from budgetplan.core.money import to_cents
+
+
+@dataclass(frozen=True, slots=True)
+class LineFigures:
+    """A line's figures. The monthly CP are rebuilt on demand (``monthly``) rather than stored:
+    a 100,000-line programme would otherwise hold 3.6 million month values."""
+
+    line: CostLine
+    vat_rate: Decimal
+    ht: int  # cents, excluding VAT
+    ttc: int  # cents, including VAT: what the line consumes of AE and CP
+    first_index: int  # month index of the first payment, relative to the period start
+    months: int  # number of months of a flat schedule (1 for explicit)
+    explicit: tuple[tuple[int, int], ...] | None  # (month index, cents) of an explicit schedule
+    period_months: int
+    years: tuple[int, ...]  # the period's years, for cp_by_year
+    year_cp: tuple[int, ...]  # CP per period year, cents
+    cp_outside_period: int  # cents scheduled outside the period (lost to the workbook)
+    implied_route: Route
+    route_ok: bool
+    cp_ties: bool  # monthly CP sums to the line's TTC
+    cp_after_ae: bool  # no payment before the commitment year
+
+    @property
+    def id(self) -> str:
+        return self.line.id
+
+    @property
+    def monthly(self) -> list[int]:
+        """CP per period month, cents."""
+        if self.explicit is None:
+            row, _ = place(spread_flat(self.ttc, self.months), self.first_index, self.period_months)
+            return row
+        row = [0] * self.period_months
+        for idx, cents in self.explicit:
+            if 0 <= idx < self.period_months:
+                row[idx] += cents
+        return row
+
+    @property
+    def cp_by_year(self) -> dict[int, int]:
+        return dict(zip(self.years, self.year_cp, strict=True))
+
+
+@dataclass(frozen=True)
+class Readiness:
+    pilot: str
+    event: str
+    event_first_day: dt.date
+    lead_days: int
+    required_by: dt.date
+    operational: dt.date | None
+    margin_days: int | None  # None when the pilot has no operational milestone
+
+    @property
+    def late(self) -> bool:
+        return self.margin_days is None or self.margin_days < 0
+
+
+@dataclass(frozen=True)
+class PilotFigures:
+    pilot: str
+    ae: int
+    cp_by_year: dict[int, int]
+    first_milestone: dt.date | None
+    operational: dt.date | None
+    last_milestone: dt.date | None
+    supervised: bool = True  # not intrusive, or with a legal basis and a supervising body
+    human_ok: bool = True  # automates no decision, or keeps a human in the loop
+
+    @property
+    def principles_ok(self) -> bool:
+        return self.supervised and self.human_ok
+
+
+@dataclass
+class Figures:
+    programme: Programme
+    months: list[dt.date]
+    years: list[int]
+    lines: list[LineFigures]
+    pilots: list[PilotFigures]
+    readiness: list[Readiness]
+    ae_by_year: dict[int, int]
+    cp_by_year: dict[int, int]
+    ae_t2_by_year: dict[int, int]
+    cp_by_month: list[int]
+    reste_a_payer: dict[int, int]  # AE committed to date minus CP paid to date, at each year end
+    envelope_ae: dict[int, int]
+    envelope_cp: dict[int, int]
+    reserve: dict[int, int]
+    net_ae: dict[int, int]
+    net_cp: dict[int, int]
+    net_t2: dict[int, int]
+    headroom: dict[int, int]  # net AE minus AE allocated, per envelope year
+    by_titre: dict[int, int] = field(default_factory=dict)  # AE (TTC) per titre
+    reserve_cp: dict[int, int] = field(default_factory=dict)  # reserve on the CP, per year
+    #: whether each milestone falls on or after every prerequisite it names, pilot by pilot and
+    #: milestone by milestone (the rows of the Milestones sheet)
+    milestone_order_ok: tuple[bool, ...] = ()
+
+    @property
+    def total_ae(self) -> int:
+        return sum(lf.ttc for lf in self.lines)
+
+    @property
+    def total_cp(self) -> int:
+        return sum(self.cp_by_month)
+
+    @property
+    def budget_year(self) -> int:
+        return min(self.envelope_ae)
+
+
+def _round_cents(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def vat_rate_of(line: CostLine, programme: Programme) -> Decimal:
+    return programme.vat_rate if line.vat_rate is None else line.vat_rate
+
+
+def _flat_in_range(ttc: int, n: int, first: int, lo: int, hi: int) -> int:
+    """Cents of a flat spread (first..first+n-1) that fall in months lo..hi-1."""
+    a, b = max(first, lo), min(first + n, hi)
+    if a >= b:
+        return 0
+    base, remainder = divmod(ttc, n)
+    extra = max(0, min(b, first + remainder) - a)
+    return base * (b - a) + extra
+
+
+def line_figures(
+    line: CostLine, programme: Programme, months: list[dt.date], years: tuple[int, ...]
+) -> LineFigures:
+    vat = vat_rate_of(line, programme)
+    ht = _round_cents(line.quantity * line.unit_cost * 100)
+    ttc = _round_cents(Decimal(ht) * (1 + vat))
+    start = programme.period.start
+    n_period = len(months)
+    schedule = line.cp
+    year_bounds = [
+        (month_index(start, dt.date(y, 1, 1)), month_index(start, dt.date(y + 1, 1, 1)))
+        for y in years
+    ]
+    explicit: tuple[tuple[int, int], ...] | None = None
+    if schedule.profile is Profile.FLAT:
+        assert schedule.start is not None and schedule.end is not None
+        first = month_index(start, schedule.start)
+        n = month_index(schedule.start, schedule.end) + 1
+        inside = _flat_in_range(ttc, n, first, 0, n_period)
+        year_cp = tuple(
+            _flat_in_range(ttc, n, first, max(lo, 0), min(hi, n_period)) for lo, hi in year_bounds
+        )
+    else:
+        first = month_index(start, schedule.first_month)
+        n = 1
+        explicit = tuple(
+            sorted((month_index(start, m), to_cents(a)) for m, a in schedule.amounts.items())
+        )
+        inside = sum(c for i, c in explicit if 0 <= i < n_period)
+        year_cp = tuple(
+            sum(c for i, c in explicit if max(lo, 0) <= i < min(hi, n_period))
+            for lo, hi in year_bounds
+        )
+    total_scheduled = ttc if explicit is None else sum(c for _, c in explicit)
+    route = implied_route(ht, line.nature, line.innovative, programme.thresholds)
+    return LineFigures(
+        line=line,
+        vat_rate=vat,
+        ht=ht,
+        ttc=ttc,
+        first_index=first,
+        months=n,
+        explicit=explicit,
+        period_months=n_period,
+        years=years,
+        year_cp=year_cp,
+        cp_outside_period=total_scheduled - inside,
+        implied_route=route,
+        route_ok=route_allowed(line.route, route),
+        cp_ties=inside == ttc,
+        cp_after_ae=schedule.first_month.year >= line.ae_year,
+    )
+
+
+def reserve_cents(
+    envelope_cents: int, titre2_cents: int, rate2: Decimal, rate_other: Decimal
+) -> int:
+    """Reserve: each rate applied to its part of the envelope, each part rounded to the cent."""
+    return _round_cents(Decimal(titre2_cents) * rate2) + _round_cents(
+        Decimal(envelope_cents - titre2_cents) * rate_other
+    )
+
+
+def readiness(programme: Programme) -> list[Readiness]:
+    out: list[Readiness] = []
+    for pilot in programme.pilots:
+        ops = [m.date for m in pilot.milestones if m.kind is MilestoneKind.OPERATIONAL]
+        operational = min(ops) if ops else None
+        for served in pilot.serves:
+            event = programme.event(served.event)
+            required = event.first_day - dt.timedelta(days=served.lead_days)
+            margin = (required - operational).days if operational else None
+            out.append(
+                Readiness(
+                    pilot=pilot.id,
+                    event=event.id,
+                    event_first_day=event.first_day,
+                    lead_days=served.lead_days,
+                    required_by=required,
+                    operational=operational,
+                    margin_days=margin,
+                )
+            )
+    return out
+
+
+def _sum_months(lines: list[LineFigures], n_period: int) -> list[int]:
+    """CP per period month over all lines, by difference arrays (O(1) per flat line)."""
+    diff = [0] * (n_period + 1)
+    for lf in lines:
+        if lf.explicit is not None:
+            for idx, cents in lf.explicit:
+                if 0 <= idx < n_period:
+                    diff[idx] += cents
+                    diff[idx + 1] -= cents
+            continue
+        base, remainder = divmod(lf.ttc, lf.months)
+        for lo, hi, amount in (
+            (lf.first_index, lf.first_index + lf.months, base),
+            (lf.first_index, lf.first_index + remainder, 1),
+        ):
+            a, b = max(lo, 0), min(hi, n_period)
+            if a < b:
+                diff[a] += amount
+                diff[b] -= amount
+    out, running = [], 0
+    for k in range(n_period):
+        running += diff[k]
+        out.append(running)
+    return out
+
+
+def compute(programme: Programme) -> Figures:
+    """Every figure of the programme, from its inputs only.
+
+    Long: one pass that fills every figure the workbook shows, in dependency order.
+    """
+    months = programme.months
+    years = programme.years
+    year_tuple = tuple(years)
+    lines = [line_figures(line, programme, months, year_tuple) for line in programme.cost_lines]
+
+    ae_by_year = {y: 0 for y in years}
+    ae_t2_by_year = {y: 0 for y in years}
+    by_titre = {int(t): 0 for t in Titre}
+    for lf in lines:
+        ae_by_year[lf.line.ae_year] = ae_by_year.get(lf.line.ae_year, 0) + lf.ttc
+        by_titre[int(lf.line.titre)] += lf.ttc
+        if lf.line.titre is Titre.PERSONNEL:
+            ae_t2_by_year[lf.line.ae_year] = ae_t2_by_year.get(lf.line.ae_year, 0) + lf.ttc
+
+    cp_by_month = _sum_months(lines, len(months))
+    cp_by_year = {y: 0 for y in years}
+    for month, cents in zip(months, cp_by_month, strict=True):
+        cp_by_year[month.year] += cents
+
+    reste: dict[int, int] = {}
+    committed = paid = 0
+    for year in years:
+        committed += ae_by_year.get(year, 0)
+        paid += cp_by_year[year]
+        reste[year] = committed - paid
+
+    envelope_ae, envelope_cp, reserve, net_ae, net_cp, net_t2, headroom = ({} for _ in range(7))
+    reserve_cp: dict[int, int] = {}
+    rates = programme.reserve
+    for env in programme.envelopes:
+        ae = to_cents(env.ae)
+        cp = to_cents(env.cp)
+        t2 = to_cents(env.titre2)
+        envelope_ae[env.year] = ae
+        envelope_cp[env.year] = cp
+        reserve[env.year] = reserve_cents(ae, t2, rates.titre2_rate, rates.other_rate)
+        net_ae[env.year] = ae - reserve[env.year]
+        reserve_cp[env.year] = reserve_cents(cp, t2, rates.titre2_rate, rates.other_rate)
+        net_cp[env.year] = cp - reserve_cp[env.year]
+        net_t2[env.year] = t2 - _round_cents(Decimal(t2) * rates.titre2_rate)
+        headroom[env.year] = net_ae[env.year] - ae_by_year.get(env.year, 0)
+
+    pilots: list[PilotFigures] = []
+    for pilot in programme.pilots:
+        mine = [lf for lf in lines if lf.line.pilot == pilot.id]
+        dates = [m.date for m in pilot.milestones]
+        ops = [m.date for m in pilot.milestones if m.kind is MilestoneKind.OPERATIONAL]
+        pilots.append(
+            PilotFigures(
+                pilot=pilot.id,
+                ae=sum(lf.ttc for lf in mine),
+                cp_by_year={y: sum(lf.cp_by_year.get(y, 0) for lf in mine) for y in years},
+                first_milestone=min(dates) if dates else None,
+                operational=min(ops) if ops else None,
+                last_milestone=max(dates) if dates else None,
+                supervised=pilot.intrusiveness < programme.intrusive_level
+                or bool(pilot.legal_basis.strip() and pilot.supervising_body.strip()),
+                human_ok=not pilot.automates_decision or pilot.human_in_loop,
+            )
+        )
+
+    return Figures(
+        programme=programme,
+        months=months,
+        years=years,
+        lines=lines,
+        pilots=pilots,
+        readiness=readiness(programme),
+        ae_by_year=ae_by_year,
+        cp_by_year=cp_by_year,
+        ae_t2_by_year=ae_t2_by_year,
+        cp_by_month=cp_by_month,
+        reste_a_payer=reste,
+        envelope_ae=envelope_ae,
+        envelope_cp=envelope_cp,
+        reserve=reserve,
+        net_ae=net_ae,
+        net_cp=net_cp,
+        net_t2=net_t2,
+        headroom=headroom,
+        by_titre=by_titre,
+        reserve_cp=reserve_cp,
+        milestone_order_ok=milestone_order(programme),
+    )
+
+
+def milestone_order(programme: Programme) -> tuple[bool, ...]:
+    """Whether each milestone falls on or after each prerequisite it names, in row order
+    (unknown prerequisites aside: the loader refuses them)."""
+    dates = {m.id: m.date for pilot in programme.pilots for m in pilot.milestones}
+    return tuple(
+        all(m.date >= dates[d] for d in m.depends_on if d in dates)
+        for pilot in programme.pilots
+        for m in pilot.milestones
+    )

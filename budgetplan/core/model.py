@@ -1,0 +1,374 @@
+"""What a programme is: pydantic v2 models, unknown fields rejected, money as Decimal cents."""
+
+from __future__ import annotations
+
+import datetime as dt
+import typing
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import IntEnum, StrEnum
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+
+from budgetplan.core.money import MAX_AMOUNT, round_cent, to_decimal
+
+# --------------------------------------------------------------------------- value types
+
+
+def _money(value: Decimal) -> Decimal:
+    if abs(value) >= MAX_AMOUNT:
+        raise ValueError(f"amount {value} is absurdly large (limit {MAX_AMOUNT:,} EUR)")
+    return round_cent(value)
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """Inclusive limits of a value type whose validator checks them itself (pydantic ignores this
+    marker): the workbook's data validation reads them with :func:`field_bounds`."""
+
+    low: Decimal
+    high: Decimal
+
+
+RATE_BOUNDS = Bounds(Decimal(0), Decimal(1))
+
+
+def _rate(value: Decimal) -> Decimal:
+    if not RATE_BOUNDS.low <= value <= RATE_BOUNDS.high:
+        raise ValueError("a rate is a fraction between 0 and 1 (write 0.2 for 20%)")
+    return value
+
+
+def _quantity(value: Decimal) -> Decimal:
+    if abs(value) >= Decimal("1000000000"):
+        raise ValueError("quantity is absurdly large")
+    if value != value.quantize(Decimal("0.01")):
+        raise ValueError("quantity has at most two decimals")
+    return value
+
+
+def _month(value: object) -> dt.date:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.replace(day=1)
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if len(text) == 7:
+                return dt.date.fromisoformat(text + "-01")
+            return dt.date.fromisoformat(text).replace(day=1)
+        except ValueError:
+            pass
+    raise ValueError(f"expected a month as YYYY-MM, got {value!r}")
+
+
+def _date(value: object) -> object:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+def _in_range(value: dt.date) -> dt.date:
+    if not dt.date(1990, 1, 1) <= value <= dt.date(2100, 12, 31):
+        raise ValueError(f"date {value.isoformat()} is out of range (1990-2100)")
+    return value
+
+
+Money = Annotated[Decimal, BeforeValidator(to_decimal), AfterValidator(_money)]
+Rate = Annotated[Decimal, BeforeValidator(to_decimal), AfterValidator(_rate), RATE_BOUNDS]
+Quantity = Annotated[Decimal, BeforeValidator(to_decimal), AfterValidator(_quantity)]
+Month = Annotated[dt.date, BeforeValidator(_month), AfterValidator(_in_range)]
+Day = Annotated[dt.date, BeforeValidator(_date), AfterValidator(_in_range)]
+Year = Annotated[int, Field(ge=1990, le=2100)]
+Ident = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,39}$")]
+Text = Annotated[str, Field(min_length=1, max_length=500)]
+OptText = Annotated[str, Field(max_length=500)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------- enumerations
+
+
+class Provenance(StrEnum):
+    SOURCED = "sourced"
+    ASSUMPTION = "assumption"
+
+
+class Titre(IntEnum):
+    PERSONNEL = 2
+    OPERATING = 3
+    INVESTMENT = 5
+    TRANSFERS = 6
+
+
+class Nature(StrEnum):
+    SUPPLIES = "supplies"
+    SERVICES = "services"
+    DEFENCE_SECURITY = "defence_security"
+    WORKS = "works"
+    PERSONNEL = "personnel"
+    GRANT = "grant"
+    CONTINGENCY = "contingency"
+
+
+class Route(StrEnum):
+    """Procurement routes, from least to most demanding (UGAP waives the tender)."""
+
+    NOT_APPLICABLE = "not_applicable"
+    DIRECT = "direct"
+    ADAPTED = "adapted"
+    FORMAL = "formal"
+    UGAP = "ugap"
+
+
+ROUTE_ORDER: tuple[Route, ...] = tuple(Route)
+
+
+class MilestoneKind(StrEnum):
+    LEGAL = "legal"
+    PROCUREMENT = "procurement"
+    DELIVERY = "delivery"
+    OPERATIONAL = "operational"
+    EVALUATION = "evaluation"
+
+
+class LegalStatus(StrEnum):
+    IN_FORCE = "in_force"
+    IN_PREPARATION = "in_preparation"
+    NOT_STARTED = "not_started"
+
+
+class Profile(StrEnum):
+    FLAT = "flat"
+    EXPLICIT = "explicit"
+
+
+# --------------------------------------------------------------------------- parts
+
+
+class Envelope(Strict):
+    """Credits opened for one budget year, in the programme and action that carry them."""
+
+    year: Year
+    ae: Money = Field(description="Autorisations d'engagement opened for the year (EUR).")
+    cp: Money = Field(description="Crédits de paiement opened for the year (EUR).")
+    titre2: Money = Field(Decimal(0), description="Part of the AE/CP opened on titre 2.")
+    budget_programme: Text = Field(description="LOLF programme number, e.g. '216'.")
+    action: Text
+    provenance: Provenance
+    rationale: Text
+
+
+class Reserve(Strict):
+    """Réserve de précaution: share of credits frozen at the start of the year."""
+
+    titre2_rate: Rate
+    other_rate: Rate
+    provenance: Provenance
+    rationale: Text
+
+
+class Thresholds(Strict):
+    """Procurement thresholds excluding VAT, in force from 1 January 2022."""
+
+    direct: Money = Decimal("40000")
+    direct_innovative: Money = Decimal("100000")
+    formal_supplies_services: Money = Decimal("140000")
+    formal_defence_security: Money = Decimal("431000")
+    formal_works: Money = Decimal("5382000")
+
+
+class Period(Strict):
+    """The months over which payments (CP) are phased."""
+
+    start: Month
+    months: int = Field(ge=1, le=240)
+
+
+class Event(Strict):
+    id: Ident
+    name: Text
+    first_day: Day
+    last_day: Day
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Event:
+        if self.last_day < self.first_day:
+            raise ValueError("last_day is before first_day")
+        return self
+
+
+class ServedEvent(Strict):
+    event: Ident
+    lead_days: int = Field(ge=0, le=1000, description="Days the pilot must be operational before.")
+    rationale: Text
+
+
+class Milestone(Strict):
+    id: Ident
+    kind: MilestoneKind
+    label: Text
+    date: Day
+    depends_on: tuple[Ident, ...] = ()
+
+
+class Pilot(Strict):
+    id: Ident
+    name: Text
+    axis: Text
+    owner: Text
+    budget_programme: Text
+    action: Text
+    intrusiveness: int = Field(ge=1, le=4)
+    trl: int = Field(ge=1, le=9, description="Technology readiness level.")
+    sovereignty_required: bool
+    automates_decision: bool
+    human_in_loop: bool
+    legal_basis: OptText
+    legal_status: LegalStatus
+    supervising_body: OptText
+    serves: tuple[ServedEvent, ...] = ()
+    milestones: tuple[Milestone, ...] = ()
+
+
+class CpSchedule(Strict):
+    """Payments: flat over start..end, or explicit TTC amounts per month."""
+
+    profile: Profile = Profile.FLAT
+    start: Month | None = None
+    end: Month | None = None
+    amounts: dict[Month, Money] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _shape(self) -> CpSchedule:
+        if self.profile is Profile.FLAT:
+            if self.start is None or self.end is None:
+                raise ValueError("a flat schedule needs start and end months")
+            if self.end < self.start:
+                raise ValueError("end month is before start month")
+            if self.amounts:
+                raise ValueError("a flat schedule takes no amounts (use profile: explicit)")
+        else:
+            if not self.amounts:
+                raise ValueError("an explicit schedule needs amounts per month")
+            if self.start is not None or self.end is not None:
+                raise ValueError("an explicit schedule takes amounts, not start/end")
+        return self
+
+    @property
+    def first_month(self) -> dt.date:
+        return self.start if self.start is not None else min(self.amounts)
+
+    @property
+    def last_month(self) -> dt.date:
+        return self.end if self.end is not None else max(self.amounts)
+
+
+class Estimate(Strict):
+    """Three-point estimate of the line's cost excluding VAT; likely = quantity x unit cost."""
+
+    low: Money
+    high: Money
+
+
+class CostLine(Strict):
+    id: Ident
+    pilot: Ident
+    label: Text
+    titre: Titre
+    nature: Nature
+    quantity: Quantity
+    unit_cost: Money = Field(description="Unit cost excluding VAT (HT), EUR.")
+    vat_rate: Rate | None = Field(None, description="Overrides the programme's VAT rate.")
+    innovative: bool = False
+    ae_year: Year
+    cp: CpSchedule
+    estimate: Estimate
+    route: Route
+    provenance: Provenance
+    rationale: OptText = ""
+    financial_code: OptText = ""
+
+
+class Programme(Strict):
+    schema_version: Literal[1] = 1
+    id: Ident
+    title: Text
+    currency: Literal["EUR"] = "EUR"
+    steering_body: Text
+    vat_rate: Rate
+    envelopes: tuple[Envelope, ...] = Field(min_length=1)
+    reserve: Reserve
+    thresholds: Thresholds = Thresholds()
+    intrusive_level: int = Field(
+        3,
+        ge=1,
+        le=4,
+        description="Intrusiveness from which a legal basis and supervision are required.",
+    )
+    period: Period
+    events: tuple[Event, ...] = ()
+    pilots: tuple[Pilot, ...] = Field(min_length=1)
+    cost_lines: tuple[CostLine, ...] = ()
+
+    # ------------------------------------------------------------------ look-ups
+    def pilot(self, pilot_id: str) -> Pilot:
+        for pilot in self.pilots:
+            if pilot.id == pilot_id:
+                return pilot
+        raise KeyError(pilot_id)
+
+    def event(self, event_id: str) -> Event:
+        for event in self.events:
+            if event.id == event_id:
+                return event
+        raise KeyError(event_id)
+
+    def envelope(self, year: int) -> Envelope | None:
+        for envelope in self.envelopes:
+            if envelope.year == year:
+                return envelope
+        return None
+
+    @property
+    def months(self) -> list[dt.date]:
+        start = self.period.start
+        return [
+            dt.date(start.year + (start.month - 1 + k) // 12, (start.month - 1 + k) % 12 + 1, 1)
+            for k in range(self.period.months)
+        ]
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({m.year for m in self.months})
+
+
+def field_bounds(model: type[BaseModel], field: str) -> tuple[object, object]:
+    """The inclusive (low, high) limits the model puts on ``field`` (a dotted path through nested
+    models), from its ``ge``/``le`` constraints or its type's :class:`Bounds`; None where open."""
+    *parents, last = field.split(".")
+    for part in parents:
+        model = model.model_fields[part].annotation  # type: ignore[assignment]
+    info = model.model_fields[last]
+    metadata = list(info.metadata)
+    for arg in typing.get_args(info.annotation):  # Optional[Annotated[...]]
+        metadata += getattr(arg, "__metadata__", ())
+    low = high = None
+    for item in metadata:
+        if isinstance(item, Bounds):
+            low, high = item.low, item.high
+        low = getattr(item, "ge", low)
+        high = getattr(item, "le", high)
+    return low, high

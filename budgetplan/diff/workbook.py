@@ -1,0 +1,132 @@
+"""The diff as a workbook for finance officers: a Changes sheet, then the new version with the
+changed cells highlighted and their old value in a comment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from budgetplan.core.labels import Lang
+from budgetplan.core.model import Programme
+from budgetplan.core.source import Source
+from budgetplan.diff.compare import DiffResult
+from budgetplan.diff.render import show
+from budgetplan.xlsx.workbook.context import Context
+from budgetplan.xlsx.workbook.writer import write_workbook
+
+
+def _text(value: object) -> str:
+    return show(value, none="")
+
+
+def write_diff_workbook(
+    result: DiffResult, new: Programme, target: Path, lang: Lang, old_name: str, new_name: str
+) -> None:
+    """Long: lays the diff workbook out top to bottom, one table per part of the diff."""
+    highlights: dict[tuple[str, str], dict[str, object]] = {}
+    for line in result.lines:
+        if line.status == "added":
+            highlights[("line", line.id)] = {"*": "added in this version"}
+        elif line.status != "removed":
+            highlights[("line", line.id)] = {k: _text(c.old) for k, c in line.changes.items()}
+
+    def changes_sheet(ctx: Context) -> None:
+        """Long: lays the Changes sheet out top to bottom, one table per part of the diff."""
+        wb = ctx.wb
+        ws = wb.add_worksheet("Changes" if lang == "en" else "Modifications")
+        ctx.sheets["changes"] = ws
+        bold = wb.add_format({"bold": True, "font_size": 14})
+        head = wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E78"})
+        money = wb.add_format({"num_format": '#,##0.00 "€"'})
+        ws.write_string(0, 0, f"{old_name} -> {new_name}", bold)
+        row = 2
+        ws.write_string(row, 0, "AE total")
+        ws.write_number(row, 1, result.total_ae[0] / 100, money)
+        ws.write_number(row, 2, result.total_ae[1] / 100, money)
+        ws.write_string(row + 1, 0, "headroom")
+        ws.write_number(row + 1, 1, result.headroom[0] / 100, money)
+        ws.write_number(row + 1, 2, result.headroom[1] / 100, money)
+        tie = (
+            "line changes add up to the change of the total"
+            if result.unexplained == 0
+            else f"{result.unexplained / 100:.2f} not explained by the lines"
+        )
+        ws.write_string(row + 2, 0, tie)
+        row += 4
+
+        def table(title: str, heads: tuple[str, ...], rows: list[tuple[object, ...]]) -> None:
+            nonlocal row
+            if not rows:
+                return
+            ws.write_string(row, 0, title, wb.add_format({"bold": True}))
+            row += 1
+            for c, h in enumerate(heads):
+                ws.write_string(row, c, h, head)
+            for values in rows:
+                row += 1
+                for c, v in enumerate(values):
+                    if isinstance(v, int | float) and not isinstance(v, bool):
+                        ws.write_number(row, c, v, money)
+                    else:
+                        ws.write_string(row, c, _text(v))
+            row += 2
+
+        table(
+            "Cost lines",
+            ("id", "status", "field", "old", "new", "AE old", "AE new", "AE change"),
+            [
+                (x.id, x.status, k, c.old, c.new, x.ae_old / 100, x.ae_new / 100, x.ae_delta / 100)
+                for x in result.lines
+                for k, c in (x.changes.items() or [("", type("C", (), {"old": "", "new": ""})())])
+            ],
+        )
+        table(
+            "Programme",
+            ("item", "field", "old", "new"),
+            [(i, f, c.old, c.new) for i, f, c in result.parameters],
+        )
+        table(
+            "Impact",
+            ("total", "AE old", "AE new", "CP old", "CP new"),
+            [
+                (t.key, t.ae_old / 100, t.ae_new / 100, t.cp_old / 100, t.cp_new / 100)
+                for t in result.totals
+            ],
+        )
+        table(
+            "Milestones",
+            ("id", "pilot", "old", "new"),
+            [(m.id, m.pilot, m.old, m.new) for m in result.milestones],
+        )
+        table(
+            "Readiness (days before the event)",
+            ("pilot", "event", "old", "new", "late now"),
+            [
+                (r.pilot, r.event, str(r.old), str(r.new), "LATE" if r.became_late else "")
+                for r in result.readiness
+            ],
+        )
+        table(
+            "Checks",
+            ("code", "old", "new", "message"),
+            [
+                (c.code, "pass" if c.old else "FAIL", "pass" if c.new else "FAIL", c.message)
+                for c in result.checks
+            ],
+        )
+        ws.set_column(0, 0, 22)
+        ws.set_column(1, 7, 18)
+
+    from budgetplan.compute.figures import compute
+    from budgetplan.compute.risk import sheet_simulation
+
+    fig = compute(new)
+    write_workbook(
+        new,
+        Source(new_name, new_name, ""),
+        target,
+        lang,
+        figures=fig,
+        highlights=highlights,
+        before=changes_sheet,
+        risk=sheet_simulation(fig),
+    )

@@ -1,0 +1,1 @@
+"""Reading back a workbook that came back: integrity, rules, edits, actuals, reports."""

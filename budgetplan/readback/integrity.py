@@ -1,0 +1,404 @@
+"""Integrity of a workbook that came back: every formula and cached value against what its inputs
+give.
+
+budgetplan never trusts what a workbook says it computed. From the input cells alone it renders,
+with the writer's own code, the formulas and cached values the workbook should hold, and compares
+them with the file's. A Phasing sheet nobody re-saved is compared row by row, byte for byte, in
+place; a re-saved one (Excel, LibreOffice) first has the spellings a re-save changes made one, then
+is compared list against list, and cell by cell only where it differs, to say where.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from openpyxl.utils.cell import column_index_from_string
+
+from budgetplan.compute.checks import CheckResult
+from budgetplan.compute.figures import Figures
+from budgetplan.core.findings import Finding, Severity
+from budgetplan.core.source import Source
+from budgetplan.xlsx import layout as L
+from budgetplan.xlsx.formulas import normal_spelling, normal_spelling_xml, quoted_sheet, to_r1c1
+from budgetplan.xlsx.reader import Workbook
+from budgetplan.xlsx.workbook.context import RowSink
+from budgetplan.xlsx.xlsxfile import (
+    RawCell,
+    ScannedCell,
+    cell_type,
+    decode_formula,
+    open_xlsx,
+    raw_formula_cells_of,
+    raw_value,
+    scan_formula_cells,
+    sheet_parts,
+)
+
+#: Findings of one kind reported per sheet before they are summarised.
+MAX_PER_SHEET = 25
+#: Sheets whose formulas follow the number of cost lines: not compared when the Phasing sheet
+#: has a row more or less than the inputs have lines (one finding says so instead).
+FOLLOW_LINES = frozenset({"phasing", "timeline", "summary", "checks", "pilots"})
+#: Cached amounts closer than this are the same (a client may store 0.1 as 0.10000000000000001).
+HALF_CENT = 0.005
+
+
+def read_phasing(path: Path, wb: Workbook) -> bytes | None:
+    """The XML of the workbook's Phasing sheet (None without one): about 100 MB at 10,000 lines,
+    so :func:`budgetplan.readback.reconciliation.reconcile` reads it on another thread meanwhile."""
+    part = wb.parts.get("phasing")
+    if part is None:
+        return None
+    with open_xlsx(path, allow_macros=True) as zf:
+        return zf.read(part)
+
+
+def check_integrity(
+    wb: Workbook, fig: Figures, checks: list[CheckResult], phasing_xml: bytes | None
+) -> list[Finding]:
+    """Compare every formula and cached value of ``wb`` with what the inputs behind ``fig`` (and
+    their ``checks``) give; ``phasing_xml``: the Phasing sheet as :func:`read_phasing` returns it."""
+    expected, actual, phasing_rows = _scan_both(wb, fig, checks, phasing_xml)
+    report = _Report(wb)
+    skip: frozenset[str] = frozenset()
+    mismatch = _phasing_rows_finding(wb, phasing_rows, len(fig.lines))
+    if mismatch is not None:
+        report.findings.append(mismatch)
+        skip = FOLLOW_LINES
+    for key in L.SHEETS:
+        if key not in wb.names or key in skip:
+            continue
+        want, have = expected.get(L.sheet_name(key, wb.lang), []), actual.get(key, [])
+        if not _all_alike(want, have):
+            _compare_cells(wb, key, raw_formula_cells_of(want), raw_formula_cells_of(have), report)
+    return report.all()
+
+
+# --------------------------------------------------------------------------- scanning
+
+
+def _scan_both(
+    wb: Workbook, fig: Figures, checks: list[CheckResult], phasing_xml: bytes | None
+) -> tuple[dict[str, list[ScannedCell]], dict[str, list[ScannedCell]], int | None]:
+    """The formula cells expected (by sheet name) and found (by layout key), and the number of
+    line rows the Phasing sheet has (None without one)."""
+    names = [L.sheet_name(key, wb.lang) for key in L.SHEETS]
+    rows = _RowMatcher(phasing_xml or b"")
+    expected_xml = _expected_sheets(wb, fig, checks, rows)
+    # the sheet names each sheet's formulas use (their quoting is one of the re-saves' spellings)
+    uses = {}
+    for name, xml in expected_xml.items():
+        text = xml + rows.first_row
+        uses[name] = [n for n in names if quoted_sheet(n).encode() in text]
+    expected = {name: _scan(xml, uses[name]) for name, xml in expected_xml.items()}
+    with open_xlsx(wb.path, allow_macros=True) as zf:
+        actual = {
+            key: _scan(zf.read(part), uses.get(L.sheet_name(key, wb.lang), names))
+            for key, part in wb.parts.items()
+            if key != "phasing"
+        }
+    if phasing_xml is None:
+        return expected, actual, None
+    phasing_name = L.sheet_name("phasing", wb.lang)
+    used = uses.get(phasing_name, names)
+    if rows.start < 0:  # no data row where the layout has them: every cell
+        actual["phasing"] = _scan(phasing_xml, used)
+        expected[phasing_name] += _scan("".join(rows.rest).encode(), used)
+        return expected, actual, _line_rows(actual["phasing"])
+    # the head rows, then the data rows from the first that differs (none when all are alike)
+    actual["phasing"] = _scan(phasing_xml[: rows.start], used)
+    if rows.all_alike():
+        return expected, actual, rows.alike
+    rest = _scan(phasing_xml[rows.pos :], used)
+    actual["phasing"] += rest
+    expected[phasing_name] += _scan("".join(rows.rest).encode(), used)
+    return expected, actual, rows.alike + _line_rows(rest)
+
+
+def _line_rows(cells: list[ScannedCell]) -> int:
+    return sum(1 for c in cells if c[0] == b"A" and int(c[1]) > L.FIRST_DATA_ROW)
+
+
+class _RowMatcher:
+    """Takes the expected Phasing data rows as the writer renders them and checks each against the
+    file's, in place, keeping none of those alike: the rows from the first that differs on are
+    kept (``rest``) for a cell-by-cell comparison. Nothing else holds the 100 MB of a 10,000-line
+    sheet twice."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.start = data.find(b'<row r="%d"' % (L.FIRST_DATA_ROW + 1)) if data else -1
+        self.pos = self.start  # where the next row should begin in ``data``
+        self.alike = 0  # rows found byte for byte as rendered
+        self.rest: list[str] = []
+        self.first_row = b""
+
+    def append(self, row: str) -> None:
+        if not self.first_row:
+            self.first_row = row.encode()
+        if self.rest or self.start < 0:
+            self.rest.append(row)
+            return
+        expected = row.encode()
+        if self.data.startswith(expected, self.pos):
+            self.pos += len(expected)
+            self.alike += 1
+        else:
+            self.rest.append(row)
+
+    def all_alike(self) -> bool:
+        return not self.rest and self.data.startswith(b"</sheetData>", self.pos)
+
+
+def _expected_sheets(
+    wb: Workbook, fig: Figures, checks: list[CheckResult], phasing_rows: RowSink
+) -> dict[str, bytes]:
+    """The XML of each sheet of the workbook ``fig`` gives, by name, but for the Phasing data rows
+    (given to ``phasing_rows``) and the values-only rows of the inputs (not made): a few hundred
+    kilobytes whatever the size of the programme."""
+    from budgetplan.xlsx.workbook.writer import write_workbook
+
+    with tempfile.TemporaryDirectory(prefix="budgetplan-reconcile-") as tmp:
+        path = Path(tmp) / "expected.xlsx"
+        write_workbook(
+            fig.programme,
+            Source("expected", "expected", ""),
+            path,
+            wb.lang,
+            figures=fig,
+            phasing_rows=phasing_rows,
+            checks=checks,
+        )
+        with open_xlsx(path) as zf:
+            return {p.name: zf.read(p.part) for p in sheet_parts(zf)}
+
+
+def _scan(xml: bytes, sheet_names: Iterable[str]) -> list[ScannedCell]:
+    return scan_formula_cells(normal_spelling_xml(xml, sheet_names))
+
+
+# --------------------------------------------------------------------------- comparing
+
+
+def _same_number(want: bytes, have: bytes) -> bool:
+    try:
+        return abs(float(want) - float(have)) <= HALF_CENT
+    except ValueError:
+        return False
+
+
+def _all_alike(expected: list[ScannedCell], actual: list[ScannedCell]) -> bool:
+    """The same formulas in the same cells, with the same cached values (numbers to the half
+    cent): a sheet as written, or re-saved by a client that changed nothing but spellings.
+    Checked list against list; a sheet that is not alike is compared cell by cell to say where."""
+    if len(expected) != len(actual):
+        return False
+    if [(c[0], c[1], c[4]) for c in expected] != [(c[0], c[1], c[4]) for c in actual]:
+        return False
+    attrs_e, attrs_a = [c[2] for c in expected], [c[2] for c in actual]
+    types = {attrs: cell_type(attrs) for attrs in {*attrs_e, *attrs_a}}  # a few dozen
+    kinds = list(map(types.__getitem__, attrs_e))
+    if kinds != list(map(types.__getitem__, attrs_a)):
+        return False
+    values = zip([c[5] for c in expected], [c[5] for c in actual], kinds, strict=True)
+    for want, have, kind in values:
+        if want != have and (kind != b"n" or not want or not have or not _same_number(want, have)):
+            return False
+    return True
+
+
+def _phasing_rows_finding(wb: Workbook, rows: int | None, n_lines: int) -> Finding | None:
+    if rows is None or rows == n_lines:
+        return None
+    if rows > n_lines:
+        severity, message, hint = (
+            Severity.ERROR,
+            f"the Phasing sheet has {rows} line rows for {n_lines} cost lines: "
+            "a row was deleted from the cost-line inputs",
+            "restore the row, or rebuild the workbook from its scenario",
+        )
+    else:
+        severity, message, hint = (
+            Severity.WARNING,
+            f"{n_lines - rows} cost line(s) added in the inputs have no Phasing row yet",
+            "rebuild the workbook (budgetplan build) to phase them",
+        )
+    return Finding(
+        severity,
+        "PHASING_ROWS",
+        message,
+        hint,
+        file=str(wb.path),
+        sheet=wb.names.get("phasing", ""),
+        cell=f"A{L.FIRST_DATA_ROW + 1}",
+    )
+
+
+class _Report:
+    """The findings of the comparison: MAX_PER_SHEET of a kind per sheet, then one summary."""
+
+    def __init__(self, wb: Workbook):
+        self.wb = wb
+        self.findings: list[Finding] = []
+        self.counts: Counter[tuple[str, str]] = Counter()
+
+    def add(
+        self, key: str, severity: Severity, code: str, message: str, hint: str, ref: str
+    ) -> None:
+        self.counts[(key, code)] += 1
+        if self.counts[(key, code)] <= MAX_PER_SHEET:
+            self.findings.append(
+                Finding(
+                    severity,
+                    code,
+                    message,
+                    hint,
+                    file=str(self.wb.path),
+                    sheet=self.wb.names[key],
+                    cell=ref,
+                )
+            )
+
+    def all(self) -> list[Finding]:
+        more = [
+            Finding(
+                Severity.ERROR if code != "FORMULA_ADDED" else Severity.WARNING,
+                code,
+                f"... and {n - MAX_PER_SHEET} more cells like these",
+                "",
+                file=str(self.wb.path),
+                sheet=self.wb.names[key],
+            )
+            for (key, code), n in self.counts.items()
+            if n > MAX_PER_SHEET
+        ]
+        return self.findings + more
+
+
+def _compare_cells(
+    wb: Workbook,
+    key: str,
+    expected: dict[tuple[str, int], RawCell],
+    actual: dict[tuple[str, int], RawCell],
+    report: _Report,
+) -> None:
+    """Each expected formula cell against the file's, then the file's formulas not expected.
+
+    Long: the cell-by-cell hot loop of reconcile, kept in one frame for speed.
+    """
+    types: dict[bytes, bytes] = {}  # cell attributes -> cell type (a few dozen distinct ones)
+
+    def type_of(attrs: bytes) -> bytes:
+        t = types.get(attrs)
+        if t is None:
+            t = types[attrs] = cell_type(attrs)
+        return t
+
+    for (col, row), cell in expected.items():
+        ref = f"{col}{row}"
+        got = actual.get((col, row))
+        formula = decode_formula(cell[0])
+        if got is None:
+            value = wb.cell(key, row - 1, column_index_from_string(col) - 1)
+            if value in ("", None):
+                report.add(
+                    key,
+                    Severity.ERROR,
+                    "FORMULA_MISSING",
+                    "formula deleted",
+                    f"restore ={formula}",
+                    ref,
+                )
+            else:
+                report.add(
+                    key,
+                    Severity.ERROR,
+                    "FORMULA_REPLACED",
+                    f"formula replaced by the constant {value!r}",
+                    f"restore ={formula} (totals must stay live formulas)",
+                    ref,
+                )
+            continue
+        if (got[0] != cell[0] or got[3] is not None) and not _same_formula(cell, got, row, col):
+            text = decode_formula(got[0])
+            code = "FORMULA_BROKEN" if "#REF!" in text else "FORMULA_CHANGED"
+            report.add(
+                key,
+                Severity.ERROR,
+                code,
+                f"formula ={text} differs from the layout's",
+                f"restore ={formula}",
+                ref,
+            )
+            continue
+        have_type, want_type = type_of(got[2]), type_of(cell[2])
+        if have_type == want_type and (
+            got[1] == cell[1] or (have_type == b"n" and got[1] and _same_number(cell[1], got[1]))
+        ):
+            continue  # the same value, maybe spelled otherwise (0 and 0.0)
+        have, want = raw_value(got), raw_value(cell)
+        if isinstance(have, tuple):
+            report.add(
+                key,
+                Severity.ERROR,
+                "FORMULA_ERROR",
+                f"the formula gives {have[1]}",
+                "check the inputs it uses",
+                ref,
+            )
+        elif have is not None and not _same(have, want):
+            report.add(
+                key,
+                Severity.ERROR,
+                "VALUE_STALE",
+                f"shows {have!r} but the inputs give {want!r}",
+                "recalculate the workbook (F9), or check what changed",
+                ref,
+            )
+    for (col, row), got in actual.items():
+        if (col, row) in expected:
+            continue
+        text = decode_formula(got[0])
+        if text.removeprefix("=") in ("TRUE", "FALSE"):
+            continue  # LibreOffice stores a typed TRUE/FALSE as a formula (TRUE())
+        report.add(
+            key,
+            Severity.WARNING,
+            "FORMULA_ADDED",
+            f"a formula ={text} where the layout has an input or nothing",
+            "type the value itself: inputs are values",
+            f"{col}{row}",
+        )
+
+
+def normalise(formula: str, row: int, col: int) -> str:
+    """A formula in a form that Excel's and LibreOffice's re-saves do not change."""
+    return to_r1c1(normal_spelling(formula.removeprefix("=")), row, col)
+
+
+def _same_formula(expected: RawCell, got: RawCell, row: int, col: str) -> bool:
+    """Same formula once re-saves' spellings are undone, or in relative R1C1 form (Excel's
+    shared formulas)."""
+    want_text, have_text = decode_formula(expected[0]), decode_formula(got[0])
+    if got[3] is None and normal_spelling(have_text) == normal_spelling(want_text):
+        return True
+    want = normalise(want_text, row, column_index_from_string(col))
+    origin = (
+        (got[3][1], column_index_from_string(got[3][0]))
+        if got[3]
+        else (row, column_index_from_string(col))
+    )
+    return want == normalise(have_text, *origin)
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return float(a) == float(b)  # type: ignore[arg-type]
+    if isinstance(a, float) and isinstance(b, float):
+        return abs(a - b) <= HALF_CENT
+    if a in ("", None) and b in ("", None):
+        return True
+    return a == b

@@ -1,0 +1,194 @@
+"""Reconcile an edited workbook: what broke, what the budget rules say, and what was edited.
+
+budgetplan never trusts what a workbook says it computed: it reads the inputs back, recomputes
+everything and compares each formula and cached value with what those inputs give
+(:mod:`budgetplan.readback.integrity`). Every problem is a finding with a severity, a stable code, a sheet
+and a cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from budgetplan.compute.checks import run_checks
+from budgetplan.compute.figures import compute
+from budgetplan.core.bulk import collector_paused
+from budgetplan.core.findings import Finding, Severity
+from budgetplan.core.items import flatten as _flatten
+from budgetplan.core.items import items as _items
+from budgetplan.core.model import Programme
+from budgetplan.readback.actuals import ActualsReport, budget_against_actual, load_actuals
+from budgetplan.readback.integrity import check_integrity, read_phasing
+from budgetplan.xlsx.reader import (
+    Locator,
+    ReadError,
+    Workbook,
+    corrupt_as_read_error,
+    open_workbook,
+    read_programme,
+)
+from budgetplan.yamlio.loader import Loaded, load, reference_findings
+
+
+@dataclass
+class Edit:
+    """One input that differs from the original scenario."""
+
+    what: str  # "changed", "added", "removed"
+    item: str  # e.g. "cost_lines[SCAN-EQ]"
+    field: str
+    old: object
+    new: object
+
+
+@dataclass
+class Reconciliation:
+    path: Path
+    programme: Programme | None
+    findings: list[Finding] = field(default_factory=list)
+    edits: list[Edit] = field(default_factory=list)
+    lang: str = "fr"
+    actuals: ActualsReport | None = None
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def reconcile(
+    path: str | Path,
+    scenario: str | Path | None = None,
+    actuals: str | Path | None = None,
+    allow_macros: bool = False,
+) -> Reconciliation:
+    """Read ``path`` back, check its integrity and the budget rules, list the edits, and set
+    the actual commitments and payments of ``actuals`` against the budget.
+
+    Raises ReadError when the file is not a readable budgetplan workbook, LoadError when the
+    scenario cannot be read, ActualsError when the actuals cannot.
+    """
+    path = Path(path)
+    with collector_paused():
+        wb = open_workbook(path, allow_macros)
+    with corrupt_as_read_error(path), collector_paused(), ThreadPoolExecutor(1) as pool:
+        # zlib lets go of the interpreter while it inflates: the 100 MB Phasing part of a large
+        # workbook is read on the other core while this one reads and checks the inputs
+        phasing = pool.submit(read_phasing, path, wb)
+        return _reconcile(wb, path, scenario, actuals, phasing.result)
+
+
+def _reconcile(
+    wb: Workbook,
+    path: Path,
+    scenario: str | Path | None,
+    actuals: str | Path | None,
+    phasing_xml: Callable[[], bytes | None],
+) -> Reconciliation:
+    programme, loc = read_programme(wb)
+    result = Reconciliation(path, programme, list(wb.findings), lang=wb.lang)
+    if programme is None:
+        return result
+    refs = reference_findings(programme, None, "")
+    for f in refs:
+        result.findings.append(_located(f, loc, wb))
+    if refs:
+        return result
+    fig = compute(programme)
+    checks = run_checks(fig)
+    result.findings += check_integrity(wb, fig, checks, phasing_xml())
+    for check in checks:
+        for f in check.findings:
+            result.findings.append(_located(f, loc, wb))
+    if actuals is not None:
+        rows, bad = load_actuals(actuals, fig)
+        report = budget_against_actual(fig, rows)
+        result.actuals = report
+        result.findings += bad
+        line_index = {line.id: i for i, line in enumerate(programme.cost_lines)}
+        for f in report.findings:
+            if f.path and f.path[0] == "line":
+                f = _located(
+                    Finding(
+                        f.severity,
+                        f.code,
+                        f.message,
+                        f.hint,
+                        ("cost_lines", line_index[str(f.path[1])], "id"),
+                    ),
+                    loc,
+                    wb,
+                )
+            else:
+                f = Finding(
+                    f.severity,
+                    f.code,
+                    f.message,
+                    f.hint,
+                    file=str(actuals),
+                    line=int(f.extra.get("row", 0)) or None,
+                )  # type: ignore[call-overload]
+            result.findings.append(f)
+    if scenario is not None:
+        original = load(scenario)
+        result.edits = diff_programmes(original.programme, programme)
+        for e in result.edits:
+            result.findings.append(
+                Finding(
+                    Severity.INFO,
+                    f"EDIT_{e.what.upper()}",
+                    f"{e.item}{'.' + e.field if e.field else ''}: {_show(e.old)} -> {_show(e.new)}",
+                    "carry it into the scenario with --write-scenario",
+                    file=str(path),
+                )
+            )
+    return result
+
+
+def _show(value: object) -> str:
+    return "-" if value is None else str(value)
+
+
+def _located(f: Finding, loc: Locator, wb: Workbook) -> Finding:
+    sheet, cell = loc.find(f.path)
+    return Finding(f.severity, f.code, f.message, f.hint, f.path, str(wb.path), None, sheet, cell)
+
+
+# --------------------------------------------------------------------------- edits
+
+
+def diff_programmes(old: Programme, new: Programme) -> list[Edit]:
+    """Field-level differences between two programmes, items matched by their ids."""
+    a, b = _items(old), _items(new)
+    edits: list[Edit] = []
+    for item in a.keys() | b.keys():
+        if item not in b:
+            edits.append(Edit("removed", item, "", item, None))
+        elif item not in a:
+            edits.append(Edit("added", item, "", None, item))
+        else:
+            fa, fb = _flatten(a[item]), _flatten(b[item])  # type: ignore[arg-type]
+            for key in sorted(fa.keys() | fb.keys()):
+                if fa.get(key) != fb.get(key):
+                    edits.append(Edit("changed", item, key, fa.get(key), fb.get(key)))
+    order = {"programme": 0}
+    return sorted(edits, key=lambda e: (order.get(e.item, 1), e.item, e.field))
+
+
+__all__ = [
+    "Edit",
+    "Loaded",
+    "ReadError",
+    "Reconciliation",
+    "diff_programmes",
+    "reconcile",
+    "xl_rowcol_to_cell",
+]

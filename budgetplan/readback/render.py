@@ -1,0 +1,147 @@
+"""Renderers of findings: text (terminal), JSON (machines), Markdown (reviews)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+
+from budgetplan.core.findings import Finding, Severity
+from budgetplan.core.money import eur, to_cents
+from budgetplan.readback.actuals import REPORT_COLUMNS
+
+ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+
+
+def finding_dict(f: Finding) -> dict[str, object]:
+    return {
+        "severity": f.severity.value,
+        "code": f.code,
+        "sheet": f.sheet,
+        "cell": f.cell,
+        "message": f.message,
+        "hint": f.hint,
+        "file": f.file,
+        "path": ".".join(str(p) for p in f.path),
+    }
+
+
+def to_json(findings: Iterable[Finding], **extra: object) -> str:
+    return json.dumps(
+        {"findings": [finding_dict(f) for f in findings], **extra}, indent=2, ensure_ascii=False
+    )
+
+
+def to_text(findings: list[Finding], title: str) -> str:
+    out = [title]
+    for severity in ORDER:
+        group = [f for f in findings if f.severity is severity]
+        if not group:
+            continue
+        out.append(f"\n{severity.value.upper()}S ({len(group)})")
+        width = max(len(_where(f)) for f in group)
+        for f in group:
+            hint = f"  -> {f.hint}" if f.hint else ""
+            out.append(f"  {_where(f):<{width}}  {f.code:<20} {f.message}{hint}")
+    counts = ", ".join(f"{sum(f.severity is s for f in findings)} {s.value}(s)" for s in ORDER)
+    out.append(f"\n{counts}")
+    return "\n".join(out)
+
+
+def to_markdown(findings: list[Finding], title: str) -> str:
+    out = [f"## {title}", ""]
+    if not findings:
+        return "\n".join([*out, "No findings."])
+    out += ["| severity | code | where | message | what to do |", "| --- | --- | --- | --- | --- |"]
+    for severity in ORDER:
+        for f in (f for f in findings if f.severity is severity):
+            cells = [f.severity.value, f.code, _where(f), f.message, f.hint]
+            out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(out)
+
+
+def _where(f: Finding) -> str:
+    if f.sheet:
+        return f"{f.sheet}!{f.cell}" if f.cell else f.sheet
+    if f.file and f.line:
+        return f"{Path(f.file).name}:{f.line}"
+    return ".".join(str(p) for p in f.path)
+
+
+def actuals_dict(report) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    def line(la) -> dict[str, object]:  # type: ignore[no-untyped-def]
+        return {
+            "id": la.line,
+            "pilot": la.pilot,
+            "ae": str(la.ae),
+            "committed": str(la.committed),
+            "ae_consumption": None if la.ae_rate is None else str(la.ae_rate),
+            "cp_planned_to_date": str(la.cp_to_date),
+            "paid": str(la.paid),
+            "cp_variance": str(la.cp_variance),
+            "forecast_at_completion": str(la.forecast),
+        }
+
+    return {
+        "as_of": report.as_of.isoformat() if report.as_of else None,
+        "lines": [line(la) for la in report.lines],
+        "pilots": [line(la) for la in report.by_pilot.values()],
+        "months": [
+            {"month": f"{m:%Y-%m}", "cp_planned": str(p), "paid": str(a)}
+            for m, (p, a) in report.by_month.items()
+        ],
+        "unmatched": [
+            {
+                "row": a.row,
+                "commitment": a.commitment,
+                "date": a.date.isoformat(),
+                "amount": str(a.amount),
+                "status": a.status,
+                "key": a.key,
+            }
+            for a in report.unmatched
+        ],
+    }
+
+
+def actuals_text(report, markdown: bool = False) -> str:  # type: ignore[no-untyped-def]
+    heads = ("pilot", *REPORT_COLUMNS)
+    rows = []
+    for la in report.by_pilot.values():
+        rate = "-" if la.ae_rate is None else f"{la.ae_rate * 100:.1f}%"
+        rows.append(
+            (
+                la.line,
+                _eur(la.ae),
+                _eur(la.committed),
+                rate,
+                _eur(la.cp_to_date),
+                _eur(la.paid),
+                _eur(la.cp_variance),
+                _eur(la.forecast),
+            )
+        )
+    as_of = f" (actuals to {report.as_of:%d/%m/%Y})" if report.as_of else ""
+    if markdown:
+        out = [
+            f"### Budget against actual{as_of}",
+            "",
+            "| " + " | ".join(heads) + " |",
+            "|" + " --- |" * len(heads),
+        ]
+        out += ["| " + " | ".join(r) + " |" for r in rows]
+    else:
+        widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(heads)]
+        out = [
+            f"\nBUDGET AGAINST ACTUAL{as_of}",
+            "  " + "  ".join(h.rjust(w) for h, w in zip(heads, widths, strict=True)),
+        ]
+        out += ["  " + "  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    if report.unmatched:
+        out.append(f"{len(report.unmatched)} actual(s) match no cost line (see the findings)")
+    return "\n".join(out)
+
+
+def _eur(value) -> str:  # type: ignore[no-untyped-def]
+    return eur(to_cents(Decimal(str(value))), unit=False)

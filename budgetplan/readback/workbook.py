@@ -1,0 +1,115 @@
+"""The reconciliation workbook a finance officer files: findings with links to their cells, and
+budget against actual when actuals were given. Every text is written as text."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import xlsxwriter
+
+from budgetplan.core.labels import LANGS
+from budgetplan.readback.actuals import REPORT_COLUMNS
+from budgetplan.readback.reconciliation import Reconciliation
+from budgetplan.xlsx.atomic import atomic_path
+from budgetplan.xlsx.layout import SHEETS, sheet_name
+from budgetplan.xlsx.workbook.writer import FIXED_CREATED
+
+LAYOUT_SHEETS = {sheet_name(k, lang) for k in SHEETS for lang in LANGS}
+HEADER = {"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E78", "border": 1}
+SEVERITY_COLOURS = {"error": "#FFC7CE", "warning": "#FFEB9C", "info": "#DDEBF7"}
+
+
+def write_reconciliation(result: Reconciliation, target: Path) -> None:
+    """Long: lays the reconciliation workbook out sheet by sheet."""
+    target = Path(target)
+    with atomic_path(target) as tmp:
+        wb = xlsxwriter.Workbook(
+            str(tmp),
+            {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+        )
+        wb.set_properties(
+            {
+                "title": f"Reconciliation of {result.path.name}",
+                "author": "budgetplan",
+                "created": FIXED_CREATED,
+            }
+        )
+        header = wb.add_format(HEADER)
+        money = wb.add_format({"num_format": '#,##0.00 "€"'})
+        rate = wb.add_format({"num_format": "0.0%"})
+        link = wb.add_format({"font_color": "#0563C1", "underline": 1})
+        fills = {k: wb.add_format({"bg_color": v}) for k, v in SEVERITY_COLOURS.items()}
+
+        ws = wb.add_worksheet("Findings")
+        ws.write_string(
+            0,
+            0,
+            f"Reconciliation of {result.path.name}",
+            wb.add_format({"bold": True, "font_size": 14}),
+        )
+        heads = ("severity", "code", "sheet", "cell", "message", "what to do")
+        for c, h in enumerate(heads):
+            ws.write_string(2, c, h, header)
+        rel = os.path.relpath(result.path.resolve(), target.resolve().parent)
+        for r, f in enumerate(result.findings, start=3):
+            ws.write_string(r, 0, f.severity.value, fills[f.severity.value])
+            ws.write_string(r, 1, f.code)
+            ws.write_string(r, 2, f.sheet)
+            if f.sheet in LAYOUT_SHEETS and _safe_ref(f.cell):
+                sheet = f.sheet.replace("'", "''")
+                ws.write_url(r, 3, f"external:{rel}#'{sheet}'!{f.cell}", link, string=f.cell)
+            else:
+                ws.write_string(r, 3, f.cell)
+            ws.write_string(r, 4, f.message)
+            ws.write_string(r, 5, f.hint)
+        ws.set_column(0, 1, 20)
+        ws.set_column(2, 3, 14)
+        ws.set_column(4, 5, 70)
+        ws.autofilter(2, 0, max(2, 2 + len(result.findings)), len(heads) - 1)
+        ws.freeze_panes(3, 0)
+
+        if result.actuals is not None:
+            report = result.actuals
+            ws = wb.add_worksheet("Budget vs actual")
+            as_of = f" to {report.as_of:%d/%m/%Y}" if report.as_of else ""
+            ws.write_string(
+                0,
+                0,
+                f"Budget against actual{as_of}",
+                wb.add_format({"bold": True, "font_size": 14}),
+            )
+            heads = ("line", "pilot", *REPORT_COLUMNS)
+            for c, h in enumerate(heads):
+                ws.write_string(2, c, h, header)
+            rows = [*report.lines, *report.by_pilot.values()]
+            for r, la in enumerate(rows, start=3):
+                ws.write_string(r, 0, la.line if r - 3 < len(report.lines) else "")
+                ws.write_string(r, 1, la.pilot)
+                for c, value in enumerate((la.ae, la.committed), start=2):
+                    ws.write_number(r, c, float(value), money)
+                if la.ae_rate is not None:
+                    ws.write_number(r, 4, float(la.ae_rate), rate)
+                for c, value in enumerate(
+                    (la.cp_to_date, la.paid, la.cp_variance, la.forecast), start=5
+                ):
+                    ws.write_number(r, c, float(value), money)
+            ws.set_column(0, 1, 14)
+            ws.set_column(2, 8, 18)
+            ws.freeze_panes(3, 1)
+            if report.unmatched:
+                ws = wb.add_worksheet("Unmatched actuals")
+                for c, h in enumerate(("row", "commitment", "date", "amount", "status", "key")):
+                    ws.write_string(0, c, h, header)
+                for r, a in enumerate(report.unmatched, start=1):
+                    ws.write_number(r, 0, a.row)
+                    ws.write_string(r, 1, a.commitment)
+                    ws.write_string(r, 2, a.date.isoformat())
+                    ws.write_number(r, 3, float(a.amount), money)
+                    ws.write_string(r, 4, a.status)
+                    ws.write_string(r, 5, a.key)
+        wb.close()
+
+
+def _safe_ref(cell: str) -> bool:
+    return cell.isalnum() and cell[:1].isalpha() and cell[-1:].isdigit()

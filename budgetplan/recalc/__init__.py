@@ -1,0 +1,1 @@
+"""Recalculation in LibreOffice headless, for the tests and `budgetplan verify`."""

@@ -1,0 +1,119 @@
+"""Recalculate workbooks in LibreOffice headless and compare with the values budgetplan cached.
+
+LibreOffice does not recalculate xlsx files on load by default; the helper script
+(:mod:`budgetplan.recalc.lo_uno`, run by LibreOffice's own Python) calls ``calculateAll`` on each file.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from defusedxml import ElementTree as SafeET
+
+UNO_PYTHON = "/usr/bin/python3"
+NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def available() -> bool:
+    if not shutil.which("soffice") or not Path(UNO_PYTHON).exists():
+        return False
+    probe = subprocess.run([UNO_PYTHON, "-c", "import uno"], capture_output=True, check=False)
+    return probe.returncode == 0
+
+
+def recalculate(paths: list[Path], save_dir: Path | None = None, timeout: int = 600) -> dict:
+    """Recalculate ``paths`` in LibreOffice; return per file its formula cells and errors."""
+    script = Path(__file__).with_name("lo_uno.py")
+    with tempfile.TemporaryDirectory(prefix="budgetplan-recalc-") as tmp:
+        out = Path(tmp) / "result.json"
+        cmd = [UNO_PYTHON, str(script), str(out)]
+        if save_dir:
+            cmd += ["--save-dir", str(save_dir)]
+        cmd += [str(p) for p in paths]
+        subprocess.run(cmd, check=True, timeout=timeout, capture_output=True)
+        data = json.loads(out.read_text(encoding="utf-8"))
+    return {Path(k): v for k, v in data.items()}
+
+
+@dataclass(frozen=True)
+class CachedCell:
+    sheet: str
+    ref: str
+    formula: str
+    value: object  # float, bool, str, or ("error", code)
+
+
+def cached_formula_cells(path: Path) -> list[CachedCell]:
+    """Every formula cell of an xlsx with the value stored in the file, read from the XML."""
+    out: list[CachedCell] = []
+    with zipfile.ZipFile(path) as zf:
+        wb = SafeET.fromstring(zf.read("xl/workbook.xml"))
+        rels = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        targets = {r.get("Id"): r.get("Target") for r in rels}
+        for sheet in wb.iter(f"{NS}sheet"):
+            target = targets[sheet.get(f"{REL_NS}id")].lstrip("/")
+            part = target if target.startswith("xl/") else f"xl/{target}"
+            with zf.open(part) as fh:
+                for _event, el in SafeET.iterparse(fh, events=("end",)):
+                    if el.tag != f"{NS}c":
+                        continue
+                    f = el.find(f"{NS}f")
+                    if f is not None and f.text:
+                        v = el.find(f"{NS}v")
+                        text = v.text if v is not None else None
+                        kind = el.get("t")
+                        value: object
+                        if kind == "b":
+                            value = text == "1"
+                        elif kind == "str":
+                            value = text or ""
+                        elif kind == "e":
+                            value = ("error", text)
+                        else:
+                            value = float(text) if text not in (None, "") else ""
+                        out.append(
+                            CachedCell(sheet.get("name") or "", el.get("r") or "", f.text, value)
+                        )
+                    el.clear()
+    return out
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    sheet: str
+    ref: str
+    formula: str
+    cached: object
+    recalculated: object
+
+    def __str__(self) -> str:
+        return (
+            f"{self.sheet}!{self.ref} ={self.formula}: cached {self.cached!r}, "
+            f"LibreOffice {self.recalculated!r}"
+        )
+
+
+def compare(path: Path, recalculated: dict, tolerance: float = 0.005) -> list[Mismatch]:
+    """Formula cells whose cached value differs from LibreOffice's (numbers within ``tolerance``)."""
+    mismatches = []
+    sheets = recalculated["sheets"]
+    for cell in cached_formula_cells(path):
+        got = sheets.get(cell.sheet, {}).get(cell.ref)
+        lo_value = got[1] if got else None
+        cached = cell.value
+        if isinstance(cached, bool):
+            ok = isinstance(lo_value, int | float) and bool(lo_value) == cached
+        elif isinstance(cached, float):
+            ok = isinstance(lo_value, int | float) and abs(lo_value - cached) <= tolerance
+        else:
+            ok = lo_value == cached
+        if not ok:
+            mismatches.append(Mismatch(cell.sheet, cell.ref, cell.formula, cached, lo_value))
+    return mismatches

@@ -1,1 +1,0 @@
-"""Write a programme as an xlsx workbook laid out by :mod:`budgetplan.layout`."""

@@ -1,0 +1,513 @@
+"""The one description of the workbook layout, shared by the writer and the reader.
+
+Every table sits on a known sheet with its header on a known row and its columns in a known
+order, each column bound to a model field (``key``). The writer lays cells out from this module
+and the reader finds them with it, so that the two cannot drift apart. Bump ``LAYOUT_VERSION``
+whenever a position, a column or a sheet changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+from budgetplan.core.labels import Lang, label
+
+LAYOUT_VERSION = 1
+
+#: Sheet keys in workbook order: outputs first, then inputs, then calculations (FAST).
+SHEETS: tuple[str, ...] = (
+    "summary",
+    "checks",
+    "parameters",
+    "pilots",
+    "milestones",
+    "inputs",
+    "schedules",
+    "phasing",
+    "timeline",
+    "risk",
+    "about",
+)
+
+TITLE_ROW = 0  # 0-based row of the sheet title
+HEADER_ROW = 3  # 0-based row of every table header (row 4 in Excel)
+FIRST_DATA_ROW = HEADER_ROW + 1  # 0-based first data row (row 5 in Excel)
+
+Kind = Literal["text", "int", "money", "rate", "date", "month", "bool", "choice", "titre", "ids"]
+
+
+def sheet_name(key: str, lang: Lang) -> str:
+    return label(f"sheet.{key}", lang)
+
+
+def quote(sheet: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # model field (dotted for nested fields), or a calculation name
+    label: str  # label key in budgetplan.core.labels
+    kind: Kind
+    width: float
+    is_input: bool = True
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table whose header is on HEADER_ROW, starting at ``first_col``, one row per item.
+
+    A child table (milestones, events served, CP schedules) lists the items its parents hold:
+    ``parent`` is the programme's field holding the parents, ``via`` the parent's field holding
+    the items (a tuple of models, or a mapping whose key and value fill the two columns after the
+    parent's), and ``parent_key`` the column that holds the parent's id.
+    """
+
+    sheet: str
+    first_col: int
+    columns: tuple[Column, ...]
+    name: str  # Excel table name (language-independent)
+    parent: str = ""
+    via: str = ""
+    parent_key: str = ""
+
+    def index(self, key: str) -> int:
+        for i, col in enumerate(self.columns):
+            if col.key == key:
+                return self.first_col + i
+        raise KeyError(key)
+
+    def letter(self, key: str) -> str:
+        return xl_col_to_name(self.index(key))
+
+    @property
+    def last_col(self) -> int:
+        return self.first_col + len(self.columns) - 1
+
+    def cell(self, key: str, i: int, *, abs_col: bool = True) -> str:
+        """A1 reference of item ``i`` (0-based) in column ``key``, on the same sheet."""
+        return xl_rowcol_to_cell(FIRST_DATA_ROW + i, self.index(key), col_abs=abs_col)
+
+    def range(self, key: str, n: int, lang: Lang | None = None) -> str:
+        """Absolute range of the column over ``n`` items, sheet-qualified when ``lang`` is given."""
+        col = self.letter(key)
+        first = FIRST_DATA_ROW + 1
+        last = FIRST_DATA_ROW + max(n, 1)
+        ref = f"${col}${first}:${col}${last}"
+        return f"{quote(sheet_name(self.sheet, lang))}!{ref}" if lang else ref
+
+    def ref(self, key: str, i: int, lang: Lang, *, abs_col: bool = True) -> str:
+        return f"{quote(sheet_name(self.sheet, lang))}!{self.cell(key, i, abs_col=abs_col)}"
+
+
+def field_value(obj: object, key: str) -> object:
+    """Value of a dotted field (``cp.start``) of a model, or None where a part is missing."""
+    for part in key.split("."):
+        if obj is None:
+            return None
+        obj = getattr(obj, part, None)
+    return obj
+
+
+def children(table: Table, programme: object) -> list[tuple[str, Any]]:
+    """The items of child table ``table`` in row order, each with its parent's id."""
+    out: list[tuple[str, Any]] = []
+    for parent in getattr(programme, table.parent):
+        held = field_value(parent, table.via)
+        items = sorted(held.items()) if isinstance(held, dict) else held or ()
+        out.extend((parent.id, item) for item in items)  # type: ignore[attr-defined]
+    return out
+
+
+def child_value(table: Table, child: tuple[str, Any], key: str) -> object:
+    """The value of column ``key`` in the row of ``child`` (as :func:`children` gives it)."""
+    parent_id, item = child
+    if key == table.parent_key:
+        return parent_id
+    if isinstance(item, tuple):  # an entry of a mapping: the two columns after the parent's
+        keys = [c.key for c in table.columns if c.key != table.parent_key]
+        return item[keys.index(key)]
+    return field_value(item, key)
+
+
+def _c(key: str, lbl: str, kind: Kind, width: float, is_input: bool = True) -> Column:
+    return Column(key, lbl, kind, width, is_input)
+
+
+# --------------------------------------------------------------------------- Parameters sheet
+
+#: Scalar parameters, one per row from FIRST_DATA_ROW: (key, label, kind, defined name).
+PARAMETERS: tuple[tuple[str, str, Kind, str], ...] = (
+    ("id", "par.programme_id", "text", "PROGRAMME_ID"),
+    ("title", "par.title", "text", "PROGRAMME_TITLE"),
+    ("steering_body", "par.steering_body", "text", "STEERING_BODY"),
+    ("currency", "par.currency", "text", "CURRENCY"),
+    ("vat_rate", "par.vat_rate", "rate", "VAT_RATE"),
+    ("reserve.titre2_rate", "par.reserve_t2", "rate", "RESERVE_RATE_T2"),
+    ("reserve.other_rate", "par.reserve_other", "rate", "RESERVE_RATE_OTHER"),
+    ("thresholds.direct", "par.th_direct", "money", "THRESHOLD_DIRECT"),
+    ("thresholds.direct_innovative", "par.th_direct_innov", "money", "THRESHOLD_INNOVATIVE"),
+    ("thresholds.formal_supplies_services", "par.th_ss", "money", "THRESHOLD_FORMAL_SUPPLIES"),
+    ("thresholds.formal_defence_security", "par.th_def", "money", "THRESHOLD_FORMAL_DEFENCE"),
+    ("thresholds.formal_works", "par.th_works", "money", "THRESHOLD_FORMAL_WORKS"),
+    ("intrusive_level", "par.intrusive_level", "int", "INTRUSIVE_LEVEL"),
+    ("period.start", "par.period_start", "month", "PERIOD_START"),
+    ("period.months", "par.period_months", "int", "PERIOD_MONTHS"),
+)
+#: Columns of the scalar parameters (0-based): the key is the model field, read back by the reader.
+PARAM_COLS = {"key": 0, "label": 1, "value": 2, "provenance": 3, "rationale": 4}
+
+
+def parameter_row(key: str) -> int:
+    for i, (k, *_rest) in enumerate(PARAMETERS):
+        if k == key:
+            return FIRST_DATA_ROW + i
+    raise KeyError(key)
+
+
+ENVELOPES = Table(
+    "parameters",
+    6,
+    (
+        _c("year", "env.year", "int", 9),
+        _c("ae", "env.ae", "money", 16),
+        _c("cp", "env.cp", "money", 16),
+        _c("titre2", "env.titre2", "money", 14),
+        _c("budget_programme", "env.budget_programme", "text", 10),
+        _c("action", "env.action", "text", 28),
+        _c("provenance", "par.provenance", "choice", 12),
+        _c("rationale", "par.rationale", "text", 40),
+        _c("calc.reserve", "env.reserve", "money", 14, False),
+        _c("calc.net_ae", "env.net_ae", "money", 16, False),
+        _c("calc.net_cp", "env.net_cp", "money", 16, False),
+        _c("calc.net_t2", "env.net_t2", "money", 14, False),
+    ),
+    "Envelopes",
+)
+
+EVENTS = Table(
+    "parameters",
+    ENVELOPES.last_col + 2,
+    (
+        _c("id", "evt.id", "text", 10),
+        _c("name", "evt.name", "text", 34),
+        _c("first_day", "evt.first_day", "date", 12),
+        _c("last_day", "evt.last_day", "date", 12),
+    ),
+    "Events",
+)
+
+ROUTES = Table(
+    "parameters", EVENTS.last_col + 2, (_c("route", "route", "text", 16, False),), "Routes"
+)
+
+# --------------------------------------------------------------------------- Pilots sheet
+
+PILOTS = Table(
+    "pilots",
+    0,
+    (
+        _c("id", "pil.id", "text", 9),
+        _c("name", "pil.name", "text", 36),
+        _c("axis", "pil.axis", "text", 24),
+        _c("owner", "pil.owner", "text", 16),
+        _c("budget_programme", "pil.budget_programme", "text", 10),
+        _c("action", "pil.action", "text", 22),
+        _c("intrusiveness", "pil.intrusiveness", "int", 11),
+        _c("trl", "pil.trl", "int", 10),
+        _c("sovereignty_required", "pil.sovereignty", "bool", 11),
+        _c("automates_decision", "pil.automates", "bool", 11),
+        _c("human_in_loop", "pil.human", "bool", 11),
+        _c("legal_basis", "pil.legal_basis", "text", 34),
+        _c("legal_status", "pil.legal_status", "choice", 14),
+        _c("supervising_body", "pil.supervisor", "text", 22),
+        _c("calc.ae", "pil.ae", "money", 16, False),
+        _c("calc.principles_ok", "pil.principles_ok", "bool", 11, False),
+    ),
+    "Pilots",
+)
+
+SERVES = Table(
+    "pilots",
+    PILOTS.last_col + 2,
+    (
+        _c("pilot", "srv.pilot", "choice", 9),
+        _c("event", "srv.event", "choice", 10),
+        _c("lead_days", "srv.lead_days", "int", 12),
+        _c("rationale", "srv.rationale", "text", 40),
+    ),
+    "ServedEvents",
+    parent="pilots",
+    via="serves",
+    parent_key="pilot",
+)
+
+# --------------------------------------------------------------------------- Milestones sheet
+
+MILESTONES = Table(
+    "milestones",
+    0,
+    (
+        _c("id", "mil.id", "text", 14),
+        _c("pilot", "mil.pilot", "choice", 9),
+        _c("kind", "mil.kind", "choice", 13),
+        _c("label", "mil.label", "text", 44),
+        _c("date", "mil.date", "date", 12),
+        _c("depends_on", "mil.depends_on", "ids", 26),
+        _c("calc.deps_ok", "mil.deps_ok", "bool", 12, False),
+    ),
+    "Milestones",
+    parent="pilots",
+    via="milestones",
+    parent_key="pilot",
+)
+
+# --------------------------------------------------------------------------- Inputs sheet
+
+INPUTS = Table(
+    "inputs",
+    0,
+    (
+        _c("id", "in.id", "text", 11),
+        _c("pilot", "in.pilot", "choice", 9),
+        _c("label", "in.label", "text", 42),
+        _c("titre", "in.titre", "titre", 6),
+        _c("nature", "in.nature", "choice", 15),
+        _c("quantity", "in.quantity", "int", 9),
+        _c("unit_cost", "in.unit_cost", "money", 15),
+        _c("vat_rate", "in.vat_rate", "rate", 10),
+        _c("innovative", "in.innovative", "bool", 9),
+        _c("ae_year", "in.ae_year", "int", 10),
+        _c("cp.profile", "in.cp_profile", "choice", 9),
+        _c("cp.start", "in.cp_start", "month", 10),
+        _c("cp.end", "in.cp_end", "month", 10),
+        _c("estimate.low", "in.low", "money", 15),
+        _c("estimate.high", "in.high", "money", 15),
+        _c("route", "in.route", "choice", 14),
+        _c("provenance", "in.provenance", "choice", 11),
+        _c("rationale", "in.rationale", "text", 60),
+        _c("financial_code", "in.financial_code", "text", 14),
+    ),
+    "CostLines",
+)
+
+SCHEDULES = Table(
+    "schedules",
+    0,
+    (
+        _c("line", "sch.line", "choice", 12),
+        _c("month", "sch.month", "month", 10),
+        _c("amount", "sch.amount", "money", 16),
+    ),
+    "Schedules",
+    parent="cost_lines",
+    via="cp.amounts",
+    parent_key="line",
+)
+
+# --------------------------------------------------------------------------- Phasing sheet
+
+PHASING_FIXED = Table(
+    "phasing",
+    0,
+    (
+        _c("id", "ph.id", "text", 11, False),
+        _c("pilot", "ph.pilot", "text", 8, False),
+        _c("titre", "ph.titre", "int", 6, False),
+        _c("ae_year", "ph.ae_year", "int", 8, False),
+        _c("ht", "ph.ht", "money", 15, False),
+        _c("vat", "ph.vat", "rate", 7, False),
+        _c("ttc", "ph.ttc", "money", 15, False),
+        _c("cents", "ph.cents", "int", 13, False),
+        _c("first", "ph.first", "int", 8, False),
+        _c("months", "ph.months", "int", 8, False),
+        _c("implied_route", "ph.implied_route", "text", 13, False),
+        _c("route_ok", "ph.route_ok", "bool", 10, False),
+        _c("ties", "ph.ties", "bool", 10, False),
+        _c("after_ae", "ph.after_ae", "bool", 10, False),
+    ),
+    "Phasing",
+)
+PHASING_INDEX_ROW = 1  # 0-based row holding each month's index (0 = first month)
+PHASING_TOTAL_ROW = 2  # 0-based row holding the total of each column
+PHASING_YEAR_COL = PHASING_FIXED.last_col + 1  # first per-year CP column
+
+
+def phasing_month_col(n_years: int) -> int:
+    """0-based column of the first month, after the fixed and the per-year columns."""
+    return PHASING_YEAR_COL + n_years
+
+
+# --------------------------------------------------------------------------- Timeline sheet
+
+TIMELINE = Table(
+    "timeline",
+    0,
+    (
+        _c("pilot", "tl.pilot", "text", 9, False),
+        _c("name", "tl.name", "text", 34, False),
+        _c("first", "tl.first", "date", 13, False),
+        _c("operational", "tl.operational", "date", 13, False),
+        _c("last", "tl.last", "date", 13, False),
+    ),
+    "Timeline",
+)
+TIMELINE_MONTH_COL = 8  # after the readiness table below, which is 8 columns wide
+
+READINESS_COLUMNS: tuple[Column, ...] = (
+    _c("pilot", "tl.pilot", "text", 9, False),
+    _c("event", "tl.event", "text", 34, False),
+    _c("event_first", "tl.event_first", "date", 13, False),
+    _c("lead", "tl.lead", "int", 11, False),
+    _c("required_by", "tl.required_by", "date", 13, False),
+    _c("operational", "tl.operational", "date", 13, False),
+    _c("margin", "tl.margin", "int", 9, False),
+    _c("late", "tl.late", "bool", 9, False),
+)
+
+
+def readiness_header_row(n_pilots: int) -> int:
+    """0-based header row of the readiness table, below the Gantt."""
+    return FIRST_DATA_ROW + n_pilots + 3
+
+
+# --------------------------------------------------------------------------- Checks & About
+
+CHECKS_MASTER_ROW = 2  # 0-based row of the master check
+CHECKS_COLS = {"code": 0, "check": 1, "result": 2, "count": 3, "explain": 4}
+#: Columns of the About sheet (0-based), one key per row from FIRST_DATA_ROW.
+ABOUT_COLS = {"key": 0, "label": 1, "value": 2}
+ABOUT_KEYS: tuple[str, ...] = (
+    "scenario",
+    "source",
+    "hash",
+    "fingerprint",
+    "generator",
+    "layout",
+    "lang",
+    "lines",
+    "rebuild",
+)
+
+INPUT_TABLES: tuple[Table, ...] = (ENVELOPES, EVENTS, PILOTS, SERVES, MILESTONES, INPUTS, SCHEDULES)
+
+
+# --------------------------------------------------------------------------- defined names
+
+
+@dataclass(frozen=True)
+class Name:
+    """A defined name that formulas use: over a column of a table (``table`` and ``key``), or a
+    cell or range laid out by the sheet ``sheet``'s writer (``what`` says which)."""
+
+    name: str
+    sheet: str
+    what: str = ""
+    table: Table | None = None
+    key: str = ""
+    first_only: bool = False  # the column's first data row only (the budget year's envelope)
+
+
+def _column_names(table: Table, pairs: tuple[tuple[str, str], ...], first_only: bool = False):
+    return tuple(Name(n, table.sheet, table=table, key=k, first_only=first_only) for n, k in pairs)
+
+
+#: Every defined name a formula of the workbook may use. The writer defines nothing else.
+NAMES: tuple[Name, ...] = (
+    *(Name(name, "parameters", f"parameter {key}") for key, _l, _k, name in PARAMETERS),
+    *_column_names(ROUTES, (("ROUTES", "route"),)),
+    *_column_names(
+        EVENTS, (("EVENT_IDS", "id"), ("EVENT_FIRST", "first_day"), ("EVENT_LAST", "last_day"))
+    ),
+    *_column_names(ENVELOPES, (("ENV_YEARS", "year"),)),
+    *_column_names(
+        ENVELOPES,
+        (
+            ("BUDGET_YEAR", "year"),
+            ("ENVELOPE_AE", "ae"),
+            ("ENVELOPE_CP", "cp"),
+            ("RESERVE_AE", "calc.reserve"),
+            ("NET_AE", "calc.net_ae"),
+            ("NET_CP", "calc.net_cp"),
+            ("NET_T2", "calc.net_t2"),
+        ),
+        first_only=True,
+    ),
+    *_column_names(
+        PILOTS,
+        (
+            ("PIL_IDS", "id"),
+            ("PIL_INTR", "intrusiveness"),
+            ("PIL_BASIS", "legal_basis"),
+            ("PIL_SUPERVISOR", "supervising_body"),
+            ("PIL_AUTOMATES", "automates_decision"),
+            ("PIL_HUMAN", "human_in_loop"),
+        ),
+    ),
+    *_column_names(
+        MILESTONES,
+        (
+            ("MIL_IDS", "id"),
+            ("MIL_PILOTS", "pilot"),
+            ("MIL_KINDS", "kind"),
+            ("MIL_DATES", "date"),
+            ("MIL_DEPS_OK", "calc.deps_ok"),
+        ),
+    ),
+    *_column_names(
+        INPUTS,
+        (
+            ("IN_IDS", "id"),
+            ("IN_QTY", "quantity"),
+            ("IN_UNIT", "unit_cost"),
+            ("IN_LOW", "estimate.low"),
+            ("IN_HIGH", "estimate.high"),
+            ("IN_PROV", "provenance"),
+            ("IN_RATIONALE", "rationale"),
+        ),
+    ),
+    *_column_names(
+        SCHEDULES,
+        (("SCHED_LINES", "line"), ("SCHED_MONTHS", "month"), ("SCHED_AMOUNTS", "amount")),
+    ),
+    *_column_names(
+        PHASING_FIXED,
+        (
+            ("PH_IDS", "id"),
+            ("PH_PILOT", "pilot"),
+            ("PH_TITRE", "titre"),
+            ("PH_AEYEAR", "ae_year"),
+            ("PH_HT", "ht"),
+            ("PH_TTC", "ttc"),
+            ("PH_ROUTE_OK", "route_ok"),
+            ("PH_TIES", "ties"),
+            ("PH_AFTER_AE", "after_ae"),
+        ),
+    ),
+    Name("PH_MONTH_HDR", "phasing", "the first month of each month column"),
+    Name("PH_MONTH_TOTALS", "phasing", "the total CP of each month"),
+    Name("PH_MONTHS", "phasing", "the monthly CP of every line"),
+    Name("ALLOCATED_AE", "summary", "AE allocated"),
+    Name("HEADROOM", "summary", "headroom left in the net envelope"),
+    Name("MASTER_CHECK", "checks", "the master check"),
+    Name("RD_LATE", "timeline", "whether each pilot is late for each event it serves"),
+)
+NAME_BY_ID: dict[str, Name] = {n.name: n for n in NAMES}
+
+
+def column_names(table: Table) -> tuple[Name, ...]:
+    """The defined names over columns of ``table``."""
+    return tuple(n for n in NAMES if n.table is table)
+
+
+def name_ref(name: Name, n_rows: int, lang: Lang) -> str:
+    """The formula a column name stands for, over ``n_rows`` rows of its table."""
+    assert name.table is not None, name
+    table = name.table
+    if name.first_only:
+        col = table.letter(name.key)
+        return f"={quote(sheet_name(table.sheet, lang))}!${col}${FIRST_DATA_ROW + 1}"
+    return f"={table.range(name.key, n_rows, lang)}"

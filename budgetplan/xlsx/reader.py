@@ -1,0 +1,670 @@
+"""Read a budgetplan workbook back into a programme, with the same layout the writer used.
+
+Values come through python-calamine (fast, no formula evaluation); each input table is parsed row
+by row into the model, and every cell that cannot be read becomes a finding that names its sheet
+and cell. The workbook may have been saved again by Excel or LibreOffice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from python_calamine import CalamineError, CalamineWorkbook
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from budgetplan.core import model as m
+from budgetplan.core.errors import BudgetplanError
+from budgetplan.core.findings import Finding, Severity, validation_message
+from budgetplan.core.labels import LANGS, Lang
+from budgetplan.xlsx import layout as L
+from budgetplan.xlsx.codec import CellError, codec
+from budgetplan.xlsx.codec import blank as _blank
+from budgetplan.xlsx.xlsxfile import XlsxError, open_xlsx, sheet_parts
+
+
+class ReadError(BudgetplanError):
+    """The file is not a budgetplan workbook that this version can read."""
+
+
+@dataclass
+class Workbook:
+    """A budgetplan workbook as read: its sheets' values, its language, and what was wrong."""
+
+    path: Path
+    lang: Lang
+    layout_version: int
+    about: dict[str, str]
+    values: LazySheets  # layout sheet key -> rows of cell values, read on first use
+    names: dict[str, str]  # layout sheet key -> sheet name found in the file
+    parts: dict[str, str]  # layout sheet key -> zip member of its XML
+    findings: list[Finding] = field(default_factory=list)
+
+    def report(
+        self,
+        code: str,
+        message: str,
+        hint: str,
+        sheet: str,
+        cell: str = "",
+        severity: Severity = Severity.ERROR,
+    ) -> None:
+        """Record a finding on this workbook, at ``sheet`` and ``cell``."""
+        self.findings.append(
+            Finding(severity, code, message, hint, file=str(self.path), sheet=sheet, cell=cell)
+        )
+
+    def cell(self, key: str, row: int, col: int) -> Any:
+        rows = self.values.get(key, [])
+        if row < len(rows) and col < len(rows[row]):
+            return rows[row][col]
+        return ""
+
+
+#: Sheets read as soon as a workbook is opened: those that hold inputs. Calculation sheets
+#: (Phasing is most of a large workbook) are read only if something looks at their values.
+EAGER = ("parameters", "pilots", "milestones", "inputs", "schedules")
+
+
+class LazySheets(dict):  # type: ignore[type-arg]
+    """Sheet values by layout key, read through python-calamine on first access."""
+
+    def __init__(self, book: CalamineWorkbook, path: Path):
+        super().__init__()
+        self.book, self.path = book, path
+        self.names: dict[str, str] = {}
+        self.findings: list[Finding] = []
+
+    def load(self, key: str) -> list[list[Any]] | None:
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        name = self.names.get(key)
+        if name is None:
+            return None
+        try:
+            rows = self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except (CalamineError, ValueError) as exc:
+            self.findings.append(
+                Finding(
+                    Severity.ERROR,
+                    "CORRUPT",
+                    f"unreadable sheet ({exc})",
+                    "save the workbook again",
+                    file=str(self.path),
+                    sheet=name,
+                )
+            )
+            rows = []
+        dict.__setitem__(self, key, rows)
+        return rows
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.names
+
+    def __getitem__(self, key: str) -> list[list[Any]]:
+        rows = self.load(key)
+        if rows is None:
+            raise KeyError(key)
+        return rows
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        rows = self.load(key)
+        return default if rows is None else rows
+
+
+def _sheet_key_by_name() -> dict[str, tuple[str, Lang]]:
+    return {L.sheet_name(k, lang): (k, lang) for lang in LANGS for k in L.SHEETS}
+
+
+def open_workbook(path: str | Path, allow_macros: bool = False) -> Workbook:
+    """Identify a budgetplan workbook and load its values; raise ReadError otherwise."""
+    path = Path(path)
+    try:
+        with corrupt_as_read_error(path):
+            return _open_workbook(path, allow_macros)
+    except RecursionError:
+        raise ReadError.of(
+            "CORRUPT",
+            "the workbook is nested too deeply",
+            "save it again",
+            file=str(path),
+        ) from None
+
+
+@contextlib.contextmanager
+def corrupt_as_read_error(path: Path) -> Iterator[None]:
+    """Turn what a damaged or hostile file raises deep in zip, zlib or calamine into ReadError."""
+    try:
+        yield
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        CalamineError,
+        UnicodeDecodeError,
+        KeyError,
+        IndexError,
+        ValueError,
+        OSError,
+    ) as exc:
+        if isinstance(exc, ReadError):
+            raise
+        raise ReadError.of(
+            "CORRUPT",
+            f"the workbook is damaged ({type(exc).__name__}: {exc})"[:300],
+            "send the workbook again, or save it again from Excel",
+            file=str(path),
+        ) from None
+
+
+def _open_workbook(path: Path, allow_macros: bool) -> Workbook:
+    """Long: each refusal (not a zip, not ours, layout version, sheets renamed or missing) is a finding at its place."""
+    try:
+        zf = open_xlsx(path, allow_macros)
+    except XlsxError as exc:
+        raise ReadError([exc.finding]) from None
+    with zf:
+        try:
+            parts = sheet_parts(zf)
+        except (KeyError, zipfile.BadZipFile, OSError) as exc:
+            raise ReadError.of(
+                "CORRUPT",
+                f"unreadable sheet list ({exc})",
+                "save the workbook again",
+                file=str(path),
+            ) from None
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except (CalamineError, OSError, ValueError) as exc:
+        raise ReadError.of(
+            "CORRUPT",
+            f"unreadable workbook ({exc})",
+            "save the workbook again",
+            file=str(path),
+        ) from None
+    known = _sheet_key_by_name()
+    found = [(i, p.name, known.get(p.name)) for i, p in enumerate(parts)]
+    langs = {k[1] for _, _, k in found if k}
+    about_key = next((p.name for p in parts if known.get(p.name, ("",))[0] == "about"), None)
+    if about_key is None:
+        if not langs:
+            raise ReadError.of(
+                "NOT_BUDGETPLAN",
+                "is not a budgetplan workbook (no sheet of its layout)",
+                "give a workbook written by `budgetplan build`",
+                file=str(path),
+            )
+        raise ReadError.of(
+            "SHEET_MISSING",
+            "the About sheet is missing or renamed, so the layout version is unknown",
+            "rebuild the workbook or restore the About sheet",
+            file=str(path),
+        )
+    about = _read_about(book, about_key)
+    lang: Lang = "en" if about.get("lang") == "en" else "fr"
+    try:
+        version = int(about.get("layout", "0"))
+    except ValueError:
+        version = 0
+    if version != L.LAYOUT_VERSION:
+        raise ReadError(
+            [
+                Finding(
+                    Severity.ERROR,
+                    "LAYOUT_VERSION",
+                    f"was written with layout version {about.get('layout')!r}; this budgetplan reads "
+                    f"version {L.LAYOUT_VERSION}",
+                    "rebuild it with this budgetplan from its scenario",
+                    file=str(path),
+                    sheet=about_key,
+                )
+            ]
+        )
+
+    wb = Workbook(path, lang, version, about, LazySheets(book, path), {}, {})
+    wb.values.names = wb.names
+    wb.values.findings = wb.findings
+    by_name = {p.name: (i, p) for i, p in enumerate(parts)}
+    for index, key in enumerate(L.SHEETS):
+        expected = L.sheet_name(key, lang)
+        if expected in by_name:
+            part = by_name[expected][1]
+        elif index < len(parts) and parts[index].name not in known:
+            part = parts[index]
+            wb.report(
+                "SHEET_RENAMED",
+                f"sheet '{expected}' was renamed '{part.name}'",
+                f"rename it back to '{expected}': formulas and the reader depend on it",
+                part.name,
+            )
+        else:
+            wb.report(
+                "SHEET_MISSING",
+                f"sheet '{expected}' is missing",
+                "restore it or rebuild the workbook",
+                expected,
+            )
+            continue
+        wb.names[key] = part.name
+        wb.parts[key] = part.part
+        if key in EAGER:
+            wb.values.load(key)
+    return wb
+
+
+def _read_about(book: CalamineWorkbook, name: str) -> dict[str, str]:
+    rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    out = {}
+    key_col, value_col = L.ABOUT_COLS["key"], L.ABOUT_COLS["value"]
+    for row in rows[L.FIRST_DATA_ROW :]:
+        if len(row) <= value_col:
+            continue
+        key, value = row[key_col], row[value_col]
+        if isinstance(key, str) and key in L.ABOUT_KEYS:
+            out[key] = str(int(value)) if isinstance(value, float) else str(value)
+    return out
+
+
+# --------------------------------------------------------------------------- cell conversion
+
+
+def convert(value: Any, kind: str) -> Any:
+    """A cell value as the model wants it, or CellError saying what is wrong."""
+    return codec(kind).decode(value)
+
+
+def converter(kind: str) -> Callable[[Any], Any]:
+    """:func:`convert` for one kind, with the common case of that kind first."""
+    return codec(kind).fast_decode
+
+
+# --------------------------------------------------------------------------- tables
+
+
+class CellRefs(Mapping[str, str]):
+    """A1 references of a table row's input cells by field key, made on demand."""
+
+    __slots__ = ("_cols", "_row")
+
+    def __init__(self, cols: dict[str, int], row0: int):
+        self._cols, self._row = cols, row0
+
+    def __getitem__(self, key: str) -> str:
+        return xl_rowcol_to_cell(self._row, self._cols[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._cols)
+
+    def __len__(self) -> int:
+        return len(self._cols)
+
+
+@dataclass
+class Row:
+    """One item of an input table: its values by field, and where it sits."""
+
+    index: int  # 0-based position in the table
+    excel_row: int  # 1-based row in the sheet
+    data: dict[str, Any]
+    cells: Mapping[str, str]  # field key -> A1 reference
+
+
+def _nest(flat: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in flat.items():
+        if "." not in key:
+            if value is not None:
+                out[key] = value
+            continue
+        *parents, last = key.split(".")
+        target = out
+        for part in parents:
+            target = target.setdefault(part, {})
+        if value is not None:
+            target[last] = value
+    return out
+
+
+def table_rows(wb: Workbook, table: L.Table) -> list[Row]:
+    """Rows of an input table from its first data row to the last non-blank one."""
+    if table.sheet not in wb.values:
+        return []
+    rows = wb.values[table.sheet]
+    inputs = [(table.first_col + i, c) for i, c in enumerate(table.columns) if c.is_input]
+    converters = [(j, c.key, converter(c.kind)) for j, c in inputs]
+    out: list[Row] = []
+    sheet = wb.names[table.sheet]
+    cols = {c.key: j for j, c in inputs}
+    for r in range(L.FIRST_DATA_ROW, len(rows)):
+        raw = rows[r]
+        width = len(raw)
+        values = [raw[j] if j < width else "" for j, _ in inputs]
+        if all(_blank(v) for v in values):
+            continue
+        data: dict[str, Any] = {}
+        cells = CellRefs(cols, r)
+        for value, (_j, key, convert_cell) in zip(values, converters, strict=True):
+            try:
+                data[key] = convert_cell(value)
+            except CellError as exc:
+                wb.report(
+                    "BAD_VALUE",
+                    f"{key}: {exc}",
+                    "type a value of the right kind in this input cell",
+                    sheet,
+                    cells[key],
+                )
+                data[key] = _INVALID
+        out.append(Row(len(out), r + 1, data, cells))
+    return out
+
+
+_INVALID = object()
+
+
+def validate_row(
+    wb: Workbook, table: L.Table, row: Row, model: type[BaseModel], extra: dict[str, Any]
+) -> BaseModel | None:
+    """The model of one row, or None with each error as a finding on its cell."""
+    if any(v is _INVALID for v in row.data.values()):
+        return None
+    payload = {**_nest(row.data), **extra}
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        sheet = wb.names[table.sheet]
+        for error in exc.errors(include_url=False):
+            loc = ".".join(str(p) for p in error["loc"] if not str(p).startswith("function"))
+            ref = row.cells.get(loc) or next(
+                (c for k, c in row.cells.items() if loc.startswith(k) or k.startswith(loc)),
+                row.cells.get("id", ""),
+            )
+            wb.report(
+                "BAD_VALUE",
+                f"{loc or 'row'}: {validation_message(error)}",
+                "correct this input cell",
+                sheet,
+                ref,
+            )
+        return None
+
+
+# --------------------------------------------------------------------------- the programme
+
+
+@dataclass
+class Locator:
+    """Where each part of the programme sits in the workbook, for findings (resolved lazily)."""
+
+    wb: Workbook
+    places: dict[tuple[Any, ...], tuple[str, str]] = field(default_factory=dict)
+    rows: dict[tuple[Any, ...], tuple[L.Table, Row]] = field(default_factory=dict)
+
+    def add(self, path: tuple[Any, ...], sheet_key: str, ref: str) -> None:
+        self.places[path] = (sheet_key, ref)
+
+    def _sheet(self, key: str) -> str:
+        return self.wb.names.get(key) or L.sheet_name(key, self.wb.lang)
+
+    def find(self, path: tuple[Any, ...]) -> tuple[str, str]:
+        for n in range(len(path), 0, -1):
+            prefix = path[:n]
+            if prefix in self.places:
+                key, ref = self.places[prefix]
+                return self._sheet(key), ref
+            if prefix in self.rows:
+                table, row = self.rows[prefix]
+                return self._sheet(table.sheet), _row_ref(row, path[n:])
+        return ("", "")
+
+
+def _row_ref(row: Row, rest: tuple[Any, ...]) -> str:
+    """The cell of ``rest`` (a field, or a group such as cp) in a row, else its id cell."""
+    keys = list(row.cells)
+    if rest:
+        parts = [str(p) for p in rest]
+        for candidate in (".".join(parts[:2]), parts[0]):
+            if candidate in row.cells:
+                return row.cells[candidate]
+        group = [k for k in keys if k.startswith(parts[0] + ".")]
+        if group:
+            preferred = [k for k in group if k.split(".")[1] in ("start", "low")]
+            return row.cells[(preferred or group)[0]]
+    return row.cells["id"] if "id" in row.cells else (row.cells[keys[0]] if keys else "")
+
+
+def _row_places(loc: Locator, prefix: tuple[Any, ...], table: L.Table, row: Row) -> None:
+    loc.rows[prefix] = (table, row)
+
+
+def _children(wb: Workbook, table: L.Table, model: type[BaseModel]) -> dict[str, list[Any]]:
+    """The valid rows of a child table of pilots (milestones, events served), grouped by the
+    parent id in its ``parent_key`` column, each with its row."""
+    out: dict[str, list[Any]] = {}
+    for row in table_rows(wb, table):
+        parent_id = row.data.get(table.parent_key)
+        data = {k: v for k, v in row.data.items() if k != table.parent_key}
+        item = validate_row(wb, table, Row(row.index, row.excel_row, data, row.cells), model, {})
+        if item is not None and isinstance(parent_id, str):
+            out.setdefault(parent_id, []).append((row, item))
+    return out
+
+
+def new_line_id(pilot: str, taken: set[str]) -> str:
+    k = 1
+    while f"{pilot}-NEW{k}" in taken:
+        k += 1
+    return f"{pilot}-NEW{k}"
+
+
+def _items_of(
+    wb: Workbook, loc: Locator, table: L.Table, model: type[BaseModel], field: str
+) -> list[Any]:
+    """The valid items of a table that stands alone (envelopes, events), each located."""
+    items = []
+    for row in table_rows(wb, table):
+        _row_places(loc, (field, row.index), table, row)
+        item = validate_row(wb, table, row, model, {})
+        if item is not None:
+            items.append(item)
+    return items
+
+
+def _set_dotted(target: dict[str, Any], key: str, value: Any) -> None:
+    *parents, last = key.split(".")
+    for part in parents:
+        target = target.setdefault(part, {})
+    target[last] = value
+
+
+def _read_parameters(wb: Workbook, loc: Locator) -> dict[str, Any]:
+    """The programme's scalar fields from the Parameters sheet, found by their key column."""
+    P = L.PARAM_COLS
+    params = wb.values.get("parameters", [])
+    known = {k for k, *_ in L.PARAMETERS}
+    keys_found = {}
+    for r in range(L.FIRST_DATA_ROW, len(params)):
+        row = params[r]
+        key = row[P["key"]] if len(row) > P["key"] else None
+        if isinstance(key, str) and key in known:
+            keys_found[key] = r
+
+    def cell(r: int, col: str) -> Any:
+        row = params[r]
+        return row[P[col]] if len(row) > P[col] else ""
+
+    scalars: dict[str, Any] = {}
+    for key, _lbl, kind, _name in L.PARAMETERS:
+        r = keys_found.get(key)
+        ref = xl_rowcol_to_cell(r if r is not None else L.parameter_row(key), P["value"])
+        loc.add(tuple(key.split(".")), "parameters", ref)
+        if r is None:
+            wb.report(
+                "ROW_MISSING",
+                f"parameter row '{key}' is missing",
+                "restore the row",
+                wb.names.get("parameters", ""),
+                ref,
+            )
+            continue
+        try:
+            value = convert(cell(r, "value"), kind)
+        except CellError as exc:
+            wb.report(
+                "BAD_VALUE",
+                f"{key}: {exc}",
+                "type a value of the right kind",
+                wb.names["parameters"],
+                ref,
+            )
+            continue
+        if value is not None:
+            _set_dotted(scalars, key, value)
+    r2 = keys_found.get("reserve.titre2_rate")
+    if r2 is not None and len(params[r2]) > P["rationale"]:
+        reserve = scalars.setdefault("reserve", {})
+        for col in ("provenance", "rationale"):
+            if cell(r2, col):
+                reserve[col] = cell(r2, col)
+    return scalars
+
+
+def _read_pilots(wb: Workbook, loc: Locator) -> list[Any]:
+    """The pilots, each with the milestones and events served that name it."""
+    children = {t.via: _children(wb, t, model) for t, model in _PILOT_CHILDREN}
+    pilots = []
+    for row in table_rows(wb, L.PILOTS):
+        pi = len(pilots)
+        pilot_id = row.data.get("id")
+        mine = {
+            via: (rows.pop(pilot_id, []) if isinstance(pilot_id, str) else [])
+            for via, rows in children.items()
+        }
+        extra = {via: [item for _, item in held] for via, held in mine.items()}
+        pilot = validate_row(wb, L.PILOTS, row, m.Pilot, extra)
+        if pilot is None:
+            continue
+        _row_places(loc, ("pilots", pi), L.PILOTS, row)
+        for table, _model in _PILOT_CHILDREN:
+            held = mine[table.via]
+            for k, (child_row, _) in enumerate(held):
+                _row_places(loc, ("pilots", pi, table.via, k), table, child_row)
+            if held and table is L.MILESTONES:
+                loc.add(("pilots", pi, table.via), table.sheet, held[0][0].cells["id"])
+        pilots.append(pilot)
+    for table, _model in _PILOT_CHILDREN:
+        for pilot_id, rows in children[table.via].items():
+            for row, _ in rows:
+                wb.report(
+                    "UNKNOWN_REFERENCE",
+                    f"pilot '{pilot_id}' does not exist",
+                    "choose a pilot from the list",
+                    wb.names[table.sheet],
+                    row.cells[table.parent_key],
+                )
+    return pilots
+
+
+_PILOT_CHILDREN: tuple[tuple[L.Table, type[BaseModel]], ...] = (
+    (L.MILESTONES, m.Milestone),
+    (L.SERVES, m.ServedEvent),
+)
+
+
+def _read_schedules(wb: Workbook) -> dict[str, dict[dt.date, Decimal]]:
+    """Explicit CP amounts by line id and month (amounts of one month added up)."""
+    T = L.SCHEDULES
+    month_key, amount_key = (c.key for c in T.columns if c.key != T.parent_key)
+    schedules: dict[str, dict[dt.date, Decimal]] = {}
+    for row in table_rows(wb, T):
+        line_id, month, amount = (row.data.get(k) for k in (T.parent_key, month_key, amount_key))
+        if not (
+            isinstance(line_id, str) and isinstance(month, dt.date) and isinstance(amount, Decimal)
+        ):
+            if not any(v is _INVALID for v in row.data.values()):
+                wb.report(
+                    "INCOMPLETE_ROW",
+                    "a schedule row needs line, month and amount",
+                    "fill the row or delete it",
+                    wb.names[T.sheet],
+                    row.cells[T.parent_key],
+                )
+            continue
+        per_line = schedules.setdefault(line_id, {})
+        key = month.replace(day=1)
+        per_line[key] = per_line.get(key, Decimal(0)) + amount
+    return schedules
+
+
+def _read_lines(wb: Workbook, loc: Locator) -> list[Any]:
+    """The cost lines, with their explicit schedules; a row added without an id gets one."""
+    schedules = _read_schedules(wb)
+    lines = []
+    rows = table_rows(wb, L.INPUTS)
+    taken = {r.data.get("id") for r in rows if isinstance(r.data.get("id"), str)}
+    for row in rows:
+        data = dict(row.data)
+        if not data.get("id") and isinstance(data.get("pilot"), str):
+            data["id"] = new_line_id(data["pilot"], taken)  # a row the officer added
+            taken.add(data["id"])
+            wb.report(
+                "LINE_ADDED",
+                f"new line in row {row.excel_row} gets id {data['id']}",
+                "keep this id: it identifies the line from now on",
+                wb.names["inputs"],
+                row.cells["id"],
+                severity=Severity.INFO,
+            )
+        if data.get("cp.profile") == m.Profile.EXPLICIT.value:
+            data[L.SCHEDULES.via] = schedules.get(data.get("id"), {})
+        line = validate_row(
+            wb, L.INPUTS, Row(row.index, row.excel_row, data, row.cells), m.CostLine, {}
+        )
+        if line is not None:
+            _row_places(loc, ("cost_lines", len(lines)), L.INPUTS, row)
+            lines.append(line)
+    return lines
+
+
+def read_programme(wb: Workbook) -> tuple[m.Programme | None, Locator]:
+    """The programme the workbook's input cells describe (None if they do not make one)."""
+    loc = Locator(wb)
+    before = len(wb.findings)
+    scalars = _read_parameters(wb, loc)
+    envelopes = _items_of(wb, loc, L.ENVELOPES, m.Envelope, "envelopes")
+    events = _items_of(wb, loc, L.EVENTS, m.Event, "events")
+    pilots = _read_pilots(wb, loc)
+    lines = _read_lines(wb, loc)
+    if any(f.severity is Severity.ERROR for f in wb.findings[before:]):
+        return None, loc
+    try:
+        programme = m.Programme.model_validate(
+            {
+                **scalars,
+                "envelopes": envelopes,
+                "events": events,
+                "pilots": pilots,
+                "cost_lines": lines,
+            }
+        )
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            path = tuple(error["loc"])
+            sheet, ref = loc.find(path)
+            wb.report(
+                "BAD_VALUE",
+                f"{'.'.join(map(str, path))}: {validation_message(error)}",
+                "correct this input",
+                sheet,
+                ref,
+            )
+        return None, loc
+    return programme, loc

@@ -1,0 +1,45 @@
+"""About sheet: what scenario this is, the hash of its source, the generator, how to rebuild."""
+
+from __future__ import annotations
+
+from budgetplan.core.fingerprint import fingerprint
+from budgetplan.xlsx import layout as L
+from budgetplan.xlsx.workbook.context import Context, page_setup, protect
+
+
+def rebuild_command(ctx: Context) -> str:
+    src = ctx.source.path
+    arg = "" if src.startswith("budgetplan:") else f" {src}"
+    lang = "" if ctx.lang == "fr" else f" --lang {ctx.lang}"
+    return f"budgetplan build{arg}{lang}"
+
+
+def write(ctx: Context) -> None:
+    ws = ctx.add_sheet("about")
+    st = ctx.styles
+    values = {
+        "fingerprint": "" if ctx.formulas_only else fingerprint(ctx.fig.programme),
+        "scenario": ctx.source.name,
+        "source": ctx.source.path,
+        "hash": ctx.source.sha256,
+        "generator": f"budgetplan {ctx.version}",
+        "layout": str(L.LAYOUT_VERSION),
+        "lang": ctx.lang,
+        "lines": str(ctx.n_lines),
+        "rebuild": rebuild_command(ctx),
+    }
+    ws.write_string(L.TITLE_ROW, 0, ctx.t("title.about"), st.title)
+    A = L.ABOUT_COLS
+    for i, key in enumerate(L.ABOUT_KEYS):
+        row = L.FIRST_DATA_ROW + i
+        ws.write_string(row, A["key"], key, st.small)
+        ws.write_string(row, A["label"], ctx.t(f"ab.{key}"), st.label)
+        ws.write_string(row, A["value"], values[key], st.text_calc)
+    row = L.FIRST_DATA_ROW + len(L.ABOUT_KEYS) + 1
+    ws.write_string(row, A["label"], ctx.t("ab.legend"), st.label)
+    ws.write_string(row + 1, A["label"], ctx.t("ab.input"), st.cell("text", "input"))
+    ws.write_string(row + 2, A["label"], ctx.t("ab.calc"), st.text_calc)
+    for col, width in zip(A.values(), (12, 34, 80), strict=True):
+        ws.set_column(col, col, width)
+    page_setup(ws, ctx.t("title.about"))
+    protect(ws, editable_rows=False)

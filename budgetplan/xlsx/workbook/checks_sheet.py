@@ -1,0 +1,56 @@
+"""Checks sheet: each check a formula showing TRUE or FALSE, and one master check."""
+
+from __future__ import annotations
+
+from budgetplan.compute.checks import CHECKS, CheckResult
+from budgetplan.xlsx import layout as L
+from budgetplan.xlsx.workbook.context import Context, page_setup, protect
+
+
+def write(ctx: Context, results: list[CheckResult]) -> None:
+    ws = ctx.add_sheet("checks")
+    st = ctx.styles
+    C = L.CHECKS_COLS
+    first = L.CHECKS_MASTER_ROW + 2  # header row below the master check
+    first_data = first + 1
+    last = first_data + len(CHECKS) - 1
+    boolean = st.cell("bool", "calc")
+    master_fmt = ctx.wb.add_format({"bold": True, "font_size": 12, "border": 2})
+    all_ok = all(r.ok for r in results)
+
+    ws.write_string(L.TITLE_ROW, 0, ctx.t("title.checks"), st.title)
+    ws.write_string(L.CHECKS_MASTER_ROW, C["check"], ctx.t("chk.master"), st.label)
+    ws.write_formula(
+        L.CHECKS_MASTER_ROW,
+        C["result"],
+        f"=AND($C${first_data + 1}:$C${last + 1})",
+        master_fmt,
+        all_ok,
+    )
+    ctx.define("MASTER_CHECK", "checks", f"$C${L.CHECKS_MASTER_ROW + 1}")
+    for key, col in C.items():
+        ws.write_string(first, col, ctx.t(f"chk.{key}"), st.header)
+    by_code = {r.spec.code: r for r in results}
+    for i, spec in enumerate(CHECKS):
+        row = first_data + i
+        result = by_code[spec.code]
+        ws.write_string(row, C["code"], spec.code, st.text_calc)
+        ws.write_string(row, C["check"], spec.text(ctx.lang), st.text_calc)
+        ws.write_formula(row, C["result"], f"=$D{row + 1}=0", boolean, result.ok)
+        ws.write_formula(row, C["count"], spec.formula, st.cell("int", "calc"), result.count)
+        ws.write_string(row, C["explain"], spec.explain(ctx.lang), st.text_calc)
+    for rng in (
+        (L.CHECKS_MASTER_ROW, C["result"], L.CHECKS_MASTER_ROW, C["result"]),
+        (first_data, C["result"], last, C["result"]),
+    ):
+        ws.conditional_format(
+            *rng, {"type": "cell", "criteria": "==", "value": "TRUE", "format": st.check_ok}
+        )
+        ws.conditional_format(
+            *rng, {"type": "cell", "criteria": "==", "value": "FALSE", "format": st.check_bad}
+        )
+    for col, width in ((0, 22), (1, 70), (2, 11), (3, 10), (4, 80)):
+        ws.set_column(col, col, width)
+    ws.freeze_panes(first_data, 0)
+    page_setup(ws, ctx.t("title.checks"), repeat_rows=first)
+    protect(ws, editable_rows=False)

@@ -1,0 +1,166 @@
+"""What every sheet writer needs: the workbook, its styles, the figures and the language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from xlsxwriter.utility import xl_range
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from budgetplan.compute.figures import Figures
+from budgetplan.core.labels import Lang, label
+from budgetplan.core.source import Source
+from budgetplan.xlsx import layout as L
+from budgetplan.xlsx.workbook.sheet import FastWorksheet
+from budgetplan.xlsx.workbook.styles import Styles
+
+
+class RowSink(Protocol):
+    """Takes rows of sheet XML one at a time, in order (a list will do)."""
+
+    def append(self, row: str, /) -> None: ...
+
+
+@dataclass
+class Context:
+    wb: Workbook
+    styles: Styles
+    fig: Figures
+    lang: Lang
+    source: Source
+    version: str
+    sheets: dict[str, Worksheet] = field(default_factory=dict)
+    checks_ok: bool = True  # the master check, as the writer's run of the checks found it
+    #: cells to highlight, with the old value for a comment: (table, item id) -> {field: old}
+    highlights: dict[tuple[str, str], dict[str, object]] = field(default_factory=dict)
+    #: Set for reconcile's expected workbook, which only serves to compare formulas and cached
+    #: values: the Phasing data rows go here as XML instead of into the file, the Inputs value
+    #: rows are not rendered, and the About sheet carries no fingerprint.
+    phasing_rows: RowSink | None = None
+
+    @property
+    def formulas_only(self) -> bool:
+        """Reconcile's expected workbook: only its formulas and their values are compared."""
+        return self.phasing_rows is not None
+
+    def t(self, key: str) -> str:
+        return label(key, self.lang)
+
+    def name(self, sheet_key: str) -> str:
+        return L.sheet_name(sheet_key, self.lang)
+
+    def q(self, sheet_key: str) -> str:
+        return L.quote(self.name(sheet_key))
+
+    def add_sheet(self, key: str) -> Worksheet:
+        """Add the sheet of layout key ``key`` under its name in the workbook's language."""
+        ws = self.wb.add_worksheet(self.name(key), worksheet_class=FastWorksheet)
+        self.sheets[key] = ws
+        return ws
+
+    def define(self, name: str, sheet_key: str, ref: str) -> None:
+        """Define ``name`` (one of ``layout.NAMES``, laid out by this sheet) as ``ref``."""
+        spec = L.NAME_BY_ID[name]
+        assert spec.sheet == sheet_key and spec.table is None, (name, sheet_key)
+        self.wb.define_name(name, f"={self.q(sheet_key)}!{ref}")
+
+    def define_columns(self, table: L.Table, n_rows: int) -> None:
+        """Define the names over the columns of ``table``, holding ``n_rows`` items."""
+        for spec in L.column_names(table):
+            self.wb.define_name(spec.name, L.name_ref(spec, n_rows, self.lang))
+
+    # counts used for ranges
+    @property
+    def n_lines(self) -> int:
+        return len(self.fig.lines)
+
+    @property
+    def n_years(self) -> int:
+        return len(self.fig.years)
+
+
+def add_table(
+    ws: Worksheet,
+    styles: Styles,
+    table: L.Table,
+    n_rows: int,
+    headers: list[str],
+) -> None:
+    """Declare an Excel table over the header row and ``n_rows`` data rows.
+
+    The workbook is written in xlsxwriter's constant-memory mode, which refuses ``add_table``;
+    the table part itself does not depend on it. We write the header row, declare the table
+    while the header row is the current row, then write the header cells again as inline strings.
+    """
+    first, last = L.HEADER_ROW, L.HEADER_ROW + max(n_rows, 1)
+    for i, text in enumerate(headers):
+        ws.write_string(first, table.first_col + i, text, styles.header)
+    ws.constant_memory = False
+    try:
+        # Declared over one data row, then widened: add_table records every cell of its range to
+        # detect overlaps (two million entries for a 100,000-line table); the layout keeps the
+        # tables of a sheet apart, so that record is not needed.
+        result = ws.add_table(
+            first,
+            table.first_col,
+            first + 1,
+            table.last_col,
+            {
+                "name": table.name,
+                "style": "Table Style Light 1",
+                "columns": [{"header": h, "header_format": styles.header} for h in headers],
+                "autofilter": True,
+            },
+        )
+    finally:
+        ws.constant_memory = True
+    full = xl_range(first, table.first_col, last, table.last_col)
+    ws.tables[-1]["range"] = full
+    ws.tables[-1]["a_range"] = full
+    ws.tables[-1]["autofilter"] = full
+    if result not in (0, None):
+        raise RuntimeError(f"could not declare table {table.name} ({result})")
+    for i, text in enumerate(headers):
+        ws.write_string(first, table.first_col + i, text, styles.header)
+
+
+def set_widths(ws: Worksheet, table: L.Table) -> None:
+    for i, col in enumerate(table.columns):
+        ws.set_column(table.first_col + i, table.first_col + i, col.width)
+
+
+def page_setup(
+    ws: Worksheet, title: str, repeat_rows: int = L.HEADER_ROW, *, repeat_cols: int = 0
+) -> None:
+    """A4 landscape, header rows repeated, title and page numbers.
+
+    Sheets are fitted to the page width, except the wide month grids (``repeat_cols`` > 0), which
+    print across pages with their first columns repeated: shrunk to one page they would be
+    unreadable (and LibreOffice's PDF export fails on them).
+    """
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.repeat_rows(0, repeat_rows)
+    if repeat_cols:
+        ws.repeat_columns(0, repeat_cols - 1)
+    else:
+        ws.fit_to_pages(1, 0)
+    ws.set_header("&L&B" + title.replace("&", "&&") + "&R&D")
+    ws.set_footer("&C&P / &N")
+
+
+def protect(ws: Worksheet, *, editable_rows: bool) -> None:
+    """Sheet protection with no password: locked cells are protected, inputs stay editable."""
+    ws.protect(
+        "",
+        {
+            "autofilter": True,
+            "sort": True,
+            "format_columns": True,
+            "format_rows": True,
+            "insert_rows": editable_rows,
+            "delete_rows": editable_rows,
+        },
+    )

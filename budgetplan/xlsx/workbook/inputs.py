@@ -1,0 +1,342 @@
+"""Input sheets: Pilots (with the events each serves), Milestones, cost lines, CP schedules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from pydantic import BaseModel
+from xlsxwriter.worksheet import Worksheet
+
+from budgetplan.core.model import (
+    CostLine,
+    LegalStatus,
+    MilestoneKind,
+    Nature,
+    Pilot,
+    Profile,
+    Provenance,
+    Titre,
+    field_bounds,
+)
+from budgetplan.xlsx import layout as L
+from budgetplan.xlsx.codec import codec, encode_number
+from budgetplan.xlsx.workbook.cells import field_value, write_value
+from budgetplan.xlsx.workbook.context import (
+    Context,
+    add_table,
+    page_setup,
+    protect,
+    set_widths,
+)
+from budgetplan.xlsx.workbook.sheet import ValueRow
+
+CalcWriter = Callable[[Worksheet, int, int], None]  # (worksheet, 0-based row, item index)
+
+
+def _rows(
+    ctx: Context,
+    ws: Worksheet,
+    table: L.Table,
+    items: Sequence[object],
+    row: int,
+    i: int,
+    calc: CalcWriter | None = None,
+    values: Callable[[object, str], object] = field_value,
+) -> None:
+    """Write item ``i`` of ``items`` (or an empty input row when there are none)."""
+    st = ctx.styles
+    if i >= len(items):
+        if i == 0:
+            for j, col in enumerate(table.columns):
+                if col.is_input:
+                    write_value(ws, row, table.first_col + j, col.kind, None, st)
+        return
+    item = items[i]
+    for j, col in enumerate(table.columns):
+        if col.is_input:
+            write_value(ws, row, table.first_col + j, col.kind, values(item, col.key), st)
+    if calc:
+        calc(ws, row, i)
+
+
+def _write_changed_row(
+    ws: Worksheet,
+    T: L.Table,
+    plain: ValueRow,
+    changed: ValueRow,
+    row: int,
+    line: object,
+    getters: list[Callable[[object], object]],
+    marks: dict[str, object],
+) -> None:
+    """A cost-line row of a diff workbook: changed cells highlighted, old value in a comment."""
+    values = [get(line) for get in getters]
+    cells = []
+    for j, col in enumerate(T.columns):
+        hit = col.key in marks or (not marks and j == 0) or "*" in marks
+        cells.append((changed if hit else plain).cells[j])
+        if hit and col.key in marks:
+            ws.write_comment(
+                row,
+                T.first_col + j,
+                f"was: {marks[col.key]}",
+                {"x_scale": 2, "author": "budgetplan diff"},
+            )
+        elif hit and "*" in marks and j == 0:
+            ws.write_comment(row, T.first_col, str(marks["*"]), {"x_scale": 2})
+    mixed = ValueRow.__new__(ValueRow)
+    mixed.cells, mixed.first_col, mixed.last_col = cells, plain.first_col, plain.last_col
+    ws.write_row_xml(row, mixed.first_col, mixed.last_col, mixed.render(row + 1, values))
+
+
+def _getter(key: str, kind: str) -> Callable[[object], object]:
+    """A function giving the cell value of field ``key`` of a line, as its codec encodes it."""
+    encode = codec(kind).encode
+
+    def get(obj: object) -> object:
+        return encode(field_value(obj, key))
+
+    return get
+
+
+def _child_value(table: L.Table) -> Callable[[object, str], object]:
+    def value(child: object, key: str) -> object:
+        return L.child_value(table, child, key)  # type: ignore[arg-type]
+
+    return value
+
+
+def _validate_list(ws: Worksheet, table: L.Table, key: str, n: int, source: object) -> None:
+    col = table.index(key)
+    ws.data_validation(
+        L.FIRST_DATA_ROW,
+        col,
+        L.FIRST_DATA_ROW + max(n, 1) - 1,
+        col,
+        {
+            "validate": "list",
+            "source": source,
+            "error_title": "budgetplan",
+            "error_message": "Choose a value from the list.",
+        },
+    )
+
+
+def _validate_bounds(
+    ws: Worksheet, table: L.Table, key: str, n: int, model: type[BaseModel]
+) -> None:
+    """Data validation of column ``key`` within the limits the model puts on the field."""
+    low, high = (encode_number(b) for b in field_bounds(model, key))
+    col = table.index(key)
+    whole = table.columns[col - table.first_col].kind == "int"
+    ws.data_validation(
+        L.FIRST_DATA_ROW,
+        col,
+        L.FIRST_DATA_ROW + max(n, 1) - 1,
+        col,
+        {
+            "validate": "integer" if whole else "decimal",
+            "criteria": "between",
+            "minimum": low,
+            "maximum": high,
+        },
+    )
+
+
+def _begin(ctx: Context, key: str, title_key: str) -> Worksheet:
+    ws = ctx.add_sheet(key)
+    ws.write_string(L.TITLE_ROW, 0, ctx.t(title_key), ctx.styles.title)
+    ws.write_string(1, 0, ctx.t("subtitle.inputs"), ctx.styles.subtitle)
+    return ws
+
+
+def _finish(ctx: Context, ws: Worksheet, title_key: str, freeze_col: int) -> None:
+    ws.freeze_panes(L.FIRST_DATA_ROW, freeze_col)
+    page_setup(ws, ctx.t(title_key))
+    protect(ws, editable_rows=True)
+
+
+# --------------------------------------------------------------------------- Pilots
+
+
+def write_pilots(ctx: Context) -> None:
+    ws = _begin(ctx, "pilots", "title.pilots")
+    st, p, fig = ctx.styles, ctx.fig.programme, ctx.fig
+    pilots = list(p.pilots)
+    served = L.children(L.SERVES, p)
+    ws.write_string(2, L.SERVES.first_col, ctx.t("srv.title"), st.label)
+    add_table(ws, st, L.PILOTS, len(pilots), [ctx.t(c.label) for c in L.PILOTS.columns])
+    add_table(ws, st, L.SERVES, len(served), [ctx.t(c.label) for c in L.SERVES.columns])
+
+    T = L.PILOTS
+    ph = L.PHASING_FIXED
+    n = ctx.n_lines
+    ttc = ph.range("ttc", n, ctx.lang)
+    pil = ph.range("pilot", n, ctx.lang)
+    ae_by_pilot = {pf.pilot: pf.ae for pf in fig.pilots}
+    principles_ok = {pf.pilot: pf.principles_ok for pf in fig.pilots}
+    money, boolean = st.cell("money", "calc"), st.cell("bool", "calc")
+
+    def calc(w: Worksheet, row: int, i: int) -> None:
+        r = row + 1
+        pilot = pilots[i]
+        w.write_formula(
+            row,
+            T.index("calc.ae"),
+            f"=SUMIFS({ttc},{pil},$A{r})",
+            money,
+            ae_by_pilot[pilot.id] / 100,
+        )
+        c = {
+            k: f"${T.letter(k)}{r}"
+            for k in (
+                "intrusiveness",
+                "legal_basis",
+                "supervising_body",
+                "automates_decision",
+                "human_in_loop",
+            )
+        }
+        ok = principles_ok[pilot.id]
+        w.write_formula(
+            row,
+            T.index("calc.principles_ok"),
+            f'=AND(OR({c["intrusiveness"]}<INTRUSIVE_LEVEL,AND({c["legal_basis"]}<>"",'
+            f'{c["supervising_body"]}<>"")),OR(NOT({c["automates_decision"]}),'
+            f"{c['human_in_loop']}))",
+            boolean,
+            ok,
+        )
+
+    for i in range(max(len(pilots), len(served), 1)):
+        row = L.FIRST_DATA_ROW + i
+        _rows(ctx, ws, T, pilots, row, i, calc)
+        _rows(ctx, ws, L.SERVES, served, row, i, values=_child_value(L.SERVES))
+
+    n_p, n_s = len(pilots), len(served)
+    ctx.define_columns(T, n_p)
+    _validate_list(ws, T, "legal_status", n_p, [s.value for s in LegalStatus])
+    for key in ("sovereignty_required", "automates_decision", "human_in_loop"):
+        col = T.index(key)
+        ws.data_validation(
+            L.FIRST_DATA_ROW,
+            col,
+            L.FIRST_DATA_ROW + n_p - 1,
+            col,
+            {"validate": "list", "source": ["TRUE", "FALSE"]},
+        )
+    for key in ("intrusiveness", "trl"):
+        _validate_bounds(ws, T, key, n_p, Pilot)
+    _validate_list(ws, L.SERVES, "pilot", n_s, "=PIL_IDS")
+    _validate_list(ws, L.SERVES, "event", n_s, "=EVENT_IDS")
+    set_widths(ws, T)
+    set_widths(ws, L.SERVES)
+    _finish(ctx, ws, "title.pilots", 1)
+
+
+# --------------------------------------------------------------------------- Milestones
+
+
+def write_milestones(ctx: Context) -> None:
+    ws = _begin(ctx, "milestones", "title.milestones")
+    st = ctx.styles
+    T = L.MILESTONES
+    items = L.children(T, ctx.fig.programme)
+    add_table(ws, st, T, len(items), [ctx.t(c.label) for c in T.columns])
+    n = len(items)
+    ids, dates = T.range("id", n), T.range("date", n)
+    order_ok = ctx.fig.milestone_order_ok
+    boolean = st.cell("bool", "calc")
+
+    def calc(w: Worksheet, row: int, i: int) -> None:
+        r = row + 1
+        ok = order_ok[i]
+        dep, date = f"${T.letter('depends_on')}{r}", f"${T.letter('date')}{r}"
+        w.write_formula(
+            row,
+            T.index("calc.deps_ok"),
+            f'=IF({dep}="",TRUE,{date}>=SUMPRODUCT(MAX(ISNUMBER(SEARCH(";"&{ids}&";",'
+            f'";"&SUBSTITUTE({dep}," ","")&";"))*{dates})))',
+            boolean,
+            ok,
+        )
+
+    for i in range(max(n, 1)):
+        _rows(ctx, ws, T, items, L.FIRST_DATA_ROW + i, i, calc, _child_value(T))
+    ctx.define_columns(T, n)
+    _validate_list(ws, T, "pilot", n, "=PIL_IDS")
+    _validate_list(ws, T, "kind", n, [k.value for k in MilestoneKind])
+    set_widths(ws, T)
+    _finish(ctx, ws, "title.milestones", 1)
+
+
+# --------------------------------------------------------------------------- Cost lines
+
+
+def write_lines(ctx: Context) -> None:
+    ws = _begin(ctx, "inputs", "title.inputs")
+    st = ctx.styles
+    lines = [lf.line for lf in ctx.fig.lines]
+    T = L.INPUTS
+    add_table(ws, st, T, len(lines), [ctx.t(c.label) for c in T.columns])
+    # Hot loop (100,000 lines in the benchmark): one XML row per line.
+    row_xml = ValueRow(
+        [(T.first_col + j, st.cell(c.kind, "input")) for j, c in enumerate(T.columns)]
+    )
+    getters = [_getter(c.key, c.kind) for c in T.columns]
+    changed_row = (  # only diff workbooks highlight: no extra format in a plain build
+        ValueRow([(T.first_col + j, st.cell(c.kind, "changed")) for j, c in enumerate(T.columns)])
+        if ctx.highlights
+        else row_xml
+    )
+    for i, line in enumerate(() if ctx.formulas_only else lines):  # these rows hold no formula
+        row = L.FIRST_DATA_ROW + i
+        marks = ctx.highlights.get(("line", line.id))
+        if marks is not None:
+            _write_changed_row(ws, T, row_xml, changed_row, row, line, getters, marks)
+            continue
+        ws.write_row_xml(
+            row,
+            row_xml.first_col,
+            row_xml.last_col,
+            row_xml.render(row + 1, [get(line) for get in getters]),
+        )
+    n = len(lines)
+    ctx.define_columns(T, n)
+    _validate_list(ws, T, "pilot", n, "=PIL_IDS")
+    _validate_list(ws, T, "titre", n, [str(int(t)) for t in Titre])
+    _validate_list(ws, T, "nature", n, [x.value for x in Nature])
+    _validate_list(ws, T, "cp.profile", n, [x.value for x in Profile])
+    _validate_list(ws, T, "route", n, "=ROUTES")
+    _validate_list(ws, T, "provenance", n, [x.value for x in Provenance])
+    for key in ("quantity", "unit_cost", "estimate.low", "estimate.high"):
+        col = T.index(key)
+        ws.data_validation(
+            L.FIRST_DATA_ROW,
+            col,
+            L.FIRST_DATA_ROW + max(n, 1) - 1,
+            col,
+            {"validate": "decimal", "criteria": ">=", "value": 0},
+        )
+    for key in ("vat_rate", "ae_year"):
+        _validate_bounds(ws, T, key, n, CostLine)
+    set_widths(ws, T)
+    _finish(ctx, ws, "title.inputs", 1)
+
+
+# --------------------------------------------------------------------------- CP schedules
+
+
+def write_schedules(ctx: Context) -> None:
+    ws = _begin(ctx, "schedules", "title.schedules")
+    st = ctx.styles
+    T = L.SCHEDULES
+    items = L.children(T, ctx.fig.programme)
+    add_table(ws, st, T, len(items), [ctx.t(c.label) for c in T.columns])
+    for i in range(max(len(items), 1)):
+        _rows(ctx, ws, T, items, L.FIRST_DATA_ROW + i, i, values=_child_value(T))
+    n = len(items)
+    ctx.define_columns(T, n)
+    _validate_list(ws, T, "line", n, "=IN_IDS")
+    set_widths(ws, T)
+    _finish(ctx, ws, "title.schedules", 1)

@@ -1,0 +1,119 @@
+"""Parameters sheet: every constant a formula uses, as input cells; envelopes; events; routes."""
+
+from __future__ import annotations
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from budgetplan.core.model import ROUTE_ORDER, Envelope
+from budgetplan.xlsx import layout as L
+from budgetplan.xlsx.workbook.cells import field_value, write_value
+from budgetplan.xlsx.workbook.context import Context, add_table, page_setup, protect, set_widths
+
+# Scalars whose provenance is the reserve's (the rates) - others are rules in force or identity.
+_RESERVE_KEYS = {"reserve.titre2_rate", "reserve.other_rate"}
+
+
+def write(ctx: Context) -> None:
+    ws = ctx.add_sheet("parameters")
+    st = ctx.styles
+    p = ctx.fig.programme
+    envelopes = sorted(p.envelopes, key=lambda e: e.year)
+    events = list(p.events)
+    n_rows = max(len(L.PARAMETERS), len(envelopes), len(events), len(ROUTE_ORDER))
+
+    ws.write_string(L.TITLE_ROW, 0, ctx.t("title.parameters"), st.title)
+    ws.write_string(1, 0, ctx.t("subtitle.inputs"), st.subtitle)
+    ws.write_string(2, L.ENVELOPES.first_col, ctx.t("par.envelopes"), st.label)
+    ws.write_string(2, L.EVENTS.first_col, ctx.t("par.events"), st.label)
+    ws.write_string(2, L.ROUTES.first_col, ctx.t("par.routes"), st.label)
+
+    P = L.PARAM_COLS
+    for key, col in P.items():
+        ws.write_string(L.HEADER_ROW, col, ctx.t(f"par.{key}"), st.header)
+    add_table(ws, st, L.ENVELOPES, len(envelopes), [ctx.t(c.label) for c in L.ENVELOPES.columns])
+    add_table(ws, st, L.EVENTS, len(events), [ctx.t(c.label) for c in L.EVENTS.columns])
+    ws.write_string(L.HEADER_ROW, L.ROUTES.first_col, ctx.t("route"), st.header)
+
+    rates = p.reserve
+    for i in range(n_rows):
+        row = L.FIRST_DATA_ROW + i
+        if i < len(L.PARAMETERS):
+            key, lbl, kind, name = L.PARAMETERS[i]
+            ws.write_string(row, P["key"], key, st.small)
+            ws.write_string(row, P["label"], ctx.t(lbl), st.text_calc)
+            write_value(ws, row, P["value"], kind, field_value(p, key), st)
+            ctx.define(name, "parameters", xl_rowcol_to_cell(row, P["value"], True, True))
+            if key in _RESERVE_KEYS:
+                ws.write_string(row, P["provenance"], rates.provenance.value, st.text_calc)
+                ws.write_string(row, P["rationale"], rates.rationale, st.text_calc)
+        if i < len(envelopes) or (i == 0 and not envelopes):
+            env = envelopes[i]
+            for j, col in enumerate(L.ENVELOPES.columns):
+                c = L.ENVELOPES.first_col + j
+                if col.is_input:
+                    write_value(ws, row, c, col.kind, field_value(env, col.key), st)
+            _envelope_calcs(ctx, row, env)
+        if i < len(events):
+            for j, col in enumerate(L.EVENTS.columns):
+                write_value(
+                    ws, row, L.EVENTS.first_col + j, col.kind, field_value(events[i], col.key), st
+                )
+        elif i == 0:
+            for j, col in enumerate(L.EVENTS.columns):
+                write_value(ws, row, L.EVENTS.first_col + j, col.kind, None, st)
+        if i < len(ROUTE_ORDER):
+            ws.write_string(row, L.ROUTES.first_col, ROUTE_ORDER[i].value, st.text_calc)
+
+    n_env, n_evt = len(envelopes), len(events)
+    ctx.define_columns(L.ROUTES, len(ROUTE_ORDER))
+    ctx.define_columns(L.EVENTS, n_evt)
+    ctx.define_columns(L.ENVELOPES, n_env)
+
+    for col, w in zip(P.values(), (24, 52, 16, 12, 60), strict=True):
+        ws.set_column(col, col, w)
+    set_widths(ws, L.ENVELOPES)
+    set_widths(ws, L.EVENTS)
+    set_widths(ws, L.ROUTES)
+    ws.freeze_panes(L.FIRST_DATA_ROW, 0)
+    value_col = P["value"]
+    last_row = L.FIRST_DATA_ROW + len(L.PARAMETERS) - 1
+    ws.data_validation(L.FIRST_DATA_ROW, value_col, last_row, value_col, {"validate": "any"})
+    page_setup(ws, ctx.t("title.parameters"))
+    protect(ws, editable_rows=True)
+
+
+def _envelope_calcs(ctx: Context, row: int, env: Envelope) -> None:
+    ws, st = ctx.sheets["parameters"], ctx.styles
+    T = L.ENVELOPES
+    r = row + 1
+    ae, cp, t2 = (f"${T.letter(k)}{r}" for k in ("ae", "cp", "titre2"))
+    fig, year = ctx.fig, env.year
+    money = st.cell("money", "calc")
+    ws.write_formula(
+        row,
+        T.index("calc.reserve"),
+        f"=ROUND({t2}*RESERVE_RATE_T2,2)+ROUND(({ae}-{t2})*RESERVE_RATE_OTHER,2)",
+        money,
+        fig.reserve[year] / 100,
+    )
+    ws.write_formula(
+        row,
+        T.index("calc.net_ae"),
+        f"={ae}-${T.letter('calc.reserve')}{r}",
+        money,
+        fig.net_ae[year] / 100,
+    )
+    ws.write_formula(
+        row,
+        T.index("calc.net_cp"),
+        f"={cp}-(ROUND({t2}*RESERVE_RATE_T2,2)+ROUND(({cp}-{t2})*RESERVE_RATE_OTHER,2))",
+        money,
+        fig.net_cp[year] / 100,
+    )
+    ws.write_formula(
+        row,
+        T.index("calc.net_t2"),
+        f"={t2}-ROUND({t2}*RESERVE_RATE_T2,2)",
+        money,
+        fig.net_t2[year] / 100,
+    )

@@ -1,0 +1,234 @@
+"""Phasing sheet: monthly CP per line, one consistent formula across each row and down columns."""
+
+from __future__ import annotations
+
+from xlsxwriter.utility import xl_col_to_name
+
+from budgetplan.core.model import Profile
+from budgetplan.xlsx import layout as L
+from budgetplan.xlsx.codec import serial
+from budgetplan.xlsx.workbook.context import Context, page_setup, protect, set_widths
+from budgetplan.xlsx.workbook.sheet import RowTemplate, row_xml
+
+
+class _AmountText(dict[int, str]):
+    """The cached value of an amount in cents, as the cell stores it, made once per amount: the
+    530,000 month cells of a 10,000-line Phasing sheet hold about 70,000 distinct amounts."""
+
+    def __missing__(self, cents: int) -> str:
+        text = self[cents] = str(cents / 100)
+        return text
+
+
+def month_cols(ctx: Context) -> tuple[int, int]:
+    first = L.phasing_month_col(ctx.n_years)
+    return first, first + len(ctx.fig.months) - 1
+
+
+def write(ctx: Context) -> None:
+    """Long: lays the Phasing sheet out block by block (header, totals, rows; the rows' loop is the hot path)."""
+    ws = ctx.add_sheet("phasing")
+    st, fig, T = ctx.styles, ctx.fig, L.PHASING_FIXED
+    n = ctx.n_lines
+    m0, m1 = month_cols(ctx)
+    y0 = L.PHASING_YEAR_COL
+    M0, M1 = xl_col_to_name(m0), xl_col_to_name(m1)
+    hdr = L.HEADER_ROW + 1  # 1-based header row
+    idx_row = L.PHASING_INDEX_ROW + 1
+    first_r, last_r = L.FIRST_DATA_ROW + 1, L.FIRST_DATA_ROW + max(n, 1)
+    money, boolean = st.cell("money", "calc"), st.cell("bool", "calc")
+    integer, text, rate = st.cell("int", "calc"), st.text_calc, st.cell("rate", "calc")
+    total = st.cell("money", "total")
+
+    # Row 1-3: title, month index row, totals row.
+    ws.write_string(L.TITLE_ROW, 0, ctx.t("title.phasing"), st.title)
+    ws.write_string(L.PHASING_INDEX_ROW, 0, ctx.t("ph.month_index"), st.small)
+    for k, col in enumerate(range(m0, m1 + 1)):
+        c = xl_col_to_name(col)
+        ws.write_formula(
+            L.PHASING_INDEX_ROW,
+            col,
+            f"=(YEAR({c}${hdr})-YEAR(PERIOD_START))*12+MONTH({c}${hdr})-MONTH(PERIOD_START)",
+            st.small,
+            k,
+        )
+    ws.write_string(L.PHASING_TOTAL_ROW, 0, ctx.t("ph.total"), st.label)
+    sums = {
+        T.index("ht"): sum(lf.ht for lf in fig.lines) / 100,
+        T.index("ttc"): fig.total_ae / 100,
+    }
+    for j, year in enumerate(fig.years):
+        sums[y0 + j] = fig.cp_by_year[year] / 100
+    for k, cents in enumerate(fig.cp_by_month):
+        sums[m0 + k] = cents / 100
+    for col, value in sums.items():
+        c = xl_col_to_name(col)
+        ws.write_formula(L.PHASING_TOTAL_ROW, col, f"=SUM({c}{first_r}:{c}{last_r})", total, value)
+
+    # Row 4: headers (years and months are formulas from the period parameters).
+    for j, col in enumerate(T.columns):
+        ws.write_string(L.HEADER_ROW, j, ctx.t(col.label), st.header)
+    year_hdr = ctx.wb.add_format(
+        {
+            "bold": True,
+            "font_color": "#FFFFFF",
+            "bg_color": "#1F4E78",
+            "num_format": "0",
+            "border": 1,
+        }
+    )
+    month_hdr = ctx.wb.add_format(
+        {
+            "bold": True,
+            "font_color": "#FFFFFF",
+            "bg_color": "#1F4E78",
+            "num_format": "mm/yyyy",
+            "border": 1,
+        }
+    )
+    for j, year in enumerate(fig.years):
+        col = y0 + j
+        prev = xl_col_to_name(col - 1)
+        formula = "=YEAR(PERIOD_START)" if j == 0 else f"={prev}{hdr}+1"
+        ws.write_formula(L.HEADER_ROW, col, formula, year_hdr, year)
+    for k, month in enumerate(fig.months):
+        col = m0 + k
+        formula = "=PERIOD_START" if k == 0 else f"=EDATE({xl_col_to_name(col - 1)}{hdr},1)"
+        ws.write_formula(L.HEADER_ROW, col, formula, month_hdr, serial(month))
+
+    # Data rows: formula templates resolved once, then filled per row.
+    I = ctx.q("inputs")  # noqa: E741
+    IN = L.INPUTS
+
+    def inp(key: str) -> str:
+        return f"{I}!${IN.letter(key)}{{r}}"
+
+    def me(key: str) -> str:
+        return f"${T.letter(key)}{{r}}"
+
+    explicit = f'{inp("cp.profile")}="{Profile.EXPLICIT.value}"'
+    nature = inp("nature")
+    fixed = [
+        ("id", f"={inp('id')}", text),
+        ("pilot", f"={inp('pilot')}", text),
+        ("titre", f"={inp('titre')}", integer),
+        ("ae_year", f"={inp('ae_year')}", integer),
+        ("ht", f"=ROUND({inp('quantity')}*{inp('unit_cost')},2)", money),
+        ("vat", f'=IF({inp("vat_rate")}="",VAT_RATE,{inp("vat_rate")})', rate),
+        ("ttc", f"=ROUND({me('ht')}*(1+{me('vat')}),2)", money),
+        ("cents", f"=ROUND({me('ttc')}*100,0)", integer),
+        (
+            "first",
+            f"=IF({explicit},0,(YEAR({inp('cp.start')})-YEAR(PERIOD_START))*12"
+            f"+MONTH({inp('cp.start')})-MONTH(PERIOD_START))",
+            integer,
+        ),
+        (
+            "months",
+            f"=IF({explicit},1,(YEAR({inp('cp.end')})-YEAR({inp('cp.start')}))*12"
+            f"+MONTH({inp('cp.end')})-MONTH({inp('cp.start')})+1)",
+            integer,
+        ),
+        (
+            "implied_route",
+            f'=IF(OR({nature}="personnel",{nature}="grant",{nature}="contingency"),"not_applicable",'
+            f'IF({me("ht")}<IF({inp("innovative")},THRESHOLD_INNOVATIVE,THRESHOLD_DIRECT),"direct",'
+            f'IF({me("ht")}<IF({nature}="works",THRESHOLD_FORMAL_WORKS,IF({nature}="defence_security",'
+            f'THRESHOLD_FORMAL_DEFENCE,THRESHOLD_FORMAL_SUPPLIES)),"adapted","formal")))',
+            text,
+        ),
+        (
+            "route_ok",
+            f"=MATCH({inp('route')},ROUTES,0)>=MATCH({me('implied_route')},ROUTES,0)",
+            boolean,
+        ),
+        ("ties", f"=ROUND(SUM(${M0}{{r}}:${M1}{{r}})*100,0)={me('cents')}", boolean),
+        (
+            "after_ae",
+            f"=IF({explicit},SUMPRODUCT((SCHED_LINES={me('id')})"
+            f"*(YEAR(SCHED_MONTHS)<{me('ae_year')}))=0,YEAR({inp('cp.start')})>={me('ae_year')})",
+            boolean,
+        ),
+    ]
+    fixed_t = [(T.index(k), f, fmt) for k, f, fmt in fixed]
+    year_t = [
+        (
+            y0 + j,
+            f"=SUMPRODUCT((YEAR(${M0}${hdr}:${M1}${hdr})={xl_col_to_name(y0 + j)}${hdr})"
+            f"*${M0}{{r}}:${M1}{{r}})",
+        )
+        for j in range(ctx.n_years)
+    ]
+    first_c, months_c, cents_c, id_c = me("first"), me("months"), me("cents"), me("id")
+    month_t = []
+    for col in range(m0, m1 + 1):
+        c = xl_col_to_name(col)
+        month_t.append(
+            (
+                col,
+                f"=IF({explicit},SUMIFS(SCHED_AMOUNTS,SCHED_LINES,{id_c},SCHED_MONTHS,{c}${hdr}),"
+                f"IF(AND({c}${idx_row}>={first_c},{c}${idx_row}<{first_c}+{months_c}),"
+                f"(INT({cents_c}/{months_c})+IF({c}${idx_row}-{first_c}<MOD({cents_c},{months_c}),1,0))"
+                f"/100,0))",
+            )
+        )
+
+    kind_of = {id(text): "str", id(boolean): "bool"}
+    template = RowTemplate(
+        [(col, f, fmt, kind_of.get(id(fmt), "num")) for col, f, fmt in fixed_t]
+        + [(col, f, money, "num") for col, f in year_t]
+        + [(col, f, money, "num") for col, f in month_t]
+    )
+    years = fig.years
+    aside = ctx.phasing_rows  # reconcile's expected rows, compared with the workbook's own
+    amounts = _AmountText()
+    for i, lf in enumerate(fig.lines):
+        row = L.FIRST_DATA_ROW + i
+        line = lf.line
+        is_explicit = line.cp.profile is Profile.EXPLICIT
+        values: list[object] = [
+            line.id,
+            line.pilot,
+            int(line.titre),
+            line.ae_year,
+            lf.ht / 100,
+            float(lf.vat_rate),
+            lf.ttc / 100,
+            lf.ttc,
+            0 if is_explicit else lf.first_index,
+            lf.months,
+            lf.implied_route.value,
+            lf.route_ok,
+            lf.cp_ties,
+            lf.cp_after_ae,
+        ]
+        values += [amounts[lf.cp_by_year.get(y, 0)] for y in years]
+        values += map(amounts.__getitem__, lf.monthly)
+        cells = template.render(row + 1, values)
+        if aside is None:
+            ws.write_row_xml(row, template.first_col, template.last_col, cells)
+        else:
+            aside.append(row_xml(row, cells))
+
+    # Names used by the checks, the summary and the pilots sheet.
+    ctx.define_columns(T, n)
+    total_r = L.PHASING_TOTAL_ROW + 1
+    ctx.define("PH_MONTH_HDR", "phasing", f"${M0}${hdr}:${M1}${hdr}")
+    ctx.define("PH_MONTH_TOTALS", "phasing", f"${M0}${total_r}:${M1}${total_r}")
+    ctx.define("PH_MONTHS", "phasing", f"${M0}${first_r}:${M1}${last_r}")
+
+    checks = (T.index("route_ok"), T.index("after_ae"))
+    ws.conditional_format(
+        L.FIRST_DATA_ROW,
+        checks[0],
+        L.FIRST_DATA_ROW + max(n, 1) - 1,
+        checks[1],
+        {"type": "cell", "criteria": "==", "value": "FALSE", "format": st.check_bad},
+    )
+    set_widths(ws, T)
+    ws.set_column(y0, y0 + ctx.n_years - 1, 15)
+    ws.set_column(m0, m1, 13)
+    ws.autofilter(L.HEADER_ROW, 0, L.FIRST_DATA_ROW + max(n, 1) - 1, m1)
+    ws.freeze_panes(L.FIRST_DATA_ROW, 2)
+    page_setup(ws, ctx.t("title.phasing"), repeat_cols=2)
+    protect(ws, editable_rows=False)

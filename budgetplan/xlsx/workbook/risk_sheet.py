@@ -1,0 +1,103 @@
+"""Risk sheet: the Monte Carlo figures, an S-curve of the total cost against the envelope, and the
+probability that each pilot is ready in time for each event (values of a seeded simulation)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from budgetplan.xlsx.workbook.context import Context, page_setup, protect
+
+if TYPE_CHECKING:
+    from budgetplan.compute.risk import RiskResult
+
+
+def write(ctx: Context, r: RiskResult) -> None:
+    """The Risk sheet of the simulation ``r`` (run by the caller: the writer draws nothing).
+
+    Long: lays the Risk sheet out block by block: figures, pilots, readiness, S-curve.
+    """
+    ws = ctx.add_sheet("risk")
+    st = ctx.styles
+    n = r.iterations
+    money = ctx.wb.add_format({"num_format": '#,##0 "€"'})
+    pct = ctx.wb.add_format({"num_format": "0.0%"})
+    ws.write_string(0, 0, ctx.t("title.risk"), st.title)
+    ws.write_string(1, 0, ctx.t("risk.note"), st.subtitle)
+    rows = [
+        ("risk.iterations", float(n), None),
+        ("risk.planned", r.planned, money),
+        ("P50", r.p50, money),
+        ("P80", r.p80, money),
+        ("P90", r.p90, money),
+        ("risk.envelope", r.envelope_net, money),
+        ("risk.prob_over", r.probability_over_envelope, pct),
+        ("risk.contingency", r.contingency_p80, money),
+        ("risk.contingency_planned", r.contingency_planned, money),
+    ]
+    for i, (key, value, fmt) in enumerate(rows):
+        ws.write_string(3 + i, 0, ctx.t(key) if "." in key else key, st.label)
+        ws.write_number(3 + i, 1, value, fmt)
+    row = 3 + len(rows) + 1
+    ws.write_string(row, 0, ctx.t("risk.pilot"), st.header)
+    for j, h in enumerate(("P50", "P80", "P90")):
+        ws.write_string(row, 1 + j, h, st.header)
+    for pid, q in r.pilots.items():
+        row += 1
+        ws.write_string(row, 0, pid)
+        for j, key in enumerate(("p50", "p80", "p90")):
+            ws.write_number(row, 1 + j, q[key], money)
+    row += 2
+    for j, key in enumerate(("risk.pilot", "risk.event", "risk.ready")):
+        ws.write_string(row, j, ctx.t(key), st.header)
+    for pid, events in r.readiness.items():
+        for event, p in events.items():
+            row += 1
+            ws.write_string(row, 0, pid)
+            ws.write_string(row, 1, event)
+            ws.write_number(row, 2, p, pct)
+    row += 2
+    ws.write_string(row, 0, ctx.t("risk.curve"), st.label)
+    row += 1
+    ws.write_string(row, 0, ctx.t("risk.cost"), st.header)
+    ws.write_string(row, 1, ctx.t("risk.prob"), st.header)
+    ws.write_string(row, 2, ctx.t("risk.envelope"), st.header)
+    first = row + 1
+    totals = r.totals if r.totals is not None else np.array([r.planned])
+    for k in range(101):
+        row += 1
+        q = min(len(totals) - 1, int(round(k / 100 * (len(totals) - 1))))
+        ws.write_number(row, 0, float(totals[q]), money)
+        ws.write_number(row, 1, k / 100, pct)
+        if k < 2:  # the envelope as a vertical line: two points, written in row order
+            ws.write_number(row, 2, r.envelope_net, money)
+            ws.write_number(row, 3, float(k), pct)
+    name = ctx.name("risk")
+    chart = ctx.wb.add_chart({"type": "scatter", "subtype": "straight"})
+    chart.add_series(
+        {
+            "name": ctx.t("risk.cost"),
+            "categories": [name, first, 0, row, 0],
+            "values": [name, first, 1, row, 1],
+            "line": {"color": "#2E75B6", "width": 2.25},
+        }
+    )
+    chart.add_series(
+        {
+            "name": ctx.t("risk.envelope"),
+            "categories": [name, first, 2, first + 1, 2],
+            "values": [name, first, 3, first + 1, 3],
+            "line": {"color": "#C00000", "dash_type": "dash"},
+        }
+    )
+    chart.set_title({"name": ctx.t("risk.curve")})
+    chart.set_x_axis({"num_format": '#,##0 "€"', "name": ctx.t("risk.cost")})
+    chart.set_y_axis({"num_format": "0%", "min": 0, "max": 1, "name": ctx.t("risk.prob")})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 720, "height": 420})
+    ws.insert_chart(3, 5, chart)
+    ws.set_column(0, 0, 44)
+    ws.set_column(1, 3, 18)
+    page_setup(ws, ctx.t("title.risk"), repeat_rows=1)
+    protect(ws, editable_rows=False)

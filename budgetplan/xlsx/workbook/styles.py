@@ -1,0 +1,89 @@
+"""Cell formats: inputs look like inputs (FAST: yellow, unlocked), calculations are locked."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from xlsxwriter.workbook import Format, Workbook
+
+from budgetplan.xlsx.layout import Kind
+
+Role = Literal["input", "calc", "total", "link", "changed"]
+
+NUM_FORMATS: dict[str, str] = {
+    "money": '#,##0.00 "€";-#,##0.00 "€"',
+    "rate": "0.00%",
+    "int": "#,##0",
+    "date": "dd/mm/yyyy",
+    "month": "mm/yyyy",
+}
+INPUT_FILL = "#FFF2CC"
+INPUT_FONT = "#1F3FBF"
+HEADER_FILL = "#1F4E78"
+
+
+class Styles:
+    """Creates each format once (xlsxwriter formats are workbook-wide objects)."""
+
+    def __init__(self, workbook: Workbook):
+        self._wb = workbook
+        self._cache: dict[tuple[str, str], Format] = {}
+        self.title = workbook.add_format({"bold": True, "font_size": 14, "font_color": HEADER_FILL})
+        self.subtitle = workbook.add_format({"italic": True, "font_color": "#595959"})
+        self.header = workbook.add_format(
+            {
+                "bold": True,
+                "font_color": "#FFFFFF",
+                "bg_color": HEADER_FILL,
+                "text_wrap": True,
+                "valign": "top",
+                "border": 1,
+            }
+        )
+        self.label = workbook.add_format({"bold": True})
+        self.small = workbook.add_format({"font_color": "#808080", "font_size": 8})
+        self.check_ok = workbook.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"})
+        self.check_bad = workbook.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
+        self.gantt_bar = workbook.add_format({"bg_color": "#9BC2E6"})
+        self.gantt_ops = workbook.add_format({"bg_color": "#2E75B6", "font_color": "#FFFFFF"})
+        self.gantt_event = workbook.add_format({"bg_color": "#F8CBAD"})
+        self.text_calc = self.cell("text", "calc")
+
+    def cell(self, kind: Kind | str, role: Role) -> Format:
+        key = (kind, role)
+        if key not in self._cache:
+            props: dict[str, object] = {}
+            fmt = NUM_FORMATS.get(kind)
+            if kind == "titre":
+                fmt = "0"
+            if fmt:
+                props["num_format"] = fmt
+            if kind in ("text", "ids"):
+                props["num_format"] = "@" if role == "input" else "General"
+            if role == "changed":
+                props.update(
+                    {
+                        "bg_color": "#F8CBAD",
+                        "font_color": "#9C0006",
+                        "bold": True,
+                        "locked": False,
+                        "border": 2,
+                        "border_color": "#C00000",
+                    }
+                )
+            elif role == "input":
+                props.update(
+                    {
+                        "bg_color": INPUT_FILL,
+                        "font_color": INPUT_FONT,
+                        "locked": False,
+                        "border": 1,
+                        "border_color": "#BFBFBF",
+                    }
+                )
+            elif role == "total":
+                props.update({"bold": True, "top": 1})
+            elif role == "link":
+                props["font_color"] = "#375623"
+            self._cache[key] = self._wb.add_format(props)
+        return self._cache[key]

@@ -1,0 +1,344 @@
+"""Summary sheet: envelope, reserve, allocation, headroom, per-pilot AE/CP, master check, charts."""
+
+from __future__ import annotations
+
+from xlsxwriter.utility import xl_col_to_name
+
+from budgetplan.core.model import Titre
+from budgetplan.xlsx import layout as L
+from budgetplan.xlsx.codec import serial
+from budgetplan.xlsx.workbook.context import Context, page_setup, protect
+
+KEY_ROWS = (
+    "budget_year",
+    "envelope",
+    "reserve",
+    "net",
+    "allocated",
+    "headroom",
+    "total_cp",
+    "master",
+)
+
+
+def write(ctx: Context) -> None:
+    """Long: lays the Summary sheet out block by block: key figures, per pilot, per year, titres, charts."""
+    ws = ctx.add_sheet("summary")
+    st, fig = ctx.styles, ctx.fig
+    p = fig.programme
+    by = fig.budget_year
+    money, integer = st.cell("money", "calc"), st.cell("int", "calc")
+    total, text = st.cell("money", "total"), st.text_calc
+    boolean = ctx.wb.add_format({"bold": True, "border": 2})
+    big = ctx.wb.add_format({"bold": True, "num_format": '#,##0.00 "€"', "font_size": 12})
+    hdr_year = ctx.wb.add_format(
+        {
+            "bold": True,
+            "font_color": "#FFFFFF",
+            "bg_color": "#1F4E78",
+            "num_format": '"CP "0',
+            "border": 1,
+            "text_wrap": True,
+        }
+    )
+    date_fmt = st.cell("month", "calc")
+
+    ws.write_string(L.TITLE_ROW, 0, ctx.t("title.summary"), st.title)
+    ws.write_formula(1, 0, "=PROGRAMME_TITLE", st.subtitle, p.title)
+
+    # Key figures.
+    row = L.HEADER_ROW
+    ws.write_string(row, 0, ctx.t("sum.budget_year"), st.header)
+    ws.write_formula(
+        row, 1, "=BUDGET_YEAR", ctx.wb.add_format({"bold": True, "num_format": "0"}), by
+    )
+    allocated = fig.ae_by_year.get(by, 0)
+    values = {
+        "envelope": ("=ENVELOPE_AE", fig.envelope_ae[by]),
+        "reserve": ("=RESERVE_AE", fig.reserve[by]),
+        "net": ("=NET_AE", fig.net_ae[by]),
+        "allocated": ("=SUMIFS(PH_TTC,PH_AEYEAR,BUDGET_YEAR)", allocated),
+        "headroom": ("=NET_AE-ALLOCATED_AE", fig.headroom[by]),
+        "total_cp": ("=SUM(PH_MONTH_TOTALS)", fig.total_cp),
+    }
+    for key in KEY_ROWS[1:]:
+        row += 1
+        ws.write_string(row, 0, ctx.t(f"sum.{key}"), st.label)
+        if key == "master":
+            ws.write_formula(row, 1, "=MASTER_CHECK", boolean, ctx.checks_ok)
+            ws.conditional_format(
+                row,
+                1,
+                row,
+                1,
+                {"type": "cell", "criteria": "==", "value": "TRUE", "format": st.check_ok},
+            )
+            ws.conditional_format(
+                row,
+                1,
+                row,
+                1,
+                {"type": "cell", "criteria": "==", "value": "FALSE", "format": st.check_bad},
+            )
+            continue
+        formula, cents = values[key]
+        ws.write_formula(row, 1, formula, big, cents / 100)
+        if key in ("allocated", "headroom"):
+            ctx.define(
+                "ALLOCATED_AE" if key == "allocated" else "HEADROOM", "summary", f"$B${row + 1}"
+            )
+
+    # Per-pilot AE and CP.
+    years = fig.years
+    row += 2
+    ws.write_string(row, 0, ctx.t("sum.by_pilot"), st.label)
+    row += 1
+    pilot_hdr = row
+    heads = [ctx.t("sum.pilot"), ctx.t("sum.name"), ctx.t("sum.ae")]
+    for j, h in enumerate(heads):
+        ws.write_string(row, j, h, st.header)
+    ph = ctx.q("phasing")
+    n = ctx.n_lines
+    first_r, last_r = L.FIRST_DATA_ROW + 1, L.FIRST_DATA_ROW + max(n, 1)
+    for j, year in enumerate(years):
+        ph_col = xl_col_to_name(L.PHASING_YEAR_COL + j)
+        ws.write_formula(row, 3 + j, f"={ph}!{ph_col}${L.HEADER_ROW + 1}", hdr_year, year)
+    c_total, c_rap = 3 + len(years), 4 + len(years)
+    ws.write_string(row, c_total, ctx.t("sum.cp_total"), st.header)
+    ws.write_string(row, c_rap, f"{ctx.t('sum.rap')} {by}", st.header)
+    pq = ctx.q("pilots")
+    P = L.PILOTS
+    pilots = fig.pilots
+    for i, pf in enumerate(pilots):
+        row += 1
+        r = row + 1
+        pr = L.FIRST_DATA_ROW + i + 1
+        pilot = p.pilots[i]
+        ws.write_formula(row, 0, f"={pq}!${P.letter('id')}{pr}", text, pilot.id)
+        ws.write_formula(row, 1, f"={pq}!${P.letter('name')}{pr}", text, pilot.name)
+        ws.write_formula(row, 2, f"=SUMIFS(PH_TTC,PH_PILOT,$A{r})", money, pf.ae / 100)
+        for j, year in enumerate(years):
+            ph_col = xl_col_to_name(L.PHASING_YEAR_COL + j)
+            ws.write_formula(
+                row,
+                3 + j,
+                f"=SUMIFS({ph}!{ph_col}${first_r}:{ph_col}${last_r},PH_PILOT,$A{r})",
+                money,
+                pf.cp_by_year[year] / 100,
+            )
+        first_y, last_y = xl_col_to_name(3), xl_col_to_name(2 + len(years))
+        ws.write_formula(
+            row,
+            c_total,
+            f"=SUM({first_y}{r}:{last_y}{r})",
+            money,
+            sum(pf.cp_by_year.values()) / 100,
+        )
+        paid = sum(c for y, c in pf.cp_by_year.items() if y <= by)
+        ws.write_formula(
+            row,
+            c_rap,
+            f'=SUMIFS(PH_TTC,PH_PILOT,$A{r},PH_AEYEAR,"<="&BUDGET_YEAR)'
+            f"-SUMPRODUCT((PH_PILOT=$A{r})*(YEAR(PH_MONTH_HDR)<=BUDGET_YEAR)*PH_MONTHS)",
+            money,
+            (
+                sum(
+                    lf.ttc
+                    for lf in fig.lines
+                    if lf.line.pilot == pf.pilot and lf.line.ae_year <= by
+                )
+                - paid
+            )
+            / 100,
+        )
+    row += 1
+    ws.write_string(row, 0, ctx.t("sum.total"), st.label)
+    for col in range(2, c_rap + 1):
+        c = xl_col_to_name(col)
+        if col == 2:
+            value = sum(pf.ae for pf in pilots)
+        elif col < c_total:
+            value = sum(pf.cp_by_year[years[col - 3]] for pf in pilots)
+        elif col == c_total:
+            value = fig.total_cp
+        else:
+            value = sum(lf.ttc for lf in fig.lines if lf.line.ae_year <= by) - sum(
+                c for lf in fig.lines for y, c in lf.cp_by_year.items() if y <= by
+            )
+        ws.write_formula(row, col, f"=SUM({c}{pilot_hdr + 2}:{c}{row})", total, value / 100)
+    pilot_last = row - 1
+
+    # AE, CP and reste à payer by year.
+    row += 2
+    ws.write_string(row, 0, ctx.t("sum.by_year"), st.label)
+    row += 1
+    for j, key in enumerate(("sum.year", "sum.ae_year", "sum.cp_year", "sum.rap_year")):
+        ws.write_string(row, j, ctx.t(key), st.header)
+    year_first = row + 1
+    for j, year in enumerate(years):
+        row += 1
+        r = row + 1
+        ws.write_formula(
+            row,
+            0,
+            "=YEAR(PERIOD_START)" if j == 0 else f"=$A{r - 1}+1",
+            ctx.wb.add_format({"num_format": "0"}),
+            year,
+        )
+        ws.write_formula(
+            row, 1, f"=SUMIFS(PH_TTC,PH_AEYEAR,$A{r})", money, fig.ae_by_year.get(year, 0) / 100
+        )
+        ws.write_formula(
+            row,
+            2,
+            f"=SUMPRODUCT((YEAR(PH_MONTH_HDR)=$A{r})*PH_MONTH_TOTALS)",
+            money,
+            fig.cp_by_year[year] / 100,
+        )
+        ws.write_formula(
+            row,
+            3,
+            f"=SUM($B${year_first + 1}:$B{r})-SUM($C${year_first + 1}:$C{r})",
+            money,
+            fig.reste_a_payer[year] / 100,
+        )
+
+    # AE by titre.
+    row += 2
+    ws.write_string(row, 0, ctx.t("sum.by_titre"), st.label)
+    row += 1
+    ws.write_string(row, 0, ctx.t("sum.titre"), st.header)
+    ws.write_string(row, 1, ctx.t("sum.ae"), st.header)
+    for titre in Titre:
+        row += 1
+        ws.write_number(row, 0, int(titre), integer)
+        ws.write_formula(
+            row, 1, f"=SUMIFS(PH_TTC,PH_TITRE,$A{row + 1})", money, fig.by_titre[int(titre)] / 100
+        )
+
+    # Monthly cumulative CP against the net envelope, with a marker on each event's month.
+    row += 2
+    ws.write_string(row, 0, ctx.t("sum.monthly"), st.label)
+    row += 1
+    month_hdr = row
+    heads = [
+        ctx.t("sum.month"),
+        ctx.t("sum.cp_month"),
+        ctx.t("sum.cp_cumul"),
+        ctx.t("sum.net_line"),
+    ]
+    for j, h in enumerate(heads):
+        ws.write_string(row, j, h, st.header)
+    events = list(p.events)
+    E = L.EVENTS
+    par = ctx.q("parameters")
+    for k, event in enumerate(events):
+        ws.write_formula(
+            row, 4 + k, f"={par}!${E.letter('id')}${L.FIRST_DATA_ROW + 1 + k}", st.header, event.id
+        )
+    cumul = 0
+    for k, month in enumerate(fig.months):
+        row += 1
+        r = row + 1
+        cents = fig.cp_by_month[k]
+        cumul += cents
+        ws.write_formula(
+            row, 0, "=PERIOD_START" if k == 0 else f"=EDATE($A{r - 1},1)", date_fmt, serial(month)
+        )
+        ws.write_formula(
+            row, 1, f"=SUMPRODUCT((PH_MONTH_HDR=$A{r})*PH_MONTH_TOTALS)", money, cents / 100
+        )
+        ws.write_formula(row, 2, f"=$B{r}" if k == 0 else f"=$C{r - 1}+$B{r}", money, cumul / 100)
+        ws.write_formula(row, 3, "=NET_AE", money, fig.net_ae[fig.budget_year] / 100)
+        for e, event in enumerate(events):
+            c = xl_col_to_name(4 + e)
+            first_day = f"INDEX(EVENT_FIRST,MATCH({c}${month_hdr + 1},EVENT_IDS,0))"
+            hit = month <= event.first_day < _next_month(month)
+            ws.write_formula(
+                row,
+                4 + e,
+                f"=IF(AND({first_day}>=$A{r},{first_day}<EDATE($A{r},1)),NET_AE,0)",
+                money,
+                fig.net_ae[fig.budget_year] / 100 if hit else 0,
+            )
+    month_last = row
+
+    chart_col = max(c_rap, 3 + len(events)) + 2
+    _charts(ctx, ws, pilot_hdr, pilot_last, month_hdr, month_last, len(events), chart_col)
+    ws.set_column(0, 0, 40)
+    ws.set_column(1, 1, 44)
+    ws.set_column(2, c_rap, 17)
+    ws.set_column(4, 3 + len(events), 17)
+    page_setup(ws, ctx.t("title.summary"), repeat_rows=1)
+    protect(ws, editable_rows=False)
+
+
+def _next_month(month):  # type: ignore[no-untyped-def]
+    return month.replace(year=month.year + month.month // 12, month=month.month % 12 + 1)
+
+
+def _charts(
+    ctx: Context,
+    ws,
+    pilot_hdr: int,
+    pilot_last: int,
+    month_hdr: int,
+    month_last: int,
+    n_events: int,
+    chart_col: int,
+) -> None:  # type: ignore[no-untyped-def]
+    name = ctx.name("summary")
+    bar = ctx.wb.add_chart({"type": "bar"})
+    bar.add_series(
+        {
+            "name": ctx.t("sum.ae"),
+            "categories": [name, pilot_hdr + 1, 0, pilot_last, 0],
+            "values": [name, pilot_hdr + 1, 2, pilot_last, 2],
+            "fill": {"color": "#2E75B6"},
+        }
+    )
+    bar.set_title({"name": ctx.t("chart.alloc")})
+    bar.set_legend({"none": True})
+    bar.set_y_axis({"reverse": True})
+    bar.set_x_axis({"num_format": '#,##0 "€"'})
+    bar.set_size({"width": 720, "height": 380})
+    ws.insert_chart(L.HEADER_ROW, chart_col, bar)
+
+    line = ctx.wb.add_chart({"type": "line"})
+    cats = [name, month_hdr + 1, 0, month_last, 0]
+    line.add_series(
+        {
+            "name": [name, month_hdr, 2],
+            "categories": cats,
+            "values": [name, month_hdr + 1, 2, month_last, 2],
+            "line": {"color": "#2E75B6", "width": 2.25},
+        }
+    )
+    line.add_series(
+        {
+            "name": [name, month_hdr, 3],
+            "categories": cats,
+            "values": [name, month_hdr + 1, 3, month_last, 3],
+            "line": {"color": "#C00000", "dash_type": "dash"},
+        }
+    )
+    if n_events:
+        cols = ctx.wb.add_chart({"type": "column"})
+        palette = ("#ED7D31", "#70AD47", "#7030A0", "#FFC000", "#5B9BD5")
+        for e in range(n_events):
+            cols.add_series(
+                {
+                    "name": [name, month_hdr, 4 + e],
+                    "categories": cats,
+                    "values": [name, month_hdr + 1, 4 + e, month_last, 4 + e],
+                    "fill": {"color": palette[e % len(palette)]},
+                    "gap": 50,
+                }
+            )
+        line.combine(cols)
+    line.set_title({"name": ctx.t("chart.cumul")})
+    line.set_x_axis({"num_format": "mm/yyyy", "date_axis": True})
+    line.set_y_axis({"num_format": '#,##0 "€"'})
+    line.set_legend({"position": "bottom"})
+    line.set_size({"width": 720, "height": 400})
+    ws.insert_chart(L.HEADER_ROW + 21, chart_col, line)

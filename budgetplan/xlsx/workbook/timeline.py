@@ -1,0 +1,167 @@
+"""Timeline sheet: a Gantt drawn with conditional formatting, and each pilot's readiness margin."""
+
+from __future__ import annotations
+
+from xlsxwriter.utility import xl_col_to_name
+
+from budgetplan.core.model import MilestoneKind
+from budgetplan.xlsx import layout as L
+from budgetplan.xlsx.codec import serial
+from budgetplan.xlsx.workbook.context import Context, page_setup, protect
+
+OPERATIONAL = MilestoneKind.OPERATIONAL.value
+
+
+HEADER_HEIGHT = 30  # points: two lines of a wrapped header
+
+
+def first_date(matches: str) -> str:
+    """The earliest milestone date among the rows ``matches`` selects, 0 when none does.
+
+    Excel 2016 has no MINIFS: the k-th largest of the dates of the matching rows (others count
+    0), k being how many rows match. An error in a date shows as an error, never as a date."""
+    count = f"SUMPRODUCT(--{matches})"
+    return f"=IF({count}=0,0,SUMPRODUCT(LARGE({matches}*MIL_DATES,{count})))"
+
+
+def _operational(r: int) -> str:
+    """The milestones of kind operational of the pilot named in column A of row ``r``."""
+    return f'((MIL_PILOTS=$A{r})*(MIL_KINDS="{OPERATIONAL}"))'
+
+
+def write(ctx: Context) -> None:
+    """Long: lays the Timeline sheet out block by block: Gantt, then the readiness table."""
+    ws = ctx.add_sheet("timeline")
+    st, fig, T = ctx.styles, ctx.fig, L.TIMELINE
+    p = fig.programme
+    pilots = list(p.pilots)
+    n_p = len(pilots)
+    m0 = L.TIMELINE_MONTH_COL
+    m1 = m0 + len(fig.months) - 1
+    hdr = L.HEADER_ROW + 1
+    date, text = st.cell("date", "calc"), st.text_calc
+    integer, boolean = st.cell("int", "calc"), st.cell("bool", "calc")
+    P = L.PILOTS
+
+    ws.write_string(L.TITLE_ROW, 0, ctx.t("title.timeline"), st.title)
+    ws.set_row(L.HEADER_ROW, HEADER_HEIGHT)  # wrapped headers, on two lines
+    for j, col in enumerate(T.columns):
+        ws.write_string(L.HEADER_ROW, j, ctx.t(col.label), st.header)
+    month_hdr = ctx.wb.add_format(
+        {
+            "bold": True,
+            "font_color": "#FFFFFF",
+            "bg_color": "#1F4E78",
+            "num_format": "mm/yy",
+            "rotation": 90,
+            "border": 1,
+        }
+    )
+    for k, month in enumerate(fig.months):
+        col = m0 + k
+        formula = "=PERIOD_START" if k == 0 else f"=EDATE({xl_col_to_name(col - 1)}{hdr},1)"
+        ws.write_formula(L.HEADER_ROW, col, formula, month_hdr, serial(month))
+
+    pq = ctx.q("pilots")
+    by_id = {pf.pilot: pf for pf in fig.pilots}
+    for i, pilot in enumerate(pilots):
+        row = L.FIRST_DATA_ROW + i
+        r = row + 1
+        pr = L.FIRST_DATA_ROW + i + 1
+        pf = by_id[pilot.id]
+        ws.write_formula(row, 0, f"={pq}!${P.letter('id')}{pr}", text, pilot.id)
+        ws.write_formula(row, 1, f"={pq}!${P.letter('name')}{pr}", text, pilot.name)
+        mine = f"(MIL_PILOTS=$A{r})"
+        ws.write_formula(row, 2, first_date(mine), date, serial(pf.first_milestone))
+        ws.write_formula(row, 3, first_date(_operational(r)), date, serial(pf.operational))
+        ws.write_formula(
+            row, 4, f"=SUMPRODUCT(MAX({mine}*MIL_DATES))", date, serial(pf.last_milestone)
+        )
+    last_gantt = L.FIRST_DATA_ROW + max(n_p, 1) - 1
+    first = L.FIRST_DATA_ROW + 1
+    c0 = xl_col_to_name(m0)
+    grid = (L.FIRST_DATA_ROW, m0, last_gantt, m1)
+    ws.conditional_format(
+        *grid,
+        {
+            "type": "formula",
+            "criteria": f"=AND($D{first}>0,YEAR($D{first})=YEAR({c0}${hdr}),"
+            f"MONTH($D{first})=MONTH({c0}${hdr}))",
+            "format": st.gantt_ops,
+            "stop_if_true": True,
+        },
+    )
+    ws.conditional_format(
+        *grid,
+        {
+            "type": "formula",
+            "criteria": f"=AND($C{first}>0,{c0}${hdr}>=$C{first}-DAY($C{first})+1,"
+            f"{c0}${hdr}<=$E{first})",
+            "format": st.gantt_bar,
+            "stop_if_true": True,
+        },
+    )
+    ws.conditional_format(
+        L.HEADER_ROW,
+        m0,
+        last_gantt,
+        m1,
+        {
+            "type": "formula",
+            "criteria": f"=SUMPRODUCT((EVENT_FIRST<=EOMONTH({c0}${hdr},0))"
+            f"*(EVENT_LAST>={c0}${hdr}))>0",
+            "format": st.gantt_event,
+        },
+    )
+
+    # Readiness table below the Gantt.
+    h = L.readiness_header_row(n_p)
+    ws.write_string(h - 1, 0, ctx.t("tl.readiness"), st.label)
+    ws.set_row(h, HEADER_HEIGHT)
+    for j, col in enumerate(L.READINESS_COLUMNS):
+        ws.write_string(h, j, ctx.t(col.label), st.header)
+    S = L.SERVES
+    rows = fig.readiness
+    for i, rd in enumerate(rows):
+        row = h + 1 + i
+        r = row + 1
+        sr = L.FIRST_DATA_ROW + i + 1
+        ws.write_formula(row, 0, f"={pq}!${S.letter('pilot')}{sr}", text, rd.pilot)
+        ws.write_formula(row, 1, f"={pq}!${S.letter('event')}{sr}", text, rd.event)
+        ws.write_formula(
+            row,
+            2,
+            f"=INDEX(EVENT_FIRST,MATCH($B{r},EVENT_IDS,0))",
+            date,
+            serial(rd.event_first_day),
+        )
+        ws.write_formula(row, 3, f"={pq}!${S.letter('lead_days')}{sr}", integer, rd.lead_days)
+        ws.write_formula(row, 4, f"=$C{r}-$D{r}", date, serial(rd.required_by))
+        ws.write_formula(row, 5, first_date(_operational(r)), date, serial(rd.operational))
+        ws.write_formula(
+            row,
+            6,
+            f'=IF($F{r}=0,"",$E{r}-$F{r})',
+            integer,
+            "" if rd.margin_days is None else rd.margin_days,
+        )
+        ws.write_formula(row, 7, f"=OR($F{r}=0,$E{r}<$F{r})", boolean, rd.late)
+    last = h + max(len(rows), 1)
+    ctx.define("RD_LATE", "timeline", f"$H${h + 2}:$H${last + 1}")
+    ws.conditional_format(
+        h + 1,
+        6,
+        last,
+        7,
+        {"type": "formula", "criteria": f"=$H{h + 2}=TRUE", "format": st.check_bad},
+    )
+
+    # The Gantt and the readiness table share the first columns: each as wide as the wider.
+    widths = [c.width for c in T.columns]
+    for j, col in enumerate(L.READINESS_COLUMNS):
+        width = max(col.width, widths[j] if j < len(widths) else 0)
+        ws.set_column(j, j, width)
+    ws.set_column(m0, m1, 3.2)
+    ws.freeze_panes(L.FIRST_DATA_ROW, m0)
+    page_setup(ws, ctx.t("title.timeline"))
+    protect(ws, editable_rows=False)

@@ -1,0 +1,117 @@
+"""Assemble the workbook: one module per sheet, cached values from the computation core."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from xlsxwriter.workbook import Workbook
+
+from budgetplan.compute.checks import CheckResult, run_checks
+from budgetplan.compute.figures import Figures, compute
+from budgetplan.core.bulk import collector_paused
+from budgetplan.core.labels import Lang
+from budgetplan.core.model import Programme
+from budgetplan.core.source import Source
+from budgetplan.core.version import __version__
+from budgetplan.xlsx.atomic import atomic_path
+from budgetplan.xlsx.layout import SHEETS
+from budgetplan.xlsx.workbook import (
+    about,
+    checks_sheet,
+    inputs,
+    parameters,
+    phasing,
+    risk_sheet,
+    summary,
+    timeline,
+)
+from budgetplan.xlsx.workbook.context import Context, RowSink
+from budgetplan.xlsx.workbook.styles import Styles
+
+if TYPE_CHECKING:
+    from budgetplan.compute.risk import RiskResult
+
+#: Fixed document date, so that the same scenario always gives the same bytes.
+FIXED_CREATED = dt.datetime(2022, 1, 1, 0, 0, 0)
+
+
+@collector_paused()
+def write_workbook(
+    programme: Programme,
+    source: Source,
+    target: Path,
+    lang: Lang = "fr",
+    figures: Figures | None = None,
+    highlights: dict[tuple[str, str], dict[str, object]] | None = None,
+    before: Callable[[Context], None] | None = None,
+    risk: RiskResult | None = None,
+    phasing_rows: RowSink | None = None,
+    checks: list[CheckResult] | None = None,
+) -> Figures:
+    """Write ``programme`` to ``target`` (atomically) and return the figures it holds.
+
+    ``figures`` and ``checks``, when the caller has them, are not computed again. ``highlights``
+    marks changed input cells (with their old value as a comment) and ``before`` writes extra
+    sheets ahead of the layout's: both serve the diff workbook. ``phasing_rows`` serves
+    reconcile: see :attr:`Context.phasing_rows`. ``risk`` is the simulation the Risk sheet shows
+    (``risk.sheet_simulation``); without it the workbook has no Risk sheet.
+    """
+    fig = figures or compute(programme)
+    results = checks if checks is not None else run_checks(fig)
+    with atomic_path(Path(target)) as tmp:
+        wb = Workbook(
+            str(tmp),
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+            },
+        )
+        wb.set_properties(
+            {
+                "title": programme.title,
+                "subject": programme.id,
+                "author": "budgetplan",
+                "company": programme.steering_body,
+                "comments": f"budgetplan {__version__}; source sha256 {source.sha256}",
+                "created": FIXED_CREATED,
+            }
+        )
+        wb.set_calc_mode("auto")
+        ctx = Context(
+            wb,
+            Styles(wb),
+            fig,
+            lang,
+            source,
+            __version__,
+            highlights=dict(highlights or {}),
+            phasing_rows=phasing_rows,
+        )
+        ctx.checks_ok = all(r.ok for r in results)
+        if before is not None:
+            before(ctx)
+        writers = {
+            "summary": lambda: summary.write(ctx),
+            "checks": lambda: checks_sheet.write(ctx, results),
+            "parameters": lambda: parameters.write(ctx),
+            "pilots": lambda: inputs.write_pilots(ctx),
+            "milestones": lambda: inputs.write_milestones(ctx),
+            "inputs": lambda: inputs.write_lines(ctx),
+            "schedules": lambda: inputs.write_schedules(ctx),
+            "phasing": lambda: phasing.write(ctx),
+            "timeline": lambda: timeline.write(ctx),
+            "risk": lambda: risk_sheet.write(ctx, risk),  # type: ignore[arg-type]
+            "about": lambda: about.write(ctx),
+        }
+        for key in SHEETS:
+            if key == "risk" and risk is None:
+                continue  # values only (no formula): reconcile's expected workbook skips it
+            writers[key]()
+        (ctx.sheets.get("changes") or ctx.sheets["summary"]).activate()
+        wb.close()
+    return fig

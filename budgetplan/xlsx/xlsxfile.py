@@ -1,0 +1,243 @@
+"""Open xlsx files defensively: what a file is, how big it unpacks, and its raw sheet XML."""
+
+from __future__ import annotations
+
+import html
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from budgetplan.core.errors import BudgetplanError
+from budgetplan.core.findings import Finding, Severity
+
+#: Limits on what a workbook may unpack to (a zip bomb declares small, inflates huge).
+MAX_UNPACKED_BYTES = 1_500_000_000
+MAX_RATIO = 200
+MAX_MEMBERS = 10_000
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+class XlsxError(BudgetplanError):
+    """A file that is not a workbook budgetplan may open (hostile, damaged, someone else's)."""
+
+    def __init__(self, finding: Finding):
+        super().__init__([finding])
+
+    @property
+    def finding(self) -> Finding:
+        return self.findings[0]
+
+
+def _fail(path: Path, code: str, message: str, hint: str) -> XlsxError:
+    return XlsxError(Finding(Severity.ERROR, code, message, hint, file=str(path)))
+
+
+def _corrupt(path: Path, exc: Exception) -> XlsxError:
+    return _fail(
+        path,
+        "CORRUPT",
+        f"the workbook is truncated or corrupted ({exc})",
+        "send the workbook again",
+    )
+
+
+def open_xlsx(path: Path, allow_macros: bool = False) -> zipfile.ZipFile:
+    """A zip of an xlsx workbook, after checking it is one and that it unpacks within bounds.
+
+    A macro-enabled workbook is refused unless ``allow_macros``; its macros are never run nor
+    read (budgetplan reads cell values and formulas only).
+    """
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except IsADirectoryError:
+        raise _fail(path, "NOT_A_FILE", "is a folder", "give the path of an .xlsx file") from None
+    except OSError as exc:
+        raise _fail(path, "UNREADABLE", exc.strerror or str(exc), "check the path") from None
+    if not head:
+        raise _fail(path, "EMPTY", "the file is empty", "send the workbook again")
+    if head == OLE_MAGIC:
+        raise _fail(
+            path,
+            "OLE_FILE",
+            "is a password-protected workbook or a legacy .xls (an OLE container, not xlsx)",
+            "remove the password, or save it as .xlsx from Excel or LibreOffice",
+        )
+    if not head.startswith(b"PK"):
+        raise _fail(
+            path,
+            "NOT_XLSX",
+            "is not an xlsx workbook (not a zip file)",
+            "save it as .xlsx from Excel or LibreOffice",
+        )
+    try:
+        zf = zipfile.ZipFile(path)
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise _corrupt(path, exc) from None
+    try:
+        _check_members(path, zf, infos, allow_macros)
+    except XlsxError:
+        zf.close()
+        raise
+    return zf
+
+
+def _check_members(
+    path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], allow_macros: bool
+) -> None:
+    """Refuse (XlsxError) a zip bomb, a workbook without its main parts, XML with a DTD, or
+    macros unless allowed."""
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if len(infos) > MAX_MEMBERS or total > MAX_UNPACKED_BYTES or total / packed > MAX_RATIO:
+        raise _fail(
+            path,
+            "TOO_LARGE",
+            f"unpacks to {total:,} bytes ({total / packed:.0f} times its size): refused as a "
+            "possible zip bomb",
+            f"budgetplan reads workbooks up to {MAX_UNPACKED_BYTES:,} unpacked bytes",
+        )
+    names = set(zf.namelist())
+    for part in ("[Content_Types].xml", "xl/workbook.xml"):
+        if part not in names:
+            raise _fail(
+                path,
+                "MISSING_PART",
+                f"the workbook has no {part}",
+                "save it again from Excel or LibreOffice",
+            )
+    for info in infos:
+        if info.filename.endswith((".xml", ".rels")):
+            try:
+                with zf.open(info) as fh:
+                    prolog = fh.read(2048)
+            except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+                raise _corrupt(path, exc) from None
+            if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+                raise _fail(
+                    path,
+                    "XML_DTD",
+                    f"{info.filename} declares a DTD or entities, which xlsx never needs: "
+                    "refused as a possible XML attack (entity expansion, external entities)",
+                    "save the workbook again from Excel or LibreOffice",
+                )
+    if "xl/vbaProject.bin" in names and not allow_macros:
+        raise _fail(
+            path,
+            "MACROS",
+            "holds macros (xlsm); budgetplan does not read them",
+            "save it as a plain .xlsx workbook",
+        )
+
+
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?/?>")
+_ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
+_REL = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*?/?>")
+
+
+@dataclass(frozen=True)
+class SheetPart:
+    name: str
+    part: str  # zip member of the sheet's XML
+
+
+def sheet_parts(zf: zipfile.ZipFile) -> list[SheetPart]:
+    """Sheets in workbook order with their XML part, read without an XML parser (no DTDs)."""
+    rels = {}
+    for m in _REL.finditer(zf.read("xl/_rels/workbook.xml.rels")):
+        attrs = dict(_ATTR.findall(m.group(0)))
+        rels[attrs.get(b"Id", b"").decode()] = attrs.get(b"Target", b"").decode()
+    out = []
+    for m in _SHEET.finditer(zf.read("xl/workbook.xml")):
+        attrs = {k.split(b":")[-1] if k != b"r:id" else k: v for k, v in _ATTR.findall(m.group(0))}
+        rid = next((v.decode() for k, v in _ATTR.findall(m.group(0)) if k.endswith(b":id")), "")
+        target = rels.get(rid, "")
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        out.append(SheetPart(html.unescape(attrs.get(b"name", b"").decode("utf-8")), part))
+    return out
+
+
+# A formula is the first child of its cell (<c><f>..</f><v>..</v></c>, ECMA-376 18.3.1.4).
+_FCELL = re.compile(
+    rb'<c r="([A-Z]+)(\d+)"([^>]*)>\s*<f([^>]*?)(?:/>|>([^<]*)</f>)\s*(?:<v>([^<]*)</v>)?'
+)
+_T = re.compile(rb't="(\w+)"')
+
+
+def _cached(cell_attrs: bytes, raw: bytes | None) -> object:
+    if raw is None:
+        return None
+    kind = cell_type(cell_attrs)
+    text = html.unescape(raw.decode("utf-8"))
+    if kind == b"b":
+        return text == "1"
+    if kind in (b"str", b"s", b"inlineStr"):
+        return text
+    if kind == b"e":
+        return ("error", text)
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+#: A formula cell as stored: (formula text, value text or None, cell attributes, shared master).
+RawCell = tuple[bytes, bytes | None, bytes, tuple[str, int] | None]
+
+
+def raw_formula_cells(zf: zipfile.ZipFile, part: str) -> dict[tuple[str, int], RawCell]:
+    """Every formula cell of a sheet, found by scanning its XML (fast; entities not expanded),
+    as byte strings for fast comparisons. Excel's shared formulas (a formula filled down, stored
+    once with followers pointing at it) come with the master's text and position."""
+    return raw_formula_cells_of(scan_formula_cells(zf.read(part)))
+
+
+#: One formula cell as scanned: (column, row, cell attributes, formula attributes, formula text,
+#: cached value), all bytes, in the order of the sheet.
+ScannedCell = tuple[bytes, bytes, bytes, bytes, bytes, bytes]
+
+
+def scan_formula_cells(data: bytes) -> list[ScannedCell]:
+    return _FCELL.findall(data)  # type: ignore[no-any-return]
+
+
+def raw_formula_cells_of(scanned: list[ScannedCell]) -> dict[tuple[str, int], RawCell]:
+    """The cells of :func:`scan_formula_cells` by position, shared formulas resolved."""
+    out: dict[tuple[str, int], RawCell] = {}
+    masters: dict[bytes, tuple[str, int, bytes]] = {}
+    for col_b, row_b, cattrs, fattrs, text, value in scanned:
+        key = (col_b.decode(), int(row_b))
+        if b'"shared"' in fattrs:
+            si = dict(_ATTR.findall(fattrs)).get(b"si", b"")
+            if text:
+                masters[si] = (key[0], key[1], text)
+                out[key] = (text, value, cattrs, None)
+            elif si in masters:
+                mcol, mrow, mtext = masters[si]
+                out[key] = (mtext, value, cattrs, (mcol, mrow))
+            continue
+        if text:
+            out[key] = (text, value, cattrs, None)
+    return out
+
+
+def cell_type(attrs: bytes) -> bytes:
+    """The type (``t=``) among a cell's attributes: b"n" (number) when there is none."""
+    t = _T.search(attrs)
+    return t.group(1) if t else b"n"
+
+
+def decode_formula(raw: bytes) -> str:
+    text = raw.decode("utf-8")
+    return html.unescape(text) if "&" in text else text
+
+
+def raw_value(cell: RawCell) -> object:
+    """The cached value of a raw cell (None when the file stores none)."""
+    # findall gives b"" for an absent <v>; a present but empty <v></v> is rare and means ""
+    return _cached(cell[2], cell[1]) if cell[1] != b"" else None

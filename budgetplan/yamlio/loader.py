@@ -1,0 +1,367 @@
+"""Read a programme from a YAML scenario file: parse, validate, and report every error at once.
+
+Errors are findings that carry the file, the line and the field path, so that one run lists them
+all (as beancount does). ``LoadError`` means the file could not be turned into a programme.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from budgetplan.core import model as m
+from budgetplan.core.errors import BudgetplanError
+from budgetplan.core.findings import Finding, Severity, unreadable, validation_message
+from budgetplan.core.source import Source
+
+#: Largest scenario file accepted (bytes).
+MAX_SCENARIO_BYTES = 20 * 1024 * 1024
+DEFAULT_NAME = "programme-2022.yaml"
+
+
+class LoadError(BudgetplanError):
+    """The file could not be read or does not describe a valid programme."""
+
+
+@dataclass(frozen=True)
+class Loaded:
+    programme: m.Programme
+    source: Source
+    document: Any  # the ruamel round-trip document, for line look-ups and in-place edits
+
+
+def default_scenario_path() -> Path:
+    return Path(str(resources.files("budgetplan") / "data" / DEFAULT_NAME))
+
+
+def _all_field_names() -> set[str]:
+    names: set[str] = set()
+    for obj in vars(m).values():
+        if isinstance(obj, type) and issubclass(obj, BaseModel) and obj is not BaseModel:
+            names.update(obj.model_fields)
+    return names
+
+
+_FIELDS = _all_field_names()
+
+
+def node_line(doc: Any, path: tuple[str | int, ...]) -> int | None:
+    """1-based line of the deepest node of ``path`` found in the round-trip document."""
+    line: int | None = None
+    node = doc
+    for part in path:
+        try:
+            if isinstance(node, CommentedMap) and part in node:
+                line = node.lc.key(part)[0] + 1
+                node = node[part]
+            elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
+                line = node.lc.item(part)[0] + 1
+                node = node[part]
+            else:
+                break
+        except (AttributeError, KeyError, TypeError):
+            break
+    if line is None and isinstance(doc, CommentedMap | CommentedSeq):
+        line = doc.lc.line + 1
+    return line
+
+
+def _pydantic_findings(exc: ValidationError, doc: Any, file: str) -> list[Finding]:
+    findings = []
+    errors = exc.errors(include_url=False)
+    locs = [tuple(e["loc"]) for e in errors]
+    for error in errors:
+        here = tuple(error["loc"])
+        if error["type"] == "too_short" and any(
+            other[: len(here)] == here and other != here for other in locs
+        ):
+            continue  # a list left empty because its items failed: the items say why
+        loc = tuple(part for part in error["loc"] if not isinstance(part, str) or part[:1] != "_")
+        # drop pydantic's internal markers such as 'function-after[...]'
+        loc = tuple(p for p in loc if not (isinstance(p, str) and "[" in p))
+        message = validation_message(error)
+        hint = ""
+        if error["type"] == "extra_forbidden" and loc:
+            close = difflib.get_close_matches(str(loc[-1]), _FIELDS, n=1)
+            message = f"unknown field '{loc[-1]}'"
+            hint = f"did you mean '{close[0]}'?" if close else "remove it"
+        elif error["type"] == "missing":
+            hint = "add this field"
+        elif error["type"] in ("enum", "literal_error"):
+            hint = "use one of the values listed"
+        else:
+            hint = "correct the value"
+        findings.append(
+            Finding(
+                Severity.ERROR,
+                "SCHEMA",
+                message if loc else f"programme: {message}",
+                hint,
+                loc,
+                file=file,
+                line=node_line(doc, loc),
+            )
+        )
+    return findings
+
+
+def reference_findings(p: m.Programme, doc: Any, file: str) -> list[Finding]:
+    """Identities and references the schema alone cannot check.
+
+    Long: one check per kind of reference (pilot, event, milestone, line), each with its own message.
+    """
+    out: list[Finding] = []
+
+    def add(code: str, message: str, hint: str, path: tuple[str | int, ...]) -> None:
+        out.append(Finding(Severity.ERROR, code, message, hint, path, file, node_line(doc, path)))
+
+    def unique(kind: str, ids: list[tuple[str, tuple[str | int, ...]]]) -> None:
+        counts = Counter(i for i, _ in ids)
+        for ident, path in ids:
+            if counts[ident] > 1:
+                add(
+                    "DUPLICATE_ID",
+                    f"{kind} id '{ident}' is used {counts[ident]} times",
+                    "give each one its own id",
+                    path,
+                )
+
+    unique("event", [(e.id, ("events", i, "id")) for i, e in enumerate(p.events)])
+    unique("pilot", [(pl.id, ("pilots", i, "id")) for i, pl in enumerate(p.pilots)])
+    unique("cost line", [(c.id, ("cost_lines", i, "id")) for i, c in enumerate(p.cost_lines)])
+    unique(
+        "milestone",
+        [
+            (ms.id, ("pilots", i, "milestones", j, "id"))
+            for i, pl in enumerate(p.pilots)
+            for j, ms in enumerate(pl.milestones)
+        ],
+    )
+    unique(
+        "envelope year",
+        [(str(e.year), ("envelopes", i, "year")) for i, e in enumerate(p.envelopes)],
+    )
+    pilots = [pl.id for pl in p.pilots]
+    events = [e.id for e in p.events]
+    milestones = {ms.id: ms for pl in p.pilots for ms in pl.milestones}
+
+    def unknown(kind: str, ident: str, known: list[str], path: tuple[str | int, ...]) -> None:
+        close = difflib.get_close_matches(ident, known, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(known[:12])}"
+        add("UNKNOWN_REFERENCE", f"{kind} '{ident}' does not exist", hint, path)
+
+    for i, line in enumerate(p.cost_lines):
+        if line.pilot not in pilots:
+            unknown("pilot", line.pilot, pilots, ("cost_lines", i, "pilot"))
+    for i, pl in enumerate(p.pilots):
+        for j, served in enumerate(pl.serves):
+            if served.event not in events:
+                unknown("event", served.event, events, ("pilots", i, "serves", j, "event"))
+        for j, ms in enumerate(pl.milestones):
+            for dep in ms.depends_on:
+                if dep not in milestones:
+                    unknown(
+                        "milestone",
+                        dep,
+                        list(milestones),
+                        ("pilots", i, "milestones", j, "depends_on"),
+                    )
+    # dependency cycles (depth-first search, reported once per cycle)
+    state: dict[str, int] = {}
+    where = {
+        ms.id: ("pilots", i, "milestones", j, "depends_on")
+        for i, pl in enumerate(p.pilots)
+        for j, ms in enumerate(pl.milestones)
+    }
+
+    def visit(ident: str, stack: list[str]) -> None:
+        state[ident] = 1
+        for dep in milestones[ident].depends_on:
+            if dep not in milestones:
+                continue
+            if state.get(dep) == 1:
+                cycle = stack[stack.index(dep) :] + [dep] if dep in stack else [ident, dep]
+                add(
+                    "DEPENDENCY_CYCLE",
+                    "milestones depend on each other in a cycle: " + " -> ".join(cycle),
+                    "remove one of these dependencies",
+                    where[ident],
+                )
+            elif dep not in state:
+                visit(dep, [*stack, dep])
+        state[ident] = 2
+
+    for ident in milestones:
+        if ident not in state:
+            visit(ident, [ident])
+    return out
+
+
+#: Most aliases (*name) a scenario may hold: each one can repeat a whole subtree, so a few
+#: nested ones make a "billion laughs" document that no validator can walk.
+MAX_ALIASES = 100
+
+
+def read_yaml(text: str, file: str) -> Any:
+    yaml = YAML(typ="rt")
+    try:
+        aliases = sum(1 for event in yaml.parse(text) if type(event).__name__ == "AliasEvent")
+        if aliases > MAX_ALIASES:
+            raise LoadError(
+                [
+                    Finding(
+                        Severity.ERROR,
+                        "YAML",
+                        f"the YAML holds {aliases} aliases (*name), over the "
+                        f"limit of {MAX_ALIASES}",
+                        "write the values out in full",
+                        file=file,
+                    )
+                ]
+            )
+        return yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = (exc.problem or exc.context or "malformed YAML").strip()
+        raise LoadError.of(
+            "YAML",
+            f"malformed YAML: {problem}",
+            "fix the YAML syntax at this line",
+            file=file,
+            line=line,
+        ) from None
+    except YAMLError as exc:
+        raise LoadError.of(
+            "YAML",
+            f"malformed YAML: {exc}",
+            "fix the YAML syntax",
+            file=file,
+        ) from None
+    except (ValueError, OverflowError) as exc:
+        # ruamel builds dates while parsing: an impossible date (2023-02-30) fails here.
+        line = _bad_date_line(text)
+        raise LoadError.of(
+            "YAML",
+            f"impossible value: {exc}",
+            "write a real date as YYYY-MM-DD",
+            file=file,
+            line=line,
+        ) from None
+    except RecursionError:
+        raise LoadError.of(
+            "YAML",
+            "the YAML is nested too deeply",
+            "simplify the file",
+            file=file,
+        ) from None
+
+
+_DATE = re.compile(r"(?<![\d-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d-])")
+
+
+def _bad_date_line(text: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in _DATE.finditer(line):
+            try:
+                dt.date(*(int(g) for g in match.groups()))
+            except ValueError:
+                return number
+    return None
+
+
+def decode_scenario(data: bytes, file: str) -> str:
+    """The text of a scenario file, refused when too large or not UTF-8."""
+    if len(data) > MAX_SCENARIO_BYTES:
+        raise LoadError(
+            [
+                Finding(
+                    Severity.ERROR,
+                    "TOO_LARGE",
+                    f"scenario file is {len(data):,} bytes, over the "
+                    f"{MAX_SCENARIO_BYTES:,}-byte limit",
+                    "split the programme",
+                    file=file,
+                )
+            ]
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise LoadError.of(
+            "ENCODING",
+            f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            "save the file as UTF-8",
+            file=file,
+            line=line,
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def parse_programme(data: bytes, file: str) -> Loaded:
+    text = decode_scenario(data, file)
+    doc = read_yaml(text, file)
+    if not isinstance(doc, dict):
+        raise LoadError.of(
+            "SCHEMA",
+            "the file does not hold a programme (a YAML mapping)",
+            "start from `budgetplan schema` or the default programme",
+            file=file,
+            line=1,
+        )
+    try:
+        programme = m.Programme.model_validate(doc)
+    except ValidationError as exc:
+        raise LoadError(_pydantic_findings(exc, doc, file)) from None
+    refs = reference_findings(programme, doc, file)
+    if refs:
+        raise LoadError(refs)
+    name = Path(file.removeprefix("budgetplan:")).stem
+    return Loaded(programme, Source(name, file, hashlib.sha256(data).hexdigest()), doc)
+
+
+def load(path: str | Path | None = None) -> Loaded:
+    """Load a scenario file, or the default 2022 programme when ``path`` is None."""
+    if path is None:
+        target = default_scenario_path()
+        return parse_programme(target.read_bytes(), f"budgetplan:{DEFAULT_NAME}")
+    target = Path(path)
+    try:
+        if target.stat().st_size > MAX_SCENARIO_BYTES:
+            raise LoadError.of(
+                "TOO_LARGE",
+                f"scenario file is over the {MAX_SCENARIO_BYTES:,}-byte limit",
+                "split the programme",
+                file=str(path),
+            )
+        data = target.read_bytes()
+    except IsADirectoryError:
+        raise LoadError.of(
+            "NOT_A_FILE",
+            "is a folder, not a scenario file",
+            "give the path of a .yaml file",
+            file=str(path),
+        ) from None
+    except OSError as exc:
+        raise LoadError([unreadable(path, exc)]) from None
+    return parse_programme(data, str(path))
+
+
+def default_programme() -> m.Programme:
+    return load(None).programme
+
+
+__all__ = ["LoadError", "Loaded", "Source", "load"]

@@ -1,0 +1,185 @@
+"""Scenarios as data: a YAML file that names its base and lists its changes.
+
+name: cut-40m
+description: What if the envelope is cut to EUR 40M, protecting the event-critical pilots?
+base: default            # or a scenario file, relative to this one
+changes:
+  - cut_envelope: {amount: 40000000, strategy: pro_rata, protect: [SCAN, ADRN, FRA, CROWD]}
+  - scale_cost: {pilot: SCAN, factor: 1.3}
+  - shift: {pilot: SCAN, months: 3}
+  - move_money: {amount: 500000, from_pilot: PGM, to_pilot: SUPV}
+  - drop_line: {line: SCAN-DPIA}
+  - drop_pilot: {pilot: FRP}
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from budgetplan.core.findings import Finding, Severity, unreadable
+from budgetplan.scenarios.scenario import Scenario, ScenarioError
+from budgetplan.yamlio.loader import (
+    LoadError,
+    decode_scenario,
+    node_line,
+    parse_programme,
+    read_yaml,
+)
+
+
+class _Args(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ScaleCost(_Args):
+    factor: Decimal = Field(ge=0, le=100)
+    pilot: str | None = None
+    line: str | None = None
+
+
+class Shift(_Args):
+    months: int = Field(0, ge=-120, le=120)
+    days: int = Field(0, ge=-3650, le=3650)
+    pilot: str | None = None
+    milestone: str | None = None
+    payments: bool = True
+
+
+class CutEnvelope(_Args):
+    amount: Decimal = Field(ge=0, le=Decimal("1e12"))
+    strategy: Literal["pro_rata", "priority"] = "pro_rata"
+    protect: list[str] = []
+    priority: list[str] = []
+
+
+class MoveMoney(_Args):
+    amount: Decimal = Field(ge=0, le=Decimal("1e12"))
+    from_pilot: str
+    to_pilot: str
+
+
+class DropLine(_Args):
+    line: str
+
+
+class DropPilot(_Args):
+    pilot: str
+
+
+CHANGES: dict[str, type[_Args]] = {
+    "scale_cost": ScaleCost,
+    "shift": Shift,
+    "cut_envelope": CutEnvelope,
+    "move_money": MoveMoney,
+    "drop_line": DropLine,
+    "drop_pilot": DropPilot,
+}
+
+
+class ChangeFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,60}$")
+    description: str = ""
+    base: str = "default"
+    changes: list[dict[str, Any]] = Field(min_length=1)
+
+
+def is_change_file(data: bytes) -> bool:
+    return b"\nchanges:" in b"\n" + data or data.startswith(b"changes:")
+
+
+def load_scenario_file(path: str | Path, _seen: tuple[Path, ...] = ()) -> Scenario:
+    """The scenario a change file describes; LoadError lists every problem with its line.
+
+    Long: applies each kind of change of a change file in order, each error at its line.
+    """
+    path = Path(path)
+    file = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LoadError([unreadable(file, exc)]) from None
+    if not is_change_file(data):  # a whole programme is a scenario too
+        loaded = parse_programme(data, file)
+        return Scenario(path.stem, loaded.programme)
+    doc = read_yaml(decode_scenario(data, file), file)
+    errors: list[Finding] = []
+
+    def schema_errors(exc: ValidationError, prefix: tuple[str | int, ...] = ()) -> None:
+        for e in exc.errors(include_url=False):
+            loc = (*prefix, *e["loc"])
+            errors.append(
+                Finding(
+                    Severity.ERROR,
+                    "SCHEMA",
+                    e["msg"],
+                    "correct the value",
+                    loc,
+                    file,
+                    node_line(doc, loc),
+                )
+            )
+
+    try:
+        spec = ChangeFile.model_validate(doc)
+    except ValidationError as exc:
+        schema_errors(exc)
+        raise LoadError(errors) from None
+    if spec.base == "default":
+        scenario = Scenario.default(spec.name or path.stem, spec.description)
+    else:
+        base = (path.parent / spec.base).resolve()
+        if base in _seen or base == path.resolve():
+            raise LoadError.of(
+                "BASE_CYCLE",
+                f"base {spec.base} leads back to this file",
+                "start the chain from default or a programme file",
+                ("base",),
+                file,
+                node_line(doc, ("base",)),
+            )
+        scenario = Scenario(
+            spec.name or path.stem,
+            load_scenario_file(base, (*_seen, path.resolve())).programme,
+            spec.description,
+        )
+    for i, change in enumerate(spec.changes):
+        where = ("changes", i)
+        if len(change) != 1 or next(iter(change)) not in CHANGES:
+            errors.append(
+                Finding(
+                    Severity.ERROR,
+                    "SCHEMA",
+                    f"a change is one of {', '.join(CHANGES)}",
+                    "write e.g. `- scale_cost: {pilot: SCAN, factor: 1.3}`",
+                    where,
+                    file,
+                    node_line(doc, where),
+                )
+            )
+            continue
+        kind, args = next(iter(change.items()))
+        try:
+            parsed = CHANGES[kind].model_validate(args or {})
+            scenario = getattr(scenario, kind)(**parsed.model_dump())
+        except ValidationError as exc:
+            schema_errors(exc, (*where, kind))
+        except (ScenarioError, ValueError) as exc:
+            errors.append(
+                Finding(
+                    Severity.ERROR,
+                    "CHANGE",
+                    str(exc),
+                    "correct the change",
+                    where,
+                    file,
+                    node_line(doc, where),
+                )
+            )
+    if errors:
+        raise LoadError(errors)
+    return scenario
