@@ -337,3 +337,31 @@ def test_random_byte_mutations_of_a_workbook_never_crash(hostile, tmp_path, caps
     captured = capsys.readouterr()
     assert "Traceback" not in captured.err
     assert "internal error" not in captured.err, captured.err
+
+
+def _patched_zip(base: Path, target: Path, *, flags: int = 0, method: int | None = None) -> Path:
+    """``base`` with its first member marked encrypted (``flags``) or packed by ``method``, in
+    both its local header and the central directory, the rest byte for byte."""
+    data = bytearray(base.read_bytes())
+    local, central = data.find(b"PK\x03\x04"), data.find(b"PK\x01\x02")
+    for at, flag_at, method_at in ((local, 6, 8), (central, 8, 10)):
+        data[at + flag_at] |= flags
+        if method is not None:
+            data[at + method_at : at + method_at + 2] = method.to_bytes(2, "little")
+    target.write_bytes(bytes(data))
+    return target
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [({"flags": 1}, "encrypted inside the zip"), ({"method": 9}, "zip method 9")],
+    ids=["encrypted-entry", "deflate64-entry"],
+)
+def test_an_encrypted_or_deflate64_entry_is_one_clear_line(hostile, tmp_path, kind, expected):
+    path = _patched_zip(hostile["empty.xlsx"].parent / "base.xlsx", tmp_path / "odd.xlsx", **kind)
+    for command in (["reconcile", str(path)], ["textconv", str(path)]):
+        code, _cpu, _mb, stderr, stdout = measured(*command)
+        assert code == 2, (command, stderr, stdout)
+        assert "internal error" not in stderr and "Traceback" not in stderr
+        assert len(stderr.strip().splitlines()) == 1 and str(path) in stderr
+        assert expected in stderr

@@ -112,11 +112,27 @@ def _check_members(
                 "save it again from Excel or LibreOffice",
             )
     for info in infos:
+        if info.flag_bits & 0x1:  # the zip's own encryption: no spreadsheet writes it
+            raise _fail(
+                path,
+                "ENCRYPTED",
+                f"{info.filename} is encrypted inside the zip, which no spreadsheet does",
+                "send the workbook again, or save it again from Excel or LibreOffice",
+            )
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise _fail(
+                path,
+                "COMPRESSION",
+                f"{info.filename} is packed with a method spreadsheets do not use "
+                f"(zip method {info.compress_type})",
+                "save the workbook again from Excel or LibreOffice",
+            )
+    for info in infos:
         if info.filename.endswith((".xml", ".rels")):
             try:
                 with zf.open(info) as fh:
                     prolog = fh.read(2048)
-            except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+            except (zipfile.BadZipFile, OSError, EOFError, zlib.error, RuntimeError) as exc:
                 raise _corrupt(path, exc) from None
             if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
                 raise _fail(
