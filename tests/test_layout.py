@@ -12,14 +12,12 @@ import zipfile
 from pathlib import Path
 
 from openpyxl import load_workbook
-from openpyxl.formula.tokenizer import Token, Tokenizer
 
 import budgetplan
 from budgetplan.compute.checks import CHECKS, Check, run_checks
 from budgetplan.compute.figures import compute
 from budgetplan.xlsx import layout as L
-
-CELL_REF = re.compile(r"^(?:'[^']+'!|[^!]+!)?\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?$")
+from budgetplan.xlsx.formulas import names_in
 
 
 def test_every_check_has_both_texts_a_rule_and_a_formula_over_registered_names() -> None:
@@ -30,23 +28,13 @@ def test_every_check_has_both_texts_a_rule_and_a_formula_over_registered_names()
         assert check.explain_fr.strip() and check.explain_en.strip(), check.code
         assert callable(check.rule), check.code
         assert check.formula.startswith("="), check.code
-        assert set(_names_in(check.formula)) <= set(L.NAME_BY_ID), check.code
+        assert set(names_in(check.formula)) <= set(L.NAME_BY_ID), check.code
 
 
 def test_run_checks_is_the_list_in_order(default_loaded) -> None:
     results = run_checks(compute(default_loaded.programme))
     assert [r.spec for r in results] == list(CHECKS)
     assert all(r.ok == (r.count == 0) == (not r.findings) for r in results)
-
-
-def _names_in(formula: str) -> list[str]:
-    """The defined names a formula refers to (operands that are neither cells nor literals)."""
-    out = []
-    for token in Tokenizer(formula).items:
-        is_range = token.type == Token.OPERAND and token.subtype == Token.RANGE
-        if is_range and not CELL_REF.match(token.value) and token.value not in ("TRUE", "FALSE"):
-            out.append(token.value)
-    return out
 
 
 def test_the_workbook_defines_the_registered_names_and_its_formulas_use_only_them(
@@ -66,7 +54,7 @@ def test_the_workbook_defines_the_registered_names_and_its_formulas_use_only_the
                     formula = "=" + f.replace("&amp;", "&").replace("&lt;", "<").replace(
                         "&gt;", ">"
                     )
-                    used.update(_names_in(formula.replace("&quot;", '"')))
+                    used.update(names_in(formula.replace("&quot;", '"')))
     assert used <= registered, used - registered
     assert {"PH_TTC", "NET_AE", "MIL_DATES", "RD_LATE"} <= used  # the scan does see names
 

@@ -124,3 +124,30 @@ def test_libreoffice_shows_injected_labels_as_text(tmp_path, lo_available) -> No
     formulas = result["sheets"]["Lignes"]
     assert not [ref for ref in formulas if ref.startswith(label_col)]
     assert libreoffice.compare(out, result) == []
+
+
+def _every_formula_an_error(xml: str) -> str:
+    """The sheet with each formula replaced by NA() and its stored value dropped."""
+    xml = re.sub(r"<f>[^<]*</f>", "<f>NA()</f>", xml)
+    return re.sub(r"(<f>NA\(\)</f>)<v>[^<]*</v>", r"\1", xml)
+
+
+@pytest.mark.parametrize("sheet_key", ["timeline", "phasing", "milestones", "parameters"])
+def test_checks_fail_closed_when_a_calculation_sheet_holds_errors(
+    default_fr, tmp_path, sheet_key
+) -> None:
+    """COUNTIF skips error cells: a check must not pass because its inputs are errors."""
+    from budgetplan.xlsx.layout import sheet_name
+    from tests.test_reconcile import rewrite_sheet
+
+    name = sheet_name(sheet_key, "fr")
+    broken = rewrite_sheet(
+        default_fr, tmp_path / f"{sheet_key}.xlsx", name, _every_formula_an_error
+    )
+    result = libreoffice.recalculate([broken])[broken]
+    checks = result["sheets"]["Contrôles"]
+    assert _master(result, "Contrôles") == 0  # FALSE, not an error, not TRUE
+    first = CHECKS_MASTER_ROW + 4
+    results = [checks[f"C{first + i}"][1] for i in range(len(CHECKS))]
+    assert all(v in (0, 1) for v in results), results  # every check a TRUE/FALSE value
+    assert 0 in results

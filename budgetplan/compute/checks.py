@@ -17,6 +17,7 @@ from budgetplan.core.findings import Finding, Severity
 from budgetplan.core.labels import Lang
 from budgetplan.core.model import MilestoneKind, Provenance
 from budgetplan.core.money import eur, from_cents, to_cents
+from budgetplan.xlsx.formulas import names_in
 
 Rule = Callable[[Figures], Iterator[Finding]]
 
@@ -30,6 +31,13 @@ class Check:
     explain_en: str
     rule: Rule  # the exceptions, one finding each
     formula: str  # the count of exceptions on the Checks sheet (0 when the check passes)
+
+    def result_formula(self, count_cell: str) -> str:
+        """The TRUE/FALSE cell of the check: no exception counted in ``count_cell``, and no
+        error in any range the count reads. A check whose inputs hold an error is FALSE (it
+        fails closed): COUNTIF skips error cells, so the count alone could pass untested."""
+        guards = "".join(f"+SUMPRODUCT(--ISERROR({name}))" for name in names_in(self.formula))
+        return f"=IFERROR(AND({count_cell}=0,{guards[1:] or '0'}=0),FALSE)"
 
     def text(self, lang: Lang) -> str:
         return self.fr if lang == "fr" else self.en

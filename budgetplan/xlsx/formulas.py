@@ -146,3 +146,19 @@ def functions_in(formula: str) -> set[str]:
         for t in tok.items
         if t.type == Token.FUNC and t.subtype == Token.OPEN
     }
+
+
+_CELL_REF = re.compile(r"^(?:'[^']+'!|[^!]+!)?\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?$")
+
+
+def names_in(formula: str) -> list[str]:
+    """The defined names a formula refers to (operands that are neither cells nor booleans), in
+    order of first use."""
+    out: list[str] = []
+    for token in Tokenizer(formula if formula.startswith("=") else "=" + formula).items:
+        is_range = token.type == Token.OPERAND and token.subtype == Token.RANGE
+        value = token.value
+        named = is_range and not _CELL_REF.match(value) and value not in ("TRUE", "FALSE")
+        if named and value not in out:
+            out.append(value)
+    return out

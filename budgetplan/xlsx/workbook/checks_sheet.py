@@ -23,7 +23,7 @@ def write(ctx: Context, results: list[CheckResult]) -> None:
     ws.write_formula(
         L.CHECKS_MASTER_ROW,
         C["result"],
-        f"=AND($C${first_data + 1}:$C${last + 1})",
+        f"=IFERROR(AND($C${first_data + 1}:$C${last + 1}),FALSE)",
         master_fmt,
         all_ok,
     )
@@ -36,7 +36,7 @@ def write(ctx: Context, results: list[CheckResult]) -> None:
         result = by_code[spec.code]
         ws.write_string(row, C["code"], spec.code, st.text_calc)
         ws.write_string(row, C["check"], spec.text(ctx.lang), st.text_calc)
-        ws.write_formula(row, C["result"], f"=$D{row + 1}=0", boolean, result.ok)
+        ws.write_formula(row, C["result"], spec.result_formula(f"$D{row + 1}"), boolean, result.ok)
         ws.write_formula(row, C["count"], spec.formula, st.cell("int", "calc"), result.count)
         ws.write_string(row, C["explain"], spec.explain(ctx.lang), st.text_calc)
     for rng in (
