@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import typing
 from dataclasses import dataclass
 from decimal import Decimal
@@ -89,7 +90,28 @@ Quantity = Annotated[Decimal, BeforeValidator(to_decimal), AfterValidator(_quant
 Month = Annotated[dt.date, BeforeValidator(_month), AfterValidator(_in_range)]
 Day = Annotated[dt.date, BeforeValidator(_date), AfterValidator(_in_range)]
 Year = Annotated[int, Field(ge=1990, le=2100)]
-Ident = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,39}$")]
+#: Ids a spreadsheet turns into something else once typed into a cell or used as a criterion:
+#: booleans (COUNTIF(range, "TRUE") counts TRUE cells) and dates (``Mar-2022``, ``dec.5``).
+_MISREAD_WORDS = frozenset({"TRUE", "FALSE", "VRAI", "FAUX"})
+_MONTH_LIKE = re.compile(
+    r"^(jan|feb|fev|mar|apr|avr|may|mai|jun|jui|jul|aug|aou|sep|oct|nov|dec)[a-z]*[-./]\d{1,4}$",
+    re.IGNORECASE,
+)
+
+
+def _spreadsheet_safe(value: str) -> str:
+    if value.upper() in _MISREAD_WORDS:
+        raise ValueError(
+            f"id {value!r} is read as a true/false value by spreadsheets: choose another id"
+        )
+    if _MONTH_LIKE.match(value):
+        raise ValueError(f"id {value!r} is read as a date by spreadsheets: choose another id")
+    return value
+
+
+Ident = Annotated[
+    str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,39}$"), AfterValidator(_spreadsheet_safe)
+]
 Text = Annotated[str, Field(min_length=1, max_length=500)]
 OptText = Annotated[str, Field(max_length=500)]
 

@@ -10,7 +10,6 @@ import datetime as dt
 import difflib
 import hashlib
 import re
-from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -128,15 +127,23 @@ def reference_findings(p: m.Programme, doc: Any, file: str) -> list[Finding]:
         out.append(Finding(Severity.ERROR, code, message, hint, path, file, node_line(doc, path)))
 
     def unique(kind: str, ids: list[tuple[str, tuple[str | int, ...]]]) -> None:
-        counts = Counter(i for i, _ in ids)
+        """Ids unique ignoring case: every spreadsheet lookup (SUMIFS, COUNTIF, MATCH) does."""
+        spellings: dict[str, list[str]] = {}
+        for ident, _path in ids:
+            spellings.setdefault(ident.casefold(), []).append(ident)
         for ident, path in ids:
-            if counts[ident] > 1:
-                add(
-                    "DUPLICATE_ID",
-                    f"{kind} id '{ident}' is used {counts[ident]} times",
-                    "give each one its own id",
-                    path,
+            same = spellings[ident.casefold()]
+            if len(same) == 1:
+                continue
+            if len(set(same)) == 1:
+                message = f"{kind} id '{ident}' is used {len(same)} times"
+            else:
+                others = "', '".join(sorted(set(same) - {ident}))
+                message = (
+                    f"{kind} id '{ident}' differs from '{others}' only by case, which a "
+                    "spreadsheet does not see (its totals would count both as one)"
                 )
+            add("DUPLICATE_ID", message, "give each one its own id", path)
 
     unique("event", [(e.id, ("events", i, "id")) for i, e in enumerate(p.events)])
     unique("pilot", [(pl.id, ("pilots", i, "id")) for i, pl in enumerate(p.pilots)])
