@@ -58,13 +58,10 @@ def publish(
     from budgetplan.xlsx.safety import backup, check_overwrite, lock_files
     from budgetplan.xlsx.workbook.writer import write_workbook
 
-    backup_path = None
-    if lock_files(target) or not force:
-        refusal = check_overwrite(target)
-        if refusal is not None:
-            raise OverwriteRefused(target, refusal.message, refusal.hint)
-    elif target.exists():
-        backup_path = backup(target)
+    refusal, holds_edits = check_overwrite(target, programme)
+    if refusal is not None and (lock_files(target) or not force):
+        raise OverwriteRefused(target, refusal.message, refusal.hint)
+    backup_path = backup(target) if holds_edits else None
     with collector_paused():
         fig = compute(programme)
         results = run_checks(fig)

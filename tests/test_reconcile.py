@@ -352,3 +352,25 @@ def test_an_untouched_workbook_is_matched_in_place(built, tmp_path, monkeypatch)
     resaved = tamper(built, tmp_path, "openpyxl.xlsx", lambda wb: None)
     assert reconcile(resaved).findings == []
     assert outcomes == [True, False]
+
+
+def test_once_the_edits_are_carried_build_replaces_the_returned_workbook(built, tmp_path) -> None:
+    """The round trip a finance officer's return takes: reconcile, carry, rebuild in place."""
+    from budgetplan.cli import run as cli
+
+    returned = tamper(built, tmp_path, "returned.xlsx", lambda wb: wb[LINES].__setitem__("F5", 41))
+    edited = returned.read_bytes()
+    scenario = tmp_path / "programme.yaml"
+    shutil.copy(default_scenario_path(), scenario)
+    assert cli(["build", str(scenario), "-o", str(returned)]) == 2  # edits not carried: refused
+    assert returned.read_bytes() == edited
+    args = ["reconcile", str(returned), "--scenario", str(scenario)]
+    assert cli([*args, "--write-scenario", str(scenario)]) == 0
+    assert cli(["build", str(scenario), "-o", str(returned)]) == 0  # no --force needed
+    backups = list(tmp_path.glob("returned.*.bak.xlsx"))
+    assert len(backups) == 1 and backups[0].read_bytes() == edited  # the edits are kept
+    assert reconcile(returned).findings == [] and returned.read_bytes() != edited
+    assert load(scenario).programme.cost_lines[0].quantity == 41
+    # a clean workbook is replaced with no backup at all
+    assert cli(["build", str(scenario), "-o", str(returned)]) == 0
+    assert len(list(tmp_path.glob("returned.*.bak.xlsx"))) == 1

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from budgetplan.core.fingerprint import fingerprint
+from budgetplan.core.model import Programme
 
 
 @dataclass(frozen=True)
@@ -23,35 +24,47 @@ def lock_files(target: Path) -> list[Path]:
     return [p for p in (folder / f"~${name}", folder / f".~lock.{name}#") if p.exists()]
 
 
-def check_overwrite(target: Path) -> Refusal | None:
-    """Why ``target`` must not be overwritten, or None when it may be."""
+def check_overwrite(target: Path, building: Programme | None = None) -> tuple[Refusal | None, bool]:
+    """Why ``target`` must not be overwritten (None when it may be), and whether it holds
+    anything a backup should keep.
+
+    A workbook whose input cells were edited may be replaced once its edits are carried into
+    the programme being built (``building``: reconcile, then ``--write-scenario``); it is then
+    backed up all the same.
+    """
     locks = lock_files(target)
     if locks:
-        return Refusal(
+        refusal = Refusal(
             f"is open in {'Excel' if locks[0].name.startswith('~$') else 'LibreOffice'} "
             f"(lock file {locks[0].name})",
             "close it there first, then build again",
         )
+        return refusal, True
     if not target.exists():
-        return None
+        return None, False
     from budgetplan.xlsx.reader import ReadError, open_workbook, read_programme
 
     try:
         wb = open_workbook(target)
     except ReadError:
-        return Refusal(
+        refusal = Refusal(
             "exists and is not a budgetplan workbook",
             "choose another output (-o), or use --force to replace it (a backup is kept)",
         )
+        return refusal, True
     stored = wb.about.get("fingerprint", "")
     programme, _ = read_programme(wb)
-    if programme is None or fingerprint(programme) != stored:
-        return Refusal(
-            "holds edits that were not reconciled",
-            "run `budgetplan reconcile` on it first, or use --force to replace it "
-            "(a dated backup is kept)",
-        )
-    return None
+    held = fingerprint(programme) if programme is not None else None
+    if held == stored:
+        return None, False  # as budgetplan wrote it
+    if held is not None and building is not None and held == fingerprint(building):
+        return None, True  # edited, and the edits are in what is being built
+    refusal = Refusal(
+        "holds edits that were not reconciled",
+        "run `budgetplan reconcile` on it with --write-scenario first, or use --force to "
+        "replace it (a dated backup is kept)",
+    )
+    return refusal, True
 
 
 def backup(target: Path, now: dt.datetime | None = None) -> Path:
