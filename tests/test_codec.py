@@ -60,10 +60,14 @@ def test_decoders_read_what_people_type() -> None:
     assert codec("money").decode("1.234,56") == Decimal("1234.56")
     assert codec("int").decode("2 022") == 2022
     assert codec("bool").decode("vrai") is True and codec("bool").decode(" FAUX ") is False
+    assert codec("bool").decode(1.0) is True and codec("bool").decode(0.0) is False
+    assert codec("bool").decode("oui") is True and codec("bool").decode("Non") is False
+    assert codec("bool").decode("1") is True
     assert codec("date").decode("08/09/2023") == dt.date(2023, 9, 8)
     assert codec("date").decode(float(serial(dt.date(2024, 7, 26)))) == dt.date(2024, 7, 26)
     assert EXCEL_EPOCH + dt.timedelta(days=serial(dt.date(2022, 1, 1))) == dt.date(2022, 1, 1)
-    for kind, bad in (("money", "beaucoup"), ("int", 2.5), ("bool", "peut-être"), ("date", "x")):
+    bad_values = (("money", "beaucoup"), ("int", 2.5), ("bool", "peut-être"), ("bool", 2.0))
+    for kind, bad in (*bad_values, ("date", "x")):
         with pytest.raises(CellError):
             codec(kind).decode(bad)
 

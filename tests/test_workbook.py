@@ -89,6 +89,24 @@ def test_drop_downs_on_coded_inputs(wb_fr) -> None:
     assert lists[L.INPUTS.letter("route")] == "ROUTES"
 
 
+def test_every_boolean_input_has_a_drop_down_of_booleans(wb_fr) -> None:
+    """Choosing from a list of the two boolean cells enters a boolean in any language."""
+    for table in L.INPUT_TABLES:
+        ws = wb_fr[label(f"sheet.{table.sheet}", "fr")]
+        lists = {
+            str(dv.sqref).split(":")[0].rstrip("0123456789"): dv.formula1
+            for dv in ws.data_validations.dataValidation
+            if dv.type == "list"
+        }
+        for col in table.columns:
+            if col.kind == "bool" and col.is_input:
+                assert lists.get(table.letter(col.key)) == "BOOLEANS", (table.name, col.key)
+    booleans = wb_fr[label("sheet.parameters", "fr")]
+    first = L.FIRST_DATA_ROW + 1
+    cells = [booleans[f"{L.BOOLEANS.letter('value')}{first + k}"].value for k in range(2)]
+    assert cells == [True, False]
+
+
 def test_no_constant_typed_into_a_formula(default_fr) -> None:
     cells = cached_formula_cells(default_fr)
     assert len(cells) > 3000

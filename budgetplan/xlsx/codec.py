@@ -26,9 +26,9 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 LAST_SERIAL = 2958465
 #: Separator of a list of ids in one cell (a milestone's prerequisites).
 LIST_SEPARATOR = ";"
-#: Spellings of booleans a person may type, by language (upper case).
-TRUE_WORDS = frozenset({"TRUE", "VRAI"})
-FALSE_WORDS = frozenset({"FALSE", "FAUX"})
+#: Spellings of booleans a person may type, in either language (upper case).
+TRUE_WORDS = frozenset({"TRUE", "VRAI", "1", "OUI", "YES"})
+FALSE_WORDS = frozenset({"FALSE", "FAUX", "0", "NON", "NO"})
 #: Formats a date typed as text may take.
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%m/%Y", "%Y-%m")
 
@@ -117,11 +117,13 @@ def decode_bool(value: Any) -> Any:
         return None
     if isinstance(value, bool):
         return value
+    if isinstance(value, int | float) and value in (0, 1):  # 1/0, as LibreOffice may store them
+        return value == 1
     if isinstance(value, str):
         word = value.strip().upper()
         if word in TRUE_WORDS or word in FALSE_WORDS:
             return word in TRUE_WORDS
-    raise CellError(f"expected TRUE or FALSE, found {value!r}")
+    raise CellError(f"expected TRUE or FALSE (VRAI/FAUX, 1/0, oui/non), found {value!r}")
 
 
 def decode_decimal(value: Any) -> Any:

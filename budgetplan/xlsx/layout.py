@@ -204,6 +204,13 @@ ROUTES = Table(
     "parameters", EVENTS.last_col + 2, (_c("route", "route", "text", 16, False),), "Routes"
 )
 
+#: The two values a boolean input takes, as booleans: the drop-down of every boolean input lists
+#: them, so that choosing one enters a boolean in any spreadsheet's language (a list of the words
+#: TRUE and FALSE would enter text in a French spreadsheet, which the formulas do not read).
+BOOLEANS = Table(
+    "parameters", ROUTES.last_col + 2, (_c("value", "par.booleans", "bool", 10, False),), "Booleans"
+)
+
 # --------------------------------------------------------------------------- Pilots sheet
 
 PILOTS = Table(
@@ -419,6 +426,7 @@ def _column_names(table: Table, pairs: tuple[tuple[str, str], ...], first_only: 
 NAMES: tuple[Name, ...] = (
     *(Name(name, "parameters", f"parameter {key}") for key, _l, _k, name in PARAMETERS),
     *_column_names(ROUTES, (("ROUTES", "route"),)),
+    *_column_names(BOOLEANS, (("BOOLEANS", "value"),)),
     *_column_names(
         EVENTS, (("EVENT_IDS", "id"), ("EVENT_FIRST", "first_day"), ("EVENT_LAST", "last_day"))
     ),

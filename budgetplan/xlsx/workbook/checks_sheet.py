@@ -15,7 +15,9 @@ def write(ctx: Context, results: list[CheckResult]) -> None:
     first_data = first + 1
     last = first_data + len(CHECKS) - 1
     boolean = st.cell("bool", "calc")
-    master_fmt = ctx.wb.add_format({"bold": True, "font_size": 12, "border": 2})
+    master_fmt = ctx.wb.add_format(
+        {"bold": True, "font_size": 12, "border": 2, "num_format": st.bool_format}
+    )
     all_ok = all(r.ok for r in results)
 
     ws.write_string(L.TITLE_ROW, 0, ctx.t("title.checks"), st.title)

@@ -217,14 +217,7 @@ def write_pilots(ctx: Context) -> None:
     ctx.define_columns(T, n_p)
     _validate_list(ws, T, "legal_status", n_p, [s.value for s in LegalStatus])
     for key in ("sovereignty_required", "automates_decision", "human_in_loop"):
-        col = T.index(key)
-        ws.data_validation(
-            L.FIRST_DATA_ROW,
-            col,
-            L.FIRST_DATA_ROW + n_p - 1,
-            col,
-            {"validate": "list", "source": ["TRUE", "FALSE"]},
-        )
+        _validate_list(ws, T, key, n_p, "=BOOLEANS")
     for key in ("intrusiveness", "trl"):
         _validate_bounds(ws, T, key, n_p, Pilot)
     _validate_list(ws, L.SERVES, "pilot", n_s, "=PIL_IDS")
@@ -309,6 +302,7 @@ def write_lines(ctx: Context) -> None:
     _validate_list(ws, T, "cp.profile", n, [x.value for x in Profile])
     _validate_list(ws, T, "route", n, "=ROUTES")
     _validate_list(ws, T, "provenance", n, [x.value for x in Provenance])
+    _validate_list(ws, T, "innovative", n, "=BOOLEANS")
     for key in ("quantity", "unit_cost", "estimate.low", "estimate.high"):
         col = T.index(key)
         ws.data_validation(

@@ -9,6 +9,7 @@ from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.workbook.cells import field_value, write_value
 from budgetplan.xlsx.workbook.context import Context, add_table, page_setup, protect, set_widths
 
+BOOLEAN_VALUES = (True, False)
 # Scalars whose provenance is the reserve's (the rates) - others are rules in force or identity.
 _RESERVE_KEYS = {"reserve.titre2_rate", "reserve.other_rate"}
 
@@ -33,6 +34,7 @@ def write(ctx: Context) -> None:
     add_table(ws, st, L.ENVELOPES, len(envelopes), [ctx.t(c.label) for c in L.ENVELOPES.columns])
     add_table(ws, st, L.EVENTS, len(events), [ctx.t(c.label) for c in L.EVENTS.columns])
     ws.write_string(L.HEADER_ROW, L.ROUTES.first_col, ctx.t("route"), st.header)
+    ws.write_string(L.HEADER_ROW, L.BOOLEANS.first_col, ctx.t("par.booleans"), st.header)
 
     rates = p.reserve
     for i in range(n_rows):
@@ -63,9 +65,12 @@ def write(ctx: Context) -> None:
                 write_value(ws, row, L.EVENTS.first_col + j, col.kind, None, st)
         if i < len(ROUTE_ORDER):
             ws.write_string(row, L.ROUTES.first_col, ROUTE_ORDER[i].value, st.text_calc)
+        if i < len(BOOLEAN_VALUES):
+            ws.write_boolean(row, L.BOOLEANS.first_col, BOOLEAN_VALUES[i], st.cell("bool", "calc"))
 
     n_env, n_evt = len(envelopes), len(events)
     ctx.define_columns(L.ROUTES, len(ROUTE_ORDER))
+    ctx.define_columns(L.BOOLEANS, len(BOOLEAN_VALUES))
     ctx.define_columns(L.EVENTS, n_evt)
     ctx.define_columns(L.ENVELOPES, n_env)
 
@@ -74,6 +79,7 @@ def write(ctx: Context) -> None:
     set_widths(ws, L.ENVELOPES)
     set_widths(ws, L.EVENTS)
     set_widths(ws, L.ROUTES)
+    set_widths(ws, L.BOOLEANS)
     ws.freeze_panes(L.FIRST_DATA_ROW, 0)
     value_col = P["value"]
     last_row = L.FIRST_DATA_ROW + len(L.PARAMETERS) - 1

@@ -17,6 +17,9 @@ NUM_FORMATS: dict[str, str] = {
     "date": "dd/mm/yyyy",
     "month": "mm/yyyy",
 }
+#: Booleans shown in the workbook's language: Excel shows a boolean as TRUE/FALSE in its own
+#: language whatever the format, but LibreOffice shows it as 1/0 without a format saying how.
+BOOL_FORMATS = {"fr": '"VRAI";"VRAI";"FAUX"', "en": '"TRUE";"TRUE";"FALSE"'}
 INPUT_FILL = "#FFF2CC"
 INPUT_FONT = "#1F3FBF"
 HEADER_FILL = "#1F4E78"
@@ -25,8 +28,9 @@ HEADER_FILL = "#1F4E78"
 class Styles:
     """Creates each format once (xlsxwriter formats are workbook-wide objects)."""
 
-    def __init__(self, workbook: Workbook):
+    def __init__(self, workbook: Workbook, lang: str = "fr"):
         self._wb = workbook
+        self.bool_format = BOOL_FORMATS.get(lang, BOOL_FORMATS["en"])
         self._cache: dict[tuple[str, str], Format] = {}
         self.title = workbook.add_format({"bold": True, "font_size": 14, "font_color": HEADER_FILL})
         self.subtitle = workbook.add_format({"italic": True, "font_color": "#595959"})
@@ -56,6 +60,8 @@ class Styles:
             fmt = NUM_FORMATS.get(kind)
             if kind == "titre":
                 fmt = "0"
+            if kind == "bool":
+                fmt = self.bool_format
             if fmt:
                 props["num_format"] = fmt
             if kind in ("text", "ids"):

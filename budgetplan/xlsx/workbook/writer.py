@@ -84,7 +84,7 @@ def write_workbook(
         wb.set_calc_mode("auto")
         ctx = Context(
             wb,
-            Styles(wb),
+            Styles(wb, lang),
             fig,
             lang,
             source,
