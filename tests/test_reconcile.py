@@ -67,6 +67,10 @@ CASES = {
         lambda wb: wb[LINES].__setitem__("G7", "beaucoup"),
         ("BAD_VALUE", LINES, "G7"),
     ),
+    "a number typed as text in an amount": (
+        lambda wb: wb[LINES].__setitem__("G8", "95 000,00"),
+        ("BAD_VALUE", LINES, "G8"),
+    ),
     "impossible date": (
         lambda wb: wb["Jalons"].__setitem__("E6", "31/02/2023"),
         ("BAD_VALUE", "Jalons", "E6"),

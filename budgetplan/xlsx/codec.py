@@ -126,7 +126,7 @@ def decode_bool(value: Any) -> Any:
     raise CellError(f"expected TRUE or FALSE (VRAI/FAUX, 1/0, oui/non), found {value!r}")
 
 
-def decode_decimal(value: Any) -> Any:
+def _number(value: Any, text_ok: bool) -> Any:
     if blank(value):
         return None
     if isinstance(value, bool | dt.date | dt.time | dt.timedelta):
@@ -139,6 +139,11 @@ def decode_decimal(value: Any) -> Any:
             raise CellError(
                 str(exc) if ambiguous else f"expected a number, found text {value!r}"
             ) from None
+        if not text_ok:
+            raise CellError(
+                f"{value!r} is text, which the workbook's own totals leave out: "
+                f"type the number {number:f} in the cell"
+            )
     else:
         number = Decimal(repr(float(value)))
     if not number.is_finite():
@@ -146,8 +151,22 @@ def decode_decimal(value: Any) -> Any:
     return number
 
 
+def decode_decimal(value: Any) -> Any:
+    """An amount, a rate or a count: a number cell. The same figure as text is refused (SUM and
+    SUMIFS skip text, so budgetplan would count what the workbook does not)."""
+    return _number(value, text_ok=False)
+
+
 def decode_whole(value: Any) -> Any:
-    number = decode_decimal(value)
+    return _whole(_number(value, text_ok=False), value)
+
+
+def decode_titre(value: Any) -> Any:
+    """A titre: its drop-down lists the numbers as text (2, 3, 5, 6), so text is read too."""
+    return _whole(_number(value, text_ok=True), value)
+
+
+def _whole(number: Any, value: Any) -> Any:
     if number is None:
         return None
     if number != number.to_integral_value():
@@ -202,6 +221,12 @@ def _fast_whole(value: Any) -> Any:
     return decode_whole(value)
 
 
+def _fast_titre(value: Any) -> Any:
+    if type(value) is float and value.is_integer():
+        return int(value)
+    return decode_titre(value)
+
+
 def _fast_date(value: Any) -> Any:
     if type(value) is dt.date:
         return value
@@ -234,7 +259,7 @@ CODECS: dict[str, Codec] = {
     "ids": Codec("ids", encode_ids, decode_ids),
     "bool": Codec("bool", encode_bool, decode_bool),
     "int": Codec("int", encode_number, decode_whole, _fast_whole),
-    "titre": Codec("titre", encode_number, decode_whole, _fast_whole),
+    "titre": Codec("titre", encode_number, decode_titre, _fast_titre),
     "money": Codec("money", encode_number, decode_decimal, _fast_decimal),
     "rate": Codec("rate", encode_number, decode_decimal, _fast_decimal),
     "date": Codec("date", encode_date, decode_date, _fast_date),
