@@ -151,3 +151,28 @@ def test_checks_fail_closed_when_a_calculation_sheet_holds_errors(
     results = [checks[f"C{first + i}"][1] for i in range(len(CHECKS))]
     assert all(v in (0, 1) for v in results), results  # every check a TRUE/FALSE value
     assert 0 in results
+
+
+def _no_cost_lines(doc) -> None:  # type: ignore[no-untyped-def]
+    doc["cost_lines"] = []
+
+
+def _pilot_without_milestones(doc) -> None:  # type: ignore[no-untyped-def]
+    pilot = next(p for p in doc["pilots"] if p["id"] == "SUPV")
+    pilot["milestones"], pilot["serves"] = [], []
+
+
+@pytest.mark.parametrize(
+    "change", [_no_cost_lines, _pilot_without_milestones], ids=["empty", "no-milestones"]
+)
+def test_edge_programmes_store_what_libreoffice_computes(tmp_path, change) -> None:
+    """An empty programme was stored as passing and failed once recalculated."""
+    from budgetplan.api import build
+    from tests.conftest import edit_scenario
+
+    scenario = edit_scenario(tmp_path, "edge.yaml", change)
+    built = build(scenario, output=tmp_path / "edge.xlsx")
+    result = libreoffice.recalculate([built.path])[built.path]
+    assert result["errors"] == []
+    assert libreoffice.compare(built.path, result) == []
+    assert _master(result, "Contrôles") == (1 if built.ok else 0)

@@ -315,7 +315,7 @@ CHECKS: tuple[Check, ...] = (
         "Une ligne engagée une année sans enveloppe n'a pas de crédits pour la couvrir.",
         "A line committed in a year without an envelope has no credits behind it.",
         _ae_year_covered,
-        "=SUMPRODUCT(--(COUNTIF(ENV_YEARS,PH_AEYEAR)=0))",
+        '=SUMPRODUCT((PH_IDS<>"")*(COUNTIF(ENV_YEARS,PH_AEYEAR)=0))',
     ),
     Check(
         "TITRE2",

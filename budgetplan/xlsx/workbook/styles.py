@@ -62,6 +62,8 @@ class Styles:
                 fmt = "0"
             if kind == "bool":
                 fmt = self.bool_format
+            if kind == "date" and role != "input":
+                fmt = f"{fmt};;"  # a computed date of 0 means none: shown empty, not 00/01/1900
             if fmt:
                 props["num_format"] = fmt
             if kind in ("text", "ids"):
