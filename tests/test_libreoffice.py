@@ -176,3 +176,65 @@ def test_edge_programmes_store_what_libreoffice_computes(tmp_path, change) -> No
     assert result["errors"] == []
     assert libreoffice.compare(built.path, result) == []
     assert _master(result, "Contrôles") == (1 if built.ok else 0)
+
+
+def test_a_line_typed_into_a_spare_row_is_counted_reconciled_and_rebuilt(tmp_path) -> None:
+    """What a finance officer does: type a cost line into the first empty row of the protected
+    Inputs sheet in LibreOffice, recalculate, save, send back."""
+    import datetime as dt
+    import shutil
+
+    import openpyxl
+
+    from budgetplan.api import build, reconcile
+    from budgetplan.core.labels import label
+    from budgetplan.xlsx import layout as L
+    from budgetplan.xlsx.codec import serial
+    from budgetplan.yamlio.loader import default_scenario_path
+    from budgetplan.yamlio.scenario_writer import apply_to_scenario
+
+    built = build(output=tmp_path / "sent.xlsx")
+    n = len(built.figures.lines)
+    row = L.FIRST_DATA_ROW + n + 1  # 1-based row of the first spare line
+    sheet = label("sheet.inputs", "fr")
+    wb = openpyxl.load_workbook(built.path)
+    assert wb[sheet].protection.sheet and not wb[sheet][f"A{row}"].protection.locked
+    allocated_ref = wb.defined_names["ALLOCATED_AE"].attr_text.split("!")[1].replace("$", "")
+    typed = {
+        "id": ("text", "SCAN-TRAIN2"),
+        "pilot": ("text", "SCAN"),
+        "label": ("text", "Deux sessions de formation de plus"),
+        "titre": ("number", 3),
+        "nature": ("text", "services"),
+        "quantity": ("number", 2),
+        "unit_cost": ("number", 12000),
+        "ae_year": ("number", 2022),
+        "cp.profile": ("text", "flat"),
+        "cp.start": ("number", serial(dt.date(2023, 1, 1))),
+        "cp.end": ("number", serial(dt.date(2023, 6, 1))),
+        "estimate.low": ("number", 20000),
+        "estimate.high": ("number", 30000),
+        "route": ("text", "direct"),
+        "provenance": ("text", "assumption"),
+        "rationale": ("text", "Two more sessions for the second stadium"),
+    }
+    edits = [(sheet, f"{L.INPUTS.letter(k)}{row}", how, v) for k, (how, v) in typed.items()]
+    saved_dir = tmp_path / "returned"
+    saved_dir.mkdir()
+    result = libreoffice.recalculate([built.path], save_dir=saved_dir, edits={built.path: edits})
+    after = result[built.path]
+    assert after["errors"] == []
+    summary = after["sheets"][label("sheet.summary", "fr")]
+    new_ae = 2 * 12000 * 1.2  # incl. 20% VAT
+    assert summary[allocated_ref][1] == pytest.approx(built.figures.total_ae / 100 + new_ae)
+    assert _master(after, "Contrôles") in (0, 1)  # a TRUE/FALSE value, never an error
+
+    returned = saved_dir / "sent.xlsx"
+    scenario = tmp_path / "programme.yaml"
+    shutil.copy(default_scenario_path(), scenario)
+    back = reconcile(returned, scenario=scenario)
+    assert back.ok, [f.one_line() for f in back.errors]
+    assert [(e.what, e.item) for e in back.edits] == [("added", "cost_lines[SCAN-TRAIN2]")]
+    apply_to_scenario(scenario, back.programme, scenario)
+    rebuilt = build(scenario, output=tmp_path / "rebuilt.xlsx")
+    assert rebuilt.figures.total_ae / 100 == pytest.approx(summary[allocated_ref][1])

@@ -54,7 +54,8 @@ def test_input_tables_and_named_key_figures(wb_fr, default_loaded) -> None:
     inputs = wb_fr[label("sheet.inputs", "fr")]
     ref = inputs.tables[L.INPUTS.name].ref
     n_lines = len(default_loaded.programme.cost_lines)
-    assert ref == f"A4:{L.INPUTS.letter('financial_code')}{L.HEADER_ROW + 1 + n_lines}"
+    rows = n_lines + L.SPARE_LINES  # the lines, then the empty rows to type new ones into
+    assert ref == f"A4:{L.INPUTS.letter('financial_code')}{L.HEADER_ROW + 1 + rows}"
     assert inputs.tables[L.INPUTS.name].autoFilter.ref == ref
 
 
@@ -153,9 +154,10 @@ def test_cached_values_are_the_python_figures(default_fr, default_loaded) -> Non
     phasing = pd.read_excel(
         default_fr, sheet_name=label("sheet.phasing", "fr"), header=3, engine="calamine"
     )
-    assert len(phasing) == 49
+    assert len(phasing) == 49 + L.SPARE_LINES  # a Phasing row for each spare line too
     ttc = phasing[label("ph.ttc", "fr")]
     assert round(ttc.sum(), 2) == fig.total_ae / 100
+    assert (ttc[49:] == 0).all()
 
 
 def test_print_setup_frozen_panes_and_formats(wb_fr) -> None:

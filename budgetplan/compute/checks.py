@@ -315,7 +315,7 @@ CHECKS: tuple[Check, ...] = (
         "Une ligne engagée une année sans enveloppe n'a pas de crédits pour la couvrir.",
         "A line committed in a year without an envelope has no credits behind it.",
         _ae_year_covered,
-        '=SUMPRODUCT((PH_IDS<>"")*(COUNTIF(ENV_YEARS,PH_AEYEAR)=0))',
+        '=SUMPRODUCT((PH_PILOT<>"")*(COUNTIF(ENV_YEARS,PH_AEYEAR)=0))',
     ),
     Check(
         "TITRE2",
@@ -432,7 +432,7 @@ CHECKS: tuple[Check, ...] = (
         "Chaque ligne garde un code stable, jamais un numéro de ligne.",
         "Each line keeps a stable id, never a row number.",
         _unique_ids,
-        "=SUMPRODUCT(--(COUNTIF(IN_IDS,IN_IDS)>1))",
+        '=SUMPRODUCT((IN_IDS<>"")*(COUNTIF(IN_IDS,IN_IDS)>1))',
     ),
     Check(
         "PHASING_ROWS",

@@ -263,6 +263,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "ab.input": ("Saisie (modifiable)", "Input (editable)"),
     "ab.calc": ("Calcul (protégé)", "Calculation (protected)"),
     "ab.lines": ("Lignes de coût", "Cost lines"),
+    "ab.line_rows": (
+        "Lignes de coût prévues (dont lignes vides à remplir)",
+        "Cost-line rows (including empty ones to fill in)",
+    ),
     "yes": ("oui", "yes"),
     "no": ("non", "no"),
 }

@@ -64,7 +64,7 @@ def check_integrity(
     expected, actual, phasing_rows = _scan_both(wb, fig, checks, phasing_xml)
     report = _Report(wb)
     skip: frozenset[str] = frozenset()
-    mismatch = _phasing_rows_finding(wb, phasing_rows, len(fig.lines))
+    mismatch = _phasing_rows_finding(wb, phasing_rows, len(fig.lines) + spare_lines(wb, fig))
     if mismatch is not None:
         report.findings.append(mismatch)
         skip = FOLLOW_LINES
@@ -153,6 +153,18 @@ class _RowMatcher:
         return not self.rest and self.data.startswith(b"</sheetData>", self.pos)
 
 
+def spare_lines(wb: Workbook, fig: Figures) -> int:
+    """The empty cost-line rows the workbook should still have: the rows it was made with (About)
+    less its lines, the ones it was made with or, when more were read, those (a line typed into
+    a spare row fills one; a deleted row leaves the Phasing sheet a row too many)."""
+    try:
+        rows = int(wb.about.get("line_rows", ""))
+        written = int(wb.about.get("lines", ""))
+    except ValueError:
+        return 0  # made before spare rows existed
+    return max(rows - max(len(fig.lines), written), 0)
+
+
 def _expected_sheets(
     wb: Workbook, fig: Figures, checks: list[CheckResult], phasing_rows: RowSink
 ) -> dict[str, bytes]:
@@ -171,6 +183,7 @@ def _expected_sheets(
             figures=fig,
             phasing_rows=phasing_rows,
             checks=checks,
+            spare_lines=spare_lines(wb, fig),
         )
         with open_xlsx(path) as zf:
             return {p.name: zf.read(p.part) for p in sheet_parts(zf)}
@@ -211,6 +224,7 @@ def _all_alike(expected: list[ScannedCell], actual: list[ScannedCell]) -> bool:
 
 
 def _phasing_rows_finding(wb: Workbook, rows: int | None, n_lines: int) -> Finding | None:
+    """``n_lines``: the rows the Phasing sheet should have (the lines and the spare rows)."""
     if rows is None or rows == n_lines:
         return None
     if rows > n_lines:

@@ -28,14 +28,29 @@ def available() -> bool:
     return probe.returncode == 0
 
 
-def recalculate(paths: list[Path], save_dir: Path | None = None, timeout: int = 600) -> dict:
-    """Recalculate ``paths`` in LibreOffice; return per file its formula cells and errors."""
+def recalculate(
+    paths: list[Path],
+    save_dir: Path | None = None,
+    timeout: int = 600,
+    edits: dict[Path, list[tuple[str, str, str, object]]] | None = None,
+) -> dict:
+    """Recalculate ``paths`` in LibreOffice; return per file its formula cells and errors.
+
+    ``edits`` enters values first, as a person would (see ``lo_uno.py``): per file, a list of
+    (sheet, cell, how, value) with ``how`` one of text, number, typed."""
     script = Path(__file__).with_name("lo_uno.py")
     with tempfile.TemporaryDirectory(prefix="budgetplan-recalc-") as tmp:
         out = Path(tmp) / "result.json"
         cmd = [UNO_PYTHON, str(script), str(out)]
         if save_dir:
             cmd += ["--save-dir", str(save_dir)]
+        if edits:
+            edits_file = Path(tmp) / "edits.json"
+            edits_file.write_text(
+                json.dumps({str(k): [list(e) for e in v] for k, v in edits.items()}),
+                encoding="utf-8",
+            )
+            cmd += ["--edits", str(edits_file)]
         cmd += [str(p) for p in paths]
         subprocess.run(cmd, check=True, timeout=timeout, capture_output=True)
         data = json.loads(out.read_text(encoding="utf-8"))

@@ -1,11 +1,14 @@
 """Runs under LibreOffice's Python (``/usr/bin/python3`` with python3-uno), not budgetplan's.
 
-Usage: python3 lo_uno.py OUT.json [--save-dir DIR] FILE.xlsx [FILE.xlsx ...]
+Usage: python3 lo_uno.py OUT.json [--save-dir DIR] [--edits EDITS.json] FILE.xlsx [FILE.xlsx ...]
 
 Starts a headless LibreOffice with a throw-away profile, opens each workbook, recalculates every
 formula (``calculateAll``), and writes for each file every formula cell's recalculated value and
 the cells whose formula ends in an error. With ``--save-dir`` it also saves each recalculated
-workbook there as xlsx (a LibreOffice re-save). Standard library and uno only.
+workbook there as xlsx (a LibreOffice re-save). With ``--edits``, a JSON object mapping a file
+to a list of ``[sheet, cell, how, value]`` is applied before recalculating, as a person enters
+values: ``how`` is ``text`` (setString), ``number`` (setValue) or ``typed`` (setFormula: the
+text as typed into the cell, parsed by LibreOffice). Standard library and uno only.
 """
 
 import contextlib
@@ -86,8 +89,13 @@ def main(argv):
     out = argv[1]
     rest = argv[2:]
     save_dir = None
+    edits = {}
     if rest[:1] == ["--save-dir"]:
         save_dir, rest = rest[1], rest[2:]
+    if rest[:1] == ["--edits"]:
+        with open(rest[1], encoding="utf-8") as fh:
+            edits = json.load(fh)
+        rest = rest[2:]
     profile = tempfile.mkdtemp(prefix="budgetplan-lo-")
     pipe = f"budgetplan{os.getpid()}"
     soffice = shutil.which("soffice") or "/usr/bin/soffice"
@@ -117,6 +125,14 @@ def main(argv):
                 result[path] = {"load_error": True}
                 continue
             try:
+                for sheet_name, ref, how, value in edits.get(path, []):
+                    cell = doc.Sheets.getByName(sheet_name).getCellRangeByName(ref)
+                    if how == "text":
+                        cell.setString(value)
+                    elif how == "number":
+                        cell.setValue(value)
+                    else:
+                        cell.setFormula(value)
                 doc.calculateAll()
                 result[path] = dump(doc)
                 if save_dir:

@@ -32,6 +32,10 @@ SHEETS: tuple[str, ...] = (
     "about",
 )
 
+#: Empty cost-line rows every workbook offers below its lines: a line typed there is counted by
+#: every total and check once the spreadsheet recalculates (the sheets stay protected).
+SPARE_LINES = 20
+
 TITLE_ROW = 0  # 0-based row of the sheet title
 HEADER_ROW = 3  # 0-based row of every table header (row 4 in Excel)
 FIRST_DATA_ROW = HEADER_ROW + 1  # 0-based first data row (row 5 in Excel)
@@ -396,6 +400,7 @@ ABOUT_KEYS: tuple[str, ...] = (
     "layout",
     "lang",
     "lines",
+    "line_rows",
     "rebuild",
 )
 

@@ -26,6 +26,7 @@ def write(ctx: Context) -> None:
         "layout": str(L.LAYOUT_VERSION),
         "lang": ctx.lang,
         "lines": str(ctx.n_lines),
+        "line_rows": str(ctx.line_rows),
         "rebuild": rebuild_command(ctx),
     }
     ws.write_string(L.TITLE_ROW, 0, ctx.t("title.about"), st.title)

@@ -39,6 +39,8 @@ class Context:
     #: values: the Phasing data rows go here as XML instead of into the file, the Inputs value
     #: rows are not rendered, and the About sheet carries no fingerprint.
     phasing_rows: RowSink | None = None
+    #: empty cost-line rows after the lines, inside every range and with their Phasing rows
+    spare_lines: int = 0
 
     @property
     def formulas_only(self) -> bool:
@@ -75,6 +77,11 @@ class Context:
     @property
     def n_lines(self) -> int:
         return len(self.fig.lines)
+
+    @property
+    def line_rows(self) -> int:
+        """Rows of the cost-line table and of the Phasing sheet: the lines, then the spare ones."""
+        return self.n_lines + self.spare_lines
 
     @property
     def n_years(self) -> int:

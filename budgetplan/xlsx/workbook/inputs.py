@@ -170,7 +170,7 @@ def write_pilots(ctx: Context) -> None:
 
     T = L.PILOTS
     ph = L.PHASING_FIXED
-    n = ctx.n_lines
+    n = ctx.line_rows
     ttc = ph.range("ttc", n, ctx.lang)
     pil = ph.range("pilot", n, ctx.lang)
     ae_by_pilot = {pf.pilot: pf.ae for pf in fig.pilots}
@@ -271,7 +271,8 @@ def write_lines(ctx: Context) -> None:
     st = ctx.styles
     lines = [lf.line for lf in ctx.fig.lines]
     T = L.INPUTS
-    add_table(ws, st, T, len(lines), [ctx.t(c.label) for c in T.columns])
+    rows = ctx.line_rows
+    add_table(ws, st, T, rows, [ctx.t(c.label) for c in T.columns])
     # Hot loop (100,000 lines in the benchmark): one XML row per line.
     row_xml = ValueRow(
         [(T.first_col + j, st.cell(c.kind, "input")) for j, c in enumerate(T.columns)]
@@ -294,7 +295,13 @@ def write_lines(ctx: Context) -> None:
             row_xml.last_col,
             row_xml.render(row + 1, [get(line) for get in getters]),
         )
-    n = len(lines)
+    blank = [None] * len(T.columns)
+    for row in range(L.FIRST_DATA_ROW + len(lines), L.FIRST_DATA_ROW + rows):
+        if not ctx.formulas_only:  # the spare rows: empty input cells, counted once filled
+            ws.write_row_xml(
+                row, row_xml.first_col, row_xml.last_col, row_xml.render(row + 1, blank)
+            )
+    n = rows
     ctx.define_columns(T, n)
     _validate_list(ws, T, "pilot", n, "=PIL_IDS")
     _validate_list(ws, T, "titre", n, [str(int(t)) for t in Titre])

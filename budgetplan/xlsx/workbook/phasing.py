@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from xlsxwriter.utility import xl_col_to_name
 
-from budgetplan.core.model import Profile
+from budgetplan.compute.procurement import implied_route
+from budgetplan.core.model import Nature, Profile
 from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.codec import serial
 from budgetplan.xlsx.workbook.context import Context, page_setup, protect, set_widths
@@ -20,6 +21,16 @@ class _AmountText(dict[int, str]):
         return text
 
 
+def _spare_row_values(ctx: Context, amounts: _AmountText) -> list[object]:
+    """What the formulas of a Phasing row give for an empty cost-line row: nothing paid, the
+    programme's VAT rate, the route a zero amount allows, every row check true."""
+    p = ctx.fig.programme
+    route = implied_route(0, Nature.SUPPLIES, False, p.thresholds)  # a blank nature: supplies
+    head: list[object] = ["", "", 0, 0, 0.0, float(p.vat_rate), 0.0, 0, 0, 1, route.value]
+    head += [True, True, True]  # route_ok, ties, after_ae
+    return head + [amounts[0]] * (ctx.n_years + len(ctx.fig.months))
+
+
 def month_cols(ctx: Context) -> tuple[int, int]:
     first = L.phasing_month_col(ctx.n_years)
     return first, first + len(ctx.fig.months) - 1
@@ -29,7 +40,7 @@ def write(ctx: Context) -> None:
     """Long: lays the Phasing sheet out block by block (header, totals, rows; the rows' loop is the hot path)."""
     ws = ctx.add_sheet("phasing")
     st, fig, T = ctx.styles, ctx.fig, L.PHASING_FIXED
-    n = ctx.n_lines
+    n = ctx.line_rows  # the lines, then the spare rows a finance officer may fill
     m0, m1 = month_cols(ctx)
     y0 = L.PHASING_YEAR_COL
     M0, M1 = xl_col_to_name(m0), xl_col_to_name(m1)
@@ -109,8 +120,8 @@ def write(ctx: Context) -> None:
     explicit = f'{inp("cp.profile")}="{Profile.EXPLICIT.value}"'
     nature = inp("nature")
     fixed = [
-        ("id", f"={inp('id')}", text),
-        ("pilot", f"={inp('pilot')}", text),
+        ("id", f'={inp("id")}&""', text),  # &"": an empty spare row gives "", not 0
+        ("pilot", f'={inp("pilot")}&""', text),
         ("titre", f"={inp('titre')}", integer),
         ("ae_year", f"={inp('ae_year')}", integer),
         ("ht", f"=ROUND({inp('quantity')}*{inp('unit_cost')},2)", money),
@@ -119,13 +130,15 @@ def write(ctx: Context) -> None:
         ("cents", f"=ROUND({me('ttc')}*100,0)", integer),
         (
             "first",
-            f"=IF({explicit},0,(YEAR({inp('cp.start')})-YEAR(PERIOD_START))*12"
+            f'=IF(OR({explicit},{inp("cp.start")}=""),0,'
+            f"(YEAR({inp('cp.start')})-YEAR(PERIOD_START))*12"
             f"+MONTH({inp('cp.start')})-MONTH(PERIOD_START))",
             integer,
         ),
         (
             "months",
-            f"=IF({explicit},1,(YEAR({inp('cp.end')})-YEAR({inp('cp.start')}))*12"
+            f'=IF(OR({explicit},{inp("cp.start")}="",{inp("cp.end")}=""),1,'
+            f"(YEAR({inp('cp.end')})-YEAR({inp('cp.start')}))*12"
             f"+MONTH({inp('cp.end')})-MONTH({inp('cp.start')})+1)",
             integer,
         ),
@@ -139,7 +152,8 @@ def write(ctx: Context) -> None:
         ),
         (
             "route_ok",
-            f"=MATCH({inp('route')},ROUTES,0)>=MATCH({me('implied_route')},ROUTES,0)",
+            f'=IF({inp("route")}="",{me("cents")}=0,'
+            f"MATCH({inp('route')},ROUTES,0)>=MATCH({me('implied_route')},ROUTES,0))",
             boolean,
         ),
         ("ties", f"=ROUND(SUM(${M0}{{r}}:${M1}{{r}})*100,0)={me('cents')}", boolean),
@@ -205,6 +219,13 @@ def write(ctx: Context) -> None:
         values += [amounts[lf.cp_by_year.get(y, 0)] for y in years]
         values += map(amounts.__getitem__, lf.monthly)
         cells = template.render(row + 1, values)
+        if aside is None:
+            ws.write_row_xml(row, template.first_col, template.last_col, cells)
+        else:
+            aside.append(row_xml(row, cells))
+    blank = _spare_row_values(ctx, amounts)
+    for row in range(L.FIRST_DATA_ROW + len(fig.lines), L.FIRST_DATA_ROW + n):
+        cells = template.render(row + 1, blank)
         if aside is None:
             ws.write_row_xml(row, template.first_col, template.last_col, cells)
         else:

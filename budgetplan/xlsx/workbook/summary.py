@@ -98,7 +98,7 @@ def write(ctx: Context) -> None:
     for j, h in enumerate(heads):
         ws.write_string(row, j, h, st.header)
     ph = ctx.q("phasing")
-    n = ctx.n_lines
+    n = ctx.line_rows
     first_r, last_r = L.FIRST_DATA_ROW + 1, L.FIRST_DATA_ROW + max(n, 1)
     for j, year in enumerate(years):
         ph_col = xl_col_to_name(L.PHASING_YEAR_COL + j)

@@ -16,6 +16,7 @@ from budgetplan.core.labels import Lang
 from budgetplan.core.model import Programme
 from budgetplan.core.source import Source
 from budgetplan.core.version import __version__
+from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.atomic import atomic_path
 from budgetplan.xlsx.layout import SHEETS
 from budgetplan.xlsx.workbook import (
@@ -50,6 +51,7 @@ def write_workbook(
     risk: RiskResult | None = None,
     phasing_rows: RowSink | None = None,
     checks: list[CheckResult] | None = None,
+    spare_lines: int = L.SPARE_LINES,
 ) -> Figures:
     """Write ``programme`` to ``target`` (atomically) and return the figures it holds.
 
@@ -91,6 +93,7 @@ def write_workbook(
             __version__,
             highlights=dict(highlights or {}),
             phasing_rows=phasing_rows,
+            spare_lines=spare_lines,
         )
         ctx.checks_ok = all(r.ok for r in results)
         if before is not None:
