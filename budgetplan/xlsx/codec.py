@@ -259,6 +259,7 @@ CODECS: dict[str, Codec] = {
     "ids": Codec("ids", encode_ids, decode_ids),
     "bool": Codec("bool", encode_bool, decode_bool),
     "int": Codec("int", encode_number, decode_whole, _fast_whole),
+    "year": Codec("year", encode_number, decode_whole, _fast_whole),  # shown without a separator
     "titre": Codec("titre", encode_number, decode_titre, _fast_titre),
     "money": Codec("money", encode_number, decode_decimal, _fast_decimal),
     "rate": Codec("rate", encode_number, decode_decimal, _fast_decimal),

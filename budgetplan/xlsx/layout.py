@@ -40,7 +40,9 @@ TITLE_ROW = 0  # 0-based row of the sheet title
 HEADER_ROW = 3  # 0-based row of every table header (row 4 in Excel)
 FIRST_DATA_ROW = HEADER_ROW + 1  # 0-based first data row (row 5 in Excel)
 
-Kind = Literal["text", "int", "money", "rate", "date", "month", "bool", "choice", "titre", "ids"]
+Kind = Literal[
+    "text", "int", "year", "money", "rate", "date", "month", "bool", "choice", "titre", "ids"
+]
 
 
 def sheet_name(key: str, lang: Lang) -> str:
@@ -176,7 +178,7 @@ ENVELOPES = Table(
     "parameters",
     6,
     (
-        _c("year", "env.year", "int", 9),
+        _c("year", "env.year", "year", 9),
         _c("ae", "env.ae", "money", 16),
         _c("cp", "env.cp", "money", 16),
         _c("titre2", "env.titre2", "money", 14),
@@ -291,7 +293,7 @@ INPUTS = Table(
         _c("unit_cost", "in.unit_cost", "money", 15),
         _c("vat_rate", "in.vat_rate", "rate", 10),
         _c("innovative", "in.innovative", "bool", 9),
-        _c("ae_year", "in.ae_year", "int", 10),
+        _c("ae_year", "in.ae_year", "year", 10),
         _c("cp.profile", "in.cp_profile", "choice", 9),
         _c("cp.start", "in.cp_start", "month", 10),
         _c("cp.end", "in.cp_end", "month", 10),
@@ -328,7 +330,7 @@ PHASING_FIXED = Table(
         _c("id", "ph.id", "text", 11, False),
         _c("pilot", "ph.pilot", "text", 8, False),
         _c("titre", "ph.titre", "int", 6, False),
-        _c("ae_year", "ph.ae_year", "int", 8, False),
+        _c("ae_year", "ph.ae_year", "year", 8, False),
         _c("ht", "ph.ht", "money", 15, False),
         _c("vat", "ph.vat", "rate", 7, False),
         _c("ttc", "ph.ttc", "money", 15, False),

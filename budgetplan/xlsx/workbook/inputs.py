@@ -128,7 +128,7 @@ def _validate_bounds(
     """Data validation of column ``key`` within the limits the model puts on the field."""
     low, high = (encode_number(b) for b in field_bounds(model, key))
     col = table.index(key)
-    whole = table.columns[col - table.first_col].kind == "int"
+    whole = table.columns[col - table.first_col].kind in ("int", "year")
     ws.data_validation(
         L.FIRST_DATA_ROW,
         col,

@@ -123,7 +123,7 @@ def write(ctx: Context) -> None:
         ("id", f'={inp("id")}&""', text),  # &"": an empty spare row gives "", not 0
         ("pilot", f'={inp("pilot")}&""', text),
         ("titre", f"={inp('titre')}", integer),
-        ("ae_year", f"={inp('ae_year')}", integer),
+        ("ae_year", f"={inp('ae_year')}", st.cell("year", "calc")),
         ("ht", f"=ROUND({inp('quantity')}*{inp('unit_cost')},2)", money),
         ("vat", f'=IF({inp("vat_rate")}="",VAT_RATE,{inp("vat_rate")})', rate),
         ("ttc", f"=ROUND({me('ht')}*(1+{me('vat')}),2)", money),

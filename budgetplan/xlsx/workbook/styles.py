@@ -14,6 +14,7 @@ NUM_FORMATS: dict[str, str] = {
     "money": '#,##0.00 "€";-#,##0.00 "€"',
     "rate": "0.00%",
     "int": "#,##0",
+    "year": "0",  # 2022, never 2,022 nor 2 022
     "date": "dd/mm/yyyy",
     "month": "mm/yyyy",
 }
