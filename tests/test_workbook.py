@@ -305,3 +305,23 @@ def test_risk_sheet_holds_the_simulation(wb_fr) -> None:
     net = values[label("risk.envelope", "fr")]
     assert [ws.cell(head + k, 3).value for k in (1, 2)] == [net, net]
     assert [ws.cell(head + k, 4).value for k in (1, 2)] == [0, 1]
+
+
+def test_no_shared_string_that_no_cell_uses(default_fr, default_en) -> None:
+    """Text cells are inline strings: a shared-strings part, if any, holds only used strings."""
+    import re
+    import zipfile
+
+    for path in (default_fr, default_en):
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+            if "xl/sharedStrings.xml" not in names:
+                continue
+            count = len(re.findall(r"<si>", zf.read("xl/sharedStrings.xml").decode()))
+            used = {
+                int(v)
+                for part in names
+                if part.startswith("xl/worksheets/sheet")
+                for v in re.findall(r't="s"[^>]*><v>(\d+)</v>', zf.read(part).decode())
+            }
+            assert used == set(range(count)), (path.name, count, len(used))
