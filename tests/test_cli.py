@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import edit_scenario
 
 
@@ -41,6 +43,7 @@ def test_validate_ok_and_over_envelope(tmp_path) -> None:
     assert "exceed the envelope net of reserve" in over.stdout
 
 
+@pytest.mark.slow  # one child process per bad scenario: the full suite runs it
 def test_bad_scenarios_exit_2_with_located_errors_and_no_traceback(tmp_path) -> None:
     cases = {
         "malformed.yaml": b"id: [1, 2\nx: 3\n",

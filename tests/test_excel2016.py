@@ -62,6 +62,7 @@ def _formulas(path: Path) -> list[tuple[str, str]]:
     return out
 
 
+@pytest.mark.slow  # builds every kind of workbook (all scenarios too): the full suite runs it
 def test_no_workbook_budgetplan_writes_calls_a_function_newer_than_excel_2016(written) -> None:
     offenders = []
     seen: set[str] = set()
