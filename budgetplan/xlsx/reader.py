@@ -11,7 +11,7 @@ import contextlib
 import datetime as dt
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -273,19 +273,6 @@ def _read_about(book: CalamineWorkbook, name: str) -> dict[str, str]:
     return out
 
 
-# --------------------------------------------------------------------------- cell conversion
-
-
-def convert(value: Any, kind: str) -> Any:
-    """A cell value as the model wants it, or CellError saying what is wrong."""
-    return codec(kind).decode(value)
-
-
-def converter(kind: str) -> Callable[[Any], Any]:
-    """:func:`convert` for one kind, with the common case of that kind first."""
-    return codec(kind).fast_decode
-
-
 # --------------------------------------------------------------------------- tables
 
 
@@ -339,7 +326,7 @@ def table_rows(wb: Workbook, table: L.Table) -> list[Row]:
         return []
     rows = wb.values[table.sheet]
     inputs = [(table.first_col + i, c) for i, c in enumerate(table.columns) if c.is_input]
-    converters = [(j, c.key, converter(c.kind)) for j, c in inputs]
+    converters = [(j, c.key, codec(c.kind).fast_decode) for j, c in inputs]
     out: list[Row] = []
     sheet = wb.names[table.sheet]
     cols = {c.key: j for j, c in inputs}
@@ -516,7 +503,7 @@ def _read_parameters(wb: Workbook, loc: Locator) -> dict[str, Any]:
             )
             continue
         try:
-            value = convert(cell(r, "value"), kind)
+            value = codec(kind).decode(cell(r, "value"))
         except CellError as exc:
             wb.report(
                 "BAD_VALUE",
