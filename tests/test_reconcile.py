@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import subprocess
@@ -15,6 +16,7 @@ import pytest
 from budgetplan.api import build
 from budgetplan.readback.reconciliation import reconcile
 from budgetplan.recalc import libreoffice
+from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.xlsxfile import sheet_parts
 from budgetplan.yamlio.loader import default_scenario_path, load
 
@@ -378,3 +380,57 @@ def test_once_the_edits_are_carried_build_replaces_the_returned_workbook(built, 
     # a clean workbook is replaced with no backup at all
     assert cli(["build", str(scenario), "-o", str(returned)]) == 0
     assert len(list(tmp_path.glob("returned.*.bak.xlsx"))) == 1
+
+
+def _type_a_line_into_the_first_spare_row(wb) -> None:  # type: ignore[no-untyped-def]
+    """A cost line typed into the first empty row, its id left for reconcile to give."""
+    import datetime as dt
+
+    row = LAST + 1
+    ws = wb[LINES]
+    for key, value in {
+        "pilot": "SCAN",
+        "label": "Deux sessions de formation de plus",
+        "titre": 3,
+        "nature": "services",
+        "quantity": 2,
+        "unit_cost": 12000,
+        "ae_year": 2022,
+        "cp.profile": "flat",
+        "cp.start": dt.datetime(2023, 1, 1),
+        "cp.end": dt.datetime(2023, 6, 1),
+        "estimate.low": 20000,
+        "estimate.high": 30000,
+        "route": "direct",
+        "provenance": "assumption",
+        "rationale": "Second stadium",
+    }.items():
+        ws[f"{L.INPUTS.letter(key)}{row}"] = value
+
+
+ONE_RUN = {
+    "bad value": (lambda wb: wb[LINES].__setitem__("G7", "beaucoup"), ("BAD_VALUE", LINES, "G7")),
+    "total overwritten": (
+        lambda wb: wb["Synthèse"].__setitem__("B9", 123),
+        ("FORMULA_REPLACED", "Synthèse", "B9"),
+    ),
+    "line added": (_type_a_line_into_the_first_spare_row, ("LINE_ADDED", LINES, f"A{LAST + 1}")),
+}
+
+
+@pytest.mark.parametrize(
+    "combo",
+    [c for k in (2, 3) for c in itertools.combinations(ONE_RUN, k)],
+    ids=lambda c: " + ".join(c),
+)
+def test_no_finding_hides_another(built, tmp_path, combo) -> None:
+    """A bad value, an overwritten total and an added line in one workbook: every one is found
+    at its cell in one run, and nothing else is reported."""
+
+    def change(wb) -> None:  # type: ignore[no-untyped-def]
+        for name in combo:
+            ONE_RUN[name][0](wb)
+
+    result = reconcile(tamper(built, tmp_path, "combo.xlsx", change))
+    found = codes_at(result)
+    assert {ONE_RUN[name][1] for name in combo} == found, [f.one_line() for f in result.findings]

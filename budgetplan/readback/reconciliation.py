@@ -96,6 +96,7 @@ def _reconcile(
     programme, loc = read_programme(wb)
     result = Reconciliation(path, programme, list(wb.findings), lang=wb.lang)
     if programme is None:
+        result.findings += _formula_findings(wb, phasing_xml)
         return result
     refs = reference_findings(programme, None, "")
     for f in refs:
@@ -151,6 +152,19 @@ def _reconcile(
                 )
             )
     return result
+
+
+def _formula_findings(wb: Workbook, phasing_xml: Callable[[], bytes | None]) -> list[Finding]:
+    """The formulas typed over, changed or deleted in a workbook whose inputs do not all read,
+    so that no finding hides another: they are compared with those of a stand-in programme of
+    the same shape (each unreadable cell standing in for by its column's value in another row)."""
+    stand_in = wb.with_stand_ins()
+    programme, _ = read_programme(stand_in)
+    if programme is None or reference_findings(programme, None, ""):
+        return []  # the inputs are too broken to know the shape: their findings say why
+    fig = compute(programme)
+    found = check_integrity(stand_in, fig, run_checks(fig), phasing_xml(), formulas_only=True)
+    return [f for f in found if f.code.startswith("FORMULA_") or f.code == "PHASING_ROWS"]
 
 
 def _show(value: object) -> str:

@@ -8,6 +8,7 @@ and cell. The workbook may have been saved again by Excel or LibreOffice.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import zipfile
 import zlib
@@ -47,6 +48,13 @@ class Workbook:
     names: dict[str, str]  # layout sheet key -> sheet name found in the file
     parts: dict[str, str]  # layout sheet key -> zip member of its XML
     findings: list[Finding] = field(default_factory=list)
+    #: When set, a cell that cannot be read takes the value of the same column in another row of
+    #: its table: the programme is then a stand-in of the right shape, for checking formulas only
+    stand_ins: bool = False
+
+    def with_stand_ins(self) -> Workbook:
+        """This workbook read again with stand-ins for unreadable cells, its findings apart."""
+        return dataclasses.replace(self, findings=[], stand_ins=True)
 
     def report(
         self,
@@ -342,16 +350,38 @@ def table_rows(wb: Workbook, table: L.Table) -> list[Row]:
             try:
                 data[key] = convert_cell(value)
             except CellError as exc:
-                wb.report(
-                    "BAD_VALUE",
-                    f"{key}: {exc}",
-                    "type a value of the right kind in this input cell",
-                    sheet,
-                    cells[key],
-                )
+                if not wb.stand_ins:  # reported once, by the plain reading
+                    wb.report(
+                        "BAD_VALUE",
+                        f"{key}: {exc}",
+                        "type a value of the right kind in this input cell",
+                        sheet,
+                        cells[key],
+                    )
                 data[key] = _INVALID
         out.append(Row(len(out), r + 1, data, cells))
+    if wb.stand_ins and not _stand_in(out):
+        wb.report("NO_STAND_IN", "a whole column is unreadable", "", sheet)
     return out
+
+
+def _stand_in(rows: list[Row]) -> bool:
+    """Replace each unreadable value by the same column's value in the first row that has one;
+    False when a column has no readable value at all."""
+    donors: dict[str, Any] = {}
+    for row in rows:
+        for key, value in row.data.items():
+            if value is not _INVALID and key not in donors:
+                donors[key] = value
+    whole = True
+    for row in rows:
+        for key, value in row.data.items():
+            if value is _INVALID:
+                if key not in donors:
+                    whole = False
+                    continue
+                row.data[key] = donors[key]
+    return whole
 
 
 _INVALID = object()
