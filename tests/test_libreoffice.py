@@ -238,3 +238,47 @@ def test_a_line_typed_into_a_spare_row_is_counted_reconciled_and_rebuilt(tmp_pat
     apply_to_scenario(scenario, back.programme, scenario)
     rebuilt = build(scenario, output=tmp_path / "rebuilt.xlsx")
     assert rebuilt.figures.total_ae / 100 == pytest.approx(summary[allocated_ref][1])
+
+
+def test_a_payment_typed_into_a_spare_schedule_row_is_counted(tmp_path) -> None:
+    """An explicit schedule's payment typed into the first empty row of Échéances: the month's
+    CP total takes it once recalculated, and the line no longer ties (CP_TIES false), in
+    LibreOffice as in reconcile."""
+    import datetime as dt
+
+    from budgetplan.api import build, reconcile
+    from budgetplan.core.labels import label
+    from budgetplan.core.model import Profile
+    from budgetplan.xlsx import layout as L
+    from budgetplan.xlsx.codec import serial
+
+    built = build(output=tmp_path / "sent.xlsx")
+    line = next(lf.line for lf in built.figures.lines if lf.line.cp.profile is Profile.EXPLICIT)
+    n_rows = sum(len(lf.line.cp.amounts) for lf in built.figures.lines)
+    row = L.FIRST_DATA_ROW + n_rows + 1  # 1-based row of the first empty schedule row
+    month = dt.date(2023, 3, 1)
+    sheet = label("sheet.schedules", "fr")
+    T = L.SCHEDULES
+    edits = [
+        (sheet, f"{T.letter('line')}{row}", "text", line.id),
+        (sheet, f"{T.letter('month')}{row}", "number", serial(month)),
+        (sheet, f"{T.letter('amount')}{row}", "number", 1000),
+    ]
+    saved = tmp_path / "returned"
+    saved.mkdir()
+    after = libreoffice.recalculate([built.path], save_dir=saved, edits={built.path: edits})
+    after = after[built.path]
+    k = built.figures.months.index(month)
+    col = L.phasing_month_col(len(built.figures.years)) + k
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    total = after["sheets"][label("sheet.phasing", "fr")][
+        xl_rowcol_to_cell(L.PHASING_TOTAL_ROW, col)
+    ][1]
+    assert total == pytest.approx(built.figures.cp_by_month[k] / 100 + 1000)
+    checks = after["sheets"]["Contrôles"]
+    first = CHECKS_MASTER_ROW + 4
+    ties = next(i for i, c in enumerate(CHECKS) if c.code == "CP_TIES")
+    assert checks[f"C{first + ties}"][1] == 0 and _master(after, "Contrôles") == 0
+    back = reconcile(saved / "sent.xlsx")
+    assert any(f.code == "CP_TIES" and line.id in f.message for f in back.findings)

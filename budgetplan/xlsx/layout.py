@@ -35,6 +35,9 @@ SHEETS: tuple[str, ...] = (
 #: Empty cost-line rows every workbook offers below its lines: a line typed there is counted by
 #: every total and check once the spreadsheet recalculates (the sheets stay protected).
 SPARE_LINES = 20
+#: Empty rows of the explicit CP schedules, for a payment typed in the workbook (the sheet holds
+#: values only, so their number need not be recorded).
+SPARE_SCHEDULE_ROWS = 10
 
 TITLE_ROW = 0  # 0-based row of the sheet title
 HEADER_ROW = 3  # 0-based row of every table header (row 4 in Excel)

@@ -333,10 +333,14 @@ def write_schedules(ctx: Context) -> None:
     st = ctx.styles
     T = L.SCHEDULES
     items = L.children(T, ctx.fig.programme)
-    add_table(ws, st, T, len(items), [ctx.t(c.label) for c in T.columns])
-    for i in range(max(len(items), 1)):
-        _rows(ctx, ws, T, items, L.FIRST_DATA_ROW + i, i, values=_child_value(T))
-    n = len(items)
+    n = len(items) + L.SPARE_SCHEDULE_ROWS  # empty rows for payments typed in the workbook
+    add_table(ws, st, T, n, [ctx.t(c.label) for c in T.columns])
+    for i in range(n):
+        if i < len(items):
+            _rows(ctx, ws, T, items, L.FIRST_DATA_ROW + i, i, values=_child_value(T))
+        else:
+            for j, col in enumerate(T.columns):
+                write_value(ws, L.FIRST_DATA_ROW + i, T.first_col + j, col.kind, None, st)
     ctx.define_columns(T, n)
     _validate_list(ws, T, "line", n, "=IN_IDS")
     set_widths(ws, T)
