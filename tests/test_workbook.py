@@ -325,3 +325,21 @@ def test_no_shared_string_that_no_cell_uses(default_fr, default_en) -> None:
                 for v in re.findall(r't="s"[^>]*><v>(\d+)</v>', zf.read(part).decode())
             }
             assert used == set(range(count)), (path.name, count, len(used))
+
+
+def test_charts_carry_their_series_values(default_fr, default_loaded) -> None:
+    """A previewer that does not recalculate draws a chart from the values it carries."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(default_fr) as zf:
+        charts = [zf.read(p).decode() for p in zf.namelist() if p.startswith("xl/charts/chart")]
+    assert len(charts) >= 3
+    for xml in charts:
+        for series in re.findall(r"<c:ser>.*?</c:ser>", xml, flags=re.S):
+            values = re.search(r"<c:(?:val|yVal)>.*?</c:(?:val|yVal)>", series, flags=re.S)
+            assert values and "<c:pt " in values.group(0), series[:200]
+    ae_by_pilot = charts[0].split("<c:val>")[1]
+    shown = [float(v) for v in re.findall(r"<c:v>([^<]*)</c:v>", ae_by_pilot)]
+    fig = compute(default_loaded.programme)
+    assert shown == [pf.ae / 100 for pf in fig.pilots]

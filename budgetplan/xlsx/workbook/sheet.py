@@ -42,9 +42,35 @@ class FastWorksheet(Worksheet):
     def _prepare_formula(self, formula, expand_future_functions=False):  # type: ignore[no-untyped-def]
         return formula[1:] if formula.startswith("=") else formula
 
+    # Charts carry the values of their series (previewers that do not recalculate draw from
+    # them); in constant-memory mode xlsxwriter no longer has those cells when it writes a chart,
+    # so the values written through write_number/string/formula are kept here for it.
+    def _kept(self) -> dict[tuple[int, int], object]:
+        kept = self.__dict__.get("_chart_values")
+        if kept is None:
+            kept = self.__dict__["_chart_values"] = {}
+        return kept
+
+    def _write_number(self, row, col, number, cell_format=None):  # type: ignore[no-untyped-def]
+        self._kept()[(row, col)] = f"{number:.16g}"
+        return super()._write_number(row, col, number, cell_format)
+
+    def _write_string(self, row, col, string, cell_format=None):  # type: ignore[no-untyped-def]
+        self._kept()[(row, col)] = string
+        return super()._write_string(row, col, string, cell_format)
+
+    def _get_range_data(self, row_start, col_start, row_end, col_end):  # type: ignore[no-untyped-def]
+        kept = self._kept()
+        return [
+            kept.get((r, c))
+            for r in range(row_start, row_end + 1)
+            for c in range(col_start, col_end + 1)
+        ]
+
     def _write_formula(self, row, col, formula, cell_format=None, value=0):  # type: ignore[no-untyped-def]
         if self._check_dimensions(row, col):
             return -1
+        self._kept()[(row, col)] = f"{value:.16g}" if isinstance(value, int | float) else value
         if formula.startswith("="):
             formula = formula[1:]
         if self.constant_memory and row > self.previous_row:
