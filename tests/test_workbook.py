@@ -343,3 +343,16 @@ def test_charts_carry_their_series_values(default_fr, default_loaded) -> None:
     shown = [float(v) for v in re.findall(r"<c:v>([^<]*)</c:v>", ae_by_pilot)]
     fig = compute(default_loaded.programme)
     assert shown == [pf.ae / 100 for pf in fig.pilots]
+
+
+def test_drop_down_messages_speak_the_workbook_language(default_fr, default_en) -> None:
+    import re
+    import zipfile
+
+    for path, lang in ((default_fr, "fr"), (default_en, "en")):
+        with zipfile.ZipFile(path) as zf:
+            xml = "".join(
+                zf.read(p).decode() for p in zf.namelist() if p.startswith("xl/worksheets/sheet")
+            )
+        messages = set(re.findall(r'error="([^"]*)"', xml))
+        assert messages == {label("dv.choose", lang)}, messages

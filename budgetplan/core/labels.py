@@ -136,6 +136,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "par.period_months": ("Nombre de mois", "Number of months"),
     "par.envelopes": ("Enveloppes par exercice", "Envelopes by budget year"),
     "par.events": ("Événements", "Events"),
+    "dv.choose": ("Choisissez une valeur de la liste.", "Choose a value from the list."),
     "par.booleans": ("Vrai / faux", "True / false"),
     "par.routes": (
         "Procédures (de la moins à la plus exigeante)",

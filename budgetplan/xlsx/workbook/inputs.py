@@ -106,7 +106,9 @@ def _child_value(table: L.Table) -> Callable[[object, str], object]:
     return value
 
 
-def _validate_list(ws: Worksheet, table: L.Table, key: str, n: int, source: object) -> None:
+def _validate_list(
+    ctx: Context, ws: Worksheet, table: L.Table, key: str, n: int, source: object
+) -> None:
     col = table.index(key)
     ws.data_validation(
         L.FIRST_DATA_ROW,
@@ -117,7 +119,7 @@ def _validate_list(ws: Worksheet, table: L.Table, key: str, n: int, source: obje
             "validate": "list",
             "source": source,
             "error_title": "budgetplan",
-            "error_message": "Choose a value from the list.",
+            "error_message": ctx.t("dv.choose"),
         },
     )
 
@@ -215,13 +217,13 @@ def write_pilots(ctx: Context) -> None:
 
     n_p, n_s = len(pilots), len(served)
     ctx.define_columns(T, n_p)
-    _validate_list(ws, T, "legal_status", n_p, [s.value for s in LegalStatus])
+    _validate_list(ctx, ws, T, "legal_status", n_p, [s.value for s in LegalStatus])
     for key in ("sovereignty_required", "automates_decision", "human_in_loop"):
-        _validate_list(ws, T, key, n_p, "=BOOLEANS")
+        _validate_list(ctx, ws, T, key, n_p, "=BOOLEANS")
     for key in ("intrusiveness", "trl"):
         _validate_bounds(ws, T, key, n_p, Pilot)
-    _validate_list(ws, L.SERVES, "pilot", n_s, "=PIL_IDS")
-    _validate_list(ws, L.SERVES, "event", n_s, "=EVENT_IDS")
+    _validate_list(ctx, ws, L.SERVES, "pilot", n_s, "=PIL_IDS")
+    _validate_list(ctx, ws, L.SERVES, "event", n_s, "=EVENT_IDS")
     set_widths(ws, T)
     set_widths(ws, L.SERVES)
     _finish(ctx, ws, "title.pilots", 1)
@@ -257,8 +259,8 @@ def write_milestones(ctx: Context) -> None:
     for i in range(max(n, 1)):
         _rows(ctx, ws, T, items, L.FIRST_DATA_ROW + i, i, calc, _child_value(T))
     ctx.define_columns(T, n)
-    _validate_list(ws, T, "pilot", n, "=PIL_IDS")
-    _validate_list(ws, T, "kind", n, [k.value for k in MilestoneKind])
+    _validate_list(ctx, ws, T, "pilot", n, "=PIL_IDS")
+    _validate_list(ctx, ws, T, "kind", n, [k.value for k in MilestoneKind])
     set_widths(ws, T)
     _finish(ctx, ws, "title.milestones", 1)
 
@@ -303,13 +305,13 @@ def write_lines(ctx: Context) -> None:
             )
     n = rows
     ctx.define_columns(T, n)
-    _validate_list(ws, T, "pilot", n, "=PIL_IDS")
-    _validate_list(ws, T, "titre", n, [str(int(t)) for t in Titre])
-    _validate_list(ws, T, "nature", n, [x.value for x in Nature])
-    _validate_list(ws, T, "cp.profile", n, [x.value for x in Profile])
-    _validate_list(ws, T, "route", n, "=ROUTES")
-    _validate_list(ws, T, "provenance", n, [x.value for x in Provenance])
-    _validate_list(ws, T, "innovative", n, "=BOOLEANS")
+    _validate_list(ctx, ws, T, "pilot", n, "=PIL_IDS")
+    _validate_list(ctx, ws, T, "titre", n, [str(int(t)) for t in Titre])
+    _validate_list(ctx, ws, T, "nature", n, [x.value for x in Nature])
+    _validate_list(ctx, ws, T, "cp.profile", n, [x.value for x in Profile])
+    _validate_list(ctx, ws, T, "route", n, "=ROUTES")
+    _validate_list(ctx, ws, T, "provenance", n, [x.value for x in Provenance])
+    _validate_list(ctx, ws, T, "innovative", n, "=BOOLEANS")
     for key in ("quantity", "unit_cost", "estimate.low", "estimate.high"):
         col = T.index(key)
         ws.data_validation(
@@ -342,6 +344,6 @@ def write_schedules(ctx: Context) -> None:
             for j, col in enumerate(T.columns):
                 write_value(ws, L.FIRST_DATA_ROW + i, T.first_col + j, col.kind, None, st)
     ctx.define_columns(T, n)
-    _validate_list(ws, T, "line", n, "=IN_IDS")
+    _validate_list(ctx, ws, T, "line", n, "=IN_IDS")
     set_widths(ws, T)
     _finish(ctx, ws, "title.schedules", 1)
