@@ -178,9 +178,10 @@ def test_edge_programmes_store_what_libreoffice_computes(tmp_path, change) -> No
     assert _master(result, "Contrôles") == (1 if built.ok else 0)
 
 
-def test_a_line_typed_into_a_spare_row_is_counted_reconciled_and_rebuilt(tmp_path) -> None:
-    """What a finance officer does: type a cost line into the first empty row of the protected
-    Inputs sheet in LibreOffice, recalculate, save, send back."""
+@pytest.mark.parametrize("gap", [0, 2], ids=["first-empty-row", "third-empty-row"])
+def test_a_line_typed_into_a_spare_row_is_counted_reconciled_and_rebuilt(tmp_path, gap) -> None:
+    """What a finance officer does: type a cost line into an empty row of the protected Inputs
+    sheet in LibreOffice (the first, or one further down), recalculate, save, send back."""
     import datetime as dt
     import shutil
 
@@ -195,7 +196,7 @@ def test_a_line_typed_into_a_spare_row_is_counted_reconciled_and_rebuilt(tmp_pat
 
     built = build(output=tmp_path / "sent.xlsx")
     n = len(built.figures.lines)
-    row = L.FIRST_DATA_ROW + n + 1  # 1-based row of the first spare line
+    row = L.FIRST_DATA_ROW + n + 1 + gap  # 1-based row of the spare line typed into
     sheet = label("sheet.inputs", "fr")
     wb = openpyxl.load_workbook(built.path)
     assert wb[sheet].protection.sheet and not wb[sheet][f"A{row}"].protection.locked

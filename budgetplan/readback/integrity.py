@@ -62,15 +62,20 @@ def check_integrity(
     checks: list[CheckResult],
     phasing_xml: bytes | None,
     formulas_only: bool = False,
+    line_offsets: tuple[int, ...] | None = None,
 ) -> list[Finding]:
     """Compare every formula and cached value of ``wb`` with what the inputs behind ``fig`` (and
     their ``checks``) give; ``phasing_xml``: the Phasing sheet as :func:`read_phasing` returns it.
     ``formulas_only``: ``fig`` is a stand-in of the right shape (some inputs could not be read),
-    so only the formulas are compared, not the values."""
-    expected, actual, phasing_rows = _scan_both(wb, fig, checks, phasing_xml)
+    so only the formulas are compared, not the values. ``line_offsets``: the row each line was
+    read from (0-based from the first data row), when lines were typed further down."""
+    expected, actual, phasing_rows = _scan_both(wb, fig, checks, phasing_xml, line_offsets)
     report = _Report(wb)
     skip: frozenset[str] = frozenset()
-    mismatch = _phasing_rows_finding(wb, phasing_rows, len(fig.lines) + spare_lines(wb, fig))
+    rows = len(fig.lines) + spare_lines(wb, fig)
+    if line_offsets:
+        rows = max(rows, max(line_offsets) + 1)
+    mismatch = _phasing_rows_finding(wb, phasing_rows, rows)
     if mismatch is not None:
         report.findings.append(mismatch)
         skip = FOLLOW_LINES
@@ -94,13 +99,17 @@ def check_integrity(
 
 
 def _scan_both(
-    wb: Workbook, fig: Figures, checks: list[CheckResult], phasing_xml: bytes | None
+    wb: Workbook,
+    fig: Figures,
+    checks: list[CheckResult],
+    phasing_xml: bytes | None,
+    line_offsets: tuple[int, ...] | None = None,
 ) -> tuple[dict[str, list[ScannedCell]], dict[str, list[ScannedCell]], int | None]:
     """The formula cells expected (by sheet name) and found (by layout key), and the number of
     line rows the Phasing sheet has (None without one)."""
     names = [L.sheet_name(key, wb.lang) for key in L.SHEETS]
     rows = _RowMatcher(phasing_xml or b"")
-    expected_xml = _expected_sheets(wb, fig, checks, rows)
+    expected_xml = _expected_sheets(wb, fig, checks, rows, line_offsets)
     # the sheet names each sheet's formulas use (their quoting is one of the re-saves' spellings)
     uses = {}
     for name, xml in expected_xml.items():
@@ -179,7 +188,11 @@ def spare_lines(wb: Workbook, fig: Figures) -> int:
 
 
 def _expected_sheets(
-    wb: Workbook, fig: Figures, checks: list[CheckResult], phasing_rows: RowSink
+    wb: Workbook,
+    fig: Figures,
+    checks: list[CheckResult],
+    phasing_rows: RowSink,
+    line_offsets: tuple[int, ...] | None = None,
 ) -> dict[str, bytes]:
     """The XML of each sheet of the workbook ``fig`` gives, by name, but for the Phasing data rows
     (given to ``phasing_rows``) and the values-only rows of the inputs (not made): a few hundred
@@ -197,6 +210,7 @@ def _expected_sheets(
             phasing_rows=phasing_rows,
             checks=checks,
             spare_lines=spare_lines(wb, fig),
+            line_offsets=line_offsets,
         )
         with open_xlsx(path) as zf:
             return {p.name: zf.read(p.part) for p in sheet_parts(zf)}

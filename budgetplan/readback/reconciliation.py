@@ -24,6 +24,7 @@ from budgetplan.core.items import items as _items
 from budgetplan.core.model import Programme
 from budgetplan.readback.actuals import ActualsReport, budget_against_actual, load_actuals
 from budgetplan.readback.integrity import check_integrity, read_phasing
+from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.reader import (
     Locator,
     ReadError,
@@ -105,7 +106,8 @@ def _reconcile(
         return result
     fig = compute(programme)
     checks = run_checks(fig)
-    result.findings += check_integrity(wb, fig, checks, phasing_xml())
+    offsets = line_offsets(loc, len(programme.cost_lines))
+    result.findings += check_integrity(wb, fig, checks, phasing_xml(), line_offsets=offsets)
     for check in checks:
         for f in check.findings:
             result.findings.append(_located(f, loc, wb))
@@ -154,16 +156,28 @@ def _reconcile(
     return result
 
 
+def line_offsets(loc: Locator, n_lines: int) -> tuple[int, ...] | None:
+    """The row each cost line was read from, counted from the first data row; None when the
+    lines stand one after the other from the top (as budgetplan writes them)."""
+    offsets = tuple(
+        loc.rows[("cost_lines", i)][1].excel_row - 1 - L.FIRST_DATA_ROW for i in range(n_lines)
+    )
+    return None if offsets == tuple(range(n_lines)) else offsets
+
+
 def _formula_findings(wb: Workbook, phasing_xml: Callable[[], bytes | None]) -> list[Finding]:
     """The formulas typed over, changed or deleted in a workbook whose inputs do not all read,
     so that no finding hides another: they are compared with those of a stand-in programme of
     the same shape (each unreadable cell standing in for by its column's value in another row)."""
     stand_in = wb.with_stand_ins()
-    programme, _ = read_programme(stand_in)
+    programme, loc = read_programme(stand_in)
     if programme is None or reference_findings(programme, None, ""):
         return []  # the inputs are too broken to know the shape: their findings say why
     fig = compute(programme)
-    found = check_integrity(stand_in, fig, run_checks(fig), phasing_xml(), formulas_only=True)
+    offsets = line_offsets(loc, len(programme.cost_lines))
+    found = check_integrity(
+        stand_in, fig, run_checks(fig), phasing_xml(), formulas_only=True, line_offsets=offsets
+    )
     return [f for f in found if f.code.startswith("FORMULA_") or f.code == "PHASING_ROWS"]
 
 

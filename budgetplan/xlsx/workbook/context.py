@@ -41,6 +41,9 @@ class Context:
     phasing_rows: RowSink | None = None
     #: empty cost-line rows after the lines, inside every range and with their Phasing rows
     spare_lines: int = 0
+    #: the row (0-based, from the first data row) each line sits on, when not one after the
+    #: other: reconcile's expected workbook follows the file, whose lines may leave empty rows
+    line_offsets: tuple[int, ...] | None = None
 
     @property
     def formulas_only(self) -> bool:
@@ -81,7 +84,18 @@ class Context:
     @property
     def line_rows(self) -> int:
         """Rows of the cost-line table and of the Phasing sheet: the lines, then the spare ones."""
-        return self.n_lines + self.spare_lines
+        rows = self.n_lines + self.spare_lines
+        if self.line_offsets:
+            rows = max(rows, max(self.line_offsets) + 1)
+        return rows
+
+    def line_at_row(self) -> list[int | None]:
+        """For each cost-line row, the index of the line it holds, or None for an empty row."""
+        at: list[int | None] = [None] * self.line_rows
+        offsets = self.line_offsets or range(self.n_lines)
+        for i, offset in enumerate(offsets):
+            at[offset] = i
+        return at
 
     @property
     def n_years(self) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from xlsxwriter.utility import xl_col_to_name
 
+from budgetplan.compute.figures import LineFigures
 from budgetplan.compute.procurement import implied_route
 from budgetplan.core.model import Nature, Profile
 from budgetplan.xlsx import layout as L
@@ -19,6 +20,30 @@ class _AmountText(dict[int, str]):
     def __missing__(self, cents: int) -> str:
         text = self[cents] = str(cents / 100)
         return text
+
+
+def _line_values(lf: LineFigures, years: list[int], amounts: _AmountText) -> list[object]:
+    """The cached values of a line's Phasing row, in the template's column order."""
+    line = lf.line
+    values: list[object] = [
+        line.id,
+        line.pilot,
+        int(line.titre),
+        line.ae_year,
+        lf.ht / 100,
+        float(lf.vat_rate),
+        lf.ttc / 100,
+        lf.ttc,
+        0 if line.cp.profile is Profile.EXPLICIT else lf.first_index,
+        lf.months,
+        lf.implied_route.value,
+        lf.route_ok,
+        lf.cp_ties,
+        lf.cp_after_ae,
+    ]
+    values += [amounts[lf.cp_by_year.get(y, 0)] for y in years]
+    values += map(amounts.__getitem__, lf.monthly)
+    return values
 
 
 def _spare_row_values(ctx: Context, amounts: _AmountText) -> list[object]:
@@ -196,36 +221,11 @@ def write(ctx: Context) -> None:
     years = fig.years
     aside = ctx.phasing_rows  # reconcile's expected rows, compared with the workbook's own
     amounts = _AmountText()
-    for i, lf in enumerate(fig.lines):
-        row = L.FIRST_DATA_ROW + i
-        line = lf.line
-        is_explicit = line.cp.profile is Profile.EXPLICIT
-        values: list[object] = [
-            line.id,
-            line.pilot,
-            int(line.titre),
-            line.ae_year,
-            lf.ht / 100,
-            float(lf.vat_rate),
-            lf.ttc / 100,
-            lf.ttc,
-            0 if is_explicit else lf.first_index,
-            lf.months,
-            lf.implied_route.value,
-            lf.route_ok,
-            lf.cp_ties,
-            lf.cp_after_ae,
-        ]
-        values += [amounts[lf.cp_by_year.get(y, 0)] for y in years]
-        values += map(amounts.__getitem__, lf.monthly)
-        cells = template.render(row + 1, values)
-        if aside is None:
-            ws.write_row_xml(row, template.first_col, template.last_col, cells)
-        else:
-            aside.append(row_xml(row, cells))
     blank = _spare_row_values(ctx, amounts)
-    for row in range(L.FIRST_DATA_ROW + len(fig.lines), L.FIRST_DATA_ROW + n):
-        cells = template.render(row + 1, blank)
+    for offset, i in enumerate(ctx.line_at_row()):
+        row = L.FIRST_DATA_ROW + offset
+        values = blank if i is None else _line_values(fig.lines[i], years, amounts)
+        cells = template.render(row + 1, values)
         if aside is None:
             ws.write_row_xml(row, template.first_col, template.last_col, cells)
         else:

@@ -52,6 +52,7 @@ def write_workbook(
     phasing_rows: RowSink | None = None,
     checks: list[CheckResult] | None = None,
     spare_lines: int = L.SPARE_LINES,
+    line_offsets: tuple[int, ...] | None = None,
 ) -> Figures:
     """Write ``programme`` to ``target`` (atomically) and return the figures it holds.
 
@@ -94,6 +95,7 @@ def write_workbook(
             highlights=dict(highlights or {}),
             phasing_rows=phasing_rows,
             spare_lines=spare_lines,
+            line_offsets=line_offsets,
         )
         ctx.checks_ok = all(r.ok for r in results)
         if before is not None:
