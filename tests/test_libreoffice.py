@@ -283,3 +283,48 @@ def test_a_payment_typed_into_a_spare_schedule_row_is_counted(tmp_path) -> None:
     assert checks[f"C{first + ties}"][1] == 0 and _master(after, "Contrôles") == 0
     back = reconcile(saved / "sent.xlsx")
     assert any(f.code == "CP_TIES" and line.id in f.message for f in back.findings)
+
+
+def test_a_milestone_typed_into_an_empty_row_moves_the_timeline_and_is_carried(tmp_path) -> None:
+    """A milestone typed (id left empty) into the second empty row of the protected Milestones
+    sheet: the Timeline takes it once recalculated, reconcile names it, the rebuild holds it."""
+    import datetime as dt
+    import shutil
+
+    from budgetplan.api import build, reconcile
+    from budgetplan.core.labels import label
+    from budgetplan.xlsx import layout as L
+    from budgetplan.xlsx.codec import serial
+    from budgetplan.yamlio.loader import default_scenario_path
+    from budgetplan.yamlio.scenario_writer import apply_to_scenario
+
+    built = build(output=tmp_path / "sent.xlsx")
+    programme = built.figures.programme
+    n = sum(len(p.milestones) for p in programme.pilots)
+    row = L.FIRST_DATA_ROW + n + 2  # 1-based: the second empty milestone row
+    sheet, T = label("sheet.milestones", "fr"), L.MILESTONES
+    day = dt.date(2025, 3, 31)  # after every DATA milestone: the pilot's last one
+    edits = [
+        (sheet, f"{T.letter('pilot')}{row}", "text", "DATA"),
+        (sheet, f"{T.letter('kind')}{row}", "text", "evaluation"),
+        (sheet, f"{T.letter('label')}{row}", "text", "Rapport final d'évaluation"),
+        (sheet, f"{T.letter('date')}{row}", "number", serial(day)),
+    ]
+    saved = tmp_path / "returned"
+    saved.mkdir()
+    after = libreoffice.recalculate([built.path], save_dir=saved, edits={built.path: edits})
+    after = after[built.path]
+    assert after["errors"] == []
+    data_row = L.FIRST_DATA_ROW + [p.id for p in programme.pilots].index("DATA") + 1
+    timeline = after["sheets"][label("sheet.timeline", "fr")]
+    assert timeline[f"{L.TIMELINE.letter('last')}{data_row}"][1] == serial(day)
+
+    scenario = tmp_path / "programme.yaml"
+    shutil.copy(default_scenario_path(), scenario)
+    back = reconcile(saved / "sent.xlsx", scenario=scenario)
+    assert back.ok, [f.one_line() for f in back.errors]
+    assert any(f.code == "MILESTONE_ADDED" and "DATA-NEW1" in f.message for f in back.findings)
+    assert [e.what for e in back.edits] == ["added"]
+    apply_to_scenario(scenario, back.programme, scenario)
+    rebuilt = build(scenario, output=tmp_path / "rebuilt.xlsx")
+    assert next(p for p in rebuilt.figures.pilots if p.pilot == "DATA").last_milestone == day

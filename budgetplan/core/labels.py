@@ -264,6 +264,11 @@ _LABELS: dict[str, tuple[str, str]] = {
     "ab.input": ("Saisie (modifiable)", "Input (editable)"),
     "ab.calc": ("Calcul (protégé)", "Calculation (protected)"),
     "ab.lines": ("Lignes de coût", "Cost lines"),
+    "ab.milestones": ("Jalons", "Milestones"),
+    "ab.milestone_rows": (
+        "Lignes de jalons prévues (dont lignes vides à remplir)",
+        "Milestone rows (including empty ones to fill in)",
+    ),
     "ab.line_rows": (
         "Lignes de coût prévues (dont lignes vides à remplir)",
         "Cost-line rows (including empty ones to fill in)",

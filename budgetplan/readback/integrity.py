@@ -24,7 +24,7 @@ from budgetplan.core.source import Source
 from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.formulas import normal_spelling, normal_spelling_xml, quoted_sheet, to_r1c1
 from budgetplan.xlsx.reader import Workbook
-from budgetplan.xlsx.workbook.context import RowSink
+from budgetplan.xlsx.workbook.context import RowPlan, RowSink
 from budgetplan.xlsx.xlsxfile import (
     RawCell,
     ScannedCell,
@@ -63,13 +63,15 @@ def check_integrity(
     phasing_xml: bytes | None,
     formulas_only: bool = False,
     line_offsets: tuple[int, ...] | None = None,
+    milestone_offsets: tuple[int, ...] | None = None,
 ) -> list[Finding]:
     """Compare every formula and cached value of ``wb`` with what the inputs behind ``fig`` (and
     their ``checks``) give; ``phasing_xml``: the Phasing sheet as :func:`read_phasing` returns it.
     ``formulas_only``: ``fig`` is a stand-in of the right shape (some inputs could not be read),
     so only the formulas are compared, not the values. ``line_offsets``: the row each line was
     read from (0-based from the first data row), when lines were typed further down."""
-    expected, actual, phasing_rows = _scan_both(wb, fig, checks, phasing_xml, line_offsets)
+    offsets = (line_offsets, milestone_offsets)
+    expected, actual, phasing_rows = _scan_both(wb, fig, checks, phasing_xml, offsets)
     report = _Report(wb)
     skip: frozenset[str] = frozenset()
     rows = len(fig.lines) + spare_lines(wb, fig)
@@ -103,13 +105,13 @@ def _scan_both(
     fig: Figures,
     checks: list[CheckResult],
     phasing_xml: bytes | None,
-    line_offsets: tuple[int, ...] | None = None,
+    offsets: tuple[tuple[int, ...] | None, tuple[int, ...] | None] = (None, None),
 ) -> tuple[dict[str, list[ScannedCell]], dict[str, list[ScannedCell]], int | None]:
     """The formula cells expected (by sheet name) and found (by layout key), and the number of
     line rows the Phasing sheet has (None without one)."""
     names = [L.sheet_name(key, wb.lang) for key in L.SHEETS]
     rows = _RowMatcher(phasing_xml or b"")
-    expected_xml = _expected_sheets(wb, fig, checks, rows, line_offsets)
+    expected_xml = _expected_sheets(wb, fig, checks, rows, offsets)
     # the sheet names each sheet's formulas use (their quoting is one of the re-saves' spellings)
     uses = {}
     for name, xml in expected_xml.items():
@@ -175,6 +177,17 @@ class _RowMatcher:
         return not self.rest and self.data.startswith(b"</sheetData>", self.pos)
 
 
+def spare_milestones(wb: Workbook, fig: Figures) -> int:
+    """The empty milestone rows the workbook should still have (see :func:`spare_lines`)."""
+    try:
+        rows = int(wb.about.get("milestone_rows", ""))
+        written = int(wb.about.get("milestones", ""))
+    except ValueError:
+        return 0
+    read = sum(len(p.milestones) for p in fig.programme.pilots)
+    return max(rows - max(read, written), 0)
+
+
 def spare_lines(wb: Workbook, fig: Figures) -> int:
     """The empty cost-line rows the workbook should still have: the rows it was made with (About)
     less its lines, the ones it was made with or, when more were read, those (a line typed into
@@ -192,7 +205,7 @@ def _expected_sheets(
     fig: Figures,
     checks: list[CheckResult],
     phasing_rows: RowSink,
-    line_offsets: tuple[int, ...] | None = None,
+    offsets: tuple[tuple[int, ...] | None, tuple[int, ...] | None] = (None, None),
 ) -> dict[str, bytes]:
     """The XML of each sheet of the workbook ``fig`` gives, by name, but for the Phasing data rows
     (given to ``phasing_rows``) and the values-only rows of the inputs (not made): a few hundred
@@ -209,8 +222,7 @@ def _expected_sheets(
             figures=fig,
             phasing_rows=phasing_rows,
             checks=checks,
-            spare_lines=spare_lines(wb, fig),
-            line_offsets=line_offsets,
+            rows=RowPlan(spare_lines(wb, fig), offsets[0], spare_milestones(wb, fig), offsets[1]),
         )
         with open_xlsx(path) as zf:
             return {p.name: zf.read(p.part) for p in sheet_parts(zf)}

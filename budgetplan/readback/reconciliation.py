@@ -106,8 +106,14 @@ def _reconcile(
         return result
     fig = compute(programme)
     checks = run_checks(fig)
-    offsets = line_offsets(loc, len(programme.cost_lines))
-    result.findings += check_integrity(wb, fig, checks, phasing_xml(), line_offsets=offsets)
+    result.findings += check_integrity(
+        wb,
+        fig,
+        checks,
+        phasing_xml(),
+        line_offsets=line_offsets(loc, len(programme.cost_lines)),
+        milestone_offsets=milestone_offsets(loc, programme),
+    )
     for check in checks:
         for f in check.findings:
             result.findings.append(_located(f, loc, wb))
@@ -165,6 +171,17 @@ def line_offsets(loc: Locator, n_lines: int) -> tuple[int, ...] | None:
     return None if offsets == tuple(range(n_lines)) else offsets
 
 
+def milestone_offsets(loc: Locator, programme: Programme) -> tuple[int, ...] | None:
+    """The row each milestone was read from, pilot by pilot as the layout lists them; None when
+    they stand as budgetplan writes them."""
+    offsets = tuple(
+        loc.rows[("pilots", pi, "milestones", mi)][1].excel_row - 1 - L.FIRST_DATA_ROW
+        for pi, pilot in enumerate(programme.pilots)
+        for mi in range(len(pilot.milestones))
+    )
+    return None if offsets == tuple(range(len(offsets))) else offsets
+
+
 def _formula_findings(wb: Workbook, phasing_xml: Callable[[], bytes | None]) -> list[Finding]:
     """The formulas typed over, changed or deleted in a workbook whose inputs do not all read,
     so that no finding hides another: they are compared with those of a stand-in programme of
@@ -174,9 +191,14 @@ def _formula_findings(wb: Workbook, phasing_xml: Callable[[], bytes | None]) -> 
     if programme is None or reference_findings(programme, None, ""):
         return []  # the inputs are too broken to know the shape: their findings say why
     fig = compute(programme)
-    offsets = line_offsets(loc, len(programme.cost_lines))
     found = check_integrity(
-        stand_in, fig, run_checks(fig), phasing_xml(), formulas_only=True, line_offsets=offsets
+        stand_in,
+        fig,
+        run_checks(fig),
+        phasing_xml(),
+        formulas_only=True,
+        line_offsets=line_offsets(loc, len(programme.cost_lines)),
+        milestone_offsets=milestone_offsets(loc, programme),
     )
     return [f for f in found if f.code.startswith("FORMULA_") or f.code == "PHASING_ROWS"]
 

@@ -38,6 +38,8 @@ SPARE_LINES = 20
 #: Empty rows of the explicit CP schedules, for a payment typed in the workbook (the sheet holds
 #: values only, so their number need not be recorded).
 SPARE_SCHEDULE_ROWS = 10
+#: Empty milestone rows, for a milestone typed in the workbook (its pilot in the pilot column).
+SPARE_MILESTONES = 10
 
 TITLE_ROW = 0  # 0-based row of the sheet title
 HEADER_ROW = 3  # 0-based row of every table header (row 4 in Excel)
@@ -406,6 +408,8 @@ ABOUT_KEYS: tuple[str, ...] = (
     "lang",
     "lines",
     "line_rows",
+    "milestones",
+    "milestone_rows",
     "rebuild",
 )
 

@@ -466,9 +466,22 @@ def _children(wb: Workbook, table: L.Table, model: type[BaseModel]) -> dict[str,
     """The valid rows of a child table of pilots (milestones, events served), grouped by the
     parent id in its ``parent_key`` column, each with its row."""
     out: dict[str, list[Any]] = {}
-    for row in table_rows(wb, table):
+    rows = table_rows(wb, table)
+    taken = {r.data.get("id") for r in rows if isinstance(r.data.get("id"), str)}
+    for row in rows:
         parent_id = row.data.get(table.parent_key)
         data = {k: v for k, v in row.data.items() if k != table.parent_key}
+        if "id" in data and not data["id"] and isinstance(parent_id, str):
+            data["id"] = new_line_id(parent_id, taken)  # a milestone typed in an empty row
+            taken.add(data["id"])
+            wb.report(
+                "MILESTONE_ADDED",
+                f"new milestone in row {row.excel_row} gets id {data['id']}",
+                "keep this id: it identifies the milestone from now on",
+                wb.names[table.sheet],
+                row.cells["id"],
+                severity=Severity.INFO,
+            )
         item = validate_row(wb, table, Row(row.index, row.excel_row, data, row.cells), model, {})
         if item is not None and isinstance(parent_id, str):
             out.setdefault(parent_id, []).append((row, item))

@@ -27,6 +27,8 @@ def write(ctx: Context) -> None:
         "lang": ctx.lang,
         "lines": str(ctx.n_lines),
         "line_rows": str(ctx.line_rows),
+        "milestones": str(ctx.n_milestones),
+        "milestone_rows": str(ctx.milestone_rows),
         "rebuild": rebuild_command(ctx),
     }
     ws.write_string(L.TITLE_ROW, 0, ctx.t("title.about"), st.title)

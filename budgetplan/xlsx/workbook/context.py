@@ -23,6 +23,18 @@ class RowSink(Protocol):
     def append(self, row: str, /) -> None: ...
 
 
+@dataclass(frozen=True)
+class RowPlan:
+    """Where the rows of the tables a person adds to go: empty cost-line and milestone rows after
+    the items, and, for reconcile's expected workbook, the row (0-based from the first data row)
+    each item was read from when the file leaves empty rows between them."""
+
+    spare_lines: int = L.SPARE_LINES
+    line_offsets: tuple[int, ...] | None = None
+    spare_milestones: int = L.SPARE_MILESTONES
+    milestone_offsets: tuple[int, ...] | None = None
+
+
 @dataclass
 class Context:
     wb: Workbook
@@ -39,11 +51,23 @@ class Context:
     #: values: the Phasing data rows go here as XML instead of into the file, the Inputs value
     #: rows are not rendered, and the About sheet carries no fingerprint.
     phasing_rows: RowSink | None = None
-    #: empty cost-line rows after the lines, inside every range and with their Phasing rows
-    spare_lines: int = 0
-    #: the row (0-based, from the first data row) each line sits on, when not one after the
-    #: other: reconcile's expected workbook follows the file, whose lines may leave empty rows
-    line_offsets: tuple[int, ...] | None = None
+    rows: RowPlan = field(default_factory=lambda: RowPlan(0, None, 0, None))
+
+    @property
+    def spare_lines(self) -> int:
+        return self.rows.spare_lines
+
+    @property
+    def line_offsets(self) -> tuple[int, ...] | None:
+        return self.rows.line_offsets
+
+    @property
+    def spare_milestones(self) -> int:
+        return self.rows.spare_milestones
+
+    @property
+    def milestone_offsets(self) -> tuple[int, ...] | None:
+        return self.rows.milestone_offsets
 
     @property
     def formulas_only(self) -> bool:
@@ -94,6 +118,25 @@ class Context:
         at: list[int | None] = [None] * self.line_rows
         offsets = self.line_offsets or range(self.n_lines)
         for i, offset in enumerate(offsets):
+            at[offset] = i
+        return at
+
+    @property
+    def n_milestones(self) -> int:
+        return sum(len(p.milestones) for p in self.fig.programme.pilots)
+
+    @property
+    def milestone_rows(self) -> int:
+        rows = self.n_milestones + self.spare_milestones
+        if self.milestone_offsets:
+            rows = max(rows, max(self.milestone_offsets) + 1)
+        return rows
+
+    def milestone_at_row(self) -> list[int | None]:
+        """For each milestone row, the index of the milestone it holds (in the layout's child
+        order), or None for an empty row."""
+        at: list[int | None] = [None] * self.milestone_rows
+        for i, offset in enumerate(self.milestone_offsets or range(self.n_milestones)):
             at[offset] = i
         return at
 

@@ -237,15 +237,15 @@ def write_milestones(ctx: Context) -> None:
     st = ctx.styles
     T = L.MILESTONES
     items = L.children(T, ctx.fig.programme)
-    add_table(ws, st, T, len(items), [ctx.t(c.label) for c in T.columns])
-    n = len(items)
+    n = ctx.milestone_rows  # the milestones, then empty rows to type new ones into
+    add_table(ws, st, T, n, [ctx.t(c.label) for c in T.columns])
     ids, dates = T.range("id", n), T.range("date", n)
     order_ok = ctx.fig.milestone_order_ok
     boolean = st.cell("bool", "calc")
 
-    def calc(w: Worksheet, row: int, i: int) -> None:
+    def calc(w: Worksheet, row: int, i: int | None) -> None:
         r = row + 1
-        ok = order_ok[i]
+        ok = True if i is None else order_ok[i]  # an empty row has no prerequisite
         dep, date = f"${T.letter('depends_on')}{r}", f"${T.letter('date')}{r}"
         w.write_formula(
             row,
@@ -256,8 +256,15 @@ def write_milestones(ctx: Context) -> None:
             ok,
         )
 
-    for i in range(max(n, 1)):
-        _rows(ctx, ws, T, items, L.FIRST_DATA_ROW + i, i, calc, _child_value(T))
+    for offset, i in enumerate(ctx.milestone_at_row()):
+        row = L.FIRST_DATA_ROW + offset
+        if i is None:
+            for j, col in enumerate(T.columns):
+                if col.is_input:
+                    write_value(ws, row, T.first_col + j, col.kind, None, st)
+            calc(ws, row, None)
+        else:
+            _rows(ctx, ws, T, items, row, i, calc, _child_value(T))
     ctx.define_columns(T, n)
     _validate_list(ctx, ws, T, "pilot", n, "=PIL_IDS")
     _validate_list(ctx, ws, T, "kind", n, [k.value for k in MilestoneKind])

@@ -16,7 +16,6 @@ from budgetplan.core.labels import Lang
 from budgetplan.core.model import Programme
 from budgetplan.core.source import Source
 from budgetplan.core.version import __version__
-from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.atomic import atomic_path
 from budgetplan.xlsx.layout import SHEETS
 from budgetplan.xlsx.workbook import (
@@ -29,7 +28,7 @@ from budgetplan.xlsx.workbook import (
     summary,
     timeline,
 )
-from budgetplan.xlsx.workbook.context import Context, RowSink
+from budgetplan.xlsx.workbook.context import Context, RowPlan, RowSink
 from budgetplan.xlsx.workbook.styles import Styles
 
 if TYPE_CHECKING:
@@ -37,6 +36,31 @@ if TYPE_CHECKING:
 
 #: Fixed document date, so that the same scenario always gives the same bytes.
 FIXED_CREATED = dt.datetime(2022, 1, 1, 0, 0, 0)
+
+
+def _new_workbook(tmp: Path, programme: Programme, source: Source) -> Workbook:
+    """An empty xlsx in constant-memory mode, where text is never a formula, link or number."""
+    wb = Workbook(
+        str(tmp),
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    wb.set_properties(
+        {
+            "title": programme.title,
+            "subject": programme.id,
+            "author": "budgetplan",
+            "company": programme.steering_body,
+            "comments": f"budgetplan {__version__}; source sha256 {source.sha256}",
+            "created": FIXED_CREATED,
+        }
+    )
+    wb.set_calc_mode("auto")
+    return wb
 
 
 @collector_paused()
@@ -51,8 +75,7 @@ def write_workbook(
     risk: RiskResult | None = None,
     phasing_rows: RowSink | None = None,
     checks: list[CheckResult] | None = None,
-    spare_lines: int = L.SPARE_LINES,
-    line_offsets: tuple[int, ...] | None = None,
+    rows: RowPlan | None = None,
 ) -> Figures:
     """Write ``programme`` to ``target`` (atomically) and return the figures it holds.
 
@@ -60,31 +83,13 @@ def write_workbook(
     marks changed input cells (with their old value as a comment) and ``before`` writes extra
     sheets ahead of the layout's: both serve the diff workbook. ``phasing_rows`` serves
     reconcile: see :attr:`Context.phasing_rows`. ``risk`` is the simulation the Risk sheet shows
-    (``risk.sheet_simulation``); without it the workbook has no Risk sheet.
+    (``risk.sheet_simulation``); without it the workbook has no Risk sheet. ``rows``: the
+    empty rows and where the items sit (default: as a build lays them out).
     """
     fig = figures or compute(programme)
     results = checks if checks is not None else run_checks(fig)
     with atomic_path(Path(target)) as tmp:
-        wb = Workbook(
-            str(tmp),
-            {
-                "constant_memory": True,
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "strings_to_numbers": False,
-            },
-        )
-        wb.set_properties(
-            {
-                "title": programme.title,
-                "subject": programme.id,
-                "author": "budgetplan",
-                "company": programme.steering_body,
-                "comments": f"budgetplan {__version__}; source sha256 {source.sha256}",
-                "created": FIXED_CREATED,
-            }
-        )
-        wb.set_calc_mode("auto")
+        wb = _new_workbook(tmp, programme, source)
         ctx = Context(
             wb,
             Styles(wb, lang),
@@ -94,8 +99,7 @@ def write_workbook(
             __version__,
             highlights=dict(highlights or {}),
             phasing_rows=phasing_rows,
-            spare_lines=spare_lines,
-            line_offsets=line_offsets,
+            rows=rows or RowPlan(),
         )
         ctx.checks_ok = all(r.ok for r in results)
         if before is not None:
