@@ -328,3 +328,48 @@ def test_a_milestone_typed_into_an_empty_row_moves_the_timeline_and_is_carried(t
     apply_to_scenario(scenario, back.programme, scenario)
     rebuilt = build(scenario, output=tmp_path / "rebuilt.xlsx")
     assert next(p for p in rebuilt.figures.pilots if p.pilot == "DATA").last_milestone == day
+
+
+def test_an_event_served_typed_into_an_empty_row_gets_its_readiness(tmp_path) -> None:
+    """An event served typed into the first empty row of the Pilots sheet: its readiness row
+    appears on the Timeline once recalculated, reconcile carries it, the rebuild holds it."""
+    import shutil
+
+    from budgetplan.api import build, reconcile
+    from budgetplan.core.labels import label
+    from budgetplan.xlsx import layout as L
+    from budgetplan.yamlio.loader import default_scenario_path
+    from budgetplan.yamlio.scenario_writer import apply_to_scenario
+
+    built = build(output=tmp_path / "sent.xlsx")
+    programme = built.figures.programme
+    n = sum(len(p.serves) for p in programme.pilots)
+    row = L.FIRST_DATA_ROW + n + 1  # 1-based: the first empty row of the events served
+    sheet, S = label("sheet.pilots", "fr"), L.SERVES
+    edits = [
+        (sheet, f"{S.letter('pilot')}{row}", "text", "DATA"),
+        (sheet, f"{S.letter('event')}{row}", "text", "RWC2023"),
+        (sheet, f"{S.letter('lead_days')}{row}", "number", 30),
+        (sheet, f"{S.letter('rationale')}{row}", "text", "Models ready for the Rugby World Cup"),
+    ]
+    saved = tmp_path / "returned"
+    saved.mkdir()
+    after = libreoffice.recalculate([built.path], save_dir=saved, edits={built.path: edits})
+    after = after[built.path]
+    assert after["errors"] == []
+    timeline = after["sheets"][label("sheet.timeline", "fr")]
+    r = L.readiness_header_row(len(programme.pilots)) + 1 + n + 1  # its readiness row, 1-based
+    assert [timeline[f"{c}{r}"][1] for c in "AB"] == ["DATA", "RWC2023"]
+    # DATA is operational on 31/03/2023; RWC 2023 starts on 08/09/2023, 30 days needed
+    assert timeline[f"G{r}"][1] == 131 and timeline[f"H{r}"][1] == 0  # margin, not late
+    assert _master(after, "Contrôles") == 1
+
+    scenario = tmp_path / "programme.yaml"
+    shutil.copy(default_scenario_path(), scenario)
+    back = reconcile(saved / "sent.xlsx", scenario=scenario)
+    assert back.ok, [f.one_line() for f in back.errors]
+    assert [e.what for e in back.edits] == ["added"]
+    apply_to_scenario(scenario, back.programme, scenario)
+    rebuilt = build(scenario, output=tmp_path / "rebuilt.xlsx")
+    ready = [(x.pilot, x.event, x.margin_days) for x in rebuilt.figures.readiness]
+    assert ("DATA", "RWC2023", 131) in ready

@@ -265,6 +265,11 @@ _LABELS: dict[str, tuple[str, str]] = {
     "ab.calc": ("Calcul (protégé)", "Calculation (protected)"),
     "ab.lines": ("Lignes de coût", "Cost lines"),
     "ab.milestones": ("Jalons", "Milestones"),
+    "ab.served": ("Événements servis", "Events served"),
+    "ab.served_rows": (
+        "Lignes d'événements servis prévues (dont lignes vides à remplir)",
+        "Event-served rows (including empty ones to fill in)",
+    ),
     "ab.milestone_rows": (
         "Lignes de jalons prévues (dont lignes vides à remplir)",
         "Milestone rows (including empty ones to fill in)",

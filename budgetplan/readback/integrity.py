@@ -64,13 +64,14 @@ def check_integrity(
     formulas_only: bool = False,
     line_offsets: tuple[int, ...] | None = None,
     milestone_offsets: tuple[int, ...] | None = None,
+    served_offsets: tuple[int, ...] | None = None,
 ) -> list[Finding]:
     """Compare every formula and cached value of ``wb`` with what the inputs behind ``fig`` (and
     their ``checks``) give; ``phasing_xml``: the Phasing sheet as :func:`read_phasing` returns it.
     ``formulas_only``: ``fig`` is a stand-in of the right shape (some inputs could not be read),
     so only the formulas are compared, not the values. ``line_offsets``: the row each line was
     read from (0-based from the first data row), when lines were typed further down."""
-    offsets = (line_offsets, milestone_offsets)
+    offsets = (line_offsets, milestone_offsets, served_offsets)
     expected, actual, phasing_rows = _scan_both(wb, fig, checks, phasing_xml, offsets)
     report = _Report(wb)
     skip: frozenset[str] = frozenset()
@@ -105,7 +106,7 @@ def _scan_both(
     fig: Figures,
     checks: list[CheckResult],
     phasing_xml: bytes | None,
-    offsets: tuple[tuple[int, ...] | None, tuple[int, ...] | None] = (None, None),
+    offsets: tuple[tuple[int, ...] | None, ...] = (None, None, None),
 ) -> tuple[dict[str, list[ScannedCell]], dict[str, list[ScannedCell]], int | None]:
     """The formula cells expected (by sheet name) and found (by layout key), and the number of
     line rows the Phasing sheet has (None without one)."""
@@ -177,27 +178,31 @@ class _RowMatcher:
         return not self.rest and self.data.startswith(b"</sheetData>", self.pos)
 
 
+def _spare(wb: Workbook, rows_key: str, written_key: str, read: int) -> int:
+    try:
+        rows = int(wb.about.get(rows_key, ""))
+        written = int(wb.about.get(written_key, ""))
+    except ValueError:
+        return 0  # made before empty rows existed
+    return max(rows - max(read, written), 0)
+
+
 def spare_milestones(wb: Workbook, fig: Figures) -> int:
     """The empty milestone rows the workbook should still have (see :func:`spare_lines`)."""
-    try:
-        rows = int(wb.about.get("milestone_rows", ""))
-        written = int(wb.about.get("milestones", ""))
-    except ValueError:
-        return 0
     read = sum(len(p.milestones) for p in fig.programme.pilots)
-    return max(rows - max(read, written), 0)
+    return _spare(wb, "milestone_rows", "milestones", read)
+
+
+def spare_served(wb: Workbook, fig: Figures) -> int:
+    """The empty rows of the events served the workbook should still have."""
+    return _spare(wb, "served_rows", "served", sum(len(p.serves) for p in fig.programme.pilots))
 
 
 def spare_lines(wb: Workbook, fig: Figures) -> int:
     """The empty cost-line rows the workbook should still have: the rows it was made with (About)
     less its lines, the ones it was made with or, when more were read, those (a line typed into
     a spare row fills one; a deleted row leaves the Phasing sheet a row too many)."""
-    try:
-        rows = int(wb.about.get("line_rows", ""))
-        written = int(wb.about.get("lines", ""))
-    except ValueError:
-        return 0  # made before spare rows existed
-    return max(rows - max(len(fig.lines), written), 0)
+    return _spare(wb, "line_rows", "lines", len(fig.lines))
 
 
 def _expected_sheets(
@@ -205,7 +210,7 @@ def _expected_sheets(
     fig: Figures,
     checks: list[CheckResult],
     phasing_rows: RowSink,
-    offsets: tuple[tuple[int, ...] | None, tuple[int, ...] | None] = (None, None),
+    offsets: tuple[tuple[int, ...] | None, ...] = (None, None, None),
 ) -> dict[str, bytes]:
     """The XML of each sheet of the workbook ``fig`` gives, by name, but for the Phasing data rows
     (given to ``phasing_rows``) and the values-only rows of the inputs (not made): a few hundred
@@ -222,7 +227,14 @@ def _expected_sheets(
             figures=fig,
             phasing_rows=phasing_rows,
             checks=checks,
-            rows=RowPlan(spare_lines(wb, fig), offsets[0], spare_milestones(wb, fig), offsets[1]),
+            rows=RowPlan(
+                spare_lines(wb, fig),
+                offsets[0],
+                spare_milestones(wb, fig),
+                offsets[1],
+                spare_served(wb, fig),
+                offsets[2],
+            ),
         )
         with open_xlsx(path) as zf:
             return {p.name: zf.read(p.part) for p in sheet_parts(zf)}

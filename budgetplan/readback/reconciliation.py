@@ -112,7 +112,8 @@ def _reconcile(
         checks,
         phasing_xml(),
         line_offsets=line_offsets(loc, len(programme.cost_lines)),
-        milestone_offsets=milestone_offsets(loc, programme),
+        milestone_offsets=child_offsets(loc, programme, "milestones"),
+        served_offsets=child_offsets(loc, programme, "serves"),
     )
     for check in checks:
         for f in check.findings:
@@ -171,13 +172,13 @@ def line_offsets(loc: Locator, n_lines: int) -> tuple[int, ...] | None:
     return None if offsets == tuple(range(n_lines)) else offsets
 
 
-def milestone_offsets(loc: Locator, programme: Programme) -> tuple[int, ...] | None:
-    """The row each milestone was read from, pilot by pilot as the layout lists them; None when
-    they stand as budgetplan writes them."""
+def child_offsets(loc: Locator, programme: Programme, via: str) -> tuple[int, ...] | None:
+    """The row each milestone (``via`` "milestones") or event served ("serves") was read from,
+    pilot by pilot as the layout lists them; None when they stand as budgetplan writes them."""
     offsets = tuple(
-        loc.rows[("pilots", pi, "milestones", mi)][1].excel_row - 1 - L.FIRST_DATA_ROW
+        loc.rows[("pilots", pi, via, k)][1].excel_row - 1 - L.FIRST_DATA_ROW
         for pi, pilot in enumerate(programme.pilots)
-        for mi in range(len(pilot.milestones))
+        for k in range(len(getattr(pilot, via)))
     )
     return None if offsets == tuple(range(len(offsets))) else offsets
 
@@ -198,7 +199,8 @@ def _formula_findings(wb: Workbook, phasing_xml: Callable[[], bytes | None]) -> 
         phasing_xml(),
         formulas_only=True,
         line_offsets=line_offsets(loc, len(programme.cost_lines)),
-        milestone_offsets=milestone_offsets(loc, programme),
+        milestone_offsets=child_offsets(loc, programme, "milestones"),
+        served_offsets=child_offsets(loc, programme, "serves"),
     )
     return [f for f in found if f.code.startswith("FORMULA_") or f.code == "PHASING_ROWS"]
 

@@ -40,6 +40,8 @@ SPARE_LINES = 20
 SPARE_SCHEDULE_ROWS = 10
 #: Empty milestone rows, for a milestone typed in the workbook (its pilot in the pilot column).
 SPARE_MILESTONES = 10
+#: Empty rows of the events each pilot serves (and of the readiness table that follows them).
+SPARE_SERVED = 10
 
 TITLE_ROW = 0  # 0-based row of the sheet title
 HEADER_ROW = 3  # 0-based row of every table header (row 4 in Excel)
@@ -410,6 +412,8 @@ ABOUT_KEYS: tuple[str, ...] = (
     "line_rows",
     "milestones",
     "milestone_rows",
+    "served",
+    "served_rows",
     "rebuild",
 )
 

@@ -29,6 +29,8 @@ def write(ctx: Context) -> None:
         "line_rows": str(ctx.line_rows),
         "milestones": str(ctx.n_milestones),
         "milestone_rows": str(ctx.milestone_rows),
+        "served": str(ctx.n_served),
+        "served_rows": str(len(ctx.served_at_row())),
         "rebuild": rebuild_command(ctx),
     }
     ws.write_string(L.TITLE_ROW, 0, ctx.t("title.about"), st.title)

@@ -33,6 +33,18 @@ class RowPlan:
     line_offsets: tuple[int, ...] | None = None
     spare_milestones: int = L.SPARE_MILESTONES
     milestone_offsets: tuple[int, ...] | None = None
+    spare_served: int = L.SPARE_SERVED
+    served_offsets: tuple[int, ...] | None = None
+
+
+def _at_rows(n: int, spare: int, offsets: tuple[int, ...] | None) -> list[int | None]:
+    """For each row of a table of ``n`` items and ``spare`` empty rows (more if ``offsets``
+    place items further down), the index of the item it holds, or None."""
+    rows = max(n + spare, max(offsets) + 1) if offsets else n + spare
+    at: list[int | None] = [None] * rows
+    for i, offset in enumerate(offsets or range(n)):
+        at[offset] = i
+    return at
 
 
 @dataclass
@@ -51,7 +63,7 @@ class Context:
     #: values: the Phasing data rows go here as XML instead of into the file, the Inputs value
     #: rows are not rendered, and the About sheet carries no fingerprint.
     phasing_rows: RowSink | None = None
-    rows: RowPlan = field(default_factory=lambda: RowPlan(0, None, 0, None))
+    rows: RowPlan = field(default_factory=lambda: RowPlan(0, None, 0, None, 0, None))
 
     @property
     def spare_lines(self) -> int:
@@ -139,6 +151,15 @@ class Context:
         for i, offset in enumerate(self.milestone_offsets or range(self.n_milestones)):
             at[offset] = i
         return at
+
+    @property
+    def n_served(self) -> int:
+        return sum(len(p.serves) for p in self.fig.programme.pilots)
+
+    def served_at_row(self) -> list[int | None]:
+        """For each row of the events served (and of the readiness table), the index of the
+        event served it holds (in the layout's child order, that of ``fig.readiness``)."""
+        return _at_rows(self.n_served, self.rows.spare_served, self.rows.served_offsets)
 
     @property
     def n_years(self) -> int:

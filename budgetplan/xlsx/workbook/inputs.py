@@ -166,9 +166,10 @@ def write_pilots(ctx: Context) -> None:
     st, p, fig = ctx.styles, ctx.fig.programme, ctx.fig
     pilots = list(p.pilots)
     served = L.children(L.SERVES, p)
+    served_at = ctx.served_at_row()  # the events served, then empty rows to type new ones into
     ws.write_string(2, L.SERVES.first_col, ctx.t("srv.title"), st.label)
     add_table(ws, st, L.PILOTS, len(pilots), [ctx.t(c.label) for c in L.PILOTS.columns])
-    add_table(ws, st, L.SERVES, len(served), [ctx.t(c.label) for c in L.SERVES.columns])
+    add_table(ws, st, L.SERVES, len(served_at), [ctx.t(c.label) for c in L.SERVES.columns])
 
     T = L.PILOTS
     ph = L.PHASING_FIXED
@@ -210,12 +211,17 @@ def write_pilots(ctx: Context) -> None:
             ok,
         )
 
-    for i in range(max(len(pilots), len(served), 1)):
+    for i in range(max(len(pilots), len(served_at), 1)):
         row = L.FIRST_DATA_ROW + i
         _rows(ctx, ws, T, pilots, row, i, calc)
-        _rows(ctx, ws, L.SERVES, served, row, i, values=_child_value(L.SERVES))
+        j = served_at[i] if i < len(served_at) else None
+        if j is not None:
+            _rows(ctx, ws, L.SERVES, served, row, j, values=_child_value(L.SERVES))
+        elif i < len(served_at) or i == 0:
+            for k, col in enumerate(L.SERVES.columns):
+                write_value(ws, row, L.SERVES.first_col + k, col.kind, None, st)
 
-    n_p, n_s = len(pilots), len(served)
+    n_p, n_s = len(pilots), len(served_at)
     ctx.define_columns(T, n_p)
     _validate_list(ctx, ws, T, "legal_status", n_p, [s.value for s in LegalStatus])
     for key in ("sovereignty_required", "automates_decision", "human_in_loop"):

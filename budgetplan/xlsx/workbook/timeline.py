@@ -121,31 +121,39 @@ def write(ctx: Context) -> None:
     for j, col in enumerate(L.READINESS_COLUMNS):
         ws.write_string(h, j, ctx.t(col.label), st.header)
     S = L.SERVES
-    rows = fig.readiness
-    for i, rd in enumerate(rows):
+    rows = ctx.served_at_row()  # one readiness row per row of the events served, empty or not
+    blank: tuple[object, ...] = ("", "", 0, 0, 0, 0, "", False)
+    for i, j in enumerate(rows):
         row = h + 1 + i
         r = row + 1
         sr = L.FIRST_DATA_ROW + i + 1
-        ws.write_formula(row, 0, f"={pq}!${S.letter('pilot')}{sr}", text, rd.pilot)
-        ws.write_formula(row, 1, f"={pq}!${S.letter('event')}{sr}", text, rd.event)
-        ws.write_formula(
-            row,
-            2,
-            f"=INDEX(EVENT_FIRST,MATCH($B{r},EVENT_IDS,0))",
-            date,
-            serial(rd.event_first_day),
+        if j is None:
+            values = blank
+        else:
+            rd = fig.readiness[j]
+            margin = "" if rd.margin_days is None else rd.margin_days
+            values = (
+                rd.pilot,
+                rd.event,
+                serial(rd.event_first_day),
+                rd.lead_days,
+                serial(rd.required_by),
+                serial(rd.operational),
+                margin,
+                rd.late,
+            )
+        formulas = (
+            (f'={pq}!${S.letter("pilot")}{sr}&""', text),
+            (f'={pq}!${S.letter("event")}{sr}&""', text),
+            (f'=IF($B{r}="",0,INDEX(EVENT_FIRST,MATCH($B{r},EVENT_IDS,0)))', date),
+            (f"={pq}!${S.letter('lead_days')}{sr}", integer),
+            (f"=$C{r}-$D{r}", date),
+            (f'=IF($A{r}="",0,{first_date(_operational(r))[1:]})', date),
+            (f'=IF($F{r}=0,"",$E{r}-$F{r})', integer),
+            (f'=IF($A{r}="",FALSE,OR($F{r}=0,$E{r}<$F{r}))', boolean),
         )
-        ws.write_formula(row, 3, f"={pq}!${S.letter('lead_days')}{sr}", integer, rd.lead_days)
-        ws.write_formula(row, 4, f"=$C{r}-$D{r}", date, serial(rd.required_by))
-        ws.write_formula(row, 5, first_date(_operational(r)), date, serial(rd.operational))
-        ws.write_formula(
-            row,
-            6,
-            f'=IF($F{r}=0,"",$E{r}-$F{r})',
-            integer,
-            "" if rd.margin_days is None else rd.margin_days,
-        )
-        ws.write_formula(row, 7, f"=OR($F{r}=0,$E{r}<$F{r})", boolean, rd.late)
+        for col, ((formula, fmt), value) in enumerate(zip(formulas, values, strict=True)):
+            ws.write_formula(row, col, formula, fmt, value)
     last = h + max(len(rows), 1)
     ctx.define("RD_LATE", "timeline", f"$H${h + 2}:$H${last + 1}")
     ws.conditional_format(
