@@ -47,9 +47,7 @@ def _rows(
     st = ctx.styles
     if i >= len(items):
         if i == 0:
-            for j, col in enumerate(table.columns):
-                if col.is_input:
-                    write_value(ws, row, table.first_col + j, col.kind, None, st)
+            _empty_row(ctx, ws, table, row)
         return
     item = items[i]
     for j, col in enumerate(table.columns):
@@ -57,6 +55,13 @@ def _rows(
             write_value(ws, row, table.first_col + j, col.kind, values(item, col.key), st)
     if calc:
         calc(ws, row, i)
+
+
+def _empty_row(ctx: Context, ws: Worksheet, table: L.Table, row: int) -> None:
+    """The input cells of an empty row of ``table``: styled as inputs, unlocked, nothing in them."""
+    for j, col in enumerate(table.columns):
+        if col.is_input:
+            write_value(ws, row, table.first_col + j, col.kind, None, ctx.styles)
 
 
 def _write_changed_row(
@@ -218,8 +223,7 @@ def write_pilots(ctx: Context) -> None:
         if j is not None:
             _rows(ctx, ws, L.SERVES, served, row, j, values=_child_value(L.SERVES))
         elif i < len(served_at) or i == 0:
-            for k, col in enumerate(L.SERVES.columns):
-                write_value(ws, row, L.SERVES.first_col + k, col.kind, None, st)
+            _empty_row(ctx, ws, L.SERVES, row)
 
     n_p, n_s = len(pilots), len(served_at)
     ctx.define_columns(T, n_p)
@@ -265,9 +269,7 @@ def write_milestones(ctx: Context) -> None:
     for offset, i in enumerate(ctx.milestone_at_row()):
         row = L.FIRST_DATA_ROW + offset
         if i is None:
-            for j, col in enumerate(T.columns):
-                if col.is_input:
-                    write_value(ws, row, T.first_col + j, col.kind, None, st)
+            _empty_row(ctx, ws, T, row)
             calc(ws, row, None)
         else:
             _rows(ctx, ws, T, items, row, i, calc, _child_value(T))
@@ -354,8 +356,7 @@ def write_schedules(ctx: Context) -> None:
         if i < len(items):
             _rows(ctx, ws, T, items, L.FIRST_DATA_ROW + i, i, values=_child_value(T))
         else:
-            for j, col in enumerate(T.columns):
-                write_value(ws, L.FIRST_DATA_ROW + i, T.first_col + j, col.kind, None, st)
+            _empty_row(ctx, ws, T, L.FIRST_DATA_ROW + i)
     ctx.define_columns(T, n)
     _validate_list(ctx, ws, T, "line", n, "=IN_IDS")
     set_widths(ws, T)
