@@ -45,7 +45,8 @@ def default_en(workdir) -> Path:
 
 
 def _over_envelope(doc) -> None:  # type: ignore[no-untyped-def]
-    doc["envelopes"][0]["ae"] = 40000000
+    """The 2023 envelope opens EUR 1M of CP against EUR 35M of 2023 payments."""
+    doc["envelopes"][1]["cp"] = 1000000
 
 
 def _edge_cases(doc) -> None:  # type: ignore[no-untyped-def]

@@ -67,7 +67,7 @@ def test_budget_against_actual_from_a_french_csv(workbook, tmp_path) -> None:
     assert lines["ADRN-SYS"].cp_to_date == Decimal("2700000.00")
     assert lines["ADRN-SYS"].cp_variance == 0
     assert lines["ADRN-SYS"].ae_rate == Decimal("1.0000")  # fully committed
-    assert report.by_pilot["ADRN"].ae_rate == Decimal("0.7225")  # 9,000,000 / 12,456,000
+    assert report.by_pilot["ADRN"].ae_rate == Decimal("0.6812")  # 9,000,000 / 13,212,000
     scan = report.by_pilot["SCAN"]
     assert scan.committed == Decimal("7300000.00")
     assert [a.commitment for a in report.unmatched] == ["EJ-004"]

@@ -33,14 +33,26 @@ def test_validate_ok_and_over_envelope(tmp_path) -> None:
     ok = run("validate", str(Path("budgetplan/data/programme-2022.yaml").resolve()))
     assert ok.returncode == 0 and "OK (49 cost lines" in ok.stdout
 
-    def cut(doc):  # type: ignore[no-untyped-def]
-        doc["envelopes"][0]["ae"] = 40000000
+    def short(doc):  # type: ignore[no-untyped-def]
+        doc["envelopes"][1]["cp"] = 1000000  # 2023: EUR 1M of CP for EUR 35M of payments
 
-    path = edit_scenario(tmp_path, "cut.yaml", cut)
+    path = edit_scenario(tmp_path, "short.yaml", short)
     over = run("validate", str(path))
     assert over.returncode == 1
-    assert "ENVELOPE_AE" in over.stdout and f"{path}:" in over.stdout
-    assert "exceed the envelope net of reserve" in over.stdout
+    assert f"{path}:" in over.stdout
+    line = next(x for x in over.stdout.splitlines() if "ENVELOPE_CP" in x and "CP 2023" in x)
+    # 35,027,088.98 to pay; 950,000 net of reserve + 251,502.96 carried in from 2022
+    assert "35 027 088.98 EUR to pay exceed the 1 201 502.96 EUR available" in line
+    assert "by 33 825 586.02 EUR" in line
+
+    def no_carry(doc):  # type: ignore[no-untyped-def]
+        doc["envelopes"][1]["ae_carried_in"] = 0  # the 2023 awards have no AE
+
+    path = edit_scenario(tmp_path, "no-carry.yaml", no_carry)
+    over = run("validate", str(path))
+    assert over.returncode == 1
+    line = next(x for x in over.stdout.splitlines() if "ENVELOPE_AE" in x)
+    assert "AE 2023: 16 524 000.00 EUR committed exceed the 0.00 EUR available" in line
 
 
 @pytest.mark.slow  # one child process per bad scenario: the full suite runs it

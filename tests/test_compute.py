@@ -24,7 +24,12 @@ def test_reserve_headroom_and_allocation(default_loaded) -> None:
     assert fig.net_ae[2022] == 47_522_500 * 100
     expected = sum(_ttc(c, p.vat_rate if c.vat_rate is None else c.vat_rate) for c in p.cost_lines)
     assert Decimal(fig.total_ae) / 100 == expected
-    assert fig.headroom[2022] == fig.net_ae[2022] - int(expected * 100)
+    in_2022 = sum(
+        _ttc(c, p.vat_rate if c.vat_rate is None else c.vat_rate)
+        for c in p.cost_lines
+        if c.ae_year == 2022
+    )
+    assert fig.headroom[2022] == fig.net_ae[2022] - int(in_2022 * 100)
 
 
 def test_monthly_cp_ties_and_reste_a_payer(default_loaded) -> None:
@@ -32,12 +37,12 @@ def test_monthly_cp_ties_and_reste_a_payer(default_loaded) -> None:
     for lf in fig.lines:
         assert sum(lf.monthly) == lf.ttc, lf.id
     assert sum(fig.cp_by_year.values()) == fig.total_ae
-    # everything is committed in 2022, so what is left to pay at the end of each year is
-    # the total less what has been paid so far
-    paid = 0
+    # what is left to pay at the end of each year: what was committed so far less what was paid
+    committed = paid = 0
     for year in fig.years:
+        committed += sum(lf.ttc for lf in fig.lines if lf.line.ae_year == year)
         paid += fig.cp_by_year[year]
-        assert fig.reste_a_payer[year] == fig.total_ae - paid
+        assert fig.reste_a_payer[year] == committed - paid
     assert fig.reste_a_payer[fig.years[-1]] == 0
 
 
@@ -60,12 +65,16 @@ def test_readiness_margin_in_days(default_loaded) -> None:
 
 def test_over_envelope_fails_envelope_check(tmp_path) -> None:
     def cut(doc):  # type: ignore[no-untyped-def]
-        doc["envelopes"][0]["ae"] = 40000000
+        doc["envelopes"][0]["ae"] = 30000000
 
     results = run_checks(compute(load(edit_scenario(tmp_path, "cut.yaml", cut)).programme))
     failed = {r.spec.code: r for r in results if not r.ok}
-    assert set(failed) == {"ENVELOPE_AE"}
-    assert "exceed the envelope net of reserve" in failed["ENVELOPE_AE"].findings[0].message
+    # 2022 commitments and provision (30,490,400) exceed the 28,522,500 left net of reserve,
+    # and nothing is left to carry the 2023 awards' AE
+    assert set(failed) == {"ENVELOPE_AE", "AE_CARRY"}
+    (finding,) = failed["ENVELOPE_AE"].findings
+    assert finding.message.startswith("AE 2022: ")
+    assert "by 1 967 900.00 EUR" in finding.message
 
 
 def test_each_rule_is_caught(tmp_path) -> None:

@@ -82,16 +82,16 @@ CASES = {
         ("NON_NEGATIVE", LINES, "F9"),
     ),
     "missing provenance": (
-        lambda wb: wb[LINES].__setitem__("R10", None),
-        ("PROVENANCE", LINES, "R10"),
+        lambda wb: wb[LINES].__setitem__("S10", None),
+        ("PROVENANCE", LINES, "S10"),
     ),
     "payment before commitment": (
         lambda wb: wb[LINES].__setitem__("J11", 2023),
-        ("CP_AFTER_AE", LINES, "L11"),
+        ("CP_AFTER_AE", LINES, "M11"),
     ),
     "route the amount does not allow": (
-        lambda wb: wb[LINES].__setitem__("P5", "adapted"),
-        ("ROUTE", LINES, "P5"),
+        lambda wb: wb[LINES].__setitem__("Q5", "adapted"),
+        ("ROUTE", LINES, "Q5"),
     ),
     "money moved into titre 2": (
         lambda wb: wb[LINES].__setitem__("D6", 2),
@@ -118,7 +118,7 @@ CASES = {
         ("INTRUSIVE_SUPERVISED", "Pilotes", "A8"),
     ),
     "duplicated row": (
-        lambda wb: [wb[LINES].cell(LAST + 1, c, wb[LINES].cell(5, c).value) for c in range(1, 20)],
+        lambda wb: [wb[LINES].cell(LAST + 1, c, wb[LINES].cell(5, c).value) for c in range(1, 21)],
         ("DUPLICATE_ID", LINES, f"A{LAST + 1}"),
     ),
 }

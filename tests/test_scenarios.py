@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from budgetplan.cli import run
+from budgetplan.compute.checks import run_checks
 from budgetplan.compute.figures import compute
 from budgetplan.recalc import libreoffice
 from budgetplan.scenarios.runner import build_scenario, collect, load_any
@@ -49,12 +50,15 @@ def test_cut_to_40m_protecting_event_critical_pilots() -> None:
     # net of reserve: 40,000,000 - 0.5% x 500,000 - 5% x 39,500,000
     net = (40_000_000 - 2_500 - 1_975_000) * 100
     assert fig.net_ae[2022] == net
-    assert net - 100 <= fig.ae_by_year[2022] <= net  # within, to the cent (and not a euro less)
+    # what the 2022 envelope funds (its year's lines and the 2023 awards carried over by
+    # decision) fits within it, to the cent (and not a euro less)
+    assert net - 100 <= fig.ae_on_budget_envelope <= net
+    assert fig.programme.envelope(2023).ae_carried_in * 100 == fig.carried_need()[2023]
     others = [pid for pid in BASE_AE if pid not in ("SCAN", "ADRN", "FRA", "CROWD")]
     cut = sum(BASE_AE[p] for p in others) - sum(
         {p.pilot: p.ae for p in fig.pilots}[p] for p in others
     )
-    assert cut == BASE.ae_by_year[2022] - fig.ae_by_year[2022]
+    assert cut == BASE.ae_on_budget_envelope - fig.ae_on_budget_envelope
 
 
 def test_cut_by_priority_cuts_the_last_priorities_first() -> None:
@@ -63,7 +67,8 @@ def test_cut_by_priority_cuts_the_last_priorities_first() -> None:
     assert ae["FRP"] == 0 and ae["OSINT"] == 0  # last in priority: cut in full
     for pid in ("SCAN", "ADRN", "FRA", "CROWD", "SUPV"):
         assert ae[pid] == BASE_AE[pid]
-    assert fig.ae_by_year[2022] <= fig.net_ae[2022]
+    assert fig.ae_on_budget_envelope <= fig.net_ae[2022]
+    assert all(r.ok for r in run_checks(fig) if r.spec.code in ("ENVELOPE_AE", "AE_CARRY"))
 
 
 def test_scanners_thirty_percent_dearer_and_three_months_late() -> None:

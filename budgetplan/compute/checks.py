@@ -54,34 +54,71 @@ def _err(code: str, message: str, hint: str, path: tuple[str | int, ...]) -> Fin
     return Finding(Severity.ERROR, code, message, hint, path)
 
 
-def _envelope_index(fig: Figures) -> int:
-    return next(i for i, e in enumerate(fig.programme.envelopes) if e.year == fig.budget_year)
+def _envelope_at(fig: Figures, year: int, field: str) -> tuple[str | int, ...]:
+    """Where to change a year's credits: its envelope's field, or the envelopes to add one."""
+    for i, env in enumerate(fig.programme.envelopes):
+        if env.year == year:
+            return ("envelopes", i, field)
+    return ("envelopes",)
+
+
+def _ask(year: int, has_envelope: bool, what: str) -> str:
+    if has_envelope:
+        return f"raise the {what} of the {year} envelope (to ask for in the {year} finance bill)"
+    return f"add a {year} envelope with these {what} (to ask for in the {year} finance bill)"
 
 
 def _envelope_ae(fig: Figures) -> Iterator[Finding]:
-    year = fig.budget_year
-    ae = fig.ae_by_year.get(year, 0)
-    if ae > fig.net_ae[year]:
-        yield _err(
-            "ENVELOPE_AE",
-            f"AE {year} of {eur(ae)} exceed the envelope net of reserve "
-            f"({eur(fig.net_ae[year])}) by {eur(ae - fig.net_ae[year])}",
-            "cut or defer cost lines, or raise the envelope",
-            ("envelopes", _envelope_index(fig), "ae"),
-        )
+    for yc in fig.credits:
+        if yc.ae_unused < 0:
+            provision = f" and {eur(yc.ae_provision)} of provision" if yc.ae_provision else ""
+            yield _err(
+                "ENVELOPE_AE",
+                f"AE {yc.year}: {eur(yc.ae_committed)} committed{provision} exceed the "
+                f"{eur(yc.ae_available)} available (net of reserve, with AE carried in) "
+                f"by {eur(-yc.ae_unused)}",
+                f"cut or defer commitments, carry unused AE over, or {_ask(yc.year, yc.has_envelope, 'AE')}",
+                _envelope_at(fig, yc.year, "ae"),
+            )
 
 
 def _envelope_cp(fig: Figures) -> Iterator[Finding]:
-    year = fig.budget_year
-    cp = fig.cp_by_year.get(year, 0)
-    if cp > fig.net_cp[year]:
-        yield _err(
-            "ENVELOPE_CP",
-            f"CP {year} of {eur(cp)} exceed the CP net of reserve "
-            f"({eur(fig.net_cp[year])}) by {eur(cp - fig.net_cp[year])}",
-            "move payments to later months or raise the CP opened",
-            ("envelopes", _envelope_index(fig), "cp"),
-        )
+    for yc in fig.credits:
+        if yc.cp_paid > yc.cp_available:
+            yield _err(
+                "ENVELOPE_CP",
+                f"CP {yc.year}: {eur(yc.cp_paid)} to pay exceed the {eur(yc.cp_available)} "
+                f"available (net of reserve, with CP carried in) by "
+                f"{eur(yc.cp_paid - yc.cp_available)}",
+                f"move payments or {_ask(yc.year, yc.has_envelope, 'CP')}",
+                _envelope_at(fig, yc.year, "cp"),
+            )
+
+
+def _cp_carry_over(fig: Figures) -> Iterator[Finding]:
+    for yc in fig.credits:
+        if yc.cp_lost > 0:
+            yield _err(
+                "CP_CARRY_OVER",
+                f"CP {yc.year}: {eur(yc.cp_unused)} left unused, of which only "
+                f"{eur(yc.carry_cap)} can be carried over (cap of "
+                f"{(fig.programme.carry_over_rate * 100).normalize():f}% of {eur(yc.carry_base)} of initial "
+                f"credits): {eur(yc.cp_lost)} lapse",
+                f"open less CP in {yc.year} and ask for them in {yc.year + 1}, or pay earlier",
+                _envelope_at(fig, yc.year, "cp"),
+            )
+
+
+def _ae_carry(fig: Figures) -> Iterator[Finding]:
+    for yc in fig.credits:
+        if yc.ae_carried_in > yc.ae_carry_limit:
+            yield _err(
+                "AE_CARRY",
+                f"AE {yc.year}: {eur(yc.ae_carried_in)} carried in exceed the "
+                f"{eur(yc.ae_carry_limit)} left unused in {yc.year - 1}",
+                f"carry at most {eur(yc.ae_carry_limit)} into {yc.year}",
+                _envelope_at(fig, yc.year, "ae_carried_in"),
+            )
 
 
 def _ae_year_covered(fig: Figures) -> Iterator[Finding]:
@@ -96,17 +133,33 @@ def _ae_year_covered(fig: Figures) -> Iterator[Finding]:
             )
 
 
-def _titre2(fig: Figures) -> Iterator[Finding]:
-    year = fig.budget_year
-    t2 = fig.ae_t2_by_year.get(year, 0)
-    if t2 > fig.net_t2[year]:
+def _ae_at_award(fig: Figures) -> Iterator[Finding]:
+    dates = {m.id.upper(): m.date for pilot in fig.programme.pilots for m in pilot.milestones}
+    for i, lf in enumerate(fig.lines):
+        line = lf.line
+        if lf.award_ok or line.award is None:
+            continue
+        when = dates.get(line.award.upper())
+        found = f"on {when:%d/%m/%Y}" if when else "unknown"
         yield _err(
-            "TITRE2",
-            f"titre 2 lines of {eur(t2)} exceed the titre 2 credits net of reserve "
-            f"({eur(fig.net_t2[year])}); credits may never move into titre 2",
-            "reduce the personnel lines or open more titre 2 credits in the envelope",
-            ("envelopes", _envelope_index(fig), "titre2"),
+            "AE_AT_AWARD",
+            f"line {line.id} consumes its AE in {line.ae_year}, but its award {line.award} is "
+            f"{found}: AE are consumed at the legal commitment",
+            f"set ae_year to {when.year}" if when else "name an existing award milestone",
+            ("cost_lines", i, "ae_year"),
         )
+
+
+def _titre2(fig: Figures) -> Iterator[Finding]:
+    for yc in fig.credits:
+        if yc.t2_committed > yc.t2_available:
+            yield _err(
+                "TITRE2",
+                f"titre 2 {yc.year}: lines of {eur(yc.t2_committed)} exceed the titre 2 credits "
+                f"net of reserve ({eur(yc.t2_available)}); credits may never move into titre 2",
+                "reduce the personnel lines or open more titre 2 credits in the envelope",
+                _envelope_at(fig, yc.year, "titre2"),
+            )
 
 
 def _cp_ties(fig: Figures) -> Iterator[Finding]:
@@ -291,22 +344,43 @@ def _phasing_rows(fig: Figures) -> Iterator[Finding]:
 CHECKS: tuple[Check, ...] = (
     Check(
         "ENVELOPE_AE",
-        "AE de l'exercice dans l'enveloppe nette de réserve",
-        "AE of the budget year within the envelope net of reserve",
-        "Les engagements programmés ne dépassent pas les AE ouvertes moins la réserve de précaution.",
-        "Planned commitments do not exceed the AE opened less the precautionary reserve.",
+        "AE engagées de chaque exercice dans les AE disponibles",
+        "AE committed in every year within the AE available",
+        "Chaque année, les engagements ne dépassent pas les AE ouvertes, nettes de réserve, "
+        "plus les AE reportées (feuille Crédits).",
+        "Every year, commitments stay within the AE opened net of reserve plus the AE carried "
+        "over (Credits sheet).",
         _envelope_ae,
-        "=IF(ROUND(SUMIFS(PH_TTC,PH_AEYEAR,BUDGET_YEAR),2)>ROUND(NET_AE,2),1,0)",
+        "=SUMPRODUCT(--(ROUND(CR_AE_UNUSED,2)<0))",
     ),
     Check(
         "ENVELOPE_CP",
-        "CP de l'exercice dans l'enveloppe nette de réserve",
-        "CP of the budget year within the envelope net of reserve",
-        "Les paiements de l'exercice ne dépassent pas les CP ouverts moins la réserve.",
-        "Payments in the budget year do not exceed the CP opened less the reserve.",
+        "CP payés de chaque exercice dans les CP disponibles",
+        "CP paid in every year within the CP available",
+        "Chaque année, les paiements ne dépassent pas les CP ouverts, nets de réserve, plus les "
+        "CP reportés ; l'écart est ce qu'il faut demander en loi de finances.",
+        "Every year, payments stay within the CP opened net of reserve plus the CP carried "
+        "over; the gap is what the finance bill must open.",
         _envelope_cp,
-        "=IF(ROUND(SUMPRODUCT((YEAR(PH_MONTH_HDR)=BUDGET_YEAR)*PH_MONTH_TOTALS),2)"
-        ">ROUND(NET_CP,2),1,0)",
+        "=SUMPRODUCT(--(ROUND(CR_CP_PAID,2)>ROUND(CR_CP_AVAILABLE,2)))",
+    ),
+    Check(
+        "CP_CARRY_OVER",
+        "Les CP non consommés tiennent dans le plafond de report (LOLF art. 15)",
+        "Unused CP fit within the carry-over cap (LOLF art. 15)",
+        "Au-delà de 3 % des crédits initiaux du programme, les CP non consommés sont perdus.",
+        "Beyond 3% of the programme's initial credits, unused CP lapse.",
+        _cp_carry_over,
+        "=SUMPRODUCT(--(ROUND(CR_CP_LOST,2)>0))",
+    ),
+    Check(
+        "AE_CARRY",
+        "Les AE reportées n'excèdent pas les AE non engagées de l'exercice précédent",
+        "AE carried over do not exceed the previous year's unused AE",
+        "Le report d'AE est une décision, limitée à ce qui n'a pas été engagé.",
+        "Carrying AE over is a decision, limited to what was left uncommitted.",
+        _ae_carry,
+        "=SUMPRODUCT(--(ROUND(CR_AE_CARRIED_IN,2)>ROUND(CR_AE_CARRY_LIMIT,2)))",
     ),
     Check(
         "AE_YEAR_COVERED",
@@ -318,13 +392,25 @@ CHECKS: tuple[Check, ...] = (
         '=SUMPRODUCT((PH_PILOT<>"")*(COUNTIF(ENV_YEARS,PH_AEYEAR)=0))',
     ),
     Check(
+        "AE_AT_AWARD",
+        "Chaque ligne consomme ses AE l'année de son engagement juridique (attribution)",
+        "Each line consumes its AE in the year of its legal commitment (award)",
+        "Les AE sont consommées à la signature du marché : l'année d'engagement suit le jalon "
+        "d'attribution de la ligne.",
+        "AE are consumed when the contract is signed: the commitment year follows the line's "
+        "award milestone.",
+        _ae_at_award,
+        "=COUNTIF(PH_AWARD_OK,FALSE)",
+    ),
+    Check(
         "TITRE2",
-        "Titre 2 dans la part de titre 2 ouverte (jamais de fongibilité vers le T2)",
-        "Titre 2 within the titre 2 credits opened (never moved into T2)",
-        "Les dépenses de personnel ne dépassent pas les crédits de titre 2 nets de réserve.",
-        "Personnel spending stays within the titre 2 credits net of reserve.",
+        "Titre 2 de chaque exercice dans la part de titre 2 ouverte (jamais de fongibilité vers le T2)",
+        "Titre 2 of every year within the titre 2 credits opened (never moved into T2)",
+        "Chaque année, les dépenses de personnel ne dépassent pas les crédits de titre 2 nets de "
+        "réserve.",
+        "Every year, personnel spending stays within the titre 2 credits net of reserve.",
         _titre2,
-        "=IF(ROUND(SUMIFS(PH_TTC,PH_AEYEAR,BUDGET_YEAR,PH_TITRE,2),2)>ROUND(NET_T2,2),1,0)",
+        "=SUMPRODUCT(--(ROUND(CR_T2_COMMITTED,2)>ROUND(CR_T2_AVAILABLE,2)))",
     ),
     Check(
         "CP_TIES",

@@ -15,10 +15,12 @@ from budgetplan.compute.procurement import implied_route, route_allowed
 from budgetplan.core.model import (
     CostLine,
     MilestoneKind,
+    Nature,
     Profile,
     Programme,
     Route,
     Titre,
+    Vehicle,
 )
 from budgetplan.core.money import to_cents
 
@@ -43,6 +45,7 @@ class LineFigures:
     route_ok: bool
     cp_ties: bool  # monthly CP sums to the line's TTC
     cp_after_ae: bool  # no payment before the commitment year
+    award_ok: bool = True  # no award milestone, or one in the commitment year
 
     @property
     def id(self) -> str:
@@ -96,6 +99,61 @@ class PilotFigures:
         return self.supervised and self.human_ok
 
 
+@dataclass(frozen=True, slots=True)
+class YearCredits:
+    """The credits of one budget year, in cents: what is opened, carried in, committed, paid and
+    left, as the Credits sheet shows them (one column per year)."""
+
+    year: int
+    has_envelope: bool
+    ae_opened: int
+    reserve_ae: int
+    ae_carried_in: int  # by decision, from the previous year's unused AE
+    ae_committed: int  # by legal commitments: every line but the provision for contingencies
+    ae_provision: int  # the provision for contingencies, not yet allocated to a contract
+    ae_carry_limit: int  # the previous year's unused AE (or the carry itself for the first year)
+    cp_opened: int
+    cp_proposed: int  # CP of a proposed envelope: to ask for in the year's finance bill
+    cp_net: int  # CP opened net of reserve
+    cp_carried_in: int  # the previous year's CP carried over, within its cap
+    cp_paid: int
+    carry_base: int  # the programme's initial CP (or the envelope's), base of the cap
+    carry_cap: int
+    t2_available: int
+    t2_committed: int
+    outstanding: int  # reste à payer at the year end: AE committed to date less CP paid to date
+
+    @property
+    def ae_available(self) -> int:
+        return self.ae_opened - self.reserve_ae + self.ae_carried_in
+
+    @property
+    def ae_unused(self) -> int:
+        return self.ae_available - self.ae_committed - self.ae_provision
+
+    @property
+    def cp_available(self) -> int:
+        return self.cp_net + self.cp_carried_in
+
+    @property
+    def cp_gap(self) -> int:
+        """CP to pay beyond those available: what a finance bill must still open."""
+        return max(self.cp_paid - self.cp_available, 0)
+
+    @property
+    def cp_unused(self) -> int:
+        return self.cp_available - self.cp_paid
+
+    @property
+    def cp_carried_out(self) -> int:
+        return min(max(self.cp_unused, 0), self.carry_cap)
+
+    @property
+    def cp_lost(self) -> int:
+        """Unused CP beyond the carry-over cap: they lapse at the year end."""
+        return max(self.cp_unused, 0) - self.cp_carried_out
+
+
 @dataclass
 class Figures:
     programme: Programme
@@ -121,6 +179,10 @@ class Figures:
     #: whether each milestone falls on or after every prerequisite it names, pilot by pilot and
     #: milestone by milestone (the rows of the Milestones sheet)
     milestone_order_ok: tuple[bool, ...] = ()
+    #: the credits of every budget year (``Programme.budget_years``), in year order
+    credits: tuple[YearCredits, ...] = ()
+    #: CP paid in each budget year for the AE committed in each year: {(ae year, cp year): cents}
+    cp_on_ae: dict[tuple[int, int], int] = field(default_factory=dict)
 
     @property
     def total_ae(self) -> int:
@@ -133,6 +195,22 @@ class Figures:
     @property
     def budget_year(self) -> int:
         return min(self.envelope_ae)
+
+    def carried_need(self) -> dict[int, int]:
+        """AE each year after the budget year needs carried in: its commitments and provision
+        beyond the AE it opens itself (net of reserve)."""
+        need = {}
+        for yc in self.credits:
+            if yc.year > self.budget_year:
+                own = yc.ae_opened - yc.reserve_ae
+                need[yc.year] = max(yc.ae_committed + yc.ae_provision - own, 0)
+        return need
+
+    @property
+    def ae_on_budget_envelope(self) -> int:
+        """AE the budget year's envelope funds: its year's commitments and provision, and those
+        of later years that their own AE do not cover (carried over from it by decision)."""
+        return self.ae_by_year.get(self.budget_year, 0) + sum(self.carried_need().values())
 
 
 def _round_cents(value: Decimal) -> int:
@@ -154,7 +232,11 @@ def _flat_in_range(ttc: int, n: int, first: int, lo: int, hi: int) -> int:
 
 
 def line_figures(
-    line: CostLine, programme: Programme, months: list[dt.date], years: tuple[int, ...]
+    line: CostLine,
+    programme: Programme,
+    months: list[dt.date],
+    years: tuple[int, ...],
+    milestone_years: dict[str, int] | None = None,
 ) -> LineFigures:
     vat = vat_rate_of(line, programme)
     ht = _round_cents(line.quantity * line.unit_cost * 100)
@@ -204,6 +286,8 @@ def line_figures(
         route_ok=route_allowed(line.route, route),
         cp_ties=inside == ttc,
         cp_after_ae=schedule.first_month.year >= line.ae_year,
+        award_ok=line.award is None
+        or (milestone_years or {}).get(line.award.upper()) == line.ae_year,
     )
 
 
@@ -273,12 +357,21 @@ def compute(programme: Programme) -> Figures:
     months = programme.months
     years = programme.years
     year_tuple = tuple(years)
-    lines = [line_figures(line, programme, months, year_tuple) for line in programme.cost_lines]
+    milestone_years = {
+        m.id.upper(): m.date.year for pilot in programme.pilots for m in pilot.milestones
+    }
+    lines = [
+        line_figures(line, programme, months, year_tuple, milestone_years)
+        for line in programme.cost_lines
+    ]
 
     ae_by_year = {y: 0 for y in years}
     ae_t2_by_year = {y: 0 for y in years}
     by_titre = {int(t): 0 for t in Titre}
+    provision: dict[int, int] = {}
     for lf in lines:
+        if lf.line.nature is Nature.CONTINGENCY:
+            provision[lf.line.ae_year] = provision.get(lf.line.ae_year, 0) + lf.ttc
         ae_by_year[lf.line.ae_year] = ae_by_year.get(lf.line.ae_year, 0) + lf.ttc
         by_titre[int(lf.line.titre)] += lf.ttc
         if lf.line.titre is Titre.PERSONNEL:
@@ -331,6 +424,16 @@ def compute(programme: Programme) -> Figures:
             )
         )
 
+    credits = year_credits(
+        programme, ae_by_year, provision, ae_t2_by_year, cp_by_year, reserve, net_cp, net_t2
+    )
+    cp_on_ae: dict[tuple[int, int], int] = {}
+    for lf in lines:
+        for y, cents in zip(years, lf.year_cp, strict=True):
+            if cents:
+                key = (lf.line.ae_year, y)
+                cp_on_ae[key] = cp_on_ae.get(key, 0) + cents
+
     return Figures(
         programme=programme,
         months=months,
@@ -353,7 +456,59 @@ def compute(programme: Programme) -> Figures:
         by_titre=by_titre,
         reserve_cp=reserve_cp,
         milestone_order_ok=milestone_order(programme),
+        credits=credits,
+        cp_on_ae=cp_on_ae,
     )
+
+
+def year_credits(
+    programme: Programme,
+    ae_by_year: dict[int, int],
+    provision_by_year: dict[int, int],
+    ae_t2_by_year: dict[int, int],
+    cp_by_year: dict[int, int],
+    reserve: dict[int, int],
+    net_cp: dict[int, int],
+    net_t2: dict[int, int],
+) -> tuple[YearCredits, ...]:
+    """Each budget year's credits, in year order: a year's unused CP are carried into the next
+    within the cap (LOLF art. 15), its unused AE only by the decision the next envelope records."""
+    out: list[YearCredits] = []
+    rate = programme.carry_over_rate
+    committed_to_date = paid_to_date = 0
+    previous: YearCredits | None = None
+    for year in programme.budget_years:
+        env = programme.envelope(year)
+        ae_carried = to_cents(env.ae_carried_in) if env else 0
+        cp_opened = to_cents(env.cp) if env else 0
+        base = cp_opened
+        if env is not None and env.programme_initial_cp is not None:
+            base = to_cents(env.programme_initial_cp)
+        committed_to_date += ae_by_year.get(year, 0)
+        paid_to_date += cp_by_year.get(year, 0)
+        credits = YearCredits(
+            year=year,
+            has_envelope=env is not None,
+            ae_opened=to_cents(env.ae) if env else 0,
+            reserve_ae=reserve.get(year, 0),
+            ae_carried_in=ae_carried,
+            ae_committed=ae_by_year.get(year, 0) - provision_by_year.get(year, 0),
+            ae_provision=provision_by_year.get(year, 0),
+            ae_carry_limit=ae_carried if previous is None else max(previous.ae_unused, 0),
+            cp_opened=cp_opened,
+            cp_proposed=cp_opened if env is not None and env.vehicle is Vehicle.PROPOSED else 0,
+            cp_net=net_cp.get(year, 0),
+            cp_carried_in=0 if previous is None else previous.cp_carried_out,
+            cp_paid=cp_by_year.get(year, 0),
+            carry_base=base,
+            carry_cap=_round_cents(Decimal(base) * rate),
+            t2_available=net_t2.get(year, 0),
+            t2_committed=ae_t2_by_year.get(year, 0),
+            outstanding=committed_to_date - paid_to_date,
+        )
+        out.append(credits)
+        previous = credits
+    return tuple(out)
 
 
 def milestone_order(programme: Programme) -> tuple[bool, ...]:

@@ -172,6 +172,17 @@ class LegalStatus(StrEnum):
     NOT_STARTED = "not_started"
 
 
+class Vehicle(StrEnum):
+    """What opens an envelope's credits: a finance law, or a decision during the year; or
+    nothing yet (proposed: credits a report or a request asks for, not opened)."""
+
+    PROPOSED = "proposed"
+    INITIAL_LAW = "initial_law"
+    AMENDING_LAW = "amending_law"
+    TRANSFER = "transfer"
+    RESERVE_RELEASE = "reserve_release"
+
+
 class Profile(StrEnum):
     FLAT = "flat"
     EXPLICIT = "explicit"
@@ -186,9 +197,23 @@ class Envelope(Strict):
     year: Year
     ae: Money = Field(description="Autorisations d'engagement opened for the year (EUR).")
     cp: Money = Field(description="Crédits de paiement opened for the year (EUR).")
-    titre2: Money = Field(Decimal(0), description="Part of the AE/CP opened on titre 2.")
+    titre2: Money = Field(
+        Decimal(0), validate_default=True, description="Part of the AE/CP opened on titre 2."
+    )
     budget_programme: Text = Field(description="LOLF programme number, e.g. '216'.")
     action: Text
+    vehicle: Vehicle = Field(Vehicle.INITIAL_LAW, description="What opens the credits.")
+    ae_carried_in: Money = Field(
+        Decimal(0),
+        validate_default=True,
+        description="AE carried over from the previous year's unused AE, by decision (never on "
+        "titre 2).",
+    )
+    programme_initial_cp: Money | None = Field(
+        None,
+        description="Initial CP of the whole LOLF programme for the year (base of the carry-over "
+        "cap, LOLF art. 15); blank: the envelope's own CP.",
+    )
     provenance: Provenance
     rationale: Text
 
@@ -315,7 +340,12 @@ class CostLine(Strict):
     unit_cost: Money = Field(description="Unit cost excluding VAT (HT), EUR.")
     vat_rate: Rate | None = Field(None, description="Overrides the programme's VAT rate.")
     innovative: bool = False
-    ae_year: Year
+    ae_year: Year = Field(description="Year of the legal commitment that consumes the AE.")
+    award: Ident | None = Field(
+        None,
+        description="The milestone of the contract's award (its legal commitment): ae_year is "
+        "its year.",
+    )
     cp: CpSchedule
     estimate: Estimate
     route: Route
@@ -334,6 +364,11 @@ class Programme(Strict):
     envelopes: tuple[Envelope, ...] = Field(min_length=1)
     reserve: Reserve
     thresholds: Thresholds = Thresholds()
+    carry_over_rate: Rate = Field(
+        Decimal("0.03"),
+        description="Cap on the CP carried over to the next year, as a share of the programme's "
+        "initial CP (LOLF art. 15: 3%, unless a finance law raises it).",
+    )
     intrusive_level: int = Field(
         3,
         ge=1,
@@ -375,6 +410,13 @@ class Programme(Strict):
     @property
     def years(self) -> list[int]:
         return sorted({m.year for m in self.months})
+
+    @property
+    def budget_years(self) -> list[int]:
+        """Every year from the first to the last of the period's and the envelopes' years: the
+        years whose credits the budget checks test."""
+        known = {m.year for m in self.months} | {e.year for e in self.envelopes}
+        return list(range(min(known), max(known) + 1))
 
 
 def field_bounds(model: type[BaseModel], field: str) -> tuple[object, object]:

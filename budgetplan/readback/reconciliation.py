@@ -95,6 +95,9 @@ def _reconcile(
     phasing_xml: Callable[[], bytes | None],
 ) -> Reconciliation:
     programme, loc = read_programme(wb)
+    corrupt = [f for f in wb.findings if f.code == "CORRUPT"]
+    if corrupt:  # a sheet that cannot be read: the workbook is not one to reconcile
+        raise ReadError(corrupt)
     result = Reconciliation(path, programme, list(wb.findings), lang=wb.lang)
     if programme is None:
         result.findings += _formula_findings(wb, phasing_xml)

@@ -62,8 +62,7 @@ class Scenario:
 
     @property
     def allocated(self) -> int:
-        fig = compute(self.programme)
-        return fig.ae_by_year.get(fig.budget_year, 0)
+        return compute(self.programme).ae_on_budget_envelope
 
     def _pilot_ids(self) -> list[str]:
         return [p.id for p in self.programme.pilots]
@@ -184,10 +183,10 @@ class Scenario:
         )
         for pid in protect:
             self._check_pilot(pid)
-        allocated = fig.ae_by_year.get(year, 0)
+        allocated = fig.ae_on_budget_envelope
         excess = allocated - net
         ttc = {lf.id: lf.ttc for lf in fig.lines}
-        cuttable = [c for c in p.cost_lines if c.pilot not in protect and c.ae_year == year]
+        cuttable = [c for c in p.cost_lines if c.pilot not in protect and c.ae_year >= year]
         room = sum(ttc[c.id] for c in cuttable)
         if excess > room:
             raise ScenarioError(
@@ -219,7 +218,7 @@ class Scenario:
             _scaled(c, factors[c.id], down=True) if c.id in factors else c for c in p.cost_lines
         )
         new = p.model_copy(update={"envelopes": envelopes, "cost_lines": lines})
-        new = _trim_to(new, net, [c.id for c in cuttable])
+        new = carry_to_fit(_trim_to(new, net, [c.id for c in cuttable]))
         after = Scenario("", new).allocated
         return self._with(
             new,
@@ -363,12 +362,30 @@ def _shift_cp(line: CostLine, months: int) -> CostLine:
     )
 
 
+def carry_to_fit(p: Programme) -> Programme:
+    """Set the AE each later envelope carries in to what its year and the years after it need
+    (the carry into a year is what the year before left unused)."""
+    need = compute(p).carried_need()
+    carried: dict[int, int] = {}
+    running = 0
+    for year in sorted(need, reverse=True):
+        running += need[year]
+        carried[year] = running
+    envelopes = tuple(
+        e.model_copy(update={"ae_carried_in": Decimal(carried[e.year]) / 100})
+        if e.year in carried
+        else e
+        for e in p.envelopes
+    )
+    return p.model_copy(update={"envelopes": envelopes})
+
+
 def _trim_to(p: Programme, net: int, cuttable: list[str]) -> Programme:
     """Take the last cents of rounding off the largest cuttable line so AE <= net exactly,
     and re-tie explicit schedules to their lines."""
     for _ in range(20):
         fig = compute(p)
-        over = fig.ae_by_year.get(fig.budget_year, 0) - net
+        over = fig.ae_on_budget_envelope - net
         lines = list(p.cost_lines)
         retie = [i for i, c in enumerate(lines) if c.cp.profile is Profile.EXPLICIT]
         changed = False

@@ -21,6 +21,7 @@ LAYOUT_VERSION = 1
 SHEETS: tuple[str, ...] = (
     "summary",
     "checks",
+    "credits",
     "parameters",
     "pilots",
     "milestones",
@@ -166,6 +167,7 @@ PARAMETERS: tuple[tuple[str, str, Kind, str], ...] = (
     ("thresholds.formal_supplies_services", "par.th_ss", "money", "THRESHOLD_FORMAL_SUPPLIES"),
     ("thresholds.formal_defence_security", "par.th_def", "money", "THRESHOLD_FORMAL_DEFENCE"),
     ("thresholds.formal_works", "par.th_works", "money", "THRESHOLD_FORMAL_WORKS"),
+    ("carry_over_rate", "par.carry_over_rate", "rate", "CARRY_OVER_RATE"),
     ("intrusive_level", "par.intrusive_level", "int", "INTRUSIVE_LEVEL"),
     ("period.start", "par.period_start", "month", "PERIOD_START"),
     ("period.months", "par.period_months", "int", "PERIOD_MONTHS"),
@@ -191,12 +193,16 @@ ENVELOPES = Table(
         _c("titre2", "env.titre2", "money", 14),
         _c("budget_programme", "env.budget_programme", "text", 10),
         _c("action", "env.action", "text", 28),
+        _c("vehicle", "env.vehicle", "choice", 14),
+        _c("ae_carried_in", "env.ae_carried_in", "money", 16),
+        _c("programme_initial_cp", "env.programme_initial_cp", "money", 17),
         _c("provenance", "par.provenance", "choice", 12),
         _c("rationale", "par.rationale", "text", 40),
         _c("calc.reserve", "env.reserve", "money", 14, False),
         _c("calc.net_ae", "env.net_ae", "money", 16, False),
         _c("calc.net_cp", "env.net_cp", "money", 16, False),
         _c("calc.net_t2", "env.net_t2", "money", 14, False),
+        _c("calc.carry_base", "env.carry_base", "money", 17, False),
     ),
     "Envelopes",
 )
@@ -301,6 +307,7 @@ INPUTS = Table(
         _c("vat_rate", "in.vat_rate", "rate", 10),
         _c("innovative", "in.innovative", "bool", 9),
         _c("ae_year", "in.ae_year", "year", 10),
+        _c("award", "in.award", "choice", 14),
         _c("cp.profile", "in.cp_profile", "choice", 9),
         _c("cp.start", "in.cp_start", "month", 10),
         _c("cp.end", "in.cp_end", "month", 10),
@@ -348,6 +355,7 @@ PHASING_FIXED = Table(
         _c("route_ok", "ph.route_ok", "bool", 10, False),
         _c("ties", "ph.ties", "bool", 10, False),
         _c("after_ae", "ph.after_ae", "bool", 10, False),
+        _c("award_ok", "ph.award_ok", "bool", 10, False),
     ),
     "Phasing",
 )
@@ -392,6 +400,52 @@ READINESS_COLUMNS: tuple[Column, ...] = (
 def readiness_header_row(n_pilots: int) -> int:
     """0-based header row of the readiness table, below the Gantt."""
     return FIRST_DATA_ROW + n_pilots + 3
+
+
+# --------------------------------------------------------------------------- Credits sheet
+
+#: The rows of the Credits sheet, one measure per row and one budget year per column from
+#: CREDITS_FIRST_COL (one formula across each row): (key, label, defined name over the row).
+CREDIT_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("year", "cr.year", "CR_YEARS"),
+    ("ae_opened", "cr.ae_opened", ""),
+    ("reserve_ae", "cr.reserve_ae", ""),
+    ("ae_carried_in", "cr.ae_carried_in", "CR_AE_CARRIED_IN"),
+    ("ae_available", "cr.ae_available", "CR_AE_AVAILABLE"),
+    ("ae_committed", "cr.ae_committed", ""),
+    ("ae_provision", "cr.ae_provision", ""),
+    ("ae_unused", "cr.ae_unused", "CR_AE_UNUSED"),
+    ("ae_carry_limit", "cr.ae_carry_limit", "CR_AE_CARRY_LIMIT"),
+    ("cp_opened", "cr.cp_opened", ""),
+    ("cp_proposed", "cr.cp_proposed", ""),
+    ("cp_net", "cr.cp_net", ""),
+    ("cp_carried_in", "cr.cp_carried_in", ""),
+    ("cp_available", "cr.cp_available", "CR_CP_AVAILABLE"),
+    ("cp_paid", "cr.cp_paid", "CR_CP_PAID"),
+    ("cp_gap", "cr.cp_gap", ""),
+    ("cp_unused", "cr.cp_unused", ""),
+    ("carry_base", "cr.carry_base", ""),
+    ("carry_cap", "cr.carry_cap", ""),
+    ("cp_carried_out", "cr.cp_carried_out", ""),
+    ("cp_lost", "cr.cp_lost", "CR_CP_LOST"),
+    ("t2_available", "cr.t2_available", "CR_T2_AVAILABLE"),
+    ("t2_committed", "cr.t2_committed", "CR_T2_COMMITTED"),
+    ("outstanding", "cr.outstanding", ""),
+)
+CREDITS_FIRST_COL = 1  # 0-based column of the first budget year (labels in column A)
+
+
+def credit_row(key: str) -> int:
+    """0-based row of measure ``key`` on the Credits sheet."""
+    for i, (k, _lbl, _name) in enumerate(CREDIT_ROWS):
+        if k == key:
+            return FIRST_DATA_ROW + i
+    raise KeyError(key)
+
+
+def schedule_header_row() -> int:
+    """0-based header row of the CP-on-AE schedule (échéancier), below the credits."""
+    return FIRST_DATA_ROW + len(CREDIT_ROWS) + 3
 
 
 # --------------------------------------------------------------------------- Checks & About
@@ -448,7 +502,20 @@ NAMES: tuple[Name, ...] = (
     *_column_names(
         EVENTS, (("EVENT_IDS", "id"), ("EVENT_FIRST", "first_day"), ("EVENT_LAST", "last_day"))
     ),
-    *_column_names(ENVELOPES, (("ENV_YEARS", "year"),)),
+    *_column_names(
+        ENVELOPES,
+        (
+            ("ENV_YEARS", "year"),
+            ("ENV_AE", "ae"),
+            ("ENV_CP", "cp"),
+            ("ENV_VEHICLE", "vehicle"),
+            ("ENV_AE_CARRIED", "ae_carried_in"),
+            ("ENV_RESERVE", "calc.reserve"),
+            ("ENV_NET_CP", "calc.net_cp"),
+            ("ENV_NET_T2", "calc.net_t2"),
+            ("ENV_CARRY_BASE", "calc.carry_base"),
+        ),
+    ),
     *_column_names(
         ENVELOPES,
         (
@@ -488,6 +555,7 @@ NAMES: tuple[Name, ...] = (
         (
             ("IN_IDS", "id"),
             ("IN_QTY", "quantity"),
+            ("IN_NATURE", "nature"),
             ("IN_UNIT", "unit_cost"),
             ("IN_LOW", "estimate.low"),
             ("IN_HIGH", "estimate.high"),
@@ -511,11 +579,17 @@ NAMES: tuple[Name, ...] = (
             ("PH_ROUTE_OK", "route_ok"),
             ("PH_TIES", "ties"),
             ("PH_AFTER_AE", "after_ae"),
+            ("PH_AWARD_OK", "award_ok"),
         ),
     ),
     Name("PH_MONTH_HDR", "phasing", "the first month of each month column"),
     Name("PH_MONTH_TOTALS", "phasing", "the total CP of each month"),
     Name("PH_MONTHS", "phasing", "the monthly CP of every line"),
+    *(
+        Name(name, "credits", f"the {key} of each budget year")
+        for key, _l, name in CREDIT_ROWS
+        if name
+    ),
     Name("ALLOCATED_AE", "summary", "AE allocated"),
     Name("HEADROOM", "summary", "headroom left in the net envelope"),
     Name("MASTER_CHECK", "checks", "the master check"),

@@ -172,6 +172,8 @@ def reference_findings(p: m.Programme, doc: Any, file: str) -> list[Finding]:
     for i, line in enumerate(p.cost_lines):
         if line.pilot not in pilots:
             unknown("pilot", line.pilot, pilots, ("cost_lines", i, "pilot"))
+        if line.award is not None and line.award not in milestones:
+            unknown("award milestone", line.award, list(milestones), ("cost_lines", i, "award"))
     for i, pl in enumerate(p.pilots):
         for j, served in enumerate(pl.serves):
             if served.event not in events:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from budgetplan.core.model import ROUTE_ORDER, Envelope
+from budgetplan.core.model import ROUTE_ORDER, Envelope, Provenance, Vehicle
 from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.workbook.cells import field_value, write_value
 from budgetplan.xlsx.workbook.context import Context, add_table, page_setup, protect, set_widths
@@ -73,6 +73,7 @@ def write(ctx: Context) -> None:
     ctx.define_columns(L.BOOLEANS, len(BOOLEAN_VALUES))
     ctx.define_columns(L.EVENTS, n_evt)
     ctx.define_columns(L.ENVELOPES, n_env)
+    _envelope_lists(ctx, n_env)
 
     for col, w in zip(P.values(), (24, 52, 16, 12, 60), strict=True):
         ws.set_column(col, col, w)
@@ -86,6 +87,25 @@ def write(ctx: Context) -> None:
     ws.data_validation(L.FIRST_DATA_ROW, value_col, last_row, value_col, {"validate": "any"})
     page_setup(ws, ctx.t("title.parameters"))
     protect(ws, editable_rows=True)
+
+
+def _envelope_lists(ctx: Context, n_env: int) -> None:
+    """Drop-down lists of the envelopes' coded columns."""
+    ws = ctx.sheets["parameters"]
+    for key, values in (("vehicle", Vehicle), ("provenance", Provenance)):
+        col = L.ENVELOPES.index(key)
+        ws.data_validation(
+            L.FIRST_DATA_ROW,
+            col,
+            L.FIRST_DATA_ROW + max(n_env, 1) - 1,
+            col,
+            {
+                "validate": "list",
+                "source": [v.value for v in values],
+                "error_title": "budgetplan",
+                "error_message": ctx.t("dv.choose"),
+            },
+        )
 
 
 def _envelope_calcs(ctx: Context, row: int, env: Envelope) -> None:
@@ -122,4 +142,9 @@ def _envelope_calcs(ctx: Context, row: int, env: Envelope) -> None:
         f"={t2}-ROUND({t2}*RESERVE_RATE_T2,2)",
         money,
         fig.net_t2[year] / 100,
+    )
+    initial = f"${T.letter('programme_initial_cp')}{r}"
+    base = env.cp if env.programme_initial_cp is None else env.programme_initial_cp
+    ws.write_formula(
+        row, T.index("calc.carry_base"), f'=IF({initial}="",{cp},{initial})', money, float(base)
     )

@@ -40,6 +40,7 @@ def _line_values(lf: LineFigures, years: list[int], amounts: _AmountText) -> lis
         lf.route_ok,
         lf.cp_ties,
         lf.cp_after_ae,
+        lf.award_ok,
     ]
     values += [amounts[lf.cp_by_year.get(y, 0)] for y in years]
     values += map(amounts.__getitem__, lf.monthly)
@@ -52,7 +53,7 @@ def _spare_row_values(ctx: Context, amounts: _AmountText) -> list[object]:
     p = ctx.fig.programme
     route = implied_route(0, Nature.SUPPLIES, False, p.thresholds)  # a blank nature: supplies
     head: list[object] = ["", "", 0, 0, 0.0, float(p.vat_rate), 0.0, 0, 0, 1, route.value]
-    head += [True, True, True]  # route_ok, ties, after_ae
+    head += [True, True, True, True]  # route_ok, ties, after_ae, award_ok
     return head + [amounts[0]] * (ctx.n_years + len(ctx.fig.months))
 
 
@@ -188,6 +189,12 @@ def write(ctx: Context) -> None:
             f"*(YEAR(SCHED_MONTHS)<{me('ae_year')}))=0,YEAR({inp('cp.start')})>={me('ae_year')})",
             boolean,
         ),
+        (
+            "award_ok",
+            f'=IF({inp("award")}="",TRUE,IFERROR(YEAR(INDEX(MIL_DATES,'
+            f"MATCH({inp('award')},MIL_IDS,0)))={me('ae_year')},FALSE))",
+            boolean,
+        ),
     ]
     fixed_t = [(T.index(k), f, fmt) for k, f, fmt in fixed]
     year_t = [
@@ -238,7 +245,7 @@ def write(ctx: Context) -> None:
     ctx.define("PH_MONTH_TOTALS", "phasing", f"${M0}${total_r}:${M1}${total_r}")
     ctx.define("PH_MONTHS", "phasing", f"${M0}${first_r}:${M1}${last_r}")
 
-    checks = (T.index("route_ok"), T.index("after_ae"))
+    checks = (T.index("route_ok"), T.index("award_ok"))
     ws.conditional_format(
         L.FIRST_DATA_ROW,
         checks[0],

@@ -21,6 +21,7 @@ from budgetplan.xlsx.layout import SHEETS
 from budgetplan.xlsx.workbook import (
     about,
     checks_sheet,
+    credits,
     inputs,
     parameters,
     phasing,
@@ -107,6 +108,7 @@ def write_workbook(
         writers = {
             "summary": lambda: summary.write(ctx),
             "checks": lambda: checks_sheet.write(ctx, results),
+            "credits": lambda: credits.write(ctx),
             "parameters": lambda: parameters.write(ctx),
             "pilots": lambda: inputs.write_pilots(ctx),
             "milestones": lambda: inputs.write_milestones(ctx),
