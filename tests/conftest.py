@@ -62,6 +62,12 @@ def _edge_cases(doc) -> None:  # type: ignore[no-untyped-def]
     doc["pilots"][0]["milestones"][4]["date"] = "2023-08-30"  # SCAN late for RWC
     doc["pilots"][2]["human_in_loop"] = False  # FRA automates without a human
     doc["pilots"][3]["supervising_body"] = ""  # FRP intrusive without supervision
+    by_id = {line["id"]: line for line in lines}
+    by_id["SCAN-DPIA"]["route"] = "direct"  # 35k alone, but its need AIPD totals 73k: ROUTE
+    # the AUDITS need totals 141k: above the 2022 formal threshold (140k), below 2024's (143k)
+    by_id["OSINT-AUDIT"].update(unit_cost=51000, route="adapted")  # launched 01/01/2023: ROUTE
+    by_id["OSINT-AUDIT"]["estimate"] = {"low": 40000, "high": 80000}
+    by_id["FRA-CYBER"].update(route="adapted", tender="FRA-OPS")  # launched 30/04/2024: allowed
 
 
 @pytest.fixture(scope="session")

@@ -161,10 +161,10 @@ def test_unused_cp_beyond_the_carry_over_cap_lapse(tmp_path) -> None:
     p = load(edit_scenario(tmp_path, "cp50.yaml", all_cp_in_2022)).programme
     failed = {r.spec.code: r for r in run_checks(compute(p)) if not r.ok}
     finding = failed["CP_CARRY_OVER"].findings[0]  # 2023 then holds what 2022 carried in
-    # 47,522,500 net of reserve less 4,045,997.04 paid; cap 3% of 725,784,614
-    assert "CP 2022: 43 476 502.96 EUR left unused" in finding.message
+    # 47,522,500 net of reserve less 4,483,497.02 paid; cap 3% of 725,784,614
+    assert "CP 2022: 43 039 002.98 EUR left unused" in finding.message
     assert "only 21 773 538.42 EUR can be carried over" in finding.message
-    assert "21 702 964.54 EUR lapse" in finding.message
+    assert "21 265 464.56 EUR lapse" in finding.message
 
 
 AMOUNTS = st.integers(min_value=0, max_value=60_000_000).map(Decimal)
@@ -217,3 +217,36 @@ def test_generated_programmes_credits_match_an_independent_computation(programme
         >= next((_cents(e.ae_carried_in) for e in programme.envelopes if e.year == r["year"]), 0)
         for r in expected
     )
+
+
+def test_transfers_virements_and_delegations(tmp_path) -> None:
+    p = load(None).programme
+    fig = compute(p)
+    cnil = next(lf for lf in fig.lines if lf.id == "SUPV-CNIL")
+    # the CNIL's means go to programme 308 (another ministry's): a transfer, not a virement
+    assert cnil.line.nature is m.Nature.TRANSFER and cnil.transfer_ok and not cnil.virement
+    assert all(yc.virements == 0 for yc in fig.credits)
+
+    def moved(doc):  # type: ignore[no-untyped-def]
+        line = next(c for c in doc["cost_lines"] if c["id"] == "SUPV-CNIL")
+        line["transfer_to"] = "176"  # police: the same ministry, a virement
+        line["unit_cost"] = 15_000_000  # above 2% of 725,784,614 (14,515,692.28)
+        line["estimate"] = {"low": 0, "high": 20_000_000}
+        line["cp"]["amounts"] = {"2022-11": 15_000_000}
+        pilot = next(x for x in doc["pilots"] if x["id"] == "SCAN")
+        pilot["budget_programme"], pilot["delegation"] = "176", ""
+        other = next(c for c in doc["cost_lines"] if c["id"] == "SUPV-CONS")
+        other["transfer_to"] = "308"  # a service line naming a programme: not a transfer
+
+    failed = {
+        r.spec.code: r
+        for r in run_checks(compute(load(edit_scenario(tmp_path, "v.yaml", moved)).programme))
+        if not r.ok
+    }
+    (cap,) = failed["VIREMENT_CAP"].findings
+    assert cap.message.startswith("2022: 15 000 000.00 EUR moved to the ministry's other")
+    assert "cap of 14 515 692.28 EUR (2% of 725 784 614.00 EUR" in cap.message
+    (pilot,) = failed["PILOT_PROGRAMME"].findings
+    assert "pilot SCAN is on programme 176" in pilot.message and pilot.path[-1] == "delegation"
+    (transfer,) = failed["TRANSFER"].findings
+    assert "SUPV-CONS" in transfer.message

@@ -18,6 +18,7 @@ from budgetplan.cli import run
 from budgetplan.diff.compare import diff
 from budgetplan.diff.textconv import textconv
 from budgetplan.recalc import libreoffice
+from budgetplan.xlsx import layout as L
 from budgetplan.yamlio.loader import default_scenario_path
 from tests.conftest import edit_scenario
 
@@ -33,6 +34,7 @@ def _edits(doc) -> None:  # type: ignore[no-untyped-def]
     new["label"] = "Étude complémentaire"
     new["unit_cost"] = 50000  # added: 50,000 HT = 60,000 TTC
     new["estimate"] = {"low": 40000, "high": 60000}
+    new["need"] = "SCAN-ETUDE2"  # a need of its own (with the study's, 145k would be formal)
     lines.append(new)
     lines.insert(10, lines.pop(20))  # reordered: no change
     doc["events"][0]["first_day"] = dt.date(2023, 8, 1)  # RWC moved earlier
@@ -214,12 +216,12 @@ def test_xlsx_diff_highlights_changed_cells_with_old_values(versions) -> None:
     assert wb.sheetnames[0] == "Modifications" and "Lignes" in wb.sheetnames
     ws = wb["Lignes"]
     rows = {ws.cell(r, 1).value: r for r in range(5, ws.max_row + 1)}
-    qty = ws.cell(rows["SCAN-EQ"], 6)
+    qty = ws.cell(rows["SCAN-EQ"], L.INPUTS.index("quantity") + 1)
     assert qty.value == 41 and qty.comment is not None and qty.comment.text == "was: 40"
     assert qty.fill.fgColor.rgb.endswith("F8CBAD")
     moved = ws.cell(rows["SCAN-INST"], 2)
     assert moved.value == "ADRN" and moved.comment.text == "was: SCAN"
-    untouched = ws.cell(rows["SCAN-EQ"], 7)
+    untouched = ws.cell(rows["SCAN-EQ"], L.INPUTS.index("unit_cost") + 1)
     assert untouched.comment is None and untouched.fill.fgColor.rgb.endswith("FFF2CC")
     changes = [r for r in wb["Modifications"].iter_rows(values_only=True) if r[0]]
     assert ("SCAN-EQ", "changed", "quantity", "40", "41") in [tuple(r[:5]) for r in changes]

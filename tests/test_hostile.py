@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from budgetplan.api import build
 from budgetplan.cli import run
+from budgetplan.xlsx import layout as L
 from tests.hostile import PASSWD_MARKER, make_all
 
 LIMIT_CPU_S = 5.0  # CPU seconds, not wall-clock: the machine is shared
@@ -199,7 +200,7 @@ def test_lock_file_and_unreconciled_edits_make_build_refuse(tmp_path) -> None:
     (tmp_path / "~$w.xlsx").unlink()
 
     wb = openpyxl.load_workbook(target)
-    wb["Lignes"]["F5"] = 41
+    wb["Lignes"][f"{L.INPUTS.letter('quantity')}5"] = 41
     wb.save(target)
     edited = target.read_bytes()
     code, _t, _m, stderr, _ = measured("build", "-o", str(target))

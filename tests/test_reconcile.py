@@ -25,6 +25,11 @@ FIRST = 5  # first data row of every input table
 LAST = FIRST + len(load().programme.cost_lines) - 1  # the row of the last cost line
 
 
+def at(key: str, row: int) -> str:
+    """The cell of cost-line column ``key`` (a model field) in sheet row ``row``."""
+    return f"{L.INPUTS.letter(key)}{row}"
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     return build(output=tmp_path_factory.mktemp("rec") / "base.xlsx").path
@@ -66,39 +71,39 @@ CASES = {
         ("SHEET_RENAMED", "Gantt", ""),
     ),
     "text in an amount": (
-        lambda wb: wb[LINES].__setitem__("G7", "beaucoup"),
-        ("BAD_VALUE", LINES, "G7"),
+        lambda wb: wb[LINES].__setitem__(at("unit_cost", 7), "beaucoup"),
+        ("BAD_VALUE", LINES, at("unit_cost", 7)),
     ),
     "a number typed as text in an amount": (
-        lambda wb: wb[LINES].__setitem__("G8", "95 000,00"),
-        ("BAD_VALUE", LINES, "G8"),
+        lambda wb: wb[LINES].__setitem__(at("unit_cost", 8), "95 000,00"),
+        ("BAD_VALUE", LINES, at("unit_cost", 8)),
     ),
     "impossible date": (
         lambda wb: wb["Jalons"].__setitem__("E6", "31/02/2023"),
         ("BAD_VALUE", "Jalons", "E6"),
     ),
     "negative amount": (
-        lambda wb: wb[LINES].__setitem__("F9", -3),
-        ("NON_NEGATIVE", LINES, "F9"),
+        lambda wb: wb[LINES].__setitem__(at("quantity", 9), -3),
+        ("NON_NEGATIVE", LINES, at("quantity", 9)),
     ),
     "missing provenance": (
-        lambda wb: wb[LINES].__setitem__("S10", None),
-        ("PROVENANCE", LINES, "S10"),
+        lambda wb: wb[LINES].__setitem__(at("rationale", 10), None),
+        ("PROVENANCE", LINES, at("rationale", 10)),
     ),
     "payment before commitment": (
-        lambda wb: wb[LINES].__setitem__("J11", 2023),
-        ("CP_AFTER_AE", LINES, "M11"),
+        lambda wb: wb[LINES].__setitem__(at("ae_year", 11), 2023),
+        ("CP_AFTER_AE", LINES, at("cp.start", 11)),
     ),
     "route the amount does not allow": (
-        lambda wb: wb[LINES].__setitem__("Q5", "adapted"),
-        ("ROUTE", LINES, "Q5"),
+        lambda wb: wb[LINES].__setitem__(at("route", 5), "adapted"),
+        ("ROUTE", LINES, at("route", 5)),
     ),
     "money moved into titre 2": (
-        lambda wb: wb[LINES].__setitem__("D6", 2),
+        lambda wb: wb[LINES].__setitem__(at("titre", 6), 2),
         ("TITRE2", "Paramètres", "J5"),
     ),
     "over the envelope": (
-        lambda wb: wb[LINES].__setitem__("F5", 400),
+        lambda wb: wb[LINES].__setitem__(at("quantity", 5), 400),
         ("ENVELOPE_AE", "Paramètres", "H5"),
     ),
     "operational too late": (
@@ -110,15 +115,18 @@ CASES = {
         ("MILESTONE_ORDER", "Jalons", "E8"),
     ),
     "automated decision without a human": (
-        lambda wb: wb["Pilotes"].__setitem__("K5", False),
-        ("HUMAN_IN_LOOP", "Pilotes", "K5"),
+        lambda wb: wb["Pilotes"].__setitem__(f"{L.PILOTS.letter('human_in_loop')}5", False),
+        ("HUMAN_IN_LOOP", "Pilotes", f"{L.PILOTS.letter('human_in_loop')}5"),
     ),
     "intrusive pilot without supervision": (
-        lambda wb: wb["Pilotes"].__setitem__("N8", None),
+        lambda wb: wb["Pilotes"].__setitem__(f"{L.PILOTS.letter('supervising_body')}8", None),
         ("INTRUSIVE_SUPERVISED", "Pilotes", "A8"),
     ),
     "duplicated row": (
-        lambda wb: [wb[LINES].cell(LAST + 1, c, wb[LINES].cell(5, c).value) for c in range(1, 21)],
+        lambda wb: [
+            wb[LINES].cell(LAST + 1, c, wb[LINES].cell(5, c).value)
+            for c in range(1, len(L.INPUTS.columns) + 1)
+        ],
         ("DUPLICATE_ID", LINES, f"A{LAST + 1}"),
     ),
 }
@@ -240,7 +248,7 @@ def test_formulas_shared_as_excel_saves_them(built, tmp_path) -> None:
 def test_a_new_row_with_every_field_is_an_edit(built, tmp_path) -> None:
     def add(wb):  # type: ignore[no-untyped-def]
         ws = wb[LINES]
-        for c in range(2, 20):
+        for c in range(2, len(L.INPUTS.columns) + 1):
             ws.cell(LAST + 1, c, ws.cell(6, c).value)
         ws.cell(LAST + 1, 3, "Ligne ajoutée par le bureau financier")
 
@@ -253,7 +261,9 @@ def test_a_new_row_with_every_field_is_an_edit(built, tmp_path) -> None:
 
 def test_edit_write_scenario_rebuild(built, tmp_path) -> None:
     """Edit an input cell, write the scenario, rebuild: the new workbook holds the edit."""
-    edited = tamper(built, tmp_path, "e.xlsx", lambda wb: wb[LINES].__setitem__("F5", 41))
+    edited = tamper(
+        built, tmp_path, "e.xlsx", lambda wb: wb[LINES].__setitem__(at("quantity", 5), 41)
+    )
     original = tmp_path / "programme.yaml"
     shutil.copy(default_scenario_path(), original)
     result = reconcile(edited, original)
@@ -311,7 +321,9 @@ def test_cli_json_and_exit_codes(built, tmp_path) -> None:
 def test_libreoffice_resaved_workbooks(built, tmp_path, lo_available) -> None:
     """Saved again by LibreOffice (strings, styles, cell order change): no finding; with an
     edit made in LibreOffice's recalculated copy, only the edit."""
-    edited = tamper(built, tmp_path, "edited.xlsx", lambda wb: wb[LINES].__setitem__("G6", 15000))
+    edited = tamper(
+        built, tmp_path, "edited.xlsx", lambda wb: wb[LINES].__setitem__(at("unit_cost", 6), 15000)
+    )
     out = tmp_path / "lo"
     out.mkdir()
     libreoffice.recalculate([built, edited], save_dir=out)
@@ -364,7 +376,9 @@ def test_once_the_edits_are_carried_build_replaces_the_returned_workbook(built, 
     """The round trip a finance officer's return takes: reconcile, carry, rebuild in place."""
     from budgetplan.cli import run as cli
 
-    returned = tamper(built, tmp_path, "returned.xlsx", lambda wb: wb[LINES].__setitem__("F5", 41))
+    returned = tamper(
+        built, tmp_path, "returned.xlsx", lambda wb: wb[LINES].__setitem__(at("quantity", 5), 41)
+    )
     edited = returned.read_bytes()
     scenario = tmp_path / "programme.yaml"
     shutil.copy(default_scenario_path(), scenario)
@@ -409,7 +423,10 @@ def _type_a_line_into_the_first_spare_row(wb) -> None:  # type: ignore[no-untype
 
 
 ONE_RUN = {
-    "bad value": (lambda wb: wb[LINES].__setitem__("G7", "beaucoup"), ("BAD_VALUE", LINES, "G7")),
+    "bad value": (
+        lambda wb: wb[LINES].__setitem__(at("unit_cost", 7), "beaucoup"),
+        ("BAD_VALUE", LINES, at("unit_cost", 7)),
+    ),
     "total overwritten": (
         lambda wb: wb["Synthèse"].__setitem__("B9", 123),
         ("FORMULA_REPLACED", "Synthèse", "B9"),

@@ -257,7 +257,7 @@ def test_an_interrupted_build_leaves_the_old_workbook_whole(tmp_path, monkeypatc
 def test_english_labels(default_en) -> None:
     wb = openpyxl.load_workbook(default_en, read_only=True)
     assert wb["Summary"]["A1"].value == "Programme summary"
-    assert wb["Inputs"]["G4"].value == "Unit cost excl. VAT"
+    assert wb["Inputs"][f"{L.INPUTS.letter('unit_cost')}4"].value == "Unit cost excl. VAT"
     about = {r[1]: r[2] for r in wb["About"].iter_rows(values_only=True) if r[1]}
     assert about["Language"] == "en"
     assert about["To rebuild"] == "budgetplan build --lang en"

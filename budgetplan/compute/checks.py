@@ -8,11 +8,13 @@ reconcile read the same list.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from budgetplan.compute.figures import Figures
+from budgetplan.compute.procurement import ROUTE_NATURE
 from budgetplan.core.findings import Finding, Severity
 from budgetplan.core.labels import Lang
 from budgetplan.core.model import MilestoneKind, Provenance
@@ -150,6 +152,52 @@ def _ae_at_award(fig: Figures) -> Iterator[Finding]:
         )
 
 
+def _transfers(fig: Figures) -> Iterator[Finding]:
+    for i, lf in enumerate(fig.lines):
+        if lf.transfer_ok:
+            continue
+        line = lf.line
+        if (line.nature.value == "transfer") != bool(line.transfer_to):
+            msg = f"line {line.id}: a transfer is of nature transfer and names its programme"
+            hint = "set nature to transfer and transfer_to to the receiving programme, or neither"
+            where: tuple[str | int, ...] = ("cost_lines", i, "transfer_to")
+        else:
+            msg = (
+                f"line {line.id}: a transfer to programme {line.transfer_to} moves all its "
+                f"credits in {line.ae_year}, its commitment year"
+            )
+            hint = "schedule its CP in its AE year (one line per year's transfer)"
+            where = ("cost_lines", i, "cp")
+        yield _err("TRANSFER", msg, hint, where)
+
+
+def _virements(fig: Figures) -> Iterator[Finding]:
+    rate = (fig.programme.virement_rate * 100).normalize()
+    for yc in fig.credits:
+        if yc.virements > yc.virement_cap:
+            yield _err(
+                "VIREMENT_CAP",
+                f"{yc.year}: {eur(yc.virements)} moved to the ministry's other programmes exceed "
+                f"the cap of {eur(yc.virement_cap)} ({rate:f}% of {eur(yc.carry_base)} of "
+                f"initial credits, LOLF art. 12)",
+                "move less, or spend it through a délégation de gestion instead",
+                _envelope_at(fig, yc.year, "programme_initial_cp"),
+            )
+
+
+def _pilot_programme(fig: Figures) -> Iterator[Finding]:
+    programmes = sorted({e.budget_programme for e in fig.programme.envelopes})
+    for pi, (pilot, pf) in enumerate(zip(fig.programme.pilots, fig.pilots, strict=True)):
+        if not pf.programme_ok:
+            yield _err(
+                "PILOT_PROGRAMME",
+                f"pilot {pilot.id} is on programme {pilot.budget_programme}, which has no "
+                f"envelope ({', '.join(programmes)}), and names no délégation de gestion",
+                "set its programme to an envelope's, or describe the délégation de gestion",
+                ("pilots", pi, "delegation"),
+            )
+
+
 def _titre2(fig: Figures) -> Iterator[Finding]:
     for yc in fig.credits:
         if yc.t2_committed > yc.t2_available:
@@ -246,14 +294,33 @@ def _provenance(fig: Figures) -> Iterator[Finding]:
 
 def _route(fig: Figures) -> Iterator[Finding]:
     for i, lf in enumerate(fig.lines):
-        if not lf.route_ok:
+        if lf.route_ok:
+            continue
+        line = lf.line
+        only = ROUTE_NATURE.get(line.route)
+        if only is not None and line.nature is not only:
             yield _err(
                 "ROUTE",
-                f"line {lf.line.id}: {eur(lf.ht)} excl. VAT needs at least the "
-                f"'{lf.implied_route}' route, not '{lf.line.route}'",
+                f"line {line.id}: the '{line.route}' route is for {only.value} purchases, not "
+                f"{line.nature.value}",
                 f"set route to {lf.implied_route} or a stricter one",
                 ("cost_lines", i, "route"),
             )
+            continue
+        amount = f"{eur(lf.ht)} excl. VAT"
+        if lf.need_ht != lf.ht:
+            amount = (
+                f"{eur(lf.ht)} excl. VAT, in the need '{lf.need}' of {eur(lf.need_ht)} "
+                f"(thresholds apply to the whole need: splitting it does not lower them)"
+            )
+        in_force = fig.programme.thresholds_at(lf.launch or dt.date(line.ae_year, 1, 1))
+        yield _err(
+            "ROUTE",
+            f"line {line.id}: {amount} needs at least the '{lf.implied_route}' route under the "
+            f"thresholds in force from {in_force.valid_from:%d/%m/%Y}, not '{line.route}'",
+            f"set route to {lf.implied_route} or a stricter one",
+            ("cost_lines", i, "route"),
+        )
 
 
 def _readiness(fig: Figures) -> Iterator[Finding]:
@@ -401,6 +468,36 @@ CHECKS: tuple[Check, ...] = (
         "award milestone.",
         _ae_at_award,
         "=COUNTIF(PH_AWARD_OK,FALSE)",
+    ),
+    Check(
+        "TRANSFER",
+        "Un transfert nomme le programme bénéficiaire et déplace ses crédits dans l'année",
+        "A transfer names the receiving programme and moves its credits within the year",
+        "Des crédits pour un autre programme (la CNIL : programme 308) sont un transfert, pas "
+        "une dépense ni une subvention.",
+        "Credits for another programme (the CNIL: programme 308) are a transfer, not spending "
+        "nor a grant.",
+        _transfers,
+        "=COUNTIF(PH_TRANSFER_OK,FALSE)",
+    ),
+    Check(
+        "VIREMENT_CAP",
+        "Les virements vers les autres programmes du ministère restent sous le plafond",
+        "Virements to the ministry's other programmes stay under the cap",
+        "Chaque année, les virements ne dépassent pas 2 % des crédits initiaux (LOLF art. 12).",
+        "Every year, virements stay within 2% of the initial credits (LOLF art. 12).",
+        _virements,
+        "=SUMPRODUCT(--(ROUND(CR_VIREMENTS,2)>ROUND(CR_VIREMENT_CAP,2)))",
+    ),
+    Check(
+        "PILOT_PROGRAMME",
+        "Chaque pilote relève du programme d'une enveloppe ou d'une délégation de gestion",
+        "Every pilot is on an envelope's programme or has a délégation de gestion",
+        "Les services de police ou de gendarmerie dépensent les crédits du programme 216 par "
+        "délégation de gestion.",
+        "Police or gendarmerie services spend programme 216 credits by délégation de gestion.",
+        _pilot_programme,
+        '=SUMPRODUCT((PIL_IDS<>"")*(COUNTIF(ENV_PROGRAMMES,PIL_PROGRAMME)=0)*(PIL_DELEGATION=""))',
     ),
     Check(
         "TITRE2",

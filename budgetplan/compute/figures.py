@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from budgetplan.compute.phasing import month_index, place, spread_flat
-from budgetplan.compute.procurement import implied_route, route_allowed
+from budgetplan.compute.procurement import implied_route, need_key, route_allowed
 from budgetplan.core.model import (
     CostLine,
     MilestoneKind,
@@ -46,6 +46,12 @@ class LineFigures:
     cp_ties: bool  # monthly CP sums to the line's TTC
     cp_after_ae: bool  # no payment before the commitment year
     award_ok: bool = True  # no award milestone, or one in the commitment year
+    need: str = ""  # the homogeneous need it belongs to
+    need_ht: int = 0  # cents excluding VAT of every line of the need: what the thresholds test
+    launch: dt.date | None = None  # the tender's launch: which thresholds are in force
+    threshold_row: int = 1  # 1-based row of the thresholds in force at the launch
+    transfer_ok: bool = True  # a transfer names its programme and moves its CP in its AE year
+    virement: bool = False  # a transfer to another programme of the ministry (capped)
 
     @property
     def id(self) -> str:
@@ -93,6 +99,7 @@ class PilotFigures:
     last_milestone: dt.date | None
     supervised: bool = True  # not intrusive, or with a legal basis and a supervising body
     human_ok: bool = True  # automates no decision, or keeps a human in the loop
+    programme_ok: bool = True  # its programme has an envelope, or a délégation de gestion
 
     @property
     def principles_ok(self) -> bool:
@@ -121,6 +128,8 @@ class YearCredits:
     carry_cap: int
     t2_available: int
     t2_committed: int
+    virements: int  # credits moved to the ministry's other programmes
+    virement_cap: int
     outstanding: int  # reste à payer at the year end: AE committed to date less CP paid to date
 
     @property
@@ -231,15 +240,39 @@ def _flat_in_range(ttc: int, n: int, first: int, lo: int, hi: int) -> int:
     return base * (b - a) + extra
 
 
+def line_ht(line: CostLine) -> int:
+    return _round_cents(line.quantity * line.unit_cost * 100)
+
+
+def launch_date(line: CostLine, milestone_dates: dict[str, dt.date]) -> dt.date:
+    """When the line's tender is launched: its tender milestone, else its award, else 1 January
+    of its commitment year."""
+    for ident in (line.tender, line.award):
+        if ident is not None and ident.upper() in milestone_dates:
+            return milestone_dates[ident.upper()]
+    return dt.date(line.ae_year, 1, 1)
+
+
+def need_totals(programme: Programme) -> dict[str, int]:
+    """Cents excluding VAT of each need, by its key folded to upper case (as SUMIFS compares)."""
+    totals: dict[str, int] = {}
+    for line in programme.cost_lines:
+        key = need_key(line.pilot, line.nature, line.need).upper()
+        totals[key] = totals.get(key, 0) + line_ht(line)
+    return totals
+
+
 def line_figures(
     line: CostLine,
     programme: Programme,
     months: list[dt.date],
     years: tuple[int, ...],
-    milestone_years: dict[str, int] | None = None,
+    milestone_dates: dict[str, dt.date] | None = None,
+    needs: dict[str, int] | None = None,
 ) -> LineFigures:
+    """Long: a line's every figure (amounts, schedule, route), each field of LineFigures once."""
     vat = vat_rate_of(line, programme)
-    ht = _round_cents(line.quantity * line.unit_cost * 100)
+    ht = line_ht(line)
     ttc = _round_cents(Decimal(ht) * (1 + vat))
     start = programme.period.start
     n_period = len(months)
@@ -269,7 +302,12 @@ def line_figures(
             for lo, hi in year_bounds
         )
     total_scheduled = ttc if explicit is None else sum(c for _, c in explicit)
-    route = implied_route(ht, line.nature, line.innovative, programme.thresholds)
+    dates = milestone_dates or {}
+    need = need_key(line.pilot, line.nature, line.need)
+    need_ht = (needs or {}).get(need.upper(), ht)
+    launch = launch_date(line, dates)
+    in_force = programme.thresholds_at(launch)
+    route = implied_route(need_ht, line.nature, line.innovative, in_force)
     return LineFigures(
         line=line,
         vat_rate=vat,
@@ -283,12 +321,29 @@ def line_figures(
         year_cp=year_cp,
         cp_outside_period=total_scheduled - inside,
         implied_route=route,
-        route_ok=route_allowed(line.route, route),
+        route_ok=route_allowed(line.route, route, line.nature),
         cp_ties=inside == ttc,
         cp_after_ae=schedule.first_month.year >= line.ae_year,
         award_ok=line.award is None
-        or (milestone_years or {}).get(line.award.upper()) == line.ae_year,
+        or (line.award.upper() in dates and dates[line.award.upper()].year == line.ae_year),
+        need=need,
+        need_ht=need_ht,
+        launch=launch,
+        threshold_row=programme.thresholds.index(in_force) + 1,
+        transfer_ok=_transfer_ok(line, ttc, years, year_cp),
+        virement=bool(line.transfer_to) and line.transfer_to in programme.ministry_programmes,
     )
+
+
+def _transfer_ok(
+    line: CostLine, ttc: int, years: tuple[int, ...], year_cp: tuple[int, ...]
+) -> bool:
+    """A line is a transfer exactly when it names a receiving programme, and a transfer moves
+    all its credits in its commitment year (AE and CP together)."""
+    is_transfer = line.nature is Nature.TRANSFER
+    if is_transfer != bool(line.transfer_to):
+        return False
+    return not is_transfer or dict(zip(years, year_cp, strict=True)).get(line.ae_year) == ttc
 
 
 def reserve_cents(
@@ -357,11 +412,10 @@ def compute(programme: Programme) -> Figures:
     months = programme.months
     years = programme.years
     year_tuple = tuple(years)
-    milestone_years = {
-        m.id.upper(): m.date.year for pilot in programme.pilots for m in pilot.milestones
-    }
+    milestone_dates = {m.id.upper(): m.date for pilot in programme.pilots for m in pilot.milestones}
+    needs = need_totals(programme)
     lines = [
-        line_figures(line, programme, months, year_tuple, milestone_years)
+        line_figures(line, programme, months, year_tuple, milestone_dates, needs)
         for line in programme.cost_lines
     ]
 
@@ -369,7 +423,10 @@ def compute(programme: Programme) -> Figures:
     ae_t2_by_year = {y: 0 for y in years}
     by_titre = {int(t): 0 for t in Titre}
     provision: dict[int, int] = {}
+    virements: dict[int, int] = {}
     for lf in lines:
+        if lf.virement:
+            virements[lf.line.ae_year] = virements.get(lf.line.ae_year, 0) + lf.ttc
         if lf.line.nature is Nature.CONTINGENCY:
             provision[lf.line.ae_year] = provision.get(lf.line.ae_year, 0) + lf.ttc
         ae_by_year[lf.line.ae_year] = ae_by_year.get(lf.line.ae_year, 0) + lf.ttc
@@ -406,6 +463,7 @@ def compute(programme: Programme) -> Figures:
         headroom[env.year] = net_ae[env.year] - ae_by_year.get(env.year, 0)
 
     pilots: list[PilotFigures] = []
+    envelope_programmes = {e.budget_programme for e in programme.envelopes}
     for pilot in programme.pilots:
         mine = [lf for lf in lines if lf.line.pilot == pilot.id]
         dates = [m.date for m in pilot.milestones]
@@ -421,11 +479,21 @@ def compute(programme: Programme) -> Figures:
                 supervised=pilot.intrusiveness < programme.intrusive_level
                 or bool(pilot.legal_basis.strip() and pilot.supervising_body.strip()),
                 human_ok=not pilot.automates_decision or pilot.human_in_loop,
+                programme_ok=pilot.budget_programme in envelope_programmes
+                or bool(pilot.delegation.strip()),
             )
         )
 
     credits = year_credits(
-        programme, ae_by_year, provision, ae_t2_by_year, cp_by_year, reserve, net_cp, net_t2
+        programme,
+        ae_by_year,
+        provision,
+        ae_t2_by_year,
+        cp_by_year,
+        reserve,
+        net_cp,
+        net_t2,
+        virements,
     )
     cp_on_ae: dict[tuple[int, int], int] = {}
     for lf in lines:
@@ -470,6 +538,7 @@ def year_credits(
     reserve: dict[int, int],
     net_cp: dict[int, int],
     net_t2: dict[int, int],
+    virements: dict[int, int],
 ) -> tuple[YearCredits, ...]:
     """Each budget year's credits, in year order: a year's unused CP are carried into the next
     within the cap (LOLF art. 15), its unused AE only by the decision the next envelope records."""
@@ -502,6 +571,8 @@ def year_credits(
             cp_paid=cp_by_year.get(year, 0),
             carry_base=base,
             carry_cap=_round_cents(Decimal(base) * rate),
+            virements=virements.get(year, 0),
+            virement_cap=_round_cents(Decimal(base) * programme.virement_rate),
             t2_available=net_t2.get(year, 0),
             t2_committed=ae_t2_by_year.get(year, 0),
             outstanding=committed_to_date - paid_to_date,

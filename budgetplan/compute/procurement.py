@@ -5,7 +5,7 @@ from __future__ import annotations
 from budgetplan.core.model import ROUTE_ORDER, Nature, Route, Thresholds
 from budgetplan.core.money import to_cents
 
-NO_PROCUREMENT = {Nature.PERSONNEL, Nature.GRANT, Nature.CONTINGENCY}
+NO_PROCUREMENT = {Nature.PERSONNEL, Nature.GRANT, Nature.CONTINGENCY, Nature.TRANSFER}
 
 
 def formal_threshold_cents(nature: Nature, thresholds: Thresholds) -> int:
@@ -35,6 +35,18 @@ def implied_route(ht_cents: int, nature: Nature, innovative: bool, thresholds: T
     return Route.FORMAL
 
 
-def route_allowed(declared: Route, implied: Route) -> bool:
-    """A declared route is allowed when it is at least as demanding as the implied one."""
+#: Routes open to one nature of purchase only.
+ROUTE_NATURE = {Route.RD_EXEMPT: Nature.SERVICES, Route.NEGOTIATED_DEFENCE: Nature.DEFENCE_SECURITY}
+
+
+def route_allowed(declared: Route, implied: Route, nature: Nature | None = None) -> bool:
+    """A declared route is allowed when it is at least as demanding as the implied one (and,
+    for the routes of one nature, when the purchase is of that nature)."""
+    if declared in ROUTE_NATURE and nature is not None and nature is not ROUTE_NATURE[declared]:
+        return False
     return ROUTE_ORDER.index(declared) >= ROUTE_ORDER.index(implied)
+
+
+def need_key(pilot: str, nature: Nature, need: str) -> str:
+    """The need a line belongs to, as the workbook spells it (compared ignoring case)."""
+    return need.strip() or f"{pilot}|{nature.value}"

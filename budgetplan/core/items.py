@@ -16,12 +16,13 @@ def items(programme: Programme, lines: bool = True) -> dict[str, dict[str, objec
         "vat_rate",
         "intrusive_level",
         "reserve",
-        "thresholds",
         "period",
     ):
         out.setdefault("programme", {})[key] = dump[key]
     for env in dump["envelopes"]:
         out[f"envelopes[{env['year']}]"] = env
+    for th in dump["thresholds"]:
+        out[f"thresholds[{th['valid_from']}]"] = th
     for event in dump["events"]:
         out[f"events[{event['id']}]"] = event
     for pilot in dump["pilots"]:

@@ -113,7 +113,14 @@ Ident = Annotated[
     str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,39}$"), AfterValidator(_spreadsheet_safe)
 ]
 Text = Annotated[str, Field(min_length=1, max_length=500)]
+#: A LOLF programme number, as the budget documents write it ("216", "308").
+ProgrammeNumber = Annotated[str, Field(pattern=r"^\d{3}$")]
 OptText = Annotated[str, Field(max_length=500)]
+
+
+def _one_or_many(value: object) -> object:
+    """One set of thresholds (a mapping) stands for a list of one."""
+    return [value] if isinstance(value, dict | Thresholds) else value
 
 
 class Strict(BaseModel):
@@ -143,16 +150,25 @@ class Nature(StrEnum):
     PERSONNEL = "personnel"
     GRANT = "grant"
     CONTINGENCY = "contingency"
+    TRANSFER = "transfer"  # credits moved to another LOLF programme (transfer_to): not spending
 
 
 class Route(StrEnum):
-    """Procurement routes, from least to most demanding (UGAP waives the tender)."""
+    """Procurement routes, from least to most demanding; the routes after the formal tender are
+    allowed whatever the amount: an order from the central purchasing body (UGAP) or under an
+    existing framework contract waives the tender, and an innovation partnership, an exempt R&D
+    service (services only) or a negotiated defence-security procedure (defence and security
+    only) are procedures of their own."""
 
     NOT_APPLICABLE = "not_applicable"
     DIRECT = "direct"
     ADAPTED = "adapted"
     FORMAL = "formal"
     UGAP = "ugap"
+    FRAMEWORK_ORDER = "framework_order"
+    INNOVATION_PARTNERSHIP = "innovation_partnership"
+    RD_EXEMPT = "rd_exempt"
+    NEGOTIATED_DEFENCE = "negotiated_defence"
 
 
 ROUTE_ORDER: tuple[Route, ...] = tuple(Route)
@@ -228,8 +244,10 @@ class Reserve(Strict):
 
 
 class Thresholds(Strict):
-    """Procurement thresholds excluding VAT, in force from 1 January 2022."""
+    """Procurement thresholds excluding VAT, in force from ``valid_from`` until the next set's
+    date: the set in force when a need's tender is launched applies to it."""
 
+    valid_from: Day = dt.date(2022, 1, 1)
     direct: Money = Decimal("40000")
     direct_innovative: Money = Decimal("100000")
     formal_supplies_services: Money = Decimal("140000")
@@ -286,6 +304,11 @@ class Pilot(Strict):
     legal_basis: OptText
     legal_status: LegalStatus
     supervising_body: OptText
+    delegation: OptText = Field(
+        "",
+        description="The délégation de gestion by which the services running the pilot spend "
+        "credits of another programme (required when its programme has no envelope).",
+    )
     serves: tuple[ServedEvent, ...] = ()
     milestones: tuple[Milestone, ...] = ()
 
@@ -349,6 +372,20 @@ class CostLine(Strict):
     cp: CpSchedule
     estimate: Estimate
     route: Route
+    transfer_to: Annotated[str, Field(pattern=r"^(\d{3})?$")] = Field(
+        "",
+        description="For a transfer (nature transfer): the LOLF programme receiving the credits.",
+    )
+    need: Annotated[str, Field(pattern=r"^([A-Za-z0-9][A-Za-z0-9 _.|/-]{0,59})?$")] = Field(
+        "",
+        description="The homogeneous need the line belongs to (default: its pilot and nature): "
+        "thresholds apply to the need's total, all its lines together.",
+    )
+    tender: Ident | None = Field(
+        None,
+        description="The milestone launching the tender: the thresholds in force on its date "
+        "apply (default: the award milestone's date, else 1 January of ae_year).",
+    )
     provenance: Provenance
     rationale: OptText = ""
     financial_code: OptText = ""
@@ -363,11 +400,23 @@ class Programme(Strict):
     vat_rate: Rate
     envelopes: tuple[Envelope, ...] = Field(min_length=1)
     reserve: Reserve
-    thresholds: Thresholds = Thresholds()
+    thresholds: Annotated[
+        tuple[Thresholds, ...], BeforeValidator(_one_or_many), Field(min_length=1)
+    ] = (Thresholds(),)
     carry_over_rate: Rate = Field(
         Decimal("0.03"),
         description="Cap on the CP carried over to the next year, as a share of the programme's "
         "initial CP (LOLF art. 15: 3%, unless a finance law raises it).",
+    )
+    virement_rate: Rate = Field(
+        Decimal("0.02"),
+        description="Cap on the credits moved to other programmes of the ministry in a year "
+        "(virements), as a share of the programme's initial credits (LOLF art. 12: 2%).",
+    )
+    ministry_programmes: tuple[ProgrammeNumber, ...] = Field(
+        ("104", "119", "122", "152", "161", "176", "207", "216", "232", "303", "354"),
+        description="The ministry's programmes: moving credits to one is a virement (capped); "
+        "to another ministry's, a transfer.",
     )
     intrusive_level: int = Field(
         3,
@@ -379,6 +428,13 @@ class Programme(Strict):
     events: tuple[Event, ...] = ()
     pilots: tuple[Pilot, ...] = Field(min_length=1)
     cost_lines: tuple[CostLine, ...] = ()
+
+    @model_validator(mode="after")
+    def _thresholds_in_date_order(self) -> Programme:
+        dates = [t.valid_from for t in self.thresholds]
+        if dates != sorted(set(dates)):
+            raise ValueError("thresholds: one set per date, in ascending order of valid_from")
+        return self
 
     # ------------------------------------------------------------------ look-ups
     def pilot(self, pilot_id: str) -> Pilot:
@@ -392,6 +448,11 @@ class Programme(Strict):
             if event.id == event_id:
                 return event
         raise KeyError(event_id)
+
+    def thresholds_at(self, day: dt.date) -> Thresholds:
+        """The thresholds in force on ``day`` (the earliest set before any is in force)."""
+        in_force = [t for t in self.thresholds if t.valid_from <= day]  # in date order
+        return in_force[-1] if in_force else self.thresholds[0]
 
     def envelope(self, year: int) -> Envelope | None:
         for envelope in self.envelopes:

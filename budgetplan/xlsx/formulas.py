@@ -88,6 +88,7 @@ EXCEL_2016_FUNCTIONS = frozenset(
         "AND",
         "COUNTIF",
         "COUNTIFS",
+        "DATE",
         "DAY",
         "EDATE",
         "EOMONTH",
@@ -112,6 +113,7 @@ EXCEL_2016_FUNCTIONS = frozenset(
         "SUM",
         "SUMIFS",
         "SUMPRODUCT",
+        "TRIM",
         "YEAR",
     }
 )

@@ -162,12 +162,9 @@ PARAMETERS: tuple[tuple[str, str, Kind, str], ...] = (
     ("vat_rate", "par.vat_rate", "rate", "VAT_RATE"),
     ("reserve.titre2_rate", "par.reserve_t2", "rate", "RESERVE_RATE_T2"),
     ("reserve.other_rate", "par.reserve_other", "rate", "RESERVE_RATE_OTHER"),
-    ("thresholds.direct", "par.th_direct", "money", "THRESHOLD_DIRECT"),
-    ("thresholds.direct_innovative", "par.th_direct_innov", "money", "THRESHOLD_INNOVATIVE"),
-    ("thresholds.formal_supplies_services", "par.th_ss", "money", "THRESHOLD_FORMAL_SUPPLIES"),
-    ("thresholds.formal_defence_security", "par.th_def", "money", "THRESHOLD_FORMAL_DEFENCE"),
-    ("thresholds.formal_works", "par.th_works", "money", "THRESHOLD_FORMAL_WORKS"),
     ("carry_over_rate", "par.carry_over_rate", "rate", "CARRY_OVER_RATE"),
+    ("virement_rate", "par.virement_rate", "rate", "VIREMENT_RATE"),
+    ("ministry_programmes", "par.ministry_programmes", "ids", "MINISTRY_PROGRAMMES"),
     ("intrusive_level", "par.intrusive_level", "int", "INTRUSIVE_LEVEL"),
     ("period.start", "par.period_start", "month", "PERIOD_START"),
     ("period.months", "par.period_months", "int", "PERIOD_MONTHS"),
@@ -230,6 +227,21 @@ BOOLEANS = Table(
     "parameters", ROUTES.last_col + 2, (_c("value", "par.booleans", "bool", 10, False),), "Booleans"
 )
 
+#: Procurement thresholds, one set per row from the date it is in force (ascending dates).
+THRESHOLDS = Table(
+    "parameters",
+    BOOLEANS.last_col + 2,
+    (
+        _c("valid_from", "th.valid_from", "date", 12),
+        _c("direct", "par.th_direct", "money", 14),
+        _c("direct_innovative", "par.th_direct_innov", "money", 14),
+        _c("formal_supplies_services", "par.th_ss", "money", 14),
+        _c("formal_defence_security", "par.th_def", "money", 14),
+        _c("formal_works", "par.th_works", "money", 14),
+    ),
+    "Thresholds",
+)
+
 # --------------------------------------------------------------------------- Pilots sheet
 
 PILOTS = Table(
@@ -242,6 +254,7 @@ PILOTS = Table(
         _c("owner", "pil.owner", "text", 16),
         _c("budget_programme", "pil.budget_programme", "text", 10),
         _c("action", "pil.action", "text", 22),
+        _c("delegation", "pil.delegation", "text", 28),
         _c("intrusiveness", "pil.intrusiveness", "int", 11),
         _c("trl", "pil.trl", "int", 10),
         _c("sovereignty_required", "pil.sovereignty", "bool", 11),
@@ -302,6 +315,7 @@ INPUTS = Table(
         _c("label", "in.label", "text", 42),
         _c("titre", "in.titre", "titre", 6),
         _c("nature", "in.nature", "choice", 15),
+        _c("transfer_to", "in.transfer_to", "text", 11),
         _c("quantity", "in.quantity", "int", 9),
         _c("unit_cost", "in.unit_cost", "money", 15),
         _c("vat_rate", "in.vat_rate", "rate", 10),
@@ -314,6 +328,8 @@ INPUTS = Table(
         _c("estimate.low", "in.low", "money", 15),
         _c("estimate.high", "in.high", "money", 15),
         _c("route", "in.route", "choice", 14),
+        _c("need", "in.need", "text", 16),
+        _c("tender", "in.tender", "choice", 14),
         _c("provenance", "in.provenance", "choice", 11),
         _c("rationale", "in.rationale", "text", 60),
         _c("financial_code", "in.financial_code", "text", 14),
@@ -351,11 +367,17 @@ PHASING_FIXED = Table(
         _c("cents", "ph.cents", "int", 13, False),
         _c("first", "ph.first", "int", 8, False),
         _c("months", "ph.months", "int", 8, False),
+        _c("need", "ph.need", "text", 16, False),
+        _c("need_ht", "ph.need_ht", "money", 15, False),
+        _c("launch", "ph.launch", "date", 12, False),
+        _c("th", "ph.th", "int", 8, False),
         _c("implied_route", "ph.implied_route", "text", 13, False),
         _c("route_ok", "ph.route_ok", "bool", 10, False),
         _c("ties", "ph.ties", "bool", 10, False),
         _c("after_ae", "ph.after_ae", "bool", 10, False),
         _c("award_ok", "ph.award_ok", "bool", 10, False),
+        _c("transfer_ok", "ph.transfer_ok", "bool", 10, False),
+        _c("virement", "ph.virement", "bool", 10, False),
     ),
     "Phasing",
 )
@@ -428,6 +450,8 @@ CREDIT_ROWS: tuple[tuple[str, str, str], ...] = (
     ("carry_cap", "cr.carry_cap", ""),
     ("cp_carried_out", "cr.cp_carried_out", ""),
     ("cp_lost", "cr.cp_lost", "CR_CP_LOST"),
+    ("virements", "cr.virements", "CR_VIREMENTS"),
+    ("virement_cap", "cr.virement_cap", "CR_VIREMENT_CAP"),
     ("t2_available", "cr.t2_available", "CR_T2_AVAILABLE"),
     ("t2_committed", "cr.t2_committed", "CR_T2_COMMITTED"),
     ("outstanding", "cr.outstanding", ""),
@@ -471,7 +495,16 @@ ABOUT_KEYS: tuple[str, ...] = (
     "rebuild",
 )
 
-INPUT_TABLES: tuple[Table, ...] = (ENVELOPES, EVENTS, PILOTS, SERVES, MILESTONES, INPUTS, SCHEDULES)
+INPUT_TABLES: tuple[Table, ...] = (
+    ENVELOPES,
+    EVENTS,
+    THRESHOLDS,
+    PILOTS,
+    SERVES,
+    MILESTONES,
+    INPUTS,
+    SCHEDULES,
+)
 
 
 # --------------------------------------------------------------------------- defined names
@@ -500,12 +533,24 @@ NAMES: tuple[Name, ...] = (
     *_column_names(ROUTES, (("ROUTES", "route"),)),
     *_column_names(BOOLEANS, (("BOOLEANS", "value"),)),
     *_column_names(
+        THRESHOLDS,
+        (
+            ("TH_FROM", "valid_from"),
+            ("TH_DIRECT", "direct"),
+            ("TH_INNOVATIVE", "direct_innovative"),
+            ("TH_SUPPLIES", "formal_supplies_services"),
+            ("TH_DEFENCE", "formal_defence_security"),
+            ("TH_WORKS", "formal_works"),
+        ),
+    ),
+    *_column_names(
         EVENTS, (("EVENT_IDS", "id"), ("EVENT_FIRST", "first_day"), ("EVENT_LAST", "last_day"))
     ),
     *_column_names(
         ENVELOPES,
         (
             ("ENV_YEARS", "year"),
+            ("ENV_PROGRAMMES", "budget_programme"),
             ("ENV_AE", "ae"),
             ("ENV_CP", "cp"),
             ("ENV_VEHICLE", "vehicle"),
@@ -533,6 +578,8 @@ NAMES: tuple[Name, ...] = (
         PILOTS,
         (
             ("PIL_IDS", "id"),
+            ("PIL_PROGRAMME", "budget_programme"),
+            ("PIL_DELEGATION", "delegation"),
             ("PIL_INTR", "intrusiveness"),
             ("PIL_BASIS", "legal_basis"),
             ("PIL_SUPERVISOR", "supervising_body"),
@@ -575,11 +622,14 @@ NAMES: tuple[Name, ...] = (
             ("PH_TITRE", "titre"),
             ("PH_AEYEAR", "ae_year"),
             ("PH_HT", "ht"),
+            ("PH_NEED", "need"),
             ("PH_TTC", "ttc"),
             ("PH_ROUTE_OK", "route_ok"),
             ("PH_TIES", "ties"),
             ("PH_AFTER_AE", "after_ae"),
             ("PH_AWARD_OK", "award_ok"),
+            ("PH_TRANSFER_OK", "transfer_ok"),
+            ("PH_VIREMENT", "virement"),
         ),
     ),
     Name("PH_MONTH_HDR", "phasing", "the first month of each month column"),

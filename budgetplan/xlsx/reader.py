@@ -671,6 +671,7 @@ def read_programme(wb: Workbook) -> tuple[m.Programme | None, Locator]:
     scalars = _read_parameters(wb, loc)
     envelopes = _items_of(wb, loc, L.ENVELOPES, m.Envelope, "envelopes")
     events = _items_of(wb, loc, L.EVENTS, m.Event, "events")
+    thresholds = _items_of(wb, loc, L.THRESHOLDS, m.Thresholds, "thresholds")
     pilots = _read_pilots(wb, loc)
     lines = _read_lines(wb, loc)
     if any(f.severity is Severity.ERROR for f in wb.findings[before:]):
@@ -681,6 +682,7 @@ def read_programme(wb: Workbook) -> tuple[m.Programme | None, Locator]:
                 **scalars,
                 "envelopes": envelopes,
                 "events": events,
+                "thresholds": thresholds,
                 "pilots": pilots,
                 "cost_lines": lines,
             }

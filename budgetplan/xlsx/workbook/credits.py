@@ -59,6 +59,8 @@ def _formula(key: str, c: str, b: str | None) -> str:
         "cp_carried_out": f"=MIN(MAX({at('cp_unused')},0),{at('carry_cap')})",
         "cp_lost": f"=MAX({at('cp_unused')},0)-{at('cp_carried_out')}",
         "t2_committed": f"=SUMIFS(PH_TTC,PH_AEYEAR,{year},PH_TITRE,2)",
+        "virements": f"=SUMIFS(PH_TTC,PH_AEYEAR,{year},PH_VIREMENT,TRUE)",
+        "virement_cap": f"=ROUND({at('carry_base')}*VIREMENT_RATE,2)",
         "outstanding": f"={at('ae_committed')}+{at('ae_provision')}-{at('cp_paid')}"
         if b is None
         else f"={at('outstanding', b)}+{at('ae_committed')}+{at('ae_provision')}-{at('cp_paid')}",

@@ -326,6 +326,7 @@ def write_lines(ctx: Context) -> None:
     _validate_list(ctx, ws, T, "cp.profile", n, [x.value for x in Profile])
     _validate_list(ctx, ws, T, "route", n, "=ROUTES")
     _validate_list(ctx, ws, T, "award", n, "=MIL_IDS")
+    _validate_list(ctx, ws, T, "tender", n, "=MIL_IDS")
     _validate_list(ctx, ws, T, "provenance", n, [x.value for x in Provenance])
     _validate_list(ctx, ws, T, "innovative", n, "=BOOLEANS")
     for key in ("quantity", "unit_cost", "estimate.low", "estimate.high"):

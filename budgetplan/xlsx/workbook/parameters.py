@@ -15,24 +15,28 @@ _RESERVE_KEYS = {"reserve.titre2_rate", "reserve.other_rate"}
 
 
 def write(ctx: Context) -> None:
+    """Long: side-by-side tables filled row by row (constant-memory mode writes rows in order)."""
     ws = ctx.add_sheet("parameters")
     st = ctx.styles
     p = ctx.fig.programme
     envelopes = sorted(p.envelopes, key=lambda e: e.year)
     events = list(p.events)
-    n_rows = max(len(L.PARAMETERS), len(envelopes), len(events), len(ROUTE_ORDER))
+    thresholds = list(p.thresholds)
+    n_rows = max(len(L.PARAMETERS), len(envelopes), len(events), len(ROUTE_ORDER), len(thresholds))
 
     ws.write_string(L.TITLE_ROW, 0, ctx.t("title.parameters"), st.title)
     ws.write_string(1, 0, ctx.t("subtitle.inputs"), st.subtitle)
     ws.write_string(2, L.ENVELOPES.first_col, ctx.t("par.envelopes"), st.label)
     ws.write_string(2, L.EVENTS.first_col, ctx.t("par.events"), st.label)
     ws.write_string(2, L.ROUTES.first_col, ctx.t("par.routes"), st.label)
+    ws.write_string(2, L.THRESHOLDS.first_col, ctx.t("par.thresholds"), st.label)
 
     P = L.PARAM_COLS
     for key, col in P.items():
         ws.write_string(L.HEADER_ROW, col, ctx.t(f"par.{key}"), st.header)
     add_table(ws, st, L.ENVELOPES, len(envelopes), [ctx.t(c.label) for c in L.ENVELOPES.columns])
     add_table(ws, st, L.EVENTS, len(events), [ctx.t(c.label) for c in L.EVENTS.columns])
+    add_table(ws, st, L.THRESHOLDS, len(thresholds), [ctx.t(c.label) for c in L.THRESHOLDS.columns])
     ws.write_string(L.HEADER_ROW, L.ROUTES.first_col, ctx.t("route"), st.header)
     ws.write_string(L.HEADER_ROW, L.BOOLEANS.first_col, ctx.t("par.booleans"), st.header)
 
@@ -63,6 +67,10 @@ def write(ctx: Context) -> None:
         elif i == 0:
             for j, col in enumerate(L.EVENTS.columns):
                 write_value(ws, row, L.EVENTS.first_col + j, col.kind, None, st)
+        if i < len(thresholds):
+            for j, col in enumerate(L.THRESHOLDS.columns):
+                value = field_value(thresholds[i], col.key)
+                write_value(ws, row, L.THRESHOLDS.first_col + j, col.kind, value, st)
         if i < len(ROUTE_ORDER):
             ws.write_string(row, L.ROUTES.first_col, ROUTE_ORDER[i].value, st.text_calc)
         if i < len(BOOLEAN_VALUES):
@@ -72,6 +80,7 @@ def write(ctx: Context) -> None:
     ctx.define_columns(L.ROUTES, len(ROUTE_ORDER))
     ctx.define_columns(L.BOOLEANS, len(BOOLEAN_VALUES))
     ctx.define_columns(L.EVENTS, n_evt)
+    ctx.define_columns(L.THRESHOLDS, len(thresholds))
     ctx.define_columns(L.ENVELOPES, n_env)
     _envelope_lists(ctx, n_env)
 
@@ -81,6 +90,7 @@ def write(ctx: Context) -> None:
     set_widths(ws, L.EVENTS)
     set_widths(ws, L.ROUTES)
     set_widths(ws, L.BOOLEANS)
+    set_widths(ws, L.THRESHOLDS)
     ws.freeze_panes(L.FIRST_DATA_ROW, 0)
     value_col = P["value"]
     last_row = L.FIRST_DATA_ROW + len(L.PARAMETERS) - 1

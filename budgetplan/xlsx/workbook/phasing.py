@@ -36,11 +36,17 @@ def _line_values(lf: LineFigures, years: list[int], amounts: _AmountText) -> lis
         lf.ttc,
         0 if line.cp.profile is Profile.EXPLICIT else lf.first_index,
         lf.months,
+        lf.need,
+        lf.need_ht / 100,
+        serial(lf.launch) if lf.launch else 0,
+        lf.threshold_row,
         lf.implied_route.value,
         lf.route_ok,
         lf.cp_ties,
         lf.cp_after_ae,
         lf.award_ok,
+        lf.transfer_ok,
+        lf.virement,
     ]
     values += [amounts[lf.cp_by_year.get(y, 0)] for y in years]
     values += map(amounts.__getitem__, lf.monthly)
@@ -51,9 +57,10 @@ def _spare_row_values(ctx: Context, amounts: _AmountText) -> list[object]:
     """What the formulas of a Phasing row give for an empty cost-line row: nothing paid, the
     programme's VAT rate, the route a zero amount allows, every row check true."""
     p = ctx.fig.programme
-    route = implied_route(0, Nature.SUPPLIES, False, p.thresholds)  # a blank nature: supplies
-    head: list[object] = ["", "", 0, 0, 0.0, float(p.vat_rate), 0.0, 0, 0, 1, route.value]
-    head += [True, True, True, True]  # route_ok, ties, after_ae, award_ok
+    route = implied_route(0, Nature.SUPPLIES, False, p.thresholds[0])  # blank nature: supplies
+    head: list[object] = ["", "", 0, 0, 0.0, float(p.vat_rate), 0.0, 0, 0, 1]
+    head += ["|", 0.0, 0, 1, route.value]  # need: "" & "|" & "", no launch: the first thresholds
+    head += [True, True, True, True, True, False]  # route_ok .. transfer_ok, virement
     return head + [amounts[0]] * (ctx.n_years + len(ctx.fig.months))
 
 
@@ -169,17 +176,40 @@ def write(ctx: Context) -> None:
             integer,
         ),
         (
+            "need",
+            f'=IF(TRIM({inp("need")})="",{inp("pilot")}&"|"&{nature},TRIM({inp("need")}))',
+            text,
+        ),
+        ("need_ht", f"=SUMIFS(PH_HT,PH_NEED,{me('need')})", money),
+        (
+            "launch",
+            f'=IF({inp("tender")}<>"",INDEX(MIL_DATES,MATCH({inp("tender")},MIL_IDS,0)),'
+            f'IF({inp("award")}<>"",INDEX(MIL_DATES,MATCH({inp("award")},MIL_IDS,0)),'
+            f"IF({me('ae_year')}>0,DATE({me('ae_year')},1,1),0)))",
+            st.cell("date", "calc"),
+        ),
+        (
+            "th",
+            f"=IF({me('launch')}=0,1,IFERROR(MATCH({me('launch')},TH_FROM,1),1))",
+            integer,
+        ),
+        (
             "implied_route",
-            f'=IF(OR({nature}="personnel",{nature}="grant",{nature}="contingency"),"not_applicable",'
-            f'IF({me("ht")}<IF({inp("innovative")},THRESHOLD_INNOVATIVE,THRESHOLD_DIRECT),"direct",'
-            f'IF({me("ht")}<IF({nature}="works",THRESHOLD_FORMAL_WORKS,IF({nature}="defence_security",'
-            f'THRESHOLD_FORMAL_DEFENCE,THRESHOLD_FORMAL_SUPPLIES)),"adapted","formal")))',
+            f'=IF(OR({nature}="personnel",{nature}="grant",{nature}="contingency",'
+            f'{nature}="transfer"),"not_applicable",'
+            f"IF({me('need_ht')}<IF({inp('innovative')},INDEX(TH_INNOVATIVE,{me('th')}),"
+            f'INDEX(TH_DIRECT,{me("th")})),"direct",'
+            f'IF({me("need_ht")}<IF({nature}="works",INDEX(TH_WORKS,{me("th")}),'
+            f'IF({nature}="defence_security",INDEX(TH_DEFENCE,{me("th")}),'
+            f'INDEX(TH_SUPPLIES,{me("th")}))),"adapted","formal")))',
             text,
         ),
         (
             "route_ok",
             f'=IF({inp("route")}="",{me("cents")}=0,'
-            f"MATCH({inp('route')},ROUTES,0)>=MATCH({me('implied_route')},ROUTES,0))",
+            f"AND(MATCH({inp('route')},ROUTES,0)>=MATCH({me('implied_route')},ROUTES,0),"
+            f'OR({inp("route")}<>"rd_exempt",{nature}="services"),'
+            f'OR({inp("route")}<>"negotiated_defence",{nature}="defence_security")))',
             boolean,
         ),
         ("ties", f"=ROUND(SUM(${M0}{{r}}:${M1}{{r}})*100,0)={me('cents')}", boolean),
@@ -193,6 +223,19 @@ def write(ctx: Context) -> None:
             "award_ok",
             f'=IF({inp("award")}="",TRUE,IFERROR(YEAR(INDEX(MIL_DATES,'
             f"MATCH({inp('award')},MIL_IDS,0)))={me('ae_year')},FALSE))",
+            boolean,
+        ),
+        (
+            "transfer_ok",
+            f'=IF(({inp("transfer_to")}<>"")<>({nature}="transfer"),FALSE,'
+            f'IF({nature}="transfer",ROUND(SUMPRODUCT((YEAR(${M0}${hdr}:${M1}${hdr})'
+            f"={me('ae_year')})*${M0}{{r}}:${M1}{{r}})*100,0)={me('cents')},TRUE))",
+            boolean,
+        ),
+        (
+            "virement",
+            f'=AND({inp("transfer_to")}<>"",ISNUMBER(SEARCH(";"&{inp("transfer_to")}&";",'
+            f'";"&SUBSTITUTE(MINISTRY_PROGRAMMES," ","")&";")))',
             boolean,
         ),
     ]
