@@ -68,6 +68,7 @@ def _edge_cases(doc) -> None:  # type: ignore[no-untyped-def]
     by_id["OSINT-AUDIT"].update(unit_cost=51000, route="adapted")  # launched 01/01/2023: ROUTE
     by_id["OSINT-AUDIT"]["estimate"] = {"low": 40000, "high": 80000}
     by_id["FRA-CYBER"].update(route="adapted", tender="FRA-OPS")  # launched 30/04/2024: allowed
+    by_id["ADRN-SYS"]["domaine_fonctionnel"] = "0176-01"  # police's programme: IMPUTATION
 
 
 @pytest.fixture(scope="session")

@@ -143,3 +143,27 @@ def test_a_corrupted_actuals_workbook_is_one_clear_line(workbook, tmp_path) -> N
     assert run.returncode == 2, run.stderr
     assert "internal error" not in run.stderr and "Traceback" not in run.stderr
     assert str(bad) in run.stderr and len(run.stderr.strip().splitlines()) == 1
+
+
+def test_a_chorus_activite_of_one_line_matches_its_rows(tmp_path) -> None:
+    def imputed(doc):  # type: ignore[no-untyped-def]
+        for line in doc["cost_lines"]:
+            if line["id"] == "SCAN-EQ":
+                line["activite"] = "021601010101"  # its own activité
+            if line["id"] in ("ADRN-SYS", "ADRN-MOB"):
+                line["activite"] = "021601020202"  # shared: names no single line
+
+    built = build(edit_scenario(tmp_path, "p.yaml", imputed), output=tmp_path / "p.xlsx").path
+    export = tmp_path / "ej.csv"
+    export.write_text(
+        "N° EJ;Date;Montant;Statut;Activité\n"
+        "EJ-1;15/11/2022;7 200 000,00;engagé;021601010101\n"
+        "EJ-2;14/10/2022;9 000 000,00;engagé;021601020202\n",
+        encoding="utf-8",
+    )
+    report = reconcile(built, actuals=export).actuals
+    assert report is not None
+    lines = {la.line: la for la in report.lines}
+    assert lines["SCAN-EQ"].committed == Decimal("7200000.00")
+    assert lines["ADRN-SYS"].committed == 0 and lines["ADRN-MOB"].committed == 0
+    assert [u.key for u in report.unmatched] == ["021601020202"]

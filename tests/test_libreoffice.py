@@ -52,6 +52,7 @@ def test_edge_case_checks_fail_in_libreoffice_as_in_python(recalculated, edge_ca
         "CP_TOTAL": 1,
         "CP_AFTER_AE": 1,
         "ROUTE": 3,
+        "IMPUTATION": 1,
         "READINESS": 1,
         "INTRUSIVE_SUPERVISED": 1,
         "HUMAN_IN_LOOP": 1,

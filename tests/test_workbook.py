@@ -55,7 +55,7 @@ def test_input_tables_and_named_key_figures(wb_fr, default_loaded) -> None:
     ref = inputs.tables[L.INPUTS.name].ref
     n_lines = len(default_loaded.programme.cost_lines)
     rows = n_lines + L.SPARE_LINES  # the lines, then the empty rows to type new ones into
-    assert ref == f"A4:{L.INPUTS.letter('financial_code')}{L.HEADER_ROW + 1 + rows}"
+    assert ref == f"A4:{L.INPUTS.letter(L.INPUTS.columns[-1].key)}{L.HEADER_ROW + 1 + rows}"
     assert inputs.tables[L.INPUTS.name].autoFilter.ref == ref
 
 

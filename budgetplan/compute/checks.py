@@ -198,6 +198,26 @@ def _pilot_programme(fig: Figures) -> Iterator[Finding]:
             )
 
 
+def _imputation(fig: Figures) -> Iterator[Finding]:
+    pilots = {p.id: p.budget_programme for p in fig.programme.pilots}
+    for i, lf in enumerate(fig.lines):
+        if lf.imputation_ok:
+            continue
+        line = lf.line
+        programme = pilots.get(line.pilot, "")
+        head = programme.rjust(4, "0")
+        field = "centre_financier"
+        if not line.centre_financier or line.centre_financier.startswith(head + "-"):
+            field = "domaine_fonctionnel"
+        yield _err(
+            "IMPUTATION",
+            f"line {line.id}: {field} {getattr(line, field)} is not on programme {head}, its "
+            f"pilot {line.pilot}'s",
+            f"use a {field} of programme {head} (for example {head}-01)",
+            ("cost_lines", i, field),
+        )
+
+
 def _titre2(fig: Figures) -> Iterator[Finding]:
     for yc in fig.credits:
         if yc.t2_committed > yc.t2_available:
@@ -498,6 +518,15 @@ CHECKS: tuple[Check, ...] = (
         "Police or gendarmerie services spend programme 216 credits by délégation de gestion.",
         _pilot_programme,
         '=SUMPRODUCT((PIL_IDS<>"")*(COUNTIF(ENV_PROGRAMMES,PIL_PROGRAMME)=0)*(PIL_DELEGATION=""))',
+    ),
+    Check(
+        "IMPUTATION",
+        "L'imputation Chorus de chaque ligne relève du programme de son pilote",
+        "Each line's Chorus imputation is on its pilot's programme",
+        "Le centre financier et le domaine fonctionnel commencent par le numéro du programme.",
+        "The centre financier and the domaine fonctionnel start with the programme's number.",
+        _imputation,
+        "=COUNTIF(PH_IMPUTATION_OK,FALSE)",
     ),
     Check(
         "TITRE2",

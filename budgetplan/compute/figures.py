@@ -52,6 +52,7 @@ class LineFigures:
     threshold_row: int = 1  # 1-based row of the thresholds in force at the launch
     transfer_ok: bool = True  # a transfer names its programme and moves its CP in its AE year
     virement: bool = False  # a transfer to another programme of the ministry (capped)
+    imputation_ok: bool = True  # its Chorus codes name its pilot's programme
 
     @property
     def id(self) -> str:
@@ -269,6 +270,7 @@ def line_figures(
     years: tuple[int, ...],
     milestone_dates: dict[str, dt.date] | None = None,
     needs: dict[str, int] | None = None,
+    pilot_programmes: dict[str, str] | None = None,
 ) -> LineFigures:
     """Long: a line's every figure (amounts, schedule, route), each field of LineFigures once."""
     vat = vat_rate_of(line, programme)
@@ -332,7 +334,18 @@ def line_figures(
         threshold_row=programme.thresholds.index(in_force) + 1,
         transfer_ok=_transfer_ok(line, ttc, years, year_cp),
         virement=bool(line.transfer_to) and line.transfer_to in programme.ministry_programmes,
+        imputation_ok=_imputation_ok(line, pilot_programmes or {}),
     )
+
+
+def _imputation_ok(line: CostLine, pilot_programmes: dict[str, str]) -> bool:
+    """The centre financier and the domaine fonctionnel start with the pilot's programme."""
+    programme = pilot_programmes.get(line.pilot.upper(), "")
+    for code in (line.centre_financier, line.domaine_fonctionnel):
+        head = code.split("-")[0]
+        if code and head != ("0" * len(head) + programme)[-len(head) :]:
+            return False
+    return True
 
 
 def _transfer_ok(
@@ -414,8 +427,9 @@ def compute(programme: Programme) -> Figures:
     year_tuple = tuple(years)
     milestone_dates = {m.id.upper(): m.date for pilot in programme.pilots for m in pilot.milestones}
     needs = need_totals(programme)
+    pilot_programmes = {p.id.upper(): p.budget_programme for p in programme.pilots}
     lines = [
-        line_figures(line, programme, months, year_tuple, milestone_dates, needs)
+        line_figures(line, programme, months, year_tuple, milestone_dates, needs, pilot_programmes)
         for line in programme.cost_lines
     ]
 

@@ -389,6 +389,19 @@ class CostLine(Strict):
     provenance: Provenance
     rationale: OptText = ""
     financial_code: OptText = ""
+    # Chorus imputation (the State's financial system), as actuals exports carry it
+    centre_financier: Annotated[str, Field(pattern=r"^(\d{4}-[A-Z0-9]{4}-[A-Z0-9]{4})?$")] = Field(
+        "", description="Centre financier: programme-BOP-UO, e.g. 0216-CDBU-DPSI."
+    )
+    domaine_fonctionnel: Annotated[str, Field(pattern=r"^(\d{4}-\d{2}(-\d{2})?)?$")] = Field(
+        "", description="Domaine fonctionnel: programme-action[-sub-action], e.g. 0216-01."
+    )
+    activite: Annotated[str, Field(pattern=r"^(\d{12})?$")] = Field(
+        "", description="Activité: 12 digits, e.g. 021601010101."
+    )
+    compte_pce: Annotated[str, Field(pattern=r"^(\d{10})?$")] = Field(
+        "", description="Account of the State's chart of accounts (PCE): 10 digits."
+    )
 
 
 class Programme(Strict):

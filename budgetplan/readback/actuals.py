@@ -9,7 +9,7 @@ Expected columns (headings in English or French, any order, case and accents ign
 | amount | montant, montant ttc | euros incl. VAT; `1 234,56` and `1234.56` both read |
 | status | statut, etat, nature | `committed` (engage, ej) or `paid` (paye, dp, paiement) |
 | line | ligne, id ligne, cost line | a cost-line id of the programme ... |
-| financial_code | code financier, code chorus, activite | ... or a financial code set on a line |
+| financial_code | code financier, code chorus, activite | ... or a financial code set on a line, or the Chorus activité of exactly one line |
 
 A row needs a line or a financial code that maps to a line; the rows that match none are listed.
 """
@@ -150,6 +150,20 @@ def read_rows(path: Path) -> list[list[object]]:
     return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
+def _codes(figures: Figures) -> dict[str, str]:
+    """The line each code names: its financial code, or its Chorus activité when no other line
+    shares it."""
+    by_code = {lf.line.financial_code: lf.id for lf in figures.lines if lf.line.financial_code}
+    activities: dict[str, list[str]] = {}
+    for lf in figures.lines:
+        if lf.line.activite:
+            activities.setdefault(lf.line.activite, []).append(lf.id)
+    for activite, owners in activities.items():
+        if len(owners) == 1:
+            by_code.setdefault(activite, owners[0])
+    return by_code
+
+
 def load_actuals(path: str | Path, figures: Figures) -> tuple[list[Actual], list[Finding]]:
     """Read an export and match each row to a cost line (by id, else by financial code)."""
     path = Path(path)
@@ -194,7 +208,7 @@ def load_actuals(path: str | Path, figures: Figures) -> tuple[list[Actual], list
             ]
         )
     ids = {lf.id for lf in figures.lines}
-    by_code = {lf.line.financial_code: lf.id for lf in figures.lines if lf.line.financial_code}
+    by_code = _codes(figures)
     actuals: list[Actual] = []
     findings: list[Finding] = []
     for n, row in enumerate(rows[1:], start=2):

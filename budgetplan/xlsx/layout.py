@@ -333,6 +333,10 @@ INPUTS = Table(
         _c("provenance", "in.provenance", "choice", 11),
         _c("rationale", "in.rationale", "text", 60),
         _c("financial_code", "in.financial_code", "text", 14),
+        _c("centre_financier", "in.centre_financier", "text", 16),
+        _c("domaine_fonctionnel", "in.domaine_fonctionnel", "text", 13),
+        _c("activite", "in.activite", "text", 15),
+        _c("compte_pce", "in.compte_pce", "text", 12),
     ),
     "CostLines",
 )
@@ -378,6 +382,7 @@ PHASING_FIXED = Table(
         _c("award_ok", "ph.award_ok", "bool", 10, False),
         _c("transfer_ok", "ph.transfer_ok", "bool", 10, False),
         _c("virement", "ph.virement", "bool", 10, False),
+        _c("imputation_ok", "ph.imputation_ok", "bool", 10, False),
     ),
     "Phasing",
 )
@@ -630,6 +635,7 @@ NAMES: tuple[Name, ...] = (
             ("PH_AWARD_OK", "award_ok"),
             ("PH_TRANSFER_OK", "transfer_ok"),
             ("PH_VIREMENT", "virement"),
+            ("PH_IMPUTATION_OK", "imputation_ok"),
         ),
     ),
     Name("PH_MONTH_HDR", "phasing", "the first month of each month column"),

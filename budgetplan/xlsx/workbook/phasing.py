@@ -47,6 +47,7 @@ def _line_values(lf: LineFigures, years: list[int], amounts: _AmountText) -> lis
         lf.award_ok,
         lf.transfer_ok,
         lf.virement,
+        lf.imputation_ok,
     ]
     values += [amounts[lf.cp_by_year.get(y, 0)] for y in years]
     values += map(amounts.__getitem__, lf.monthly)
@@ -60,7 +61,7 @@ def _spare_row_values(ctx: Context, amounts: _AmountText) -> list[object]:
     route = implied_route(0, Nature.SUPPLIES, False, p.thresholds[0])  # blank nature: supplies
     head: list[object] = ["", "", 0, 0, 0.0, float(p.vat_rate), 0.0, 0, 0, 1]
     head += ["|", 0.0, 0, 1, route.value]  # need: "" & "|" & "", no launch: the first thresholds
-    head += [True, True, True, True, True, False]  # route_ok .. transfer_ok, virement
+    head += [True, True, True, True, True, False, True]  # route_ok .. virement, imputation_ok
     return head + [amounts[0]] * (ctx.n_years + len(ctx.fig.months))
 
 
@@ -147,10 +148,17 @@ def write(ctx: Context) -> None:
     def inp(key: str) -> str:
         return f"{I}!${IN.letter(key)}{{r}}"
 
+    def on_programme(key: str) -> str:
+        """Whether the Chorus code in ``key`` starts with the pilot's programme, padded with
+        zeros to the code's first part ("0216-01" and "216")."""
+        part = f'LEFT({inp(key)},FIND("-",{inp(key)})-1)'
+        return f'{part}=RIGHT(REPT("0",LEN({part}))&{prog},LEN({part}))'
+
     def me(key: str) -> str:
         return f"${T.letter(key)}{{r}}"
 
     explicit = f'{inp("cp.profile")}="{Profile.EXPLICIT.value}"'
+    prog = f"INDEX(PIL_PROGRAMME,MATCH({inp('pilot')},PIL_IDS,0))"
     nature = inp("nature")
     fixed = [
         ("id", f'={inp("id")}&""', text),  # &"": an empty spare row gives "", not 0
@@ -236,6 +244,15 @@ def write(ctx: Context) -> None:
             "virement",
             f'=AND({inp("transfer_to")}<>"",ISNUMBER(SEARCH(";"&{inp("transfer_to")}&";",'
             f'";"&SUBSTITUTE(MINISTRY_PROGRAMMES," ","")&";")))',
+            boolean,
+        ),
+        (
+            "imputation_ok",
+            f'=IF(AND({inp("centre_financier")}="",{inp("domaine_fonctionnel")}=""),TRUE,'
+            # IF, not OR: OR evaluates every argument, and FIND errs on an empty code
+            f'IFERROR(AND(IF({inp("centre_financier")}="",TRUE,{on_programme("centre_financier")}),'
+            f'IF({inp("domaine_fonctionnel")}="",TRUE,{on_programme("domaine_fonctionnel")})),'
+            "FALSE))",
             boolean,
         ),
     ]
