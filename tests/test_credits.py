@@ -250,3 +250,21 @@ def test_transfers_virements_and_delegations(tmp_path) -> None:
     assert "pilot SCAN is on programme 176" in pilot.message and pilot.path[-1] == "delegation"
     (transfer,) = failed["TRANSFER"].findings
     assert "SUPV-CONS" in transfer.message
+
+
+def test_the_summary_shows_each_year_credits_and_what_to_ask_for(default_fr) -> None:
+    import openpyxl
+
+    from budgetplan.core.labels import label
+
+    ws = openpyxl.load_workbook(default_fr, data_only=True)[label("sheet.summary", "fr")]
+    rows = list(ws.iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(rows) if label("sum.cp_proposed", "fr") in r)
+    cols = {name: rows[head].index(name) for name in rows[head] if name}
+    credits = {yc.year: yc for yc in compute(load(None).programme).credits}
+    for r in rows[head + 1 : head + 4]:
+        yc = credits[r[0]]
+        assert r[cols[label("sum.cp_available", "fr")]] == yc.cp_available / 100
+        assert r[cols[label("sum.cp_missing", "fr")]] == 0
+        assert r[cols[label("sum.cp_proposed", "fr")]] == yc.cp_opened / 100  # all proposed
+    assert [r[0] for r in rows[head + 1 : head + 4]] == [2022, 2023, 2024]

@@ -183,7 +183,9 @@ class Figures:
     net_ae: dict[int, int]
     net_cp: dict[int, int]
     net_t2: dict[int, int]
-    headroom: dict[int, int]  # net AE minus AE allocated, per envelope year
+    #: net AE less the AE allocated, per envelope year: the year's commitments and provision, and
+    #: the AE it carries over to the next year (decided: no longer free)
+    headroom: dict[int, int]
     by_titre: dict[int, int] = field(default_factory=dict)  # AE (TTC) per titre
     reserve_cp: dict[int, int] = field(default_factory=dict)  # reserve on the CP, per year
     #: whether each milestone falls on or after every prerequisite it names, pilot by pilot and
@@ -474,7 +476,12 @@ def compute(programme: Programme) -> Figures:
         reserve_cp[env.year] = reserve_cents(cp, t2, rates.titre2_rate, rates.other_rate)
         net_cp[env.year] = cp - reserve_cp[env.year]
         net_t2[env.year] = t2 - _round_cents(Decimal(t2) * rates.titre2_rate)
-        headroom[env.year] = net_ae[env.year] - ae_by_year.get(env.year, 0)
+        carried_out = programme.envelope(env.year + 1)
+        headroom[env.year] = (
+            net_ae[env.year]
+            - ae_by_year.get(env.year, 0)
+            - (to_cents(carried_out.ae_carried_in) if carried_out else 0)
+        )
 
     pilots: list[PilotFigures] = []
     envelope_programmes = {e.budget_programme for e in programme.envelopes}

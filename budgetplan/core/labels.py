@@ -74,7 +74,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "sum.envelope": ("Enveloppe AE", "AE envelope"),
     "sum.reserve": ("Réserve de précaution", "Precautionary reserve"),
     "sum.net": ("Enveloppe disponible (nette de réserve)", "Available envelope (net of reserve)"),
-    "sum.allocated": ("AE programmées", "AE allocated"),
+    "sum.allocated": (
+        "AE programmées (y compris celles reportées sur l'exercice suivant)",
+        "AE allocated (including those carried over to the next year)",
+    ),
     "sum.headroom": ("Marge disponible", "Headroom"),
     "sum.total_cp": ("CP programmés (toutes années)", "CP planned (all years)"),
     "sum.master": ("Contrôle général", "Master check"),
@@ -97,6 +100,9 @@ _LABELS: dict[str, tuple[str, str]] = {
     "sum.ae_year": ("AE engagées", "AE committed"),
     "sum.cp_year": ("CP payés", "CP paid"),
     "sum.rap_year": ("Reste à payer au 31/12", "Outstanding at 31/12"),
+    "sum.cp_available": ("CP disponibles", "CP available"),
+    "sum.cp_missing": ("CP manquants", "CP missing"),
+    "sum.cp_proposed": ("CP à demander (proposés)", "CP to ask for (proposed)"),
     "sum.by_year": ("AE, CP et reste à payer par année", "AE, CP and outstanding by year"),
     "chart.alloc": ("AE par projet pilote", "AE by pilot"),
     "chart.cumul": (

@@ -444,7 +444,7 @@ CREDIT_ROWS: tuple[tuple[str, str, str], ...] = (
     ("ae_unused", "cr.ae_unused", "CR_AE_UNUSED"),
     ("ae_carry_limit", "cr.ae_carry_limit", "CR_AE_CARRY_LIMIT"),
     ("cp_opened", "cr.cp_opened", ""),
-    ("cp_proposed", "cr.cp_proposed", ""),
+    ("cp_proposed", "cr.cp_proposed", "CR_CP_PROPOSED"),
     ("cp_net", "cr.cp_net", ""),
     ("cp_carried_in", "cr.cp_carried_in", ""),
     ("cp_available", "cr.cp_available", "CR_CP_AVAILABLE"),

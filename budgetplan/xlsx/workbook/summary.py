@@ -52,12 +52,16 @@ def write(ctx: Context) -> None:
     ws.write_formula(
         row, 1, "=BUDGET_YEAR", ctx.wb.add_format({"bold": True, "num_format": "0"}), by
     )
-    allocated = fig.ae_by_year.get(by, 0)
+    allocated = fig.net_ae[by] - fig.headroom[by]  # the year's AE and those carried over
     values = {
         "envelope": ("=ENVELOPE_AE", fig.envelope_ae[by]),
         "reserve": ("=RESERVE_AE", fig.reserve[by]),
         "net": ("=NET_AE", fig.net_ae[by]),
-        "allocated": ("=SUMIFS(PH_TTC,PH_AEYEAR,BUDGET_YEAR)", allocated),
+        "allocated": (
+            "=SUMIFS(PH_TTC,PH_AEYEAR,BUDGET_YEAR)"
+            "+IFERROR(INDEX(CR_AE_CARRIED_IN,MATCH(BUDGET_YEAR+1,CR_YEARS,0)),0)",
+            allocated,
+        ),
         "headroom": ("=NET_AE-ALLOCATED_AE", fig.headroom[by]),
         "total_cp": ("=SUM(PH_MONTH_TOTALS)", fig.total_cp),
     }
@@ -172,8 +176,10 @@ def write(ctx: Context) -> None:
     row += 2
     ws.write_string(row, 0, ctx.t("sum.by_year"), st.label)
     row += 1
-    for j, key in enumerate(("sum.year", "sum.ae_year", "sum.cp_year", "sum.rap_year")):
+    heads = ("sum.year", "sum.ae_year", "sum.cp_year", "sum.rap_year", *_CREDIT_COLUMNS)
+    for j, key in enumerate(heads):
         ws.write_string(row, j, ctx.t(key), st.header)
+    credits = {yc.year: yc for yc in fig.credits}
     year_first = row + 1
     for j, year in enumerate(years):
         row += 1
@@ -202,6 +208,14 @@ def write(ctx: Context) -> None:
             money,
             fig.reste_a_payer[year] / 100,
         )
+        for k, (name, value) in enumerate(_CREDIT_COLUMNS.values()):
+            ws.write_formula(
+                row,
+                4 + k,
+                f"=INDEX({name},MATCH($A{r},CR_YEARS,0))" if name else f"=MAX($C{r}-$E{r},0)",
+                money,
+                value(credits[year]) / 100,
+            )
 
     # AE by titre.
     row += 2
@@ -271,6 +285,14 @@ def write(ctx: Context) -> None:
     ws.set_column(4, 3 + len(events), 17)
     page_setup(ws, ctx.t("title.summary"), repeat_rows=1)
     protect(ws, editable_rows=False)
+
+
+#: Columns of the by-year table read from the Credits sheet: label, (defined name, figure).
+_CREDIT_COLUMNS = {
+    "sum.cp_available": ("CR_CP_AVAILABLE", lambda yc: yc.cp_available),
+    "sum.cp_missing": ("", lambda yc: yc.cp_gap),
+    "sum.cp_proposed": ("CR_CP_PROPOSED", lambda yc: yc.cp_proposed),
+}
 
 
 def _next_month(month):  # type: ignore[no-untyped-def]
