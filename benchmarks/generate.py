@@ -10,6 +10,7 @@ import random
 from decimal import Decimal
 from pathlib import Path
 
+from budgetplan.compute.figures import compute
 from budgetplan.core.model import CostLine, CpSchedule, Envelope, Estimate, Programme
 from budgetplan.yamlio.loader import default_programme
 
@@ -55,10 +56,28 @@ def synthetic(n_lines: int, seed: int = 2022) -> Programme:
     # about 7.5 M EUR incl. VAT a line on average: 9 M a line covers them, and stays under the
     # model's limit on an amount (10^12 EUR) at 100,000 lines; validated, since model_copy is not
     size = Decimal(n_lines) * 9_000_000
-    envelope = Envelope.model_validate(base.envelopes[0].model_dump() | {"ae": size, "cp": size})
-    return base.model_copy(
-        update={"cost_lines": tuple(lines), "envelopes": (envelope,), "id": f"SYNTHETIC-{n_lines}"}
+    first = base.envelopes[0].model_dump() | {"ae": size, "cp": size, "programme_initial_cp": size}
+    one = base.model_copy(
+        update={
+            "cost_lines": tuple(lines),
+            "envelopes": (Envelope.model_validate(first),),
+            "id": f"SYNTHETIC-{n_lines}",
+        }
     )
+    # CP opened each year to pay that year's schedule with 2% to spare (net of the 5% reserve and
+    # of what the year before carries in), so that it passes its checks as a real one would
+    paid = compute(one).cp_by_year
+    envelopes, carried = [], Decimal(0)
+    for year in sorted(paid):
+        need = Decimal(paid[year]) / 100 * Decimal("1.02") - carried
+        cp = max(need / Decimal("0.95"), Decimal(0)).quantize(Decimal(1), "ROUND_UP")
+        envelopes.append(
+            Envelope.model_validate(
+                first | {"year": year, "ae": size if year == 2022 else 0, "cp": cp}
+            )
+        )
+        carried = cp * Decimal("0.95") + carried - Decimal(paid[year]) / 100
+    return one.model_copy(update={"envelopes": tuple(envelopes)})
 
 
 def main() -> None:

@@ -134,7 +134,32 @@ def _every_formula_an_error(xml: str) -> str:
     return re.sub(r"(<f>NA\(\)</f>)<v>[^<]*</v>", r"\1", xml)
 
 
-@pytest.mark.parametrize("sheet_key", ["timeline", "phasing", "milestones", "parameters"])
+def _reading_errors(sheet_key: str) -> set[str]:
+    """The checks that read a formula of sheet ``sheet_key``: by a name over its calculated cells,
+    or (for the envelopes' calculations on Parameters) through the Credits rows."""
+    from budgetplan.compute.checks import CHECKS
+    from budgetplan.xlsx.formulas import names_in
+
+    def calculated(name: str) -> bool:
+        n = L.NAME_BY_ID[name]
+        if n.sheet == "parameters" and sheet_key == "parameters" and n.table is None:
+            return False  # scalar parameters are values
+        col = n.table and next(c for c in n.table.columns if c.key == n.key)
+        return n.sheet == sheet_key and (col is None or not col.is_input)
+
+    out = set()
+    for spec in CHECKS:
+        used = names_in(spec.formula)
+        if any(calculated(n) for n in used):
+            out.add(spec.code)
+        if sheet_key == "parameters" and any(n.startswith("CR_") for n in used):
+            out.add(spec.code)
+    return out
+
+
+@pytest.mark.parametrize(
+    "sheet_key", ["timeline", "phasing", "milestones", "parameters", "credits"]
+)
 def test_checks_fail_closed_when_a_calculation_sheet_holds_errors(
     default_fr, tmp_path, sheet_key
 ) -> None:
@@ -152,7 +177,10 @@ def test_checks_fail_closed_when_a_calculation_sheet_holds_errors(
     first = CHECKS_MASTER_ROW + 4
     results = [checks[f"C{first + i}"][1] for i in range(len(CHECKS))]
     assert all(v in (0, 1) for v in results), results  # every check a TRUE/FALSE value
-    assert 0 in results
+    false = {spec.code for spec, v in zip(CHECKS, results, strict=True) if v == 0}
+    reading = _reading_errors(sheet_key)
+    assert reading, sheet_key  # the sheet feeds some check
+    assert reading <= false, reading - false  # each check reading an error is FALSE
 
 
 def _no_cost_lines(doc) -> None:  # type: ignore[no-untyped-def]

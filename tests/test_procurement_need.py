@@ -76,3 +76,27 @@ def test_routes_of_one_nature_only(tmp_path) -> None:
     _fig, found = _route_findings(tmp_path, negotiated)
     assert set(found) == {"SCAN-EQ"}
     assert "for defence_security purchases, not supplies" in found["SCAN-EQ"].message
+
+
+def test_bad_codes_say_what_they_must_be_at_their_line(tmp_path) -> None:
+    import pytest
+
+    from budgetplan.yamlio.loader import LoadError
+
+    def bad(doc):  # type: ignore[no-untyped-def]
+        doc["thresholds"][1]["valid_from"] = dt.date(2021, 1, 1)  # before the first set
+        by_id = {line["id"]: line for line in doc["cost_lines"]}
+        by_id["SCAN-DPIA"]["need"] = "AI*PD"  # a wildcard for SUMIFS
+        by_id["SUPV-CNIL"]["transfer_to"] = "30a"
+        by_id["SCAN-EQ"]["domaine_fonctionnel"] = "216-1"
+
+    with pytest.raises(LoadError) as caught:
+        load(edit_scenario(tmp_path, "bad.yaml", bad))
+    found = {f.path: f.message for f in caught.value.findings}
+    assert all(f.line for f in caught.value.findings)  # each at its line of the file
+    assert "'AI*PD' is not a need key" in found[("cost_lines", 5, "need")]
+    assert "not a LOLF programme number" in next(
+        v for k, v in found.items() if k[-1] == "transfer_to"
+    )
+    assert "not a domaine fonctionnel (0216-01" in found[("cost_lines", 0, "domaine_fonctionnel")]
+    assert "in ascending order of valid_from" in found[("thresholds",)]

@@ -16,6 +16,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    field_validator,
     model_validator,
 )
 
@@ -113,8 +114,33 @@ Ident = Annotated[
     str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,39}$"), AfterValidator(_spreadsheet_safe)
 ]
 Text = Annotated[str, Field(min_length=1, max_length=500)]
+
+
+def _shaped(pattern: str, what: str) -> AfterValidator:
+    """A text of the given shape (or empty), refused with a message saying what it must be."""
+    shape = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if value and not shape.fullmatch(value):
+            raise ValueError(f"{value!r} is not {what}")
+        return value
+
+    return AfterValidator(check)
+
+
 #: A LOLF programme number, as the budget documents write it ("216", "308").
-ProgrammeNumber = Annotated[str, Field(pattern=r"^\d{3}$")]
+ProgrammeNumber = Annotated[
+    str, Field(min_length=1), _shaped(r"\d{3}", "a LOLF programme number (three digits: 308)")
+]
+#: A need key: what spreadsheet lookups read literally (no * ? ~ wildcards, no leading = < >).
+NeedKey = Annotated[
+    str,
+    _shaped(
+        r"[A-Za-z0-9][A-Za-z0-9 _.|/-]{0,59}",
+        "a need key: up to 60 letters, digits, spaces and _ . | / - (spreadsheet lookups read "
+        "* ? ~ as wildcards)",
+    ),
+]
 OptText = Annotated[str, Field(max_length=500)]
 
 
@@ -372,11 +398,13 @@ class CostLine(Strict):
     cp: CpSchedule
     estimate: Estimate
     route: Route
-    transfer_to: Annotated[str, Field(pattern=r"^(\d{3})?$")] = Field(
+    transfer_to: Annotated[
+        str, _shaped(r"\d{3}", "a LOLF programme number (three digits: 308)")
+    ] = Field(
         "",
         description="For a transfer (nature transfer): the LOLF programme receiving the credits.",
     )
-    need: Annotated[str, Field(pattern=r"^([A-Za-z0-9][A-Za-z0-9 _.|/-]{0,59})?$")] = Field(
+    need: NeedKey = Field(
         "",
         description="The homogeneous need the line belongs to (default: its pilot and nature): "
         "thresholds apply to the need's total, all its lines together.",
@@ -390,16 +418,16 @@ class CostLine(Strict):
     rationale: OptText = ""
     financial_code: OptText = ""
     # Chorus imputation (the State's financial system), as actuals exports carry it
-    centre_financier: Annotated[str, Field(pattern=r"^(\d{4}-[A-Z0-9]{4}-[A-Z0-9]{4})?$")] = Field(
-        "", description="Centre financier: programme-BOP-UO, e.g. 0216-CDBU-DPSI."
-    )
-    domaine_fonctionnel: Annotated[str, Field(pattern=r"^(\d{4}-\d{2}(-\d{2})?)?$")] = Field(
-        "", description="Domaine fonctionnel: programme-action[-sub-action], e.g. 0216-01."
-    )
-    activite: Annotated[str, Field(pattern=r"^(\d{12})?$")] = Field(
+    centre_financier: Annotated[
+        str, _shaped(r"\d{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", "a centre financier (0216-CDBU-DPSI)")
+    ] = Field("", description="Centre financier: programme-BOP-UO, e.g. 0216-CDBU-DPSI.")
+    domaine_fonctionnel: Annotated[
+        str, _shaped(r"\d{4}-\d{2}(-\d{2})?", "a domaine fonctionnel (0216-01 or 0216-01-02)")
+    ] = Field("", description="Domaine fonctionnel: programme-action[-sub-action], e.g. 0216-01.")
+    activite: Annotated[str, _shaped(r"\d{12}", "an activité (12 digits: 021601010101)")] = Field(
         "", description="Activité: 12 digits, e.g. 021601010101."
     )
-    compte_pce: Annotated[str, Field(pattern=r"^(\d{10})?$")] = Field(
+    compte_pce: Annotated[str, _shaped(r"\d{10}", "a PCE account (10 digits: 6113110000)")] = Field(
         "", description="Account of the State's chart of accounts (PCE): 10 digits."
     )
 
@@ -442,12 +470,13 @@ class Programme(Strict):
     pilots: tuple[Pilot, ...] = Field(min_length=1)
     cost_lines: tuple[CostLine, ...] = ()
 
-    @model_validator(mode="after")
-    def _thresholds_in_date_order(self) -> Programme:
-        dates = [t.valid_from for t in self.thresholds]
+    @field_validator("thresholds")
+    @classmethod
+    def _thresholds_in_date_order(cls, value: tuple[Thresholds, ...]) -> tuple[Thresholds, ...]:
+        dates = [t.valid_from for t in value]
         if dates != sorted(set(dates)):
-            raise ValueError("thresholds: one set per date, in ascending order of valid_from")
-        return self
+            raise ValueError("one set of thresholds per date, in ascending order of valid_from")
+        return value
 
     # ------------------------------------------------------------------ look-ups
     def pilot(self, pilot_id: str) -> Pilot:

@@ -132,7 +132,7 @@ def _schedule(ctx: Context, cp_year_fmt, money, total) -> None:  # type: ignore[
     first = L.CREDITS_FIRST_COL
     n = len(credits)
     cols = [xl_col_to_name(first + j) for j in range(n)]
-    c_total, c_ae, c_rest = (xl_col_to_name(first + n + k) for k in range(3))
+    c_total, c_ae = (xl_col_to_name(first + n + k) for k in range(2))
     year_row = L.credit_row("year") + 1
     head = L.schedule_header_row()
     ws.write_string(head - 1, 0, ctx.t("cr.schedule"), st.label)

@@ -198,7 +198,8 @@ def write(ctx: Context) -> None:
         ),
         (
             "th",
-            f"=IF({me('launch')}=0,1,IFERROR(MATCH({me('launch')},TH_FROM,1),1))",
+            # before every set: the first (errors in the dates propagate: fail closed)
+            f"=IF({me('launch')}<INDEX(TH_FROM,1),1,MATCH({me('launch')},TH_FROM,1))",
             integer,
         ),
         (

@@ -58,8 +58,7 @@ def write(ctx: Context) -> None:
         "reserve": ("=RESERVE_AE", fig.reserve[by]),
         "net": ("=NET_AE", fig.net_ae[by]),
         "allocated": (
-            "=SUMIFS(PH_TTC,PH_AEYEAR,BUDGET_YEAR)"
-            "+IFERROR(INDEX(CR_AE_CARRIED_IN,MATCH(BUDGET_YEAR+1,CR_YEARS,0)),0)",
+            "=SUMIFS(PH_TTC,PH_AEYEAR,BUDGET_YEAR)+SUMIFS(CR_AE_CARRIED_IN,CR_YEARS,BUDGET_YEAR+1)",
             allocated,
         ),
         "headroom": ("=NET_AE-ALLOCATED_AE", fig.headroom[by]),
