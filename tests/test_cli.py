@@ -31,7 +31,7 @@ def test_build_default_into_workbooks_folder(tmp_path) -> None:
 
 def test_validate_ok_and_over_envelope(tmp_path) -> None:
     ok = run("validate", str(Path("budgetplan/data/programme-2022.yaml").resolve()))
-    assert ok.returncode == 0 and "OK (49 cost lines" in ok.stdout
+    assert ok.returncode == 0 and "OK (50 cost lines" in ok.stdout
 
     def short(doc):  # type: ignore[no-untyped-def]
         doc["envelopes"][1]["cp"] = 1000000  # 2023: EUR 1M of CP for EUR 35M of payments
@@ -52,7 +52,7 @@ def test_validate_ok_and_over_envelope(tmp_path) -> None:
     over = run("validate", str(path))
     assert over.returncode == 1
     line = next(x for x in over.stdout.splitlines() if "ENVELOPE_AE" in x)
-    assert "AE 2023: 16 524 000.00 EUR committed exceed the 0.00 EUR available" in line
+    assert "AE 2023: 17 064 000.00 EUR committed exceed the 0.00 EUR available" in line
 
 
 @pytest.mark.slow  # one child process per bad scenario: the full suite runs it

@@ -117,7 +117,9 @@ def test_default_programme_credits_by_year_to_the_cent() -> None:
     assert _as_computed(p) == expected
     by_year = {row["year"]: row for row in expected}
     # the contracts awarded in 2023 consume 2023 AE, carried over from 2022 by decision
-    assert by_year[2023]["ae_committed"] == 16_524_000_00
+    # the 2023 awards and the 2023 anti-drone support order (an order under the framework)
+    assert by_year[2023]["ae_committed"] == 16_524_000_00 + 540_000_00
+    assert by_year[2024]["ae_committed"] == 1_080_000_00  # the 2024 order
     assert by_year[2022]["ae_provision"] == 890_000_00  # the contingency commits nothing
     # every year pays within its CP and the plan is fully paid at the end
     assert all(row["cp_paid"] <= row["cp_available"] for row in expected)
@@ -128,7 +130,7 @@ def test_default_programme_credits_by_year_to_the_cent() -> None:
 def test_the_reste_a_payer_schedule_adds_up_by_commitment_year() -> None:
     p = load(None).programme
     fig = compute(p)
-    for ae_year in (2022, 2023):
+    for ae_year in (2022, 2023, 2024):
         paid = {
             cp_year: sum(
                 cents

@@ -408,3 +408,29 @@ def test_an_event_served_typed_into_an_empty_row_gets_its_readiness(tmp_path) ->
     rebuilt = build(scenario, output=tmp_path / "rebuilt.xlsx")
     ready = [(x.pilot, x.event, x.margin_days) for x in rebuilt.figures.readiness]
     assert ("DATA", "RWC2023", 131) in ready
+
+
+def test_a_routes_minimum_typed_on_parameters_reaches_the_checks(tmp_path) -> None:
+    """The formal route's statutory minimum raised to 150 days on the Parameters sheet: the
+    tenders of 135 to 138 days fail PROCEDURE_TIME once recalculated, and reconcile reads the
+    new duration back with the same finding."""
+    from budgetplan.api import build, reconcile
+    from budgetplan.core.labels import label
+    from budgetplan.core.model import ROUTE_ORDER, Route
+
+    built = build(output=tmp_path / "sent.xlsx")
+    row = L.FIRST_DATA_ROW + ROUTE_ORDER.index(Route.FORMAL) + 1
+    cell = f"{L.ROUTES.letter('minimum_days')}{row}"
+    edits = [(label("sheet.parameters", "fr"), cell, "number", 150)]
+    saved = tmp_path / "returned"
+    saved.mkdir()
+    after = libreoffice.recalculate([built.path], save_dir=saved, edits={built.path: edits})
+    after = after[built.path]
+    checks = after["sheets"]["Contrôles"]
+    first = CHECKS_MASTER_ROW + 4
+    k = next(i for i, c in enumerate(CHECKS) if c.code == "PROCEDURE_TIME")
+    assert checks[f"C{first + k}"][1] == 0 and _master(after, "Contrôles") == 0
+    back = reconcile(saved / "sent.xlsx")
+    assert back.programme.procedure(Route.FORMAL).minimum_days == 150
+    late = {f.message.split(" ")[1] for f in back.findings if f.code == "PROCEDURE_TIME"}
+    assert {x.split("-")[0] for x in late} == {"FRA", "CROWD", "OSINT", "DATA"}

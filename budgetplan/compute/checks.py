@@ -17,7 +17,7 @@ from budgetplan.compute.figures import Figures
 from budgetplan.compute.procurement import ROUTE_NATURE
 from budgetplan.core.findings import Finding, Severity
 from budgetplan.core.labels import Lang
-from budgetplan.core.model import MilestoneKind, Provenance
+from budgetplan.core.model import Commitment, MilestoneKind, Provenance
 from budgetplan.core.money import eur, from_cents, to_cents
 from budgetplan.xlsx.formulas import names_in
 
@@ -143,12 +143,46 @@ def _ae_at_award(fig: Figures) -> Iterator[Finding]:
             continue
         when = dates.get(line.award.upper())
         found = f"on {when:%d/%m/%Y}" if when else "unknown"
+        if line.commitment is Commitment.ORDER:
+            msg = (
+                f"line {line.id} is an order in {line.ae_year}, but its framework's award "
+                f"{line.award} is {found}: an order comes after its framework"
+            )
+            hint = f"set ae_year to {when.year} or later" if when else "name the framework's award"
+        else:
+            msg = (
+                f"line {line.id} consumes its AE in {line.ae_year}, but its award {line.award} is "
+                f"{found}: AE are consumed at the legal commitment"
+            )
+            hint = f"set ae_year to {when.year}" if when else "name an existing award milestone"
+        yield _err("AE_AT_AWARD", msg, hint, ("cost_lines", i, "ae_year"))
+
+
+def _procedure_time(fig: Figures) -> Iterator[Finding]:
+    p = fig.programme
+    dates = {m.id.upper(): m.date for pilot in p.pilots for m in pilot.milestones}
+    for i, lf in enumerate(fig.lines):
+        line = lf.line
+        if lf.procedure_ok or line.tender is None or line.award is None:
+            continue
+        launch, award = dates.get(line.tender.upper()), dates.get(line.award.upper())
+        minimum = p.procedure(line.route).minimum_days
+        if launch is None or award is None:
+            missing = line.tender if launch is None else line.award
+            yield _err(
+                "PROCEDURE_TIME",
+                f"line {line.id}: milestone {missing} does not exist",
+                "name an existing milestone of the line's pilot",
+                ("cost_lines", i, "tender" if launch is None else "award"),
+            )
+            continue
         yield _err(
-            "AE_AT_AWARD",
-            f"line {line.id} consumes its AE in {line.ae_year}, but its award {line.award} is "
-            f"{found}: AE are consumed at the legal commitment",
-            f"set ae_year to {when.year}" if when else "name an existing award milestone",
-            ("cost_lines", i, "ae_year"),
+            "PROCEDURE_TIME",
+            f"line {line.id}: award {line.award} on {award:%d/%m/%Y} is "
+            f"{(award - launch).days} days after the launch {line.tender} on {launch:%d/%m/%Y}; "
+            f"a {line.route.value} procedure takes at least {minimum} days",
+            f"move the award to {launch + dt.timedelta(days=minimum):%d/%m/%Y} or later",
+            ("cost_lines", i, "award"),
         )
 
 
@@ -488,6 +522,17 @@ CHECKS: tuple[Check, ...] = (
         "award milestone.",
         _ae_at_award,
         "=COUNTIF(PH_AWARD_OK,FALSE)",
+    ),
+    Check(
+        "PROCEDURE_TIME",
+        "Chaque attribution laisse après le lancement le délai minimal de sa procédure",
+        "Each award leaves the route's statutory minimum after the launch",
+        "Un appel d'offres ouvert demande au moins 35 jours pour les offres et 11 jours de "
+        "suspension avant la signature : les délais de chaque procédure sont dans les Paramètres.",
+        "An open tender needs at least 35 days for bids and an 11-day standstill before signing: "
+        "each route's durations are on the Parameters sheet.",
+        _procedure_time,
+        "=COUNTIF(PH_PROCEDURE_OK,FALSE)",
     ),
     Check(
         "TRANSFER",

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from budgetplan.compute.phasing import month_index, place, spread_flat
 from budgetplan.compute.procurement import implied_route, need_key, route_allowed
 from budgetplan.core.model import (
+    Commitment,
     CostLine,
     MilestoneKind,
     Nature,
@@ -45,7 +46,8 @@ class LineFigures:
     route_ok: bool
     cp_ties: bool  # monthly CP sums to the line's TTC
     cp_after_ae: bool  # no payment before the commitment year
-    award_ok: bool = True  # no award milestone, or one in the commitment year
+    award_ok: bool = True  # no award milestone, or one in the commitment year (orders: by then)
+    procedure_ok: bool = True  # the award leaves the route's statutory time after the launch
     need: str = ""  # the homogeneous need it belongs to
     need_ht: int = 0  # cents excluding VAT of every line of the need: what the thresholds test
     launch: dt.date | None = None  # the tender's launch: which thresholds are in force
@@ -328,8 +330,8 @@ def line_figures(
         route_ok=route_allowed(line.route, route, line.nature),
         cp_ties=inside == ttc,
         cp_after_ae=schedule.first_month.year >= line.ae_year,
-        award_ok=line.award is None
-        or (line.award.upper() in dates and dates[line.award.upper()].year == line.ae_year),
+        award_ok=_award_ok(line, dates),
+        procedure_ok=_procedure_ok(line, programme, dates),
         need=need,
         need_ht=need_ht,
         launch=launch,
@@ -338,6 +340,29 @@ def line_figures(
         virement=bool(line.transfer_to) and line.transfer_to in programme.ministry_programmes,
         imputation_ok=_imputation_ok(line, pilot_programmes or {}),
     )
+
+
+def _award_ok(line: CostLine, dates: dict[str, dt.date]) -> bool:
+    """AE in the award's year, or for an order under a framework in that year or later."""
+    if line.award is None:
+        return True
+    award = dates.get(line.award.upper())
+    if award is None:
+        return False
+    if line.commitment is Commitment.ORDER:
+        return award.year <= line.ae_year
+    return award.year == line.ae_year
+
+
+def _procedure_ok(line: CostLine, programme: Programme, dates: dict[str, dt.date]) -> bool:
+    """A line with both a tender and an award milestone: the award comes at least the route's
+    statutory minimum after the launch (an unknown milestone fails)."""
+    if line.tender is None or line.award is None:
+        return True
+    launch, award = dates.get(line.tender.upper()), dates.get(line.award.upper())
+    if launch is None or award is None:
+        return False
+    return (award - launch).days >= programme.procedure(line.route).minimum_days
 
 
 def _imputation_ok(line: CostLine, pilot_programmes: dict[str, str]) -> bool:

@@ -200,6 +200,15 @@ class Route(StrEnum):
 ROUTE_ORDER: tuple[Route, ...] = tuple(Route)
 
 
+class Commitment(StrEnum):
+    """What consumes a line's AE: the contract's award (its signature or notification), or an
+    order under a framework contract (a bon de commande, at the order: a framework's firm
+    minimum is a line committed at the award, each order beyond it a line of its own)."""
+
+    AWARD = "award"
+    ORDER = "order"
+
+
 class MilestoneKind(StrEnum):
     LEGAL = "legal"
     PROCUREMENT = "procurement"
@@ -279,6 +288,58 @@ class Thresholds(Strict):
     formal_supplies_services: Money = Decimal("140000")
     formal_defence_security: Money = Decimal("431000")
     formal_works: Money = Decimal("5382000")
+
+
+class Procedure(Strict):
+    """How long a procurement route takes: a statutory minimum from the tender's launch to the
+    award, and the preparation usually needed before the launch (defining the need, drafting
+    the tender documents). The schedule uses both for procurement milestones."""
+
+    route: Route
+    minimum_days: int = Field(ge=0, le=1000, description="Statutory minimum, launch to award.")
+    preparation_days: int = Field(ge=0, le=2000, description="Usual preparation before launch.")
+    rationale: Text
+
+
+#: Durations of each route (assumptions from the public procurement code's minimum time limits
+#: and the ministry's practice: an open tender takes 4 to 12 months from preparation to award).
+DEFAULT_PROCEDURES: tuple[Procedure, ...] = tuple(
+    Procedure(route=route, minimum_days=low, preparation_days=prep, rationale=why)
+    for route, low, prep, why in (
+        (Route.NOT_APPLICABLE, 0, 0, "No procurement (personnel, grant, transfer, provision)"),
+        (Route.DIRECT, 0, 15, "No publicity nor competition: a quote or two to compare"),
+        (
+            Route.ADAPTED,
+            15,
+            45,
+            "Procedure adaptée: a reasonable time for bids, about 15 days, set by the buyer",
+        ),
+        (
+            Route.FORMAL,
+            46,
+            75,
+            "Open tender: at least 35 days for bids (30 electronic) and an 11-day standstill; "
+            "4 to 12 months in practice",
+        ),
+        (Route.UGAP, 0, 30, "Order from the central purchasing body: no tender"),
+        (Route.FRAMEWORK_ORDER, 0, 30, "Order or subsequent contract under an existing framework"),
+        (
+            Route.INNOVATION_PARTNERSHIP,
+            41,
+            120,
+            "Negotiated with competition: at least 30 days for applications and an 11-day "
+            "standstill, then negotiation",
+        ),
+        (Route.RD_EXEMPT, 0, 60, "R&D services exempt from competition: contract drafting only"),
+        (
+            Route.NEGOTIATED_DEFENCE,
+            41,
+            120,
+            "Negotiated defence-security procedure: at least 30 days for applications and an "
+            "11-day standstill; the armed forces' counter-drone contract took 11 months",
+        ),
+    )
+)
 
 
 class Period(Strict):
@@ -395,6 +456,11 @@ class CostLine(Strict):
         description="The milestone of the contract's award (its legal commitment): ae_year is "
         "its year.",
     )
+    commitment: Commitment = Field(
+        Commitment.AWARD,
+        description="What consumes the AE: the award (ae_year is the award's year) or an order "
+        "under a framework contract (ae_year is the order's year, at or after the award's).",
+    )
     cp: CpSchedule
     estimate: Estimate
     route: Route
@@ -444,6 +510,10 @@ class Programme(Strict):
     thresholds: Annotated[
         tuple[Thresholds, ...], BeforeValidator(_one_or_many), Field(min_length=1)
     ] = (Thresholds(),)
+    procedures: tuple[Procedure, ...] = Field(
+        DEFAULT_PROCEDURES,
+        description="Durations of each procurement route (routes left out keep their defaults).",
+    )
     carry_over_rate: Rate = Field(
         Decimal("0.03"),
         description="Cap on the CP carried over to the next year, as a share of the programme's "
@@ -477,6 +547,18 @@ class Programme(Strict):
         if dates != sorted(set(dates)):
             raise ValueError("one set of thresholds per date, in ascending order of valid_from")
         return value
+
+    @field_validator("procedures")
+    @classmethod
+    def _one_procedure_per_route(cls, value: tuple[Procedure, ...]) -> tuple[Procedure, ...]:
+        given = {p.route: p for p in value}
+        if len(given) != len(value):
+            raise ValueError("one procedure per route")
+        defaults = {p.route: p for p in DEFAULT_PROCEDURES}
+        return tuple(given.get(route, defaults[route]) for route in ROUTE_ORDER)
+
+    def procedure(self, route: Route) -> Procedure:
+        return next(p for p in self.procedures if p.route is route)
 
     # ------------------------------------------------------------------ look-ups
     def pilot(self, pilot_id: str) -> Pilot:

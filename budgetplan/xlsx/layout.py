@@ -216,8 +216,18 @@ EVENTS = Table(
     "Events",
 )
 
+#: The routes in order from least to most demanding (the route column is fixed: formulas rank
+#: routes by their row), with each route's durations as inputs.
 ROUTES = Table(
-    "parameters", EVENTS.last_col + 2, (_c("route", "route", "text", 16, False),), "Routes"
+    "parameters",
+    EVENTS.last_col + 2,
+    (
+        _c("route", "route", "text", 16),
+        _c("minimum_days", "rt.minimum_days", "int", 12),
+        _c("preparation_days", "rt.preparation_days", "int", 13),
+        _c("rationale", "par.rationale", "text", 48),
+    ),
+    "Routes",
 )
 
 #: The two values a boolean input takes, as booleans: the drop-down of every boolean input lists
@@ -322,6 +332,7 @@ INPUTS = Table(
         _c("innovative", "in.innovative", "bool", 9),
         _c("ae_year", "in.ae_year", "year", 10),
         _c("award", "in.award", "choice", 14),
+        _c("commitment", "in.commitment", "choice", 12),
         _c("cp.profile", "in.cp_profile", "choice", 9),
         _c("cp.start", "in.cp_start", "month", 10),
         _c("cp.end", "in.cp_end", "month", 10),
@@ -380,6 +391,7 @@ PHASING_FIXED = Table(
         _c("ties", "ph.ties", "bool", 10, False),
         _c("after_ae", "ph.after_ae", "bool", 10, False),
         _c("award_ok", "ph.award_ok", "bool", 10, False),
+        _c("procedure_ok", "ph.procedure_ok", "bool", 10, False),
         _c("transfer_ok", "ph.transfer_ok", "bool", 10, False),
         _c("virement", "ph.virement", "bool", 10, False),
         _c("imputation_ok", "ph.imputation_ok", "bool", 10, False),
@@ -503,6 +515,7 @@ ABOUT_KEYS: tuple[str, ...] = (
 INPUT_TABLES: tuple[Table, ...] = (
     ENVELOPES,
     EVENTS,
+    ROUTES,
     THRESHOLDS,
     PILOTS,
     SERVES,
@@ -535,7 +548,14 @@ def _column_names(table: Table, pairs: tuple[tuple[str, str], ...], first_only: 
 #: Every defined name a formula of the workbook may use. The writer defines nothing else.
 NAMES: tuple[Name, ...] = (
     *(Name(name, "parameters", f"parameter {key}") for key, _l, _k, name in PARAMETERS),
-    *_column_names(ROUTES, (("ROUTES", "route"),)),
+    *_column_names(
+        ROUTES,
+        (
+            ("ROUTES", "route"),
+            ("ROUTE_MIN_DAYS", "minimum_days"),
+            ("ROUTE_PREP_DAYS", "preparation_days"),
+        ),
+    ),
     *_column_names(BOOLEANS, (("BOOLEANS", "value"),)),
     *_column_names(
         THRESHOLDS,
@@ -633,6 +653,7 @@ NAMES: tuple[Name, ...] = (
             ("PH_TIES", "ties"),
             ("PH_AFTER_AE", "after_ae"),
             ("PH_AWARD_OK", "award_ok"),
+            ("PH_PROCEDURE_OK", "procedure_ok"),
             ("PH_TRANSFER_OK", "transfer_ok"),
             ("PH_VIREMENT", "virement"),
             ("PH_IMPUTATION_OK", "imputation_ok"),

@@ -672,6 +672,7 @@ def read_programme(wb: Workbook) -> tuple[m.Programme | None, Locator]:
     envelopes = _items_of(wb, loc, L.ENVELOPES, m.Envelope, "envelopes")
     events = _items_of(wb, loc, L.EVENTS, m.Event, "events")
     thresholds = _items_of(wb, loc, L.THRESHOLDS, m.Thresholds, "thresholds")
+    procedures = _items_of(wb, loc, L.ROUTES, m.Procedure, "procedures")
     pilots = _read_pilots(wb, loc)
     lines = _read_lines(wb, loc)
     if any(f.severity is Severity.ERROR for f in wb.findings[before:]):
@@ -683,6 +684,7 @@ def read_programme(wb: Workbook) -> tuple[m.Programme | None, Locator]:
                 "envelopes": envelopes,
                 "events": events,
                 "thresholds": thresholds,
+                "procedures": procedures,
                 "pilots": pilots,
                 "cost_lines": lines,
             }

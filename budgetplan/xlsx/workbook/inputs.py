@@ -8,6 +8,7 @@ from pydantic import BaseModel
 from xlsxwriter.worksheet import Worksheet
 
 from budgetplan.core.model import (
+    Commitment,
     CostLine,
     LegalStatus,
     MilestoneKind,
@@ -326,6 +327,7 @@ def write_lines(ctx: Context) -> None:
     _validate_list(ctx, ws, T, "cp.profile", n, [x.value for x in Profile])
     _validate_list(ctx, ws, T, "route", n, "=ROUTES")
     _validate_list(ctx, ws, T, "award", n, "=MIL_IDS")
+    _validate_list(ctx, ws, T, "commitment", n, [x.value for x in Commitment])
     _validate_list(ctx, ws, T, "tender", n, "=MIL_IDS")
     _validate_list(ctx, ws, T, "provenance", n, [x.value for x in Provenance])
     _validate_list(ctx, ws, T, "innovative", n, "=BOOLEANS")

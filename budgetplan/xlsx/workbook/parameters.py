@@ -22,7 +22,8 @@ def write(ctx: Context) -> None:
     envelopes = sorted(p.envelopes, key=lambda e: e.year)
     events = list(p.events)
     thresholds = list(p.thresholds)
-    n_rows = max(len(L.PARAMETERS), len(envelopes), len(events), len(ROUTE_ORDER), len(thresholds))
+    procedures = list(p.procedures)  # one per route, in ROUTE_ORDER
+    n_rows = max(len(L.PARAMETERS), len(envelopes), len(events), len(procedures), len(thresholds))
 
     ws.write_string(L.TITLE_ROW, 0, ctx.t("title.parameters"), st.title)
     ws.write_string(1, 0, ctx.t("subtitle.inputs"), st.subtitle)
@@ -37,7 +38,7 @@ def write(ctx: Context) -> None:
     add_table(ws, st, L.ENVELOPES, len(envelopes), [ctx.t(c.label) for c in L.ENVELOPES.columns])
     add_table(ws, st, L.EVENTS, len(events), [ctx.t(c.label) for c in L.EVENTS.columns])
     add_table(ws, st, L.THRESHOLDS, len(thresholds), [ctx.t(c.label) for c in L.THRESHOLDS.columns])
-    ws.write_string(L.HEADER_ROW, L.ROUTES.first_col, ctx.t("route"), st.header)
+    add_table(ws, st, L.ROUTES, len(procedures), [ctx.t(c.label) for c in L.ROUTES.columns])
     ws.write_string(L.HEADER_ROW, L.BOOLEANS.first_col, ctx.t("par.booleans"), st.header)
 
     rates = p.reserve
@@ -71,8 +72,11 @@ def write(ctx: Context) -> None:
             for j, col in enumerate(L.THRESHOLDS.columns):
                 value = field_value(thresholds[i], col.key)
                 write_value(ws, row, L.THRESHOLDS.first_col + j, col.kind, value, st)
-        if i < len(ROUTE_ORDER):
-            ws.write_string(row, L.ROUTES.first_col, ROUTE_ORDER[i].value, st.text_calc)
+        if i < len(procedures):  # the route itself is fixed (formulas rank routes by row)
+            ws.write_string(row, L.ROUTES.first_col, procedures[i].route.value, st.text_calc)
+            for j, col in enumerate(L.ROUTES.columns[1:], start=1):
+                value = field_value(procedures[i], col.key)
+                write_value(ws, row, L.ROUTES.first_col + j, col.kind, value, st)
         if i < len(BOOLEAN_VALUES):
             ws.write_boolean(row, L.BOOLEANS.first_col, BOOLEAN_VALUES[i], st.cell("bool", "calc"))
 

@@ -45,6 +45,7 @@ def _line_values(lf: LineFigures, years: list[int], amounts: _AmountText) -> lis
         lf.cp_ties,
         lf.cp_after_ae,
         lf.award_ok,
+        lf.procedure_ok,
         lf.transfer_ok,
         lf.virement,
         lf.imputation_ok,
@@ -61,7 +62,7 @@ def _spare_row_values(ctx: Context, amounts: _AmountText) -> list[object]:
     route = implied_route(0, Nature.SUPPLIES, False, p.thresholds[0])  # blank nature: supplies
     head: list[object] = ["", "", 0, 0, 0.0, float(p.vat_rate), 0.0, 0, 0, 1]
     head += ["|", 0.0, 0, 1, route.value]  # need: "" & "|" & "", no launch: the first thresholds
-    head += [True, True, True, True, True, False, True]  # route_ok .. virement, imputation_ok
+    head += [True, True, True, True, True, True, False, True]  # route_ok .. virement, imputation_ok
     return head + [amounts[0]] * (ctx.n_years + len(ctx.fig.months))
 
 
@@ -158,6 +159,7 @@ def write(ctx: Context) -> None:
         return f"${T.letter(key)}{{r}}"
 
     explicit = f'{inp("cp.profile")}="{Profile.EXPLICIT.value}"'
+    award_day = f"INDEX(MIL_DATES,MATCH({inp('award')},MIL_IDS,0))"
     prog = f"INDEX(PIL_PROGRAMME,MATCH({inp('pilot')},PIL_IDS,0))"
     nature = inp("nature")
     fixed = [
@@ -230,8 +232,15 @@ def write(ctx: Context) -> None:
         ),
         (
             "award_ok",
-            f'=IF({inp("award")}="",TRUE,IFERROR(YEAR(INDEX(MIL_DATES,'
-            f"MATCH({inp('award')},MIL_IDS,0)))={me('ae_year')},FALSE))",
+            f'=IF({inp("award")}="",TRUE,IFERROR(IF({inp("commitment")}="order",'
+            f"YEAR({award_day})<={me('ae_year')},YEAR({award_day})={me('ae_year')}),FALSE))",
+            boolean,
+        ),
+        (
+            "procedure_ok",
+            f'=IF(OR({inp("tender")}="",{inp("award")}=""),TRUE,IFERROR({award_day}'
+            f"-INDEX(MIL_DATES,MATCH({inp('tender')},MIL_IDS,0))"
+            f">=INDEX(ROUTE_MIN_DAYS,MATCH({inp('route')},ROUTES,0)),FALSE))",
             boolean,
         ),
         (
@@ -306,7 +315,7 @@ def write(ctx: Context) -> None:
     ctx.define("PH_MONTH_TOTALS", "phasing", f"${M0}${total_r}:${M1}${total_r}")
     ctx.define("PH_MONTHS", "phasing", f"${M0}${first_r}:${M1}${last_r}")
 
-    checks = (T.index("route_ok"), T.index("award_ok"))
+    checks = (T.index("route_ok"), T.index("procedure_ok"))
     ws.conditional_format(
         L.FIRST_DATA_ROW,
         checks[0],
