@@ -59,7 +59,9 @@ def _edge_cases(doc) -> None:  # type: ignore[no-untyped-def]
     lines[4]["vat_rate"] = 0.055
     lines[4]["unit_cost"] = 95000.37
     lines[5]["cp"]["start"] = "2021-12"  # CP before AE and outside the period
-    doc["pilots"][0]["milestones"][4]["date"] = "2023-08-30"  # SCAN late for RWC
+    ops = doc["pilots"][0]["milestones"][4]
+    ops.pop("duration", None)  # fixed on a date instead
+    ops["date"] = "2024-06-30"  # SCAN late for the Olympic Games (and its go/no-go before it)
     doc["pilots"][2]["human_in_loop"] = False  # FRA automates without a human
     doc["pilots"][3]["supervising_body"] = ""  # FRP intrusive without supervision
     by_id = {line["id"]: line for line in lines}
@@ -67,7 +69,7 @@ def _edge_cases(doc) -> None:  # type: ignore[no-untyped-def]
     # the AUDITS need totals 141k: above the 2022 formal threshold (140k), below 2024's (143k)
     by_id["OSINT-AUDIT"].update(unit_cost=51000, route="adapted")  # launched 01/01/2023: ROUTE
     by_id["OSINT-AUDIT"]["estimate"] = {"low": 40000, "high": 80000}
-    by_id["FRA-CYBER"].update(route="adapted", tender="FRA-OPS")  # launched 30/04/2024: allowed
+    by_id["FRA-CYBER"].update(route="adapted", tender="FRA-EVAL")  # launched 01/08/2024: allowed
     by_id["ADRN-SYS"]["domaine_fonctionnel"] = "0176-01"  # police's programme: IMPUTATION
 
 

@@ -52,7 +52,7 @@ def test_validate_ok_and_over_envelope(tmp_path) -> None:
     over = run("validate", str(path))
     assert over.returncode == 1
     line = next(x for x in over.stdout.splitlines() if "ENVELOPE_AE" in x)
-    assert "AE 2023: 17 064 000.00 EUR committed exceed the 0.00 EUR available" in line
+    assert "AE 2023: 12 264 000.00 EUR committed exceed the 0.00 EUR available" in line
 
 
 @pytest.mark.slow  # one child process per bad scenario: the full suite runs it

@@ -129,7 +129,22 @@ def programmes(draw: st.DrawFn) -> m.Programme:
     milestones = list(pilot.milestones)
     if milestones:
         k = draw(st.integers(0, len(milestones) - 1))
-        milestones[k] = milestones[k].model_copy(update={"date": draw(DAYS), "label": draw(TEXT)})
+        fixed = draw(st.booleans())  # a fixed date, or a three-point duration
+        likely = draw(st.integers(0, 400))
+        milestones[k] = milestones[k].model_copy(
+            update={
+                "date": draw(DAYS) if fixed else None,
+                "duration": None
+                if fixed
+                else m.Duration(
+                    likely=likely,
+                    low=draw(st.none() | st.integers(0, likely)),
+                    high=draw(st.none() | st.integers(likely, 800)),
+                ),
+                "label": draw(TEXT),
+                "rationale": draw(TEXT),
+            }
+        )
     pilots[j] = pilot.model_copy(
         update={
             "name": draw(TEXT),

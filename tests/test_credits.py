@@ -117,8 +117,9 @@ def test_default_programme_credits_by_year_to_the_cent() -> None:
     assert _as_computed(p) == expected
     by_year = {row["year"]: row for row in expected}
     # the contracts awarded in 2023 consume 2023 AE, carried over from 2022 by decision
-    # the 2023 awards and the 2023 anti-drone support order (an order under the framework)
-    assert by_year[2023]["ae_committed"] == 16_524_000_00 + 540_000_00
+    # the 2023 awards (crowd detection, open-source analysis, the awareness campaign...) and
+    # the 2023 anti-drone support order (an order under the framework)
+    assert by_year[2023]["ae_committed"] == 11_724_000_00 + 540_000_00
     assert by_year[2024]["ae_committed"] == 1_080_000_00  # the 2024 order
     assert by_year[2022]["ae_provision"] == 890_000_00  # the contingency commits nothing
     # every year pays within its CP and the plan is fully paid at the end
@@ -146,13 +147,13 @@ def test_the_reste_a_payer_schedule_adds_up_by_commitment_year() -> None:
 
 def test_a_line_stated_in_2022_but_awarded_in_2023_is_a_finding(tmp_path) -> None:
     def stated_early(doc):  # type: ignore[no-untyped-def]
-        line = next(c for c in doc["cost_lines"] if c["id"] == "FRA-GATE")
+        line = next(c for c in doc["cost_lines"] if c["id"] == "CROWD-LOT1")
         line["ae_year"] = 2022
 
     p = load(edit_scenario(tmp_path, "early.yaml", stated_early)).programme
     failed = {r.spec.code: r for r in run_checks(compute(p)) if not r.ok}
     (finding,) = failed["AE_AT_AWARD"].findings
-    assert "FRA-GATE" in finding.message and "FRA-AWARD is on 31/01/2023" in finding.message
+    assert "CROWD-LOT1" in finding.message and "CROWD-AWARD is on 16/01/2023" in finding.message
     assert finding.path[-1] == "ae_year"
 
 

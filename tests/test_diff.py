@@ -37,7 +37,7 @@ def _edits(doc) -> None:  # type: ignore[no-untyped-def]
     new["need"] = "SCAN-ETUDE2"  # a need of its own (with the study's, 145k would be formal)
     lines.append(new)
     lines.insert(10, lines.pop(20))  # reordered: no change
-    doc["events"][0]["first_day"] = dt.date(2023, 8, 1)  # RWC moved earlier
+    doc["events"][1]["first_day"] = dt.date(2024, 6, 18)  # the Olympic Games 38 days earlier
 
 
 @pytest.fixture(scope="module")
@@ -77,11 +77,12 @@ def _check(result) -> None:  # type: ignore[no-untyped-def]
     assert result.headroom[0] - result.headroom[1] == (180_000 - 42_000 + 60_000) * 100
     totals = {t.key: t for t in result.totals}
     assert totals["pilot ADRN"].ae_new - totals["pilot ADRN"].ae_old == 336_000_00  # SCAN-INST
-    assert [(p[0], p[1]) for p in result.parameters] == [("events[RWC2023]", "first_day")]
-    # RWC 38 days earlier: every pilot serving it loses 38 days; CROWD (11 days) becomes late
+    assert [(p[0], p[1]) for p in result.parameters] == [("events[OG2024]", "first_day")]
+    # the Games 38 days earlier: every pilot serving them loses 38 days; OSINT (87 days, ready
+    # in 51% of the schedule's draws) is now unlikely to be in time
     margins = {(r.pilot, r.event): r for r in result.readiness}
-    assert margins[("SCAN", "RWC2023")].old - margins[("SCAN", "RWC2023")].new == 38
-    assert margins[("CROWD", "RWC2023")].became_late
+    assert margins[("SCAN", "OG2024")].old - margins[("SCAN", "OG2024")].new == 38
+    assert margins[("OSINT", "OG2024")].became_late
     assert [c.code for c in result.checks] == ["READINESS"]
 
 

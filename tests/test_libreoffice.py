@@ -54,6 +54,7 @@ def test_edge_case_checks_fail_in_libreoffice_as_in_python(recalculated, edge_ca
         "ROUTE": 3,
         "IMPUTATION": 1,
         "READINESS": 1,
+        "MILESTONE_ORDER": 1,
         "INTRUSIVE_SUPERVISED": 1,
         "HUMAN_IN_LOOP": 1,
         "ESTIMATE_RANGE": 1,
@@ -396,7 +397,9 @@ def test_an_event_served_typed_into_an_empty_row_gets_its_readiness(tmp_path) ->
     r = L.readiness_header_row(len(programme.pilots)) + 1 + n + 1  # its readiness row, 1-based
     assert [timeline[f"{c}{r}"][1] for c in "AB"] == ["DATA", "RWC2023"]
     # DATA is operational on 31/03/2023; RWC 2023 starts on 08/09/2023, 30 days needed
-    assert timeline[f"G{r}"][1] == 131 and timeline[f"H{r}"][1] == 0  # margin, not late
+    assert timeline[f"G{r}"][1] == 131
+    # its probability is not drawn until the next build: the margin decides meanwhile
+    assert f"H{r}" not in timeline and timeline[f"I{r}"][1] == 0
     assert _master(after, "Contrôles") == 1
 
     scenario = tmp_path / "programme.yaml"
@@ -406,8 +409,8 @@ def test_an_event_served_typed_into_an_empty_row_gets_its_readiness(tmp_path) ->
     assert [e.what for e in back.edits] == ["added"]
     apply_to_scenario(scenario, back.programme, scenario)
     rebuilt = build(scenario, output=tmp_path / "rebuilt.xlsx")
-    ready = [(x.pilot, x.event, x.margin_days) for x in rebuilt.figures.readiness]
-    assert ("DATA", "RWC2023", 131) in ready
+    ready = [(x.pilot, x.event, x.margin_days, x.late) for x in rebuilt.figures.readiness]
+    assert ("DATA", "RWC2023", 131, False) in ready  # drawn: in time whatever the draws
 
 
 def test_a_routes_minimum_typed_on_parameters_reaches_the_checks(tmp_path) -> None:
@@ -434,3 +437,48 @@ def test_a_routes_minimum_typed_on_parameters_reaches_the_checks(tmp_path) -> No
     assert back.programme.procedure(Route.FORMAL).minimum_days == 150
     late = {f.message.split(" ")[1] for f in back.findings if f.code == "PROCEDURE_TIME"}
     assert {x.split("-")[0] for x in late} == {"FRA", "CROWD", "OSINT", "DATA"}
+
+
+def test_a_duration_typed_in_the_workbook_flags_stale_dates_until_rebuilt(tmp_path) -> None:
+    """The scanners' delivery typed as 254 days instead of 164: once recalculated the row says
+    its dates are not current (SCHEDULE_CURRENT and the master check FALSE); reconcile reads the
+    duration and recomputes the dates (the scanners now late for the Rugby World Cup), and the
+    rebuilt workbook is current again."""
+    import datetime as dt
+    import shutil
+
+    from budgetplan.api import build, reconcile
+    from budgetplan.core.labels import label
+    from budgetplan.yamlio.loader import default_scenario_path
+    from budgetplan.yamlio.scenario_writer import apply_to_scenario
+
+    built = build(output=tmp_path / "sent.xlsx")
+    rows = [mid for p in built.figures.programme.pilots for mid in (m.id for m in p.milestones)]
+    row = L.FIRST_DATA_ROW + rows.index("SCAN-DELIV") + 1
+    sheet, T = label("sheet.milestones", "fr"), L.MILESTONES
+    edits = [(sheet, f"{T.letter('duration.likely')}{row}", "number", 254)]
+    saved = tmp_path / "returned"
+    saved.mkdir()
+    after = libreoffice.recalculate([built.path], save_dir=saved, edits={built.path: edits})
+    after = after[built.path]
+    assert after["sheets"][sheet][f"{T.letter('calc.current')}{row}"][1] == 0
+    checks = after["sheets"]["Contrôles"]
+    first = CHECKS_MASTER_ROW + 4
+    k = next(i for i, c in enumerate(CHECKS) if c.code == "SCHEDULE_CURRENT")
+    assert checks[f"C{first + k}"][1] == 0 and _master(after, "Contrôles") == 0
+
+    scenario = tmp_path / "programme.yaml"
+    shutil.copy(default_scenario_path(), scenario)
+    back = reconcile(saved / "sent.xlsx", scenario=scenario)
+    assert [(e.field, e.old, e.new) for e in back.edits] == [("duration", 164, 254)]
+    from budgetplan.compute.figures import compute
+
+    rwc = next(r for r in compute(back.programme).readiness if r.event == "RWC2023")
+    assert rwc.pilot == "SCAN" and rwc.margin_days < 0  # now after the World Cup's lead time
+    assert not rwc.required and rwc.probability == 0.0  # its trial ground: shown, not required
+    apply_to_scenario(scenario, back.programme, scenario)
+    rebuilt = build(scenario, output=tmp_path / "rebuilt.xlsx")
+    delivery = dt.date(2022, 11, 15) + dt.timedelta(days=254)
+    assert rebuilt.figures.dates["SCAN-DELIV"] == delivery
+    redone = libreoffice.recalculate([rebuilt.path])[rebuilt.path]
+    assert redone["sheets"][sheet][f"{T.letter('calc.current')}{row}"][1] == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import shutil
@@ -107,11 +108,11 @@ CASES = {
         ("ENVELOPE_AE", "Paramètres", "H5"),
     ),
     "operational too late": (
-        lambda wb: wb["Jalons"].__setitem__("E9", wb["Jalons"]["E9"].value.replace(month=9)),
+        lambda wb: wb["Jalons"].__setitem__("E9", dt.datetime(2024, 7, 1)),  # late for OG2024
         ("READINESS", "Jalons", "E9"),
     ),
     "milestones out of order": (
-        lambda wb: wb["Jalons"].__setitem__("E8", wb["Jalons"]["E7"].value.replace(month=1)),
+        lambda wb: wb["Jalons"].__setitem__("E8", dt.datetime(2022, 1, 15)),  # before E7
         ("MILESTONE_ORDER", "Jalons", "E8"),
     ),
     "automated decision without a human": (

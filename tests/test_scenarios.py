@@ -77,17 +77,21 @@ def test_scanners_thirty_percent_dearer_and_three_months_late() -> None:
     fig = fig_of("scanners-overrun-and-late")
     ae = {p.pilot: p.ae for p in fig.pilots}
     assert ae["SCAN"] - BASE_AE["SCAN"] == BASE_AE["SCAN"] * 3 // 10  # +30% exactly
-    # delivery 28/04/2023 -> 28/07/2023 and the operational date that depends on it too
+    # delivery 28/04/2023 -> 28/07/2023 (the day of the month kept); operational 63 days later
+    assert fig.dates["SCAN-DELIV"] == dt.date(2023, 7, 28)
     ops = next(r for r in fig.readiness if (r.pilot, r.event) == ("SCAN", "RWC2023"))
-    assert ops.operational == dt.date(2023, 9, 28)
-    assert ops.margin_days == (dt.date(2023, 7, 28) - dt.date(2023, 9, 28)).days < 0
+    assert ops.operational == dt.date(2023, 7, 28) + dt.timedelta(days=63)
+    assert ops.margin_days == (dt.date(2023, 7, 28) - ops.operational).days < 0
 
 
-def test_antidrone_legal_slip_makes_anti_drone_late_for_the_rugby_world_cup() -> None:
+def test_the_real_drone_decree_date_eats_the_float_but_leaves_anti_drone_ready() -> None:
+    """Décret 2023-283 of 19 April 2023: the tests wait for it (15 May 2023 + 19 days), the
+    operational date follows only as far as the tests push it."""
     fig = fig_of("antidrone-legal-slip")
+    assert fig.dates["ADRN-LAW"] == dt.date(2023, 4, 19)
     margins = {(r.pilot, r.event): r.margin_days for r in fig.readiness}
-    # law 30/06/2022 + 6 months; tests and operational depend on it and move with it
-    assert margins[("ADRN", "RWC2023")] < 0 <= BASE_MARGIN[("ADRN", "RWC2023")]
+    assert 0 <= margins[("ADRN", "RWC2023")] < BASE_MARGIN[("ADRN", "RWC2023")]
+    assert BASE_MARGIN[("ADRN", "RWC2023")] - margins[("ADRN", "RWC2023")] == 19
     assert {p.pilot: p.ae for p in fig.pilots} == BASE_AE
 
 
@@ -108,7 +112,7 @@ def test_moving_money_between_pilots() -> None:
 def test_scenarios_never_mutate_their_base() -> None:
     base = Scenario.default()
     before = base.programme.model_dump()
-    base.scale_cost(2).cut_envelope(40_000_000).shift(months=3, pilot="SCAN")
+    base.scale_cost(2).cut_envelope(40_000_000).shift(months=3, milestone="SCAN-LAW")
     assert base.programme.model_dump() == before and base.log == ()
     with pytest.raises(ScenarioError):
         base.scale_cost(1.1, pilot="NOPE")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from budgetplan.compute.figures import Figures
 from budgetplan.compute.procurement import ROUTE_NATURE
+from budgetplan.compute.schedule import SCHEDULE_DRAWS
 from budgetplan.core.findings import Finding, Severity
 from budgetplan.core.labels import Lang
 from budgetplan.core.model import Commitment, MilestoneKind, Provenance
@@ -136,7 +137,7 @@ def _ae_year_covered(fig: Figures) -> Iterator[Finding]:
 
 
 def _ae_at_award(fig: Figures) -> Iterator[Finding]:
-    dates = {m.id.upper(): m.date for pilot in fig.programme.pilots for m in pilot.milestones}
+    dates = {k.upper(): v for k, v in fig.dates.items()}
     for i, lf in enumerate(fig.lines):
         line = lf.line
         if lf.award_ok or line.award is None:
@@ -160,7 +161,7 @@ def _ae_at_award(fig: Figures) -> Iterator[Finding]:
 
 def _procedure_time(fig: Figures) -> Iterator[Finding]:
     p = fig.programme
-    dates = {m.id.upper(): m.date for pilot in p.pilots for m in pilot.milestones}
+    dates = {k.upper(): v for k, v in fig.dates.items()}
     for i, lf in enumerate(fig.lines):
         line = lf.line
         if lf.procedure_ok or line.tender is None or line.award is None:
@@ -387,6 +388,19 @@ def _readiness(fig: Figures) -> Iterator[Finding]:
         if r.operational is None:
             msg = f"pilot {r.pilot} has no operational milestone but serves {r.event}"
             hint = "add a milestone of kind operational"
+        elif r.margin_days is not None and r.margin_days >= 0:
+            msg = (
+                f"pilot {r.pilot} is planned operational on {r.operational:%d/%m/%Y}, "
+                f"{r.margin_days} days before {r.required_by:%d/%m/%Y} (the latest date for "
+                f"{r.event}), but is on time in only {r.probability:.0%} of the schedule's "
+                f"{SCHEDULE_DRAWS:,} draws, below the {r.threshold:.0%} required".replace(
+                    f"{SCHEDULE_DRAWS:,}", f"{SCHEDULE_DRAWS:,}".replace(",", " ")
+                )
+            )
+            hint = (
+                "start the critical path earlier (the Milestones sheet gives each milestone's "
+                "float) or narrow its durations' spreads with a rationale"
+            )
         else:
             msg = (
                 f"pilot {r.pilot} is operational on {r.operational:%d/%m/%Y}, "
@@ -395,7 +409,7 @@ def _readiness(fig: Figures) -> Iterator[Finding]:
             )
             hint = "bring the milestones forward or shorten the lead time"
         ops = [
-            (m.date, mi)
+            (fig.dates[m.id], mi)
             for mi, m in enumerate(p.pilots[pi].milestones)
             if m.kind is MilestoneKind.OPERATIONAL
         ]
@@ -406,20 +420,32 @@ def _readiness(fig: Figures) -> Iterator[Finding]:
 
 
 def _milestone_order(fig: Figures) -> Iterator[Finding]:
-    dates = {m.id: m.date for pilot in fig.programme.pilots for m in pilot.milestones}
+    dates = fig.dates
     order_ok = iter(fig.milestone_order_ok)
     for pi, pilot in enumerate(fig.programme.pilots):
         for mi, ms in enumerate(pilot.milestones):
             if next(order_ok):
                 continue
-            dep = next(d for d in ms.depends_on if d in dates and ms.date < dates[d])
+            day = dates[ms.id]
+            dep, lag = next(
+                (d, lag)
+                for d, lag in ms.predecessors
+                if d in dates and day < dates[d] + dt.timedelta(days=lag)
+            )
+            after = f" + {lag} days" if lag else ""
             yield _err(
                 "MILESTONE_ORDER",
-                f"milestone {ms.id} ({ms.date:%d/%m/%Y}) comes before its prerequisite "
-                f"{dep} ({dates[dep]:%d/%m/%Y})",
-                "move the milestone after its prerequisite",
+                f"milestone {ms.id} ({day:%d/%m/%Y}) comes before its prerequisite "
+                f"{dep} ({dates[dep]:%d/%m/%Y}){after}",
+                "move the fixed date after its prerequisite, or give it a duration",
                 ("pilots", pi, "milestones", mi, "date"),
             )
+
+
+def _schedule_current(fig: Figures) -> Iterator[Finding]:
+    """Always current here: the dates are computed from the inputs just read. In a workbook,
+    each row compares its inputs with those its computed dates were made from."""
+    yield from ()
 
 
 def _intrusive_supervised(fig: Figures) -> Iterator[Finding]:
@@ -648,10 +674,12 @@ CHECKS: tuple[Check, ...] = (
     ),
     Check(
         "READINESS",
-        "Chaque pilote est opérationnel avant le délai requis pour chaque événement",
-        "Every pilot is operational before its lead time for each event it serves",
-        "Voir le tableau de préparation de la feuille Calendrier.",
-        "See the readiness table on the Timeline sheet.",
+        "Chaque pilote est opérationnel à temps pour chaque événement, et probablement",
+        "Every pilot is operational in time for each event it serves, and likely to be",
+        "Opérationnel avant le délai requis, et à temps dans au moins la part des tirages du "
+        "calendrier fixée en paramètre (50 %) : voir le tableau de préparation (Calendrier).",
+        "Operational before its lead time, and in time in at least the share of the schedule's "
+        "draws set as a parameter (50%): see the readiness table on the Timeline sheet.",
         _readiness,
         "=COUNTIF(RD_LATE,TRUE)",
     ),
@@ -663,6 +691,18 @@ CHECKS: tuple[Check, ...] = (
         "Delivery before award, or deployment before its legal basis, fails.",
         _milestone_order,
         "=COUNTIF(MIL_DEPS_OK,FALSE)",
+    ),
+    Check(
+        "SCHEDULE_CURRENT",
+        "Les dates calculées tiennent compte des durées et dépendances saisies",
+        "The computed dates follow the durations and prerequisites as typed",
+        "Les dates des jalons à durée sont calculées par budgetplan : après la modification "
+        "d'une durée, d'un prérequis ou d'une date, `budgetplan reconcile` puis `build` les "
+        "recalculent.",
+        "Dates of milestones with a duration are computed by budgetplan: after editing a "
+        "duration, a prerequisite or a date, `budgetplan reconcile` then `build` recompute them.",
+        _schedule_current,
+        "=COUNTIF(MIL_CURRENT,FALSE)",
     ),
     Check(
         "INTRUSIVE_SUPERVISED",

@@ -12,6 +12,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from budgetplan.compute.phasing import month_index, place, spread_flat
 from budgetplan.compute.procurement import implied_route, need_key, route_allowed
+from budgetplan.compute.schedule import (
+    Network,
+    Path,
+    milestone_floats,
+    paths,
+    ready_probabilities,
+)
 from budgetplan.core.model import (
     Commitment,
     CostLine,
@@ -19,6 +26,7 @@ from budgetplan.core.model import (
     Nature,
     Profile,
     Programme,
+    Purpose,
     Route,
     Titre,
     Vehicle,
@@ -86,10 +94,22 @@ class Readiness:
     required_by: dt.date
     operational: dt.date | None
     margin_days: int | None  # None when the pilot has no operational milestone
+    probability: float = 1.0  # of being operational in time, over the schedule's draws
+    threshold: float = 0.0  # the probability below which the pilot is not ready
+    required: bool = True  # an event to operate at; a trial ground is shown, not required
+
+    @property
+    def unlikely(self) -> bool:
+        """On time as planned, but less likely to be than the threshold."""
+        return self.probability < self.threshold
 
     @property
     def late(self) -> bool:
-        return self.margin_days is None or self.margin_days < 0
+        """Not ready for an event it must operate at: no operational date, after the lead
+        time, or unlikely to be in time."""
+        if not self.required:
+            return False
+        return self.margin_days is None or self.margin_days < 0 or self.unlikely
 
 
 @dataclass(frozen=True)
@@ -197,6 +217,12 @@ class Figures:
     credits: tuple[YearCredits, ...] = ()
     #: CP paid in each budget year for the AE committed in each year: {(ae year, cp year): cents}
     cp_on_ae: dict[tuple[int, int], int] = field(default_factory=dict)
+    #: the date of every milestone (fixed, or from the forward pass), by id
+    dates: dict[str, dt.date] = field(default_factory=dict)
+    #: each pilot's path to each event it serves: float of each milestone, the critical ones
+    paths: list[Path] = field(default_factory=list)
+    #: each milestone's least float over the events it leads to (absent: it leads to none)
+    floats: dict[str, int] = field(default_factory=dict)
 
     @property
     def total_ae(self) -> int:
@@ -395,10 +421,24 @@ def reserve_cents(
     )
 
 
-def readiness(programme: Programme) -> list[Readiness]:
+def milestone_dates(programme: Programme) -> dict[str, dt.date]:
+    """The date of every milestone by id: fixed, or from the forward pass."""
+    return Network(programme).plan()
+
+
+def readiness(
+    programme: Programme,
+    dates: dict[str, dt.date] | None = None,
+    probabilities: dict[tuple[str, str], float] | None = None,
+) -> list[Readiness]:
+    network = Network(programme)
+    dates = network.plan() if dates is None else dates
+    if probabilities is None:
+        probabilities = ready_probabilities(programme, network)
+    threshold = float(programme.ready_probability)
     out: list[Readiness] = []
     for pilot in programme.pilots:
-        ops = [m.date for m in pilot.milestones if m.kind is MilestoneKind.OPERATIONAL]
+        ops = [dates[m.id] for m in pilot.milestones if m.kind is MilestoneKind.OPERATIONAL]
         operational = min(ops) if ops else None
         for served in pilot.serves:
             event = programme.event(served.event)
@@ -413,6 +453,9 @@ def readiness(programme: Programme) -> list[Readiness]:
                     required_by=required,
                     operational=operational,
                     margin_days=margin,
+                    probability=probabilities.get((pilot.id, event.id), 0.0),
+                    threshold=threshold,
+                    required=served.purpose is Purpose.OPERATE,
                 )
             )
     return out
@@ -452,7 +495,10 @@ def compute(programme: Programme) -> Figures:
     months = programme.months
     years = programme.years
     year_tuple = tuple(years)
-    milestone_dates = {m.id.upper(): m.date for pilot in programme.pilots for m in pilot.milestones}
+    network = Network(programme)
+    dates = network.plan()
+    found = paths(programme, network, dates)
+    milestone_dates = {k.upper(): v for k, v in dates.items()}
     needs = need_totals(programme)
     pilot_programmes = {p.id.upper(): p.budget_programme for p in programme.pilots}
     lines = [
@@ -512,16 +558,16 @@ def compute(programme: Programme) -> Figures:
     envelope_programmes = {e.budget_programme for e in programme.envelopes}
     for pilot in programme.pilots:
         mine = [lf for lf in lines if lf.line.pilot == pilot.id]
-        dates = [m.date for m in pilot.milestones]
-        ops = [m.date for m in pilot.milestones if m.kind is MilestoneKind.OPERATIONAL]
+        mine_dates = [dates[m.id] for m in pilot.milestones]
+        ops = [dates[m.id] for m in pilot.milestones if m.kind is MilestoneKind.OPERATIONAL]
         pilots.append(
             PilotFigures(
                 pilot=pilot.id,
                 ae=sum(lf.ttc for lf in mine),
                 cp_by_year={y: sum(lf.cp_by_year.get(y, 0) for lf in mine) for y in years},
-                first_milestone=min(dates) if dates else None,
+                first_milestone=min(mine_dates) if mine_dates else None,
                 operational=min(ops) if ops else None,
-                last_milestone=max(dates) if dates else None,
+                last_milestone=max(mine_dates) if mine_dates else None,
                 supervised=pilot.intrusiveness < programme.intrusive_level
                 or bool(pilot.legal_basis.strip() and pilot.supervising_body.strip()),
                 human_ok=not pilot.automates_decision or pilot.human_in_loop,
@@ -554,7 +600,7 @@ def compute(programme: Programme) -> Figures:
         years=years,
         lines=lines,
         pilots=pilots,
-        readiness=readiness(programme),
+        readiness=readiness(programme, dates, ready_probabilities(programme, network)),
         ae_by_year=ae_by_year,
         cp_by_year=cp_by_year,
         ae_t2_by_year=ae_t2_by_year,
@@ -569,9 +615,12 @@ def compute(programme: Programme) -> Figures:
         headroom=headroom,
         by_titre=by_titre,
         reserve_cp=reserve_cp,
-        milestone_order_ok=milestone_order(programme),
+        milestone_order_ok=milestone_order(programme, dates),
         credits=credits,
         cp_on_ae=cp_on_ae,
+        dates=dates,
+        paths=found,
+        floats=milestone_floats(found),
     )
 
 
@@ -628,12 +677,18 @@ def year_credits(
     return tuple(out)
 
 
-def milestone_order(programme: Programme) -> tuple[bool, ...]:
-    """Whether each milestone falls on or after each prerequisite it names, in row order
-    (unknown prerequisites aside: the loader refuses them)."""
-    dates = {m.id: m.date for pilot in programme.pilots for m in pilot.milestones}
+def milestone_order(
+    programme: Programme, dates: dict[str, dt.date] | None = None
+) -> tuple[bool, ...]:
+    """Whether each milestone falls on or after each prerequisite it names plus its lag, in row
+    order (unknown prerequisites aside: the loader refuses them)."""
+    dates = milestone_dates(programme) if dates is None else dates
     return tuple(
-        all(m.date >= dates[d] for d in m.depends_on if d in dates)
+        all(
+            dates[m.id] >= dates[d] + dt.timedelta(days=lag)
+            for d, lag in m.predecessors
+            if d in dates
+        )
         for pilot in programme.pilots
         for m in pilot.milestones
     )

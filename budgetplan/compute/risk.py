@@ -6,16 +6,14 @@ through a Gaussian copula; VAT is added per line. Contingency lines are the buff
 they are left out of the draw, and the contingency needed is what reaching P80 takes above the
 plan.
 
-Schedule: each milestone's planned duration (from its latest prerequisite) is drawn from a
-triangular law between 90% and (1 + slip) times the plan, the slip depending on the kind of
-milestone (assumptions below); dates propagate along the dependencies to each pilot's first
-operational milestone, and the probability that it falls on or before the lead time of each
-event it serves is counted.
+Schedule: each computed milestone's duration is drawn from a triangular law over its low,
+likely and high days (the spread of its kind when it gives none: laws and decrees included);
+the network's forward pass carries each draw to each pilot's first operational milestone, and
+the probability that it falls on or before the lead time of each event it serves is counted.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from dataclasses import dataclass, field
 
@@ -23,17 +21,9 @@ import numpy as np
 from scipy.special import betaincinv, ndtr
 
 from budgetplan.compute.figures import Figures, compute
-from budgetplan.core.model import MilestoneKind, Nature, Programme
+from budgetplan.compute.schedule import SCHEDULE_DRAWS, Network, ready_probabilities
+from budgetplan.core.model import Nature, Programme
 
-#: Schedule slip assumed per kind of milestone: the most a duration may stretch (0.6 = +60%).
-SLIP = {
-    MilestoneKind.LEGAL: 0.8,  # laws and decrees slip the most
-    MilestoneKind.PROCUREMENT: 0.6,  # tenders: 4 to 12 months in practice
-    MilestoneKind.DELIVERY: 0.5,
-    MilestoneKind.OPERATIONAL: 0.3,
-    MilestoneKind.EVALUATION: 0.3,
-}
-EARLIEST = 0.9  # a duration is at best 90% of its plan
 GRID = 1025  # points of the tabulated inverse CDF of each PERT law (standardised, cached)
 
 
@@ -155,69 +145,11 @@ def simulate(
     for pid, draws in by_pilot.items():
         q = np.percentile(draws, [50, 80, 90])
         result.pilots[pid] = {"p50": float(q[0]), "p80": float(q[1]), "p90": float(q[2])}
-    result.readiness = _schedule(programme, fig, rng, iterations)
+    network = Network(programme)
+    for (pilot, event), p in ready_probabilities(programme, network, iterations, seed).items():
+        result.readiness.setdefault(pilot, {})[event] = p
     result.totals = np.sort(totals)
     return result
-
-
-def _schedule(
-    programme: Programme,
-    fig,
-    rng: np.random.Generator,  # type: ignore[no-untyped-def]
-    iterations: int,
-) -> dict[str, dict[str, float]]:
-    origin = dt.date(1970, 1, 1)
-    milestones = {m.id: m for p in programme.pilots for m in p.milestones}
-    order: list[str] = []
-    seen: set[str] = set()
-
-    def visit(mid: str) -> None:
-        if mid in seen:
-            return
-        seen.add(mid)
-        for dep in milestones[mid].depends_on:
-            if dep in milestones:
-                visit(dep)
-        order.append(mid)
-
-    for mid in milestones:
-        visit(mid)
-    dates: dict[str, np.ndarray] = {}
-    for mid in order:
-        m = milestones[mid]
-        deps = [d for d in m.depends_on if d in milestones]
-        planned = float((m.date - origin).days)
-        if not deps:
-            dates[mid] = np.full(iterations, planned)
-            continue
-        start_planned = max((milestones[d].date - origin).days for d in deps)
-        duration = max(0.0, planned - start_planned)
-        start = np.max(np.stack([dates[d] for d in deps]), axis=0)
-        if duration == 0:
-            dates[mid] = start
-            continue
-        drawn = rng.triangular(
-            duration * EARLIEST, duration, duration * (1 + SLIP[m.kind]), iterations
-        )
-        dates[mid] = start + drawn
-    out: dict[str, dict[str, float]] = {}
-    for pilot in programme.pilots:
-        ops = [m.id for m in pilot.milestones if m.kind is MilestoneKind.OPERATIONAL]
-        if not pilot.serves:
-            continue
-        for served in pilot.serves:
-            event = programme.event(served.event)
-            required = float(
-                ((event.first_day - dt.timedelta(days=served.lead_days)) - origin).days
-            )
-            if not ops:
-                p = 0.0
-            else:
-                first = np.min(np.stack([dates[o] for o in ops]), axis=0)
-                p = float(np.mean(first <= required))
-            out.setdefault(pilot.id, {})[served.event] = p
-    _ = fig
-    return out
 
 
 def sheet_iterations(n_lines: int) -> int:
@@ -232,5 +164,11 @@ SEED = 2022
 
 
 def sheet_simulation(fig: Figures) -> RiskResult:
-    """The simulation the Risk sheet shows, from the figures already computed."""
-    return simulate(fig.programme, sheet_iterations(len(fig.lines)), SEED, figures=fig)
+    """The simulation the Risk sheet shows, from the figures already computed: its readiness
+    probabilities are those of the figures (and of the checks)."""
+    result = simulate(fig.programme, sheet_iterations(len(fig.lines)), SEED, figures=fig)
+    result.readiness = {}
+    for rd in fig.readiness:
+        result.readiness.setdefault(rd.pilot, {})[rd.event] = rd.probability
+    _ = SCHEDULE_DRAWS
+    return result

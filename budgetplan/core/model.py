@@ -16,7 +16,9 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -362,18 +364,149 @@ class Event(Strict):
         return self
 
 
+class Purpose(StrEnum):
+    """What an event is to a pilot: one it must be ready to operate at (checked), or a trial
+    ground where it is tried if ready, its readiness shown but not required."""
+
+    OPERATE = "operate"
+    TRIAL = "trial"
+
+
 class ServedEvent(Strict):
     event: Ident
     lead_days: int = Field(ge=0, le=1000, description="Days the pilot must be operational before.")
+    purpose: Purpose = Field(
+        Purpose.OPERATE,
+        description="operate: must be operational lead_days before (checked); trial: tried "
+        "there if ready (its probability shown, not required).",
+    )
     rationale: Text
 
 
+#: A prerequisite of a milestone: its id, optionally followed by a lag in days (``SCAN-LAW+30``:
+#: thirty days after SCAN-LAW). Ids hold no ``+``, so the two never mix.
+Link = Annotated[
+    str,
+    Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,39}(\+\d{1,4})?$"),
+    AfterValidator(lambda v: (_spreadsheet_safe(v.split("+")[0]), v)[1]),
+]
+
+
+def parse_link(link: str) -> tuple[str, int]:
+    """The prerequisite's id and the lag in days of a link (``A+30`` -> ``("A", 30)``)."""
+    ident, _, lag = link.partition("+")
+    return ident, int(lag) if lag else 0
+
+
+def _likely_only(value: object) -> object:
+    """A bare number of days is the likely duration."""
+    return {"likely": value} if isinstance(value, int | str | Decimal) else value
+
+
+class Duration(Strict):
+    """Days a milestone takes from its start (its prerequisites, plus their lags): a three-point
+    estimate. Low and high left out follow the spread of the milestone's kind."""
+
+    likely: int = Field(ge=0, le=3650)
+    low: int | None = Field(None, ge=0, le=3650)
+    high: int | None = Field(None, ge=0, le=3650)
+
+    @model_serializer(mode="wrap")
+    def _compact(self, handler: SerializerFunctionWrapHandler) -> object:
+        """A likely duration alone is written as a bare number of days, as it is typed."""
+        return self.likely if self.low is None and self.high is None else handler(self)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Duration:
+        if self.low is not None and self.low > self.likely:
+            raise ValueError(f"low ({self.low} days) is above likely ({self.likely} days)")
+        if self.high is not None and self.high < self.likely:
+            raise ValueError(f"high ({self.high} days) is below likely ({self.likely} days)")
+        return self
+
+
 class Milestone(Strict):
+    """A dated step of a pilot. Either fixed (``date``: a known or imposed date) or computed
+    (``duration``: from the latest of its prerequisites plus their lags, its ``not_before`` date
+    and the programme's start, counting only the days its ``calendar`` is open)."""
+
     id: Ident
     kind: MilestoneKind
     label: Text
-    date: Day
-    depends_on: tuple[Ident, ...] = ()
+    date: Day | None = Field(None, description="Fixed date (leave out for a computed one).")
+    duration: Annotated[Duration | None, BeforeValidator(_likely_only)] = Field(
+        None, description="Days from its start: likely, or {low, likely, high}."
+    )
+    depends_on: tuple[Link, ...] = ()
+    not_before: Day | None = Field(None, description="Earliest start, whatever comes before.")
+    calendar: Annotated[Ident | None, BeforeValidator(lambda v: v or None)] = Field(
+        None, description="Closures its duration skips (e.g. PARLIAMENT: the recess)."
+    )
+    provenance: Provenance | None = None
+    rationale: OptText = ""
+
+    @model_validator(mode="after")
+    def _fixed_or_computed(self) -> Milestone:
+        if self.date is None and self.duration is None:
+            raise ValueError(
+                "a milestone needs a date (fixed) or a duration (from its prerequisites)"
+            )
+        if self.date is not None and self.duration is not None:
+            raise ValueError("a milestone has a fixed date or a duration, not both: leave one out")
+        return self
+
+    @property
+    def predecessors(self) -> tuple[tuple[str, int], ...]:
+        """(id, lag in days) of each prerequisite."""
+        return tuple(parse_link(link) for link in self.depends_on)
+
+    @property
+    def prerequisite_ids(self) -> tuple[str, ...]:
+        return tuple(parse_link(link)[0] for link in self.depends_on)
+
+
+class Closure(Strict):
+    """Days a calendar is closed (Parliament's recess, a summer break): a duration on that
+    calendar does not run during them."""
+
+    calendar: Ident
+    first_day: Day
+    last_day: Day
+    label: Text
+    rationale: OptText = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Closure:
+        if self.last_day < self.first_day:
+            raise ValueError("last_day is before first_day")
+        return self
+
+
+class Spread(Strict):
+    """How far a duration of a kind of milestone may run short or long when it gives no low or
+    high of its own: factors of its likely duration."""
+
+    kind: MilestoneKind
+    low: Decimal = Field(ge=0, le=1)
+    high: Decimal = Field(ge=1, le=10)
+    rationale: Text
+
+
+DEFAULT_SPREADS: tuple[Spread, ...] = tuple(
+    Spread(kind=kind, low=Decimal(low), high=Decimal(high), rationale=why)
+    for kind, low, high, why in (
+        (
+            MilestoneKind.LEGAL,
+            "0.9",
+            "1.8",
+            "Laws and decrees slip the most: the 2022-2024 texts came up to ten months late",
+        ),
+        (MilestoneKind.PROCUREMENT, "0.9", "1.6", "Tenders take 4 to 12 months in practice"),
+        (MilestoneKind.DELIVERY, "0.9", "1.5", "Delivery of new equipment often slips by months"),
+        (MilestoneKind.OPERATIONAL, "0.9", "1.3", "Acceptance and training"),
+        (MilestoneKind.EVALUATION, "0.9", "1.3", "Evaluation reports"),
+    )
+)
 
 
 class Pilot(Strict):
@@ -536,6 +669,18 @@ class Programme(Strict):
         description="Intrusiveness from which a legal basis and supervision are required.",
     )
     period: Period
+    closures: tuple[Closure, ...] = Field(
+        (), description="Days each calendar is closed (milestone durations skip them)."
+    )
+    spreads: tuple[Spread, ...] = Field(
+        DEFAULT_SPREADS,
+        description="Low and high factors of the durations of each kind of milestone "
+        "(kinds left out keep their defaults).",
+    )
+    ready_probability: Rate = Field(
+        Decimal("0.5"),
+        description="Probability of being ready below which a pilot fails the readiness check.",
+    )
     events: tuple[Event, ...] = ()
     pilots: tuple[Pilot, ...] = Field(min_length=1)
     cost_lines: tuple[CostLine, ...] = ()
@@ -556,6 +701,18 @@ class Programme(Strict):
             raise ValueError("one procedure per route")
         defaults = {p.route: p for p in DEFAULT_PROCEDURES}
         return tuple(given.get(route, defaults[route]) for route in ROUTE_ORDER)
+
+    @field_validator("spreads")
+    @classmethod
+    def _one_spread_per_kind(cls, value: tuple[Spread, ...]) -> tuple[Spread, ...]:
+        given = {s.kind: s for s in value}
+        if len(given) != len(value):
+            raise ValueError("one spread per kind of milestone")
+        defaults = {s.kind: s for s in DEFAULT_SPREADS}
+        return tuple(given.get(kind, defaults[kind]) for kind in MilestoneKind)
+
+    def spread(self, kind: MilestoneKind) -> Spread:
+        return next(s for s in self.spreads if s.kind is kind)
 
     def procedure(self, route: Route) -> Procedure:
         return next(p for p in self.procedures if p.route is route)

@@ -109,12 +109,16 @@ class MilestoneMove:
 class ReadinessChange:
     pilot: str
     event: str
-    old: int | None
+    old: int | None  # margin in days
     new: int | None
+    old_probability: float = 1.0  # of being in time, over the schedule's draws
+    new_probability: float = 1.0
+    old_late: bool = False  # late or unlikely, for an event it must operate at
+    new_late: bool = False
 
     @property
     def became_late(self) -> bool:
-        return (self.new is None or self.new < 0) and not (self.old is None or self.old < 0)
+        return self.new_late and not self.old_late
 
 
 @dataclass
@@ -313,9 +317,23 @@ def compare(va: Version, vb: Version, threshold: str | None = None) -> DiffResul
     result.total_ae = (fa.total_ae, fb.total_ae)
     ra = {(r.pilot, r.event): r.margin_days for r in fa.readiness}
     rb = {(r.pilot, r.event): r.margin_days for r in fb.readiness}
+    pa = {(r.pilot, r.event): r for r in fa.readiness}
+    pb = {(r.pilot, r.event): r for r in fb.readiness}
     for key in sorted(ra.keys() | rb.keys()):
-        if ra.get(key) != rb.get(key):
-            result.readiness.append(ReadinessChange(key[0], key[1], ra.get(key), rb.get(key)))
+        a, b = pa.get(key), pb.get(key)
+        pair = (a.probability if a else 0.0, b.probability if b else 0.0)
+        if ra.get(key) != rb.get(key) or pair[0] != pair[1]:
+            result.readiness.append(
+                ReadinessChange(
+                    key[0],
+                    key[1],
+                    ra.get(key),
+                    rb.get(key),
+                    *pair,
+                    a.late if a else True,
+                    b.late if b else True,
+                )
+            )
     for spec in CHECKS:
         ca, cb = va.checks[spec.code], vb.checks[spec.code]
         if ca.ok != cb.ok:

@@ -89,6 +89,8 @@ def to_json(r: DiffResult) -> str:
                 "event": x.event,
                 "old_margin_days": x.old,
                 "new_margin_days": x.new,
+                "old_probability": round(x.old_probability, 4),
+                "new_probability": round(x.new_probability, 4),
                 "became_late": x.became_late,
             }
             for x in r.readiness
@@ -153,10 +155,11 @@ def to_text(r: DiffResult, old: str, new: str, markdown: bool = False) -> str:
         for m in r.milestones:
             out.append(f"{item}{m.id} ({m.pilot}): {show(m.old)} -> {show(m.new)}")
     if r.readiness:
-        out.append(h("readiness margin (days before each event)"))
+        out.append(h("readiness margin (days before each event) and probability of being in time"))
         for x in r.readiness:
             flag = "  ** NOW LATE **" if x.became_late else ""
-            out.append(f"{item}{x.pilot} / {x.event}: {show(x.old)} -> {show(x.new)}{flag}")
+            odds = f" ({x.old_probability:.0%} -> {x.new_probability:.0%})"
+            out.append(f"{item}{x.pilot} / {x.event}: {show(x.old)} -> {show(x.new)}{odds}{flag}")
     if r.checks:
         out.append(h("checks"))
         for c in r.checks:

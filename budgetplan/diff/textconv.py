@@ -59,7 +59,7 @@ def textconv(programme: Programme) -> str:
     for mid, pid, m in milestones:
         deps = ",".join(m.depends_on)
         out.append(
-            f"milestone {mid} | {pid} | {m.kind.value} | {m.date}"
+            f"milestone {mid} | {pid} | {m.kind.value} | {fig.dates[mid]}"
             + (f" | after {deps}" if deps else "")
         )
     for rd in sorted(fig.readiness, key=lambda x: (x.pilot, x.event)):

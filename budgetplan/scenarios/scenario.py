@@ -11,13 +11,25 @@ Every change returns a new Scenario; amounts are exact (Decimal, cents).
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import difflib
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 
 from budgetplan.compute.figures import compute, reserve_cents
-from budgetplan.core.model import CostLine, CpSchedule, Nature, Profile, Programme
+from budgetplan.compute.schedule import Network
+from budgetplan.core.model import (
+    Commitment,
+    CostLine,
+    CpSchedule,
+    Milestone,
+    Nature,
+    Profile,
+    Programme,
+    parse_link,
+)
 from budgetplan.core.money import CENT, eur, round_cent, to_cents
 from budgetplan.yamlio.loader import load
 
@@ -37,8 +49,64 @@ def _eur(cents: int) -> str:
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later, clamped to the month's length (31/01 + 1 = 28/02)."""
     total = day.year * 12 + day.month - 1 + months
-    return day.replace(year=total // 12, month=total % 12 + 1, day=1)
+    year, month = total // 12, total % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _delay(m: Milestone, planned: dt.date, months: int, days: int) -> Milestone:
+    """A milestone ``months`` and ``days`` later: a fixed date moves, a duration grows."""
+    later = _add_months(planned, months) + dt.timedelta(days=days)
+    extra = (later - planned).days
+    if m.date is not None:
+        return m.model_copy(update={"date": m.date + dt.timedelta(days=extra)})
+    assert m.duration is not None
+    d = m.duration
+    grown = d.model_copy(
+        update={
+            "likely": max(d.likely + extra, 0),
+            "low": None if d.low is None else max(d.low + extra, 0),
+            "high": None if d.high is None else max(d.high + extra, 0),
+        }
+    )
+    return m.model_copy(update={"duration": grown})
+
+
+def _months_between(a: dt.date, b: dt.date) -> int:
+    return (b.year - a.year) * 12 + b.month - a.month
+
+
+def _follow(
+    line: CostLine,
+    before: dict[str, dt.date],
+    after: dict[str, dt.date],
+    p: Programme,
+    pilot_months: int | None,
+) -> CostLine:
+    """The line with its payments moved as its award moved (or by ``pilot_months`` when its
+    pilot's start moves), its commitment year following the award; refused when a payment
+    leaves the period."""
+    months = pilot_months
+    award = line.award if line.award in after else None
+    if award is not None and after[award] != before[award]:
+        months = _months_between(before[award], after[award])
+    if not months:
+        return line
+    moved = _shift_cp(line, months)
+    first, last = p.months[0], p.months[-1]
+    if moved.cp.first_month < first or moved.cp.last_month > last:
+        outside = moved.cp.last_month if moved.cp.last_month > last else moved.cp.first_month
+        raise ScenarioError(
+            f"line {line.id}: its payments would move by {months} month(s) to "
+            f"{outside:%Y-%m}, outside the period {first:%Y-%m}..{last:%Y-%m}: extend the "
+            "period or shorten its schedule first"
+        )
+    if award is not None:
+        award_year = after[award].year
+        if line.commitment is Commitment.AWARD or moved.ae_year < award_year:
+            moved = moved.model_copy(update={"ae_year": award_year})
+    return moved
 
 
 @dataclass(frozen=True)
@@ -109,51 +177,61 @@ class Scenario:
         milestone: str | None = None,
         payments: bool = True,
     ) -> Scenario:
-        """Move a milestone and every milestone that depends on it (or all of a pilot's), and
-        with a pilot, its payments by whole months."""
+        """Delay a milestone (or a pilot's start) by months and days, and let the network carry
+        it: a computed milestone takes that much longer, a fixed one moves; what follows moves
+        only as far as its prerequisites push it (a delay within float moves nothing). Months
+        keep the day of the month (clamped to the month's length). With ``payments``, the CP of
+        each line whose award moved follow it by whole months (a pilot's start moves all its
+        lines); a payment pushed outside the period is an error naming the line."""
+        p = self.programme
         if pilot:
             self._check_pilot(pilot)
-        all_ms = {m.id: (p.id, m) for p in self.programme.pilots for m in p.milestones}
+        all_ms = {m.id: (pl.id, m) for pl in p.pilots for m in pl.milestones}
         if milestone and milestone not in all_ms:
-            raise ScenarioError(f"milestone {milestone!r} does not exist")
-        moved: set[str] = set()
+            close = difflib.get_close_matches(milestone, list(all_ms), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ScenarioError(f"milestone {milestone!r} does not exist{hint}")
+        before = Network(p).plan()
         if milestone:
-            moved.add(milestone)
-            grew = True
-            while grew:  # everything that depends on a moved milestone moves too
-                grew = False
-                for mid, (_pid, m) in all_ms.items():
-                    if mid not in moved and moved.intersection(m.depends_on):
-                        moved.add(mid)
-                        grew = True
-        if pilot:
-            moved |= {mid for mid, (pid, _m) in all_ms.items() if pid == pilot}
-
-        def move(day: dt.date) -> dt.date:
-            shifted = _add_months(day, months).replace(day=min(day.day, 28)) if months else day
-            return shifted + dt.timedelta(days=days)
-
+            targets = [milestone]
+        else:  # a pilot's start: its milestones that wait for none of its own
+            own = {mid for mid, (pid, _m) in all_ms.items() if pid == pilot}
+            targets = [mid for mid in own if not own.intersection(all_ms[mid][1].prerequisite_ids)]
+        delayed = {mid: _delay(all_ms[mid][1], before[mid], months, days) for mid in targets}
         pilots = tuple(
-            p.model_copy(
-                update={
-                    "milestones": tuple(
-                        m.model_copy(update={"date": move(m.date)}) if m.id in moved else m
-                        for m in p.milestones
-                    )
-                }
-            )
-            for p in self.programme.pilots
+            pl.model_copy(update={"milestones": tuple(delayed.get(m.id, m) for m in pl.milestones)})
+            for pl in p.pilots
         )
-        lines = self.programme.cost_lines
-        if pilot and payments and months:
-            lines = tuple(_shift_cp(c, months) if c.pilot == pilot else c for c in lines)
-        new = self.programme.model_copy(update={"pilots": pilots, "cost_lines": lines})
+        moved_programme = p.model_copy(update={"pilots": pilots})
+        after = Network(moved_programme).plan()
+        moved = sorted(mid for mid in after if after[mid] != before[mid])
+        lines = p.cost_lines
+        if payments:
+            lines = tuple(
+                _follow(c, before, after, p, months if pilot and c.pilot == pilot else None)
+                for c in lines
+            )
+        new = moved_programme.model_copy(update={"cost_lines": lines})
         what = milestone or f"pilot {pilot}"
+        moves = ", ".join(f"{mid} {before[mid]:%d/%m/%Y} -> {after[mid]:%d/%m/%Y}" for mid in moved)
         return self._with(
             new,
             f"shift {what} by {months} month(s) {days} day(s)",
-            f"{len(moved)} milestone(s) moved: {', '.join(sorted(moved))}",
+            f"{len(moved)} milestone(s) moved" + (f": {moves}" if moves else " (within float)"),
         )
+
+    def extend_period(self, months: int) -> Scenario:
+        """Add months at the end of the phasing period (a delay that pays later needs them:
+        the years it adds are budget years, with the CP they will have to open)."""
+        if not 1 <= months <= 120:
+            raise ScenarioError("extend the period by 1 to 120 months")
+        p = self.programme
+        period = p.period.model_copy(update={"months": p.period.months + months})
+        if period.months > 240:
+            raise ScenarioError(f"a period of {period.months} months is over the 240 allowed")
+        new = p.model_copy(update={"period": period})
+        last = new.months[-1]
+        return self._with(new, f"extend the period by {months} month(s)", f"to {last:%m/%Y}")
 
     # ------------------------------------------------------------------ envelope
     def cut_envelope(
@@ -277,7 +355,11 @@ class Scenario:
                 update={
                     "milestones": tuple(
                         m.model_copy(
-                            update={"depends_on": tuple(d for d in m.depends_on if d not in gone)}
+                            update={
+                                "depends_on": tuple(
+                                    d for d in m.depends_on if parse_link(d)[0] not in gone
+                                )
+                            }
                         )
                         for m in x.milestones
                     )

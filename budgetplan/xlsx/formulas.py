@@ -107,6 +107,7 @@ EXCEL_2016_FUNCTIONS = frozenset(
         "MIN",
         "MOD",
         "MONTH",
+        "N",
         "NOT",
         "OR",
         "REPT",

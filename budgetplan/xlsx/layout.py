@@ -166,6 +166,7 @@ PARAMETERS: tuple[tuple[str, str, Kind, str], ...] = (
     ("virement_rate", "par.virement_rate", "rate", "VIREMENT_RATE"),
     ("ministry_programmes", "par.ministry_programmes", "ids", "MINISTRY_PROGRAMMES"),
     ("intrusive_level", "par.intrusive_level", "int", "INTRUSIVE_LEVEL"),
+    ("ready_probability", "par.ready_probability", "rate", "READY_PROBABILITY"),
     ("period.start", "par.period_start", "month", "PERIOD_START"),
     ("period.months", "par.period_months", "int", "PERIOD_MONTHS"),
 )
@@ -252,6 +253,33 @@ THRESHOLDS = Table(
     "Thresholds",
 )
 
+#: Days each calendar is closed (milestone durations on that calendar skip them).
+CLOSURES = Table(
+    "parameters",
+    THRESHOLDS.last_col + 2,
+    (
+        _c("calendar", "cl.calendar", "text", 12),
+        _c("first_day", "cl.first_day", "date", 12),
+        _c("last_day", "cl.last_day", "date", 12),
+        _c("label", "cl.label", "text", 30),
+        _c("rationale", "par.rationale", "text", 40),
+    ),
+    "Closures",
+)
+
+#: Low and high factors of the durations of each kind of milestone (one row per kind).
+SPREADS = Table(
+    "parameters",
+    CLOSURES.last_col + 2,
+    (
+        _c("kind", "mil.kind", "text", 13),
+        _c("low", "sp.low", "rate", 9),
+        _c("high", "sp.high", "rate", 9),
+        _c("rationale", "par.rationale", "text", 40),
+    ),
+    "Spreads",
+)
+
 # --------------------------------------------------------------------------- Pilots sheet
 
 PILOTS = Table(
@@ -286,6 +314,7 @@ SERVES = Table(
         _c("pilot", "srv.pilot", "choice", 9),
         _c("event", "srv.event", "choice", 10),
         _c("lead_days", "srv.lead_days", "int", 12),
+        _c("purpose", "srv.purpose", "choice", 10),
         _c("rationale", "srv.rationale", "text", 40),
     ),
     "ServedEvents",
@@ -305,8 +334,21 @@ MILESTONES = Table(
         _c("kind", "mil.kind", "choice", 13),
         _c("label", "mil.label", "text", 44),
         _c("date", "mil.date", "date", 12),
+        _c("duration.low", "mil.low", "int", 9),
+        _c("duration.likely", "mil.likely", "int", 9),
+        _c("duration.high", "mil.high", "int", 9),
         _c("depends_on", "mil.depends_on", "ids", 26),
+        _c("not_before", "mil.not_before", "date", 12),
+        _c("calendar", "mil.calendar", "text", 12),
+        _c("provenance", "in.provenance", "choice", 11),
+        _c("rationale", "mil.rationale", "text", 40),
+        _c("calc.computed", "mil.computed", "date", 12, False),
+        _c("calc.date", "mil.planned", "date", 12, False),
+        _c("calc.float", "mil.float", "int", 10, False),
+        _c("calc.critical", "mil.critical", "bool", 10, False),
         _c("calc.deps_ok", "mil.deps_ok", "bool", 12, False),
+        _c("calc.built", "mil.built", "text", 10, False),
+        _c("calc.current", "mil.current", "bool", 11, False),
     ),
     "Milestones",
     parent="pilots",
@@ -422,7 +464,7 @@ TIMELINE = Table(
     ),
     "Timeline",
 )
-TIMELINE_MONTH_COL = 8  # after the readiness table below, which is 8 columns wide
+TIMELINE_MONTH_COL = 9  # after the readiness table below, which is 9 columns wide
 
 READINESS_COLUMNS: tuple[Column, ...] = (
     _c("pilot", "tl.pilot", "text", 9, False),
@@ -432,6 +474,7 @@ READINESS_COLUMNS: tuple[Column, ...] = (
     _c("required_by", "tl.required_by", "date", 13, False),
     _c("operational", "tl.operational", "date", 13, False),
     _c("margin", "tl.margin", "int", 9, False),
+    _c("probability", "tl.probability", "rate", 11, False),
     _c("late", "tl.late", "bool", 9, False),
 )
 
@@ -517,6 +560,8 @@ INPUT_TABLES: tuple[Table, ...] = (
     EVENTS,
     ROUTES,
     THRESHOLDS,
+    CLOSURES,
+    SPREADS,
     PILOTS,
     SERVES,
     MILESTONES,
@@ -618,8 +663,9 @@ NAMES: tuple[Name, ...] = (
             ("MIL_IDS", "id"),
             ("MIL_PILOTS", "pilot"),
             ("MIL_KINDS", "kind"),
-            ("MIL_DATES", "date"),
+            ("MIL_DATES", "calc.date"),
             ("MIL_DEPS_OK", "calc.deps_ok"),
+            ("MIL_CURRENT", "calc.current"),
         ),
     ),
     *_column_names(

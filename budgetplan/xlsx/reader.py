@@ -325,7 +325,7 @@ def _nest(flat: dict[str, Any]) -> dict[str, Any]:
             target = target.setdefault(part, {})
         if value is not None:
             target[last] = value
-    return out
+    return {k: v for k, v in out.items() if v != {}}  # a nested model left blank: none
 
 
 def table_rows(wb: Workbook, table: L.Table) -> list[Row]:
@@ -480,6 +480,19 @@ def _children(wb: Workbook, table: L.Table, model: type[BaseModel]) -> dict[str,
                 "keep this id: it identifies the milestone from now on",
                 wb.names[table.sheet],
                 row.cells["id"],
+                severity=Severity.INFO,
+            )
+        durations = [k for k in data if k.startswith("duration.") and data[k] is not None]
+        if table is L.MILESTONES and data.get("date") is not None and durations:
+            for key in durations:  # a date typed over a computed milestone fixes it there
+                data[key] = None
+            wb.report(
+                "MILESTONE_FIXED",
+                f"milestone {data.get('id')} is fixed on the date typed in row {row.excel_row}: "
+                "its duration no longer applies",
+                "clear the date to compute it from its prerequisites again",
+                wb.names[table.sheet],
+                row.cells["date"],
                 severity=Severity.INFO,
             )
         item = validate_row(wb, table, Row(row.index, row.excel_row, data, row.cells), model, {})
@@ -673,6 +686,8 @@ def read_programme(wb: Workbook) -> tuple[m.Programme | None, Locator]:
     events = _items_of(wb, loc, L.EVENTS, m.Event, "events")
     thresholds = _items_of(wb, loc, L.THRESHOLDS, m.Thresholds, "thresholds")
     procedures = _items_of(wb, loc, L.ROUTES, m.Procedure, "procedures")
+    closures = _items_of(wb, loc, L.CLOSURES, m.Closure, "closures")
+    spreads = _items_of(wb, loc, L.SPREADS, m.Spread, "spreads")
     pilots = _read_pilots(wb, loc)
     lines = _read_lines(wb, loc)
     if any(f.severity is Severity.ERROR for f in wb.findings[before:]):
@@ -685,6 +700,8 @@ def read_programme(wb: Workbook) -> tuple[m.Programme | None, Locator]:
                 "events": events,
                 "thresholds": thresholds,
                 "procedures": procedures,
+                "closures": closures,
+                "spreads": spreads,
                 "pilots": pilots,
                 "cost_lines": lines,
             }

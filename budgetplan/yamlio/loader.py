@@ -179,7 +179,7 @@ def reference_findings(p: m.Programme, doc: Any, file: str) -> list[Finding]:
             if served.event not in events:
                 unknown("event", served.event, events, ("pilots", i, "serves", j, "event"))
         for j, ms in enumerate(pl.milestones):
-            for dep in ms.depends_on:
+            for dep in ms.prerequisite_ids:
                 if dep not in milestones:
                     unknown(
                         "milestone",
@@ -197,7 +197,7 @@ def reference_findings(p: m.Programme, doc: Any, file: str) -> list[Finding]:
 
     def visit(ident: str, stack: list[str]) -> None:
         state[ident] = 1
-        for dep in milestones[ident].depends_on:
+        for dep in milestones[ident].prerequisite_ids:
             if dep not in milestones:
                 continue
             if state.get(dep) == 1:

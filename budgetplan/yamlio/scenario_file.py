@@ -7,6 +7,7 @@ changes:
   - cut_envelope: {amount: 40000000, strategy: pro_rata, protect: [SCAN, ADRN, FRA, CROWD]}
   - scale_cost: {pilot: SCAN, factor: 1.3}
   - shift: {pilot: SCAN, months: 3}
+  - extend_period: {months: 6}   # before a shift that pays later than the period's end
   - move_money: {amount: 500000, from_pilot: PGM, to_pilot: SUPV}
   - drop_line: {line: SCAN-DPIA}
   - drop_pilot: {pilot: FRP}
@@ -49,6 +50,10 @@ class Shift(_Args):
     payments: bool = True
 
 
+class ExtendPeriod(_Args):
+    months: int = Field(ge=1, le=120)
+
+
 class CutEnvelope(_Args):
     amount: Decimal = Field(ge=0, le=Decimal("1e12"))
     strategy: Literal["pro_rata", "priority"] = "pro_rata"
@@ -73,6 +78,7 @@ class DropPilot(_Args):
 CHANGES: dict[str, type[_Args]] = {
     "scale_cost": ScaleCost,
     "shift": Shift,
+    "extend_period": ExtendPeriod,
     "cut_envelope": CutEnvelope,
     "move_money": MoveMoney,
     "drop_line": DropLine,

@@ -11,16 +11,18 @@ from budgetplan.core.model import (
     Commitment,
     CostLine,
     LegalStatus,
+    Milestone,
     MilestoneKind,
     Nature,
     Pilot,
     Profile,
     Provenance,
+    Purpose,
     Titre,
     field_bounds,
 )
 from budgetplan.xlsx import layout as L
-from budgetplan.xlsx.codec import codec, encode_number
+from budgetplan.xlsx.codec import codec, encode_ids, encode_number, serial
 from budgetplan.xlsx.workbook.cells import field_value, write_value
 from budgetplan.xlsx.workbook.context import (
     Context,
@@ -235,6 +237,7 @@ def write_pilots(ctx: Context) -> None:
         _validate_bounds(ws, T, key, n_p, Pilot)
     _validate_list(ctx, ws, L.SERVES, "pilot", n_s, "=PIL_IDS")
     _validate_list(ctx, ws, L.SERVES, "event", n_s, "=EVENT_IDS")
+    _validate_list(ctx, ws, L.SERVES, "purpose", n_s, [x.value for x in Purpose])
     set_widths(ws, T)
     set_widths(ws, L.SERVES)
     _finish(ctx, ws, "title.pilots", 1)
@@ -243,28 +246,80 @@ def write_pilots(ctx: Context) -> None:
 # --------------------------------------------------------------------------- Milestones
 
 
+def schedule_signature(m: Milestone | None) -> str:
+    """What the forward pass read from a milestone's row, as the row's own formula joins it:
+    its fixed date, likely duration, prerequisites, not-before date and calendar (an edit of
+    any of them makes the computed dates stale until the next build)."""
+    if m is None:
+        return ""
+    parts = (
+        str(serial(m.date)) if m.date else "",
+        str(m.duration.likely) if m.duration else "",
+        encode_ids(m.depends_on) or "",
+        str(serial(m.not_before)) if m.not_before else "",
+        m.calendar or "",
+    )
+    return "|".join(parts)
+
+
 def write_milestones(ctx: Context) -> None:
     ws = _begin(ctx, "milestones", "title.milestones")
     st = ctx.styles
     T = L.MILESTONES
-    items = L.children(T, ctx.fig.programme)
+    fig = ctx.fig
+    items = L.children(T, fig.programme)
     n = ctx.milestone_rows  # the milestones, then empty rows to type new ones into
     add_table(ws, st, T, n, [ctx.t(c.label) for c in T.columns])
-    ids, dates = T.range("id", n), T.range("date", n)
-    order_ok = ctx.fig.milestone_order_ok
-    boolean = st.cell("bool", "calc")
+    ids, dates = T.range("id", n), T.range("calc.date", n)
+    order_ok = fig.milestone_order_ok
+    boolean, day = st.cell("bool", "calc"), st.cell("date", "calc")
+    critical = {mid for path in fig.paths for mid in path.critical}
 
     def calc(w: Worksheet, row: int, i: int | None) -> None:
         r = row + 1
+        m = None if i is None else items[i][1]
         ok = True if i is None else order_ok[i]  # an empty row has no prerequisite
-        dep, date = f"${T.letter('depends_on')}{r}", f"${T.letter('date')}{r}"
+        c = {k: f"${T.letter(k)}{r}" for k in ("depends_on", "date", "duration.likely")}
+        c |= {k: f"${T.letter(k)}{r}" for k in ("not_before", "calendar", "calc.computed")}
+        c |= {k: f"${T.letter(k)}{r}" for k in ("calc.date", "calc.built")}
+        planned = fig.dates.get(m.id) if m is not None else None
+        if m is not None and m.date is None and planned is not None:
+            w.write_number(row, T.index("calc.computed"), serial(planned), day)
+        else:
+            w.write_blank(row, T.index("calc.computed"), None, day)
+        w.write_formula(
+            row,
+            T.index("calc.date"),
+            f'=IF({c["date"]}<>"",{c["date"]},N({c["calc.computed"]}))',
+            day,
+            serial(planned) if planned else 0,
+        )
+        slack = fig.floats.get(m.id) if m is not None else None
+        if slack is None:
+            w.write_blank(row, T.index("calc.float"), None, st.cell("int", "calc"))
+        else:
+            w.write_number(row, T.index("calc.float"), slack, st.cell("int", "calc"))
+        if m is None:
+            w.write_blank(row, T.index("calc.critical"), None, boolean)
+        else:
+            w.write_boolean(row, T.index("calc.critical"), m.id in critical, boolean)
         w.write_formula(
             row,
             T.index("calc.deps_ok"),
-            f'=IF({dep}="",TRUE,{date}>=SUMPRODUCT(MAX(ISNUMBER(SEARCH(";"&{ids}&";",'
-            f'";"&SUBSTITUTE({dep}," ","")&";"))*{dates})))',
+            f'=IF({c["depends_on"]}="",TRUE,{c["calc.date"]}>=SUMPRODUCT(MAX(ISNUMBER(SEARCH('
+            f'";"&{ids}&";",";"&SUBSTITUTE({c["depends_on"]}," ","")&";"))*{dates})))',
             boolean,
             ok,
+        )
+        w.write_string(row, T.index("calc.built"), schedule_signature(m), st.small)
+        w.write_formula(
+            row,
+            T.index("calc.current"),
+            f'=IF({c["calc.built"]}="",{c["duration.likely"]}="",{c["calc.built"]}='
+            f'{c["date"]}&"|"&{c["duration.likely"]}&"|"&{c["depends_on"]}&"|"&'
+            f'{c["not_before"]}&"|"&{c["calendar"]})',
+            boolean,
+            True,
         )
 
     for offset, i in enumerate(ctx.milestone_at_row()):
@@ -277,7 +332,10 @@ def write_milestones(ctx: Context) -> None:
     ctx.define_columns(T, n)
     _validate_list(ctx, ws, T, "pilot", n, "=PIL_IDS")
     _validate_list(ctx, ws, T, "kind", n, [k.value for k in MilestoneKind])
+    _validate_list(ctx, ws, T, "provenance", n, [x.value for x in Provenance])
     set_widths(ws, T)
+    built = T.index("calc.built")  # what the dates were computed from: for the formulas only
+    ws.set_column(built, built, None, None, {"hidden": True})
     _finish(ctx, ws, "title.milestones", 1)
 
 

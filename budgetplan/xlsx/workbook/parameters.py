@@ -23,7 +23,16 @@ def write(ctx: Context) -> None:
     events = list(p.events)
     thresholds = list(p.thresholds)
     procedures = list(p.procedures)  # one per route, in ROUTE_ORDER
-    n_rows = max(len(L.PARAMETERS), len(envelopes), len(events), len(procedures), len(thresholds))
+    closures, spreads = list(p.closures), list(p.spreads)
+    n_rows = max(
+        len(L.PARAMETERS),
+        len(envelopes),
+        len(events),
+        len(procedures),
+        len(thresholds),
+        len(closures),
+        len(spreads),
+    )
 
     ws.write_string(L.TITLE_ROW, 0, ctx.t("title.parameters"), st.title)
     ws.write_string(1, 0, ctx.t("subtitle.inputs"), st.subtitle)
@@ -31,6 +40,8 @@ def write(ctx: Context) -> None:
     ws.write_string(2, L.EVENTS.first_col, ctx.t("par.events"), st.label)
     ws.write_string(2, L.ROUTES.first_col, ctx.t("par.routes"), st.label)
     ws.write_string(2, L.THRESHOLDS.first_col, ctx.t("par.thresholds"), st.label)
+    ws.write_string(2, L.CLOSURES.first_col, ctx.t("par.closures"), st.label)
+    ws.write_string(2, L.SPREADS.first_col, ctx.t("par.spreads"), st.label)
 
     P = L.PARAM_COLS
     for key, col in P.items():
@@ -39,6 +50,8 @@ def write(ctx: Context) -> None:
     add_table(ws, st, L.EVENTS, len(events), [ctx.t(c.label) for c in L.EVENTS.columns])
     add_table(ws, st, L.THRESHOLDS, len(thresholds), [ctx.t(c.label) for c in L.THRESHOLDS.columns])
     add_table(ws, st, L.ROUTES, len(procedures), [ctx.t(c.label) for c in L.ROUTES.columns])
+    add_table(ws, st, L.CLOSURES, len(closures), [ctx.t(c.label) for c in L.CLOSURES.columns])
+    add_table(ws, st, L.SPREADS, len(spreads), [ctx.t(c.label) for c in L.SPREADS.columns])
     ws.write_string(L.HEADER_ROW, L.BOOLEANS.first_col, ctx.t("par.booleans"), st.header)
 
     rates = p.reserve
@@ -77,6 +90,16 @@ def write(ctx: Context) -> None:
             for j, col in enumerate(L.ROUTES.columns[1:], start=1):
                 value = field_value(procedures[i], col.key)
                 write_value(ws, row, L.ROUTES.first_col + j, col.kind, value, st)
+        if i < len(closures) or i == 0:  # an empty row to type the first closure into
+            closure = closures[i] if i < len(closures) else None
+            for j, col in enumerate(L.CLOSURES.columns):
+                value = field_value(closure, col.key) if closure else None
+                write_value(ws, row, L.CLOSURES.first_col + j, col.kind, value, st)
+        if i < len(spreads):  # the kind is fixed: one row per kind of milestone
+            ws.write_string(row, L.SPREADS.first_col, spreads[i].kind.value, st.text_calc)
+            for j, col in enumerate(L.SPREADS.columns[1:], start=1):
+                value = field_value(spreads[i], col.key)
+                write_value(ws, row, L.SPREADS.first_col + j, col.kind, value, st)
         if i < len(BOOLEAN_VALUES):
             ws.write_boolean(row, L.BOOLEANS.first_col, BOOLEAN_VALUES[i], st.cell("bool", "calc"))
 
@@ -95,6 +118,8 @@ def write(ctx: Context) -> None:
     set_widths(ws, L.ROUTES)
     set_widths(ws, L.BOOLEANS)
     set_widths(ws, L.THRESHOLDS)
+    set_widths(ws, L.CLOSURES)
+    set_widths(ws, L.SPREADS)
     ws.freeze_panes(L.FIRST_DATA_ROW, 0)
     value_col = P["value"]
     last_row = L.FIRST_DATA_ROW + len(L.PARAMETERS) - 1

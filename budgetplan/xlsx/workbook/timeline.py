@@ -122,7 +122,7 @@ def write(ctx: Context) -> None:
         ws.write_string(h, j, ctx.t(col.label), st.header)
     S = L.SERVES
     rows = ctx.served_at_row()  # one readiness row per row of the events served, empty or not
-    blank: tuple[object, ...] = ("", "", 0, 0, 0, 0, "", False)
+    blank: tuple[object, ...] = ("", "", 0, 0, 0, 0, "", None, False)
     for i, j in enumerate(rows):
         row = h + 1 + i
         r = row + 1
@@ -140,6 +140,7 @@ def write(ctx: Context) -> None:
                 serial(rd.required_by),
                 serial(rd.operational),
                 margin,
+                rd.probability,
                 rd.late,
             )
         formulas = (
@@ -150,18 +151,32 @@ def write(ctx: Context) -> None:
             (f"=$C{r}-$D{r}", date),
             (f'=IF($A{r}="",0,{first_date(_operational(r))[1:]})', date),
             (f'=IF($F{r}=0,"",$E{r}-$F{r})', integer),
-            (f'=IF($A{r}="",FALSE,OR($F{r}=0,$E{r}<$F{r}))', boolean),
+            None,  # the probability: a value of the schedule's draws (blank until computed)
+            # late, or unlikely to be in time (a row typed in has no probability until the next
+            # build: its margin decides, and reconcile says if the draws disagree)
+            (
+                f'=IF(OR($A{r}="",{pq}!${S.letter("purpose")}{sr}="trial"),FALSE,'
+                f'IF(OR($F{r}=0,$E{r}<$F{r}),TRUE,IF($H{r}="",FALSE,$H{r}<READY_PROBABILITY)))',
+                boolean,
+            ),
         )
-        for col, ((formula, fmt), value) in enumerate(zip(formulas, values, strict=True)):
+        for col, (spec, value) in enumerate(zip(formulas, values, strict=True)):
+            if spec is None:
+                if value is None:
+                    ws.write_blank(row, col, None, st.cell("rate", "calc"))
+                else:
+                    ws.write_number(row, col, value, st.cell("rate", "calc"))
+                continue
+            formula, fmt = spec
             ws.write_formula(row, col, formula, fmt, value)
     last = h + max(len(rows), 1)
-    ctx.define("RD_LATE", "timeline", f"$H${h + 2}:$H${last + 1}")
+    ctx.define("RD_LATE", "timeline", f"$I${h + 2}:$I${last + 1}")
     ws.conditional_format(
         h + 1,
         6,
         last,
-        7,
-        {"type": "formula", "criteria": f"=$H{h + 2}=TRUE", "format": st.check_bad},
+        8,
+        {"type": "formula", "criteria": f"=$I{h + 2}=TRUE", "format": st.check_bad},
     )
 
     # The Gantt and the readiness table share the first columns: each as wide as the wider.

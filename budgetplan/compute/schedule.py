@@ -1,0 +1,312 @@
+"""The milestone network: forward pass, float and critical path (pure, no I/O).
+
+A milestone is fixed (its date is given) or computed: it starts on the latest of its
+prerequisites' dates plus their lags, its ``not_before`` date and the programme's first day,
+and ends ``duration`` days later, counting only the days its calendar is open (a duration on
+Parliament's calendar stops during the recess). Days are ordinals (``date.toordinal()``) so the
+same pass runs on one plan or, vectorised with numpy, on thousands of Monte Carlo draws.
+
+Float: for each event a pilot serves, the latest date each milestone leading to the pilot's
+first operational milestone may fall on without making it late (a backward pass from the
+required date), less its planned date. A delay within a milestone's float moves nothing that
+matters for that event; the critical path is the chain of milestones with the least float.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from budgetplan.core.model import Milestone, MilestoneKind, Programme
+
+
+class CycleError(ValueError):
+    """The prerequisites of some milestones loop back on themselves."""
+
+
+def _closed_by_calendar(programme: Programme) -> dict[str, tuple[tuple[int, int], ...]]:
+    """Each calendar's closures as sorted, merged (first, last) ordinal intervals."""
+    raw: dict[str, list[tuple[int, int]]] = {}
+    for c in programme.closures:
+        raw.setdefault(c.calendar.upper(), []).append(
+            (c.first_day.toordinal(), c.last_day.toordinal())
+        )
+    merged: dict[str, tuple[tuple[int, int], ...]] = {}
+    for cal, spans in raw.items():
+        out: list[tuple[int, int]] = []
+        for a, b in sorted(spans):
+            if out and a <= out[-1][1] + 1:
+                out[-1] = (out[-1][0], max(out[-1][1], b))
+            else:
+                out.append((a, b))
+        merged[cal] = tuple(out)
+    return merged
+
+
+def finish(start: np.ndarray, days: np.ndarray, closed: Iterable[tuple[int, int]]) -> np.ndarray:
+    """The day on which ``days`` open days after ``start`` are done (start itself not counted):
+    start + days when nothing is closed; closed days do not count, and a duration of 0 ends on
+    its start (vectorised)."""
+    t = np.asarray(start, dtype=np.float64).copy()
+    rest = np.asarray(days, dtype=np.float64).copy()
+    t, rest = np.broadcast_arrays(t, rest)
+    t, rest = t.copy(), rest.copy()
+    done = rest <= 0  # nothing to do: done when it starts, closed or not
+    for a, b in closed:
+        live = ~done & (t < b)  # a closure already behind t does not matter
+        inside = live & (t >= a)  # starting within the closure: work starts after it
+        t = np.where(inside, b, t)
+        before = live & ~inside
+        open_days = a - 1 - t  # open days between t and the closure
+        ends_before = before & (rest <= open_days)
+        done |= ends_before
+        crosses = before & ~ends_before
+        rest = np.where(crosses, rest - open_days, rest)
+        t = np.where(crosses, b, t)
+    return t + rest
+
+
+def latest_start(end: int, days: int, closed: tuple[tuple[int, int], ...]) -> int:
+    """The latest start from which ``days`` open days are done by ``end`` (the inverse of
+    :func:`finish` for one plan)."""
+    t, rest = end, days
+    if rest <= 0:
+        return t
+    for a, b in reversed(closed):
+        if a > t:
+            continue
+        if t <= b:  # ending within a closure: the work must end before it
+            t = a - 1
+            continue
+        open_days = t - b  # open days between the closure and t
+        if rest <= open_days:
+            return t - rest
+        rest -= open_days
+        t = a - 1
+    return t - rest
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    pilot: str
+    kind: MilestoneKind
+    fixed: int | None  # ordinal of a fixed date
+    likely: int
+    low: int
+    high: int
+    preds: tuple[tuple[int, int], ...]  # (index of the prerequisite, lag in days)
+    not_before: int | None
+    closed: tuple[tuple[int, int], ...]
+
+
+class Network:
+    """A programme's milestones in an order where prerequisites come first."""
+
+    def __init__(self, programme: Programme) -> None:
+        items: list[tuple[str, Milestone]] = [
+            (p.id, m) for p in programme.pilots for m in p.milestones
+        ]
+        index = {m.id.upper(): i for i, (_p, m) in enumerate(items)}
+        order = _topological(items, index)
+        calendars = _closed_by_calendar(programme)
+        self.origin = dt.date(programme.period.start.year, programme.period.start.month, 1)
+        position = {old: new for new, old in enumerate(order)}
+        nodes: list[Node] = []
+        for old in order:
+            pilot, m = items[old]
+            spread = programme.spread(m.kind)
+            likely = m.duration.likely if m.duration else 0
+            low = m.duration.low if m.duration and m.duration.low is not None else None
+            high = m.duration.high if m.duration and m.duration.high is not None else None
+            nodes.append(
+                Node(
+                    id=m.id,
+                    pilot=pilot,
+                    kind=m.kind,
+                    fixed=m.date.toordinal() if m.date is not None else None,
+                    likely=likely,
+                    low=low if low is not None else int(round(likely * float(spread.low))),
+                    high=high if high is not None else int(round(likely * float(spread.high))),
+                    preds=tuple(
+                        (position[index[ident.upper()]], lag)
+                        for ident, lag in m.predecessors
+                        if ident.upper() in index
+                    ),
+                    not_before=m.not_before.toordinal() if m.not_before else None,
+                    closed=calendars.get((m.calendar or "").upper(), ()),
+                )
+            )
+        self.nodes = tuple(nodes)
+        self.index = {n.id.upper(): i for i, n in enumerate(nodes)}
+
+    def likely(self) -> np.ndarray:
+        return np.array([n.likely for n in self.nodes], dtype=np.float64)
+
+    def forward(
+        self, durations: np.ndarray | None = None, delays: dict[str, int] | None = None
+    ) -> np.ndarray:
+        """Dates (ordinals) of every milestone, in node order: shape (n,) for one plan, or
+        (n, draws) when ``durations`` has one column per draw. ``delays`` adds days to a
+        milestone (a fixed one moves by them; a computed one takes them longer)."""
+        d = self.likely() if durations is None else np.asarray(durations, dtype=np.float64)
+        extra = {self.index[k.upper()]: v for k, v in (delays or {}).items()}
+        dates = np.zeros(d.shape, dtype=np.float64)
+        first = float(self.origin.toordinal())
+        for i, node in enumerate(self.nodes):
+            if node.fixed is not None:
+                dates[i] = node.fixed + extra.get(i, 0)
+                continue
+            start = np.full(d.shape[1:], first)
+            if node.not_before is not None:
+                start = np.maximum(start, node.not_before)
+            for j, lag in node.preds:
+                start = np.maximum(start, dates[j] + lag)
+            dates[i] = finish(start, d[i] + extra.get(i, 0), node.closed)
+        return dates
+
+    def plan(self, delays: dict[str, int] | None = None) -> dict[str, dt.date]:
+        """The date of each milestone, by id, for the likely durations."""
+        dates = self.forward(delays=delays)
+        return {n.id: dt.date.fromordinal(int(dates[i])) for i, n in enumerate(self.nodes)}
+
+    def latest(self, target: str, deadline: dt.date) -> dict[str, dt.date]:
+        """The latest date of each milestone ``target`` depends on (and of the target itself)
+        that keeps the target on or before ``deadline``, for the likely durations."""
+        t = self.index[target.upper()]
+        late: dict[int, int] = {t: deadline.toordinal()}
+        for i in range(t, -1, -1):  # prerequisites come before their milestones
+            if i not in late:
+                continue
+            node = self.nodes[i]
+            if node.fixed is not None:
+                continue  # a fixed date does not move with what comes before it
+            start = latest_start(late[i], node.likely, node.closed)
+            for j, lag in node.preds:
+                late[j] = min(late.get(j, start - lag), start - lag)
+        return {self.nodes[i].id: dt.date.fromordinal(v) for i, v in late.items()}
+
+
+def _topological(items: list[tuple[str, Milestone]], index: dict[str, int]) -> list[int]:
+    """Indices of ``items`` with every prerequisite first (row order otherwise); a loop is a
+    CycleError naming it."""
+    state = [0] * len(items)  # 0 new, 1 on the path, 2 done
+    order: list[int] = []
+    for root in range(len(items)):
+        if state[root]:
+            continue
+        stack: list[tuple[int, int]] = [(root, 0)]
+        path: list[int] = []
+        while stack:
+            i, k = stack.pop()
+            if k == 0:
+                if state[i] == 2:
+                    continue
+                state[i] = 1
+                path.append(i)
+            deps = [index[d.upper()] for d in items[i][1].prerequisite_ids if d.upper() in index]
+            if k < len(deps):
+                stack.append((i, k + 1))
+                j = deps[k]
+                if state[j] == 1:
+                    loop = [*path[path.index(j) :], j]
+                    names = " -> ".join(items[x][1].id for x in loop)
+                    raise CycleError(f"milestones {names} depend on each other in a loop")
+                if state[j] == 0:
+                    stack.append((j, 0))
+                continue
+            state[i] = 2
+            path.pop()
+            order.append(i)
+    return order
+
+
+@dataclass(frozen=True)
+class Path:
+    """A pilot's path to an event: float of each milestone leading to its operational date."""
+
+    pilot: str
+    event: str
+    target: str  # the pilot's first operational milestone
+    required_by: dt.date
+    floats: dict[str, int]  # days each milestone may slip without making the target late
+    critical: tuple[str, ...]  # milestones of least float, prerequisites first
+
+
+def paths(programme: Programme, network: Network, dates: dict[str, dt.date]) -> list[Path]:
+    """The critical path of each pilot to each event it serves."""
+    out: list[Path] = []
+    for pilot in programme.pilots:
+        ops = [m.id for m in pilot.milestones if m.kind is MilestoneKind.OPERATIONAL]
+        if not ops:
+            continue
+        target = min(ops, key=lambda mid: (dates[mid], mid))
+        for served in pilot.serves:
+            try:
+                event = programme.event(served.event)
+            except KeyError:
+                continue
+            required = event.first_day - dt.timedelta(days=served.lead_days)
+            late = network.latest(target, required)
+            floats = {mid: (day - dates[mid]).days for mid, day in late.items()}
+            least = min(floats.values())
+            critical = tuple(
+                n.id for n in network.nodes if n.id in floats and floats[n.id] == least
+            )
+            out.append(Path(pilot.id, event.id, target, required, floats, critical))
+    return out
+
+
+#: Draws of the schedule behind every readiness probability (the checks, the Timeline and the Risk
+#: sheet show the same ones) and their seed: the same programme always gives the same figures.
+SCHEDULE_DRAWS = 10_000
+SCHEDULE_SEED = 2022
+
+
+def ready_probabilities(
+    programme: Programme,
+    network: Network,
+    draws: int = SCHEDULE_DRAWS,
+    seed: int = SCHEDULE_SEED,
+) -> dict[tuple[str, str], float]:
+    """Probability that each pilot is operational by each event it serves (its lead time
+    before the first day): every computed milestone's duration drawn from a triangular law
+    over its low, likely and high days, the forward pass run on every draw at once; fixed dates
+    stay fixed. Keyed by (pilot, event)."""
+    durations = np.zeros((len(network.nodes), draws))
+    for i, node in enumerate(network.nodes):
+        if node.fixed is not None or node.high <= node.low:
+            durations[i] = node.likely
+        else:  # a stream per milestone: editing one leaves the others' draws as they were
+            rng = np.random.default_rng([seed, zlib.crc32(node.id.upper().encode())])
+            durations[i] = rng.triangular(node.low, node.likely, node.high, draws)
+    dates = network.forward(durations)
+    out: dict[tuple[str, str], float] = {}
+    events = {e.id: e for e in programme.events}
+    for pilot in programme.pilots:
+        ops = [
+            network.index[m.id.upper()]
+            for m in pilot.milestones
+            if m.kind is MilestoneKind.OPERATIONAL
+        ]
+        for served in pilot.serves:
+            event = events.get(served.event)
+            if event is None:
+                continue
+            required = (event.first_day - dt.timedelta(days=served.lead_days)).toordinal()
+            ready = np.min(dates[ops], axis=0) <= required if ops else np.zeros(draws, bool)
+            out[(pilot.id, served.event)] = float(np.mean(ready))
+    return out
+
+
+def milestone_floats(found: list[Path]) -> dict[str, int]:
+    """Each milestone's least float over every event it leads to."""
+    out: dict[str, int] = {}
+    for path in found:
+        for mid, days in path.floats.items():
+            out[mid] = min(out.get(mid, days), days)
+    return out
