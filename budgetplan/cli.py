@@ -427,6 +427,14 @@ def risk(
     typer.echo("probability of being operational in time:")
     for pid, events in result.readiness.items():
         typer.echo(f"  {pid:<8} " + "  ".join(f"{e} {p:.0%}" for e, p in events.items()))
+    if result.cost_drivers:
+        typer.echo("what drives the spread of the cost (share of its standard deviation):")
+        for line, share in result.cost_drivers:
+            typer.echo(f"  {line:<14} {eur(share):>12}")
+    if result.readiness_drivers:
+        typer.echo("what drives each pilot's operational date (correlation of the durations):")
+        for pid, found in result.readiness_drivers.items():
+            typer.echo(f"  {pid:<8} " + "  ".join(f"{m} {c:.2f}" for m, c in found))
 
 
 @app.command()

@@ -384,9 +384,9 @@ def test_an_event_served_typed_into_an_empty_row_gets_its_readiness(tmp_path) ->
     sheet, S = label("sheet.pilots", "fr"), L.SERVES
     edits = [
         (sheet, f"{S.letter('pilot')}{row}", "text", "DATA"),
-        (sheet, f"{S.letter('event')}{row}", "text", "RWC2023"),
+        (sheet, f"{S.letter('event')}{row}", "text", "PG2024"),
         (sheet, f"{S.letter('lead_days')}{row}", "number", 30),
-        (sheet, f"{S.letter('rationale')}{row}", "text", "Models ready for the Rugby World Cup"),
+        (sheet, f"{S.letter('rationale')}{row}", "text", "Models ready for the Paralympic Games"),
     ]
     saved = tmp_path / "returned"
     saved.mkdir()
@@ -395,9 +395,9 @@ def test_an_event_served_typed_into_an_empty_row_gets_its_readiness(tmp_path) ->
     assert after["errors"] == []
     timeline = after["sheets"][label("sheet.timeline", "fr")]
     r = L.readiness_header_row(len(programme.pilots)) + 1 + n + 1  # its readiness row, 1-based
-    assert [timeline[f"{c}{r}"][1] for c in "AB"] == ["DATA", "RWC2023"]
-    # DATA is operational on 31/03/2023; RWC 2023 starts on 08/09/2023, 30 days needed
-    assert timeline[f"G{r}"][1] == 131
+    assert [timeline[f"{c}{r}"][1] for c in "AB"] == ["DATA", "PG2024"]
+    # DATA is operational on 30/06/2023; the Paralympics start on 28/08/2024, 30 days needed
+    assert timeline[f"G{r}"][1] == 395
     # its probability is not drawn until the next build: the margin decides meanwhile
     assert f"H{r}" not in timeline and timeline[f"I{r}"][1] == 0
     assert _master(after, "Contrôles") == 1
@@ -410,7 +410,7 @@ def test_an_event_served_typed_into_an_empty_row_gets_its_readiness(tmp_path) ->
     apply_to_scenario(scenario, back.programme, scenario)
     rebuilt = build(scenario, output=tmp_path / "rebuilt.xlsx")
     ready = [(x.pilot, x.event, x.margin_days, x.late) for x in rebuilt.figures.readiness]
-    assert ("DATA", "RWC2023", 131, False) in ready  # drawn: in time whatever the draws
+    assert ("DATA", "PG2024", 395, False) in ready  # drawn: in time in nearly every draw
 
 
 def test_a_routes_minimum_typed_on_parameters_reaches_the_checks(tmp_path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from pydantic import ValidationError
 
@@ -108,3 +110,24 @@ def test_one_procedure_per_route(tmp_path) -> None:
         load(None).programme.model_validate(
             {**load(None).programme.model_dump(), "procedures": [twice, twice]}
         )
+
+
+def test_a_procurement_milestone_without_a_duration_takes_its_routes(tmp_path) -> None:
+    def route_timed(doc):  # type: ignore[no-untyped-def]
+        scan = next(p for p in doc["pilots"] if p["id"] == "SCAN")
+        award = next(m for m in scan["milestones"] if m["id"] == "SCAN-AWARD")
+        del award["duration"]  # formal: 75 days of preparation and 46 of procedure
+
+    fig = compute(load(edit_scenario(tmp_path, "routes.yaml", route_timed)).programme)
+    assert fig.dates["SCAN-AWARD"] == dt.date(2022, 5, 2) + dt.timedelta(days=75 + 46)
+
+    def orphan(doc):  # type: ignore[no-untyped-def]
+        scan = next(p for p in doc["pilots"] if p["id"] == "SCAN")
+        scan["milestones"].append({"id": "SCAN-X", "kind": "procurement", "label": "x"})
+
+    from budgetplan.yamlio.loader import LoadError
+
+    with pytest.raises(LoadError) as info:
+        load(edit_scenario(tmp_path, "orphan.yaml", orphan))
+    (finding,) = [f for f in info.value.findings if f.code == "NO_DURATION"]
+    assert "SCAN-X has no date nor duration" in finding.message and finding.line

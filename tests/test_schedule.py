@@ -252,3 +252,23 @@ def test_one_path_matches_the_triangular_law_and_the_seed_fixes_the_figures() ->
     got = simulate(p, 20000, seed=3).readiness["P"]["RWC2023"]
     assert abs(got - exact) < 4 * (exact * (1 - exact) / 20000) ** 0.5
     assert simulate(p, 20000, seed=3).readiness == simulate(p, 20000, seed=3).readiness
+
+
+def test_the_drivers_name_what_moves_the_cost_and_the_operational_date() -> None:
+    # a law with a wide spread and a delivery with none: the law drives the operational date
+    served = m.ServedEvent(event="OG2024", lead_days=0, rationale="x")
+    p = _programme(
+        _ms("LAW", "legal", duration={"low": 50, "likely": 90, "high": 400}),
+        _ms("DEL", "delivery", duration={"low": 100, "likely": 100, "high": 100}),
+        _ms("OPS", "operational", duration=10, depends_on=("LAW", "DEL")),
+        serves=(served,),
+    )
+    r = simulate(p, 5000, seed=11)
+    assert [mid for mid, _c in r.readiness_drivers["P"]][0] == "LAW"
+    assert "DEL" not in dict(r.readiness_drivers["P"])  # drawn at its only value
+    # the cost: each line's share of the total's standard deviation, adding up to it
+    full = simulate(BASE, 4000, seed=11)
+    assert full.cost_drivers[0][0] in ("ADRN-SYS", "SCAN-EQ")  # the widest estimates in euros
+    shares = [s for _line, s in full.cost_drivers]
+    assert shares == sorted(shares, reverse=True) and all(s > 0 for s in shares)
+    assert sum(shares) <= float(np.std(full.totals)) * 1.0001

@@ -183,7 +183,7 @@ def test_print_setup_frozen_panes_and_formats(wb_fr) -> None:
 def test_charts_and_gantt(default_fr, wb_fr) -> None:
     with zipfile.ZipFile(default_fr) as zf:
         charts = [n for n in zf.namelist() if n.startswith("xl/charts/chart")]
-        assert len(charts) == 3  # allocation, cumulative CP, risk S-curve
+        assert len(charts) == 4  # allocation, cumulative CP, risk S-curve, cost drivers
         xml = "".join(zf.read(n).decode() for n in charts)
     assert "<c:barChart>" in xml and "<c:lineChart>" in xml and "Synthèse" in xml
     assert "<c:scatterChart>" in xml and "Risques" in xml
@@ -358,3 +358,36 @@ def test_drop_down_messages_speak_the_workbook_language(default_fr, default_en) 
             )
         messages = set(re.findall(r'error="([^"]*)"', xml))
         assert messages == {label("dv.choose", lang)}, messages
+
+
+def test_summary_shows_margin_and_probability_side_by_side(default_fr, default_loaded) -> None:
+    """The Summary's readiness rows are the Timeline's: each pilot and event with its purpose,
+    margin, probability of being in time and whether it fails READINESS (they never disagree)."""
+    fig = compute(default_loaded.programme)
+    ws = openpyxl.load_workbook(default_fr)[label("sheet.summary", "fr")]
+    heading = next(
+        r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == label("sum.readiness", "fr")
+    )
+    rows = [
+        tuple(ws.cell(r, c).value for c in range(1, 7))
+        for r in range(heading + 2, heading + 2 + len(fig.readiness))
+    ]
+    assert all(str(row[0]).startswith("=") for row in rows)  # formulas, read for their targets
+    cached = openpyxl.load_workbook(default_fr, data_only=True)[label("sheet.summary", "fr")]
+    values = [
+        tuple(cached.cell(r, c).value for c in range(1, 7))
+        for r in range(heading + 2, heading + 2 + len(fig.readiness))
+    ]
+    expected = [
+        (
+            rd.pilot,
+            rd.event,
+            "operate" if rd.required else "trial",
+            rd.margin_days,
+            rd.probability,
+            rd.late,
+        )
+        for rd in fig.readiness
+    ]
+    assert values == expected
+    assert values[0][:3] == ("SCAN", "RWC2023", "trial") and values[0][5] is False

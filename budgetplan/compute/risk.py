@@ -21,7 +21,12 @@ import numpy as np
 from scipy.special import betaincinv, ndtr
 
 from budgetplan.compute.figures import Figures, compute
-from budgetplan.compute.schedule import SCHEDULE_DRAWS, Network, ready_probabilities
+from budgetplan.compute.schedule import (
+    SCHEDULE_DRAWS,
+    Network,
+    readiness_drivers,
+    ready_probabilities,
+)
 from budgetplan.core.model import Nature, Programme
 
 GRID = 1025  # points of the tabulated inverse CDF of each PERT law (standardised, cached)
@@ -43,6 +48,11 @@ class RiskResult:
     contingency_p80: float  # what reaching P80 takes above the plan
     pilots: dict[str, dict[str, float]] = field(default_factory=dict)
     readiness: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: the lines that drive the spread of the total: (line, its share of the standard deviation
+    #: of the total in EUR, the shares adding up to it), largest first
+    cost_drivers: list[tuple[str, float]] = field(default_factory=list)
+    #: the milestones that drive each pilot's operational date: (milestone, correlation)
+    readiness_drivers: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     totals: np.ndarray | None = None  # sorted draws of the total, for the S-curve
 
     def as_dict(self) -> dict[str, object]:
@@ -62,6 +72,11 @@ class RiskResult:
             "pilots": {k: {q: round(v, 2) for q, v in d.items()} for k, d in self.pilots.items()},
             "readiness": {
                 k: {e: round(p, 4) for e, p in d.items()} for k, d in self.readiness.items()
+            },
+            "cost_drivers": [{"line": k, "std_share": round(v, 2)} for k, v in self.cost_drivers],
+            "readiness_drivers": {
+                k: [{"milestone": m, "correlation": round(c, 3)} for m, c in v]
+                for k, v in self.readiness_drivers.items()
             },
         }
 
@@ -116,6 +131,8 @@ def simulate(
     a, b = np.sqrt(correlation), np.sqrt(1 - correlation)
     totals = np.zeros(iterations)
     by_pilot = {pid: np.zeros(iterations) for pid in pilots}
+    keep = len(drawn) * iterations <= DRIVER_CELLS  # each line's draws, for the drivers
+    kept: list[np.ndarray] = []
     for lf in drawn:
         z_line = rng.standard_normal(iterations)  # one line at a time: memory stays flat
         u = ndtr(a * z_pilot[:, index[lf.line.pilot]] + b * z_line)
@@ -125,6 +142,8 @@ def simulate(
         cost = _inverse(distribution, low, likely, high, u) * (1 + float(lf.vat_rate))
         totals += cost
         by_pilot[lf.line.pilot] += cost
+        if keep:
+            kept.append(cost)
     planned = sum(lf.ttc for lf in drawn) / 100
     p50, p80, p90 = np.percentile(totals, [50, 80, 90])
     net = fig.net_ae[fig.budget_year] / 100
@@ -148,8 +167,31 @@ def simulate(
     network = Network(programme)
     for (pilot, event), p in ready_probabilities(programme, network, iterations, seed).items():
         result.readiness.setdefault(pilot, {})[event] = p
+    result.cost_drivers = _cost_drivers([lf.id for lf in drawn], kept, totals)
+    result.readiness_drivers = readiness_drivers(programme, network, iterations, seed)
     result.totals = np.sort(totals)
     return result
+
+
+#: Line draws kept for the cost drivers at most (80 MB): beyond, no drivers are reported.
+DRIVER_CELLS = 10_000_000
+
+
+def _cost_drivers(
+    ids: list[str], kept: list[np.ndarray], totals: np.ndarray, top: int = 10
+) -> list[tuple[str, float]]:
+    """Each line's share of the total's standard deviation, cov(line, total) / sd(total): the
+    shares add up to the standard deviation; the ``top`` largest."""
+    sd = float(totals.std())
+    if not kept or sd == 0:
+        return []
+    centred = totals - totals.mean()
+    shares = [
+        (ident, float(np.mean((c - c.mean()) * centred)) / sd)
+        for ident, c in zip(ids, kept, strict=True)
+    ]
+    shares.sort(key=lambda x: (-x[1], x[0]))
+    return shares[:top]
 
 
 def sheet_iterations(n_lines: int) -> int:

@@ -114,13 +114,17 @@ class Network:
         index = {m.id.upper(): i for i, (_p, m) in enumerate(items)}
         order = _topological(items, index)
         calendars = _closed_by_calendar(programme)
+        by_route = route_durations(programme)
         self.origin = dt.date(programme.period.start.year, programme.period.start.month, 1)
         position = {old: new for new, old in enumerate(order)}
         nodes: list[Node] = []
         for old in order:
             pilot, m = items[old]
             spread = programme.spread(m.kind)
-            likely = m.duration.likely if m.duration else 0
+            if m.duration is not None:
+                likely = m.duration.likely
+            else:  # fixed (0), or a procurement milestone taking its route's durations
+                likely = by_route.get(m.id.upper(), 0) if m.date is None else 0
             low = m.duration.low if m.duration and m.duration.low is not None else None
             high = m.duration.high if m.duration and m.duration.high is not None else None
             nodes.append(
@@ -189,6 +193,23 @@ class Network:
             for j, lag in node.preds:
                 late[j] = min(late.get(j, start - lag), start - lag)
         return {self.nodes[i].id: dt.date.fromordinal(v) for i, v in late.items()}
+
+
+def route_durations(programme: Programme) -> dict[str, int]:
+    """The default duration of each procurement milestone that a line awards or launches: for an
+    award, the preparation and the statutory minimum of the most demanding of those lines'
+    routes; for a launch alone, the preparation. By milestone id in upper case."""
+    awards: dict[str, int] = {}
+    launches: dict[str, int] = {}
+    for line in programme.cost_lines:
+        route = programme.procedure(line.route)
+        if line.award:
+            key = line.award.upper()
+            awards[key] = max(awards.get(key, 0), route.preparation_days + route.minimum_days)
+        if line.tender:
+            key = line.tender.upper()
+            launches[key] = max(launches.get(key, 0), route.preparation_days)
+    return {**launches, **awards}
 
 
 def _topological(items: list[tuple[str, Milestone]], index: dict[str, int]) -> list[int]:
@@ -267,6 +288,55 @@ SCHEDULE_DRAWS = 10_000
 SCHEDULE_SEED = 2022
 
 
+def draw_durations(network: Network, draws: int, seed: int) -> np.ndarray:
+    """Each computed milestone's duration, ``draws`` times (triangular over low, likely, high);
+    fixed ones and those without spread keep their likely duration. One stream per milestone:
+    editing one leaves the others' draws as they were."""
+    durations = np.zeros((len(network.nodes), draws))
+    for i, node in enumerate(network.nodes):
+        if node.fixed is not None or node.high <= node.low:
+            durations[i] = node.likely
+        else:
+            rng = np.random.default_rng([seed, zlib.crc32(node.id.upper().encode())])
+            durations[i] = rng.triangular(node.low, node.likely, node.high, draws)
+    return durations
+
+
+def readiness_drivers(
+    programme: Programme,
+    network: Network,
+    draws: int = SCHEDULE_DRAWS,
+    seed: int = SCHEDULE_SEED,
+    top: int = 3,
+) -> dict[str, list[tuple[str, float]]]:
+    """The milestones whose drawn durations move each pilot's first operational date the most:
+    (milestone, correlation of its duration with that date), strongest first."""
+    durations = draw_durations(network, draws, seed)
+    dates = network.forward(durations)
+    out: dict[str, list[tuple[str, float]]] = {}
+    for pilot in programme.pilots:
+        ops = [
+            network.index[m.id.upper()]
+            for m in pilot.milestones
+            if m.kind is MilestoneKind.OPERATIONAL
+        ]
+        if not ops or not pilot.serves:
+            continue
+        first = np.min(dates[ops], axis=0)
+        if first.std() == 0:
+            continue
+        found = []
+        for i, node in enumerate(network.nodes):
+            d = durations[i]
+            if d.std() > 0:
+                corr = float(np.corrcoef(d, first)[0, 1])
+                if corr > 0.05:
+                    found.append((node.id, corr))
+        found.sort(key=lambda x: (-x[1], x[0]))
+        out[pilot.id] = found[:top]
+    return out
+
+
 def ready_probabilities(
     programme: Programme,
     network: Network,
@@ -277,13 +347,7 @@ def ready_probabilities(
     before the first day): every computed milestone's duration drawn from a triangular law
     over its low, likely and high days, the forward pass run on every draw at once; fixed dates
     stay fixed. Keyed by (pilot, event)."""
-    durations = np.zeros((len(network.nodes), draws))
-    for i, node in enumerate(network.nodes):
-        if node.fixed is not None or node.high <= node.low:
-            durations[i] = node.likely
-        else:  # a stream per milestone: editing one leaves the others' draws as they were
-            rng = np.random.default_rng([seed, zlib.crc32(node.id.upper().encode())])
-            durations[i] = rng.triangular(node.low, node.likely, node.high, draws)
+    durations = draw_durations(network, draws, seed)
     dates = network.forward(durations)
     out: dict[tuple[str, str], float] = {}
     events = {e.id: e for e in programme.events}

@@ -447,7 +447,11 @@ class Milestone(Strict):
 
     @model_validator(mode="after")
     def _fixed_or_computed(self) -> Milestone:
-        if self.date is None and self.duration is None:
+        if (
+            self.date is None
+            and self.duration is None
+            and self.kind is not (MilestoneKind.PROCUREMENT)
+        ):  # a procurement milestone may take its route's durations (Network)
             raise ValueError(
                 "a milestone needs a date (fixed) or a duration (from its prerequisites)"
             )

@@ -187,6 +187,17 @@ def reference_findings(p: m.Programme, doc: Any, file: str) -> list[Finding]:
                         list(milestones),
                         ("pilots", i, "milestones", j, "depends_on"),
                     )
+    procured = {x for line in p.cost_lines for x in (line.award, line.tender) if x}
+    for i, pl in enumerate(p.pilots):
+        for j, ms in enumerate(pl.milestones):
+            if ms.date is None and ms.duration is None and ms.id not in procured:
+                add(
+                    "NO_DURATION",
+                    f"milestone {ms.id} has no date nor duration, and no line is awarded or "
+                    "launched at it to take its route's durations",
+                    "give it a date or a duration",
+                    ("pilots", i, "milestones", j, "duration"),
+                )
     # dependency cycles (depth-first search, reported once per cycle)
     state: dict[str, int] = {}
     where = {

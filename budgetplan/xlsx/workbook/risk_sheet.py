@@ -57,6 +57,28 @@ def write(ctx: Context, r: RiskResult) -> None:
             ws.write_string(row, 0, pid)
             ws.write_string(row, 1, event)
             ws.write_number(row, 2, p, pct)
+    # What drives the cost's spread (a tornado chart) and each pilot's operational date.
+    row += 2
+    ws.write_string(row, 0, ctx.t("risk.cost_drivers"), st.label)
+    row += 1
+    ws.write_string(row, 0, ctx.t("risk.line"), st.header)
+    ws.write_string(row, 1, ctx.t("risk.std_share"), st.header)
+    drivers_first = row + 1
+    for line, share in r.cost_drivers:
+        row += 1
+        ws.write_string(row, 0, line)
+        ws.write_number(row, 1, share, money)
+    drivers_last = row
+    row += 2
+    for j, key in enumerate(("risk.pilot", "risk.milestone", "risk.correlation")):
+        ws.write_string(row, j, ctx.t(key), st.header)
+    corr = ctx.wb.add_format({"num_format": "0.00"})
+    for pid, found in r.readiness_drivers.items():
+        for milestone, c in found:
+            row += 1
+            ws.write_string(row, 0, pid)
+            ws.write_string(row, 1, milestone)
+            ws.write_number(row, 2, c, corr)
     row += 2
     ws.write_string(row, 0, ctx.t("risk.curve"), st.label)
     row += 1
@@ -97,6 +119,22 @@ def write(ctx: Context, r: RiskResult) -> None:
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 720, "height": 420})
     ws.insert_chart(3, 5, chart)
+    if r.cost_drivers:
+        tornado = ctx.wb.add_chart({"type": "bar"})
+        tornado.add_series(
+            {
+                "name": ctx.t("risk.std_share"),
+                "categories": [name, drivers_first, 0, drivers_last, 0],
+                "values": [name, drivers_first, 1, drivers_last, 1],
+                "fill": {"color": "#2E75B6"},
+            }
+        )
+        tornado.set_title({"name": ctx.t("risk.cost_drivers")})
+        tornado.set_x_axis({"num_format": '#,##0 "€"'})
+        tornado.set_y_axis({"reverse": True})
+        tornado.set_legend({"none": True})
+        tornado.set_size({"width": 720, "height": 380})
+        ws.insert_chart(26, 5, tornado)
     ws.set_column(0, 0, 44)
     ws.set_column(1, 3, 18)
     page_setup(ws, ctx.t("title.risk"), repeat_rows=1)

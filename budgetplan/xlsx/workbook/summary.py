@@ -229,6 +229,38 @@ def write(ctx: Context) -> None:
             row, 1, f"=SUMIFS(PH_TTC,PH_TITRE,$A{row + 1})", money, fig.by_titre[int(titre)] / 100
         )
 
+    # Readiness before each event: margin and probability side by side, from the Timeline.
+    row += 2
+    ws.write_string(row, 0, ctx.t("sum.readiness"), st.label)
+    row += 1
+    heads = ("tl.pilot", "tl.event", "srv.purpose", "tl.margin", "tl.probability", "tl.late")
+    ws.set_row(row, 30)
+    for j, key in enumerate(heads):
+        ws.write_string(row, j, ctx.t(key), st.header)
+    S = L.SERVES
+    tq = ctx.q("timeline")
+    h = L.readiness_header_row(len(p.pilots))
+    rate, flag = st.cell("rate", "calc"), st.cell("bool", "calc")
+    # one row per row of the events served, empty or not: an event typed in shows here too
+    for i, j in enumerate(ctx.served_at_row()):
+        rd = None if j is None else fig.readiness[j]
+        row += 1
+        tr = h + 2 + i  # the readiness row of the Timeline, 1-based
+        margin = "" if rd is None or rd.margin_days is None else rd.margin_days
+        purpose = f'={pq}!${S.letter("purpose")}${L.FIRST_DATA_ROW + 1 + i}&""'
+        kind = "" if rd is None else ("operate" if rd.required else "trial")
+        ws.write_formula(row, 2, purpose, text, kind)
+        odds = f"{tq}!$H${tr}"
+        cells = (
+            (0, f"={tq}!$A${tr}", text, "" if rd is None else rd.pilot),
+            (1, f"={tq}!$B${tr}", text, "" if rd is None else rd.event),
+            (3, f"={tq}!$G${tr}", integer, margin),
+            (4, f'=IF({odds}="","",{odds})', rate, "" if rd is None else rd.probability),
+            (5, f"={tq}!$I${tr}", flag, False if rd is None else rd.late),
+        )
+        for col, formula, fmt, value in cells:
+            ws.write_formula(row, col, formula, fmt, value)
+
     # Monthly cumulative CP against the net envelope, with a marker on each event's month.
     row += 2
     ws.write_string(row, 0, ctx.t("sum.monthly"), st.label)
