@@ -118,10 +118,11 @@ def test_default_programme_credits_by_year_to_the_cent() -> None:
     by_year = {row["year"]: row for row in expected}
     # the contracts awarded in 2023 consume 2023 AE, carried over from 2022 by decision
     # the 2023 awards (crowd detection, open-source analysis, the awareness campaign...) and
-    # the 2023 anti-drone support order (an order under the framework)
-    assert by_year[2023]["ae_committed"] == 11_724_000_00 + 540_000_00
+    # the 2023 anti-drone support order (an order under the framework), the two evaluations
+    # added in 2023 (FRA-BENCH 72,000 and DATA-REVIEW 60,000 TTC)
+    assert by_year[2023]["ae_committed"] == 11_724_000_00 + 540_000_00 + 132_000_00
     assert by_year[2024]["ae_committed"] == 1_080_000_00  # the 2024 order
-    assert by_year[2022]["ae_provision"] == 890_000_00  # the contingency commits nothing
+    assert by_year[2022]["ae_provision"] == 758_000_00  # the contingency commits nothing
     # every year pays within its CP and the plan is fully paid at the end
     assert all(row["cp_paid"] <= row["cp_available"] for row in expected)
     assert by_year[2024]["outstanding"] == 0

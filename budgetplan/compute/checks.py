@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from budgetplan.compute.figures import Figures
+from budgetplan.compute.governance import Governance
 from budgetplan.compute.procurement import ROUTE_NATURE
 from budgetplan.compute.schedule import SCHEDULE_DRAWS
 from budgetplan.core.findings import Finding, Severity
@@ -471,6 +472,84 @@ def _human_in_loop(fig: Figures) -> Iterator[Finding]:
             )
 
 
+def _governance_findings(
+    fig: Figures, ok: Callable[[Governance], bool], code: str, what: str, hint: str, field: str
+) -> Iterator[Finding]:
+    for pi, g in enumerate(fig.governance):
+        if ok(g):
+            continue
+        ops = f" (operational on {g.operational:%d/%m/%Y})" if g.operational else ""
+        yield _err(
+            code,
+            f"pilot {g.pilot} (intrusiveness {g.intrusiveness}) has {what}{ops}",
+            hint,
+            ("pilots", pi, field),
+        )
+
+
+def _impact_assessment(fig: Figures) -> Iterator[Finding]:
+    yield from _governance_findings(
+        fig,
+        lambda g: g.impact_ok,
+        "IMPACT_ASSESSMENT",
+        "no data-protection impact assessment (AIPD) dated before it operates",
+        "add a milestone with step impact_assessment before its operational milestone",
+        "milestones",
+    )
+
+
+def _accreditation(fig: Figures) -> Iterator[Finding]:
+    yield from _governance_findings(
+        fig,
+        lambda g: g.accreditation_ok,
+        "ACCREDITATION",
+        "no security accreditation (homologation) of its system before it operates",
+        "add a milestone with step accreditation before its operational milestone",
+        "milestones",
+    )
+
+
+def _evaluation_plan(fig: Figures) -> Iterator[Finding]:
+    yield from _governance_findings(
+        fig,
+        lambda g: g.evaluated_ok,
+        "EVALUATION_PLAN",
+        "no complete evaluation (indicator, baseline, target, protocol, independent "
+        "evaluator, publication, paying line)",
+        "fill an evaluation row for the pilot on the Evaluation sheet",
+        "evaluations",
+    )
+
+
+def _go_no_go(fig: Figures) -> Iterator[Finding]:
+    def where(g: Governance) -> str:
+        after = f"after {g.trial_end:%d/%m/%Y} and " if g.trial_end else ""
+        return f"no go/no-go decision {after}before {g.event:%d/%m/%Y}"  # type: ignore[union-attr]
+
+    for pi, g in enumerate(fig.governance):
+        if g.gate_ok:
+            continue
+        yield _err(
+            "GO_NO_GO",
+            f"pilot {g.pilot} (intrusiveness {g.intrusiveness}) has {where(g)}, the first day "
+            "of the first event it must operate at",
+            "add a milestone with step go_no_go between its trial events and that event",
+            ("pilots", pi, "milestones"),
+        )
+
+
+def _supervised_before(fig: Figures) -> Iterator[Finding]:
+    yield from _governance_findings(
+        fig,
+        lambda g: g.supervision_ok,
+        "SUPERVISED_BEFORE",
+        "no supervising body in place before it operates (supervised_from: the milestone "
+        "from which it oversees the pilot)",
+        "name the supervising body and set supervised_from to a milestone before it operates",
+        "supervised_from",
+    )
+
+
 def _unique_ids(fig: Figures) -> Iterator[Finding]:
     counts = Counter(lf.line.id for lf in fig.lines)
     for i, lf in enumerate(fig.lines):
@@ -721,6 +800,59 @@ CHECKS: tuple[Check, ...] = (
         "Principle of the report: a human stays in the decision loop.",
         _human_in_loop,
         "=SUMPRODUCT((PIL_AUTOMATES=TRUE)*(PIL_HUMAN=FALSE))",
+    ),
+    Check(
+        "IMPACT_ASSESSMENT",
+        "Chaque pilote intrusif a une analyse d'impact (AIPD) avant d'opérer",
+        "Every intrusive pilot has an impact assessment (AIPD) before it operates",
+        "RGPD art. 35 et directive « police-justice » : l'analyse d'impact précède le "
+        "traitement (niveau d'intrusivité en paramètre, feuille Évaluation).",
+        "GDPR art. 35 and the law-enforcement directive: the impact assessment comes before "
+        "the processing (intrusiveness level as a parameter, Evaluation sheet).",
+        _impact_assessment,
+        "=COUNTIF(GOV_IMPACT_OK,FALSE)",
+    ),
+    Check(
+        "ACCREDITATION",
+        "Chaque système d'un pilote intrusif est homologué avant d'opérer",
+        "Every intrusive pilot's system is accredited before it operates",
+        "Homologation de sécurité (RGS, IGI 1300) : l'autorité d'homologation accepte les "
+        "risques résiduels avant la mise en service.",
+        "Security accreditation (RGS, IGI 1300): the accrediting authority accepts the residual "
+        "risks before the system goes live.",
+        _accreditation,
+        "=COUNTIF(GOV_ACCREDITATION_OK,FALSE)",
+    ),
+    Check(
+        "EVALUATION_PLAN",
+        "Chaque pilote intrusif a une évaluation complète et indépendante",
+        "Every intrusive pilot has a complete, independent evaluation",
+        "Indicateur, situation de référence et sa mesure, cible, protocole, évaluateur "
+        "indépendant, date de publication et ligne qui la finance (feuille Évaluation).",
+        "Indicator, baseline and how it is measured, target, protocol, independent evaluator, "
+        "publication date and the line that pays for it (Evaluation sheet).",
+        _evaluation_plan,
+        "=COUNTIF(GOV_EVALUATED_OK,FALSE)",
+    ),
+    Check(
+        "GO_NO_GO",
+        "Chaque pilote intrusif a une décision d'étape avant l'événement où il doit opérer",
+        "Every intrusive pilot has an interim go/no-go before the event it must operate at",
+        "Après les événements d'essai (Coupe du monde de rugby) et avant le premier événement "
+        "où il doit opérer, une décision de poursuivre ou d'arrêter.",
+        "After the trial events (Rugby World Cup) and before the first event it must operate "
+        "at, a decision to go on or stop.",
+        _go_no_go,
+        "=COUNTIF(GOV_GATE_OK,FALSE)",
+    ),
+    Check(
+        "SUPERVISED_BEFORE",
+        "L'organe de contrôle de chaque pilote intrusif est en place avant qu'il opère",
+        "Every intrusive pilot's supervising body is in place before it operates",
+        "Le jalon « contrôlé à partir de » (Pilotes) précède le premier jalon opérationnel.",
+        "The 'supervised from' milestone (Pilots) comes before the first operational one.",
+        _supervised_before,
+        "=COUNTIF(GOV_SUPERVISION_OK,FALSE)",
     ),
     Check(
         "UNIQUE_IDS",

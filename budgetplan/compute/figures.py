@@ -10,6 +10,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from budgetplan.compute.governance import (
+    EvaluationFigures,
+    Governance,
+    evaluation_figures,
+    governance,
+)
 from budgetplan.compute.phasing import month_index, place, spread_flat
 from budgetplan.compute.procurement import implied_route, need_key, route_allowed
 from budgetplan.compute.schedule import (
@@ -223,6 +229,10 @@ class Figures:
     paths: list[Path] = field(default_factory=list)
     #: each milestone's least float over the events it leads to (absent: it leads to none)
     floats: dict[str, int] = field(default_factory=dict)
+    #: each pilot's evaluations (publication date, cost, complete), in row order
+    evaluations: list[EvaluationFigures] = field(default_factory=list)
+    #: each pilot's governance (impact assessment, accreditation, go/no-go, supervision)
+    governance: list[Governance] = field(default_factory=list)
 
     @property
     def total_ae(self) -> int:
@@ -594,6 +604,10 @@ def compute(programme: Programme) -> Figures:
                 key = (lf.line.ae_year, y)
                 cp_on_ae[key] = cp_on_ae.get(key, 0) + cents
 
+    ttc_by_line: dict[str, int] = {}
+    for lf in lines:
+        ttc_by_line[lf.line.id] = ttc_by_line.get(lf.line.id, 0) + lf.ttc
+    evaluations = evaluation_figures(programme, dates, ttc_by_line)
     return Figures(
         programme=programme,
         months=months,
@@ -621,6 +635,8 @@ def compute(programme: Programme) -> Figures:
         dates=dates,
         paths=found,
         floats=milestone_floats(found),
+        evaluations=evaluations,
+        governance=governance(programme, dates, evaluations),
     )
 
 

@@ -219,6 +219,17 @@ class MilestoneKind(StrEnum):
     EVALUATION = "evaluation"
 
 
+class Step(StrEnum):
+    """What a milestone is to the pilot's governance: the data-protection impact assessment
+    (AIPD, GDPR art. 35), the security accreditation of its system (homologation RGS), or the
+    interim decision to go on or stop (go/no-go). Checked for pilots of intrusiveness at or
+    above the programme's ``evaluation_level``."""
+
+    IMPACT_ASSESSMENT = "impact_assessment"
+    ACCREDITATION = "accreditation"
+    GO_NO_GO = "go_no_go"
+
+
 class LegalStatus(StrEnum):
     IN_FORCE = "in_force"
     IN_PREPARATION = "in_preparation"
@@ -442,6 +453,11 @@ class Milestone(Strict):
     calendar: Annotated[Ident | None, BeforeValidator(lambda v: v or None)] = Field(
         None, description="Closures its duration skips (e.g. PARLIAMENT: the recess)."
     )
+    step: Annotated[Step | None, BeforeValidator(lambda v: v or None)] = Field(
+        None,
+        description="impact_assessment (AIPD), accreditation (homologation RGS) or go_no_go "
+        "(the interim decision): what the governance checks look for.",
+    )
     provenance: Provenance | None = None
     rationale: OptText = ""
 
@@ -513,6 +529,26 @@ DEFAULT_SPREADS: tuple[Spread, ...] = tuple(
 )
 
 
+class Evaluation(Strict):
+    """How a pilot is evaluated: what is measured against what, by whom, published when, paid
+    by which cost line. A claim to test (a vendor's figure) is a ``hypothesis``, not an input
+    any amount or date relies on."""
+
+    id: Ident
+    indicator: Text = Field(description="What is measured (with its unit).")
+    baseline: Text = Field(description="The value without the technology, as known today.")
+    measurement: Text = Field(description="How the baseline and the result are measured.")
+    target: Text = Field(description="The result that would justify going on.")
+    protocol: Text = Field(description="How the trial is run (sites, sample, duration, control).")
+    evaluator: Text = Field(description="Who evaluates: a body independent of the pilot's owner.")
+    independent: bool = Field(
+        True, description="The evaluator answers neither to the owner nor to the vendor."
+    )
+    publication: Ident = Field(description="The milestone at which the evaluation is published.")
+    cost_line: Ident | None = Field(None, description="The cost line that pays for it.")
+    hypothesis: OptText = Field("", description="The claim the evaluation tests, and its source.")
+
+
 class Pilot(Strict):
     id: Ident
     name: Text
@@ -533,8 +569,14 @@ class Pilot(Strict):
         description="The délégation de gestion by which the services running the pilot spend "
         "credits of another programme (required when its programme has no envelope).",
     )
+    supervised_from: Annotated[Ident | None, BeforeValidator(lambda v: v or None)] = Field(
+        None,
+        description="The milestone from which its supervising body oversees it (the body's "
+        "installation, or the opinion or decision placing the pilot under it).",
+    )
     serves: tuple[ServedEvent, ...] = ()
     milestones: tuple[Milestone, ...] = ()
+    evaluations: tuple[Evaluation, ...] = ()
 
 
 class CpSchedule(Strict):
@@ -671,6 +713,13 @@ class Programme(Strict):
         ge=1,
         le=4,
         description="Intrusiveness from which a legal basis and supervision are required.",
+    )
+    evaluation_level: int = Field(
+        2,
+        ge=1,
+        le=4,
+        description="Intrusiveness from which a pilot needs an impact assessment, an "
+        "accreditation, an evaluation, an interim go/no-go and its supervision in place.",
     )
     period: Period
     closures: tuple[Closure, ...] = Field(

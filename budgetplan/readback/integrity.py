@@ -65,13 +65,14 @@ def check_integrity(
     line_offsets: tuple[int, ...] | None = None,
     milestone_offsets: tuple[int, ...] | None = None,
     served_offsets: tuple[int, ...] | None = None,
+    evaluation_offsets: tuple[int, ...] | None = None,
 ) -> list[Finding]:
     """Compare every formula and cached value of ``wb`` with what the inputs behind ``fig`` (and
     their ``checks``) give; ``phasing_xml``: the Phasing sheet as :func:`read_phasing` returns it.
     ``formulas_only``: ``fig`` is a stand-in of the right shape (some inputs could not be read),
     so only the formulas are compared, not the values. ``line_offsets``: the row each line was
     read from (0-based from the first data row), when lines were typed further down."""
-    offsets = (line_offsets, milestone_offsets, served_offsets)
+    offsets = (line_offsets, milestone_offsets, served_offsets, evaluation_offsets)
     expected, actual, phasing_rows = _scan_both(wb, fig, checks, phasing_xml, offsets)
     report = _Report(wb)
     skip: frozenset[str] = frozenset()
@@ -106,7 +107,7 @@ def _scan_both(
     fig: Figures,
     checks: list[CheckResult],
     phasing_xml: bytes | None,
-    offsets: tuple[tuple[int, ...] | None, ...] = (None, None, None),
+    offsets: tuple[tuple[int, ...] | None, ...] = (None, None, None, None),
 ) -> tuple[dict[str, list[ScannedCell]], dict[str, list[ScannedCell]], int | None]:
     """The formula cells expected (by sheet name) and found (by layout key), and the number of
     line rows the Phasing sheet has (None without one)."""
@@ -198,6 +199,12 @@ def spare_served(wb: Workbook, fig: Figures) -> int:
     return _spare(wb, "served_rows", "served", sum(len(p.serves) for p in fig.programme.pilots))
 
 
+def spare_evaluations(wb: Workbook, fig: Figures) -> int:
+    """The empty evaluation rows the workbook should still have."""
+    read = sum(len(p.evaluations) for p in fig.programme.pilots)
+    return _spare(wb, "evaluation_rows", "evaluations", read)
+
+
 def spare_lines(wb: Workbook, fig: Figures) -> int:
     """The empty cost-line rows the workbook should still have: the rows it was made with (About)
     less its lines, the ones it was made with or, when more were read, those (a line typed into
@@ -210,7 +217,7 @@ def _expected_sheets(
     fig: Figures,
     checks: list[CheckResult],
     phasing_rows: RowSink,
-    offsets: tuple[tuple[int, ...] | None, ...] = (None, None, None),
+    offsets: tuple[tuple[int, ...] | None, ...] = (None, None, None, None),
 ) -> dict[str, bytes]:
     """The XML of each sheet of the workbook ``fig`` gives, by name, but for the Phasing data rows
     (given to ``phasing_rows``) and the values-only rows of the inputs (not made): a few hundred
@@ -234,6 +241,8 @@ def _expected_sheets(
                 offsets[1],
                 spare_served(wb, fig),
                 offsets[2],
+                spare_evaluations(wb, fig),
+                offsets[3],
             ),
         )
         with open_xlsx(path) as zf:

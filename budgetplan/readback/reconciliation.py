@@ -117,6 +117,7 @@ def _reconcile(
         line_offsets=line_offsets(loc, len(programme.cost_lines)),
         milestone_offsets=child_offsets(loc, programme, "milestones"),
         served_offsets=child_offsets(loc, programme, "serves"),
+        evaluation_offsets=child_offsets(loc, programme, "evaluations"),
     )
     for check in checks:
         for f in check.findings:
@@ -204,6 +205,7 @@ def _formula_findings(wb: Workbook, phasing_xml: Callable[[], bytes | None]) -> 
         line_offsets=line_offsets(loc, len(programme.cost_lines)),
         milestone_offsets=child_offsets(loc, programme, "milestones"),
         served_offsets=child_offsets(loc, programme, "serves"),
+        evaluation_offsets=child_offsets(loc, programme, "evaluations"),
     )
     return [f for f in found if f.code.startswith("FORMULA_") or f.code == "PHASING_ROWS"]
 

@@ -255,6 +255,7 @@ class Codec:
 
 CODECS: dict[str, Codec] = {
     "text": Codec("text", encode_text, decode_text, _fast_text),
+    "note": Codec("note", encode_text, decode_text, _fast_text),  # text shown wrapped
     "choice": Codec("choice", encode_text, decode_choice, _fast_choice),
     "ids": Codec("ids", encode_ids, decode_ids),
     "bool": Codec("bool", encode_bool, decode_bool),

@@ -25,6 +25,7 @@ SHEETS: tuple[str, ...] = (
     "parameters",
     "pilots",
     "milestones",
+    "evaluation",
     "inputs",
     "schedules",
     "phasing",
@@ -43,13 +44,26 @@ SPARE_SCHEDULE_ROWS = 10
 SPARE_MILESTONES = 10
 #: Empty rows of the events each pilot serves (and of the readiness table that follows them).
 SPARE_SERVED = 10
+#: Empty evaluation rows, for an evaluation typed in the workbook.
+SPARE_EVALUATIONS = 5
 
 TITLE_ROW = 0  # 0-based row of the sheet title
 HEADER_ROW = 3  # 0-based row of every table header (row 4 in Excel)
 FIRST_DATA_ROW = HEADER_ROW + 1  # 0-based first data row (row 5 in Excel)
 
 Kind = Literal[
-    "text", "int", "year", "money", "rate", "date", "month", "bool", "choice", "titre", "ids"
+    "text",
+    "note",
+    "int",
+    "year",
+    "money",
+    "rate",
+    "date",
+    "month",
+    "bool",
+    "choice",
+    "titre",
+    "ids",
 ]
 
 
@@ -87,6 +101,7 @@ class Table:
     parent: str = ""
     via: str = ""
     parent_key: str = ""
+    until: str = ""  # label key of the title in column A of the block below it, if any
 
     def index(self, key: str) -> int:
         for i, col in enumerate(self.columns):
@@ -166,6 +181,7 @@ PARAMETERS: tuple[tuple[str, str, Kind, str], ...] = (
     ("virement_rate", "par.virement_rate", "rate", "VIREMENT_RATE"),
     ("ministry_programmes", "par.ministry_programmes", "ids", "MINISTRY_PROGRAMMES"),
     ("intrusive_level", "par.intrusive_level", "int", "INTRUSIVE_LEVEL"),
+    ("evaluation_level", "par.evaluation_level", "int", "EVALUATION_LEVEL"),
     ("ready_probability", "par.ready_probability", "rate", "READY_PROBABILITY"),
     ("period.start", "par.period_start", "month", "PERIOD_START"),
     ("period.months", "par.period_months", "int", "PERIOD_MONTHS"),
@@ -301,6 +317,7 @@ PILOTS = Table(
         _c("legal_basis", "pil.legal_basis", "text", 34),
         _c("legal_status", "pil.legal_status", "choice", 14),
         _c("supervising_body", "pil.supervisor", "text", 22),
+        _c("supervised_from", "pil.supervised_from", "choice", 14),
         _c("calc.ae", "pil.ae", "money", 16, False),
         _c("calc.principles_ok", "pil.principles_ok", "bool", 11, False),
     ),
@@ -340,6 +357,7 @@ MILESTONES = Table(
         _c("depends_on", "mil.depends_on", "ids", 26),
         _c("not_before", "mil.not_before", "date", 12),
         _c("calendar", "mil.calendar", "text", 12),
+        _c("step", "mil.step", "choice", 16),
         _c("provenance", "in.provenance", "choice", 11),
         _c("rationale", "mil.rationale", "text", 40),
         _c("calc.computed", "mil.computed", "date", 12, False),
@@ -355,6 +373,62 @@ MILESTONES = Table(
     via="milestones",
     parent_key="pilot",
 )
+
+# --------------------------------------------------------------------------- Evaluation sheet
+
+EVALUATIONS = Table(
+    "evaluation",
+    0,
+    (
+        _c("id", "ev.id", "text", 12),
+        _c("pilot", "ev.pilot", "choice", 9),
+        _c("indicator", "ev.indicator", "note", 26),
+        _c("baseline", "ev.baseline", "note", 24),
+        _c("measurement", "ev.measurement", "note", 26),
+        _c("target", "ev.target", "note", 22),
+        _c("protocol", "ev.protocol", "note", 30),
+        _c("evaluator", "ev.evaluator", "note", 20),
+        _c("independent", "ev.independent", "bool", 11),
+        _c("publication", "ev.publication", "choice", 14),
+        _c("cost_line", "ev.cost_line", "choice", 13),
+        _c("hypothesis", "ev.hypothesis", "note", 30),
+        _c("calc.published", "ev.published", "date", 12, False),
+        _c("calc.cost", "ev.cost", "money", 14, False),
+        _c("calc.complete", "ev.complete", "bool", 10, False),
+    ),
+    "Evaluations",
+    parent="pilots",
+    via="evaluations",
+    parent_key="pilot",
+    until="gov.title",
+)
+
+#: The governance table below the evaluations: one row per pilot, every column a formula.
+GOVERNANCE_COLUMNS: tuple[Column, ...] = (
+    _c("pilot", "gov.pilot", "text", 12, False),
+    _c("intrusiveness", "gov.intrusiveness", "int", 9, False),
+    _c("required", "gov.required", "bool", 24, False),
+    _c("operational", "gov.operational", "date", 24, False),
+    _c("impact_ok", "gov.impact_ok", "bool", 22, False),
+    _c("accreditation_ok", "gov.accreditation_ok", "bool", 30, False),
+    _c("evaluations", "gov.evaluations", "int", 11, False),
+    _c("evaluated_ok", "gov.evaluated_ok", "bool", 11, False),
+    _c("event", "gov.event", "date", 13, False),
+    _c("trial_end", "gov.trial_end", "date", 14, False),
+    _c("gate_ok", "gov.gate_ok", "bool", 13, False),
+    _c("supervised_from", "gov.supervised_from", "date", 14, False),
+    _c("supervision_ok", "gov.supervision_ok", "bool", 12, False),
+)
+
+
+def governance_col(key: str) -> int:
+    return next(i for i, c in enumerate(GOVERNANCE_COLUMNS) if c.key == key)
+
+
+def governance_header_row(evaluation_rows: int) -> int:
+    """0-based header row of the governance table, below the evaluations."""
+    return FIRST_DATA_ROW + max(evaluation_rows, 1) + 3
+
 
 # --------------------------------------------------------------------------- Inputs sheet
 
@@ -552,6 +626,8 @@ ABOUT_KEYS: tuple[str, ...] = (
     "milestone_rows",
     "served",
     "served_rows",
+    "evaluations",
+    "evaluation_rows",
     "rebuild",
 )
 
@@ -565,6 +641,7 @@ INPUT_TABLES: tuple[Table, ...] = (
     PILOTS,
     SERVES,
     MILESTONES,
+    EVALUATIONS,
     INPUTS,
     SCHEDULES,
 )
@@ -658,11 +735,16 @@ NAMES: tuple[Name, ...] = (
         ),
     ),
     *_column_names(
+        SERVES, (("SRV_PILOTS", "pilot"), ("SRV_EVENTS", "event"), ("SRV_PURPOSE", "purpose"))
+    ),
+    *_column_names(EVALUATIONS, (("EV_PILOTS", "pilot"), ("EV_COMPLETE", "calc.complete"))),
+    *_column_names(
         MILESTONES,
         (
             ("MIL_IDS", "id"),
             ("MIL_PILOTS", "pilot"),
             ("MIL_KINDS", "kind"),
+            ("MIL_STEPS", "step"),
             ("MIL_DATES", "calc.date"),
             ("MIL_DEPS_OK", "calc.deps_ok"),
             ("MIL_CURRENT", "calc.current"),
@@ -717,6 +799,10 @@ NAMES: tuple[Name, ...] = (
     Name("HEADROOM", "summary", "headroom left in the net envelope"),
     Name("MASTER_CHECK", "checks", "the master check"),
     Name("RD_LATE", "timeline", "whether each pilot is late for each event it serves"),
+    *(
+        Name(f"GOV_{key.upper()}", "evaluation", f"each pilot's {key}")
+        for key in ("impact_ok", "accreditation_ok", "evaluated_ok", "gate_ok", "supervision_ok")
+    ),
 )
 NAME_BY_ID: dict[str, Name] = {n.name: n for n in NAMES}
 

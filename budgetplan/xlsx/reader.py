@@ -25,7 +25,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from budgetplan.core import model as m
 from budgetplan.core.errors import BudgetplanError
 from budgetplan.core.findings import Finding, Severity, validation_message
-from budgetplan.core.labels import LANGS, Lang
+from budgetplan.core.labels import LANGS, Lang, label
 from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.codec import CellError, codec
 from budgetplan.xlsx.codec import blank as _blank
@@ -338,9 +338,12 @@ def table_rows(wb: Workbook, table: L.Table) -> list[Row]:
     out: list[Row] = []
     sheet = wb.names[table.sheet]
     cols = {c.key: j for j, c in inputs}
+    stop = label(table.until, wb.lang) if table.until else None
     for r in range(L.FIRST_DATA_ROW, len(rows)):
         raw = rows[r]
         width = len(raw)
+        if stop is not None and width and raw[0] == stop:
+            break  # the calculations laid out below the table
         values = [raw[j] if j < width else "" for j, _ in inputs]
         if all(_blank(v) for v in values):
             continue
@@ -474,9 +477,10 @@ def _children(wb: Workbook, table: L.Table, model: type[BaseModel]) -> dict[str,
         if "id" in data and not data["id"] and isinstance(parent_id, str):
             data["id"] = new_line_id(parent_id, taken)  # a milestone typed in an empty row
             taken.add(data["id"])
+            what = "milestone" if table is L.MILESTONES else "evaluation"
             wb.report(
-                "MILESTONE_ADDED",
-                f"new milestone in row {row.excel_row} gets id {data['id']}",
+                f"{what.upper()}_ADDED",
+                f"new {what} in row {row.excel_row} gets id {data['id']}",
                 "keep this id: it identifies the milestone from now on",
                 wb.names[table.sheet],
                 row.cells["id"],
@@ -619,6 +623,7 @@ def _read_pilots(wb: Workbook, loc: Locator) -> list[Any]:
 _PILOT_CHILDREN: tuple[tuple[L.Table, type[BaseModel]], ...] = (
     (L.MILESTONES, m.Milestone),
     (L.SERVES, m.ServedEvent),
+    (L.EVALUATIONS, m.Evaluation),
 )
 
 

@@ -157,6 +157,14 @@ def reference_findings(p: m.Programme, doc: Any, file: str) -> list[Finding]:
         ],
     )
     unique(
+        "evaluation",
+        [
+            (ev.id, ("pilots", i, "evaluations", j, "id"))
+            for i, pl in enumerate(p.pilots)
+            for j, ev in enumerate(pl.evaluations)
+        ],
+    )
+    unique(
         "envelope year",
         [(str(e.year), ("envelopes", i, "year")) for i, e in enumerate(p.envelopes)],
     )
@@ -187,6 +195,18 @@ def reference_findings(p: m.Programme, doc: Any, file: str) -> list[Finding]:
                         list(milestones),
                         ("pilots", i, "milestones", j, "depends_on"),
                     )
+    lines = [c.id for c in p.cost_lines]
+    for i, pl in enumerate(p.pilots):
+        if pl.supervised_from is not None and pl.supervised_from not in milestones:
+            unknown(
+                "milestone", pl.supervised_from, list(milestones), ("pilots", i, "supervised_from")
+            )
+        for j, ev in enumerate(pl.evaluations):
+            at = ("pilots", i, "evaluations", j)
+            if ev.publication not in milestones:
+                unknown("milestone", ev.publication, list(milestones), (*at, "publication"))
+            if ev.cost_line is not None and ev.cost_line not in lines:
+                unknown("cost line", ev.cost_line, lines, (*at, "cost_line"))
     procured = {x for line in p.cost_lines for x in (line.award, line.tender) if x}
     for i, pl in enumerate(p.pilots):
         for j, ms in enumerate(pl.milestones):

@@ -31,6 +31,8 @@ def write(ctx: Context) -> None:
         "milestone_rows": str(ctx.milestone_rows),
         "served": str(ctx.n_served),
         "served_rows": str(len(ctx.served_at_row())),
+        "evaluations": str(ctx.n_evaluations),
+        "evaluation_rows": str(len(ctx.evaluation_at_row())),
         "rebuild": rebuild_command(ctx),
     }
     ws.write_string(L.TITLE_ROW, 0, ctx.t("title.about"), st.title)

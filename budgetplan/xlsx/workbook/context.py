@@ -35,6 +35,8 @@ class RowPlan:
     milestone_offsets: tuple[int, ...] | None = None
     spare_served: int = L.SPARE_SERVED
     served_offsets: tuple[int, ...] | None = None
+    spare_evaluations: int = L.SPARE_EVALUATIONS
+    evaluation_offsets: tuple[int, ...] | None = None
 
 
 def _at_rows(n: int, spare: int, offsets: tuple[int, ...] | None) -> list[int | None]:
@@ -63,7 +65,7 @@ class Context:
     #: values: the Phasing data rows go here as XML instead of into the file, the Inputs value
     #: rows are not rendered, and the About sheet carries no fingerprint.
     phasing_rows: RowSink | None = None
-    rows: RowPlan = field(default_factory=lambda: RowPlan(0, None, 0, None, 0, None))
+    rows: RowPlan = field(default_factory=lambda: RowPlan(0, None, 0, None, 0, None, 0, None))
 
     @property
     def spare_lines(self) -> int:
@@ -160,6 +162,17 @@ class Context:
         """For each row of the events served (and of the readiness table), the index of the
         event served it holds (in the layout's child order, that of ``fig.readiness``)."""
         return _at_rows(self.n_served, self.rows.spare_served, self.rows.served_offsets)
+
+    @property
+    def n_evaluations(self) -> int:
+        return sum(len(p.evaluations) for p in self.fig.programme.pilots)
+
+    def evaluation_at_row(self) -> list[int | None]:
+        """For each evaluation row, the index of the evaluation it holds (in the layout's child
+        order, that of ``fig.evaluations``), or None for an empty row."""
+        return _at_rows(
+            self.n_evaluations, self.rows.spare_evaluations, self.rows.evaluation_offsets
+        )
 
     @property
     def n_years(self) -> int:

@@ -18,6 +18,7 @@ from budgetplan.core.model import (
     Profile,
     Provenance,
     Purpose,
+    Step,
     Titre,
     field_bounds,
 )
@@ -230,7 +231,9 @@ def write_pilots(ctx: Context) -> None:
 
     n_p, n_s = len(pilots), len(served_at)
     ctx.define_columns(T, n_p)
+    ctx.define_columns(L.SERVES, n_s)
     _validate_list(ctx, ws, T, "legal_status", n_p, [s.value for s in LegalStatus])
+    _validate_list(ctx, ws, T, "supervised_from", n_p, "=MIL_IDS")
     for key in ("sovereignty_required", "automates_decision", "human_in_loop"):
         _validate_list(ctx, ws, T, key, n_p, "=BOOLEANS")
     for key in ("intrusiveness", "trl"):
@@ -332,6 +335,7 @@ def write_milestones(ctx: Context) -> None:
     ctx.define_columns(T, n)
     _validate_list(ctx, ws, T, "pilot", n, "=PIL_IDS")
     _validate_list(ctx, ws, T, "kind", n, [k.value for k in MilestoneKind])
+    _validate_list(ctx, ws, T, "step", n, [s.value for s in Step])
     _validate_list(ctx, ws, T, "provenance", n, [x.value for x in Provenance])
     set_widths(ws, T)
     built = T.index("calc.built")  # what the dates were computed from: for the formulas only

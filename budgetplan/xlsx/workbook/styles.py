@@ -67,8 +67,10 @@ class Styles:
                 fmt = f"{fmt};;"  # a computed date of 0 means none: shown empty, not 00/01/1900
             if fmt:
                 props["num_format"] = fmt
-            if kind in ("text", "ids"):
+            if kind in ("text", "ids", "note"):
                 props["num_format"] = "@" if role == "input" else "General"
+            if kind == "note":
+                props.update({"text_wrap": True, "valign": "top"})
             if role == "changed":
                 props.update(
                     {
