@@ -95,6 +95,55 @@ def test_the_real_drone_decree_date_eats_the_float_but_leaves_anti_drone_ready()
     assert {p.pilot: p.ae for p in fig.pilots} == BASE_AE
 
 
+def test_the_back_test_sets_what_happened_against_the_plan() -> None:
+    """The texts at their real dates, each sourced: the drone decree ten months late moves the
+    anti-drone pilot by 19 days only (the delivery's float); crowd detection waits for the
+    Games law's decree and a tender launched after it, a year late, its AE moving to 2024 where
+    none is open; real-time facial recognition has no legal basis and is dropped."""
+    scenario = load_scenario_file(SCENARIOS / "backtest-2023.yaml")
+    p = scenario.programme
+    fixed = {m.id: m for pl in p.pilots for m in pl.milestones if m.id in ("ADRN-LAW", "CROWD-LAW")}
+    assert all(m.provenance == "sourced" and "2023" in m.rationale for m in fixed.values())
+    fig = compute(p)
+    assert fig.dates["ADRN-OPS"] - BASE.dates["ADRN-OPS"] == dt.timedelta(days=19)
+    assert fig.dates["CROWD-AWARD"] == dt.date(2024, 1, 15)
+    assert "FRP" not in {pl.id for pl in p.pilots}
+    margins = {(r.pilot, r.event): r.margin_days for r in fig.readiness}
+    assert margins[("CROWD", "OG2024")] == -31 and BASE_MARGIN[("CROWD", "OG2024")] == 333
+    failed = {r.spec.code: r for r in run_checks(fig) if not r.ok}
+    assert set(failed) == {"ENVELOPE_AE", "CP_CARRY_OVER", "READINESS", "MILESTONE_ORDER"}
+    (ae,) = failed["ENVELOPE_AE"].findings
+    assert ae.message.startswith("AE 2024: 8 928 000.00 EUR committed")
+    # CROWD's AE (EUR 7.85M TTC) leave 2023 for 2024; FRP's EUR 1.09M are not spent at all
+    assert BASE.ae_by_year[2023] - fig.ae_by_year[2023] == 784_800_000
+    assert BASE.total_ae - fig.total_ae == 130_320_000
+
+
+def test_parliament_2022_recess_leaves_open_source_analysis_and_data_unlikely_ready() -> None:
+    """The laws run on sitting days only: none sat from 28/02 to 27/06/2022 (120 days), so each
+    law lands 120 days later; the scanners' law has the float to absorb it, open-source analysis
+    and the training data fall below the 50% readiness threshold for the Olympic Games."""
+    fig = fig_of("parliament-2022")
+    for law in ("SCAN-LAW", "CROWD-LAW", "OSINT-LAW", "DATA-LAW"):
+        assert fig.dates[law] - BASE.dates[law] == dt.timedelta(days=120)
+    assert fig.dates["SCAN-OPS"] == BASE.dates["SCAN-OPS"]
+    late = {(r.pilot, r.event) for r in fig.readiness if r.late}
+    assert late == {("OSINT", "OG2024"), ("DATA", "OG2024")}
+    assert {p.pilot: p.ae for p in fig.pilots} == BASE_AE
+
+
+def test_fix_date_refuses_unknown_milestones_and_impossible_dates() -> None:
+    base = Scenario.default()
+    with pytest.raises(ScenarioError, match="did you mean 'ADRN-LAW'"):
+        base.fix_date("ADRN-LAWW", dt.date(2023, 4, 19))
+    with pytest.raises(ScenarioError, match="out of range"):
+        base.fix_date("ADRN-LAW", dt.date(1900, 1, 1))
+    with pytest.raises(ScenarioError, match="do not exist"):
+        base.close_calendar("P", dt.date(2022, 3, 1), dt.date(2022, 6, 1), "x", ["NOPE"])
+    with pytest.raises(ScenarioError, match="last_day is before first_day"):
+        base.close_calendar("P", dt.date(2022, 6, 1), dt.date(2022, 3, 1), "x", ["SCAN-LAW"])
+
+
 def test_frp_waiting_for_a_debate_misses_the_rugby_world_cup() -> None:
     fig = fig_of("frp-waits-for-debate")
     margins = {(r.pilot, r.event): r.margin_days for r in fig.readiness}

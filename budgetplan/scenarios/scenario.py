@@ -21,6 +21,7 @@ from pathlib import Path
 from budgetplan.compute.figures import compute, reserve_cents
 from budgetplan.compute.schedule import Network
 from budgetplan.core.model import (
+    Closure,
     Commitment,
     CostLine,
     CpSchedule,
@@ -28,6 +29,7 @@ from budgetplan.core.model import (
     Nature,
     Profile,
     Programme,
+    Provenance,
     parse_link,
 )
 from budgetplan.core.money import CENT, eur, round_cent, to_cents
@@ -198,8 +200,30 @@ class Scenario:
             own = {mid for mid, (pid, _m) in all_ms.items() if pid == pilot}
             targets = [mid for mid in own if not own.intersection(all_ms[mid][1].prerequisite_ids)]
         delayed = {mid: _delay(all_ms[mid][1], before[mid], months, days) for mid in targets}
+        what = milestone or f"pilot {pilot}"
+        return self._replanned(
+            delayed,
+            before,
+            f"shift {what} by {months} month(s) {days} day(s)",
+            payments,
+            pilot,
+            months,
+        )
+
+    def _replanned(
+        self,
+        changed: dict[str, Milestone],
+        before: dict[str, dt.date],
+        change: str,
+        payments: bool = True,
+        pilot: str | None = None,
+        pilot_months: int = 0,
+    ) -> Scenario:
+        """The programme with ``changed`` milestones, the network recomputed and, with
+        ``payments``, each line's CP following its award (a pilot's start: all its lines)."""
+        p = self.programme
         pilots = tuple(
-            pl.model_copy(update={"milestones": tuple(delayed.get(m.id, m) for m in pl.milestones)})
+            pl.model_copy(update={"milestones": tuple(changed.get(m.id, m) for m in pl.milestones)})
             for pl in p.pilots
         )
         moved_programme = p.model_copy(update={"pilots": pilots})
@@ -208,16 +232,74 @@ class Scenario:
         lines = p.cost_lines
         if payments:
             lines = tuple(
-                _follow(c, before, after, p, months if pilot and c.pilot == pilot else None)
+                _follow(c, before, after, p, pilot_months if pilot and c.pilot == pilot else None)
                 for c in lines
             )
         new = moved_programme.model_copy(update={"cost_lines": lines})
-        what = milestone or f"pilot {pilot}"
         moves = ", ".join(f"{mid} {before[mid]:%d/%m/%Y} -> {after[mid]:%d/%m/%Y}" for mid in moved)
         return self._with(
             new,
-            f"shift {what} by {months} month(s) {days} day(s)",
+            change,
             f"{len(moved)} milestone(s) moved" + (f": {moves}" if moves else " (within float)"),
+        )
+
+    def fix_date(self, milestone: str, date: dt.date, source: str = "") -> Scenario:
+        """Fix a milestone on a date (what happened, or what is now known): its duration no
+        longer applies, what follows moves as the network carries it, payments follow their
+        award. ``source`` (a text's number and date, a notice) makes the date sourced."""
+        all_ms = {m.id: m for pl in self.programme.pilots for m in pl.milestones}
+        if milestone not in all_ms:
+            close = difflib.get_close_matches(milestone, list(all_ms), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ScenarioError(f"milestone {milestone!r} does not exist{hint}")
+        update: dict[str, object] = {"date": date, "duration": None}
+        if source:
+            update |= {"provenance": Provenance.SOURCED, "rationale": source}
+        try:  # validated: a date out of range is refused here, not in the workbook
+            fixed = Milestone.model_validate({**all_ms[milestone].model_dump(), **update})
+        except ValueError as exc:
+            raise ScenarioError(f"milestone {milestone}: {exc}") from None
+        before = Network(self.programme).plan()
+        return self._replanned({milestone: fixed}, before, f"fix {milestone} on {date:%d/%m/%Y}")
+
+    def close_calendar(
+        self,
+        calendar: str,
+        first_day: dt.date,
+        last_day: dt.date,
+        label: str,
+        milestones: list[str] | tuple[str, ...] = (),
+        source: str = "",
+    ) -> Scenario:
+        """Close ``calendar`` from ``first_day`` to ``last_day`` (Parliament's recess) and put
+        ``milestones`` on it: their durations stop running while it is closed; what follows
+        moves as the network carries it, payments following their award."""
+        all_ms = {m.id: m for pl in self.programme.pilots for m in pl.milestones}
+        unknown = [mid for mid in milestones if mid not in all_ms]
+        if unknown:
+            raise ScenarioError(f"milestone(s) {', '.join(map(repr, unknown))} do not exist")
+        try:
+            closure = Closure(
+                calendar=calendar,
+                first_day=first_day,
+                last_day=last_day,
+                label=label,
+                rationale=source,
+            )
+        except ValueError as exc:
+            raise ScenarioError(f"closure of {calendar}: {exc}") from None
+        before = Network(self.programme).plan()
+        on_it = {mid: all_ms[mid].model_copy(update={"calendar": calendar}) for mid in milestones}
+        closed = replace(
+            self,
+            programme=self.programme.model_copy(
+                update={"closures": (*self.programme.closures, closure)}
+            ),
+        )
+        return closed._replanned(
+            on_it,
+            before,
+            f"close {calendar} {first_day:%d/%m/%Y}-{last_day:%d/%m/%Y} for {len(on_it)} milestone(s)",
         )
 
     def extend_period(self, months: int) -> Scenario:

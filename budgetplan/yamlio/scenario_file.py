@@ -7,6 +7,7 @@ changes:
   - cut_envelope: {amount: 40000000, strategy: pro_rata, protect: [SCAN, ADRN, FRA, CROWD]}
   - scale_cost: {pilot: SCAN, factor: 1.3}
   - shift: {pilot: SCAN, months: 3}
+  - fix_date: {milestone: ADRN-LAW, date: 2023-04-19, source: "décret n° 2023-283"}
   - extend_period: {months: 6}   # before a shift that pays later than the period's end
   - move_money: {amount: 500000, from_pilot: PGM, to_pilot: SUPV}
   - drop_line: {line: SCAN-DPIA}
@@ -15,6 +16,7 @@ changes:
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -50,6 +52,21 @@ class Shift(_Args):
     payments: bool = True
 
 
+class FixDate(_Args):
+    milestone: str
+    date: dt.date
+    source: str = Field("", max_length=500)
+
+
+class CloseCalendar(_Args):
+    calendar: str
+    first_day: dt.date
+    last_day: dt.date
+    label: str
+    milestones: list[str] = []
+    source: str = Field("", max_length=500)
+
+
 class ExtendPeriod(_Args):
     months: int = Field(ge=1, le=120)
 
@@ -78,6 +95,8 @@ class DropPilot(_Args):
 CHANGES: dict[str, type[_Args]] = {
     "scale_cost": ScaleCost,
     "shift": Shift,
+    "fix_date": FixDate,
+    "close_calendar": CloseCalendar,
     "extend_period": ExtendPeriod,
     "cut_envelope": CutEnvelope,
     "move_money": MoveMoney,
