@@ -125,6 +125,14 @@ def test_supervision_in_place_after_operating_fails(tmp_path) -> None:
     assert _failing(tmp_path, late) == {"SUPERVISED_BEFORE": ["FRP", "CROWD"]}
 
 
+def test_a_milestone_without_provenance_or_rationale_is_a_finding(tmp_path) -> None:
+    def unsourced(doc):  # type: ignore[no-untyped-def]
+        del _milestone(doc, "FRA-DECREE")["provenance"]
+        del _milestone(doc, "OSINT-LAW")["rationale"]
+
+    assert _failing(tmp_path, unsourced) == {"MILESTONE_PROVENANCE": ["FRA-DECREE", "OSINT-LAW"]}
+
+
 def test_references_of_evaluations_are_located_errors(tmp_path) -> None:
     def wrong(doc):  # type: ignore[no-untyped-def]
         _pilot(doc, "SCAN")["evaluations"][0]["publication"] = "SCAN-EVL"
@@ -180,6 +188,8 @@ def test_governance_typed_in_the_workbook_reaches_the_checks_and_reconcile(tmp_p
     edits += [(ev_sheet, f"{E.letter(k)}{new}", "text", v) for k, v in typed.items()]
     edits += [(ev_sheet, f"{E.letter('independent')}{new}", "typed", "TRUE")]
     edits += [(ms_sheet, f"{M.letter('date')}{gng}", "number", serial(dt.date(2024, 8, 1)))]
+    law = L.FIRST_DATA_ROW + milestones.index("SCAN-LAW") + 1  # its rationale cleared
+    edits += [(ms_sheet, f"{M.letter('rationale')}{law}", "text", "")]
     saved = tmp_path / "returned"
     saved.mkdir()
     after = libreoffice.recalculate([built.path], save_dir=saved, edits={built.path: edits})
@@ -192,15 +202,23 @@ def test_governance_typed_in_the_workbook_reaches_the_checks_and_reconcile(tmp_p
     assert checks[f"C{_check_row('EVALUATION_PLAN')}"][1] == 1
     assert checks[f"C{_check_row('GO_NO_GO')}"][1] == 0
     assert checks[f"D{_check_row('GO_NO_GO')}"][1] == 1
+    assert checks[f"D{_check_row('MILESTONE_PROVENANCE')}"][1] == 1
     assert checks[f"C{CHECKS_MASTER_ROW + 1}"][1] == 0
 
     scenario = tmp_path / "programme.yaml"
     shutil.copy(default_scenario_path(), scenario)
     back = reconcile(saved / "sent.xlsx", scenario=scenario)
     # the typed date leaves the computed dates stale until the next build (SCHEDULE_CURRENT)
-    assert {f.code for f in back.errors} <= {"GO_NO_GO", "VALUE_STALE", "SCHEDULE_CURRENT"}
+    assert {f.code for f in back.errors} <= {
+        "GO_NO_GO",
+        "MILESTONE_PROVENANCE",
+        "VALUE_STALE",
+        "SCHEDULE_CURRENT",
+    }
     gates = [f for f in back.findings if f.code == "GO_NO_GO"]
     assert [f.message.split(" ")[1] for f in gates] == ["ADRN"]
+    unsourced = [f for f in back.findings if f.code == "MILESTONE_PROVENANCE"]
+    assert [f.message.split(" ")[1] for f in unsourced] == ["SCAN-LAW"]
     assert any(f.code == "EVALUATION_ADDED" and "FRA-NEW1" in f.message for f in back.findings)
     apply_to_scenario(scenario, back.programme, scenario)
     again = load(scenario)

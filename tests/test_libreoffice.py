@@ -56,6 +56,7 @@ def test_edge_case_checks_fail_in_libreoffice_as_in_python(recalculated, edge_ca
         "READINESS": 1,
         "MILESTONE_ORDER": 1,
         "INTRUSIVE_SUPERVISED": 1,
+        "SUPERVISED_BEFORE": 1,
         "HUMAN_IN_LOOP": 1,
         "ESTIMATE_RANGE": 1,
     }
@@ -186,11 +187,16 @@ def test_checks_fail_closed_when_a_calculation_sheet_holds_errors(
 
 def _no_cost_lines(doc) -> None:  # type: ignore[no-untyped-def]
     doc["cost_lines"] = []
+    for pilot in doc["pilots"]:  # no line to pay for the evaluations either
+        for evaluation in pilot.get("evaluations", []):
+            evaluation["cost_line"] = None
 
 
 def _pilot_without_milestones(doc) -> None:  # type: ignore[no-untyped-def]
     pilot = next(p for p in doc["pilots"] if p["id"] == "SUPV")
     pilot["milestones"], pilot["serves"] = [], []
+    frp = next(p for p in doc["pilots"] if p["id"] == "FRP")
+    frp["supervised_from"] = "FRP-CNIL"  # the evaluation body's installation goes with them
     for line in doc["cost_lines"]:  # the campaign's award milestone goes with them
         if line["pilot"] == "SUPV":
             line.pop("award", None)

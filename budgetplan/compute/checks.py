@@ -348,6 +348,26 @@ def _provenance(fig: Figures) -> Iterator[Finding]:
             )
 
 
+def _milestone_provenance(fig: Figures) -> Iterator[Finding]:
+    for pi, pilot in enumerate(fig.programme.pilots):
+        for mi, ms in enumerate(pilot.milestones):
+            at: tuple[str | int, ...] = ("pilots", pi, "milestones", mi)
+            if ms.provenance is None:
+                yield _err(
+                    "MILESTONE_PROVENANCE",
+                    f"milestone {ms.id} does not say where its date comes from",
+                    "set its provenance: sourced (a text, a notice) or assumption, with a rationale",
+                    (*at, "provenance"),
+                )
+            elif ms.provenance is Provenance.ASSUMPTION and not ms.rationale.strip():
+                yield _err(
+                    "MILESTONE_PROVENANCE",
+                    f"milestone {ms.id} is an assumption without a rationale",
+                    "say in one line what its date or duration rests on",
+                    (*at, "rationale"),
+                )
+
+
 def _route(fig: Figures) -> Iterator[Finding]:
     for i, lf in enumerate(fig.lines):
         if lf.route_ok:
@@ -741,6 +761,17 @@ CHECKS: tuple[Check, ...] = (
         "A line marked as an assumption without a rationale cannot be reviewed.",
         _provenance,
         f'=COUNTIFS(IN_PROV,"{Provenance.ASSUMPTION.value}",IN_RATIONALE,"")',
+    ),
+    Check(
+        "MILESTONE_PROVENANCE",
+        "Chaque jalon dit d'où vient sa date (source, ou hypothèse justifiée)",
+        "Every milestone says where its date comes from (a source, or a reasoned assumption)",
+        "Une date de loi, de décret ou d'attribution sans source ni justification ne peut pas "
+        "être revue.",
+        "A date of a law, a decree or an award without a source or a rationale cannot be reviewed.",
+        _milestone_provenance,
+        f'=COUNTIFS(MIL_PILOTS,"?*",MIL_PROV,"")+COUNTIFS(MIL_PROV,"{Provenance.ASSUMPTION.value}",'
+        'MIL_RATIONALE,"")',
     ),
     Check(
         "ROUTE",

@@ -745,6 +745,8 @@ NAMES: tuple[Name, ...] = (
             ("MIL_PILOTS", "pilot"),
             ("MIL_KINDS", "kind"),
             ("MIL_STEPS", "step"),
+            ("MIL_PROV", "provenance"),
+            ("MIL_RATIONALE", "rationale"),
             ("MIL_DATES", "calc.date"),
             ("MIL_DEPS_OK", "calc.deps_ok"),
             ("MIL_CURRENT", "calc.current"),
