@@ -351,6 +351,8 @@ def test_a_milestone_typed_into_an_empty_row_moves_the_timeline_and_is_carried(t
         (sheet, f"{T.letter('kind')}{row}", "text", "evaluation"),
         (sheet, f"{T.letter('label')}{row}", "text", "Rapport final d'évaluation"),
         (sheet, f"{T.letter('date')}{row}", "number", serial(day)),
+        (sheet, f"{T.letter('provenance')}{row}", "text", "assumption"),
+        (sheet, f"{T.letter('rationale')}{row}", "text", "Three months after the data review"),
     ]
     saved = tmp_path / "returned"
     saved.mkdir()
