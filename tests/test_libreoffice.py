@@ -160,7 +160,7 @@ def _reading_errors(sheet_key: str) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    "sheet_key", ["timeline", "phasing", "milestones", "parameters", "credits"]
+    "sheet_key", ["timeline", "phasing", "milestones", "evaluation", "parameters", "credits"]
 )
 def test_checks_fail_closed_when_a_calculation_sheet_holds_errors(
     default_fr, tmp_path, sheet_key

@@ -832,6 +832,9 @@ CHECKS: tuple[Check, ...] = (
         _human_in_loop,
         "=SUMPRODUCT((PIL_AUTOMATES=TRUE)*(PIL_HUMAN=FALSE))",
     ),
+    # The governance checks count with COUNTIFS, which skips error cells: the milestones' dates
+    # (and the evaluations' completeness) are named in their formulas, so that an error in
+    # them makes the check FALSE even when another row would have satisfied it.
     Check(
         "IMPACT_ASSESSMENT",
         "Chaque pilote intrusif a une analyse d'impact (AIPD) avant d'opérer",
@@ -841,7 +844,7 @@ CHECKS: tuple[Check, ...] = (
         "GDPR art. 35 and the law-enforcement directive: the impact assessment comes before "
         "the processing (intrusiveness level as a parameter, Evaluation sheet).",
         _impact_assessment,
-        "=COUNTIF(GOV_IMPACT_OK,FALSE)",
+        "=COUNTIF(GOV_IMPACT_OK,FALSE)+SUMPRODUCT(--ISERROR(MIL_DATES))",
     ),
     Check(
         "ACCREDITATION",
@@ -852,7 +855,7 @@ CHECKS: tuple[Check, ...] = (
         "Security accreditation (RGS, IGI 1300): the accrediting authority accepts the residual "
         "risks before the system goes live.",
         _accreditation,
-        "=COUNTIF(GOV_ACCREDITATION_OK,FALSE)",
+        "=COUNTIF(GOV_ACCREDITATION_OK,FALSE)+SUMPRODUCT(--ISERROR(MIL_DATES))",
     ),
     Check(
         "EVALUATION_PLAN",
@@ -863,7 +866,7 @@ CHECKS: tuple[Check, ...] = (
         "Indicator, baseline and how it is measured, target, protocol, independent evaluator, "
         "publication date and the line that pays for it (Evaluation sheet).",
         _evaluation_plan,
-        "=COUNTIF(GOV_EVALUATED_OK,FALSE)",
+        "=COUNTIF(GOV_EVALUATED_OK,FALSE)+SUMPRODUCT(--ISERROR(EV_COMPLETE))",
     ),
     Check(
         "GO_NO_GO",
@@ -874,7 +877,7 @@ CHECKS: tuple[Check, ...] = (
         "After the trial events (Rugby World Cup) and before the first event it must operate "
         "at, a decision to go on or stop.",
         _go_no_go,
-        "=COUNTIF(GOV_GATE_OK,FALSE)",
+        "=COUNTIF(GOV_GATE_OK,FALSE)+SUMPRODUCT(--ISERROR(MIL_DATES))",
     ),
     Check(
         "SUPERVISED_BEFORE",
@@ -883,7 +886,7 @@ CHECKS: tuple[Check, ...] = (
         "Le jalon « contrôlé à partir de » (Pilotes) précède le premier jalon opérationnel.",
         "The 'supervised from' milestone (Pilots) comes before the first operational one.",
         _supervised_before,
-        "=COUNTIF(GOV_SUPERVISION_OK,FALSE)",
+        "=COUNTIF(GOV_SUPERVISION_OK,FALSE)+SUMPRODUCT(--ISERROR(MIL_DATES))",
     ),
     Check(
         "UNIQUE_IDS",
