@@ -59,7 +59,7 @@ def _edge_cases(doc) -> None:  # type: ignore[no-untyped-def]
     lines[4]["vat_rate"] = 0.055
     lines[4]["unit_cost"] = 95000.37
     lines[5]["cp"]["start"] = "2021-12"  # CP before AE and outside the period
-    ops = doc["pilots"][0]["milestones"][4]
+    ops = next(m for m in doc["pilots"][0]["milestones"] if m["id"] == "SCAN-OPS")
     ops.pop("duration", None)  # fixed on a date instead
     ops["date"] = "2024-06-30"  # SCAN late for the Olympic Games (and its go/no-go before it)
     doc["pilots"][2]["human_in_loop"] = False  # FRA automates without a human

@@ -45,7 +45,7 @@ def test_every_intrusive_pilot_of_the_default_programme_is_governed(default_load
     fig = compute(default_loaded.programme)
     governed = {g.pilot: g for g in fig.governance}
     required = {p.id for p in default_loaded.programme.pilots if p.intrusiveness >= 2}
-    assert required == {"SCAN", "ADRN", "FRA", "FRP", "CROWD", "OSINT", "DATA"}
+    assert required == {"SCAN", "ADRN", "FRA", "FRP", "CROWD", "OSINT", "DATA", "DRONE"}
     for pid in required:
         g = governed[pid]
         assert g.required and g.impact_ok and g.accreditation_ok and g.gate_ok

@@ -403,11 +403,17 @@ def test_an_event_served_typed_into_an_empty_row_gets_its_readiness(tmp_path) ->
     assert after["errors"] == []
     timeline = after["sheets"][label("sheet.timeline", "fr")]
     r = L.readiness_header_row(len(programme.pilots)) + 1 + n + 1  # its readiness row, 1-based
-    assert [timeline[f"{c}{r}"][1] for c in "AB"] == ["DATA", "PG2024"]
-    # DATA is operational on 30/06/2023; the Paralympics start on 28/08/2024, 30 days needed
-    assert timeline[f"G{r}"][1] == 395
+    R = L.READINESS
+    at = {c.key: f"{R.letter(c.key)}{r}" for c in R.columns}
+    assert [timeline[at[k]][1] for k in ("pilot", "event", "purpose")] == [
+        "DATA",
+        "PG2024",
+        "operate",
+    ]
+    # DATA is operational on 31/03/2023; the Paralympics start on 28/08/2024, 30 days needed
+    assert timeline[at["margin"]][1] == 486
     # its probability is not drawn until the next build: the margin decides meanwhile
-    assert f"H{r}" not in timeline and timeline[f"I{r}"][1] == 0
+    assert at["probability"] not in timeline and timeline[at["late"]][1] == 0
     assert _master(after, "Contrôles") == 1
 
     scenario = tmp_path / "programme.yaml"
@@ -418,7 +424,7 @@ def test_an_event_served_typed_into_an_empty_row_gets_its_readiness(tmp_path) ->
     apply_to_scenario(scenario, back.programme, scenario)
     rebuilt = build(scenario, output=tmp_path / "rebuilt.xlsx")
     ready = [(x.pilot, x.event, x.margin_days, x.late) for x in rebuilt.figures.readiness]
-    assert ("DATA", "PG2024", 395, False) in ready  # drawn: in time in nearly every draw
+    assert ("DATA", "PG2024", 486, False) in ready  # drawn: in time in nearly every draw
 
 
 def test_a_routes_minimum_typed_on_parameters_reaches_the_checks(tmp_path) -> None:

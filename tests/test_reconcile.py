@@ -24,6 +24,11 @@ from budgetplan.yamlio.loader import default_scenario_path, load
 LINES = "Lignes"
 FIRST = 5  # first data row of every input table
 LAST = FIRST + len(load().programme.cost_lines) - 1  # the row of the last cost line
+MILESTONE_ROW = {  # the Milestones sheet's row of each default milestone
+    m.id: FIRST + i
+    for i, m in enumerate(m for pl in load().programme.pilots for m in pl.milestones)
+}
+DATE = "E"  # the Milestones sheet's fixed-date column
 
 
 def at(key: str, row: int) -> str:
@@ -108,12 +113,16 @@ CASES = {
         ("ENVELOPE_AE", "Paramètres", "H5"),
     ),
     "operational too late": (
-        lambda wb: wb["Jalons"].__setitem__("E9", dt.datetime(2024, 7, 1)),  # late for OG2024
-        ("READINESS", "Jalons", "E9"),
+        lambda wb: wb["Jalons"].__setitem__(  # late for OG2024
+            f"{DATE}{MILESTONE_ROW['SCAN-OPS']}", dt.datetime(2024, 7, 1)
+        ),
+        ("READINESS", "Jalons", f"{DATE}{MILESTONE_ROW['SCAN-OPS']}"),
     ),
     "milestones out of order": (
-        lambda wb: wb["Jalons"].__setitem__("E8", dt.datetime(2022, 1, 15)),  # before E7
-        ("MILESTONE_ORDER", "Jalons", "E8"),
+        lambda wb: wb["Jalons"].__setitem__(  # delivery before its award
+            f"{DATE}{MILESTONE_ROW['SCAN-DELIV']}", dt.datetime(2022, 1, 15)
+        ),
+        ("MILESTONE_ORDER", "Jalons", f"{DATE}{MILESTONE_ROW['SCAN-DELIV']}"),
     ),
     "automated decision without a human": (
         lambda wb: wb["Pilotes"].__setitem__(f"{L.PILOTS.letter('human_in_loop')}5", False),
@@ -247,10 +256,13 @@ def test_formulas_shared_as_excel_saves_them(built, tmp_path) -> None:
 
 
 def test_a_new_row_with_every_field_is_an_edit(built, tmp_path) -> None:
+    ids = [c.id for c in load().programme.cost_lines]
+    small = FIRST + ids.index("SCAN-DPIA")  # EUR 42,000 TTC: a copy fits the 2022 headroom
+
     def add(wb):  # type: ignore[no-untyped-def]
         ws = wb[LINES]
         for c in range(2, len(L.INPUTS.columns) + 1):
-            ws.cell(LAST + 1, c, ws.cell(6, c).value)
+            ws.cell(LAST + 1, c, ws.cell(small, c).value)
         ws.cell(LAST + 1, 3, "Ligne ajoutée par le bureau financier")
 
     result = reconcile(tamper(built, tmp_path, "add.xlsx", add))

@@ -178,7 +178,7 @@ def test_a_law_shifted_within_its_float_moves_neither_operations_nor_the_margin(
     base = compute(BASE)
     s = Scenario.default().shift(months=4, milestone="SCAN-LAW")
     fig = compute(s.programme)
-    assert fig.dates["SCAN-LAW"] == D(2022, 11, 15)
+    assert fig.dates["SCAN-LAW"] == D(2023, 4, 4)  # 04/12/2022 + 4 months
     assert fig.dates["SCAN-OPS"] == base.dates["SCAN-OPS"]
     rwc = {(r.pilot, r.event): r.margin_days for r in fig.readiness}
     assert (
@@ -252,6 +252,39 @@ def test_one_path_matches_the_triangular_law_and_the_seed_fixes_the_figures() ->
     got = simulate(p, 20000, seed=3).readiness["P"]["RWC2023"]
     assert abs(got - exact) < 4 * (exact * (1 - exact) / 20000) ** 0.5
     assert simulate(p, 20000, seed=3).readiness == simulate(p, 20000, seed=3).readiness
+
+
+def test_a_governed_pilot_is_ready_only_once_its_accreditation_is_done() -> None:
+    """An intrusive pilot may not go live before its homologation: in a draw where the
+    accreditation comes after the operational date, the pilot is not ready. Operational on a
+    fixed date, accreditation drawn from a triangular law: the probability of being ready is the
+    law's, and an unintrusive pilot (no governance required) is always ready."""
+    start = D(2022, 1, 1)
+    p = _programme(
+        _ms("OPS", "operational", date=start + dt.timedelta(days=50)),
+        _ms(
+            "HOMOL",
+            "legal",
+            step="accreditation",
+            duration={"low": 100, "likely": 150, "high": 250},
+        ),
+        serves=(
+            m.ServedEvent(
+                event="RWC2023", lead_days=(D(2023, 9, 8) - start).days - 180, rationale="x"
+            ),
+        ),
+    )
+    assert p.pilots[0].intrusiveness >= p.evaluation_level
+    a, c, b, x = 100, 150, 250, 180
+    exact = 1 - (b - x) ** 2 / ((b - a) * (b - c))
+    r = simulate(p, 20000, seed=5)
+    assert abs(r.readiness["P"]["RWC2023"] - exact) < 4 * (exact * (1 - exact) / 20000) ** 0.5
+    assert [mid for mid, _c in r.readiness_drivers["P"]] == ["HOMOL"]
+    fig = compute(p)
+    (rd,) = fig.readiness
+    assert rd.margin_days == 130 and 0 < rd.probability < 1  # planned in time, not surely ready
+    calm = p.model_copy(update={"pilots": (p.pilots[0].model_copy(update={"intrusiveness": 1}),)})
+    assert simulate(calm, 2000, seed=5).readiness["P"]["RWC2023"] == 1.0
 
 
 def test_the_drivers_name_what_moves_the_cost_and_the_operational_date() -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from budgetplan.core.model import Milestone, MilestoneKind, Programme
+from budgetplan.core.model import Milestone, MilestoneKind, Programme, Step
 
 
 class CycleError(ValueError):
@@ -302,6 +302,36 @@ def draw_durations(network: Network, draws: int, seed: int) -> np.ndarray:
     return durations
 
 
+def ready_dates(programme: Programme, network: Network, dates: np.ndarray) -> dict[str, np.ndarray]:
+    """Each pilot's date of being ready to operate, in every draw of ``dates`` (one row per
+    milestone): its first operational milestone, and, for a pilot the governance checks hold
+    (intrusiveness at or above ``evaluation_level``), no sooner than the first of its impact
+    assessments, the first of its accreditations and its supervising body in place (the
+    ``supervised_from`` milestone): a draw in which the homologation comes after the operational
+    date is a draw in which the pilot may not go live. Pilots without an operational milestone
+    are left out."""
+    out: dict[str, np.ndarray] = {}
+    for pilot in programme.pilots:
+        ops = [
+            network.index[m.id.upper()]
+            for m in pilot.milestones
+            if m.kind is MilestoneKind.OPERATIONAL
+        ]
+        if not ops:
+            continue
+        ready = np.min(dates[ops], axis=0)
+        if pilot.intrusiveness >= programme.evaluation_level:
+            for step in (Step.IMPACT_ASSESSMENT, Step.ACCREDITATION):
+                rows = [network.index[m.id.upper()] for m in pilot.milestones if m.step is step]
+                if rows:
+                    ready = np.maximum(ready, np.min(dates[rows], axis=0))
+            sup = network.index.get((pilot.supervised_from or "").upper())
+            if sup is not None:
+                ready = np.maximum(ready, dates[sup])
+        out[pilot.id] = ready
+    return out
+
+
 def readiness_drivers(
     programme: Programme,
     network: Network,
@@ -309,21 +339,15 @@ def readiness_drivers(
     seed: int = SCHEDULE_SEED,
     top: int = 3,
 ) -> dict[str, list[tuple[str, float]]]:
-    """The milestones whose drawn durations move each pilot's first operational date the most:
-    (milestone, correlation of its duration with that date), strongest first."""
+    """The milestones whose drawn durations move each pilot's date of being ready (its first
+    operational date, held back by its governance steps) the most: (milestone, correlation of
+    its duration with that date), strongest first."""
     durations = draw_durations(network, draws, seed)
-    dates = network.forward(durations)
+    ready = ready_dates(programme, network, network.forward(durations))
     out: dict[str, list[tuple[str, float]]] = {}
     for pilot in programme.pilots:
-        ops = [
-            network.index[m.id.upper()]
-            for m in pilot.milestones
-            if m.kind is MilestoneKind.OPERATIONAL
-        ]
-        if not ops or not pilot.serves:
-            continue
-        first = np.min(dates[ops], axis=0)
-        if first.std() == 0:
+        first = ready.get(pilot.id)
+        if first is None or not pilot.serves or first.std() == 0:
             continue
         found = []
         for i, node in enumerate(network.nodes):
@@ -343,27 +367,24 @@ def ready_probabilities(
     draws: int = SCHEDULE_DRAWS,
     seed: int = SCHEDULE_SEED,
 ) -> dict[tuple[str, str], float]:
-    """Probability that each pilot is operational by each event it serves (its lead time
-    before the first day): every computed milestone's duration drawn from a triangular law
-    over its low, likely and high days, the forward pass run on every draw at once; fixed dates
-    stay fixed. Keyed by (pilot, event)."""
+    """Probability that each pilot is ready by each event it serves (its lead time before the
+    first day): every computed milestone's duration drawn from a triangular law over its low,
+    likely and high days, the forward pass run on every draw at once; fixed dates stay fixed.
+    Ready is operational with the governance steps done (``ready_dates``). Keyed by
+    (pilot, event)."""
     durations = draw_durations(network, draws, seed)
-    dates = network.forward(durations)
+    ready = ready_dates(programme, network, network.forward(durations))
     out: dict[tuple[str, str], float] = {}
     events = {e.id: e for e in programme.events}
     for pilot in programme.pilots:
-        ops = [
-            network.index[m.id.upper()]
-            for m in pilot.milestones
-            if m.kind is MilestoneKind.OPERATIONAL
-        ]
         for served in pilot.serves:
             event = events.get(served.event)
             if event is None:
                 continue
             required = (event.first_day - dt.timedelta(days=served.lead_days)).toordinal()
-            ready = np.min(dates[ops], axis=0) <= required if ops else np.zeros(draws, bool)
-            out[(pilot.id, served.event)] = float(np.mean(ready))
+            first = ready.get(pilot.id)
+            on_time = first <= required if first is not None else np.zeros(draws, bool)
+            out[(pilot.id, served.event)] = float(np.mean(on_time))
     return out
 
 

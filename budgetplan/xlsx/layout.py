@@ -538,19 +538,25 @@ TIMELINE = Table(
     ),
     "Timeline",
 )
-TIMELINE_MONTH_COL = 9  # after the readiness table below, which is 9 columns wide
-
-READINESS_COLUMNS: tuple[Column, ...] = (
-    _c("pilot", "tl.pilot", "text", 9, False),
-    _c("event", "tl.event", "text", 34, False),
-    _c("event_first", "tl.event_first", "date", 13, False),
-    _c("lead", "tl.lead", "int", 11, False),
-    _c("required_by", "tl.required_by", "date", 13, False),
-    _c("operational", "tl.operational", "date", 13, False),
-    _c("margin", "tl.margin", "int", 9, False),
-    _c("probability", "tl.probability", "rate", 11, False),
-    _c("late", "tl.late", "bool", 9, False),
+READINESS = Table(  # below the Gantt (its rows: readiness_header_row); columns by letter()
+    "timeline",
+    0,
+    (
+        _c("pilot", "tl.pilot", "text", 9, False),
+        _c("event", "tl.event", "text", 34, False),
+        _c("purpose", "srv.purpose", "text", 14, False),
+        _c("event_first", "tl.event_first", "date", 13, False),
+        _c("lead", "tl.lead", "int", 11, False),
+        _c("required_by", "tl.required_by", "date", 13, False),
+        _c("operational", "tl.operational", "date", 13, False),
+        _c("margin", "tl.margin", "int", 9, False),
+        _c("probability", "tl.probability", "rate", 11, False),
+        _c("late", "tl.late", "bool", 9, False),
+    ),
+    "Readiness",
 )
+READINESS_COLUMNS: tuple[Column, ...] = READINESS.columns
+TIMELINE_MONTH_COL = len(READINESS_COLUMNS)  # the Gantt's months, right of the readiness table
 
 
 def readiness_header_row(n_pilots: int) -> int:

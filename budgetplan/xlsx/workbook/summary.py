@@ -237,7 +237,6 @@ def write(ctx: Context) -> None:
     ws.set_row(row, 30)
     for j, key in enumerate(heads):
         ws.write_string(row, j, ctx.t(key), st.header)
-    S = L.SERVES
     tq = ctx.q("timeline")
     h = L.readiness_header_row(len(p.pilots))
     rate, flag = st.cell("rate", "calc"), st.cell("bool", "calc")
@@ -247,16 +246,17 @@ def write(ctx: Context) -> None:
         row += 1
         tr = h + 2 + i  # the readiness row of the Timeline, 1-based
         margin = "" if rd is None or rd.margin_days is None else rd.margin_days
-        purpose = f'={pq}!${S.letter("purpose")}${L.FIRST_DATA_ROW + 1 + i}&""'
+        purpose = f"={tq}!${L.READINESS.letter('purpose')}${tr}"
         kind = "" if rd is None else ("operate" if rd.required else "trial")
         ws.write_formula(row, 2, purpose, text, kind)
-        odds = f"{tq}!$H${tr}"
+        R = L.READINESS
+        odds = f"{tq}!${R.letter('probability')}${tr}"
         cells = (
-            (0, f"={tq}!$A${tr}", text, "" if rd is None else rd.pilot),
-            (1, f"={tq}!$B${tr}", text, "" if rd is None else rd.event),
-            (3, f"={tq}!$G${tr}", integer, margin),
+            (0, f"={tq}!${R.letter('pilot')}${tr}", text, "" if rd is None else rd.pilot),
+            (1, f"={tq}!${R.letter('event')}${tr}", text, "" if rd is None else rd.event),
+            (3, f"={tq}!${R.letter('margin')}${tr}", integer, margin),
             (4, f'=IF({odds}="","",{odds})', rate, "" if rd is None else rd.probability),
-            (5, f"={tq}!$I${tr}", flag, False if rd is None else rd.late),
+            (5, f"={tq}!${R.letter('late')}${tr}", flag, False if rd is None else rd.late),
         )
         for col, formula, fmt, value in cells:
             ws.write_formula(row, col, formula, fmt, value)

@@ -24,9 +24,9 @@ def first_date(matches: str) -> str:
     return f"=IF({count}=0,0,SUMPRODUCT(LARGE({matches}*MIL_DATES,{count})))"
 
 
-def _operational(r: int) -> str:
-    """The milestones of kind operational of the pilot named in column A of row ``r``."""
-    return f'((MIL_PILOTS=$A{r})*(MIL_KINDS="{OPERATIONAL}"))'
+def _operational(pilot_col: str, r: int) -> str:
+    """The milestones of kind operational of the pilot named in ``pilot_col`` of row ``r``."""
+    return f'((MIL_PILOTS={pilot_col}{r})*(MIL_KINDS="{OPERATIONAL}"))'
 
 
 def write(ctx: Context) -> None:
@@ -73,7 +73,7 @@ def write(ctx: Context) -> None:
         ws.write_formula(row, 1, f"={pq}!${P.letter('name')}{pr}", text, pilot.name)
         mine = f"(MIL_PILOTS=$A{r})"
         ws.write_formula(row, 2, first_date(mine), date, serial(pf.first_milestone))
-        ws.write_formula(row, 3, first_date(_operational(r)), date, serial(pf.operational))
+        ws.write_formula(row, 3, first_date(_operational("$A", r)), date, serial(pf.operational))
         ws.write_formula(
             row, 4, f"=SUMPRODUCT(MAX({mine}*MIL_DATES))", date, serial(pf.last_milestone)
         )
@@ -120,9 +120,10 @@ def write(ctx: Context) -> None:
     ws.set_row(h, HEADER_HEIGHT)
     for j, col in enumerate(L.READINESS_COLUMNS):
         ws.write_string(h, j, ctx.t(col.label), st.header)
-    S = L.SERVES
+    S, R = L.SERVES, L.READINESS
+    c = {col.key: f"${R.letter(col.key)}" for col in R.columns}  # $A, $B...: column of each
     rows = ctx.served_at_row()  # one readiness row per row of the events served, empty or not
-    blank: tuple[object, ...] = ("", "", 0, 0, 0, 0, "", None, False)
+    blank: tuple[object, ...] = ("", "", "", 0, 0, 0, 0, "", None, False)
     for i, j in enumerate(rows):
         row = h + 1 + i
         r = row + 1
@@ -135,6 +136,7 @@ def write(ctx: Context) -> None:
             values = (
                 rd.pilot,
                 rd.event,
+                "operate" if rd.required else "trial",
                 serial(rd.event_first_day),
                 rd.lead_days,
                 serial(rd.required_by),
@@ -146,17 +148,29 @@ def write(ctx: Context) -> None:
         formulas = (
             (f'={pq}!${S.letter("pilot")}{sr}&""', text),
             (f'={pq}!${S.letter("event")}{sr}&""', text),
-            (f'=IF($B{r}="",0,INDEX(EVENT_FIRST,MATCH($B{r},EVENT_IDS,0)))', date),
+            (  # an event served with no purpose typed is one to operate at, as in the data
+                f'=IF({c["pilot"]}{r}="","",IF({pq}!${S.letter("purpose")}{sr}="","operate",'
+                f'{pq}!${S.letter("purpose")}{sr}&""))',
+                text,
+            ),
+            (
+                f'=IF({c["event"]}{r}="",0,INDEX(EVENT_FIRST,MATCH({c["event"]}{r},EVENT_IDS,0)))',
+                date,
+            ),
             (f"={pq}!${S.letter('lead_days')}{sr}", integer),
-            (f"=$C{r}-$D{r}", date),
-            (f'=IF($A{r}="",0,{first_date(_operational(r))[1:]})', date),
-            (f'=IF($F{r}=0,"",$E{r}-$F{r})', integer),
+            (f"={c['event_first']}{r}-{c['lead']}{r}", date),
+            (f'=IF({c["pilot"]}{r}="",0,{first_date(_operational(c["pilot"], r))[1:]})', date),
+            (
+                f'=IF({c["operational"]}{r}=0,"",{c["required_by"]}{r}-{c["operational"]}{r})',
+                integer,
+            ),
             None,  # the probability: a value of the schedule's draws (blank until computed)
             # late, or unlikely to be in time (a row typed in has no probability until the next
             # build: its margin decides, and reconcile says if the draws disagree)
             (
-                f'=IF(OR($A{r}="",{pq}!${S.letter("purpose")}{sr}="trial"),FALSE,'
-                f'IF(OR($F{r}=0,$E{r}<$F{r}),TRUE,IF($H{r}="",FALSE,$H{r}<READY_PROBABILITY)))',
+                f'=IF(OR({c["pilot"]}{r}="",{pq}!${S.letter("purpose")}{sr}="trial"),FALSE,'
+                f"IF(OR({c['operational']}{r}=0,{c['required_by']}{r}<{c['operational']}{r}),TRUE,"
+                f'IF({c["probability"]}{r}="",FALSE,{c["probability"]}{r}<READY_PROBABILITY)))',
                 boolean,
             ),
         )
@@ -170,13 +184,14 @@ def write(ctx: Context) -> None:
             formula, fmt = spec
             ws.write_formula(row, col, formula, fmt, value)
     last = h + max(len(rows), 1)
-    ctx.define("RD_LATE", "timeline", f"$I${h + 2}:$I${last + 1}")
+    late = R.letter("late")
+    ctx.define("RD_LATE", "timeline", f"${late}${h + 2}:${late}${last + 1}")
     ws.conditional_format(
         h + 1,
-        6,
+        R.index("margin"),
         last,
-        8,
-        {"type": "formula", "criteria": f"=$I{h + 2}=TRUE", "format": st.check_bad},
+        R.index("late"),
+        {"type": "formula", "criteria": f"={c['late']}{h + 2}=TRUE", "format": st.check_bad},
     )
 
     # The Gantt and the readiness table share the first columns: each as wide as the wider.
