@@ -18,7 +18,7 @@ from budgetplan.compute.figures import compute
 from budgetplan.core.labels import Lang
 from budgetplan.core.model import Programme
 from budgetplan.publish import Built, OverwriteRefused, publish
-from budgetplan.yamlio.loader import Loaded, load
+from budgetplan.yamlio.loader import Loaded
 
 if TYPE_CHECKING:
     from budgetplan.compute.risk import RiskResult
@@ -43,8 +43,11 @@ __all__ = [
 
 
 def load_programme(path: str | Path | None = None) -> Programme:
-    """The programme of a scenario file, or the default 2022 programme."""
-    return load(path).programme
+    """The programme of a scenario file (a programme, a change file or a script), or the default
+    2022 programme."""
+    from budgetplan.scenarios.runner import load_source
+
+    return load_source(path).programme
 
 
 def load_scenario(path: str | Path | None = None) -> Scenario:
@@ -60,7 +63,7 @@ def load_scenario(path: str | Path | None = None) -> Scenario:
 
 def check(path: str | Path | None = None) -> list[CheckResult]:
     """Run every check of a scenario; raises LoadError if the file is not a valid programme."""
-    return run_checks(compute(load(path).programme))
+    return run_checks(compute(load_programme(path)))
 
 
 def build(
@@ -75,7 +78,10 @@ def build(
     Refuses (OverwriteRefused) to write over a workbook open in Excel or LibreOffice, or one
     holding edits not reconciled; with ``force`` the latter is replaced after a dated backup.
     """
-    loaded = loaded or load(scenario)
+    if loaded is None:
+        from budgetplan.scenarios.runner import load_source
+
+        loaded = load_source(scenario)
     target = Path(output) if output else default_output(loaded, lang)
     return publish(loaded.programme, loaded.source, target, lang, force)
 

@@ -15,7 +15,7 @@ import typer
 
 from budgetplan.core.findings import Finding
 from budgetplan.core.version import __version__
-from budgetplan.yamlio.loader import LoadError, load
+from budgetplan.yamlio.loader import LoadError
 
 app = typer.Typer(
     name="budgetplan",
@@ -39,6 +39,19 @@ def _fail(findings: list[Finding], code: int = 2) -> NoReturn:
     for finding in findings:
         _err(finding.one_line())
     raise typer.Exit(code)
+
+
+def _load(scenario: Path | None):  # type: ignore[no-untyped-def]  # -> Loaded
+    """A programme file, a change file or a scenario script; one line per problem, exit 2."""
+    from budgetplan.scenarios.runner import RunError, load_source
+
+    try:
+        return load_source(scenario)
+    except LoadError as exc:
+        _fail(exc.findings)
+    except RunError as exc:
+        _err(str(exc))
+        raise typer.Exit(2) from None
 
 
 def _version(value: bool) -> None:
@@ -74,10 +87,7 @@ def build(
     from budgetplan.api import OverwriteRefused, default_output
     from budgetplan.api import build as build_workbook
 
-    try:
-        loaded = load(scenario)
-    except LoadError as exc:
-        _fail(exc.findings)
+    loaded = _load(scenario)
     target = output or default_output(loaded, lang.value)
     if target.suffix.lower() != ".xlsx":
         _err(f"{target}: the output must be an .xlsx file (use -o NAME.xlsx)")
@@ -99,21 +109,23 @@ def build(
 
 @app.command()
 def validate(
-    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file to check.")],
+    scenario: Annotated[
+        Path, typer.Argument(help="Programme file, change file or scenario script to check.")
+    ],
 ) -> None:
     """Report every error of a scenario file at once (exit 1 rule broken, 2 unreadable)."""
     from budgetplan.compute.checks import run_checks
     from budgetplan.compute.figures import compute
     from budgetplan.yamlio.loader import node_line
 
-    try:
-        loaded = load(scenario)
-    except LoadError as exc:
-        _fail(exc.findings)
+    loaded = _load(scenario)
     results = run_checks(compute(loaded.programme))
     problems = [f for r in results for f in r.findings]
     for f in problems:
-        where = f"{scenario}:{node_line(loaded.document, f.path) or 1}"
+        # a programme file's findings point at its lines; a change file's or a script's name
+        # the programme's items (the file holds no line of them)
+        line = node_line(loaded.document, f.path) if loaded.document is not None else None
+        where = f"{scenario}:{line or 1}" if loaded.document is not None else f"{scenario}"
         typer.echo(f"{where}: {f.severity}[{f.code}] {f.message} ({f.hint})")
     if problems:
         _err(
@@ -381,22 +393,12 @@ def risk(
     fmt: Annotated[RiskFormat, typer.Option("--format")] = RiskFormat.text,
 ) -> None:
     """Cost and schedule risk by Monte Carlo: P50/P80/P90, overrun and readiness odds."""
-    from budgetplan.api import load_scenario, simulate
-    from budgetplan.scenarios.runner import RunError
+    from budgetplan.api import simulate
 
     if distribution not in ("pert", "triangular"):
         _err("--distribution: write pert or triangular")
         raise typer.Exit(2)
-    try:
-        if scenario is None or scenario.suffix in (".py", ".yaml", ".yml"):
-            programme = load_scenario(scenario).programme
-        else:
-            programme = load(scenario).programme
-    except RunError as exc:
-        _err(str(exc))
-        raise typer.Exit(2) from None
-    except LoadError as exc:
-        _fail(exc.findings)
+    programme = _load(scenario).programme
     result = simulate(programme, iterations, seed, distribution, correlation)
     if fmt is RiskFormat.json:
         typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))

@@ -4,6 +4,7 @@ change implies (expected figures computed independently here)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -265,3 +266,77 @@ def test_change_files_that_loop_or_are_not_utf8(tmp_path) -> None:
     with pytest.raises(LoadError) as info:
         load_scenario_file(latin)
     assert info.value.findings[0].code == "ENCODING"
+
+
+# --------------------------------------------------------------------------- change files
+
+
+CHANGE_FILES = sorted(SCENARIOS.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", CHANGE_FILES, ids=lambda p: p.name)
+def test_change_files_are_scenarios_for_every_command(path, tmp_path, capsys) -> None:
+    """validate, build, diff and risk take a change file as they take a programme file: the
+    changes applied to its base, the checks run on the result (exit 1 when one fails), the
+    workbook named after the scenario, the diff against the default in euros."""
+    expected = load_scenario_file(path)
+    failing = {r.spec.code for r in run_checks(compute(expected.programme)) if not r.ok}
+    capsys.readouterr()
+    assert run(["validate", str(path)]) == (1 if failing else 0)
+    out = capsys.readouterr()
+    assert f"{path}: OK" in out.out if not failing else f"{len(failing)} of 32 checks" in out.err
+    assert "SCHEMA" not in out.out + out.err  # no bogus errors about name, base or changes
+    target = tmp_path / "s.xlsx"
+    assert run(["build", str(path), "-o", str(target)]) == 0
+    from budgetplan.xlsx.reader import open_workbook, read_programme
+
+    programme, _where = read_programme(open_workbook(target))
+    assert programme == expected.programme  # the workbook holds the scenario's programme
+    capsys.readouterr()
+    assert run(["diff", str(path), "budgetplan/data/programme-2022.yaml", "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out)["totals"]
+    assert run(["risk", str(path), "-n", "500", "--format", "json"]) == 0
+    risk = json.loads(capsys.readouterr().out)
+    assert risk["iterations"] == 500 and risk["p50"] > 0
+
+
+def test_a_typo_in_a_change_file_gets_a_suggestion_at_its_line(tmp_path, capsys) -> None:
+    path = tmp_path / "typo.yaml"
+    path.write_text(
+        "name: typo\n"
+        "base: default\n"
+        "changes:\n"
+        "  - cut_envelop: {amount: 40000000}\n"
+        "  - shift: {month: 4, milestone: SCAN-LAW}\n"
+        "  - scale_cost: {}\n",
+        encoding="utf-8",
+    )
+    assert run(["validate", str(path)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"{path}:4 changes[0]: error[SCHEMA] unknown change 'cut_envelop' "
+        "(did you mean 'cut_envelope'?)",
+        f"{path}:5 changes[1].shift.month: error[SCHEMA] unknown field 'month' of shift "
+        "(did you mean 'months'?)",
+        f"{path}:6 changes[2].scale_cost.factor: error[SCHEMA] scale_cost needs 'factor' "
+        "(add factor: ...)",
+    ]
+    assert run(["build", str(path), "-o", str(tmp_path / "x.xlsx")]) == 2
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_change_file_adds_a_line(tmp_path) -> None:
+    """add_line, the one change the list of change files lacked: a whole cost line."""
+    path = tmp_path / "add.yaml"
+    path.write_text(
+        "name: add\nbase: default\nchanges:\n"
+        "  - add_line: {id: DRONE-FUEL, pilot: DRONE, label: Batteries de rechange, titre: 3,\n"
+        "               nature: supplies, quantity: 16, unit_cost: 450, ae_year: 2022,\n"
+        "               cp: {profile: flat, start: 2023-03, end: 2023-03},\n"
+        "               estimate: {low: 6000, high: 9000}, route: direct,\n"
+        "               provenance: assumption, rationale: Two batteries a drone}\n",
+        encoding="utf-8",
+    )
+    fig = compute(load_scenario_file(path).programme)
+    assert fig.total_ae - BASE.total_ae == 16 * 450 * 120  # cents, VAT 20%
+    assert run(["validate", str(path)]) == 0

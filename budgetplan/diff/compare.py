@@ -14,7 +14,6 @@ from pathlib import Path
 from budgetplan.compute.checks import CHECKS, CheckResult, run_checks
 from budgetplan.compute.figures import Figures, compute
 from budgetplan.core.errors import BudgetplanError
-from budgetplan.core.findings import Finding, Severity
 from budgetplan.core.items import flatten as _flatten
 from budgetplan.core.items import items as _items
 from budgetplan.core.model import CostLine, Programme
@@ -28,13 +27,19 @@ class DiffError(BudgetplanError):
 def load_version(path: str | Path) -> Programme:
     """The programme of a scenario file or of a budgetplan workbook (as built or re-saved)."""
     path = Path(path)
-    if path.suffix.lower() in (".yaml", ".yml"):
-        from budgetplan.yamlio.loader import LoadError, load
+    if path.suffix.lower() in (".yaml", ".yml", ".py"):
+        from budgetplan.core.findings import Finding, Severity
+        from budgetplan.scenarios.runner import RunError, load_source
+        from budgetplan.yamlio.loader import LoadError
 
         try:
-            return load(path).programme
+            return load_source(path).programme
         except LoadError as exc:
             raise DiffError(exc.findings) from None
+        except RunError as exc:
+            raise DiffError(
+                [Finding(Severity.ERROR, "SCRIPT", str(exc), "correct the script", (), str(path))]
+            ) from None
     from budgetplan.xlsx.reader import (
         ReadError,
         corrupt_as_read_error,

@@ -16,6 +16,7 @@ from budgetplan.core.source import Source
 from budgetplan.publish import Built, OverwriteRefused, publish
 from budgetplan.scenarios.scenario import Scenario
 from budgetplan.xlsx.atomic import atomic_path
+from budgetplan.yamlio.loader import Loaded, load, parse_programme, read_scenario_bytes
 
 if TYPE_CHECKING:
     from budgetplan.compute.risk import RiskResult
@@ -54,6 +55,29 @@ def load_any(path: Path) -> Scenario:
     from budgetplan.yamlio.scenario_file import load_scenario_file
 
     return load_scenario_file(path)
+
+
+def load_source(path: Path | str | None) -> Loaded:
+    """What build, validate, diff and risk read: a programme file, a change file (its changes
+    applied to its base) or a scenario script (its ``scenario``); the default programme when
+    None. A programme file keeps its YAML document, so that findings point at its lines; a
+    change file or a script has none (its findings name the programme's items). Raises
+    LoadError or RunError."""
+    if path is None:
+        return load(None)
+    path = Path(path)
+    if path.suffix == ".py":
+        scenario = load_any(path)
+        return Loaded(scenario.programme, scenario_source(scenario), None)
+    from budgetplan.yamlio.scenario_file import is_change_file, load_scenario_file
+
+    data = read_scenario_bytes(path)
+    if not is_change_file(data):
+        return parse_programme(data, str(path))
+    scenario = load_scenario_file(path)
+    return Loaded(
+        scenario.programme, Source(scenario.name, str(path), hashlib.sha256(data).hexdigest()), None
+    )
 
 
 @dataclass

@@ -373,11 +373,9 @@ def parse_programme(data: bytes, file: str) -> Loaded:
     return Loaded(programme, Source(name, file, hashlib.sha256(data).hexdigest()), doc)
 
 
-def load(path: str | Path | None = None) -> Loaded:
-    """Load a scenario file, or the default 2022 programme when ``path`` is None."""
-    if path is None:
-        target = default_scenario_path()
-        return parse_programme(target.read_bytes(), f"budgetplan:{DEFAULT_NAME}")
+def read_scenario_bytes(path: str | Path) -> bytes:
+    """The bytes of a scenario file (a programme or a change file), within the size limit; a
+    folder or an unreadable file is a LoadError naming it."""
     target = Path(path)
     try:
         if target.stat().st_size > MAX_SCENARIO_BYTES:
@@ -387,7 +385,7 @@ def load(path: str | Path | None = None) -> Loaded:
                 "split the programme",
                 file=str(path),
             )
-        data = target.read_bytes()
+        return target.read_bytes()
     except IsADirectoryError:
         raise LoadError.of(
             "NOT_A_FILE",
@@ -397,7 +395,14 @@ def load(path: str | Path | None = None) -> Loaded:
         ) from None
     except OSError as exc:
         raise LoadError([unreadable(path, exc)]) from None
-    return parse_programme(data, str(path))
+
+
+def load(path: str | Path | None = None) -> Loaded:
+    """Load a scenario file, or the default 2022 programme when ``path`` is None."""
+    if path is None:
+        target = default_scenario_path()
+        return parse_programme(target.read_bytes(), f"budgetplan:{DEFAULT_NAME}")
+    return parse_programme(read_scenario_bytes(path), str(path))
 
 
 def default_programme() -> m.Programme:

@@ -17,19 +17,22 @@ changes:
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from budgetplan.core.findings import Finding, Severity, unreadable
+from budgetplan.core.findings import Finding, Severity
+from budgetplan.core.model import CostLine
 from budgetplan.scenarios.scenario import Scenario, ScenarioError
 from budgetplan.yamlio.loader import (
     LoadError,
     decode_scenario,
     node_line,
     parse_programme,
+    read_scenario_bytes,
     read_yaml,
 )
 
@@ -92,7 +95,7 @@ class DropPilot(_Args):
     pilot: str
 
 
-CHANGES: dict[str, type[_Args]] = {
+CHANGES: dict[str, type[BaseModel]] = {
     "scale_cost": ScaleCost,
     "shift": Shift,
     "fix_date": FixDate,
@@ -102,6 +105,7 @@ CHANGES: dict[str, type[_Args]] = {
     "move_money": MoveMoney,
     "drop_line": DropLine,
     "drop_pilot": DropPilot,
+    "add_line": CostLine,  # a whole cost line, as in a programme file's cost_lines
 }
 
 
@@ -111,6 +115,25 @@ class ChangeFile(BaseModel):
     description: str = ""
     base: str = "default"
     changes: list[dict[str, Any]] = Field(min_length=1)
+
+
+def _explain(error: Any, model: type[BaseModel], change: str | int) -> tuple[str, str]:
+    """A pydantic error of a change file as a message and a hint a programme manager can act
+    on: an unknown field with the nearest known one, a missing field named."""
+    loc = error["loc"]
+    field = str(loc[-1]) if loc else ""
+    of = f" of {change}" if change else ""
+    known = list(model.model_fields) if len(loc) == 1 else []
+    if error["type"] == "extra_forbidden":
+        close = difflib.get_close_matches(field, known, n=1)
+        if close:
+            return f"unknown field {field!r}{of}", f"did you mean '{close[0]}'?"
+        return f"unknown field {field!r}{of}", (
+            f"its fields: {', '.join(known)}" if known else "remove it"
+        )
+    if error["type"] == "missing":
+        return f"{change or 'the file'} needs {field!r}", f"add {field}: ..."
+    return f"{field}{of}: {error['msg']}", "correct the value"
 
 
 def is_change_file(data: bytes) -> bool:
@@ -124,29 +147,23 @@ def load_scenario_file(path: str | Path, _seen: tuple[Path, ...] = ()) -> Scenar
     """
     path = Path(path)
     file = str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise LoadError([unreadable(file, exc)]) from None
+    data = read_scenario_bytes(path)
     if not is_change_file(data):  # a whole programme is a scenario too
         loaded = parse_programme(data, file)
         return Scenario(path.stem, loaded.programme)
     doc = read_yaml(decode_scenario(data, file), file)
     errors: list[Finding] = []
 
-    def schema_errors(exc: ValidationError, prefix: tuple[str | int, ...] = ()) -> None:
+    def schema_errors(
+        exc: ValidationError,
+        prefix: tuple[str | int, ...] = (),
+        model: type[BaseModel] = ChangeFile,
+    ) -> None:
         for e in exc.errors(include_url=False):
             loc = (*prefix, *e["loc"])
+            message, hint = _explain(e, model, prefix[-1] if prefix else "")
             errors.append(
-                Finding(
-                    Severity.ERROR,
-                    "SCHEMA",
-                    e["msg"],
-                    "correct the value",
-                    loc,
-                    file,
-                    node_line(doc, loc),
-                )
+                Finding(Severity.ERROR, "SCHEMA", message, hint, loc, file, node_line(doc, loc))
             )
 
     try:
@@ -174,13 +191,18 @@ def load_scenario_file(path: str | Path, _seen: tuple[Path, ...] = ()) -> Scenar
         )
     for i, change in enumerate(spec.changes):
         where = ("changes", i)
-        if len(change) != 1 or next(iter(change)) not in CHANGES:
+        if not isinstance(change, dict) or len(change) != 1 or next(iter(change)) not in CHANGES:
+            name = next(iter(change)) if isinstance(change, dict) and len(change) == 1 else None
+            close = difflib.get_close_matches(str(name), list(CHANGES), n=1) if name else []
             errors.append(
                 Finding(
                     Severity.ERROR,
                     "SCHEMA",
-                    f"a change is one of {', '.join(CHANGES)}",
-                    "write e.g. `- scale_cost: {pilot: SCAN, factor: 1.3}`",
+                    f"unknown change {name!r}" if name else "a change is a name and its fields",
+                    f"did you mean '{close[0]}'?"
+                    if close
+                    else f"a change is one of {', '.join(CHANGES)}, e.g. "
+                    "`- scale_cost: {pilot: SCAN, factor: 1.3}`",
                     where,
                     file,
                     node_line(doc, where),
@@ -189,10 +211,12 @@ def load_scenario_file(path: str | Path, _seen: tuple[Path, ...] = ()) -> Scenar
             continue
         kind, args = next(iter(change.items()))
         try:
-            parsed = CHANGES[kind].model_validate(args or {})
-            scenario = getattr(scenario, kind)(**parsed.model_dump())
+            model = CHANGES[kind]
+            parsed = model.model_validate(args or {})
+            fields = dict(args) if model is CostLine else parsed.model_dump()
+            scenario = getattr(scenario, kind)(**fields)
         except ValidationError as exc:
-            schema_errors(exc, (*where, kind))
+            schema_errors(exc, (*where, kind), CHANGES[kind])
         except (ScenarioError, ValueError) as exc:
             errors.append(
                 Finding(
