@@ -311,8 +311,13 @@ def git_setup(
     added = [w for w in wanted if w not in lines]
     if added:
         attributes.write_text("\n".join([*lines, *added]) + "\n", encoding="utf-8")
+    import shlex
+
+    # the interpreter that runs this budgetplan, by its absolute path: git finds it however
+    # budgetplan was installed (a virtual environment off PATH, pipx, a system package)
+    command = f"{shlex.quote(sys.executable)} -m budgetplan textconv"
     for key, value in (
-        ("diff.budgetplan.textconv", "budgetplan textconv"),
+        ("diff.budgetplan.textconv", command),
         ("diff.budgetplan.cachetextconv", "true"),
     ):
         done = subprocess.run(
@@ -326,7 +331,7 @@ def git_setup(
             raise typer.Exit(2)
     typer.echo(
         f"{attributes}: {'added ' + ', '.join(added) if added else 'already set'}; "
-        "git config diff.budgetplan.textconv = budgetplan textconv"
+        f"git config diff.budgetplan.textconv = {command}"
     )
 
 

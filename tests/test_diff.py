@@ -6,9 +6,7 @@ import datetime as dt
 import json
 import shutil
 import subprocess
-import sys
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -176,7 +174,7 @@ def test_git_setup_and_git_diff_show_budget_changes(versions, tmp_path) -> None:
         "GIT_AUTHOR_EMAIL": "t@t",
         "GIT_COMMITTER_NAME": "t",
         "GIT_COMMITTER_EMAIL": "t@t",
-        "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin",
+        "PATH": "/usr/bin:/bin",  # budgetplan's own bin folder is not on it: git still finds it
     }
 
     def git(*args: str) -> str:
@@ -195,6 +193,8 @@ def test_git_setup_and_git_diff_show_budget_changes(versions, tmp_path) -> None:
     out = git("diff")
     assert "-line SCAN-EQ | SCAN | T5 | supplies | 40 x" in out
     assert "+line SCAN-EQ | SCAN | T5 | supplies | 41 x" in out
+    assert "-input cost_lines[SCAN-EQ].quantity: 40\n+input cost_lines[SCAN-EQ].quantity: 41" in out
+    assert subprocess.run(["sh", "-c", "command -v budgetplan"], env=env).returncode != 0
 
 
 def test_xlsx_diff_highlights_changed_cells_with_old_values(versions) -> None:
@@ -226,3 +226,111 @@ def test_xlsx_diff_highlights_changed_cells_with_old_values(versions) -> None:
     assert untouched.comment is None and untouched.fill.fgColor.rgb.endswith("FFF2CC")
     changes = [r for r in wb["Modifications"].iter_rows(values_only=True) if r[0]]
     assert ("SCAN-EQ", "changed", "quantity", "40", "41") in [tuple(r[:5]) for r in changes]
+
+
+#: Values a column's cell takes in the test below where the generic change would not read:
+#: Chorus codes of the right shape, a key of a table that lists each once, an enum's other code.
+VALID_EDITS = {
+    "centre_financier": "0216-CDBU-DPSI",
+    "domaine_fonctionnel": "0216-03",
+    "activite": "021601010101",
+    "compte_pce": "6113110000",
+    "transfer_to": "303",
+    "vat_rate": 0.055,
+    "provenance": "sourced",
+    "vehicle": "initial_law",
+}
+#: Columns an edit of which alone cannot read back, by design: ids other records refer to (the
+#: edit is an error naming the broken reference), a key of a table listing each key once, a CP
+#: profile (flat and explicit need other columns filled).
+NOT_ALONE = {
+    ("Events", "id"),
+    ("Pilots", "id"),
+    ("Milestones", "id"),
+    ("Routes", "route"),
+    ("Spreads", "kind"),
+    ("CostLines", "cp.profile"),
+}
+
+
+def _changed(key: str, value, kind: str, others: list):  # type: ignore[no-untyped-def]
+    """Another valid value for a cell of ``kind``: another row's value where the column holds
+    references, else the value moved a little."""
+    if key in VALID_EDITS and VALID_EDITS[key] != value:
+        return VALID_EDITS[key]
+    if kind == "bool" or isinstance(value, bool):
+        return not value
+    if kind == "titre":
+        return 3 if value != 3 else 5
+    if kind in ("date", "month") and isinstance(value, dt.datetime):
+        return value + dt.timedelta(days=31 if kind == "month" else 1)
+    if isinstance(value, int | float) and kind == "year":
+        return value + 1
+    if isinstance(value, int | float):
+        return value + (1 if kind in ("int", "money") else 0.001)
+    different = [o for o in others if o not in (None, "") and o != value]
+    if kind in ("choice", "ids") and different:
+        return different[0]
+    if key in ("id", "calendar", "need"):
+        return f"{value}X"
+    return f"{value} bis"
+
+
+def test_textconv_shows_an_edit_of_every_input_column(tmp_path) -> None:
+    """Each input column of each input table, edited in turn in a workbook (in the first row
+    that holds a value there): the text git diff compares changes, so that no edit of an input
+    is invisible to a reviewer."""
+    from budgetplan.diff.compare import DiffError, load_version
+
+    base = build(output=tmp_path / "base.xlsx").path
+    before = textconv(load_version(base))
+    wb = openpyxl.load_workbook(base)
+    missed, unread, edited_columns = [], [], 0
+    for table in L.INPUT_TABLES:
+        ws = wb[L.sheet_name(table.sheet, "fr")]
+        first = L.FIRST_DATA_ROW + 1
+        for col in table.columns:
+            if not col.is_input or (table.name, col.key) in NOT_ALONE:
+                continue
+            c = table.index(col.key) + 1
+            rows = [r for r in range(first, first + 60) if ws.cell(r, c).value not in (None, "")]
+            if not rows and col.key not in VALID_EDITS:
+                continue  # a column no row fills: typing into it is a new value, as above
+            cell = ws.cell(rows[0] if rows else first, c)
+            others = [ws.cell(r, c).value for r in range(first, first + 60)]
+            old, cell.value = cell.value, _changed(col.key, cell.value, col.kind, others)
+            edited = tmp_path / f"{table.name}-{col.key}.xlsx"
+            wb.save(edited)
+            cell.value = old
+            edited_columns += 1
+            try:
+                after = textconv(load_version(edited))
+            except DiffError as exc:
+                unread.append((table.name, col.key, exc.findings[0].one_line()))
+                continue
+            if after == before:
+                missed.append((table.name, col.key))
+    assert missed == []
+    assert unread == [], "\n".join(map(str, unread))
+    assert edited_columns > 100
+
+
+def test_no_label_can_forge_a_record_in_textconv() -> None:
+    """A label holding a line break, a carriage return or a bidi override stays on its line,
+    escaped: what a reviewer reads in git diff is what the workbook holds."""
+    from budgetplan.yamlio.loader import load
+
+    programme = load().programme
+    first = programme.cost_lines[0]
+    forged = first.model_copy(
+        update={
+            "label": "Scanners\nline FAKE | SCAN | T5 | 0 x 0\r\u202eevil",
+            "rationale": "a\\nb",
+        }
+    )
+    text = textconv(
+        programme.model_copy(update={"cost_lines": (forged, *programme.cost_lines[1:])})
+    )
+    assert not any(line.startswith("line FAKE") for line in text.splitlines())
+    assert "Scanners\\nline FAKE | SCAN | T5 | 0 x 0\\u000d\\u202eevil" in text
+    assert f"input cost_lines[{first.id}].rationale: a\\\\nb" in text  # a typed backslash too

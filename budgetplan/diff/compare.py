@@ -14,6 +14,7 @@ from pathlib import Path
 from budgetplan.compute.checks import CHECKS, CheckResult, run_checks
 from budgetplan.compute.figures import Figures, compute
 from budgetplan.core.errors import BudgetplanError
+from budgetplan.core.findings import Finding, Severity
 from budgetplan.core.items import flatten as _flatten
 from budgetplan.core.items import items as _items
 from budgetplan.core.model import CostLine, Programme
@@ -28,7 +29,6 @@ def load_version(path: str | Path) -> Programme:
     """The programme of a scenario file or of a budgetplan workbook (as built or re-saved)."""
     path = Path(path)
     if path.suffix.lower() in (".yaml", ".yml", ".py"):
-        from budgetplan.core.findings import Finding, Severity
         from budgetplan.scenarios.runner import RunError, load_source
         from budgetplan.yamlio.loader import LoadError
 

@@ -1,8 +1,12 @@
-"""A stable, line-oriented, id-sorted text view of a workbook or scenario, for `git diff`."""
+"""A stable, line-oriented, id-sorted text view of a workbook or scenario, for `git diff`: the
+budget figures a reviewer reads first, then every input field on a line of its own, so that no
+edit of an input is invisible. Text is escaped: no label can forge a line."""
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal
+from typing import Any
 
 from budgetplan.compute.checks import run_checks
 from budgetplan.compute.figures import compute
@@ -18,9 +22,67 @@ def _n(value: Decimal) -> str:
     return format(value.normalize(), "f") if value else "0"
 
 
+#: The field that names an item of a list in the input records, first found wins.
+_ITEM_KEYS = ("id", "year", "event", "route", "kind", "valid_from")
+
+
+def escape(text: str) -> str:
+    """Text on one line that cannot pass for another record: backslashes, line breaks, control
+    and bidirectional-override characters written as escapes."""
+    out = []
+    for ch in text.replace("\\", "\\\\"):
+        if ch == "\n":
+            out.append("\\n")
+        elif ch in "\r\t" or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"):
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal | float | int):
+        return _n(Decimal(str(value)))
+    return escape(str(value))
+
+
+def _records(value: Any, path: str, out: list[str]) -> None:
+    """One ``path: value`` line for every input field under ``value``; items of a list named by
+    their id (or year, event...), so that a line's path never depends on its position."""
+    if isinstance(value, dict):
+        for key in sorted(value, key=str):
+            _records(value[key], f"{path}.{key}" if path else str(key), out)
+    elif isinstance(value, list | tuple) and value and all(isinstance(v, dict) for v in value):
+        named = []
+        for i, item in enumerate(value):
+            if "calendar" in item:  # a closure: its calendar and first day
+                name = f"{item['calendar']} {item.get('first_day')}"
+            else:
+                key = next((item[k] for k in _ITEM_KEYS if item.get(k) not in (None, "")), i + 1)
+                name = _scalar(key)
+            named.append((name, item))
+        for name, item in sorted(named, key=lambda x: x[0]):
+            _records(item, f"{path}[{name}]", out)
+    elif isinstance(value, list | tuple):
+        out.append(f"{path}: {', '.join(_scalar(v) for v in value)}")
+    else:
+        out.append(f"{path}: {_scalar(value)}")
+
+
+def input_records(programme: Programme) -> list[str]:
+    """Every input of the programme, a line a field, sorted: what no edit can slip past."""
+    out: list[str] = []
+    _records(programme.model_dump(mode="python", exclude_none=False), "", out)
+    return ["input " + line for line in out]
+
+
 def textconv(programme: Programme) -> str:
     fig = compute(programme)
-    out = [f"programme {programme.id}: {programme.title}"]
+    out = [f"programme {programme.id}: {escape(programme.title)}"]
     for env in sorted(programme.envelopes, key=lambda e: e.year):
         out.append(
             f"envelope {env.year}: AE {env.ae} CP {env.cp} titre2 {env.titre2} "
@@ -31,7 +93,7 @@ def textconv(programme: Programme) -> str:
         f"reserve: titre2 {_n(r.titre2_rate)} other {_n(r.other_rate)}; VAT {_n(programme.vat_rate)}"
     )
     for e in sorted(programme.events, key=lambda e: e.id):
-        out.append(f"event {e.id}: {e.first_day} .. {e.last_day}  {e.name}")
+        out.append(f"event {e.id}: {e.first_day} .. {e.last_day}  {escape(e.name)}")
     for lf in sorted(fig.lines, key=lambda x: x.id):
         line = lf.line
         cp = (
@@ -44,7 +106,7 @@ def textconv(programme: Programme) -> str:
             f"line {line.id} | {line.pilot} | T{int(line.titre)} | {line.nature.value} | "
             f"{_n(line.quantity)} x {line.unit_cost} = {_eur(lf.ht)} HT | {_eur(lf.ttc)} TTC | "
             f"AE {line.ae_year} | CP {cp} | {line.route.value} | {line.provenance.value} | "
-            f"{line.label}"
+            f"{escape(line.label)}"
         )
     for pf in sorted(fig.pilots, key=lambda x: x.pilot):
         years = " ".join(f"{y}={_eur(c)}" for y, c in sorted(pf.cp_by_year.items()))
@@ -66,4 +128,5 @@ def textconv(programme: Programme) -> str:
         out.append(f"readiness {rd.pilot} {rd.event}: margin {rd.margin_days} days")
     for check in run_checks(fig):
         out.append(f"check {check.spec.code}: {'pass' if check.ok else 'FAIL'} ({check.count})")
+    out += input_records(programme)
     return "\n".join(out) + "\n"
