@@ -17,12 +17,37 @@ from budgetplan.core.findings import Finding
 from budgetplan.core.version import __version__
 from budgetplan.yamlio.loader import LoadError
 
+
+def _plain_arguments() -> None:
+    """Arguments as a command line's help writes them: ``SCENARIO`` required, ``[SCENARIO]``
+    optional, ``PATHS...`` repeated, with no ``{...}`` or ``<path>`` around them (the Typer
+    releases this project allows print those). Guarded: where Typer has no such methods, its
+    own rendering stays; tests/test_cli.py reads every command's help."""
+    argument = getattr(getattr(typer, "core", None), "TyperArgument", None)
+    if argument is None or not hasattr(argument, "_usage_display_name"):
+        return
+
+    def usage(self) -> str:  # type: ignore[no-untyped-def]
+        name = self.metavar or self.name.upper()
+        name = name if self.required else f"[{name}]"
+        return f"{name}..." if self.nargs != 1 else name
+
+    def no_type(self, ctx) -> None:  # type: ignore[no-untyped-def]
+        return None
+
+    argument._usage_display_name = usage
+    argument.display_type_rich = no_type
+
+
+_plain_arguments()
+
 app = typer.Typer(
     name="budgetplan",
     help="Build, check and reconcile Excel workbooks for a public programme budget.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
 
@@ -72,18 +97,30 @@ def _main(
 @app.command()
 def build(
     scenario: Annotated[
-        Path | None, typer.Argument(help="Scenario YAML file (default: the 2022 programme).")
+        Path | None,
+        typer.Argument(
+            metavar="SCENARIO",
+            help="Programme file, change file or scenario script (default: the 2022 programme).",
+        ),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Workbook to write (.xlsx).")
+        Path | None,
+        typer.Option("-o", "--output", metavar="OUT.xlsx", help="Workbook to write."),
     ] = None,
-    lang: Annotated[LangOpt, typer.Option("--lang", help="Labels language.")] = LangOpt.fr,
+    lang: Annotated[
+        LangOpt, typer.Option("--lang", metavar="fr|en", help="Language of the workbook.")
+    ] = LangOpt.fr,
     force: Annotated[
         bool,
         typer.Option("--force", help="Replace a workbook holding unreconciled edits (backed up)."),
     ] = False,
 ) -> None:
-    """Build the workbook of a scenario (written atomically, never over unreconciled edits)."""
+    """Build the workbook of a scenario (written atomically, never over unreconciled edits).
+
+    \b
+    Example:
+      budgetplan build scenarios/cut-40m-by-priority.yaml -o cut.xlsx
+    """
     from budgetplan.api import OverwriteRefused, default_output
     from budgetplan.api import build as build_workbook
 
@@ -110,10 +147,18 @@ def build(
 @app.command()
 def validate(
     scenario: Annotated[
-        Path, typer.Argument(help="Programme file, change file or scenario script to check.")
+        Path,
+        typer.Argument(
+            metavar="SCENARIO", help="Programme file, change file or scenario script to check."
+        ),
     ],
 ) -> None:
-    """Report every error of a scenario file at once (exit 1 rule broken, 2 unreadable)."""
+    """Report every error of a scenario file at once (exit 1 rule broken, 2 unreadable).
+
+    \b
+    Example:
+      budgetplan validate my-scenario.yaml
+    """
     from budgetplan.compute.checks import run_checks
     from budgetplan.compute.figures import compute
     from budgetplan.yamlio.loader import node_line
@@ -147,17 +192,31 @@ class Format(StrEnum):
 
 @app.command()
 def reconcile(
-    workbook: Annotated[Path, typer.Argument(help="Workbook to read back (.xlsx).")],
+    workbook: Annotated[
+        Path, typer.Argument(metavar="WORKBOOK.xlsx", help="Workbook to read back.")
+    ],
     scenario: Annotated[
-        Path | None, typer.Option("--scenario", help="Original scenario file: list the edits.")
+        Path | None,
+        typer.Option(
+            "--scenario", metavar="SCENARIO.yaml", help="Original scenario file: list the edits."
+        ),
     ] = None,
     actuals: Annotated[
         Path | None,
-        typer.Option("--actuals", help="CSV or xlsx export of commitments and payments."),
+        typer.Option(
+            "--actuals",
+            metavar="EXPORT.csv",
+            help="CSV or xlsx export of commitments and payments.",
+        ),
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
+    fmt: Annotated[
+        Format, typer.Option("--format", metavar="text|json|markdown", help="Output format.")
+    ] = Format.text,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write a reconciliation workbook.")
+        Path | None,
+        typer.Option(
+            "-o", "--output", metavar="REPORT.xlsx", help="Write a reconciliation workbook."
+        ),
     ] = None,
     allow_macros: Annotated[
         bool, typer.Option("--allow-macros", help="Read an .xlsm's values (macros never run).")
@@ -166,6 +225,7 @@ def reconcile(
         Path | None,
         typer.Option(
             "--write-scenario",
+            metavar="OUT.yaml",
             help="Write the programme as the workbook holds it; with --scenario, the edits "
             "are carried into that file's text (comments and layout kept).",
         ),
@@ -174,6 +234,10 @@ def reconcile(
     """Check an edited workbook: integrity, budget rules, schedule, principles, edits.
 
     Exit 0 when there is no error, 1 when there are errors, 2 when the input cannot be read.
+
+    \b
+    Example:
+      budgetplan reconcile returned.xlsx --scenario my.yaml --write-scenario my.yaml
     """
     from budgetplan.readback import render
     from budgetplan.readback.actuals import ActualsError
@@ -231,23 +295,42 @@ class DiffFormat(StrEnum):
 
 @app.command("diff")
 def diff_cmd(
-    old: Annotated[Path, typer.Argument(help="Old version: workbook or scenario file.")],
-    new: Annotated[Path, typer.Argument(help="New version: workbook or scenario file.")],
-    fmt: Annotated[DiffFormat, typer.Option("--format", help="Output format.")] = DiffFormat.text,
+    old: Annotated[
+        Path, typer.Argument(metavar="OLD", help="Old version: workbook or scenario file.")
+    ],
+    new: Annotated[
+        Path, typer.Argument(metavar="NEW", help="New version: workbook or scenario file.")
+    ],
+    fmt: Annotated[
+        DiffFormat,
+        typer.Option("--format", metavar="text|json|markdown|xlsx", help="Output format."),
+    ] = DiffFormat.text,
     threshold: Annotated[
         str | None,
-        typer.Option("--threshold", help="Hide changes under an amount (1000) or a share (5%)."),
+        typer.Option(
+            "--threshold",
+            metavar="1000|5%",
+            help="Hide changes under an amount or a share.",
+        ),
     ] = None,
     cells: Annotated[
         bool, typer.Option("--cells", help="Cell-level diff of any two xlsx files.")
     ] = False,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Workbook to write (--format xlsx).")
+        Path | None,
+        typer.Option("-o", "--output", metavar="DIFF.xlsx", help="Workbook to write (xlsx)."),
     ] = None,
-    lang: Annotated[LangOpt, typer.Option("--lang", help="Labels language (xlsx).")] = LangOpt.fr,
+    lang: Annotated[
+        LangOpt, typer.Option("--lang", metavar="fr|en", help="Language of the workbook.")
+    ] = LangOpt.fr,
 ) -> None:
     """What changed between two budget versions and what it costs. Exit 0 same, 1 different,
-    2 trouble."""
+    2 trouble.
+
+    \b
+    Example:
+      budgetplan diff old.xlsx new.xlsx --format markdown --threshold 1000
+    """
     if cells:
         from budgetplan.diff.cells import CellDiffError, cell_diff, render_cells
 
@@ -285,9 +368,14 @@ def diff_cmd(
 
 @app.command()
 def textconv(
-    file: Annotated[Path, typer.Argument(help="Workbook or scenario file.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="Workbook or scenario file.")],
 ) -> None:
-    """Print a stable, id-sorted text view of a budget version (git's textconv driver)."""
+    """Print a stable, id-sorted text view of a budget version (git's textconv driver).
+
+    \b
+    Example:
+      budgetplan textconv workbooks/programme-2022.xlsx | less
+    """
     from budgetplan.diff.compare import DiffError, load_version
     from budgetplan.diff.textconv import textconv as render
 
@@ -300,9 +388,16 @@ def textconv(
 
 @app.command("git-setup")
 def git_setup(
-    repo: Annotated[Path, typer.Option("--repo", help="Repository folder.")] = Path("."),
+    repo: Annotated[Path, typer.Option("--repo", metavar="DIR", help="Repository folder.")] = Path(
+        "."
+    ),
 ) -> None:
-    """Make `git diff` show workbooks and scenarios in budget terms (idempotent)."""
+    """Make `git diff` show workbooks and scenarios in budget terms (idempotent).
+
+    \b
+    Example:
+      .venv/bin/budgetplan git-setup && git log -p workbooks/programme-2022.xlsx
+    """
     import subprocess
 
     attributes = repo / ".gitattributes"
@@ -338,13 +433,19 @@ def git_setup(
 @app.command("run")
 def run_cmd(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="Scenario scripts (.py) and files (.yaml).")
+        list[Path] | None,
+        typer.Argument(metavar="PATHS", help="Scenario scripts (.py), files (.yaml) and folders."),
     ] = None,
-    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for workbooks.")] = Path(
-        "workbooks"
-    ),
+    output: Annotated[
+        Path, typer.Option("-o", "--output", metavar="DIR", help="Folder for workbooks.")
+    ] = Path("workbooks"),
 ) -> None:
-    """Run scenarios: a workbook each and a comparison workbook. Exit 1 if any failed."""
+    """Run scenarios: a workbook each and a comparison workbook. Exit 1 if any failed.
+
+    \b
+    Example:
+      budgetplan run scenarios/ -o workbooks/
+    """
     from rich.progress import Progress
 
     from budgetplan.api import run
@@ -376,6 +477,11 @@ def run_cmd(
     raise typer.Exit(1 if failed else 0)
 
 
+class Distribution(StrEnum):
+    pert = "pert"
+    triangular = "triangular"
+
+
 class RiskFormat(StrEnum):
     text = "text"
     json = "json"
@@ -385,26 +491,46 @@ class RiskFormat(StrEnum):
 def risk(
     scenario: Annotated[
         Path | None,
-        typer.Argument(help="Scenario (programme YAML, change file or script); default 2022."),
+        typer.Argument(
+            metavar="SCENARIO",
+            help="Programme file, change file or scenario script (default: the 2022 programme).",
+        ),
     ] = None,
-    iterations: Annotated[int, typer.Option("--iterations", "-n", min=1, max=5_000_000)] = 10_000,
-    seed: Annotated[int, typer.Option("--seed")] = 2022,
+    iterations: Annotated[
+        int,
+        typer.Option(
+            "--iterations", "-n", min=1, max=5_000_000, metavar="N", help="Draws of the model."
+        ),
+    ] = 10_000,
+    seed: Annotated[
+        int, typer.Option("--seed", metavar="S", help="Seed: the same gives the same figures.")
+    ] = 2022,
     distribution: Annotated[
-        str, typer.Option("--distribution", help="pert or triangular")
-    ] = "pert",
+        Distribution,
+        typer.Option(
+            "--distribution", metavar="pert|triangular", help="Law of each cost line's draws."
+        ),
+    ] = Distribution.pert,
     correlation: Annotated[
-        float, typer.Option("--correlation", min=0.0, max=1.0, help="Between lines of a pilot.")
+        float,
+        typer.Option(
+            "--correlation", min=0.0, max=1.0, metavar="R", help="Between lines of a pilot."
+        ),
     ] = 0.5,
-    fmt: Annotated[RiskFormat, typer.Option("--format")] = RiskFormat.text,
+    fmt: Annotated[
+        RiskFormat, typer.Option("--format", metavar="text|json", help="Output format.")
+    ] = RiskFormat.text,
 ) -> None:
-    """Cost and schedule risk by Monte Carlo: P50/P80/P90, overrun and readiness odds."""
+    """Cost and schedule risk by Monte Carlo: P50/P80/P90, overrun and readiness odds.
+
+    \b
+    Example:
+      budgetplan risk scenarios/scanners_overrun_and_late.py --iterations 100000
+    """
     from budgetplan.api import simulate
 
-    if distribution not in ("pert", "triangular"):
-        _err("--distribution: write pert or triangular")
-        raise typer.Exit(2)
     programme = _load(scenario).programme
-    result = simulate(programme, iterations, seed, distribution, correlation)
+    result = simulate(programme, iterations, seed, distribution.value, correlation)
     if fmt is RiskFormat.json:
         typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
         return
@@ -413,7 +539,7 @@ def risk(
         return f"{v:,.0f}".replace(",", " ")
 
     typer.echo(
-        f"{iterations:,} iterations, seed {seed}, {distribution}, correlation "
+        f"{iterations:,} iterations, seed {seed}, {distribution.value}, correlation "
         f"{correlation} within a pilot"
     )
     typer.echo(
@@ -446,7 +572,12 @@ def risk(
 
 @app.command()
 def schema() -> None:
-    """Print the JSON Schema of scenario files (for editors that complete and check YAML)."""
+    """Print the JSON Schema of scenario files (for editors that complete and check YAML).
+
+    \b
+    Example:
+      budgetplan schema > programme.schema.json
+    """
     from budgetplan.core.model import Programme
 
     typer.echo(json.dumps(Programme.model_json_schema(), indent=2, ensure_ascii=False))
@@ -454,9 +585,16 @@ def schema() -> None:
 
 @app.command()
 def verify(
-    workbooks: Annotated[list[Path], typer.Argument(help="Workbooks to recalculate.")],
+    workbooks: Annotated[
+        list[Path], typer.Argument(metavar="WORKBOOK.xlsx", help="Workbooks to recalculate.")
+    ],
 ) -> None:
-    """Recalculate workbooks in LibreOffice and compare every formula with its cached value."""
+    """Recalculate workbooks in LibreOffice and compare every formula with its cached value.
+
+    \b
+    Example:
+      budgetplan verify workbooks/programme-2022.xlsx
+    """
     from budgetplan.api import verify as run_verify
 
     for path in workbooks:

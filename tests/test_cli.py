@@ -104,3 +104,41 @@ def test_schema_is_json_schema_of_the_programme() -> None:
 
 def test_version() -> None:
     assert run("--version").stdout.startswith("budgetplan ")
+
+
+COMMANDS = [
+    "build",
+    "validate",
+    "reconcile",
+    "diff",
+    "textconv",
+    "git-setup",
+    "run",
+    "risk",
+    "schema",
+    "verify",
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_reads_as_a_command_line_with_an_example(command, capsys) -> None:
+    """Flags as flags, arguments by name, choices listed, and one example per command whose
+    flags the command has."""
+    from budgetplan.cli import run as run_in_process
+
+    assert run_in_process([command, "--help"]) == 0
+    text = capsys.readouterr().out
+    for noise in ("<bool>", "<path>", "<str>", "<int", "<float", "{", "list[Path]"):
+        assert noise not in text, (command, noise)
+    example = text.split("Example:", 1)[1].splitlines()[1].strip()
+    assert example.split()[:2] in (["budgetplan", command], [".venv/bin/budgetplan", command])
+    for flag in (w for w in example.split() if w.startswith("-")):
+        assert flag in text, (command, flag)
+    choices = {
+        "build": ["--lang fr|en"],
+        "reconcile": ["--format text|json|markdown"],
+        "diff": ["--format text|json|markdown|xlsx", "--lang fr|en"],
+        "risk": ["--distribution pert|triangular", "--format text|json"],
+    }
+    for shown in choices.get(command, []):
+        assert shown in text, (command, shown)
