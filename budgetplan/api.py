@@ -126,11 +126,12 @@ def simulate(
     )
 
 
-def run(paths: list[Path], output: Path, progress: Any = None) -> list[Outcome]:
-    """Run scenario scripts and files: a workbook each and ``comparison.xlsx`` in ``output``."""
+def run(paths: list[Path], output: Path, progress: Any = None, lang: Lang = "fr") -> list[Outcome]:
+    """Run scenario scripts and files: a workbook each and ``comparison.xlsx`` in ``output``,
+    in ``lang``."""
     from budgetplan.scenarios.runner import run_all
 
-    return run_all(paths, output, progress)
+    return run_all(paths, output, progress, lang)
 
 
 @dataclass(frozen=True)

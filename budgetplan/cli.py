@@ -439,8 +439,13 @@ def run_cmd(
     output: Annotated[
         Path, typer.Option("-o", "--output", metavar="DIR", help="Folder for workbooks.")
     ] = Path("workbooks"),
+    lang: Annotated[
+        LangOpt, typer.Option("--lang", metavar="fr|en", help="Language of the workbooks.")
+    ] = LangOpt.fr,
 ) -> None:
-    """Run scenarios: a workbook each and a comparison workbook. Exit 1 if any failed.
+    """Run scenarios: a workbook each and a comparison workbook, the default programme as the
+    reference. Exit 0 every scenario built and passing its checks, 1 one could not be built,
+    3 every one built but some fail checks.
 
     \b
     Example:
@@ -463,18 +468,22 @@ def run_cmd(
     output.mkdir(parents=True, exist_ok=True)
     with Progress(transient=True) as progress:
         task = progress.add_task("scenarios", total=len(todo))
-        outcomes = run(targets, output, lambda o: progress.advance(task))
-    failed = 0
+        outcomes = run(targets, output, lambda o: progress.advance(task), lang.value)
+    failed = checks_failing = 0
     for o in outcomes:
         if o.error:
             failed += 1
             _err(f"FAILED {o.error}")
+        elif o.checks_failed:
+            checks_failing += 1
+            typer.echo(
+                f"CHECKS {o.path} -> {o.workbook}: checks fail: {', '.join(o.checks_failed)}"
+            )
         else:
-            checks = f", failing checks: {', '.join(o.checks_failed)}" if o.checks_failed else ""
-            typer.echo(f"ok     {o.path} -> {o.workbook}{checks}")
+            typer.echo(f"ok     {o.path} -> {o.workbook}")
     if any(o.workbook for o in outcomes):
         typer.echo(f"wrote {output / 'comparison.xlsx'}")
-    raise typer.Exit(1 if failed else 0)
+    raise typer.Exit(1 if failed else 3 if checks_failing else 0)
 
 
 class Distribution(StrEnum):

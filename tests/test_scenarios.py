@@ -236,11 +236,47 @@ def test_run_builds_every_scenario_and_reports_a_failing_one(tmp_path, capsys) -
     assert len(list(out.glob("*.xlsx"))) == 4  # three scenarios and the comparison
     import openpyxl
 
-    ws = openpyxl.load_workbook(out / "comparison.xlsx")["Comparison"]
-    assert ws["B3"].value == "baseline"
+    ws = openpyxl.load_workbook(out / "comparison.xlsx")["Comparaison"]
+    assert ws["B3"].value == "baseline (référence)"
     labels = [ws.cell(r, 1).value for r in range(4, ws.max_row + 1)]
-    for label in ("headroom", "AE pilot SCAN", "risk P80", "readiness SCAN / RWC2023 (days)"):
+    for label in ("Marge disponible 2022", "AE du pilote SCAN", "Coût P80", "Contrôles en échec"):
         assert label in labels
+    assert "Marge SCAN / RWC2023 (jours)" in labels
+
+
+def test_the_comparison_compares_with_the_default_programme_even_without_baseline(
+    tmp_path, capsys
+) -> None:
+    """The reference column is the default programme, computed when no baseline is in the run;
+    names shown whole; a row says which checks fail; a scenario whose checks fail is reported
+    as such, with exit 3; the same name twice is refused rather than overwritten."""
+    import openpyxl
+
+    out = tmp_path / "wb"
+    paths = [SCENARIOS / "cut-40m-by-priority.yaml", SCENARIOS / "no_majority_2022.py"]
+    assert run(["run", *map(str, paths), "-o", str(out), "--lang", "en"]) == 3
+    printed = capsys.readouterr().out
+    assert "ok     " in printed and "CHECKS " in printed and "checks fail: READINESS" in printed
+    ws = openpyxl.load_workbook(out / "comparison.xlsx")["Comparison"]
+    header = [ws.cell(3, c).value for c in range(1, 5)]
+    assert header == ["Figure", "baseline (reference)", "cut-40m-by-priority", "no-majority-2022"]
+    rows = {ws.cell(r, 1).value: r for r in range(4, ws.max_row + 1)}
+    headroom = rows["Headroom 2022"]
+    assert ws.cell(headroom, 2).value * 100 == BASE.headroom[2022]
+    failing = rows["Failing checks"]
+    assert [ws.cell(failing, c).value for c in (2, 3, 4)] == ["none", "none", "READINESS"]
+    assert ws.cell(rows["Failing checks (count)"], 4).value == 1
+    assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
+    # a second scenario of the same name would overwrite the first's workbook: refused
+    twin = tmp_path / "twin.yaml"
+    twin.write_text(
+        "name: cut-40m-by-priority\nbase: default\nchanges:\n  - scale_cost: {factor: 1.1}\n",
+        encoding="utf-8",
+    )
+    before = (out / "cut-40m-by-priority.xlsx").read_bytes()
+    assert run(["run", str(paths[0]), str(twin), "-o", str(out), "--lang", "en"]) == 1
+    assert "already in this run" in capsys.readouterr().err
+    assert (out / "cut-40m-by-priority.xlsx").read_bytes() == before
 
 
 @pytest.mark.libreoffice

@@ -501,6 +501,38 @@ _LABELS: dict[str, tuple[str, str]] = {
     ),
     "yes": ("oui", "yes"),
     "no": ("non", "no"),
+    # the comparison workbook of `budgetplan run`
+    "cmp.sheet": ("Comparaison", "Comparison"),
+    "cmp.doc_title": ("Comparaison de scénarios", "Scenario comparison"),
+    "cmp.title": (
+        "Scénarios côte à côte (écarts à la référence surlignés)",
+        "Scenarios side by side (differences from the reference highlighted)",
+    ),
+    "cmp.figure": ("Indicateur", "Figure"),
+    "cmp.reference": ("{name} (référence)", "{name} (reference)"),
+    "cmp.ae_allocated": ("AE engagées {year}", "AE allocated {year}"),
+    "cmp.net": ("Enveloppe nette de la réserve {year}", "Envelope net of reserve {year}"),
+    "cmp.headroom": ("Marge disponible {year}", "Headroom {year}"),
+    "cmp.ae_year": ("AE {year}", "AE {year}"),
+    "cmp.cp_year": ("CP {year}", "CP {year}"),
+    "cmp.ae_pilot": ("AE du pilote {pilot}", "AE pilot {pilot}"),
+    "cmp.p50": ("Coût P50 (hors provision)", "Cost P50 (excl. contingency)"),
+    "cmp.p80": ("Coût P80", "Cost P80"),
+    "cmp.p90": ("Coût P90", "Cost P90"),
+    "cmp.contingency": ("Provision nécessaire pour P80", "Contingency needed for P80"),
+    "cmp.over": (
+        "Probabilité de dépasser l'enveloppe nette (%)",
+        "Probability of exceeding the net envelope (%)",
+    ),
+    "cmp.margin": ("Marge {pilot} / {event} (jours)", "Margin {pilot} / {event} (days)"),
+    "cmp.ready": (
+        "Probabilité d'être prêt {pilot} / {event} (%)",
+        "Probability of being ready {pilot} / {event} (%)",
+    ),
+    "cmp.failing_count": ("Contrôles en échec (nombre)", "Failing checks (count)"),
+    "cmp.failing": ("Contrôles en échec", "Failing checks"),
+    "cmp.none": ("aucun", "none"),
+    "cmp.chart": ("AE par pilote et par scénario", "AE by pilot and scenario"),
 }
 
 

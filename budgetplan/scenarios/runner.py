@@ -8,19 +8,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import xlsxwriter
-
 from budgetplan.compute.figures import Figures
 from budgetplan.core.labels import Lang
 from budgetplan.core.source import Source
 from budgetplan.publish import Built, OverwriteRefused, publish
+from budgetplan.scenarios.comparison import Column, write_comparison
 from budgetplan.scenarios.scenario import Scenario
-from budgetplan.xlsx.atomic import atomic_path
 from budgetplan.yamlio.loader import Loaded, load, parse_programme, read_scenario_bytes
 
 if TYPE_CHECKING:
     from budgetplan.compute.risk import RiskResult
-from budgetplan.xlsx.workbook.writer import FIXED_CREATED
 
 
 class RunError(Exception):
@@ -91,126 +88,28 @@ class Outcome:
     checks_failed: list[str] = field(default_factory=list)
 
 
-def write_comparison(outcomes: list[Outcome], target: Path) -> None:
-    """Scenarios side by side, differences from the first (the baseline) highlighted.
+def comparison_columns(outcomes: list[Outcome]) -> list[Column]:
+    """The scenarios built, the reference first: the default programme as it is (the base the
+    scenarios start from), taken from the run when a scenario there changes nothing (the
+    baseline), computed otherwise."""
+    from budgetplan.compute.figures import compute
+    from budgetplan.compute.risk import sheet_simulation
 
-    Long: lays the comparison sheet out row by row (to be split with its French labels, issue 16).
-    """
-    ok = [o for o in outcomes if o.figures is not None and o.scenario is not None]
-    if not ok:
-        return
-    with atomic_path(target) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
-        wb.set_properties(
-            {"title": "Scenario comparison", "author": "budgetplan", "created": FIXED_CREATED}
+    built = [o for o in outcomes if o.figures is not None and o.scenario is not None]
+    default = load(None).programme
+    reference = next(
+        (o for o in built if not o.scenario.log and o.scenario.programme == default),  # type: ignore[union-attr]
+        None,
+    )
+    columns = []
+    if reference is None:
+        fig = compute(default)
+        columns.append(Column("baseline", fig, sheet_simulation(fig)))
+    for o in sorted(built, key=lambda o: o is not reference):
+        columns.append(
+            Column(o.scenario.name, o.figures, o.risk or sheet_simulation(o.figures))  # type: ignore[union-attr, arg-type]
         )
-        ws = wb.add_worksheet("Comparison")
-        head = wb.add_format(
-            {"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E78", "text_wrap": True}
-        )
-        money = wb.add_format({"num_format": '#,##0 "€"'})
-        money_diff = wb.add_format({"num_format": '#,##0 "€"', "bg_color": "#FFEB9C", "bold": True})
-        days = wb.add_format({"num_format": "0"})
-        days_diff = wb.add_format({"num_format": "0", "bg_color": "#FFEB9C", "bold": True})
-        late = wb.add_format({"num_format": "0", "bg_color": "#FFC7CE", "font_color": "#9C0006"})
-        ws.write_string(
-            0,
-            0,
-            "Scenarios side by side (differences from the baseline highlighted)",
-            wb.add_format({"bold": True, "font_size": 14}),
-        )
-        ws.write_string(2, 0, "figure", head)
-        for j, o in enumerate(ok):
-            ws.write_string(2, 1 + j, o.scenario.name, head)  # type: ignore[union-attr]
-        rows: list[tuple[str, list[int | None], str]] = []
-        figs: list[Figures] = [o.figures for o in ok]  # type: ignore[misc]
-        by = figs[0].budget_year
-        rows.append((f"AE allocated {by}", [f.ae_by_year.get(by, 0) for f in figs], "money"))
-        rows.append(("envelope net of reserve", [f.net_ae.get(by, 0) for f in figs], "money"))
-        rows.append(("headroom", [f.headroom.get(by, 0) for f in figs], "money"))
-        years = sorted({y for f in figs for y in f.years})
-        for y in years:
-            rows.append((f"AE {y}", [f.ae_by_year.get(y, 0) for f in figs], "money"))
-            rows.append((f"CP {y}", [f.cp_by_year.get(y, 0) for f in figs], "money"))
-        pilots = [p.id for p in figs[0].programme.pilots]
-        for pid in pilots:
-            rows.append(
-                (
-                    f"AE pilot {pid}",
-                    [next((p.ae for p in f.pilots if p.pilot == pid), None) for f in figs],
-                    "money",
-                )
-            )
-        from budgetplan.compute.risk import sheet_simulation
-
-        risks = [o.risk or sheet_simulation(o.figures) for o in ok]  # type: ignore[arg-type]
-        for label, attr in (
-            ("risk P50 (excl. contingency)", "p50"),
-            ("risk P80", "p80"),
-            ("risk P90", "p90"),
-            ("contingency needed for P80", "contingency_p80"),
-        ):
-            rows.append((label, [int(round(getattr(r, attr) * 100)) for r in risks], "money"))
-        rows.append(
-            (
-                "probability of exceeding the envelope (%)",
-                [int(round(r.probability_over_envelope * 100)) for r in risks],
-                "days",
-            )
-        )
-        keys = [(r.pilot, r.event) for r in figs[0].readiness]
-        for key in keys:
-            rows.append(
-                (
-                    f"readiness {key[0]} / {key[1]} (days)",
-                    [
-                        next(
-                            (r.margin_days for r in f.readiness if (r.pilot, r.event) == key), None
-                        )
-                        for f in figs
-                    ],
-                    "days",
-                )
-            )
-        first_pilot_row = None
-        for i, (label, values, kind) in enumerate(rows):
-            r = 3 + i
-            if label.startswith("AE pilot") and first_pilot_row is None:
-                first_pilot_row = r
-            ws.write_string(r, 0, label)
-            for j, v in enumerate(values):
-                if v is None:
-                    ws.write_string(r, 1 + j, "-")
-                    continue
-                number = v / 100 if kind == "money" else v
-                differs = j > 0 and v != values[0]
-                if kind == "days" and v < 0:
-                    fmt = late
-                elif kind == "money":
-                    fmt = money_diff if differs else money
-                else:
-                    fmt = days_diff if differs else days
-                ws.write_number(r, 1 + j, number, fmt)
-        ws.set_column(0, 0, 38)
-        ws.set_column(1, len(ok), 18)
-        ws.freeze_panes(3, 1)
-        if first_pilot_row is not None:
-            chart = wb.add_chart({"type": "bar"})
-            last = first_pilot_row + len(pilots) - 1
-            for j in range(len(ok)):
-                chart.add_series(
-                    {
-                        "name": ["Comparison", 2, 1 + j],
-                        "categories": ["Comparison", first_pilot_row, 0, last, 0],
-                        "values": ["Comparison", first_pilot_row, 1 + j, last, 1 + j],
-                    }
-                )
-            chart.set_title({"name": "AE by pilot and scenario"})
-            chart.set_x_axis({"num_format": '#,##0 "€"'})
-            chart.set_y_axis({"reverse": True})
-            chart.set_size({"width": 760, "height": 520})
-            ws.insert_chart(2, len(ok) + 2, chart)
-        wb.close()
+    return columns
 
 
 def scenario_source(scenario: Scenario) -> Source:
@@ -245,22 +144,31 @@ def report(scenario: Scenario, output: str | Path | None = None, echo: bool = Tr
     return text
 
 
-def run_all(paths: list[Path], out_dir: Path, progress=None) -> list[Outcome]:  # type: ignore[no-untyped-def]
+def run_all(paths: list[Path], out_dir: Path, progress=None, lang: Lang = "fr") -> list[Outcome]:  # type: ignore[no-untyped-def]
     from budgetplan.yamlio.loader import LoadError
 
     outcomes = []
+    names = {"comparison"}  # each scenario's workbook is named after it, beside comparison.xlsx
     for path in collect(paths):
         outcome = Outcome(path)
         try:
             scenario = load_any(path)
+            if scenario.name.lower() in names:
+                raise RunError(
+                    f"{path}: a scenario named {scenario.name!r} is already in this run "
+                    "(or is the comparison's name): give it a name of its own"
+                )
+            names.add(scenario.name.lower())
             outcome.scenario = scenario
-            built = build_scenario(scenario, out_dir / f"{scenario.name}.xlsx")
+            built = build_scenario(scenario, out_dir / f"{scenario.name}.xlsx", lang)
             outcome.workbook = built.path
             outcome.figures = built.figures
             outcome.risk = built.risk
             outcome.checks_failed = [r.spec.code for r in built.checks if not r.ok]
         except LoadError as exc:
             outcome.error = "; ".join(f.one_line() for f in exc.findings[:3])
+        except RunError as exc:
+            outcome.error = str(exc)
         except OverwriteRefused as exc:
             outcome.error = f"{exc.target}: not written: {exc.message} ({exc.hint})"
         except Exception as exc:  # noqa: BLE001 - one failing scenario never stops the others
@@ -268,5 +176,6 @@ def run_all(paths: list[Path], out_dir: Path, progress=None) -> list[Outcome]:  
         outcomes.append(outcome)
         if progress is not None:
             progress(outcome)
-    write_comparison(outcomes, out_dir / "comparison.xlsx")
+    if any(o.figures is not None for o in outcomes):
+        write_comparison(comparison_columns(outcomes), out_dir / "comparison.xlsx", lang)
     return outcomes
