@@ -302,9 +302,13 @@ def diff_cmd(
         Path, typer.Argument(metavar="NEW", help="New version: workbook or scenario file.")
     ],
     fmt: Annotated[
-        DiffFormat,
-        typer.Option("--format", metavar="text|json|markdown|xlsx", help="Output format."),
-    ] = DiffFormat.text,
+        DiffFormat | None,
+        typer.Option(
+            "--format",
+            metavar="text|json|markdown|xlsx",
+            help="Output format (default: text, or what -o's extension says).",
+        ),
+    ] = None,
     threshold: Annotated[
         str | None,
         typer.Option(
@@ -318,7 +322,12 @@ def diff_cmd(
     ] = False,
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", metavar="DIFF.xlsx", help="Workbook to write (xlsx)."),
+        typer.Option(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="Write the report there: .xlsx, .json, .md or .txt (the format follows).",
+        ),
     ] = None,
     lang: Annotated[
         LangOpt, typer.Option("--lang", metavar="fr|en", help="Language of the workbook.")
@@ -343,6 +352,7 @@ def diff_cmd(
     from budgetplan.diff import render as diff_render
     from budgetplan.diff.compare import DiffError, diff
 
+    fmt = _report_format(fmt, output, old, new)
     try:
         result = diff(old, new, threshold)
     except DiffError as exc:
@@ -351,19 +361,58 @@ def diff_cmd(
         _err(f"--threshold {threshold!r}: write an amount (1000) or a share (5%)")
         raise typer.Exit(2) from None
     if fmt is DiffFormat.xlsx:
-        if output is None or output.suffix.lower() != ".xlsx":
-            _err("--format xlsx needs -o DIFF.xlsx")
-            raise typer.Exit(2)
         from budgetplan.diff.compare import load_version
         from budgetplan.diff.workbook import write_diff_workbook
 
+        assert output is not None  # _report_format asks for it
         write_diff_workbook(result, load_version(new), output, lang.value, str(old), str(new))
         typer.echo(f"wrote {output}")
-    elif fmt is DiffFormat.json:
-        typer.echo(diff_render.to_json(result))
+        raise typer.Exit(0 if result.same else 1)
+    if fmt is DiffFormat.json:
+        report = diff_render.to_json(result)
     else:
-        typer.echo(diff_render.to_text(result, str(old), str(new), fmt is DiffFormat.markdown))
+        report = diff_render.to_text(result, str(old), str(new), fmt is DiffFormat.markdown)
+    if output is None:
+        typer.echo(report)
+    else:
+        from budgetplan.xlsx.atomic import atomic_path
+
+        with atomic_path(output) as tmp:
+            tmp.write_text(report + "\n", encoding="utf-8")
+        typer.echo(f"wrote {output}")
     raise typer.Exit(0 if result.same else 1)
+
+
+#: The format a report file's extension asks for.
+_FORMAT_OF_SUFFIX = {
+    ".xlsx": "xlsx",
+    ".json": "json",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".txt": "text",
+}
+
+
+def _report_format(fmt: DiffFormat | None, output: Path | None, *inputs: Path) -> DiffFormat:
+    """The format of ``diff``'s report: as asked, else what ``-o``'s extension says, else text.
+    Refused: an extension that names no format, a format the extension contradicts, xlsx with
+    nowhere to write it, and ``-o`` naming one of the command's own inputs."""
+    if output is None:
+        if fmt is DiffFormat.xlsx:
+            _err("--format xlsx needs -o DIFF.xlsx (the workbook to write)")
+            raise typer.Exit(2)
+        return fmt or DiffFormat.text
+    implied = _FORMAT_OF_SUFFIX.get(output.suffix.lower())
+    if implied is None:
+        _err(f"{output}: -o takes a .xlsx, .json, .md or .txt file (the report's format)")
+        raise typer.Exit(2)
+    if fmt is not None and fmt.value != implied:
+        _err(f"{output}: --format {fmt.value} but the file's extension says {implied}")
+        raise typer.Exit(2)
+    if any(output.resolve() == p.resolve() for p in inputs):
+        _err(f"{output}: is one of the versions compared: write the report to another file")
+        raise typer.Exit(2)
+    return DiffFormat(implied)
 
 
 @app.command()

@@ -115,15 +115,67 @@ def test_cli_formats_and_exit_codes(versions, capsys) -> None:
     data = json.loads(capsys.readouterr().out)
     assert {"lines", "totals", "milestones", "checks"} <= set(data)
     line = next(x for x in data["lines"] if x["id"] == "SCAN-EQ")
-    assert line["status"] == "changed" and line["changes"]["quantity"] == {"old": "40", "new": "41"}
+    assert line["status"] == "changed" and line["changes"]["quantity"] == {"old": 40, "new": 41}
+    assert (line["ae_old"], line["ae_new"]) == (7_200_000, 7_380_000)  # numbers, in euros
+    added = next(x for x in data["lines"] if x["id"] == "SCAN-NEW1")
+    assert added["line"]["label"] == "Étude complémentaire" and added["line"]["unit_cost"] == 50000
+    assert data["totals"]["ae_new"] - data["totals"]["ae_old"] == 198_000
+    assert all(isinstance(t["ae_new"], int | float) for t in data["totals"]["by"])
     assert (
         run(["diff", str(versions["old.xlsx"]), str(versions["new.xlsx"]), "--format", "markdown"])
         == 1
     )
     text = capsys.readouterr().out
-    assert "### cost lines" in text and "NOW LATE" in text
+    assert "### Cost lines" in text and "NOW LATE" in text
+    assert "| Status | Line | AE old | AE new | Change | What |" in text  # tables, not bullets
+    assert "| added | SCAN-NEW1 | 0.00 | 60 000.00 |" in text
+    assert "Étude complémentaire · SCAN · T3 · services · 1 x 50 000.00 HT · AE 2022" in text
+    assert "datetime" not in text and "Decimal" not in text
     missing = versions["tmp"] / "missing.xlsx"
     assert run(["diff", str(missing), str(versions["new.xlsx"])]) == 2
+
+
+def test_the_report_file_takes_the_format_of_its_extension(versions, tmp_path, capsys) -> None:
+    old, new = str(versions["old.yaml"]), str(versions["new.yaml"])
+    assert run(["diff", old, new, "-o", str(tmp_path / "r.md")]) == 1
+    assert (tmp_path / "r.md").read_text(encoding="utf-8").startswith("## ")
+    assert run(["diff", old, new, "-o", str(tmp_path / "r.json")]) == 1
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["lines"]
+    assert run(["diff", old, new, "-o", str(tmp_path / "r.xlsx")]) == 1
+    assert openpyxl.load_workbook(tmp_path / "r.xlsx").sheetnames
+    capsys.readouterr()
+    for args, says in (
+        (["-o", str(tmp_path / "r.pdf")], "takes a .xlsx, .json, .md or .txt"),
+        (["-o", str(tmp_path / "x.json"), "--format", "markdown"], "extension says json"),
+        (["--format", "xlsx"], "needs -o"),
+    ):
+        assert run(["diff", old, new, *args]) == 2
+        assert says in capsys.readouterr().err
+    assert not (tmp_path / "r.pdf").exists() and not (tmp_path / "x.json").exists()
+    before = versions["new.xlsx"].read_bytes()
+    assert (
+        run(
+            [
+                "diff",
+                str(versions["old.xlsx"]),
+                str(versions["new.xlsx"]),
+                "-o",
+                str(versions["new.xlsx"]),
+            ]
+        )
+        == 2
+    )
+    assert "is one of the versions compared" in capsys.readouterr().err
+    assert versions["new.xlsx"].read_bytes() == before
+
+
+def test_markdown_cells_render_as_written() -> None:
+    """A label with a pipe, emphasis, a link or a line break stays in its cell as text."""
+    from budgetplan.diff.render import cell
+
+    assert cell("a | b") == "a \\| b"
+    assert cell("**gras** [lien](http://x) <b>") == "\\*\\*gras\\*\\* \\[lien\\](http://x) \\<b\\>"
+    assert cell("ligne\nFAUSSE") == "ligne\\\\nFAUSSE"
 
 
 def test_cells_diff_reports_one_inserted_row(versions) -> None:

@@ -87,6 +87,7 @@ class LineDiff:
     changes: dict[str, Change]
     ae_old: int  # cents
     ae_new: int
+    line: CostLine | None = None  # the line as it is now (as it was, for a removed one)
 
     @property
     def ae_delta(self) -> int:
@@ -277,6 +278,7 @@ def compare(va: Version, vb: Version, threshold: str | None = None) -> DiffResul
             changes if status in ("changed", "moved") else {},
             va.line_ae.get(line_id, 0),
             vb.line_ae.get(line_id, 0),
+            lb or la,
         )
         if limit and status == "changed" and _under(line.ae_old, line.ae_new, limit):
             result.hidden += 1
