@@ -239,7 +239,6 @@ def reconcile(
     Example:
       budgetplan reconcile returned.xlsx --scenario my.yaml --write-scenario my.yaml
     """
-    from budgetplan.readback import render
     from budgetplan.readback.actuals import ActualsError
     from budgetplan.readback.reconciliation import reconcile as run
     from budgetplan.xlsx.reader import ReadError
@@ -247,11 +246,45 @@ def reconcile(
     if output is not None and output.suffix.lower() != ".xlsx":
         _err(f"{output}: the reconciliation workbook must be an .xlsx file")
         raise typer.Exit(2)
+    _not_an_input(output, "-o", workbook, scenario, actuals)
+    _not_an_input(write_scenario, "--write-scenario", workbook, actuals)
     try:
         result = run(workbook, scenario, actuals, allow_macros)
     except (ReadError, LoadError, ActualsError) as exc:
         _fail(exc.findings)
-    title = f"{workbook}: reconciliation"
+    _print_reconciliation(result, fmt, f"{workbook}: reconciliation")
+    if output is not None:
+        from budgetplan.readback.workbook import write_reconciliation
+
+        write_reconciliation(result, output)
+        _err(f"wrote {output}")
+    if write_scenario is not None:
+        _write_scenario(result, scenario, write_scenario)
+    raise typer.Exit(0 if result.ok else 1)
+
+
+def _write_scenario(result, scenario: Path | None, target: Path) -> None:  # type: ignore[no-untyped-def]
+    """The programme the workbook holds, carried into ``scenario``'s text (comments and layout
+    kept) or written whole."""
+    from budgetplan.yamlio.scenario_writer import apply_to_scenario
+    from budgetplan.yamlio.scenario_writer import write_scenario as write
+
+    if result.programme is None:
+        _err(
+            f"{target}: not written: the workbook's inputs do not make a programme "
+            "(fix the errors above first)"
+        )
+        raise typer.Exit(1)
+    if scenario is not None:
+        apply_to_scenario(scenario, result.programme, target)
+    else:
+        write(result.programme, target)
+    _err(f"wrote {target}")
+
+
+def _print_reconciliation(result, fmt: Format, title: str) -> None:  # type: ignore[no-untyped-def]
+    from budgetplan.readback import render
+
     if fmt is Format.json:
         extra = {"actuals": render.actuals_dict(result.actuals)} if result.actuals else {}
         typer.echo(render.to_json(result.findings, ok=result.ok, **extra))
@@ -263,27 +296,16 @@ def reconcile(
         typer.echo(render.to_text(result.findings, title))
         if result.actuals:
             typer.echo(render.actuals_text(result.actuals))
-    if output is not None:
-        from budgetplan.readback.workbook import write_reconciliation
 
-        write_reconciliation(result, output)
-        _err(f"wrote {output}")
-    if write_scenario is not None:
-        from budgetplan.yamlio.scenario_writer import apply_to_scenario
-        from budgetplan.yamlio.scenario_writer import write_scenario as write
 
-        if result.programme is None:
-            _err(
-                f"{write_scenario}: not written: the workbook's inputs do not make a programme "
-                "(fix the errors above first)"
-            )
-            raise typer.Exit(1)
-        if scenario is not None:
-            apply_to_scenario(scenario, result.programme, write_scenario)
-        else:
-            write(result.programme, write_scenario)
-        _err(f"wrote {write_scenario}")
-    raise typer.Exit(0 if result.ok else 1)
+def _not_an_input(output: Path | None, option: str, *inputs: Path | None) -> None:
+    """Refuse (exit 2) an output that is one of the command's own inputs: writing it would
+    replace what the user gave, the edited workbook first among them."""
+    if output is None:
+        return
+    if any(p is not None and output.resolve() == p.resolve() for p in inputs):
+        _err(f"{output}: {option} names one of this command's inputs: write to another file")
+        raise typer.Exit(2)
 
 
 class DiffFormat(StrEnum):
@@ -369,18 +391,22 @@ def diff_cmd(
         typer.echo(f"wrote {output}")
         raise typer.Exit(0 if result.same else 1)
     if fmt is DiffFormat.json:
-        report = diff_render.to_json(result)
+        _report(diff_render.to_json(result), output)
     else:
-        report = diff_render.to_text(result, str(old), str(new), fmt is DiffFormat.markdown)
-    if output is None:
-        typer.echo(report)
-    else:
-        from budgetplan.xlsx.atomic import atomic_path
-
-        with atomic_path(output) as tmp:
-            tmp.write_text(report + "\n", encoding="utf-8")
-        typer.echo(f"wrote {output}")
+        _report(diff_render.to_text(result, str(old), str(new), fmt is DiffFormat.markdown), output)
     raise typer.Exit(0 if result.same else 1)
+
+
+def _report(text: str, output: Path | None) -> None:
+    """A report on the terminal, or written whole to ``output`` (never half a file)."""
+    if output is None:
+        typer.echo(text)
+        return
+    from budgetplan.xlsx.atomic import atomic_path
+
+    with atomic_path(output) as tmp:
+        tmp.write_text(text + "\n", encoding="utf-8")
+    typer.echo(f"wrote {output}")
 
 
 #: The format a report file's extension asks for.

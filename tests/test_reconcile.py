@@ -464,3 +464,54 @@ def test_no_finding_hides_another(built, tmp_path, combo) -> None:
     result = reconcile(tamper(built, tmp_path, "combo.xlsx", change))
     found = codes_at(result)
     assert {ONE_RUN[name][1] for name in combo} == found, [f.one_line() for f in result.findings]
+
+
+def test_edits_name_their_cell_and_what_they_cost(built, tmp_path) -> None:
+    """An edit is reported at the cell it was typed in, with what it does to the line's AE
+    (once a line), and what all the edits do to the AE allocated and the headroom; inputs of
+    every table are compared (a closure of Parliament's calendar, an evaluation)."""
+    closures = L.CLOSURES
+    evaluations = L.EVALUATIONS
+
+    def edit(wb):  # type: ignore[no-untyped-def]
+        wb[LINES][at("quantity", FIRST)] = 41
+        wb[LINES][at("unit_cost", FIRST)] = 150000.5
+        wb["Paramètres"][f"{closures.letter('last_day')}{FIRST}"] = dt.datetime(2022, 6, 30)
+        wb["Évaluation"][f"{evaluations.letter('target')}{FIRST}"] = "Un débit triplé"
+
+    original = tmp_path / "programme.yaml"
+    shutil.copy(default_scenario_path(), original)
+    result = reconcile(tamper(built, tmp_path, "e.xlsx", edit), original)
+    found = {(f.code, f.sheet, f.cell): f.message for f in result.findings}
+    quantity = found[("EDIT_CHANGED", LINES, at("quantity", FIRST))]
+    assert quantity.startswith("cost_lines[SCAN-EQ].quantity: 40 -> 41 (AE of the line ")
+    # 41 x 150 000.50 HT = 6 150 020.50, TTC 7 380 024.60: +180 024.60 on 7 200 000.00
+    assert "7 200 000.00 EUR -> 7 380 024.60 EUR, +180 024.60 EUR" in quantity
+    unit = found[("EDIT_CHANGED", LINES, at("unit_cost", FIRST))]
+    assert unit == "cost_lines[SCAN-EQ].unit_cost: 150000 -> 150000.5"  # priced once
+    closure = found[("EDIT_CHANGED", "Paramètres", f"{closures.letter('last_day')}{FIRST}")]
+    assert closure == "closures[PARLIAMENT 2022-02-28].last_day: 27/06/2022 -> 30/06/2022"
+    target = found[("EDIT_CHANGED", "Évaluation", f"{evaluations.letter('target')}{FIRST}")]
+    assert target.startswith("evaluations[SCAN-E1].target: ") and target.endswith("Un débit triplé")
+    (impact,) = [f for f in result.findings if f.code == "EDIT_IMPACT"]
+    assert "from 47 324 000.00 EUR to 47 504 024.60 EUR (+180 024.60 EUR)" in impact.message
+    assert "2022 headroom from 198 500.00 EUR to 18 475.40 EUR" in impact.message
+
+
+def test_reconcile_never_writes_over_its_own_inputs(built, tmp_path, capsys) -> None:
+    """`-o` or `--write-scenario` naming the returned workbook (or the scenario, or the
+    actuals) would replace what the finance officer sent: refused, the file untouched."""
+    from budgetplan.cli import run as cli
+
+    returned = tamper(built, tmp_path, "returned.xlsx", lambda wb: None)
+    scenario = tmp_path / "programme.yaml"
+    shutil.copy(default_scenario_path(), scenario)
+    kept = (returned.read_bytes(), scenario.read_bytes())
+    for args, says in (
+        (["-o", str(returned)], "names one of this command's inputs"),
+        (["--write-scenario", str(returned)], "names one of this command's inputs"),
+        (["--scenario", str(scenario), "-o", str(scenario)], "must be an .xlsx file"),
+    ):
+        assert cli(["reconcile", str(returned), *args]) == 2
+        assert says in capsys.readouterr().err
+    assert (returned.read_bytes(), scenario.read_bytes()) == kept

@@ -6,10 +6,11 @@ import datetime as dt
 import json
 from decimal import Decimal
 
+from budgetplan.core.display import escape, show
+from budgetplan.core.display import plain as _n
 from budgetplan.core.model import CostLine
 from budgetplan.core.money import eur, to_cents
 from budgetplan.diff.compare import DiffResult
-from budgetplan.diff.textconv import _n, escape
 
 
 def _eur(cents: int) -> str:
@@ -20,32 +21,6 @@ def _delta(old: int, new: int) -> str:
     d = new - old
     pct = f" ({d / old * 100:+.1f}%)" if old else ""
     return f"{'+' if d >= 0 else '-'}{_eur(abs(d))}{pct}"
-
-
-def show(value: object, none: str = "-") -> str:
-    """A changed value as a reviewer reads it: dates dd/mm/yyyy, numbers as typed, a schedule
-    as ``mm/yyyy=amount`` pairs, yes or no, nothing as ``none``; never a Python repr."""
-    if value is None or value == "":
-        return none
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, dt.date):
-        return f"{value:%d/%m/%Y}"
-    if isinstance(value, Decimal):
-        return _n(value)
-    if isinstance(value, dict):
-        return (
-            "; ".join(
-                f"{k:%m/%Y}={show(v)}" if isinstance(k, dt.date) else f"{k}={show(v)}"
-                for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))
-            )
-            or none
-        )
-    if isinstance(value, list | tuple):
-        return ", ".join(show(v) for v in value) or none
-    if hasattr(value, "value"):  # an enum: its code
-        return str(value.value)
-    return escape(str(value))
 
 
 def _number(cents: int) -> float:

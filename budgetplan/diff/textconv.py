@@ -4,12 +4,13 @@ edit of an input is invisible. Text is escaped: no label can forge a line."""
 
 from __future__ import annotations
 
-import unicodedata
 from decimal import Decimal
 from typing import Any
 
 from budgetplan.compute.checks import run_checks
 from budgetplan.compute.figures import compute
+from budgetplan.core.display import escape
+from budgetplan.core.display import plain as _n
 from budgetplan.core.model import Programme
 
 
@@ -17,27 +18,8 @@ def _eur(cents: int) -> str:
     return f"{cents / 100:.2f}"
 
 
-def _n(value: Decimal) -> str:
-    """A decimal the same however it was typed (0.2, 0.20) or read back (40, 40.0)."""
-    return format(value.normalize(), "f") if value else "0"
-
-
 #: The field that names an item of a list in the input records, first found wins.
 _ITEM_KEYS = ("id", "year", "event", "route", "kind", "valid_from")
-
-
-def escape(text: str) -> str:
-    """Text on one line that cannot pass for another record: backslashes, line breaks, control
-    and bidirectional-override characters written as escapes."""
-    out = []
-    for ch in text.replace("\\", "\\\\"):
-        if ch == "\n":
-            out.append("\\n")
-        elif ch in "\r\t" or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"):
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 def _scalar(value: Any) -> str:

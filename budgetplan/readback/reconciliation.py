@@ -16,12 +16,15 @@ from pathlib import Path
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from budgetplan.compute.checks import run_checks
-from budgetplan.compute.figures import compute
+from budgetplan.compute.figures import Figures, compute
 from budgetplan.core.bulk import collector_paused
+from budgetplan.core.display import show
 from budgetplan.core.findings import Finding, Severity
 from budgetplan.core.items import flatten as _flatten
+from budgetplan.core.items import item_paths
 from budgetplan.core.items import items as _items
 from budgetplan.core.model import Programme
+from budgetplan.core.money import eur
 from budgetplan.readback.actuals import ActualsReport, budget_against_actual, load_actuals
 from budgetplan.readback.integrity import check_integrity, read_phasing
 from budgetplan.xlsx import layout as L
@@ -154,17 +157,61 @@ def _reconcile(
     if scenario is not None:
         original = load(scenario)
         result.edits = diff_programmes(original.programme, programme)
-        for e in result.edits:
-            result.findings.append(
-                Finding(
-                    Severity.INFO,
-                    f"EDIT_{e.what.upper()}",
-                    f"{e.item}{'.' + e.field if e.field else ''}: {_show(e.old)} -> {_show(e.new)}",
-                    "carry it into the scenario with --write-scenario",
-                    file=str(path),
-                )
-            )
+        result.findings += edit_findings(result.edits, original.programme, fig, loc, wb)
     return result
+
+
+def edit_findings(
+    edits: list[Edit], original: Programme, fig: Figures, loc: Locator, wb: Workbook
+) -> list[Finding]:
+    """Each edit at the cell it was typed in, its values as a reader writes them, and for a
+    cost line what it does to the line's AE; then what all the edits do to the AE allocated
+    and to the headroom of the budget year."""
+    before = compute(original)
+    ae_before = {lf.id: lf.ttc for lf in before.lines}
+    ae_after = {lf.id: lf.ttc for lf in fig.lines}
+    paths = item_paths(fig.programme)
+    out, priced = [], set()
+    for e in edits:
+        where = paths.get(e.item)
+        sheet, cell = ("", "") if where is None else loc.find((*where, *e.field.split(".")))
+        text = f"{e.item}{'.' + e.field if e.field else ''}: {show(e.old)} -> {show(e.new)}"
+        if e.item.startswith("cost_lines["):
+            line = e.item[len("cost_lines[") : -1]
+            old, new = ae_before.get(line, 0), ae_after.get(line, 0)
+            if old != new and line not in priced:  # said once, at the line's first edit
+                priced.add(line)
+                text += f" (AE of the line {eur(old)} -> {eur(new)}, {_signed(new - old)})"
+        out.append(
+            Finding(
+                Severity.INFO,
+                f"EDIT_{e.what.upper()}",
+                text,
+                "carry it into the scenario with --write-scenario",
+                file=str(wb.path),
+                sheet=sheet,
+                cell=cell,
+            )
+        )
+    if edits:
+        year = fig.budget_year
+        out.append(
+            Finding(
+                Severity.INFO,
+                "EDIT_IMPACT",
+                f"the edits move the AE allocated from {eur(before.total_ae)} to "
+                f"{eur(fig.total_ae)} ({_signed(fig.total_ae - before.total_ae)}) and the "
+                f"{year} headroom from {eur(before.headroom.get(year, 0))} to "
+                f"{eur(fig.headroom.get(year, 0))}",
+                "carry them into the scenario with --write-scenario",
+                file=str(wb.path),
+            )
+        )
+    return out
+
+
+def _signed(cents: int) -> str:
+    return ("+" if cents >= 0 else "") + eur(cents)
 
 
 def line_offsets(loc: Locator, n_lines: int) -> tuple[int, ...] | None:
@@ -208,10 +255,6 @@ def _formula_findings(wb: Workbook, phasing_xml: Callable[[], bytes | None]) -> 
         evaluation_offsets=child_offsets(loc, programme, "evaluations"),
     )
     return [f for f in found if f.code.startswith("FORMULA_") or f.code == "PHASING_ROWS"]
-
-
-def _show(value: object) -> str:
-    return "-" if value is None else str(value)
 
 
 def _located(f: Finding, loc: Locator, wb: Workbook) -> Finding:
