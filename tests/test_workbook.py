@@ -391,3 +391,19 @@ def test_summary_shows_margin_and_probability_side_by_side(default_fr, default_l
     ]
     assert values == expected
     assert values[0][:3] == ("SCAN", "RWC2023", "trial") and values[0][5] is False
+
+
+def test_report_workbooks_print_landscape_fitted_to_width(tmp_path) -> None:
+    """The reconciliation and diff workbooks print as the programme's do: A4 landscape, each
+    report sheet fitted to the page width, its header row repeated."""
+    import openpyxl
+
+    from budgetplan.cli import run as cli
+
+    built = build(output=tmp_path / "a.xlsx").path
+    assert cli(["reconcile", str(built), "-o", str(tmp_path / "rec.xlsx")]) == 0
+    assert cli(["diff", str(built), str(built), "-o", str(tmp_path / "diff.xlsx")]) == 0
+    for name, sheet in (("rec.xlsx", "Findings"), ("diff.xlsx", "Modifications")):
+        ws = openpyxl.load_workbook(tmp_path / name)[sheet]
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1)

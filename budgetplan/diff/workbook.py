@@ -10,7 +10,7 @@ from budgetplan.core.model import Programme
 from budgetplan.core.source import Source
 from budgetplan.diff.compare import DiffResult
 from budgetplan.diff.render import show
-from budgetplan.xlsx.workbook.context import Context
+from budgetplan.xlsx.workbook.context import Context, print_fitted
 from budgetplan.xlsx.workbook.writer import write_workbook
 
 
@@ -115,6 +115,7 @@ def write_diff_workbook(
         )
         ws.set_column(0, 0, 22)
         ws.set_column(1, 7, 18)
+        print_fitted(ws, f"{old_name} -> {new_name}", 0)
 
     from budgetplan.compute.figures import compute
     from budgetplan.compute.risk import sheet_simulation

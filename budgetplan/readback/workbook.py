@@ -13,6 +13,7 @@ from budgetplan.readback.actuals import REPORT_COLUMNS
 from budgetplan.readback.reconciliation import Reconciliation
 from budgetplan.xlsx.atomic import atomic_path
 from budgetplan.xlsx.layout import SHEETS, sheet_name
+from budgetplan.xlsx.workbook.context import print_fitted
 from budgetplan.xlsx.workbook.writer import FIXED_CREATED
 
 LAYOUT_SHEETS = {sheet_name(k, lang) for k in SHEETS for lang in LANGS}
@@ -68,6 +69,7 @@ def write_reconciliation(result: Reconciliation, target: Path) -> None:
         ws.set_column(4, 5, 70)
         ws.autofilter(2, 0, max(2, 2 + len(result.findings)), len(heads) - 1)
         ws.freeze_panes(3, 0)
+        print_fitted(ws, f"Reconciliation of {result.path.name}", 2)
 
         if result.actuals is not None:
             report = result.actuals
@@ -97,6 +99,7 @@ def write_reconciliation(result: Reconciliation, target: Path) -> None:
             ws.set_column(0, 1, 14)
             ws.set_column(2, 8, 18)
             ws.freeze_panes(3, 1)
+            print_fitted(ws, f"Budget against actual{as_of}", 2)
             if report.unmatched:
                 ws = wb.add_worksheet("Unmatched actuals")
                 for c, h in enumerate(("row", "commitment", "date", "amount", "status", "key")):
@@ -108,6 +111,7 @@ def write_reconciliation(result: Reconciliation, target: Path) -> None:
                     ws.write_number(r, 3, float(a.amount), money)
                     ws.write_string(r, 4, a.status)
                     ws.write_string(r, 5, a.key)
+                print_fitted(ws, "Unmatched actuals", 0)
         wb.close()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from budgetplan.compute.checks import CHECKS, CheckResult
 from budgetplan.xlsx import layout as L
-from budgetplan.xlsx.workbook.context import Context, page_setup, protect
+from budgetplan.xlsx.workbook.context import Context, page_setup, protect, row_height
 
 
 def write(ctx: Context, results: list[CheckResult]) -> None:
@@ -19,6 +19,7 @@ def write(ctx: Context, results: list[CheckResult]) -> None:
         {"bold": True, "font_size": 12, "border": 2, "num_format": st.bool_format}
     )
     all_ok = all(r.ok for r in results)
+    wrapped = st.cell("note", "calc")  # the texts wrap: the sheet prints readable on A4
 
     ws.write_string(L.TITLE_ROW, 0, ctx.t("title.checks"), st.title)
     ws.write_string(L.CHECKS_MASTER_ROW, C["check"], ctx.t("chk.master"), st.label)
@@ -36,11 +37,14 @@ def write(ctx: Context, results: list[CheckResult]) -> None:
     for i, spec in enumerate(CHECKS):
         row = first_data + i
         result = by_code[spec.code]
+        height = row_height([(spec.text(ctx.lang), 52), (spec.explain(ctx.lang), 62)])
+        if height:  # before the row's cells: constant-memory mode writes rows in order
+            ws.set_row(row, height)
         ws.write_string(row, C["code"], spec.code, st.text_calc)
-        ws.write_string(row, C["check"], spec.text(ctx.lang), st.text_calc)
+        ws.write_string(row, C["check"], spec.text(ctx.lang), wrapped)
         ws.write_formula(row, C["result"], spec.result_formula(f"$D{row + 1}"), boolean, result.ok)
         ws.write_formula(row, C["count"], spec.formula, st.cell("int", "calc"), result.count)
-        ws.write_string(row, C["explain"], spec.explain(ctx.lang), st.text_calc)
+        ws.write_string(row, C["explain"], spec.explain(ctx.lang), wrapped)
     for rng in (
         (L.CHECKS_MASTER_ROW, C["result"], L.CHECKS_MASTER_ROW, C["result"]),
         (first_data, C["result"], last, C["result"]),
@@ -51,8 +55,9 @@ def write(ctx: Context, results: list[CheckResult]) -> None:
         ws.conditional_format(
             *rng, {"type": "cell", "criteria": "==", "value": "FALSE", "format": st.check_bad}
         )
-    for col, width in ((0, 22), (1, 70), (2, 11), (3, 10), (4, 80)):
+    widths = ((0, 22), (1, 52), (2, 11), (3, 10), (4, 62))
+    for col, width in widths:
         ws.set_column(col, col, width)
     ws.freeze_panes(first_data, 0)
-    page_setup(ws, ctx.t("title.checks"), repeat_rows=first)
+    page_setup(ws, ctx.t("title.checks"), repeat_rows=first, widest=sum(w for _c, w in widths))
     protect(ws, editable_rows=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -233,23 +235,81 @@ def set_widths(ws: Worksheet, table: L.Table) -> None:
         ws.set_column(table.first_col + i, table.first_col + i, col.width)
 
 
+LINE_HEIGHT, MAX_LINES = 12.75, 8  # points a wrapped line takes; lines shown at most
+
+
+def row_height(texts: list[tuple[str, float]]) -> float | None:
+    """The height that shows every wrapped text of a row (``(text, column width)``), None
+    when one line does: set here, since neither Excel nor LibreOffice sizes it on opening."""
+    lines = max((math.ceil(len(t) / max(w - 1, 1)) for t, w in texts if t), default=1)
+    return None if lines <= 1 else LINE_HEIGHT * min(lines, MAX_LINES) + 2
+
+
+#: Print scale of the sheets printed block by block: 10-point text prints at 6.5 points, the
+#: smallest a reader takes on paper (tests/test_print.py measures it in the PDF).
+PRINT_SCALE = 65
+
+
+#: Characters of column width a landscape A4 page holds at PRINT_SCALE (LibreOffice, measured),
+#: and at full scale; no sheet prints below MIN_SCALE.
+CHARS_PER_PAGE = 160
+CHARS_AT_FULL_SCALE = 104
+MIN_SCALE = 58
+
+
+def pages_for(table: L.Table) -> int:
+    """How many page widths a wide input table needs at a readable scale."""
+    return -(-int(sum(c.width for c in table.columns)) // CHARS_PER_PAGE)
+
+
 def page_setup(
-    ws: Worksheet, title: str, repeat_rows: int = L.HEADER_ROW, *, repeat_cols: int = 0
+    ws: Worksheet,
+    title: str,
+    repeat_rows: int = L.HEADER_ROW,
+    *,
+    repeat_cols: int = 0,
+    breaks: Sequence[int] = (),
+    by_block: bool = False,
+    pages_wide: int = 0,
+    widest: float = 0,
 ) -> None:
     """A4 landscape, header rows repeated, title and page numbers.
 
-    Sheets are fitted to the page width, except the wide month grids (``repeat_cols`` > 0), which
-    print across pages with their first columns repeated: shrunk to one page they would be
-    unreadable (and LibreOffice's PDF export fails on them).
+    A narrow sheet is fitted to the page width. A wide one (``by_block``) prints at
+    PRINT_SCALE across as many pages as it needs, a page starting at each of ``breaks`` (a
+    table, a year, the chart beside a table: one block per page width), its first
+    ``repeat_cols`` columns repeated on each page: shrunk to one page it would be unreadable.
+    One wide table prints across ``pages_wide`` pages (see ``pages_for``). ``widest``, the
+    width of the widest block that should print whole, lowers the scale to fit it (not below
+    MIN_SCALE).
     """
     ws.set_landscape()
     ws.set_paper(9)
     ws.repeat_rows(0, repeat_rows)
     if repeat_cols:
         ws.repeat_columns(0, repeat_cols - 1)
+    if pages_wide:  # one wide table: across that many pages, at the scale that takes
+        ws.fit_to_pages(pages_wide, 0)
+    elif by_block or repeat_cols or breaks:
+        if breaks:
+            ws.set_v_pagebreaks(sorted(set(breaks) - {0}))
+        # the widest block (in characters of column width) on one page width where it can be
+        fit = int(100 * CHARS_AT_FULL_SCALE / widest) if widest else PRINT_SCALE
+        ws.set_print_scale(max(MIN_SCALE, min(PRINT_SCALE, fit)))
     else:
         ws.fit_to_pages(1, 0)
     ws.set_header("&L&B" + title.replace("&", "&&") + "&R&D")
+    ws.set_footer("&C&P / &N")
+
+
+def print_fitted(ws: Worksheet, title: str, header_row: int) -> None:
+    """A report sheet (reconciliation, diff) printed as the workbook's are: A4 landscape,
+    fitted to the page width, its header row repeated, title and page numbers."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_row)
+    ws.set_header("&L&B" + title.replace("&", "&&"))
     ws.set_footer("&C&P / &N")
 
 

@@ -7,15 +7,13 @@ ACCREDITATION, EVALUATION_PLAN, GO_NO_GO and SUPERVISED_BEFORE count: the same r
 
 from __future__ import annotations
 
-import math
-
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from budgetplan.core.model import MilestoneKind, Purpose, Step
 from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.codec import serial
-from budgetplan.xlsx.workbook.context import Context, add_table, set_widths
+from budgetplan.xlsx.workbook.context import Context, add_table, row_height, set_widths
 from budgetplan.xlsx.workbook.inputs import (
     _begin,
     _child_value,
@@ -28,14 +26,6 @@ from budgetplan.xlsx.workbook.timeline import first_date
 
 OPERATIONAL = MilestoneKind.OPERATIONAL.value
 #: Height of a line of wrapped text (points), and the most lines a row grows to.
-LINE_HEIGHT, MAX_LINES = 12.75, 8
-
-
-def _row_height(texts: list[tuple[str, float]]) -> float | None:
-    """The height that shows every wrapped text of a row (``(text, column width)``), None
-    when one line does: set here, since neither Excel nor LibreOffice sizes it on opening."""
-    lines = max((math.ceil(len(t) / max(w - 1, 1)) for t, w in texts if t), default=1)
-    return None if lines <= 1 else LINE_HEIGHT * min(lines, MAX_LINES) + 2
 
 
 def _evaluation_calc(ctx: Context):  # noqa: ANN202 - the CalcWriter of the evaluation rows
@@ -207,7 +197,7 @@ def write(ctx: Context) -> None:
             calc(ws, row, None)
         else:
             texts = [(str(L.child_value(T, items[i], c.key) or ""), c.width) for c in T.columns]
-            height = _row_height(texts)
+            height = row_height(texts)
             if height:  # before the row's cells: constant-memory mode writes rows in order
                 ws.set_row(row, height)
             _rows(ctx, ws, T, items, row, i, calc, _child_value(T))
@@ -221,4 +211,4 @@ def write(ctx: Context) -> None:
     for j, col in enumerate(L.GOVERNANCE_COLUMNS):  # the two tables share the columns
         if j < len(T.columns) and T.columns[j].width < col.width:
             ws.set_column(j, j, col.width)
-    _finish(ctx, ws, "title.evaluation", 1)
+    _finish(ctx, ws, "title.evaluation", 1, table=L.EVALUATIONS)

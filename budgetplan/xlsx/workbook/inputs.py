@@ -29,6 +29,7 @@ from budgetplan.xlsx.workbook.context import (
     Context,
     add_table,
     page_setup,
+    pages_for,
     protect,
     set_widths,
 )
@@ -161,9 +162,24 @@ def _begin(ctx: Context, key: str, title_key: str) -> Worksheet:
     return ws
 
 
-def _finish(ctx: Context, ws: Worksheet, title_key: str, freeze_col: int) -> None:
+def _finish(
+    ctx: Context,
+    ws: Worksheet,
+    title_key: str,
+    freeze_col: int,
+    *,
+    repeat_cols: int = 0,
+    breaks: tuple[int, ...] = (),
+    table: L.Table | None = None,
+) -> None:
     ws.freeze_panes(L.FIRST_DATA_ROW, freeze_col)
-    page_setup(ws, ctx.t(title_key))
+    page_setup(
+        ws,
+        ctx.t(title_key),
+        repeat_cols=repeat_cols,
+        breaks=breaks,
+        pages_wide=pages_for(table) if table is not None else 0,
+    )
     protect(ws, editable_rows=True)
 
 
@@ -243,7 +259,7 @@ def write_pilots(ctx: Context) -> None:
     _validate_list(ctx, ws, L.SERVES, "purpose", n_s, [x.value for x in Purpose])
     set_widths(ws, T)
     set_widths(ws, L.SERVES)
-    _finish(ctx, ws, "title.pilots", 1)
+    _finish(ctx, ws, "title.pilots", 1, breaks=(L.SERVES.first_col,))
 
 
 # --------------------------------------------------------------------------- Milestones
@@ -340,7 +356,7 @@ def write_milestones(ctx: Context) -> None:
     set_widths(ws, T)
     built = T.index("calc.built")  # what the dates were computed from: for the formulas only
     ws.set_column(built, built, None, None, {"hidden": True})
-    _finish(ctx, ws, "title.milestones", 1)
+    _finish(ctx, ws, "title.milestones", 1, table=L.MILESTONES)
 
 
 # --------------------------------------------------------------------------- Cost lines
@@ -405,7 +421,7 @@ def write_lines(ctx: Context) -> None:
     for key in ("vat_rate", "ae_year"):
         _validate_bounds(ws, T, key, n, CostLine)
     set_widths(ws, T)
-    _finish(ctx, ws, "title.inputs", 1)
+    _finish(ctx, ws, "title.inputs", 1, table=L.INPUTS)
 
 
 # --------------------------------------------------------------------------- CP schedules

@@ -111,7 +111,7 @@ def write(ctx: Context) -> None:
     ctx.define_columns(L.ENVELOPES, n_env)
     _envelope_lists(ctx, n_env)
 
-    for col, w in zip(P.values(), (24, 52, 16, 12, 60), strict=True):
+    for col, w in zip(P.values(), (24, 46, 16, 12, 50), strict=True):  # one page wide
         ws.set_column(col, col, w)
     set_widths(ws, L.ENVELOPES)
     set_widths(ws, L.EVENTS)
@@ -124,7 +124,8 @@ def write(ctx: Context) -> None:
     value_col = P["value"]
     last_row = L.FIRST_DATA_ROW + len(L.PARAMETERS) - 1
     ws.data_validation(L.FIRST_DATA_ROW, value_col, last_row, value_col, {"validate": "any"})
-    page_setup(ws, ctx.t("title.parameters"))
+    tables = (L.ENVELOPES, L.EVENTS, L.ROUTES, L.THRESHOLDS, L.CLOSURES, L.SPREADS)
+    page_setup(ws, ctx.t("title.parameters"), breaks=[t.first_col for t in tables])
     protect(ws, editable_rows=True)
 
 

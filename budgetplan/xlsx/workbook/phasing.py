@@ -22,6 +22,11 @@ class _AmountText(dict[int, str]):
         return text
 
 
+#: Width of a month's column: a month's total of several millions, with its cents and the euro
+#: sign, shows whole (no ###).
+MONTH_WIDTH = 16
+
+
 def _line_values(lf: LineFigures, years: list[int], amounts: _AmountText) -> list[object]:
     """The cached values of a line's Phasing row, in the template's column order."""
     line = lf.line
@@ -325,8 +330,14 @@ def write(ctx: Context) -> None:
     )
     set_widths(ws, T)
     ws.set_column(y0, y0 + ctx.n_years - 1, 15)
-    ws.set_column(m0, m1, 13)
+    ws.set_column(m0, m1, MONTH_WIDTH)
     ws.autofilter(L.HEADER_ROW, 0, L.FIRST_DATA_ROW + max(n, 1) - 1, m1)
     ws.freeze_panes(L.FIRST_DATA_ROW, 2)
-    page_setup(ws, ctx.t("title.phasing"), repeat_cols=2)
+    # printed by block: the line and its amounts, the row checks, the years, then each
+    # half-year's months on a page of their own, the line and pilot repeated on every page
+    years = [m0 + k for k, month in enumerate(ctx.fig.months) if month.month in (1, 7)]
+    breaks = [T.index("cents"), y0, m0, *years]
+    repeated = sum(c.width for c in T.columns[:2])
+    widest = repeated + 6 * MONTH_WIDTH
+    page_setup(ws, ctx.t("title.phasing"), repeat_cols=2, breaks=breaks, widest=widest)
     protect(ws, editable_rows=False)

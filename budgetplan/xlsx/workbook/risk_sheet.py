@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from budgetplan.compute.risk import RiskResult
 
 
+CHART_COL = 5  # the charts stand right of the tables, from this column
+
+
 def write(ctx: Context, r: RiskResult) -> None:
     """The Risk sheet of the simulation ``r`` (run by the caller: the writer draws nothing).
 
@@ -79,6 +82,7 @@ def write(ctx: Context, r: RiskResult) -> None:
             ws.write_string(row, 0, pid)
             ws.write_string(row, 1, milestone)
             ws.write_number(row, 2, c, corr)
+    printed_last = row  # the S-curve's 101 points below are the chart's data, not for print
     row += 2
     ws.write_string(row, 0, ctx.t("risk.curve"), st.label)
     row += 1
@@ -118,7 +122,7 @@ def write(ctx: Context, r: RiskResult) -> None:
     chart.set_y_axis({"num_format": "0%", "min": 0, "max": 1, "name": ctx.t("risk.prob")})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 720, "height": 420})
-    ws.insert_chart(3, 5, chart)
+    ws.insert_chart(3, CHART_COL, chart)
     if r.cost_drivers:
         tornado = ctx.wb.add_chart({"type": "bar"})
         tornado.add_series(
@@ -134,8 +138,10 @@ def write(ctx: Context, r: RiskResult) -> None:
         tornado.set_y_axis({"reverse": True})
         tornado.set_legend({"none": True})
         tornado.set_size({"width": 720, "height": 380})
-        ws.insert_chart(26, 5, tornado)
+        ws.insert_chart(26, CHART_COL, tornado)
     ws.set_column(0, 0, 44)
     ws.set_column(1, 3, 18)
-    page_setup(ws, ctx.t("title.risk"), repeat_rows=1)
+    chart_last_col = CHART_COL + 12  # the charts are 720 pixels wide: twelve default columns
+    ws.print_area(0, 0, max(printed_last, 45), chart_last_col)
+    page_setup(ws, ctx.t("title.risk"), repeat_rows=1, breaks=[CHART_COL])
     protect(ws, editable_rows=False)

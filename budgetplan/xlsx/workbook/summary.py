@@ -314,7 +314,8 @@ def write(ctx: Context) -> None:
     ws.set_column(1, 1, 44)
     ws.set_column(2, c_rap, 17)
     ws.set_column(4, 3 + len(events), 17)
-    page_setup(ws, ctx.t("title.summary"), repeat_rows=1)
+    table_width = 40 + 44 + 17 * (max(c_rap, 3 + len(events)) - 1)
+    page_setup(ws, ctx.t("title.summary"), repeat_rows=1, breaks=[chart_col], widest=table_width)
     protect(ws, editable_rows=False)
 
 

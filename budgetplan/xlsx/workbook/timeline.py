@@ -201,5 +201,6 @@ def write(ctx: Context) -> None:
         ws.set_column(j, j, width)
     ws.set_column(m0, m1, 3.2)
     ws.freeze_panes(L.FIRST_DATA_ROW, m0)
-    page_setup(ws, ctx.t("title.timeline"))
+    # the tables on the first page width, the Gantt's months on the next, pilots repeated
+    page_setup(ws, ctx.t("title.timeline"), repeat_cols=1, breaks=[m0])
     protect(ws, editable_rows=False)

@@ -1,0 +1,107 @@
+"""On paper: the default French workbook and the report workbooks rendered to PDF by
+LibreOffice, measured page by page. Every page A4 landscape, no sheet over its page budget, text
+no smaller than a reader takes (the median height of a page's words), no ``###``, no blank page."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from budgetplan.api import build
+from budgetplan.core.labels import label
+from budgetplan.xlsx.layout import sheet_name
+from tests.conftest import IN_CI
+
+pytestmark = pytest.mark.libreoffice
+
+#: Pages each sheet of the default French workbook may take (its printed title, a budget).
+BUDGET = {
+    "summary": 4,
+    "checks": 2,
+    "credits": 2,
+    "parameters": 10,
+    "pilots": 4,
+    "milestones": 6,
+    "evaluation": 4,
+    "inputs": 6,
+    "schedules": 1,
+    "phasing": 22,
+    "timeline": 2,
+    "risk": 3,
+    "about": 1,
+}
+#: Median word height (points) below which a page is too small to read: a 10-point font
+#: printed at about half its size.
+SMALLEST = 7.5
+A4_LANDSCAPE = (841.9, 595.3)
+
+
+def _pdf(xlsx: Path, out: Path) -> Path:
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(out), str(xlsx)],
+        capture_output=True,
+        timeout=300,
+        check=True,
+    )
+    return out / f"{xlsx.stem}.pdf"
+
+
+def _pages(pdf: Path) -> list[dict[str, object]]:
+    """Each page's size, first line (the sheet's printed title), text and word heights."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = []
+    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S):
+        words = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', page[3])
+        heights = sorted(float(b) - float(a) for a, b, _w in words)
+        pages.append(
+            {
+                "size": (float(page[1]), float(page[2])),
+                "words": [w for _a, _b, w in words],
+                "median": heights[len(heights) // 2] if heights else 0.0,
+            }
+        )
+    return pages
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory, lo_available) -> list[dict[str, object]]:
+    if not shutil.which("pdftotext"):
+        if IN_CI:
+            pytest.fail("pdftotext (poppler-utils) is required in CI")
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    out = tmp_path_factory.mktemp("print")
+    return _pages(_pdf(build(output=out / "programme.xlsx").path, out))
+
+
+def test_every_page_is_a4_landscape_readable_and_whole(printed) -> None:
+    for i, page in enumerate(printed, 1):
+        w, h = page["size"]  # type: ignore[misc]
+        assert (round(w, 1), round(h, 1)) == A4_LANDSCAPE, f"page {i}"
+        assert page["words"], f"page {i} is blank"
+        assert page["median"] >= SMALLEST, f"page {i}: text {page['median']:.1f} pt high"
+        assert not any("###" in w for w in page["words"]), f"page {i} shows ###"  # type: ignore[union-attr]
+
+
+def test_each_sheet_prints_within_its_page_budget(printed) -> None:
+    """Pages are told apart by the printed title each sheet's header carries (first words)."""
+    titles = {label(f"title.{key}", "fr"): key for key in BUDGET}
+    count: dict[str, int] = defaultdict(int)
+    for page in printed:
+        text = " ".join(page["words"])  # type: ignore[arg-type]
+        key = next(
+            (k for t, k in sorted(titles.items(), key=lambda x: -len(x[0])) if text.startswith(t)),
+            None,
+        )
+        assert key is not None, f"a page starts with {text[:60]!r}"
+        count[key] += 1
+    assert set(count) == set(BUDGET)  # every sheet prints
+    over = {k: (n, BUDGET[k]) for k, n in count.items() if n > BUDGET[k]}
+    assert over == {}, f"pages over budget (pages, budget): {over}"
+    assert sheet_name("phasing", "fr") == "Échéancier CP"
