@@ -5,6 +5,8 @@
     python3 dev.py test [PYTEST ARGS...]   install with test extras if needed, lint, run the tests
     python3 dev.py test --fast [ARGS...]   the edit loop: no LibreOffice, no slow tests (< 1 min)
     python3 dev.py bench [build|reconcile] [ARGS...]   run a benchmark (benchmarks/README.md)
+    python3 dev.py pictures   render the Summary and the Timeline for the README (docs/*.png;
+                              needs soffice and pdftoppm)
 
 The virtual environment lives in .venv; it is (re)installed whenever pyproject.toml changes.
 """
@@ -69,8 +71,64 @@ def main(argv: list[str]) -> int:
         if args and args[0] in ("build", "reconcile", "diff"):
             which, args = args[0], args[1:]
         return run([str(PY), f"benchmarks/bench_{which}.py", *args])
+    if task == "pictures":
+        ensure()
+        return pictures()
     print(__doc__)
     return 0 if task == "help" else 2
+
+
+#: The README's pictures: the first page of each sheet whose printed title starts so.
+PICTURES = {"summary.png": "Synthèse du programme", "timeline.png": "Calendrier et préparation"}
+
+
+def pictures() -> int:
+    """The default French workbook printed by LibreOffice, the first page of the Summary and of
+    the Timeline's Gantt as PNG in docs/, as a reader sees them before installing anything."""
+    import shutil
+    import tempfile
+
+    for tool in ("soffice", "pdftotext", "pdftoppm"):
+        if not shutil.which(tool):
+            sys.exit(
+                f"dev.py pictures needs {tool} (apt-get install libreoffice-calc-nogui poppler-utils)"
+            )
+    with tempfile.TemporaryDirectory() as tmp:
+        book = Path(tmp) / "programme-2022.xlsx"
+        if run([str(BIN / "budgetplan"), "build", "-o", str(book)]):
+            return 1
+        subprocess.run(
+            ["soffice", "--headless", "--convert-to", "pdf", "--outdir", tmp, str(book)],
+            check=True,
+            capture_output=True,
+        )
+        pdf = book.with_suffix(".pdf")
+        pages = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout.split("\f")
+        (ROOT / "docs").mkdir(exist_ok=True)
+        for name, title in PICTURES.items():
+            found = [i for i, text in enumerate(pages, 1) if text.strip().startswith(title)]
+            page = found[-1] if name == "timeline.png" else found[0]  # the Gantt: its last page
+            out = ROOT / "docs" / name
+            subprocess.run(
+                [
+                    "pdftoppm",
+                    "-f",
+                    str(page),
+                    "-l",
+                    str(page),
+                    "-r",
+                    "80",
+                    "-png",
+                    "-singlefile",
+                    str(pdf),
+                    str(out.with_suffix("")),
+                ],
+                check=True,
+            )
+            print(f"wrote {out.relative_to(ROOT)} (page {page})")
+    return 0
 
 
 if __name__ == "__main__":

@@ -488,7 +488,7 @@ PHASING_FIXED = Table(
     "phasing",
     0,
     (
-        _c("id", "ph.id", "text", 11, False),
+        _c("id", "ph.id", "text", 17, False),
         _c("pilot", "ph.pilot", "text", 8, False),
         _c("titre", "ph.titre", "int", 6, False),
         _c("ae_year", "ph.ae_year", "year", 8, False),

@@ -195,6 +195,7 @@ def add_table(
     while the header row is the current row, then write the header cells again as inline strings.
     """
     first, last = L.HEADER_ROW, L.HEADER_ROW + max(n_rows, 1)
+    fit_header(ws, [(h, c.width) for h, c in zip(headers, table.columns, strict=True)])
     for i, text in enumerate(headers):
         ws.write_string(first, table.first_col + i, text, styles.header)
     ws.constant_memory = False
@@ -300,6 +301,14 @@ def page_setup(
         ws.fit_to_pages(1, 0)
     ws.set_header("&L&B" + title.replace("&", "&&") + "&R&D")
     ws.set_footer("&C&P / &N")
+
+
+def fit_header(ws: Worksheet, labels: list[tuple[str, float]], row: int = L.HEADER_ROW) -> None:
+    """The header row as tall as its longest wrapped label (``(label, column width)``) needs,
+    never lower than another table's on the same row made it."""
+    height = row_height([(text, width - 1) for text, width in labels])  # bold: a little wider
+    if height and height > ws.row_sizes.get(row, [0])[0]:
+        ws.set_row(row, height)
 
 
 def print_fitted(ws: Worksheet, title: str, header_row: int) -> None:

@@ -188,7 +188,6 @@ def write(ctx: Context) -> None:
     at = ctx.evaluation_at_row()
     n = len(at)
     add_table(ws, st, T, n, [ctx.t(c.label) for c in T.columns])
-    ws.set_row(L.HEADER_ROW, 30)
     calc = _evaluation_calc(ctx)
     for offset, i in enumerate(at):
         row = L.FIRST_DATA_ROW + offset

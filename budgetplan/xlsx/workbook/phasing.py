@@ -9,7 +9,7 @@ from budgetplan.compute.procurement import implied_route
 from budgetplan.core.model import Nature, Profile
 from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.codec import serial
-from budgetplan.xlsx.workbook.context import Context, page_setup, protect, set_widths
+from budgetplan.xlsx.workbook.context import Context, fit_header, page_setup, protect, set_widths
 from budgetplan.xlsx.workbook.sheet import RowTemplate, row_xml
 
 
@@ -117,6 +117,7 @@ def write(ctx: Context) -> None:
         ws.write_formula(L.PHASING_TOTAL_ROW, col, f"=SUM({c}{first_r}:{c}{last_r})", total, value)
 
     # Row 4: headers (years and months are formulas from the period parameters).
+    fit_header(ws, [(ctx.t(c.label), c.width) for c in T.columns])
     for j, col in enumerate(T.columns):
         ws.write_string(L.HEADER_ROW, j, ctx.t(col.label), st.header)
     year_hdr = ctx.wb.add_format(

@@ -52,6 +52,7 @@ class Styles:
         self.gantt_bar = workbook.add_format({"bg_color": "#9BC2E6"})
         self.gantt_ops = workbook.add_format({"bg_color": "#2E75B6", "font_color": "#FFFFFF"})
         self.gantt_event = workbook.add_format({"bg_color": "#F8CBAD"})
+        self.gantt_both = workbook.add_format({"bg_color": "#ED7D31"})  # a bar in an event
         self.text_calc = self.cell("text", "calc")
 
     def cell(self, kind: Kind | str, role: Role) -> Format:

@@ -224,7 +224,9 @@ def write(ctx: Context) -> None:
     ws.write_string(row, 1, ctx.t("sum.ae"), st.header)
     for titre in Titre:
         row += 1
-        ws.write_number(row, 0, int(titre), integer)
+        # the number the formulas match, shown with the titre's name (a format, not a text)
+        named = ctx.wb.add_format({"num_format": f'"T"0" – {ctx.t(f"titre.{int(titre)}")}"'})
+        ws.write_number(row, 0, int(titre), named)
         ws.write_formula(
             row, 1, f"=SUMIFS(PH_TTC,PH_TITRE,$A{row + 1})", money, fig.by_titre[int(titre)] / 100
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
 
 from budgetplan.core.model import MilestoneKind
 from budgetplan.xlsx import layout as L
@@ -29,6 +30,22 @@ def _operational(pilot_col: str, r: int) -> str:
     return f'((MIL_PILOTS={pilot_col}{r})*(MIL_KINDS="{OPERATIONAL}"))'
 
 
+def _legend(ctx: Context, ws: Worksheet, m0: int) -> None:
+    """What the Gantt's colours mean, in a row above it: a swatch, then its label."""
+    st = ctx.styles
+    for k, (fmt, key) in enumerate(
+        (
+            (st.gantt_bar, "tl.legend_bar"),
+            (st.gantt_ops, "tl.legend_ops"),
+            (st.gantt_event, "tl.legend_event"),
+            (st.gantt_both, "tl.legend_both"),
+        )
+    ):
+        col = m0 + 9 * k
+        ws.write_blank(1, col, None, fmt)
+        ws.write_string(1, col + 1, ctx.t(key), st.small)
+
+
 def write(ctx: Context) -> None:
     """Long: lays the Timeline sheet out block by block: Gantt, then the readiness table."""
     ws = ctx.add_sheet("timeline")
@@ -44,6 +61,14 @@ def write(ctx: Context) -> None:
     P = L.PILOTS
 
     ws.write_string(L.TITLE_ROW, 0, ctx.t("title.timeline"), st.title)
+    _legend(ctx, ws, m0)  # rows in order: the legend, the years, then the headers
+    year_hdr = ctx.wb.add_format({"bold": True, "left": 1})
+    for k, month in enumerate(fig.months):
+        if k == 0 or month.month == 1:  # the year above its first month, read across
+            c = xl_col_to_name(m0 + k)
+            ws.write_formula(
+                L.HEADER_ROW - 1, m0 + k, f'=YEAR({c}{hdr})&""', year_hdr, str(month.year)
+            )
     ws.set_row(L.HEADER_ROW, HEADER_HEIGHT)  # wrapped headers, on two lines
     for j, col in enumerate(T.columns):
         ws.write_string(L.HEADER_ROW, j, ctx.t(col.label), st.header)
@@ -52,15 +77,15 @@ def write(ctx: Context) -> None:
             "bold": True,
             "font_color": "#FFFFFF",
             "bg_color": "#1F4E78",
-            "num_format": "mm/yy",
-            "rotation": 90,
+            "num_format": "mm",
+            "align": "center",
             "border": 1,
         }
     )
-    for k, month in enumerate(fig.months):
+    for k in range(len(fig.months)):
         col = m0 + k
         formula = "=PERIOD_START" if k == 0 else f"=EDATE({xl_col_to_name(col - 1)}{hdr},1)"
-        ws.write_formula(L.HEADER_ROW, col, formula, month_hdr, serial(month))
+        ws.write_formula(L.HEADER_ROW, col, formula, month_hdr, serial(fig.months[k]))
 
     pq = ctx.q("pilots")
     by_id = {pf.pilot: pf for pf in fig.pilots}
@@ -81,37 +106,26 @@ def write(ctx: Context) -> None:
     first = L.FIRST_DATA_ROW + 1
     c0 = xl_col_to_name(m0)
     grid = (L.FIRST_DATA_ROW, m0, last_gantt, m1)
-    ws.conditional_format(
-        *grid,
-        {
-            "type": "formula",
-            "criteria": f"=AND($D{first}>0,YEAR($D{first})=YEAR({c0}${hdr}),"
-            f"MONTH($D{first})=MONTH({c0}${hdr}))",
-            "format": st.gantt_ops,
-            "stop_if_true": True,
-        },
-    )
-    ws.conditional_format(
-        *grid,
-        {
-            "type": "formula",
-            "criteria": f"=AND($C{first}>0,{c0}${hdr}>=$C{first}-DAY($C{first})+1,"
-            f"{c0}${hdr}<=$E{first})",
-            "format": st.gantt_bar,
-            "stop_if_true": True,
-        },
-    )
+    # One rule a month cell, the first that holds: its operational month, a month of an event
+    # while the pilot runs (drawn over the bar), the bar, a month of an event.
+    ops = f"AND($D{first}>0,YEAR($D{first})=YEAR({c0}${hdr}),MONTH($D{first})=MONTH({c0}${hdr}))"
+    bar = f"AND($C{first}>0,{c0}${hdr}>=$C{first}-DAY($C{first})+1,{c0}${hdr}<=$E{first})"
+    event = f"SUMPRODUCT((EVENT_FIRST<=EOMONTH({c0}${hdr},0))*(EVENT_LAST>={c0}${hdr}))>0"
+    for criteria, fmt in (
+        (ops, st.gantt_ops),
+        (f"AND({bar},{event})", st.gantt_both),
+        (bar, st.gantt_bar),
+    ):
+        ws.conditional_format(
+            *grid,
+            {"type": "formula", "criteria": "=" + criteria, "format": fmt, "stop_if_true": True},
+        )
     ws.conditional_format(
         L.HEADER_ROW,
         m0,
         last_gantt,
         m1,
-        {
-            "type": "formula",
-            "criteria": f"=SUMPRODUCT((EVENT_FIRST<=EOMONTH({c0}${hdr},0))"
-            f"*(EVENT_LAST>={c0}${hdr}))>0",
-            "format": st.gantt_event,
-        },
+        {"type": "formula", "criteria": "=" + event, "format": st.gantt_event},
     )
 
     # Readiness table below the Gantt.
