@@ -299,12 +299,18 @@ def _print_reconciliation(result, fmt: Format, title: str) -> None:  # type: ign
 
 
 def _not_an_input(output: Path | None, option: str, *inputs: Path | None) -> None:
-    """Refuse (exit 2) an output that is one of the command's own inputs: writing it would
-    replace what the user gave, the edited workbook first among them."""
+    """Refuse (exit 2) an output that is one of the command's own inputs, or open in Excel or
+    LibreOffice: writing it would replace what the user gave, or what they are editing."""
     if output is None:
         return
     if any(p is not None and output.resolve() == p.resolve() for p in inputs):
         _err(f"{output}: {option} names one of this command's inputs: write to another file")
+        raise typer.Exit(2)
+    from budgetplan.xlsx.safety import lock_files
+
+    locks = lock_files(output)
+    if locks:
+        _err(f"{output}: not written: it is open (lock file {locks[0].name}); close it first")
         raise typer.Exit(2)
 
 
@@ -438,6 +444,7 @@ def _report_format(fmt: DiffFormat | None, output: Path | None, *inputs: Path) -
     if any(output.resolve() == p.resolve() for p in inputs):
         _err(f"{output}: is one of the versions compared: write the report to another file")
         raise typer.Exit(2)
+    _not_an_input(output, "-o")  # nor a file open in Excel or LibreOffice
     return DiffFormat(implied)
 
 

@@ -198,6 +198,18 @@ def test_lock_file_and_unreconciled_edits_make_build_refuse(tmp_path) -> None:
     code, _t, _m, stderr, _ = measured("build", "-o", str(target))
     assert code == 2 and "open in Excel" in stderr
     (tmp_path / "~$w.xlsx").unlink()
+    # Excel's owner file of a long name replaces its first two characters
+    long = tmp_path / "programme-2022.xlsx"
+    assert run(["build", "-o", str(long)]) == 0
+    (tmp_path / "~$ogramme-2022.xlsx").write_bytes(b"x")
+    code, _t, _m, stderr, _ = measured("build", "-o", str(long))
+    assert code == 2 and "open in Excel" in stderr
+    # the reports are refused there too, and the open workbook is left as it was
+    kept = long.read_bytes()
+    for command in (["diff", str(target), str(target)], ["reconcile", str(target)]):
+        code, _t, _m, stderr, _ = measured(*command, "-o", str(long))
+        assert code == 2 and "is open (lock file ~$ogramme-2022.xlsx)" in stderr, stderr
+    assert long.read_bytes() == kept
 
     wb = openpyxl.load_workbook(target)
     wb["Lignes"][f"{L.INPUTS.letter('quantity')}5"] = 41

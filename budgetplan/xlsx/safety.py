@@ -18,10 +18,14 @@ class Refusal:
 
 
 def lock_files(target: Path) -> list[Path]:
-    """Lock files Excel (``~$NAME.xlsx``) and LibreOffice (``.~lock.NAME.xlsx#``) leave beside
-    a workbook they have open."""
+    """Lock files Excel and LibreOffice (``.~lock.NAME.xlsx#``) leave beside a workbook they
+    have open. Excel's owner file is ``~$NAME.xlsx`` for a short name and, for a longer one, the
+    name with its first two characters replaced (``~$ogramme-2022.xlsx`` for
+    ``programme-2022.xlsx``): both are looked for."""
     folder, name = target.parent, target.name
-    return [p for p in (folder / f"~${name}", folder / f".~lock.{name}#") if p.exists()]
+    owners = {f"~${name}", f"~${name[2:]}"} if len(name) > 2 else {f"~${name}"}
+    candidates = [folder / n for n in sorted(owners)] + [folder / f".~lock.{name}#"]
+    return [p for p in candidates if p.exists()]
 
 
 def check_overwrite(target: Path, building: Programme | None = None) -> tuple[Refusal | None, bool]:
