@@ -108,7 +108,7 @@ def test_xlsx_export_with_english_headings_and_json(workbook, tmp_path) -> None:
     line = next(x for x in data["actuals"]["lines"] if x["id"] == "FRA-DPIA")
     assert line["committed"] == "1500.25" and line["paid"] == "1500.25"
     rec = openpyxl.load_workbook(out)
-    assert rec.sheetnames[:2] == ["Findings", "Budget vs actual"]
+    assert rec.sheetnames[:2] == ["Constats", "Budget et exécution"]  # the workbook's language
 
 
 def test_actuals_without_the_needed_columns(workbook, tmp_path) -> None:

@@ -408,7 +408,7 @@ def test_report_workbooks_print_landscape_fitted_to_width(tmp_path) -> None:
     built = build(output=tmp_path / "a.xlsx").path
     assert cli(["reconcile", str(built), "-o", str(tmp_path / "rec.xlsx")]) == 0
     assert cli(["diff", str(built), str(built), "-o", str(tmp_path / "diff.xlsx")]) == 0
-    for name, sheet in (("rec.xlsx", "Findings"), ("diff.xlsx", "Modifications")):
+    for name, sheet in (("rec.xlsx", "Constats"), ("diff.xlsx", "Modifications")):
         ws = openpyxl.load_workbook(tmp_path / name)[sheet]
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1)

@@ -3,10 +3,13 @@ changed cells highlighted and their old value in a comment."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
-from budgetplan.core.labels import Lang
+from budgetplan.core.labels import Lang, label
 from budgetplan.core.model import Programme
+from budgetplan.core.money import eur
 from budgetplan.core.source import Source
 from budgetplan.diff.compare import DiffResult
 from budgetplan.diff.render import show
@@ -22,33 +25,39 @@ def write_diff_workbook(
     result: DiffResult, new: Programme, target: Path, lang: Lang, old_name: str, new_name: str
 ) -> None:
     """Long: lays the diff workbook out top to bottom, one table per part of the diff."""
+
+    def t(key: str, **fields: object) -> str:
+        return label(key, lang).format(**fields)
+
     highlights: dict[tuple[str, str], dict[str, object]] = {}
     for line in result.lines:
         if line.status == "added":
-            highlights[("line", line.id)] = {"*": "added in this version"}
+            highlights[("line", line.id)] = {"*": t("dif.added")}
         elif line.status != "removed":
             highlights[("line", line.id)] = {k: _text(c.old) for k, c in line.changes.items()}
 
     def changes_sheet(ctx: Context) -> None:
         """Long: lays the Changes sheet out top to bottom, one table per part of the diff."""
         wb = ctx.wb
-        ws = wb.add_worksheet("Changes" if lang == "en" else "Modifications")
+        ws = wb.add_worksheet(t("dif.sheet"))
         ctx.sheets["changes"] = ws
         bold = wb.add_format({"bold": True, "font_size": 14})
         head = wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E78"})
         money = wb.add_format({"num_format": '#,##0.00 "€"'})
+        plain = wb.add_format({"num_format": "General"})
+        day = wb.add_format({"num_format": "dd/mm/yyyy"})
         ws.write_string(0, 0, f"{old_name} -> {new_name}", bold)
         row = 2
-        ws.write_string(row, 0, "AE total")
+        ws.write_string(row, 0, t("dif.ae_total"))
         ws.write_number(row, 1, result.total_ae[0] / 100, money)
         ws.write_number(row, 2, result.total_ae[1] / 100, money)
-        ws.write_string(row + 1, 0, "headroom")
+        ws.write_string(row + 1, 0, t("dif.headroom"))
         ws.write_number(row + 1, 1, result.headroom[0] / 100, money)
         ws.write_number(row + 1, 2, result.headroom[1] / 100, money)
         tie = (
-            "line changes add up to the change of the total"
+            t("dif.tie")
             if result.unexplained == 0
-            else f"{result.unexplained / 100:.2f} not explained by the lines"
+            else t("dif.untied", amount=eur(result.unexplained, lang))
         )
         ws.write_string(row + 2, 0, tie)
         row += 4
@@ -64,15 +73,22 @@ def write_diff_workbook(
             for values in rows:
                 row += 1
                 for c, v in enumerate(values):
-                    if isinstance(v, int | float) and not isinstance(v, bool):
+                    if isinstance(v, Decimal):  # a changed quantity, rate or amount: a number
+                        ws.write_number(row, c, float(v), plain)
+                    elif isinstance(v, dt.date):
+                        ws.write_datetime(row, c, dt.datetime(v.year, v.month, v.day), day)
+                    elif isinstance(v, int | float) and not isinstance(v, bool):
                         ws.write_number(row, c, v, money)
                     else:
                         ws.write_string(row, c, _text(v))
             row += 2
 
         table(
-            "Cost lines",
-            ("id", "status", "field", "old", "new", "AE old", "AE new", "AE change"),
+            t("dif.lines"),
+            tuple(
+                t(f"dif.{k}")
+                for k in ("id", "status", "field", "old", "new", "ae_old", "ae_new", "ae_change")
+            ),
             [
                 (x.id, x.status, k, c.old, c.new, x.ae_old / 100, x.ae_new / 100, x.ae_delta / 100)
                 for x in result.lines
@@ -80,38 +96,42 @@ def write_diff_workbook(
             ],
         )
         table(
-            "Programme",
-            ("item", "field", "old", "new"),
+            t("dif.programme"),
+            tuple(t(f"dif.{k}") for k in ("item", "field", "old", "new")),
             [(i, f, c.old, c.new) for i, f, c in result.parameters],
         )
         table(
-            "Impact",
-            ("total", "AE old", "AE new", "CP old", "CP new"),
+            t("dif.impact"),
+            tuple(t(f"dif.{k}") for k in ("total", "ae_old", "ae_new", "cp_old", "cp_new")),
             [
                 (t.key, t.ae_old / 100, t.ae_new / 100, t.cp_old / 100, t.cp_new / 100)
                 for t in result.totals
             ],
         )
         table(
-            "Milestones",
-            ("id", "pilot", "old", "new"),
+            t("dif.milestones"),
+            tuple(t(f"dif.{k}") for k in ("id", "pilot", "old", "new")),
             [(m.id, m.pilot, m.old, m.new) for m in result.milestones],
         )
         table(
-            "Readiness (days before the event)",
-            ("pilot", "event", "old", "new", "late now"),
+            t("dif.readiness"),
+            tuple(t(f"dif.{k}") for k in ("pilot", "event", "old", "new", "late_now")),
             [
-                (r.pilot, r.event, str(r.old), str(r.new), "LATE" if r.became_late else "")
+                (  # days, plain numbers (not euros)
+                    r.pilot,
+                    r.event,
+                    None if r.old is None else Decimal(r.old),
+                    None if r.new is None else Decimal(r.new),
+                    t("dif.late") if r.became_late else "",
+                )
                 for r in result.readiness
             ],
         )
+        state = {True: t("dif.pass"), False: t("dif.fail")}
         table(
-            "Checks",
-            ("code", "old", "new", "message"),
-            [
-                (c.code, "pass" if c.old else "FAIL", "pass" if c.new else "FAIL", c.message)
-                for c in result.checks
-            ],
+            t("dif.checks"),
+            tuple(t(f"dif.{k}") for k in ("id", "old", "new", "message")),
+            [(c.code, state[c.old], state[c.new], c.message) for c in result.checks],
         )
         ws.set_column(0, 0, 22)
         ws.set_column(1, 7, 18)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from budgetplan.core.labels import LANGS
+from budgetplan.core.labels import LANGS, Lang, label
 from budgetplan.readback.actuals import REPORT_COLUMNS
 from budgetplan.readback.reconciliation import Reconciliation
 from budgetplan.xlsx.atomic import atomic_path
@@ -18,12 +18,28 @@ from budgetplan.xlsx.workbook.writer import FIXED_CREATED
 
 LAYOUT_SHEETS = {sheet_name(k, lang) for k in SHEETS for lang in LANGS}
 HEADER = {"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E78", "border": 1}
+#: The headings of the budget-against-actual columns (REPORT_COLUMNS, in that order).
+ACTUALS_HEADINGS = (
+    "rec.ae_budget",
+    "rec.committed",
+    "rec.ae_used",
+    "rec.cp_to_date",
+    "rec.paid",
+    "rec.cp_variance",
+    "rec.forecast",
+)
 SEVERITY_COLOURS = {"error": "#FFC7CE", "warning": "#FFEB9C", "info": "#DDEBF7"}
 
 
 def write_reconciliation(result: Reconciliation, target: Path) -> None:
-    """Long: lays the reconciliation workbook out sheet by sheet."""
+    """Long: lays the reconciliation workbook out sheet by sheet, in the language of the
+    workbook reconciled (its codes and cells as they are, its headings and words translated)."""
     target = Path(target)
+    lang: Lang = "en" if result.lang == "en" else "fr"
+
+    def t(key: str, **fields: object) -> str:
+        return label(key, lang).format(**fields)
+
     with atomic_path(target) as tmp:
         wb = xlsxwriter.Workbook(
             str(tmp),
@@ -31,7 +47,7 @@ def write_reconciliation(result: Reconciliation, target: Path) -> None:
         )
         wb.set_properties(
             {
-                "title": f"Reconciliation of {result.path.name}",
+                "title": t("rec.title", name=result.path.name),
                 "author": "budgetplan",
                 "created": FIXED_CREATED,
             }
@@ -42,19 +58,19 @@ def write_reconciliation(result: Reconciliation, target: Path) -> None:
         link = wb.add_format({"font_color": "#0563C1", "underline": 1})
         fills = {k: wb.add_format({"bg_color": v}) for k, v in SEVERITY_COLOURS.items()}
 
-        ws = wb.add_worksheet("Findings")
+        ws = wb.add_worksheet(t("rec.findings"))
         ws.write_string(
             0,
             0,
-            f"Reconciliation of {result.path.name}",
+            t("rec.title", name=result.path.name),
             wb.add_format({"bold": True, "font_size": 14}),
         )
-        heads = ("severity", "code", "sheet", "cell", "message", "what to do")
+        heads = ("severity", "code", "sheet", "cell", "message", "hint")
         for c, h in enumerate(heads):
-            ws.write_string(2, c, h, header)
+            ws.write_string(2, c, t(f"rec.{h}"), header)
         rel = os.path.relpath(result.path.resolve(), target.resolve().parent)
         for r, f in enumerate(result.findings, start=3):
-            ws.write_string(r, 0, f.severity.value, fills[f.severity.value])
+            ws.write_string(r, 0, t(f"rec.{f.severity.value}"), fills[f.severity.value])
             ws.write_string(r, 1, f.code)
             ws.write_string(r, 2, f.sheet)
             if f.sheet in LAYOUT_SHEETS and _safe_ref(f.cell):
@@ -69,19 +85,16 @@ def write_reconciliation(result: Reconciliation, target: Path) -> None:
         ws.set_column(4, 5, 70)
         ws.autofilter(2, 0, max(2, 2 + len(result.findings)), len(heads) - 1)
         ws.freeze_panes(3, 0)
-        print_fitted(ws, f"Reconciliation of {result.path.name}", 2)
+        print_fitted(ws, t("rec.title", name=result.path.name), 2)
 
         if result.actuals is not None:
             report = result.actuals
-            ws = wb.add_worksheet("Budget vs actual")
-            as_of = f" to {report.as_of:%d/%m/%Y}" if report.as_of else ""
-            ws.write_string(
-                0,
-                0,
-                f"Budget against actual{as_of}",
-                wb.add_format({"bold": True, "font_size": 14}),
-            )
-            heads = ("line", "pilot", *REPORT_COLUMNS)
+            ws = wb.add_worksheet(t("rec.actuals"))
+            as_of = t("rec.as_of", date=f"{report.as_of:%d/%m/%Y}") if report.as_of else ""
+            title = t("rec.actuals_title", as_of=as_of)
+            ws.write_string(0, 0, title, wb.add_format({"bold": True, "font_size": 14}))
+            heads = (t("rec.line"), t("rec.pilot"), *(t(k) for k in ACTUALS_HEADINGS))
+            assert len(heads) == 2 + len(REPORT_COLUMNS)
             for c, h in enumerate(heads):
                 ws.write_string(2, c, h, header)
             rows = [*report.lines, *report.by_pilot.values()]
@@ -99,11 +112,11 @@ def write_reconciliation(result: Reconciliation, target: Path) -> None:
             ws.set_column(0, 1, 14)
             ws.set_column(2, 8, 18)
             ws.freeze_panes(3, 1)
-            print_fitted(ws, f"Budget against actual{as_of}", 2)
+            print_fitted(ws, title, 2)
             if report.unmatched:
-                ws = wb.add_worksheet("Unmatched actuals")
+                ws = wb.add_worksheet(t("rec.unmatched"))
                 for c, h in enumerate(("row", "commitment", "date", "amount", "status", "key")):
-                    ws.write_string(0, c, h, header)
+                    ws.write_string(0, c, t(f"rec.{h}"), header)
                 for r, a in enumerate(report.unmatched, start=1):
                     ws.write_number(r, 0, a.row)
                     ws.write_string(r, 1, a.commitment)
@@ -111,7 +124,7 @@ def write_reconciliation(result: Reconciliation, target: Path) -> None:
                     ws.write_number(r, 3, float(a.amount), money)
                     ws.write_string(r, 4, a.status)
                     ws.write_string(r, 5, a.key)
-                print_fitted(ws, "Unmatched actuals", 0)
+                print_fitted(ws, t("rec.unmatched"), 0)
         wb.close()
 
 

@@ -78,8 +78,10 @@ def _write_changed_row(
     line: object,
     getters: list[Callable[[object], object]],
     marks: dict[str, object],
+    was: str = "{value}",
 ) -> None:
-    """A cost-line row of a diff workbook: changed cells highlighted, old value in a comment."""
+    """A cost-line row of a diff workbook: changed cells highlighted, old value in a comment
+    (``was``: its wording in the workbook's language)."""
     values = [get(line) for get in getters]
     cells = []
     for j, col in enumerate(T.columns):
@@ -89,7 +91,7 @@ def _write_changed_row(
             ws.write_comment(
                 row,
                 T.first_col + j,
-                f"was: {marks[col.key]}",
+                was.format(value=marks[col.key]),
                 {"x_scale": 2, "author": "budgetplan diff"},
             )
         elif hit and "*" in marks and j == 0:
@@ -383,7 +385,9 @@ def write_lines(ctx: Context) -> None:
         row = L.FIRST_DATA_ROW + i
         marks = ctx.highlights.get(("line", line.id))
         if marks is not None:
-            _write_changed_row(ws, T, row_xml, changed_row, row, line, getters, marks)
+            _write_changed_row(
+                ws, T, row_xml, changed_row, row, line, getters, marks, ctx.t("dif.was")
+            )
             continue
         ws.write_row_xml(
             row,
