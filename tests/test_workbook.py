@@ -412,3 +412,23 @@ def test_report_workbooks_print_landscape_fitted_to_width(tmp_path) -> None:
         ws = openpyxl.load_workbook(tmp_path / name)[sheet]
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1)
+
+
+#: Words that mark a sentence as English (none of them is French).
+ENGLISH_WORDS = {"the", "and", "with", "after", "before", "from", "which", "is", "are", "of"}
+
+
+def test_no_english_sentence_in_the_french_workbook(wb_fr) -> None:
+    """Every text of three words or more in the French workbook reads as French: rationales,
+    procedures, spreads, titles, headings. (Codes stay codes: one word each; the drop-down
+    values are still codes, see issue 16.)"""
+    english = []
+    for ws in wb_fr.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if not isinstance(cell.value, str) or cell.value.startswith("="):
+                    continue
+                words = [w.strip(".,;:()'\"").lower() for w in cell.value.split()]
+                if len(words) >= 3 and ENGLISH_WORDS & set(words):
+                    english.append(f"{ws.title}!{cell.coordinate}: {cell.value[:60]}")
+    assert english == [], "\n".join(english[:20])

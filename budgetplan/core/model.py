@@ -319,37 +319,53 @@ class Procedure(Strict):
 DEFAULT_PROCEDURES: tuple[Procedure, ...] = tuple(
     Procedure(route=route, minimum_days=low, preparation_days=prep, rationale=why)
     for route, low, prep, why in (
-        (Route.NOT_APPLICABLE, 0, 0, "No procurement (personnel, grant, transfer, provision)"),
-        (Route.DIRECT, 0, 15, "No publicity nor competition: a quote or two to compare"),
+        (Route.NOT_APPLICABLE, 0, 0, "Sans achat (personnel, subvention, transfert, provision)"),
+        (
+            Route.DIRECT,
+            0,
+            15,
+            "Sans publicité ni mise en concurrence : un ou deux devis à comparer",
+        ),
         (
             Route.ADAPTED,
             15,
             45,
-            "Procedure adaptée: a reasonable time for bids, about 15 days, set by the buyer",
+            "Procédure adaptée : délai raisonnable de remise des offres, environ 15 jours, fixé par l'acheteur",
         ),
         (
             Route.FORMAL,
             46,
             75,
-            "Open tender: at least 35 days for bids (30 electronic) and an 11-day standstill; "
-            "4 to 12 months in practice",
+            "Appel d'offres ouvert : 35 jours au moins pour les offres (30 par voie électronique) "
+            "et un délai de suspension de 11 jours ; 4 à 12 mois en pratique",
         ),
-        (Route.UGAP, 0, 30, "Order from the central purchasing body: no tender"),
-        (Route.FRAMEWORK_ORDER, 0, 30, "Order or subsequent contract under an existing framework"),
+        (Route.UGAP, 0, 30, "Commande à la centrale d'achat (UGAP) : sans appel d'offres"),
+        (
+            Route.FRAMEWORK_ORDER,
+            0,
+            30,
+            "Bon de commande ou marché subséquent d'un accord-cadre existant",
+        ),
         (
             Route.INNOVATION_PARTNERSHIP,
             41,
             120,
-            "Negotiated with competition: at least 30 days for applications and an 11-day "
-            "standstill, then negotiation",
+            "Procédure négociée avec mise en concurrence : 30 jours au moins pour les "
+            "candidatures et un délai de suspension de 11 jours, puis la négociation",
         ),
-        (Route.RD_EXEMPT, 0, 60, "R&D services exempt from competition: contract drafting only"),
+        (
+            Route.RD_EXEMPT,
+            0,
+            60,
+            "Services de R&D exclus de la mise en concurrence : rédaction du contrat seulement",
+        ),
         (
             Route.NEGOTIATED_DEFENCE,
             41,
             120,
-            "Negotiated defence-security procedure: at least 30 days for applications and an "
-            "11-day standstill; the armed forces' counter-drone contract took 11 months",
+            "Procédure négociée de défense et de sécurité : 30 jours au moins pour les "
+            "candidatures et un délai de suspension de 11 jours ; le marché anti-drones des "
+            "armées a pris 11 mois",
         ),
     )
 )
@@ -519,12 +535,22 @@ DEFAULT_SPREADS: tuple[Spread, ...] = tuple(
             MilestoneKind.LEGAL,
             "0.9",
             "1.8",
-            "Laws and decrees slip the most: the 2022-2024 texts came up to ten months late",
+            "Lois et décrets glissent le plus : les textes de 2022-2024 sont arrivés jusqu'à dix mois en retard",
         ),
-        (MilestoneKind.PROCUREMENT, "0.9", "1.6", "Tenders take 4 to 12 months in practice"),
-        (MilestoneKind.DELIVERY, "0.9", "1.5", "Delivery of new equipment often slips by months"),
-        (MilestoneKind.OPERATIONAL, "0.9", "1.3", "Acceptance and training"),
-        (MilestoneKind.EVALUATION, "0.9", "1.3", "Evaluation reports"),
+        (
+            MilestoneKind.PROCUREMENT,
+            "0.9",
+            "1.6",
+            "Les appels d'offres prennent 4 à 12 mois en pratique",
+        ),
+        (
+            MilestoneKind.DELIVERY,
+            "0.9",
+            "1.5",
+            "La livraison de matériels nouveaux glisse souvent de plusieurs mois",
+        ),
+        (MilestoneKind.OPERATIONAL, "0.9", "1.3", "Recette et formation"),
+        (MilestoneKind.EVALUATION, "0.9", "1.3", "Rapports d'évaluation"),
     )
 )
 
