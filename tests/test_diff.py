@@ -276,6 +276,14 @@ def test_xlsx_diff_highlights_changed_cells_with_old_values(versions) -> None:
     assert moved.value == "ADRN" and moved.comment.text == "avant : SCAN"
     untouched = ws.cell(rows["SCAN-EQ"], L.INPUTS.index("unit_cost") + 1)
     assert untouched.comment is None and untouched.fill.fgColor.rgb.endswith("FFF2CC")
+    # the totals that moved are highlighted on the Summary, their old value in a comment
+    summary = wb["Synthèse"]
+    ids = openpyxl.load_workbook(out, data_only=True)["Synthèse"]  # the cached values
+    scan = next(r for r in range(1, 40) if ids.cell(r, 1).value == "SCAN")
+    ae = summary.cell(scan, 3)
+    assert ae.fill.fgColor.rgb.endswith("F8CBAD") and ae.comment.text.startswith("avant : ")
+    supv = next(r for r in range(1, 40) if ids.cell(r, 1).value == "SUPV")
+    assert summary.cell(supv, 3).comment is None  # unchanged: left as it is
     changes = [r for r in wb["Modifications"].iter_rows(values_only=True) if r[0]]
     assert ("SCAN-EQ", "changed", "quantity", 40, 41) in [tuple(r[:5]) for r in changes]  # numbers
 

@@ -35,6 +35,14 @@ def write_diff_workbook(
             highlights[("line", line.id)] = {"*": t("dif.added")}
         elif line.status != "removed":
             highlights[("line", line.id)] = {k: _text(c.old) for k, c in line.changes.items()}
+    for total in result.totals:  # the Summary's totals that moved: highlighted, old in a comment
+        moved = {}
+        if total.ae_old != total.ae_new:
+            moved["ae"] = eur(total.ae_old, lang)
+        if total.cp_old != total.cp_new:
+            moved["cp"] = eur(total.cp_old, lang)
+        if moved:
+            highlights[("total", total.key)] = moved
 
     def changes_sheet(ctx: Context) -> None:
         """Long: lays the Changes sheet out top to bottom, one table per part of the diff."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
 
 from budgetplan.core.model import Titre
 from budgetplan.xlsx import layout as L
@@ -119,7 +120,10 @@ def write(ctx: Context) -> None:
         pilot = p.pilots[i]
         ws.write_formula(row, 0, f"={pq}!${P.letter('id')}{pr}", text, pilot.id)
         ws.write_formula(row, 1, f"={pq}!${P.letter('name')}{pr}", text, pilot.name)
-        ws.write_formula(row, 2, f"=SUMIFS(PH_TTC,PH_PILOT,$A{r})", money, pf.ae / 100)
+        moved = _moved(ctx, ws, row, f"pilot {pilot.id}", (2, c_total))
+        ws.write_formula(
+            row, 2, f"=SUMIFS(PH_TTC,PH_PILOT,$A{r})", moved.get(2, money), pf.ae / 100
+        )
         for j, year in enumerate(years):
             ph_col = xl_col_to_name(L.PHASING_YEAR_COL + j)
             ws.write_formula(
@@ -134,7 +138,7 @@ def write(ctx: Context) -> None:
             row,
             c_total,
             f"=SUM({first_y}{r}:{last_y}{r})",
-            money,
+            moved.get(c_total, money),
             sum(pf.cp_by_year.values()) / 100,
         )
         paid = sum(c for y, c in pf.cp_by_year.items() if y <= by)
@@ -190,14 +194,19 @@ def write(ctx: Context) -> None:
             ctx.wb.add_format({"num_format": "0"}),
             year,
         )
+        moved = _moved(ctx, ws, row, f"year {year}", (1, 2))
         ws.write_formula(
-            row, 1, f"=SUMIFS(PH_TTC,PH_AEYEAR,$A{r})", money, fig.ae_by_year.get(year, 0) / 100
+            row,
+            1,
+            f"=SUMIFS(PH_TTC,PH_AEYEAR,$A{r})",
+            moved.get(1, money),
+            fig.ae_by_year.get(year, 0) / 100,
         )
         ws.write_formula(
             row,
             2,
             f"=SUMPRODUCT((YEAR(PH_MONTH_HDR)=$A{r})*PH_MONTH_TOTALS)",
-            money,
+            moved.get(2, money),
             fig.cp_by_year[year] / 100,
         )
         ws.write_formula(
@@ -227,8 +236,13 @@ def write(ctx: Context) -> None:
         # the number the formulas match, shown with the titre's name (a format, not a text)
         named = ctx.wb.add_format({"num_format": f'"T"0" – {ctx.t(f"titre.{int(titre)}")}"'})
         ws.write_number(row, 0, int(titre), named)
+        moved = _moved(ctx, ws, row, f"titre {int(titre)}", (1,))
         ws.write_formula(
-            row, 1, f"=SUMIFS(PH_TTC,PH_TITRE,$A{row + 1})", money, fig.by_titre[int(titre)] / 100
+            row,
+            1,
+            f"=SUMIFS(PH_TTC,PH_TITRE,$A{row + 1})",
+            moved.get(1, money),
+            fig.by_titre[int(titre)] / 100,
         )
 
     # Readiness before each event: margin and probability side by side, from the Timeline.
@@ -327,6 +341,24 @@ _CREDIT_COLUMNS = {
     "sum.cp_missing": ("", lambda yc: yc.cp_gap),
     "sum.cp_proposed": ("CR_CP_PROPOSED", lambda yc: yc.cp_proposed),
 }
+
+
+def _moved(ctx: Context, ws: Worksheet, row: int, key: str, cols: tuple[int, ...]) -> dict:
+    """In a diff workbook, the cells of a total that moved (``key``: "pilot SCAN", "year 2023",
+    "titre 3"): highlighted, the old value in a comment; {} elsewhere. ``cols``: its AE cell,
+    then its CP cell."""
+    old = ctx.highlights.get(("total", key))
+    if not old:
+        return {}
+    fmt = ctx.wb.add_format(
+        {"num_format": '#,##0.00 "€"', "bg_color": "#F8CBAD", "font_color": "#9C0006", "bold": True}
+    )
+    out = {}
+    for col, which in zip(cols, ("ae", "cp"), strict=False):
+        if which in old:
+            out[col] = fmt
+            ws.write_comment(row, col, ctx.t("dif.was").format(value=old[which]), {"x_scale": 2})
+    return out
 
 
 def _next_month(month):  # type: ignore[no-untyped-def]
