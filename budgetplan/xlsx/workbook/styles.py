@@ -58,7 +58,7 @@ class Styles:
     def cell(self, kind: Kind | str, role: Role) -> Format:
         key = (kind, role)
         if key not in self._cache:
-            props: dict[str, object] = {}
+            props: dict[str, object] = {"valign": "top"}  # beside a wrapped text, at its top
             fmt = NUM_FORMATS.get(kind)
             if kind == "titre":
                 fmt = "0"
