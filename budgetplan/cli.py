@@ -15,7 +15,6 @@ import typer
 
 from budgetplan.core.findings import Finding
 from budgetplan.core.version import __version__
-from budgetplan.yamlio.loader import LoadError
 
 
 def _plain_arguments() -> None:
@@ -69,6 +68,7 @@ def _fail(findings: list[Finding], code: int = 2) -> NoReturn:
 def _load(scenario: Path | None):  # type: ignore[no-untyped-def]  # -> Loaded
     """A programme file, a change file or a scenario script; one line per problem, exit 2."""
     from budgetplan.scenarios.runner import RunError, load_source
+    from budgetplan.yamlio.loader import LoadError
 
     try:
         return load_source(scenario)
@@ -242,6 +242,7 @@ def reconcile(
     from budgetplan.readback.actuals import ActualsError
     from budgetplan.readback.reconciliation import reconcile as run
     from budgetplan.xlsx.reader import ReadError
+    from budgetplan.yamlio.loader import LoadError
 
     if output is not None and output.suffix.lower() != ".xlsx":
         _err(f"{output}: the reconciliation workbook must be an .xlsx file")

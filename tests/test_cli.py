@@ -142,3 +142,15 @@ def test_help_reads_as_a_command_line_with_an_example(command, capsys) -> None:
     }
     for shown in choices.get(command, []):
         assert shown in text, (command, shown)
+
+
+def test_help_imports_nothing_heavy() -> None:
+    """`budgetplan --help` loads the command line only: no YAML parser, no spreadsheet writer or
+    reader, no numerical library (start-up measured by what is imported, not by a clock)."""
+    probe = (
+        "import sys, budgetplan.cli; "
+        "print(','.join(m for m in ('numpy', 'scipy', 'ruamel', 'openpyxl', 'xlsxwriter', "
+        "'pandas', 'pydantic', 'python_calamine') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == "", done.stdout + done.stderr
