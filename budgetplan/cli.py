@@ -595,7 +595,14 @@ def risk(
         ),
     ] = 10_000,
     seed: Annotated[
-        int, typer.Option("--seed", metavar="S", help="Seed: the same gives the same figures.")
+        int,
+        typer.Option(
+            "--seed",
+            min=0,
+            max=2**63 - 1,
+            metavar="S",
+            help="Seed (0 or more): the same gives the same figures.",
+        ),
     ] = 2022,
     distribution: Annotated[
         Distribution,

@@ -378,3 +378,36 @@ def test_an_encrypted_or_deflate64_entry_is_one_clear_line(hostile, tmp_path, ki
         assert "internal error" not in stderr and "Traceback" not in stderr
         assert len(stderr.strip().splitlines()) == 1 and str(path) in stderr
         assert expected in stderr
+
+
+def test_backups_never_replace_one_another(tmp_path) -> None:
+    """Two backups of one workbook in the same second (two --force builds) are two files, each
+    the bytes it saved; none is left half-written."""
+    import datetime as dt
+
+    from budgetplan.xlsx.safety import backup
+
+    target = tmp_path / "w.xlsx"
+    same = dt.datetime(2026, 12, 4, 16, 0, 0)
+    target.write_bytes(b"first edits")
+    one = backup(target, same)
+    target.write_bytes(b"second edits")
+    two = backup(target, same)
+    assert one != two and one.read_bytes() == b"first edits" and two.read_bytes() == b"second edits"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "w.20261204-160000-2.bak.xlsx",
+        "w.20261204-160000.bak.xlsx",
+        "w.xlsx",
+    ]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["risk", "--seed=-1", "-n", "10"], ["diff", "X", "X", "--threshold", "nan"]],
+    ids=["negative seed", "nan threshold"],
+)
+def test_out_of_range_options_are_refused_in_one_line(args, tmp_path) -> None:
+    scenario = str(Path("budgetplan/data/programme-2022.yaml").resolve())
+    args = [scenario if a == "X" else a for a in args]
+    code, _t, _m, stderr, _ = measured(*args)
+    assert code == 2 and "Traceback" not in stderr and "internal error" not in stderr, stderr

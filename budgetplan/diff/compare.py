@@ -215,9 +215,11 @@ def parse_threshold(text: str | None) -> tuple[int, Decimal] | None:
     if not text:
         return None
     text = text.strip().replace(",", ".")
-    if text.endswith("%"):
-        return (0, Decimal(text[:-1]) / 100)
-    return (_cents(Decimal(text)), Decimal(0))
+    share = text.endswith("%")
+    number = Decimal(text[:-1] if share else text)  # InvalidOperation (ArithmeticError) if not one
+    if not number.is_finite() or number < 0 or number > Decimal("1e12"):
+        raise ArithmeticError(f"threshold {text} is not an amount or a share")
+    return (0, number / 100) if share else (_cents(number), Decimal(0))
 
 
 def diff(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,8 +73,26 @@ def check_overwrite(target: Path, building: Programme | None = None) -> tuple[Re
 
 
 def backup(target: Path, now: dt.datetime | None = None) -> Path:
-    """Copy ``target`` to ``NAME.YYYYMMDD-HHMMSS.bak.xlsx`` beside it."""
+    """Copy ``target`` to ``NAME.YYYYMMDD-HHMMSS.bak.xlsx`` beside it (``-2``, ``-3``... when a
+    backup of that second exists: a backup never replaces another), written to a temporary
+    file and renamed once whole and checked, so that a full disk leaves no truncated backup
+    with a convincing name. Raises OSError if the copy cannot be made."""
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-    copy = target.with_name(f"{target.stem}.{stamp}.bak{target.suffix}")
-    shutil.copy2(target, copy)
+    n, copy = 1, target.with_name(f"{target.stem}.{stamp}.bak{target.suffix}")
+    while copy.exists():
+        n += 1
+        copy = target.with_name(f"{target.stem}.{stamp}-{n}.bak{target.suffix}")
+    tmp = copy.with_name(f".{copy.name}.tmp")
+    try:
+        shutil.copy2(target, tmp)
+        if tmp.stat().st_size != target.stat().st_size:
+            raise OSError(f"the backup {copy.name} came out short (is the disk full?)")
+        try:
+            os.link(tmp, copy)  # fails rather than replace a backup made meanwhile
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links: rename (checked free just above)
+            os.replace(tmp, copy)
+    finally:
+        tmp.unlink(missing_ok=True)
     return copy
