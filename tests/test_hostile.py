@@ -411,3 +411,23 @@ def test_out_of_range_options_are_refused_in_one_line(args, tmp_path) -> None:
     args = [scenario if a == "X" else a for a in args]
     code, _t, _m, stderr, _ = measured(*args)
     assert code == 2 and "Traceback" not in stderr and "internal error" not in stderr, stderr
+
+
+def test_a_huge_number_typed_as_text_is_a_finding_not_a_hang(tmp_path) -> None:
+    """`1e999999999` typed in a count would make a billion-digit integer: refused at its cell,
+    in well under the CPU bound, by reconcile, diff and textconv alike."""
+    import openpyxl
+
+    built = tmp_path / "w.xlsx"
+    assert run(["build", "-o", str(built)]) == 0
+    wb = openpyxl.load_workbook(built)
+    cell = f"{L.INPUTS.letter('quantity')}5"
+    wb["Lignes"][cell] = "1e999999999"
+    wb["Lignes"][f"{L.INPUTS.letter('titre')}6"] = "1e999999999"
+    wb.save(built)
+    code, cpu, _m, _e, stdout = measured("reconcile", str(built))
+    assert code == 1 and cpu < LIMIT_CPU_S
+    assert f"Lignes!{cell}" in stdout and "out of range" in stdout
+    for command in (["diff", str(built), str(built)], ["textconv", str(built)]):
+        code, cpu, _m, stderr, _o = measured(*command)
+        assert code == 2 and cpu < LIMIT_CPU_S and "out of range" in stderr, stderr

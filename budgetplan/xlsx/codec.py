@@ -126,6 +126,11 @@ def decode_bool(value: Any) -> Any:
     raise CellError(f"expected TRUE or FALSE (VRAI/FAUX, 1/0, oui/non), found {value!r}")
 
 
+#: Digits before the decimal point of any number a cell may hold: past them (1e999999999 typed as
+#: text would become a billion-digit integer) the cell is refused before any arithmetic.
+MAX_DIGITS = 15
+
+
 def _number(value: Any, text_ok: bool) -> Any:
     if blank(value):
         return None
@@ -139,6 +144,8 @@ def _number(value: Any, text_ok: bool) -> Any:
             raise CellError(
                 str(exc) if ambiguous else f"expected a number, found text {value!r}"
             ) from None
+        if number.is_finite() and number.adjusted() > MAX_DIGITS:  # before any {number:f}
+            raise CellError(f"{value[:40]!r} is out of range: type a number of at most 15 digits")
         if not text_ok:
             raise CellError(
                 f"{value!r} is text, which the workbook's own totals leave out: "
@@ -148,6 +155,8 @@ def _number(value: Any, text_ok: bool) -> Any:
         number = Decimal(repr(float(value)))
     if not number.is_finite():
         raise CellError("expected a finite number")
+    if number.adjusted() > MAX_DIGITS:
+        raise CellError(f"{value!r} is out of range: type a number of at most 15 digits")
     return number
 
 
