@@ -431,3 +431,23 @@ def test_a_huge_number_typed_as_text_is_a_finding_not_a_hang(tmp_path) -> None:
     for command in (["diff", str(built), str(built)], ["textconv", str(built)]):
         code, cpu, _m, stderr, _o = measured(*command)
         assert code == 2 and cpu < LIMIT_CPU_S and "out of range" in stderr, stderr
+
+
+def test_a_cell_far_past_the_tables_is_refused_not_a_crash(tmp_path) -> None:
+    """One cell at XFD1048576 would make the reader hold 17 billion cells (the process used to
+    abort): refused in one line naming the sheet and the cell, by every command that reads."""
+    import openpyxl
+
+    built = tmp_path / "w.xlsx"
+    assert run(["build", "-o", str(built)]) == 0
+    wb = openpyxl.load_workbook(built)
+    wb["Lignes"]["XFD1048576"] = 1
+    wb.save(built)
+    for command in (
+        ["reconcile", str(built)],
+        ["diff", str(built), str(built)],
+        ["textconv", str(built)],
+    ):
+        code, cpu, _m, stderr, _o = measured(*command)
+        assert code == 2 and cpu < LIMIT_CPU_S, stderr
+        assert "sheet 'Lignes' holds a cell at XFD1048576" in stderr and "Traceback" not in stderr

@@ -29,7 +29,7 @@ from budgetplan.core.labels import LANGS, Lang, label
 from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.codec import CellError, codec
 from budgetplan.xlsx.codec import blank as _blank
-from budgetplan.xlsx.xlsxfile import XlsxError, open_xlsx, sheet_parts
+from budgetplan.xlsx.xlsxfile import MAX_SHEET_CELLS, XlsxError, far_cell, open_xlsx, sheet_parts
 
 
 class ReadError(BudgetplanError):
@@ -182,13 +182,22 @@ def _open_workbook(path: Path, allow_macros: bool) -> Workbook:
     with zf:
         try:
             parts = sheet_parts(zf)
-        except (KeyError, zipfile.BadZipFile, OSError) as exc:
+            far = next(((p.name, c) for p in parts if (c := far_cell(zf, p.part))), None)
+        except (KeyError, zipfile.BadZipFile, OSError, zlib.error) as exc:
             raise ReadError.of(
                 "CORRUPT",
                 f"unreadable sheet list ({exc})",
                 "save the workbook again",
                 file=str(path),
             ) from None
+    if far is not None:
+        raise ReadError.of(
+            "TOO_LARGE",
+            f"sheet {far[0]!r} holds a cell at {far[1]}, so far out that its rows and columns "
+            f"would span over {MAX_SHEET_CELLS // 1_000_000} million cells",
+            f"delete the cell {far[1]} (or what lies far past the tables), then save again",
+            file=str(path),
+        )
     try:
         book = CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError) as exc:
