@@ -42,8 +42,18 @@ A4_LANDSCAPE = (841.9, 595.3)
 
 
 def _pdf(xlsx: Path, out: Path) -> Path:
+    profile = (out / "lo-profile").as_uri()  # a profile of its own: no HOME needed, no clash
     subprocess.run(
-        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(out), str(xlsx)],
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            str(xlsx),
+        ],
         capture_output=True,
         timeout=300,
         check=True,
