@@ -564,8 +564,9 @@ def run_cmd(
             )
         else:
             typer.echo(f"ok     {o.path} -> {o.workbook}")
-    if any(o.workbook for o in outcomes):
-        typer.echo(f"wrote {output / 'comparison.xlsx'}")
+    comparison = output / "comparison.xlsx"
+    if any(o.workbook for o in outcomes) and not any(o.path == comparison for o in outcomes):
+        typer.echo(f"wrote {comparison}")
     raise typer.Exit(1 if failed else 3 if checks_failing else 0)
 
 

@@ -376,3 +376,25 @@ def test_a_change_file_adds_a_line(tmp_path) -> None:
     fig = compute(load_scenario_file(path).programme)
     assert fig.total_ae - BASE.total_ae == 16 * 450 * 120  # cents, VAT 20%
     assert run(["validate", str(path)]) == 0
+
+
+def test_a_script_that_exits_or_an_open_comparison_fails_alone(tmp_path, capsys) -> None:
+    """sys.exit() in a scenario script ends that scenario, not the run (the others build and
+    the comparison is written); a comparison open in Excel is left as it is, and said."""
+    folder = tmp_path / "sc"
+    folder.mkdir()
+    (folder / "baseline.py").write_bytes((SCENARIOS / "baseline.py").read_bytes())
+    (folder / "quits.py").write_text("import sys\nsys.exit(0)\n", encoding="utf-8")
+    out = tmp_path / "wb"
+    assert run(["run", str(folder), "-o", str(out)]) == 1
+    printed = capsys.readouterr()
+    assert "quits.py: the script exits (SystemExit 0)" in printed.err
+    assert (out / "baseline.xlsx").exists() and (out / "comparison.xlsx").exists()
+    kept = (out / "comparison.xlsx").read_bytes()
+    (out / "~$comparison.xlsx").write_bytes(b"owner")  # open in Excel
+    (folder / "quits.py").unlink()
+    assert run(["run", str(folder), "-o", str(out), "--lang", "en"]) == 1
+    printed = capsys.readouterr()
+    assert "comparison.xlsx: not written: it is open" in printed.err
+    assert f"wrote {out / 'comparison.xlsx'}" not in printed.out
+    assert (out / "comparison.xlsx").read_bytes() == kept

@@ -14,6 +14,7 @@ from budgetplan.core.source import Source
 from budgetplan.publish import Built, OverwriteRefused, publish
 from budgetplan.scenarios.comparison import Column, write_comparison
 from budgetplan.scenarios.scenario import Scenario
+from budgetplan.xlsx.safety import lock_files
 from budgetplan.yamlio.loader import Loaded, load, parse_programme, read_scenario_bytes
 
 if TYPE_CHECKING:
@@ -42,7 +43,13 @@ def collect(paths: list[Path]) -> list[Path]:
 def load_any(path: Path) -> Scenario:
     """The scenario a script defines (its ``scenario`` global) or a YAML file describes."""
     if path.suffix == ".py":
-        namespace = runpy.run_path(str(path), run_name="budgetplan.run")
+        try:
+            namespace = runpy.run_path(str(path), run_name="budgetplan.run")
+        except SystemExit as exc:  # sys.exit() in a script ends that scenario, not the run
+            raise RunError(
+                f"{path}: the script exits (SystemExit {exc.code!r}) instead of defining "
+                "`scenario`: leave sys.exit to its `if __name__ == '__main__':` block"
+            ) from None
         scenario = namespace.get("scenario")
         if not isinstance(scenario, Scenario):
             raise RunError(
@@ -177,5 +184,16 @@ def run_all(paths: list[Path], out_dir: Path, progress=None, lang: Lang = "fr") 
         if progress is not None:
             progress(outcome)
     if any(o.figures is not None for o in outcomes):
-        write_comparison(comparison_columns(outcomes), out_dir / "comparison.xlsx", lang)
+        target = out_dir / "comparison.xlsx"
+        locks = lock_files(target)
+        if locks:  # open in Excel or LibreOffice: left as it is, said as a failed outcome
+            outcomes.append(
+                Outcome(
+                    target,
+                    error=f"{target}: not written: it is open (lock file {locks[0].name}); "
+                    "close it and run again",
+                )
+            )
+        else:
+            write_comparison(comparison_columns(outcomes), target, lang)
     return outcomes
