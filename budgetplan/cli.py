@@ -634,14 +634,19 @@ def risk(
     if fmt is RiskFormat.json:
         typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
         return
-
-    def eur(v: float) -> str:
-        return f"{v:,.0f}".replace(",", " ")
-
     typer.echo(
         f"{iterations:,} iterations, seed {seed}, {distribution.value}, correlation "
         f"{correlation} within a pilot"
     )
+    _print_risk(result)
+
+
+def _print_risk(result) -> None:  # type: ignore[no-untyped-def]
+    """The simulation's figures on the terminal, one block after another."""
+
+    def eur(v: float) -> str:
+        return f"{v:,.0f}".replace(",", " ")
+
     typer.echo(
         f"cost incl. VAT (contingency excluded): plan {eur(result.planned)}  "
         f"P50 {eur(result.p50)}  P80 {eur(result.p80)}  P90 {eur(result.p90)}"
