@@ -278,7 +278,11 @@ def _write_scenario(result, scenario: Path | None, target: Path) -> None:  # typ
         raise typer.Exit(1)
     if scenario is not None:
         apply_to_scenario(scenario, result.programme, target)
-    else:
+    else:  # the whole file replaced: what it held is kept beside it first
+        if target.exists():
+            from budgetplan.xlsx.safety import backup
+
+            _err(f"kept the previous {target.name} as {backup(target).name}")
         write(result.programme, target)
     _err(f"wrote {target}")
 

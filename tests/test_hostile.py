@@ -451,3 +451,34 @@ def test_a_cell_far_past_the_tables_is_refused_not_a_crash(tmp_path) -> None:
         code, cpu, _m, stderr, _o = measured(*command)
         assert code == 2 and cpu < LIMIT_CPU_S, stderr
         assert "sheet 'Lignes' holds a cell at XFD1048576" in stderr and "Traceback" not in stderr
+
+
+def test_pipes_and_devices_are_not_scenarios(tmp_path) -> None:
+    """A FIFO named x.yaml would block the read forever, /dev/zero never end it: refused in one
+    line, as a file, as a change file's base, and left out of a scenario folder."""
+    import os
+
+    fifo = tmp_path / "x.yaml"
+    os.mkfifo(fifo)
+    change = tmp_path / "c.yaml"
+    change.write_text("name: c\nbase: /dev/zero\nchanges:\n  - drop_line: {line: X}\n")
+    for path in (fifo, Path("/dev/zero"), change):
+        code, cpu, mem, stderr, _o = measured("validate", str(path))
+        assert code == 2 and "is not a regular file" in stderr and cpu < LIMIT_CPU_S, stderr
+    from budgetplan.scenarios.runner import collect
+
+    assert fifo not in collect([tmp_path]) and change in collect([tmp_path])
+
+
+def test_write_scenario_keeps_the_file_it_replaces(tmp_path) -> None:
+    """--write-scenario over an existing file without --scenario replaces it whole: what it held
+    (comments included) is kept beside it first."""
+    built = tmp_path / "w.xlsx"
+    assert run(["build", "-o", str(built)]) == 0
+    target = tmp_path / "mine.yaml"
+    target.write_text("# my notes\n" + Path("budgetplan/data/programme-2022.yaml").read_text())
+    before = target.read_bytes()
+    code, _c, _m, stderr, _o = measured("reconcile", str(built), "--write-scenario", str(target))
+    assert code == 0, stderr
+    (kept,) = tmp_path.glob("mine.*.bak.yaml")
+    assert kept.read_bytes() == before and f"kept the previous mine.yaml as {kept.name}" in stderr

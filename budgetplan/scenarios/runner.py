@@ -33,7 +33,9 @@ def collect(paths: list[Path]) -> list[Path]:
             found += sorted(
                 p
                 for p in path.iterdir()
-                if p.suffix in (".py", ".yaml", ".yml") and not p.name.startswith("_")
+                if p.suffix in (".py", ".yaml", ".yml")
+                and not p.name.startswith("_")
+                and p.is_file()  # a FIFO or a device named x.yaml is no scenario
             )
         else:
             found.append(path)

@@ -10,6 +10,7 @@ import datetime as dt
 import difflib
 import hashlib
 import re
+import stat
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -378,7 +379,15 @@ def read_scenario_bytes(path: str | Path) -> bytes:
     folder or an unreadable file is a LoadError naming it."""
     target = Path(path)
     try:
-        if target.stat().st_size > MAX_SCENARIO_BYTES:
+        info = target.stat()
+        if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+            raise LoadError.of(  # a FIFO would block the read, a device never end it
+                "NOT_A_FILE",
+                "is not a regular file (a pipe, a device or a socket)",
+                "give the path of a .yaml file",
+                file=str(path),
+            )
+        if info.st_size > MAX_SCENARIO_BYTES:
             raise LoadError.of(
                 "TOO_LARGE",
                 f"scenario file is over the {MAX_SCENARIO_BYTES:,}-byte limit",
