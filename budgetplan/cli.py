@@ -756,7 +756,19 @@ def run(args: list[str]) -> int:
     return 0
 
 
+def exit_on_sigterm() -> None:
+    """SIGTERM as an exit (code 143) rather than a kill: the files being written remove their
+    temporaries on the way out, and the files they replace stay whole."""
+    import signal
+
+    def terminated(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, terminated)
+
+
 def main() -> None:
+    exit_on_sigterm()
     sys.exit(run(sys.argv[1:]))
 
 

@@ -482,3 +482,45 @@ def test_write_scenario_keeps_the_file_it_replaces(tmp_path) -> None:
     assert code == 0, stderr
     (kept,) = tmp_path.glob("mine.*.bak.yaml")
     assert kept.read_bytes() == before and f"kept the previous mine.yaml as {kept.name}" in stderr
+
+
+def test_sigterm_leaves_no_temporary_and_the_next_write_removes_old_ones(tmp_path) -> None:
+    """A writer stopped by SIGTERM removes its temporary file and leaves the file it was
+    replacing whole; temporaries a killed writer left (SIGKILL) are removed by the next write
+    once an hour old, a fresh one (a writer at work) is left alone."""
+    import os
+    import signal
+    import time
+
+    target = tmp_path / "w.xlsx"
+    target.write_bytes(b"the previous workbook")
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path\n"
+            "from budgetplan.cli import exit_on_sigterm\n"
+            "from budgetplan.xlsx.atomic import atomic_path\n"
+            "exit_on_sigterm()\n"
+            "with atomic_path(Path(sys.argv[1])) as tmp:\n"
+            "    tmp.write_bytes(b'half a workbook'); time.sleep(60)\n",
+            str(target),
+        ]
+    )
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".w.xlsx.*.tmp")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(tmp_path.glob(".w.xlsx.*.tmp")), "the writer never started"
+    child.send_signal(signal.SIGTERM)
+    assert child.wait(timeout=60) == 143
+    assert list(tmp_path.glob(".w.xlsx.*.tmp")) == []
+    assert target.read_bytes() == b"the previous workbook"
+
+    old, fresh = tmp_path / ".w.xlsx.abcd1234.tmp", tmp_path / ".w.xlsx.efgh5678.tmp"
+    old.write_bytes(b"left by a killed build")
+    fresh.write_bytes(b"another writer at work")
+    hours_ago = time.time() - 7200
+    os.utime(old, (hours_ago, hours_ago))
+    target.unlink()
+    assert run(["build", "-o", str(target)]) == 0
+    assert not old.exists() and fresh.exists()

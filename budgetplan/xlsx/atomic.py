@@ -13,10 +13,14 @@ from pathlib import Path
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path next to ``target``; rename it over ``target`` only on success.
 
-    An interrupted or failed write leaves the previous file whole and no temporary behind.
+    An interrupted or failed write leaves the previous file whole and no temporary behind
+    (SIGTERM too: the command line turns it into an exit that runs this clean-up). The
+    temporaries a killed writer left (SIGKILL, a power cut) are removed by the next write to the
+    same file once they are STALE_AFTER old.
     """
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale(target)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise _naming(exc, target) from None
@@ -32,6 +36,32 @@ def atomic_path(target: Path) -> Iterator[Path]:
         if isinstance(exc, OSError):
             raise _naming(exc, target) from None
         raise
+
+
+#: Age after which a temporary file of a write is a leftover: no write of budgetplan's takes
+#: that long (a 100,000-line workbook takes under a minute).
+STALE_AFTER = 3600.0
+
+
+def remove_stale(target: Path) -> list[Path]:
+    """Remove the temporaries ``.NAME.xlsx.XXXX.tmp`` that a killed write to ``target`` left
+    beside it, older than STALE_AFTER seconds; return them."""
+    import time
+
+    now, removed = time.time(), []
+    for leftover in target.parent.glob(f".{glob_escape(target.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if leftover.is_file() and now - leftover.stat().st_mtime > STALE_AFTER:
+                leftover.unlink()
+                removed.append(leftover)
+    return removed
+
+
+def glob_escape(name: str) -> str:
+    """``name`` matched as it is by a glob pattern (brackets, stars and question marks)."""
+    import glob
+
+    return glob.escape(name)
 
 
 def _naming(exc: OSError, target: Path) -> OSError:
