@@ -490,27 +490,30 @@ def test_sigterm_leaves_no_temporary_and_the_next_write_removes_old_ones(tmp_pat
     once an hour old, a fresh one (a writer at work) is left alone."""
     import os
     import signal
-    import time
 
     target = tmp_path / "w.xlsx"
     target.write_bytes(b"the previous workbook")
+    # the child says when its temporary file is written, then waits on its input: no clock
     child = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            "import sys, time; from pathlib import Path\n"
+            "import sys; from pathlib import Path\n"
             "from budgetplan.cli import exit_on_sigterm\n"
             "from budgetplan.xlsx.atomic import atomic_path\n"
             "exit_on_sigterm()\n"
             "with atomic_path(Path(sys.argv[1])) as tmp:\n"
-            "    tmp.write_bytes(b'half a workbook'); time.sleep(60)\n",
+            "    tmp.write_bytes(b'half a workbook')\n"
+            "    print('writing', flush=True)\n"
+            "    sys.stdin.read()\n",
             str(target),
-        ]
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
-    deadline = time.monotonic() + 60
-    while not list(tmp_path.glob(".w.xlsx.*.tmp")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert list(tmp_path.glob(".w.xlsx.*.tmp")), "the writer never started"
+    assert child.stdout is not None and child.stdout.readline().strip() == "writing"
+    assert len(list(tmp_path.glob(".w.xlsx.*.tmp"))) == 1  # half a workbook, under its tmp name
     child.send_signal(signal.SIGTERM)
     assert child.wait(timeout=60) == 143
     assert list(tmp_path.glob(".w.xlsx.*.tmp")) == []
@@ -519,8 +522,7 @@ def test_sigterm_leaves_no_temporary_and_the_next_write_removes_old_ones(tmp_pat
     old, fresh = tmp_path / ".w.xlsx.abcd1234.tmp", tmp_path / ".w.xlsx.efgh5678.tmp"
     old.write_bytes(b"left by a killed build")
     fresh.write_bytes(b"another writer at work")
-    hours_ago = time.time() - 7200
-    os.utime(old, (hours_ago, hours_ago))
+    os.utime(old, (946684800, 946684800))  # written on 1 January 2000: a leftover
     target.unlink()
     assert run(["build", "-o", str(target)]) == 0
     assert not old.exists() and fresh.exists()
