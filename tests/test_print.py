@@ -14,7 +14,6 @@ import pytest
 
 from budgetplan.api import build
 from budgetplan.core.labels import label
-from budgetplan.xlsx.layout import sheet_name
 from tests.conftest import IN_CI
 
 pytestmark = pytest.mark.libreoffice
@@ -114,4 +113,3 @@ def test_each_sheet_prints_within_its_page_budget(printed) -> None:
     assert set(count) == set(BUDGET)  # every sheet prints
     over = {k: (n, BUDGET[k]) for k, n in count.items() if n > BUDGET[k]}
     assert over == {}, f"pages over budget (pages, budget): {over}"
-    assert sheet_name("phasing", "fr") == "Échéancier CP"

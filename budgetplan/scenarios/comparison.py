@@ -14,6 +14,7 @@ from budgetplan.compute.checks import run_checks
 from budgetplan.compute.figures import Figures
 from budgetplan.core.labels import Lang, label
 from budgetplan.xlsx.atomic import atomic_path
+from budgetplan.xlsx.workbook.context import print_fitted
 from budgetplan.xlsx.workbook.writer import FIXED_CREATED
 
 if TYPE_CHECKING:
@@ -175,12 +176,7 @@ def write_comparison(columns: list[Column], target: Path, lang: Lang = "fr") -> 
         ws.set_column(0, 0, 46)
         ws.set_column(1, len(columns), width)
         ws.freeze_panes(3, 1)
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.repeat_rows(2)
-        ws.fit_to_pages(1, 0)
-        ws.set_header("&L&B" + _t("cmp.doc_title", lang).replace("&", "&&"))
-        ws.set_footer("&C&P / &N")
+        print_fitted(ws, _t("cmp.doc_title", lang), 2)
         if pilot_rows:
             first, last = pilot_rows[0], pilot_rows[-1]
             chart = wb.add_chart({"type": "bar"})
