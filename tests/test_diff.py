@@ -13,6 +13,7 @@ import pytest
 
 from budgetplan.api import build
 from budgetplan.cli import run
+from budgetplan.core.codes import names as code_names
 from budgetplan.diff.compare import diff
 from budgetplan.diff.textconv import textconv
 from budgetplan.recalc import libreoffice
@@ -297,8 +298,6 @@ VALID_EDITS = {
     "compte_pce": "6113110000",
     "transfer_to": "303",
     "vat_rate": 0.055,
-    "provenance": "sourced",
-    "vehicle": "initial_law",
 }
 #: Columns an edit of which alone cannot read back, by design: ids other records refer to (the
 #: edit is an error naming the broken reference), a key of a table listing each key once, a CP
@@ -313,9 +312,12 @@ NOT_ALONE = {
 }
 
 
-def _changed(key: str, value, kind: str, others: list):  # type: ignore[no-untyped-def]
-    """Another valid value for a cell of ``kind``: another row's value where the column holds
-    references, else the value moved a little."""
+def _changed(col: L.Column, value, others: list):  # type: ignore[no-untyped-def]
+    """Another valid value for a cell of ``col``: another name of its list for a code, another
+    row's value where the column holds references, else the value moved a little."""
+    key, kind = col.key, col.kind
+    if col.codes is not None:  # the French workbook shows (and the reader reads) the names
+        return next(n for n in code_names(col.codes, "fr") if n != value)
     if key in VALID_EDITS and VALID_EDITS[key] != value:
         return VALID_EDITS[key]
     if kind == "bool" or isinstance(value, bool):
@@ -358,7 +360,7 @@ def test_textconv_shows_an_edit_of_every_input_column(tmp_path) -> None:
                 continue  # a column no row fills: typing into it is a new value, as above
             cell = ws.cell(rows[0] if rows else first, c)
             others = [ws.cell(r, c).value for r in range(first, first + 60)]
-            old, cell.value = cell.value, _changed(col.key, cell.value, col.kind, others)
+            old, cell.value = cell.value, _changed(col, cell.value, others)
             edited = tmp_path / f"{table.name}-{col.key}.xlsx"
             wb.save(edited)
             cell.value = old

@@ -246,17 +246,17 @@ def test_a_line_typed_into_a_spare_row_is_counted_reconciled_and_rebuilt(tmp_pat
         "pilot": ("text", "SCAN"),
         "label": ("text", "Deux sessions de formation de plus"),
         "titre": ("number", 3),
-        "nature": ("text", "services"),
+        "nature": ("text", "Services"),
         "quantity": ("number", 2),
         "unit_cost": ("number", 12000),
         "ae_year": ("number", 2022),
-        "cp.profile": ("text", "flat"),
+        "cp.profile": ("text", "Linéaire"),
         "cp.start": ("number", serial(dt.date(2023, 1, 1))),
         "cp.end": ("number", serial(dt.date(2023, 6, 1))),
         "estimate.low": ("number", 20000),
         "estimate.high": ("number", 30000),
-        "route": ("text", "direct"),
-        "provenance": ("text", "assumption"),
+        "route": ("text", "Gré à gré"),
+        "provenance": ("text", "Hypothèse"),
         "rationale": ("text", "Two more sessions for the second stadium"),
     }
     edits = [(sheet, f"{L.INPUTS.letter(k)}{row}", how, v) for k, (how, v) in typed.items()]
@@ -269,7 +269,7 @@ def test_a_line_typed_into_a_spare_row_is_counted_reconciled_and_rebuilt(tmp_pat
     new_ae = 2 * 12000 * 1.2  # incl. 20% VAT
     allocated = built.figures.net_ae[2022] - built.figures.headroom[2022]  # 2022 and carried
     assert summary[allocated_ref][1] == pytest.approx(allocated / 100 + new_ae)
-    assert _master(after, "Contrôles") in (0, 1)  # a TRUE/FALSE value, never an error
+    assert _master(after, "Contrôles") == 1  # the names chosen from the lists: every check holds
 
     returned = saved_dir / "sent.xlsx"
     scenario = tmp_path / "programme.yaml"
@@ -348,10 +348,10 @@ def test_a_milestone_typed_into_an_empty_row_moves_the_timeline_and_is_carried(t
     day = dt.date(2025, 3, 31)  # after every DATA milestone: the pilot's last one
     edits = [
         (sheet, f"{T.letter('pilot')}{row}", "text", "DATA"),
-        (sheet, f"{T.letter('kind')}{row}", "text", "evaluation"),
+        (sheet, f"{T.letter('kind')}{row}", "text", "Évaluation"),
         (sheet, f"{T.letter('label')}{row}", "text", "Rapport final d'évaluation"),
         (sheet, f"{T.letter('date')}{row}", "number", serial(day)),
-        (sheet, f"{T.letter('provenance')}{row}", "text", "assumption"),
+        (sheet, f"{T.letter('provenance')}{row}", "text", "Hypothèse"),
         (sheet, f"{T.letter('rationale')}{row}", "text", "Three months after the data review"),
     ]
     saved = tmp_path / "returned"
@@ -408,7 +408,7 @@ def test_an_event_served_typed_into_an_empty_row_gets_its_readiness(tmp_path) ->
     assert [timeline[at[k]][1] for k in ("pilot", "event", "purpose")] == [
         "DATA",
         "PG2024",
-        "operate",
+        "Exploitation",  # no purpose typed: one to operate at, by its French name
     ]
     # DATA is operational on 31/03/2023; the Paralympics start on 28/08/2024, 30 days needed
     assert timeline[at["margin"]][1] == 486
@@ -496,3 +496,43 @@ def test_a_duration_typed_in_the_workbook_flags_stale_dates_until_rebuilt(tmp_pa
     assert rebuilt.figures.dates["SCAN-DELIV"] == delivery
     redone = libreoffice.recalculate([rebuilt.path])[rebuilt.path]
     assert redone["sheets"][sheet][f"{T.letter('calc.current')}{row}"][1] == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "holds"),
+    [("Provision", True), ("contingency", False), ("Contingency", False)],
+    ids=["french-name", "code", "english-name"],
+)
+def test_a_value_typed_instead_of_chosen_fails_the_lists_check(tmp_path, typed, holds) -> None:
+    """A finance officer who types a nature rather than choosing it: the French name is counted
+    (the line becomes the provision), a code or an English name is counted nowhere, so the
+    LISTS check and the master check turn FALSE in LibreOffice, and reconcile names the cell."""
+    from budgetplan.api import build, reconcile
+    from budgetplan.core.labels import label
+
+    built = build(output=tmp_path / "sent.xlsx")
+    figures = built.figures
+    i = next(i for i, lf in enumerate(figures.lines) if lf.line.nature.value == "services")
+    ref = f"{L.INPUTS.letter('nature')}{L.FIRST_DATA_ROW + 1 + i}"
+    edits = [(label("sheet.inputs", "fr"), ref, "text", typed)]
+    saved = tmp_path / "returned"
+    saved.mkdir()
+    after = libreoffice.recalculate([built.path], save_dir=saved, edits={built.path: edits})
+    after = after[built.path]
+    assert after["errors"] == []
+    checks = after["sheets"]["Contrôles"]
+    first = CHECKS_MASTER_ROW + 4
+    row = first + [c.code for c in CHECKS].index("LISTS")
+    assert checks[f"C{row}"][1] == (1 if holds else 0)
+    assert checks[f"D{row}"][1] == (0 if holds else 1)
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    year = figures.lines[i].line.ae_year  # the line's AE year: its provision takes the line
+    j = [y.year for y in figures.credits].index(year)
+    at = xl_rowcol_to_cell(L.credit_row("ae_provision"), L.CREDITS_FIRST_COL + j)
+    provision = after["sheets"][label("sheet.credits", "fr")].get(at, (None, 0))[1]
+    moved = figures.lines[i].ttc / 100 if holds else 0
+    assert provision == pytest.approx(figures.credits[j].ae_provision / 100 + moved)
+    back = reconcile(saved / "sent.xlsx")
+    warned = [(f.sheet, f.cell) for f in back.findings if f.code == "NOT_IN_LIST"]
+    assert warned == ([] if holds else [(label("sheet.inputs", "fr"), ref)])

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from budgetplan.cli import run
-from budgetplan.compute.checks import run_checks
+from budgetplan.compute.checks import CHECKS, run_checks
 from budgetplan.compute.figures import compute
 from budgetplan.recalc import libreoffice
 from budgetplan.scenarios.runner import build_scenario, collect, load_any
@@ -323,7 +323,11 @@ def test_change_files_are_scenarios_for_every_command(path, tmp_path, capsys) ->
     capsys.readouterr()
     assert run(["validate", str(path)]) == (1 if failing else 0)
     out = capsys.readouterr()
-    assert f"{path}: OK" in out.out if not failing else f"{len(failing)} of 32 checks" in out.err
+    assert (
+        f"{path}: OK" in out.out
+        if not failing
+        else f"{len(failing)} of {len(CHECKS)} checks" in out.err
+    )
     assert "SCHEMA" not in out.out + out.err  # no bogus errors about name, base or changes
     target = tmp_path / "s.xlsx"
     assert run(["build", str(path), "-o", str(target)]) == 0

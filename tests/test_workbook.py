@@ -387,7 +387,7 @@ def test_summary_shows_margin_and_probability_side_by_side(default_fr, default_l
         (
             rd.pilot,
             rd.event,
-            "operate" if rd.required else "trial",
+            "Exploitation" if rd.required else "Essai",  # the purpose's French name
             rd.margin_days,
             rd.probability,
             rd.late,
@@ -395,7 +395,7 @@ def test_summary_shows_margin_and_probability_side_by_side(default_fr, default_l
         for rd in fig.readiness
     ]
     assert values == expected
-    assert values[0][:3] == ("SCAN", "RWC2023", "trial") and values[0][5] is False
+    assert values[0][:3] == ("SCAN", "RWC2023", "Essai") and values[0][5] is False
 
 
 def test_report_workbooks_print_landscape_fitted_to_width(tmp_path) -> None:

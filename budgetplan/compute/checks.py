@@ -9,6 +9,7 @@ reconcile read the same list.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,11 +18,17 @@ from budgetplan.compute.figures import Figures
 from budgetplan.compute.governance import Governance
 from budgetplan.compute.procurement import ROUTE_NATURE
 from budgetplan.compute.schedule import SCHEDULE_DRAWS
+from budgetplan.core.codes import NAMES as CODE_NAMES
+from budgetplan.core.codes import formula_text
 from budgetplan.core.findings import Finding, Severity
 from budgetplan.core.labels import Lang
 from budgetplan.core.model import Commitment, MilestoneKind, Provenance
 from budgetplan.core.money import eur, from_cents, to_cents
 from budgetplan.xlsx.formulas import names_in
+
+#: The code lists a check's formula may name ("@Nature.contingency"), by class name.
+_LISTS = {codes.__name__: codes for codes in CODE_NAMES}
+_CODE_TEXT = re.compile(r'"@(\w+)\.(\w+)"')
 
 Rule = Callable[[Figures], Iterator[Finding]]
 
@@ -34,7 +41,13 @@ class Check:
     explain_fr: str
     explain_en: str
     rule: Rule  # the exceptions, one finding each
-    formula: str  # the count of exceptions on the Checks sheet (0 when the check passes)
+    #: The count of exceptions on the Checks sheet (0 when the check passes); a code the cells
+    #: show by its name is written "@List.code" (see ``formula_in``).
+    formula: str
+
+    def formula_in(self, lang: Lang) -> str:
+        """The count's formula in a workbook of ``lang``: each "@List.code" the code's name."""
+        return _CODE_TEXT.sub(lambda m: formula_text(_LISTS[m[1]](m[2]), lang), self.formula)
 
     def result_formula(self, count_cell: str) -> str:
         """The TRUE/FALSE cell of the check: no exception counted in ``count_cell``, and no
@@ -587,6 +600,32 @@ def _phasing_rows(fig: Figures) -> Iterator[Finding]:
     return iter(())
 
 
+def _listed(fig: Figures) -> Iterator[Finding]:
+    """A model holds only codes of its lists: only a cell typed in a workbook can hold another
+    text (the reader names each such cell)."""
+    return iter(())
+
+
+#: Each coded input column (its defined name) and its list's: what the LISTS check compares.
+_CODED_COLUMNS = (
+    ("ENV_VEHICLE", "LST_VEHICLE"),
+    ("ENV_PROV", "LST_PROVENANCE"),
+    ("PIL_STATUS", "LST_LEGAL_STATUS"),
+    ("SRV_PURPOSE", "LST_PURPOSE"),
+    ("MIL_KINDS", "LST_KIND"),
+    ("MIL_STEPS", "LST_STEP"),
+    ("MIL_PROV", "LST_PROVENANCE"),
+    ("IN_NATURE", "LST_NATURE"),
+    ("IN_COMMITMENT", "LST_COMMITMENT"),
+    ("IN_PROFILE", "LST_PROFILE"),
+    ("IN_ROUTE", "ROUTES"),
+    ("IN_PROV", "LST_PROVENANCE"),
+)
+_LISTED_FORMULA = "=" + "+".join(
+    f'SUMPRODUCT(({column}<>"")*(COUNTIF({names},{column})=0))' for column, names in _CODED_COLUMNS
+)
+
+
 CHECKS: tuple[Check, ...] = (
     Check(
         "ENVELOPE_AE",
@@ -760,7 +799,7 @@ CHECKS: tuple[Check, ...] = (
         "Une ligne marquée hypothèse sans justification ne peut pas être revue.",
         "A line marked as an assumption without a rationale cannot be reviewed.",
         _provenance,
-        f'=COUNTIFS(IN_PROV,"{Provenance.ASSUMPTION.value}",IN_RATIONALE,"")',
+        '=COUNTIFS(IN_PROV,"@Provenance.assumption",IN_RATIONALE,"")',
     ),
     Check(
         "MILESTONE_PROVENANCE",
@@ -770,7 +809,7 @@ CHECKS: tuple[Check, ...] = (
         "être revue.",
         "A date of a law, a decree or an award without a source or a rationale cannot be reviewed.",
         _milestone_provenance,
-        f'=COUNTIFS(MIL_PILOTS,"?*",MIL_PROV,"")+COUNTIFS(MIL_PROV,"{Provenance.ASSUMPTION.value}",'
+        '=COUNTIFS(MIL_PILOTS,"?*",MIL_PROV,"")+COUNTIFS(MIL_PROV,"@Provenance.assumption",'
         'MIL_RATIONALE,"")',
     ),
     Check(
@@ -905,6 +944,17 @@ CHECKS: tuple[Check, ...] = (
         "A line added or removed in the inputs needs the phasing rebuilt.",
         _phasing_rows,
         "=ABS(ROWS(IN_IDS)-ROWS(PH_IDS))",
+    ),
+    Check(
+        "LISTS",
+        "Chaque valeur à choisir est prise dans sa liste déroulante",
+        "Every value to choose is taken from its drop-down list",
+        "Les formules lisent les libellés des listes (Paramètres, listes déroulantes) : un code "
+        "ou un autre texte saisi à la place n'est compté nulle part.",
+        "The formulas read the names of the lists (Parameters, drop-down lists): a code or "
+        "other text typed instead is counted nowhere.",
+        _listed,
+        _LISTED_FORMULA,
     ),
 )
 

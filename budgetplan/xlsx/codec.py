@@ -11,12 +11,15 @@ list of ids, the spelling of booleans or how an amount is stored.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Callable
 from decimal import Decimal
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any
 
+from budgetplan.core import codes as code_names
+from budgetplan.core.labels import Lang
 from budgetplan.core.money import parse_amount
 
 #: Day 0 of Excel's (and LibreOffice's default) date serial numbers, as the 1900 system counts
@@ -278,8 +281,31 @@ CODECS: dict[str, Codec] = {
 }
 
 
-def codec(kind: str) -> Codec:
+def codec(kind: str, codes: type[StrEnum] | None = None, lang: Lang = "fr") -> Codec:
+    """The codec of cells of ``kind``; a ``code`` cell's also needs its list and the workbook's
+    language (it shows the code's name in that language)."""
+    if kind == "code":
+        if codes is None:
+            raise CellError("a code column needs its list of codes")
+        return _code_codec(codes, lang)
     try:
         return CODECS[kind]
     except KeyError:
         raise CellError(f"unknown kind {kind}") from None
+
+
+@functools.cache
+def _code_codec(codes: type[StrEnum], lang: Lang) -> Codec:
+    def encode(value: Any) -> CellValue:
+        return None if blank(value) else code_names.name(value, codes, lang)
+
+    def decode(value: Any) -> Any:
+        if blank(value):
+            return None
+        code = code_names.read(codes, decode_text(value))
+        if code is None:
+            choices = " / ".join(code_names.names(codes, lang))
+            raise CellError(f"expected one of {choices} (the drop-down list), found {value!r}")
+        return code.value
+
+    return Codec("code", encode, decode)

@@ -9,11 +9,14 @@ whenever a position, a column or a sheet changes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Literal
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from budgetplan.core.labels import Lang, label
+from budgetplan.core import model as m
+from budgetplan.core.codes import names
+from budgetplan.core.labels import LANGS, Lang, label
 
 LAYOUT_VERSION = 1
 
@@ -62,6 +65,7 @@ Kind = Literal[
     "month",
     "bool",
     "choice",
+    "code",
     "titre",
     "ids",
 ]
@@ -82,6 +86,7 @@ class Column:
     kind: Kind
     width: float
     is_input: bool = True
+    codes: type[StrEnum] | None = None  # kind "code": the list whose names the cells show
 
 
 @dataclass(frozen=True)
@@ -166,6 +171,12 @@ def _c(key: str, lbl: str, kind: Kind, width: float, is_input: bool = True) -> C
     return Column(key, lbl, kind, width, is_input)
 
 
+def _code(key: str, lbl: str, codes: type[StrEnum], width: float, is_input: bool = True) -> Column:
+    """A column holding a code of ``codes``, shown by its name: wide enough for every name."""
+    longest = max(len(n) for lang in LANGS for n in names(codes, lang))
+    return Column(key, lbl, "code", max(width, longest + 1), is_input, codes)
+
+
 # --------------------------------------------------------------------------- Parameters sheet
 
 #: Scalar parameters, one per row from FIRST_DATA_ROW: (key, label, kind, defined name).
@@ -207,10 +218,10 @@ ENVELOPES = Table(
         _c("titre2", "env.titre2", "money", 14),
         _c("budget_programme", "env.budget_programme", "text", 10),
         _c("action", "env.action", "text", 28),
-        _c("vehicle", "env.vehicle", "choice", 14),
+        _code("vehicle", "env.vehicle", m.Vehicle, 14),
         _c("ae_carried_in", "env.ae_carried_in", "money", 16),
         _c("programme_initial_cp", "env.programme_initial_cp", "money", 17),
-        _c("provenance", "par.provenance", "choice", 12),
+        _code("provenance", "par.provenance", m.Provenance, 12),
         _c("rationale", "par.rationale", "text", 40),
         _c("calc.reserve", "env.reserve", "money", 14, False),
         _c("calc.net_ae", "env.net_ae", "money", 16, False),
@@ -239,7 +250,7 @@ ROUTES = Table(
     "parameters",
     EVENTS.last_col + 2,
     (
-        _c("route", "route", "text", 16),
+        _code("route", "route", m.Route, 16),
         _c("minimum_days", "rt.minimum_days", "int", 12),
         _c("preparation_days", "rt.preparation_days", "int", 13),
         _c("rationale", "par.rationale", "text", 48),
@@ -288,13 +299,46 @@ SPREADS = Table(
     "parameters",
     CLOSURES.last_col + 2,
     (
-        _c("kind", "mil.kind", "text", 13),
+        _code("kind", "mil.kind", m.MilestoneKind, 13),
         _c("low", "sp.low", "rate", 9),
         _c("high", "sp.high", "rate", 9),
         _c("rationale", "par.rationale", "text", 40),
     ),
     "Spreads",
 )
+
+#: The drop-down lists of the coded input columns, each column the names of one list's codes in
+#: the workbook's language (calculated, not inputs). The routes' list is the Routes table's first
+#: column, whose order the formulas rank.
+LISTS = Table(
+    "parameters",
+    SPREADS.last_col + 2,
+    (
+        _code("nature", "lst.nature", m.Nature, 12, False),
+        _code("commitment", "in.commitment", m.Commitment, 12, False),
+        _code("cp.profile", "in.cp_profile", m.Profile, 12, False),
+        _code("provenance", "par.provenance", m.Provenance, 12, False),
+        _code("kind", "lst.kind", m.MilestoneKind, 12, False),
+        _code("step", "mil.step", m.Step, 12, False),
+        _code("legal_status", "pil.legal_status", m.LegalStatus, 12, False),
+        _code("vehicle", "env.vehicle", m.Vehicle, 12, False),
+        _code("purpose", "srv.purpose", m.Purpose, 12, False),
+    ),
+    "Lists",
+)
+
+#: The defined name of each list of codes: a drop-down's source and the LISTS check's reference.
+LIST_NAMES: dict[type[StrEnum], str] = {
+    **{c.codes: "LST_" + c.key.split(".")[-1].upper() for c in LISTS.columns if c.codes},
+    m.Route: "ROUTES",
+}
+
+
+def list_ref(codes: type[StrEnum]) -> str:
+    """The cells (on Parameters) of the list ``codes``, as many rows as it has codes."""
+    col = LISTS.letter(next(c.key for c in LISTS.columns if c.codes is codes))
+    return f"${col}${FIRST_DATA_ROW + 1}:${col}${FIRST_DATA_ROW + len(codes)}"
+
 
 # --------------------------------------------------------------------------- Pilots sheet
 
@@ -303,7 +347,7 @@ PILOTS = Table(
     0,
     (
         _c("id", "pil.id", "text", 9),
-        _c("name", "pil.name", "text", 36),
+        _c("name", "pil.name", "text", 34),
         _c("axis", "pil.axis", "text", 24),
         _c("owner", "pil.owner", "text", 16),
         _c("budget_programme", "pil.budget_programme", "text", 10),
@@ -315,7 +359,7 @@ PILOTS = Table(
         _c("automates_decision", "pil.automates", "bool", 11),
         _c("human_in_loop", "pil.human", "bool", 11),
         _c("legal_basis", "pil.legal_basis", "text", 34),
-        _c("legal_status", "pil.legal_status", "choice", 14),
+        _code("legal_status", "pil.legal_status", m.LegalStatus, 14),
         _c("supervising_body", "pil.supervisor", "text", 22),
         _c("supervised_from", "pil.supervised_from", "choice", 14),
         _c("calc.ae", "pil.ae", "money", 16, False),
@@ -331,7 +375,7 @@ SERVES = Table(
         _c("pilot", "srv.pilot", "choice", 9),
         _c("event", "srv.event", "choice", 10),
         _c("lead_days", "srv.lead_days", "int", 12),
-        _c("purpose", "srv.purpose", "choice", 10),
+        _code("purpose", "srv.purpose", m.Purpose, 10),
         _c("rationale", "srv.rationale", "text", 40),
     ),
     "ServedEvents",
@@ -348,8 +392,8 @@ MILESTONES = Table(
     (
         _c("id", "mil.id", "text", 14),
         _c("pilot", "mil.pilot", "choice", 9),
-        _c("kind", "mil.kind", "choice", 13),
-        _c("label", "mil.label", "text", 44),
+        _code("kind", "mil.kind", m.MilestoneKind, 13),
+        _c("label", "mil.label", "text", 42),
         _c("date", "mil.date", "date", 12),
         _c("duration.low", "mil.low", "int", 9),
         _c("duration.likely", "mil.likely", "int", 9),
@@ -357,8 +401,8 @@ MILESTONES = Table(
         _c("depends_on", "mil.depends_on", "ids", 26),
         _c("not_before", "mil.not_before", "date", 12),
         _c("calendar", "mil.calendar", "text", 12),
-        _c("step", "mil.step", "choice", 16),
-        _c("provenance", "in.provenance", "choice", 11),
+        _code("step", "mil.step", m.Step, 16),
+        _code("provenance", "in.provenance", m.Provenance, 11),
         _c("rationale", "mil.rationale", "text", 40),
         _c("calc.computed", "mil.computed", "date", 12, False),
         _c("calc.date", "mil.planned", "date", 12, False),
@@ -440,7 +484,7 @@ INPUTS = Table(
         _c("pilot", "in.pilot", "choice", 9),
         _c("label", "in.label", "text", 42),
         _c("titre", "in.titre", "titre", 6),
-        _c("nature", "in.nature", "choice", 15),
+        _code("nature", "in.nature", m.Nature, 15),
         _c("transfer_to", "in.transfer_to", "text", 11),
         _c("quantity", "in.quantity", "int", 9),
         _c("unit_cost", "in.unit_cost", "money", 15),
@@ -448,16 +492,16 @@ INPUTS = Table(
         _c("innovative", "in.innovative", "bool", 9),
         _c("ae_year", "in.ae_year", "year", 10),
         _c("award", "in.award", "choice", 14),
-        _c("commitment", "in.commitment", "choice", 12),
-        _c("cp.profile", "in.cp_profile", "choice", 9),
+        _code("commitment", "in.commitment", m.Commitment, 12),
+        _code("cp.profile", "in.cp_profile", m.Profile, 9),
         _c("cp.start", "in.cp_start", "month", 10),
         _c("cp.end", "in.cp_end", "month", 10),
         _c("estimate.low", "in.low", "money", 15),
         _c("estimate.high", "in.high", "money", 15),
-        _c("route", "in.route", "choice", 14),
+        _code("route", "in.route", m.Route, 14),
         _c("need", "in.need", "text", 16),
         _c("tender", "in.tender", "choice", 14),
-        _c("provenance", "in.provenance", "choice", 11),
+        _code("provenance", "in.provenance", m.Provenance, 11),
         _c("rationale", "in.rationale", "text", 60),
         _c("financial_code", "in.financial_code", "text", 14),
         _c("centre_financier", "in.centre_financier", "text", 16),
@@ -685,6 +729,7 @@ NAMES: tuple[Name, ...] = (
         ),
     ),
     *_column_names(BOOLEANS, (("BOOLEANS", "value"),)),
+    *(Name(n, "parameters", "a list of codes") for n in LIST_NAMES.values() if n != "ROUTES"),
     *_column_names(
         THRESHOLDS,
         (
@@ -707,6 +752,7 @@ NAMES: tuple[Name, ...] = (
             ("ENV_AE", "ae"),
             ("ENV_CP", "cp"),
             ("ENV_VEHICLE", "vehicle"),
+            ("ENV_PROV", "provenance"),
             ("ENV_AE_CARRIED", "ae_carried_in"),
             ("ENV_RESERVE", "calc.reserve"),
             ("ENV_NET_CP", "calc.net_cp"),
@@ -738,6 +784,7 @@ NAMES: tuple[Name, ...] = (
             ("PIL_SUPERVISOR", "supervising_body"),
             ("PIL_AUTOMATES", "automates_decision"),
             ("PIL_HUMAN", "human_in_loop"),
+            ("PIL_STATUS", "legal_status"),
         ),
     ),
     *_column_names(
@@ -769,6 +816,9 @@ NAMES: tuple[Name, ...] = (
             ("IN_HIGH", "estimate.high"),
             ("IN_PROV", "provenance"),
             ("IN_RATIONALE", "rationale"),
+            ("IN_COMMITMENT", "commitment"),
+            ("IN_PROFILE", "cp.profile"),
+            ("IN_ROUTE", "route"),
         ),
     ),
     *_column_names(

@@ -15,6 +15,7 @@ import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,9 @@ from python_calamine import CalamineError, CalamineWorkbook
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from budgetplan.core import model as m
+from budgetplan.core.codes import is_name
+from budgetplan.core.codes import name as code_name
+from budgetplan.core.codes import read as read_code
 from budgetplan.core.errors import BudgetplanError
 from budgetplan.core.findings import Finding, Severity, validation_message
 from budgetplan.core.labels import LANGS, Lang, label
@@ -343,10 +347,11 @@ def table_rows(wb: Workbook, table: L.Table) -> list[Row]:
         return []
     rows = wb.values[table.sheet]
     inputs = [(table.first_col + i, c) for i, c in enumerate(table.columns) if c.is_input]
-    converters = [(j, c.key, codec(c.kind).fast_decode) for j, c in inputs]
+    converters = [(j, c.key, codec(c.kind, c.codes, wb.lang).fast_decode) for j, c in inputs]
     out: list[Row] = []
     sheet = wb.names[table.sheet]
     cols = {c.key: j for j, c in inputs}
+    coded = {c.key: c.codes for _, c in inputs if c.codes is not None}
     stop = label(table.until, wb.lang) if table.until else None
     for r in range(L.FIRST_DATA_ROW, len(rows)):
         raw = rows[r]
@@ -361,6 +366,8 @@ def table_rows(wb: Workbook, table: L.Table) -> list[Row]:
         for value, (_j, key, convert_cell) in zip(values, converters, strict=True):
             try:
                 data[key] = convert_cell(value)
+                if key in coded and data[key] is not None and not wb.stand_ins:
+                    _named(wb, coded[key], value, sheet, cells[key])
             except CellError as exc:
                 if not wb.stand_ins:  # reported once, by the plain reading
                     wb.report(
@@ -375,6 +382,21 @@ def table_rows(wb: Workbook, table: L.Table) -> list[Row]:
     if wb.stand_ins and not _stand_in(out):
         wb.report("NO_STAND_IN", "a whole column is unreadable", "", sheet)
     return out
+
+
+def _named(wb: Workbook, codes: type[StrEnum], value: Any, sheet: str, ref: str) -> None:
+    """A code read from its code or its other language's name is read, but the workbook's
+    formulas compare names in its language: say which name to choose (the LISTS check fails)."""
+    if not is_name(codes, str(value), wb.lang):
+        wanted = code_name(read_code(codes, str(value)) or "", codes, wb.lang)
+        wb.report(
+            "NOT_IN_LIST",
+            f"'{value}' is not in the drop-down list: the formulas read '{wanted}'",
+            f"choose '{wanted}' from the cell's list",
+            sheet,
+            ref,
+            Severity.WARNING,
+        )
 
 
 def _stand_in(rows: list[Row]) -> bool:
@@ -590,6 +612,9 @@ def _read_parameters(wb: Workbook, loc: Locator) -> dict[str, Any]:
         for col in ("provenance", "rationale"):
             if cell(r2, col):
                 reserve[col] = cell(r2, col)
+        if isinstance(reserve.get("provenance"), str):  # shown by its name: read as its code
+            code = read_code(m.Provenance, reserve["provenance"])
+            reserve["provenance"] = code.value if code else reserve["provenance"]
     return scalars
 
 

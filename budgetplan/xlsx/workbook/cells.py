@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from xlsxwriter.worksheet import Worksheet
 
+from budgetplan.core.labels import Lang
 from budgetplan.xlsx.codec import codec
 from budgetplan.xlsx.layout import Kind, field_value
 from budgetplan.xlsx.workbook.styles import Styles
@@ -17,10 +20,14 @@ def write_value(
     value: object,
     styles: Styles,
     role: str = "input",
+    *,
+    codes: type[StrEnum] | None = None,
+    lang: Lang = "fr",
 ) -> None:
-    """Write ``value`` as its kind's codec encodes it: text as text, never a formula or link."""
+    """Write ``value`` as its kind's codec encodes it: text as text, never a formula or link; a
+    code by its name in ``lang`` (its list in ``codes``)."""
     fmt = styles.cell(kind, role)  # type: ignore[arg-type]
-    cell = codec(kind).encode(value)
+    cell = codec(kind, codes, lang).encode(value)
     if cell is None:
         ws.write_blank(row, col, None, fmt)
     elif isinstance(cell, bool):

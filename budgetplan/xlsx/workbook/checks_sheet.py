@@ -43,7 +43,9 @@ def write(ctx: Context, results: list[CheckResult]) -> None:
         ws.write_string(row, C["code"], spec.code, st.text_calc)
         ws.write_string(row, C["check"], spec.text(ctx.lang), wrapped)
         ws.write_formula(row, C["result"], spec.result_formula(f"$D{row + 1}"), boolean, result.ok)
-        ws.write_formula(row, C["count"], spec.formula, st.cell("int", "calc"), result.count)
+        ws.write_formula(
+            row, C["count"], spec.formula_in(ctx.lang), st.cell("int", "calc"), result.count
+        )
         ws.write_string(row, C["explain"], spec.explain(ctx.lang), wrapped)
     for rng in (
         (L.CHECKS_MASTER_ROW, C["result"], L.CHECKS_MASTER_ROW, C["result"]),

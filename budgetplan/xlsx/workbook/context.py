@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Protocol
 
 from xlsxwriter.utility import xl_range
@@ -12,6 +13,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from budgetplan.compute.figures import Figures
+from budgetplan.core.codes import formula_text
 from budgetplan.core.labels import Lang, label
 from budgetplan.core.source import Source
 from budgetplan.xlsx import layout as L
@@ -92,6 +94,10 @@ class Context:
 
     def t(self, key: str) -> str:
         return label(key, self.lang)
+
+    def code(self, code: StrEnum) -> str:
+        """``code`` as the workbook's formulas compare it: its name, quoted."""
+        return formula_text(code, self.lang)
 
     def name(self, sheet_key: str) -> str:
         return L.sheet_name(sheet_key, self.lang)

@@ -10,6 +10,9 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_col_to_name
 
 from budgetplan.compute.figures import YearCredits
+from budgetplan.core.codes import formula_text
+from budgetplan.core.labels import Lang
+from budgetplan.core.model import Nature, Vehicle
 from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.workbook.context import Context, page_setup, protect
 
@@ -25,9 +28,9 @@ _FROM_ENVELOPES = {
 }
 
 
-def _formula(key: str, c: str, b: str | None) -> str:
+def _formula(key: str, c: str, b: str | None, lang: Lang) -> str:
     """The formula of measure ``key`` in year column ``c`` (``b``: the previous year's column,
-    None for the first year).
+    None for the first year; ``lang``: the workbook's, whose names of codes the cells hold).
 
     Long: one case per measure of the Credits sheet, read as a table.
     """
@@ -41,15 +44,17 @@ def _formula(key: str, c: str, b: str | None) -> str:
         return "=MIN(YEAR(PERIOD_START),MIN(ENV_YEARS))" if b is None else f"={at('year', b)}+1"
     if key in _FROM_ENVELOPES:
         return f"=SUMIFS({_FROM_ENVELOPES[key]},ENV_YEARS,{year})"
+    contingency = formula_text(Nature.CONTINGENCY, lang)
+    proposed = formula_text(Vehicle.PROPOSED, lang)
     formulas = {
         "ae_available": f"={at('ae_opened')}-{at('reserve_ae')}+{at('ae_carried_in')}",
         "ae_committed": f"=SUMIFS(PH_TTC,PH_AEYEAR,{year})-{at('ae_provision')}",
-        "ae_provision": f'=SUMIFS(PH_TTC,PH_AEYEAR,{year},IN_NATURE,"contingency")',
+        "ae_provision": f"=SUMIFS(PH_TTC,PH_AEYEAR,{year},IN_NATURE,{contingency})",
         "ae_unused": f"={at('ae_available')}-{at('ae_committed')}-{at('ae_provision')}",
         "ae_carry_limit": f"={at('ae_carried_in')}"
         if b is None
         else f"=MAX({at('ae_unused', b)},0)",
-        "cp_proposed": f'=SUMIFS(ENV_CP,ENV_YEARS,{year},ENV_VEHICLE,"proposed")',
+        "cp_proposed": f"=SUMIFS(ENV_CP,ENV_YEARS,{year},ENV_VEHICLE,{proposed})",
         "cp_carried_in": "=0" if b is None else f"={at('cp_carried_out', b)}",
         "cp_available": f"={at('cp_net')}+{at('cp_carried_in')}",
         "cp_paid": f"=SUMPRODUCT((YEAR(PH_MONTH_HDR)={year})*PH_MONTH_TOTALS)",
@@ -111,7 +116,9 @@ def write(ctx: Context) -> None:
         for j, yc in enumerate(credits):
             fmt = year_fmt if key == "year" else (total if name else money)
             prev = cols[j - 1] if j else None
-            ws.write_formula(row, first + j, _formula(key, cols[j], prev), fmt, _value(key, yc))
+            ws.write_formula(
+                row, first + j, _formula(key, cols[j], prev, ctx.lang), fmt, _value(key, yc)
+            )
         if name:
             r = row + 1
             ctx.define(name, "credits", f"${cols[0]}${r}:${cols[-1]}${r}")

@@ -10,7 +10,8 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
-from budgetplan.core.model import MilestoneKind, Purpose, Step
+from budgetplan.core.codes import name as code_name
+from budgetplan.core.model import Purpose, Step
 from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.codec import serial
 from budgetplan.xlsx.workbook.context import Context, add_table, row_height, set_widths
@@ -22,9 +23,8 @@ from budgetplan.xlsx.workbook.inputs import (
     _rows,
     _validate_list,
 )
-from budgetplan.xlsx.workbook.timeline import first_date
+from budgetplan.xlsx.workbook.timeline import first_date, operational_rows
 
-OPERATIONAL = MilestoneKind.OPERATIONAL.value
 #: Height of a line of wrapped text (points), and the most lines a row grows to.
 
 
@@ -71,8 +71,9 @@ def _evaluation_calc(ctx: Context):  # noqa: ANN202 - the CalcWriter of the eval
 
 
 def _served(pilot: str, purpose: str) -> str:
-    """1 for each event the pilot in ``pilot`` serves with ``purpose`` (a COUNTIFS criterion)."""
-    return f'(COUNTIFS(SRV_PILOTS,{pilot},SRV_EVENTS,EVENT_IDS,SRV_PURPOSE,"{purpose}")>0)'
+    """1 for each event the pilot in ``pilot`` serves with ``purpose`` (a COUNTIFS criterion,
+    quoted)."""
+    return f"(COUNTIFS(SRV_PILOTS,{pilot},SRV_EVENTS,EVENT_IDS,SRV_PURPOSE,{purpose})>0)"
 
 
 def _governance_formulas(r: int, pilot_row: int, ctx: Context) -> list[tuple[str, str]]:
@@ -87,13 +88,15 @@ def _governance_formulas(r: int, pilot_row: int, ctx: Context) -> list[tuple[str
 
     def before_ops(step: Step) -> str:
         return (
-            f'=OR(NOT({req}),COUNTIFS(MIL_PILOTS,{a},MIL_STEPS,"{step.value}",MIL_DATES,">0",'
+            f"=OR(NOT({req}),COUNTIFS(MIL_PILOTS,{a},MIL_STEPS,{ctx.code(step)},MIL_DATES,"
+            '">0",'
             f'MIL_DATES,"<="&{ops_limit})>0)'
         )
 
-    operational = first_date(f'((MIL_PILOTS={a})*(MIL_KINDS="{OPERATIONAL}"))')[1:]
-    operate = _served(a, f"<>{Purpose.TRIAL.value}")
-    trial = _served(a, Purpose.TRIAL.value)
+    operational = first_date(operational_rows(a, ctx.lang))[1:]
+    trial_name = code_name(Purpose.TRIAL, Purpose, ctx.lang)
+    operate = _served(a, f'"<>{trial_name}"')  # a purpose left blank is one to operate at
+    trial = _served(a, ctx.code(Purpose.TRIAL))
     n_operate = f"SUMPRODUCT(--{operate})"
     sup = f"{pq}!${P.letter('supervised_from')}{pilot_row}"
     supervised = f"${col['supervised_from']}{r}"
@@ -113,7 +116,7 @@ def _governance_formulas(r: int, pilot_row: int, ctx: Context) -> list[tuple[str
         (f"=SUMPRODUCT(MAX({trial}*(EVENT_LAST<{event})*EVENT_LAST))", "date"),
         (
             f"=OR(NOT({req}),{event}=0,COUNTIFS(MIL_PILOTS,{a},MIL_STEPS,"
-            f'"{Step.GO_NO_GO.value}",MIL_DATES,">"&${col["trial_end"]}{r},MIL_DATES,"<"&{event})>0)',
+            f'{ctx.code(Step.GO_NO_GO)},MIL_DATES,">"&${col["trial_end"]}{r},MIL_DATES,"<"&{event})>0)',
             "bool",
         ),
         (

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from pydantic import BaseModel
 from xlsxwriter.worksheet import Worksheet
 
+from budgetplan.core.labels import Lang
 from budgetplan.core.model import (
     Commitment,
     CostLine,
@@ -18,6 +19,7 @@ from budgetplan.core.model import (
     Profile,
     Provenance,
     Purpose,
+    Route,
     Step,
     Titre,
     field_bounds,
@@ -57,7 +59,10 @@ def _rows(
     item = items[i]
     for j, col in enumerate(table.columns):
         if col.is_input:
-            write_value(ws, row, table.first_col + j, col.kind, values(item, col.key), st)
+            value = values(item, col.key)
+            write_value(
+                ws, row, table.first_col + j, col.kind, value, st, codes=col.codes, lang=ctx.lang
+            )
     if calc:
         calc(ws, row, i)
 
@@ -66,7 +71,7 @@ def _empty_row(ctx: Context, ws: Worksheet, table: L.Table, row: int) -> None:
     """The input cells of an empty row of ``table``: styled as inputs, unlocked, nothing in them."""
     for j, col in enumerate(table.columns):
         if col.is_input:
-            write_value(ws, row, table.first_col + j, col.kind, None, ctx.styles)
+            write_value(ws, row, table.first_col + j, col.kind, None, ctx.styles, codes=col.codes)
 
 
 def _write_changed_row(
@@ -101,9 +106,9 @@ def _write_changed_row(
     ws.write_row_xml(row, mixed.first_col, mixed.last_col, mixed.render(row + 1, values))
 
 
-def _getter(key: str, kind: str) -> Callable[[object], object]:
-    """A function giving the cell value of field ``key`` of a line, as its codec encodes it."""
-    encode = codec(kind).encode
+def _getter(column: L.Column, lang: Lang) -> Callable[[object], object]:
+    """A function giving the cell value of a line's field in ``column``, as its codec encodes it."""
+    key, encode = column.key, codec(column.kind, column.codes, lang).encode
 
     def get(obj: object) -> object:
         return encode(field_value(obj, key))
@@ -250,7 +255,7 @@ def write_pilots(ctx: Context) -> None:
     n_p, n_s = len(pilots), len(served_at)
     ctx.define_columns(T, n_p)
     ctx.define_columns(L.SERVES, n_s)
-    _validate_list(ctx, ws, T, "legal_status", n_p, [s.value for s in LegalStatus])
+    _validate_list(ctx, ws, T, "legal_status", n_p, "=" + L.LIST_NAMES[LegalStatus])
     _validate_list(ctx, ws, T, "supervised_from", n_p, "=MIL_IDS")
     for key in ("sovereignty_required", "automates_decision", "human_in_loop"):
         _validate_list(ctx, ws, T, key, n_p, "=BOOLEANS")
@@ -258,7 +263,7 @@ def write_pilots(ctx: Context) -> None:
         _validate_bounds(ws, T, key, n_p, Pilot)
     _validate_list(ctx, ws, L.SERVES, "pilot", n_s, "=PIL_IDS")
     _validate_list(ctx, ws, L.SERVES, "event", n_s, "=EVENT_IDS")
-    _validate_list(ctx, ws, L.SERVES, "purpose", n_s, [x.value for x in Purpose])
+    _validate_list(ctx, ws, L.SERVES, "purpose", n_s, "=" + L.LIST_NAMES[Purpose])
     set_widths(ws, T)
     set_widths(ws, L.SERVES)
     _finish(ctx, ws, "title.pilots", 1, breaks=(L.SERVES.first_col,))
@@ -352,9 +357,9 @@ def write_milestones(ctx: Context) -> None:
             _rows(ctx, ws, T, items, row, i, calc, _child_value(T))
     ctx.define_columns(T, n)
     _validate_list(ctx, ws, T, "pilot", n, "=PIL_IDS")
-    _validate_list(ctx, ws, T, "kind", n, [k.value for k in MilestoneKind])
-    _validate_list(ctx, ws, T, "step", n, [s.value for s in Step])
-    _validate_list(ctx, ws, T, "provenance", n, [x.value for x in Provenance])
+    _validate_list(ctx, ws, T, "kind", n, "=" + L.LIST_NAMES[MilestoneKind])
+    _validate_list(ctx, ws, T, "step", n, "=" + L.LIST_NAMES[Step])
+    _validate_list(ctx, ws, T, "provenance", n, "=" + L.LIST_NAMES[Provenance])
     set_widths(ws, T)
     built = T.index("calc.built")  # what the dates were computed from: for the formulas only
     ws.set_column(built, built, None, None, {"hidden": True})
@@ -375,7 +380,7 @@ def write_lines(ctx: Context) -> None:
     row_xml = ValueRow(
         [(T.first_col + j, st.cell(c.kind, "input")) for j, c in enumerate(T.columns)]
     )
-    getters = [_getter(c.key, c.kind) for c in T.columns]
+    getters = [_getter(c, ctx.lang) for c in T.columns]
     changed_row = (  # only diff workbooks highlight: no extra format in a plain build
         ValueRow([(T.first_col + j, st.cell(c.kind, "changed")) for j, c in enumerate(T.columns)])
         if ctx.highlights
@@ -405,13 +410,13 @@ def write_lines(ctx: Context) -> None:
     ctx.define_columns(T, n)
     _validate_list(ctx, ws, T, "pilot", n, "=PIL_IDS")
     _validate_list(ctx, ws, T, "titre", n, [str(int(t)) for t in Titre])
-    _validate_list(ctx, ws, T, "nature", n, [x.value for x in Nature])
-    _validate_list(ctx, ws, T, "cp.profile", n, [x.value for x in Profile])
-    _validate_list(ctx, ws, T, "route", n, "=ROUTES")
+    _validate_list(ctx, ws, T, "nature", n, "=" + L.LIST_NAMES[Nature])
+    _validate_list(ctx, ws, T, "cp.profile", n, "=" + L.LIST_NAMES[Profile])
+    _validate_list(ctx, ws, T, "route", n, "=" + L.LIST_NAMES[Route])
     _validate_list(ctx, ws, T, "award", n, "=MIL_IDS")
-    _validate_list(ctx, ws, T, "commitment", n, [x.value for x in Commitment])
+    _validate_list(ctx, ws, T, "commitment", n, "=" + L.LIST_NAMES[Commitment])
     _validate_list(ctx, ws, T, "tender", n, "=MIL_IDS")
-    _validate_list(ctx, ws, T, "provenance", n, [x.value for x in Provenance])
+    _validate_list(ctx, ws, T, "provenance", n, "=" + L.LIST_NAMES[Provenance])
     _validate_list(ctx, ws, T, "innovative", n, "=BOOLEANS")
     for key in ("quantity", "unit_cost", "estimate.low", "estimate.high"):
         col = T.index(key)

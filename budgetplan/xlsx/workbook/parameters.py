@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from budgetplan.core.model import ROUTE_ORDER, Envelope, Provenance, Vehicle
+from budgetplan.core.codes import name as code_name
+from budgetplan.core.codes import names
+from budgetplan.core.model import ROUTE_ORDER, Envelope, MilestoneKind, Provenance, Route
 from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.workbook.cells import field_value, write_value
 from budgetplan.xlsx.workbook.context import Context, add_table, page_setup, protect, set_widths
@@ -32,6 +34,7 @@ def write(ctx: Context) -> None:
         len(thresholds),
         len(closures),
         len(spreads),
+        max(len(c.codes or ()) for c in L.LISTS.columns),
     )
 
     ws.write_string(L.TITLE_ROW, 0, ctx.t("title.parameters"), st.title)
@@ -42,6 +45,7 @@ def write(ctx: Context) -> None:
     ws.write_string(2, L.THRESHOLDS.first_col, ctx.t("par.thresholds"), st.label)
     ws.write_string(2, L.CLOSURES.first_col, ctx.t("par.closures"), st.label)
     ws.write_string(2, L.SPREADS.first_col, ctx.t("par.spreads"), st.label)
+    ws.write_string(2, L.LISTS.first_col, ctx.t("par.lists"), st.label)
 
     P = L.PARAM_COLS
     for key, col in P.items():
@@ -52,6 +56,8 @@ def write(ctx: Context) -> None:
     add_table(ws, st, L.ROUTES, len(procedures), [ctx.t(c.label) for c in L.ROUTES.columns])
     add_table(ws, st, L.CLOSURES, len(closures), [ctx.t(c.label) for c in L.CLOSURES.columns])
     add_table(ws, st, L.SPREADS, len(spreads), [ctx.t(c.label) for c in L.SPREADS.columns])
+    for j, col in enumerate(L.LISTS.columns):
+        ws.write_string(L.HEADER_ROW, L.LISTS.first_col + j, ctx.t(col.label), st.header)
     ws.write_string(L.HEADER_ROW, L.BOOLEANS.first_col, ctx.t("par.booleans"), st.header)
 
     rates = p.reserve
@@ -64,14 +70,16 @@ def write(ctx: Context) -> None:
             write_value(ws, row, P["value"], kind, field_value(p, key), st)
             ctx.define(name, "parameters", xl_rowcol_to_cell(row, P["value"], True, True))
             if key in _RESERVE_KEYS:
-                ws.write_string(row, P["provenance"], rates.provenance.value, st.text_calc)
+                provenance = code_name(rates.provenance, Provenance, ctx.lang)
+                ws.write_string(row, P["provenance"], provenance, st.text_calc)
                 ws.write_string(row, P["rationale"], rates.rationale, st.text_calc)
         if i < len(envelopes) or (i == 0 and not envelopes):
             env = envelopes[i]
             for j, col in enumerate(L.ENVELOPES.columns):
                 c = L.ENVELOPES.first_col + j
                 if col.is_input:
-                    write_value(ws, row, c, col.kind, field_value(env, col.key), st)
+                    value = field_value(env, col.key)
+                    write_value(ws, row, c, col.kind, value, st, codes=col.codes, lang=ctx.lang)
             _envelope_calcs(ctx, row, env)
         if i < len(events):
             for j, col in enumerate(L.EVENTS.columns):
@@ -86,7 +94,8 @@ def write(ctx: Context) -> None:
                 value = field_value(thresholds[i], col.key)
                 write_value(ws, row, L.THRESHOLDS.first_col + j, col.kind, value, st)
         if i < len(procedures):  # the route itself is fixed (formulas rank routes by row)
-            ws.write_string(row, L.ROUTES.first_col, procedures[i].route.value, st.text_calc)
+            route = code_name(procedures[i].route, Route, ctx.lang)
+            ws.write_string(row, L.ROUTES.first_col, route, st.text_calc)
             for j, col in enumerate(L.ROUTES.columns[1:], start=1):
                 value = field_value(procedures[i], col.key)
                 write_value(ws, row, L.ROUTES.first_col + j, col.kind, value, st)
@@ -96,10 +105,17 @@ def write(ctx: Context) -> None:
                 value = field_value(closure, col.key) if closure else None
                 write_value(ws, row, L.CLOSURES.first_col + j, col.kind, value, st)
         if i < len(spreads):  # the kind is fixed: one row per kind of milestone
-            ws.write_string(row, L.SPREADS.first_col, spreads[i].kind.value, st.text_calc)
+            kind = code_name(spreads[i].kind, MilestoneKind, ctx.lang)
+            ws.write_string(row, L.SPREADS.first_col, kind, st.text_calc)
             for j, col in enumerate(L.SPREADS.columns[1:], start=1):
                 value = field_value(spreads[i], col.key)
                 write_value(ws, row, L.SPREADS.first_col + j, col.kind, value, st)
+        for j, col in enumerate(L.LISTS.columns):
+            assert col.codes is not None
+            if i < len(col.codes):
+                ws.write_string(
+                    row, L.LISTS.first_col + j, names(col.codes, ctx.lang)[i], st.text_calc
+                )
         if i < len(BOOLEAN_VALUES):
             ws.write_boolean(row, L.BOOLEANS.first_col, BOOLEAN_VALUES[i], st.cell("bool", "calc"))
 
@@ -120,11 +136,15 @@ def write(ctx: Context) -> None:
     set_widths(ws, L.THRESHOLDS)
     set_widths(ws, L.CLOSURES)
     set_widths(ws, L.SPREADS)
+    set_widths(ws, L.LISTS)
+    for codes, list_name in L.LIST_NAMES.items():
+        if codes is not Route:  # the routes' list is the Routes table's column
+            ctx.define(list_name, "parameters", L.list_ref(codes))
     ws.freeze_panes(L.FIRST_DATA_ROW, 0)
     value_col = P["value"]
     last_row = L.FIRST_DATA_ROW + len(L.PARAMETERS) - 1
     ws.data_validation(L.FIRST_DATA_ROW, value_col, last_row, value_col, {"validate": "any"})
-    tables = (L.ENVELOPES, L.EVENTS, L.ROUTES, L.THRESHOLDS, L.CLOSURES, L.SPREADS)
+    tables = (L.ENVELOPES, L.EVENTS, L.ROUTES, L.THRESHOLDS, L.CLOSURES, L.SPREADS, L.LISTS)
     page_setup(ws, ctx.t("title.parameters"), breaks=[t.first_col for t in tables])
     protect(ws, editable_rows=True)
 
@@ -132,8 +152,10 @@ def write(ctx: Context) -> None:
 def _envelope_lists(ctx: Context, n_env: int) -> None:
     """Drop-down lists of the envelopes' coded columns."""
     ws = ctx.sheets["parameters"]
-    for key, values in (("vehicle", Vehicle), ("provenance", Provenance)):
+    for key in ("vehicle", "provenance"):
         col = L.ENVELOPES.index(key)
+        codes = L.ENVELOPES.columns[col - L.ENVELOPES.first_col].codes
+        assert codes is not None
         ws.data_validation(
             L.FIRST_DATA_ROW,
             col,
@@ -141,7 +163,7 @@ def _envelope_lists(ctx: Context, n_env: int) -> None:
             col,
             {
                 "validate": "list",
-                "source": [v.value for v in values],
+                "source": "=" + L.LIST_NAMES[codes],
                 "error_title": "budgetplan",
                 "error_message": ctx.t("dv.choose"),
             },

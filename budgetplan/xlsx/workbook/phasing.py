@@ -6,7 +6,9 @@ from xlsxwriter.utility import xl_col_to_name
 
 from budgetplan.compute.figures import LineFigures
 from budgetplan.compute.procurement import implied_route
-from budgetplan.core.model import Nature, Profile
+from budgetplan.core.codes import name as code_name
+from budgetplan.core.labels import Lang
+from budgetplan.core.model import Commitment, Nature, Profile, Route
 from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.codec import serial
 from budgetplan.xlsx.workbook.context import Context, fit_header, page_setup, protect, set_widths
@@ -27,9 +29,13 @@ class _AmountText(dict[int, str]):
 MONTH_WIDTH = 16
 
 
-def _line_values(lf: LineFigures, years: list[int], amounts: _AmountText) -> list[object]:
-    """The cached values of a line's Phasing row, in the template's column order."""
+def _line_values(
+    lf: LineFigures, years: list[int], amounts: _AmountText, lang: Lang
+) -> list[object]:
+    """The cached values of a line's Phasing row, in the template's column order (codes by their
+    names in ``lang``, as the formulas give them)."""
     line = lf.line
+    need = lf.need if line.need.strip() else f"{line.pilot}|{code_name(line.nature, Nature, lang)}"
     values: list[object] = [
         line.id,
         line.pilot,
@@ -41,11 +47,11 @@ def _line_values(lf: LineFigures, years: list[int], amounts: _AmountText) -> lis
         lf.ttc,
         0 if line.cp.profile is Profile.EXPLICIT else lf.first_index,
         lf.months,
-        lf.need,
+        need,
         lf.need_ht / 100,
         serial(lf.launch) if lf.launch else 0,
         lf.threshold_row,
-        lf.implied_route.value,
+        code_name(lf.implied_route, Route, lang),
         lf.route_ok,
         lf.cp_ties,
         lf.cp_after_ae,
@@ -66,7 +72,13 @@ def _spare_row_values(ctx: Context, amounts: _AmountText) -> list[object]:
     p = ctx.fig.programme
     route = implied_route(0, Nature.SUPPLIES, False, p.thresholds[0])  # blank nature: supplies
     head: list[object] = ["", "", 0, 0, 0.0, float(p.vat_rate), 0.0, 0, 0, 1]
-    head += ["|", 0.0, 0, 1, route.value]  # need: "" & "|" & "", no launch: the first thresholds
+    head += [
+        "|",
+        0.0,
+        0,
+        1,
+        code_name(route, Route, ctx.lang),
+    ]  # need: "" & "|" & "", no launch: the first thresholds
     head += [True, True, True, True, True, True, False, True]  # route_ok .. virement, imputation_ok
     return head + [amounts[0]] * (ctx.n_years + len(ctx.fig.months))
 
@@ -164,7 +176,8 @@ def write(ctx: Context) -> None:
     def me(key: str) -> str:
         return f"${T.letter(key)}{{r}}"
 
-    explicit = f'{inp("cp.profile")}="{Profile.EXPLICIT.value}"'
+    code = ctx.code
+    explicit = f"{inp('cp.profile')}={code(Profile.EXPLICIT)}"
     award_day = f"INDEX(MIL_DATES,MATCH({inp('award')},MIL_IDS,0))"
     prog = f"INDEX(PIL_PROGRAMME,MATCH({inp('pilot')},PIL_IDS,0))"
     nature = inp("nature")
@@ -212,21 +225,23 @@ def write(ctx: Context) -> None:
         ),
         (
             "implied_route",
-            f'=IF(OR({nature}="personnel",{nature}="grant",{nature}="contingency",'
-            f'{nature}="transfer"),"not_applicable",'
+            f"=IF(OR({nature}={code(Nature.PERSONNEL)},{nature}={code(Nature.GRANT)},"
+            f"{nature}={code(Nature.CONTINGENCY)},{nature}={code(Nature.TRANSFER)}),"
+            f"{code(Route.NOT_APPLICABLE)},"
             f"IF({me('need_ht')}<IF({inp('innovative')},INDEX(TH_INNOVATIVE,{me('th')}),"
-            f'INDEX(TH_DIRECT,{me("th")})),"direct",'
-            f'IF({me("need_ht")}<IF({nature}="works",INDEX(TH_WORKS,{me("th")}),'
-            f'IF({nature}="defence_security",INDEX(TH_DEFENCE,{me("th")}),'
-            f'INDEX(TH_SUPPLIES,{me("th")}))),"adapted","formal")))',
+            f"INDEX(TH_DIRECT,{me('th')})),{code(Route.DIRECT)},"
+            f"IF({me('need_ht')}<IF({nature}={code(Nature.WORKS)},INDEX(TH_WORKS,{me('th')}),"
+            f"IF({nature}={code(Nature.DEFENCE_SECURITY)},INDEX(TH_DEFENCE,{me('th')}),"
+            f"INDEX(TH_SUPPLIES,{me('th')}))),{code(Route.ADAPTED)},{code(Route.FORMAL)})))",
             text,
         ),
         (
             "route_ok",
             f'=IF({inp("route")}="",{me("cents")}=0,'
             f"AND(MATCH({inp('route')},ROUTES,0)>=MATCH({me('implied_route')},ROUTES,0),"
-            f'OR({inp("route")}<>"rd_exempt",{nature}="services"),'
-            f'OR({inp("route")}<>"negotiated_defence",{nature}="defence_security")))',
+            f"OR({inp('route')}<>{code(Route.RD_EXEMPT)},{nature}={code(Nature.SERVICES)}),"
+            f"OR({inp('route')}<>{code(Route.NEGOTIATED_DEFENCE)},"
+            f"{nature}={code(Nature.DEFENCE_SECURITY)})))",
             boolean,
         ),
         ("ties", f"=ROUND(SUM(${M0}{{r}}:${M1}{{r}})*100,0)={me('cents')}", boolean),
@@ -238,7 +253,7 @@ def write(ctx: Context) -> None:
         ),
         (
             "award_ok",
-            f'=IF({inp("award")}="",TRUE,IFERROR(IF({inp("commitment")}="order",'
+            f'=IF({inp("award")}="",TRUE,IFERROR(IF({inp("commitment")}={code(Commitment.ORDER)},'
             f"YEAR({award_day})<={me('ae_year')},YEAR({award_day})={me('ae_year')}),FALSE))",
             boolean,
         ),
@@ -251,8 +266,8 @@ def write(ctx: Context) -> None:
         ),
         (
             "transfer_ok",
-            f'=IF(({inp("transfer_to")}<>"")<>({nature}="transfer"),FALSE,'
-            f'IF({nature}="transfer",ROUND(SUMPRODUCT((YEAR(${M0}${hdr}:${M1}${hdr})'
+            f'=IF(({inp("transfer_to")}<>"")<>({nature}={code(Nature.TRANSFER)}),FALSE,'
+            f"IF({nature}={code(Nature.TRANSFER)},ROUND(SUMPRODUCT((YEAR(${M0}${hdr}:${M1}${hdr})"
             f"={me('ae_year')})*${M0}{{r}}:${M1}{{r}})*100,0)={me('cents')},TRUE))",
             boolean,
         ),
@@ -307,7 +322,7 @@ def write(ctx: Context) -> None:
     blank = _spare_row_values(ctx, amounts)
     for offset, i in enumerate(ctx.line_at_row()):
         row = L.FIRST_DATA_ROW + offset
-        values = blank if i is None else _line_values(fig.lines[i], years, amounts)
+        values = blank if i is None else _line_values(fig.lines[i], years, amounts, ctx.lang)
         cells = template.render(row + 1, values)
         if aside is None:
             ws.write_row_xml(row, template.first_col, template.last_col, cells)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
-from budgetplan.core.model import Titre
+from budgetplan.core.codes import name as code_name
+from budgetplan.core.model import Purpose, Titre
 from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.codec import serial
 from budgetplan.xlsx.workbook.context import Context, page_setup, protect
@@ -263,7 +264,8 @@ def write(ctx: Context) -> None:
         tr = h + 2 + i  # the readiness row of the Timeline, 1-based
         margin = "" if rd is None or rd.margin_days is None else rd.margin_days
         purpose = f"={tq}!${L.READINESS.letter('purpose')}${tr}"
-        kind = "" if rd is None else ("operate" if rd.required else "trial")
+        purposes = (Purpose.OPERATE, Purpose.TRIAL)
+        kind = "" if rd is None else code_name(purposes[0 if rd.required else 1], Purpose, ctx.lang)
         ws.write_formula(row, 2, purpose, text, kind)
         R = L.READINESS
         odds = f"{tq}!${R.letter('probability')}${tr}"

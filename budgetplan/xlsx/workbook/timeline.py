@@ -5,13 +5,13 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
-from budgetplan.core.model import MilestoneKind
+from budgetplan.core.codes import formula_text
+from budgetplan.core.codes import name as code_name
+from budgetplan.core.labels import Lang
+from budgetplan.core.model import MilestoneKind, Purpose
 from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.codec import serial
 from budgetplan.xlsx.workbook.context import Context, page_setup, protect
-
-OPERATIONAL = MilestoneKind.OPERATIONAL.value
-
 
 HEADER_HEIGHT = 30  # points: two lines of a wrapped header
 
@@ -25,9 +25,10 @@ def first_date(matches: str) -> str:
     return f"=IF({count}=0,0,SUMPRODUCT(LARGE({matches}*MIL_DATES,{count})))"
 
 
-def _operational(pilot_col: str, r: int) -> str:
-    """The milestones of kind operational of the pilot named in ``pilot_col`` of row ``r``."""
-    return f'((MIL_PILOTS={pilot_col}{r})*(MIL_KINDS="{OPERATIONAL}"))'
+def operational_rows(pilot: str, lang: Lang) -> str:
+    """The milestones of kind operational of the pilot named in the cell ``pilot`` (``lang``:
+    the workbook's, whose name of the kind the cells hold)."""
+    return f"((MIL_PILOTS={pilot})*(MIL_KINDS={formula_text(MilestoneKind.OPERATIONAL, lang)}))"
 
 
 def _legend(ctx: Context, ws: Worksheet, m0: int) -> None:
@@ -98,7 +99,9 @@ def write(ctx: Context) -> None:
         ws.write_formula(row, 1, f"={pq}!${P.letter('name')}{pr}", text, pilot.name)
         mine = f"(MIL_PILOTS=$A{r})"
         ws.write_formula(row, 2, first_date(mine), date, serial(pf.first_milestone))
-        ws.write_formula(row, 3, first_date(_operational("$A", r)), date, serial(pf.operational))
+        ws.write_formula(
+            row, 3, first_date(operational_rows(f"$A{r}", ctx.lang)), date, serial(pf.operational)
+        )
         ws.write_formula(
             row, 4, f"=SUMPRODUCT(MAX({mine}*MIL_DATES))", date, serial(pf.last_milestone)
         )
@@ -150,7 +153,7 @@ def write(ctx: Context) -> None:
             values = (
                 rd.pilot,
                 rd.event,
-                "operate" if rd.required else "trial",
+                code_name(Purpose.OPERATE if rd.required else Purpose.TRIAL, Purpose, ctx.lang),
                 serial(rd.event_first_day),
                 rd.lead_days,
                 serial(rd.required_by),
@@ -159,11 +162,13 @@ def write(ctx: Context) -> None:
                 rd.probability,
                 rd.late,
             )
+        mine_operational = operational_rows(f"{c['pilot']}{r}", ctx.lang)
         formulas = (
             (f'={pq}!${S.letter("pilot")}{sr}&""', text),
             (f'={pq}!${S.letter("event")}{sr}&""', text),
             (  # an event served with no purpose typed is one to operate at, as in the data
-                f'=IF({c["pilot"]}{r}="","",IF({pq}!${S.letter("purpose")}{sr}="","operate",'
+                f'=IF({c["pilot"]}{r}="","",IF({pq}!${S.letter("purpose")}{sr}="",'
+                f"{ctx.code(Purpose.OPERATE)},"
                 f'{pq}!${S.letter("purpose")}{sr}&""))',
                 text,
             ),
@@ -173,7 +178,7 @@ def write(ctx: Context) -> None:
             ),
             (f"={pq}!${S.letter('lead_days')}{sr}", integer),
             (f"={c['event_first']}{r}-{c['lead']}{r}", date),
-            (f'=IF({c["pilot"]}{r}="",0,{first_date(_operational(c["pilot"], r))[1:]})', date),
+            (f'=IF({c["pilot"]}{r}="",0,{first_date(mine_operational)[1:]})', date),
             (
                 f'=IF({c["operational"]}{r}=0,"",{c["required_by"]}{r}-{c["operational"]}{r})',
                 integer,
@@ -182,7 +187,8 @@ def write(ctx: Context) -> None:
             # late, or unlikely to be in time (a row typed in has no probability until the next
             # build: its margin decides, and reconcile says if the draws disagree)
             (
-                f'=IF(OR({c["pilot"]}{r}="",{pq}!${S.letter("purpose")}{sr}="trial"),FALSE,'
+                f'=IF(OR({c["pilot"]}{r}="",{pq}!${S.letter("purpose")}{sr}='
+                f"{ctx.code(Purpose.TRIAL)}),FALSE,"
                 f"IF(OR({c['operational']}{r}=0,{c['required_by']}{r}<{c['operational']}{r}),TRUE,"
                 f'IF({c["probability"]}{r}="",FALSE,{c["probability"]}{r}<READY_PROBABILITY)))',
                 boolean,
