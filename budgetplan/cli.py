@@ -13,7 +13,8 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from budgetplan.core.findings import Finding
+from budgetplan.core.findings import Finding, in_lang
+from budgetplan.core.labels import Lang, label
 from budgetplan.core.version import __version__
 
 
@@ -108,7 +109,10 @@ def build(
         typer.Option("-o", "--output", metavar="OUT.xlsx", help="Workbook to write."),
     ] = None,
     lang: Annotated[
-        LangOpt, typer.Option("--lang", metavar="fr|en", help="Language of the workbook.")
+        LangOpt,
+        typer.Option(
+            "--lang", metavar="fr|en", help="Language of the workbook (and of the messages)."
+        ),
     ] = LangOpt.fr,
     force: Annotated[
         bool,
@@ -135,13 +139,19 @@ def build(
         _err(f"{exc.target}: not written: {exc.message} ({exc.hint})")
         raise typer.Exit(2) from None
     failed = [c for c in built.checks if not c.ok]
-    status = "all checks pass" if not failed else f"{len(failed)} check(s) FAIL"
+    said_in: Lang = lang.value
+    status = (
+        label("bld.all_pass", said_in)
+        if not failed
+        else label("bld.failing", said_in).format(n=len(failed))
+    )
     if built.backup:
-        typer.echo(f"kept the previous workbook as {built.backup}")
-    typer.echo(f"wrote {built.path} ({len(built.figures.lines)} cost lines, {status})")
+        typer.echo(label("bld.kept", said_in).format(path=built.backup))
+    lines = len(built.figures.lines)
+    typer.echo(label("bld.wrote", said_in).format(path=built.path, lines=lines, status=status))
     for check in failed:
         for finding in check.findings[:5]:
-            _err(f"warning: {finding.one_line()}")
+            _err(f"{label('rec.warning', said_in)}: {finding.one_line(said_in)}")
 
 
 @app.command()
@@ -152,6 +162,9 @@ def validate(
             metavar="SCENARIO", help="Programme file, change file or scenario script to check."
         ),
     ],
+    lang: Annotated[
+        LangOpt, typer.Option("--lang", metavar="fr|en", help="Language of the report.")
+    ] = LangOpt.fr,
 ) -> None:
     """Report every error of a scenario file at once (exit 1 rule broken, 2 unreadable).
 
@@ -171,16 +184,22 @@ def validate(
         # the programme's items (the file holds no line of them)
         line = node_line(loaded.document, f.path) if loaded.document is not None else None
         where = f"{scenario}:{line or 1}" if loaded.document is not None else f"{scenario}"
-        typer.echo(f"{where}: {f.severity}[{f.code}] {f.message} ({f.hint})")
+        said_in: Lang = lang.value
+        severity = label(f"rec.{f.severity.value}", said_in)
+        typer.echo(
+            f"{where}: {severity}[{f.code}] {in_lang(f.message, said_in)} "
+            f"({in_lang(f.hint, said_in)})"
+        )
     if problems:
+        failing = sum(not r.ok for r in results)
         _err(
-            f"{scenario}: {len(problems)} problem(s) in "
-            f"{sum(not r.ok for r in results)} of {len(results)} checks"
+            f"{scenario}: "
+            + label("val.problems", lang.value).format(n=len(problems), k=failing, m=len(results))
         )
         raise typer.Exit(1)
+    n_lines = len(loaded.programme.cost_lines)
     typer.echo(
-        f"{scenario}: OK ({len(loaded.programme.cost_lines)} cost lines, "
-        f"{len(results)} checks pass)"
+        f"{scenario}: " + label("val.ok", lang.value).format(lines=n_lines, checks=len(results))
     )
 
 
@@ -230,6 +249,12 @@ def reconcile(
             "are carried into that file's text (comments and layout kept).",
         ),
     ] = None,
+    lang: Annotated[
+        LangOpt | None,
+        typer.Option(
+            "--lang", metavar="fr|en", help="Language of the report (default: the workbook's)."
+        ),
+    ] = None,
 ) -> None:
     """Check an edited workbook: integrity, budget rules, schedule, principles, edits.
 
@@ -253,11 +278,13 @@ def reconcile(
         result = run(workbook, scenario, actuals, allow_macros)
     except (ReadError, LoadError, ActualsError) as exc:
         _fail(exc.findings)
-    _print_reconciliation(result, fmt, f"{workbook}: reconciliation")
+    said_in: Lang = lang.value if lang else ("en" if result.lang == "en" else "fr")
+    title = label("rep.reconciliation", said_in).format(path=workbook)
+    _print_reconciliation(result, fmt, title, said_in)
     if output is not None:
         from budgetplan.readback.workbook import write_reconciliation
 
-        write_reconciliation(result, output)
+        write_reconciliation(result, output, said_in)
         _err(f"wrote {output}")
     if write_scenario is not None:
         _write_scenario(result, scenario, write_scenario)
@@ -287,18 +314,18 @@ def _write_scenario(result, scenario: Path | None, target: Path) -> None:  # typ
     _err(f"wrote {target}")
 
 
-def _print_reconciliation(result, fmt: Format, title: str) -> None:  # type: ignore[no-untyped-def]
+def _print_reconciliation(result, fmt: Format, title: str, lang: Lang) -> None:  # type: ignore[no-untyped-def]
     from budgetplan.readback import render
 
     if fmt is Format.json:
         extra = {"actuals": render.actuals_dict(result.actuals)} if result.actuals else {}
-        typer.echo(render.to_json(result.findings, ok=result.ok, **extra))
+        typer.echo(render.to_json(result.findings, lang, ok=result.ok, **extra))
     elif fmt is Format.markdown:
-        typer.echo(render.to_markdown(result.findings, title))
+        typer.echo(render.to_markdown(result.findings, title, lang))
         if result.actuals:
             typer.echo("\n" + render.actuals_text(result.actuals, markdown=True))
     else:
-        typer.echo(render.to_text(result.findings, title))
+        typer.echo(render.to_text(result.findings, title, lang))
         if result.actuals:
             typer.echo(render.actuals_text(result.actuals))
 
@@ -363,7 +390,10 @@ def diff_cmd(
         ),
     ] = None,
     lang: Annotated[
-        LangOpt, typer.Option("--lang", metavar="fr|en", help="Language of the workbook.")
+        LangOpt,
+        typer.Option(
+            "--lang", metavar="fr|en", help="Language of the report (and of the -o workbook)."
+        ),
     ] = LangOpt.fr,
 ) -> None:
     """What changed between two budget versions and what it costs. Exit 0 same, 1 different,
@@ -382,7 +412,6 @@ def diff_cmd(
             _fail(exc.findings)
         typer.echo(render_cells(result, str(old), str(new)))
         raise typer.Exit(0 if result.same else 1)
-    from budgetplan.diff import render as diff_render
     from budgetplan.diff.compare import DiffError, diff
 
     fmt = _report_format(fmt, output, old, new)
@@ -393,19 +422,29 @@ def diff_cmd(
     except ArithmeticError:
         _err(f"--threshold {threshold!r}: write an amount (1000) or a share (5%)")
         raise typer.Exit(2) from None
+    _diff_report(result, fmt, output, (old, new), lang.value)
+    raise typer.Exit(0 if result.same else 1)
+
+
+def _diff_report(
+    result, fmt: DiffFormat, output: Path | None, versions: tuple[Path, Path], lang: Lang
+) -> None:  # type: ignore[no-untyped-def]
+    """The diff as ``fmt`` asks: a workbook, JSON, Markdown or text, to ``output`` or the terminal."""
+    from budgetplan.diff import render as diff_render
+
+    old, new = versions
     if fmt is DiffFormat.xlsx:
         from budgetplan.diff.compare import load_version
         from budgetplan.diff.workbook import write_diff_workbook
 
         assert output is not None  # _report_format asks for it
-        write_diff_workbook(result, load_version(new), output, lang.value, str(old), str(new))
-        typer.echo(f"wrote {output}")
-        raise typer.Exit(0 if result.same else 1)
-    if fmt is DiffFormat.json:
+        write_diff_workbook(result, load_version(new), output, lang, str(old), str(new))
+        typer.echo(label("bld.wrote_file", lang).format(path=output))
+    elif fmt is DiffFormat.json:
         _report(diff_render.to_json(result), output)
     else:
-        _report(diff_render.to_text(result, str(old), str(new), fmt is DiffFormat.markdown), output)
-    raise typer.Exit(0 if result.same else 1)
+        markdown = fmt is DiffFormat.markdown
+        _report(diff_render.to_text(result, str(old), str(new), markdown, lang), output)
 
 
 def _report(text: str, output: Path | None) -> None:
@@ -557,20 +596,22 @@ def run_cmd(
         task = progress.add_task("scenarios", total=len(todo))
         outcomes = run(targets, output, lambda o: progress.advance(task), lang.value)
     failed = checks_failing = 0
+    t = lambda key: label(f"run.{key}", lang.value)  # noqa: E731
     for o in outcomes:
         if o.error:
             failed += 1
-            _err(f"FAILED {o.error}")
+            _err(f"{t('failed')} {o.error}")
         elif o.checks_failed:
             checks_failing += 1
             typer.echo(
-                f"CHECKS {o.path} -> {o.workbook}: checks fail: {', '.join(o.checks_failed)}"
+                f"{t('checks')} {o.path} -> {o.workbook}: {t('checks_fail')} "
+                f"{', '.join(o.checks_failed)}"
             )
         else:
-            typer.echo(f"ok     {o.path} -> {o.workbook}")
+            typer.echo(f"{t('ok')} {o.path} -> {o.workbook}")
     comparison = output / "comparison.xlsx"
     if any(o.workbook for o in outcomes) and not any(o.path == comparison for o in outcomes):
-        typer.echo(f"wrote {comparison}")
+        typer.echo(label("bld.wrote_file", lang.value).format(path=comparison))
     raise typer.Exit(1 if failed else 3 if checks_failing else 0)
 
 
@@ -624,6 +665,9 @@ def risk(
     fmt: Annotated[
         RiskFormat, typer.Option("--format", metavar="text|json", help="Output format.")
     ] = RiskFormat.text,
+    lang: Annotated[
+        LangOpt, typer.Option("--lang", metavar="fr|en", help="Language of the report.")
+    ] = LangOpt.fr,
 ) -> None:
     """Cost and schedule risk by Monte Carlo: P50/P80/P90, overrun and readiness odds.
 
@@ -638,45 +682,58 @@ def risk(
     if fmt is RiskFormat.json:
         typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
         return
+    said_in: Lang = lang.value
+    n = f"{iterations:,}".replace(",", " ")
     typer.echo(
-        f"{iterations:,} iterations, seed {seed}, {distribution.value}, correlation "
-        f"{correlation} within a pilot"
+        label("rk.head", said_in).format(
+            n=n, seed=seed, law=distribution.value, r=_number(correlation, said_in)
+        )
     )
-    _print_risk(result)
+    _print_risk(result, said_in)
 
 
-def _print_risk(result) -> None:  # type: ignore[no-untyped-def]
-    """The simulation's figures on the terminal, one block after another."""
+def _number(value: float, lang: Lang) -> str:
+    """A plain number, with the decimal comma in French."""
+    return str(value).replace(".", ",") if lang == "fr" else str(value)
+
+
+def _print_risk(result, lang: Lang) -> None:  # type: ignore[no-untyped-def]
+    """The simulation's figures on the terminal, one block after another, in ``lang``."""
 
     def eur(v: float) -> str:
         return f"{v:,.0f}".replace(",", " ")
 
+    def pct(p: float, digits: int = 0) -> str:
+        text = f"{p * 100:.{digits}f}"
+        return f"{text.replace('.', ',')} %" if lang == "fr" else f"{text}%"
+
+    def t(key: str, **fields: object) -> str:
+        return label(f"rk.{key}", lang).format(**fields)
+
     typer.echo(
-        f"cost incl. VAT (contingency excluded): plan {eur(result.planned)}  "
-        f"P50 {eur(result.p50)}  P80 {eur(result.p80)}  P90 {eur(result.p90)}"
+        t("cost", plan=eur(result.planned))
+        + f"  P50 {eur(result.p50)}  P80 {eur(result.p80)}  P90 {eur(result.p90)}"
     )
+    typer.echo(t("over", net=eur(result.envelope_net), p=pct(result.probability_over_envelope, 1)))
     typer.echo(
-        f"probability of exceeding the envelope net of reserve ({eur(result.envelope_net)})"
-        f": {result.probability_over_envelope:.1%}"
+        t("contingency", p80=eur(result.contingency_p80), planned=eur(result.contingency_planned))
     )
-    typer.echo(
-        f"contingency needed for P80: {eur(result.contingency_p80)} "
-        f"(planned: {eur(result.contingency_planned)})"
-    )
-    typer.echo("pilot        P50          P80          P90")
+    typer.echo(f"{t('pilot'):<8} {'P50':>12} {'P80':>12} {'P90':>12}")
     for pid, q in result.pilots.items():
         typer.echo(f"{pid:<8} {eur(q['p50']):>12} {eur(q['p80']):>12} {eur(q['p90']):>12}")
-    typer.echo("probability of being operational in time:")
+    typer.echo(t("ready"))
     for pid, events in result.readiness.items():
-        typer.echo(f"  {pid:<8} " + "  ".join(f"{e} {p:.0%}" for e, p in events.items()))
+        typer.echo(f"  {pid:<8} " + "  ".join(f"{e} {pct(p)}" for e, p in events.items()))
     if result.cost_drivers:
-        typer.echo("what drives the spread of the cost (share of its standard deviation):")
+        typer.echo(t("cost_drivers"))
         for line, share in result.cost_drivers:
             typer.echo(f"  {line:<14} {eur(share):>12}")
     if result.readiness_drivers:
-        typer.echo("what drives each pilot's operational date (correlation of the durations):")
+        typer.echo(t("date_drivers"))
         for pid, found in result.readiness_drivers.items():
-            typer.echo(f"  {pid:<8} " + "  ".join(f"{m} {c:.2f}" for m, c in found))
+            typer.echo(
+                f"  {pid:<8} " + "  ".join(f"{m} {_number(round(c, 2), lang)}" for m, c in found)
+            )
 
 
 @app.command()

@@ -27,14 +27,19 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
 def test_build_default_into_workbooks_folder(tmp_path) -> None:
     result = run("build", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "all checks pass" in result.stdout
+    assert "tous les contrôles sont respectés" in result.stdout  # French unless --lang en
     assert (tmp_path / "workbooks" / "programme-2022.xlsx").stat().st_size > 50_000
 
 
 def test_validate_ok_and_over_envelope(tmp_path) -> None:
     ok = run("validate", str(Path("budgetplan/data/programme-2022.yaml").resolve()))
     lines = len(load().programme.cost_lines)
-    assert ok.returncode == 0 and f"OK ({lines} cost lines, {len(CHECKS)} checks pass)" in ok.stdout
+    n = len(CHECKS)
+    assert (
+        ok.returncode == 0 and f"OK ({lines} lignes de coût, {n} contrôles respectés)" in ok.stdout
+    )
+    en = run("validate", str(Path("budgetplan/data/programme-2022.yaml").resolve()), "--lang", "en")
+    assert en.returncode == 0 and f"OK ({lines} cost lines, {n} checks pass)" in en.stdout
 
     def short(doc):  # type: ignore[no-untyped-def]
         doc["envelopes"][1]["cp"] = 1000000  # 2023: EUR 1M of CP for EUR 35M of payments
@@ -45,8 +50,12 @@ def test_validate_ok_and_over_envelope(tmp_path) -> None:
     assert f"{path}:" in over.stdout
     line = next(x for x in over.stdout.splitlines() if "ENVELOPE_CP" in x and "CP 2023" in x)
     # 34,689,088.95 to pay; 950,000 net of reserve + 99,002.98 carried in from 2022
+    assert "34 944 688,95 € à payer dépassent les 1 049 002,98 € disponibles" in line
+    assert "de 33 895 685,97 €" in line and "erreur[ENVELOPE_CP]" in line
+    english = run("validate", str(path), "--lang", "en").stdout
+    line = next(x for x in english.splitlines() if "ENVELOPE_CP" in x and "CP 2023" in x)
     assert "34 944 688.95 EUR to pay exceed the 1 049 002.98 EUR available" in line
-    assert "by 33 895 685.97 EUR" in line
+    assert "by 33 895 685.97 EUR" in line and "error[ENVELOPE_CP]" in line
 
     def no_carry(doc):  # type: ignore[no-untyped-def]
         doc["envelopes"][1]["ae_carried_in"] = 0  # the 2023 awards have no AE
@@ -55,7 +64,7 @@ def test_validate_ok_and_over_envelope(tmp_path) -> None:
     over = run("validate", str(path))
     assert over.returncode == 1
     line = next(x for x in over.stdout.splitlines() if "ENVELOPE_AE" in x)
-    assert "AE 2023: 12 396 000.00 EUR committed exceed the 0.00 EUR available" in line
+    assert "AE 2023 : 12 396 000,00 € engagés dépassent les 0,00 € disponibles" in line
 
 
 @pytest.mark.slow  # one child process per bad scenario: the full suite runs it

@@ -126,9 +126,17 @@ def test_cli_formats_and_exit_codes(versions, capsys) -> None:
         run(["diff", str(versions["old.xlsx"]), str(versions["new.xlsx"]), "--format", "markdown"])
         == 1
     )
+    text = capsys.readouterr().out  # French by default: words, codes' names and numbers
+    assert "### Lignes de coût" in text and "EN RETARD DÉSORMAIS" in text
+    assert "| Statut | Ligne | AE avant | AE après | Écart | Quoi |" in text  # tables, not bullets
+    assert "| ajoutée | SCAN-NEW1 | 0,00 | 60 000,00 |" in text
+    assert "Étude complémentaire · SCAN · T3 · Services · 1 x 50 000,00 HT · AE 2022" in text
+    assert "n'est à temps que dans" in text  # the check's message too
+    old, new = str(versions["old.xlsx"]), str(versions["new.xlsx"])
+    assert run(["diff", old, new, "--format", "markdown", "--lang", "en"]) == 1
     text = capsys.readouterr().out
     assert "### Cost lines" in text and "NOW LATE" in text
-    assert "| Status | Line | AE old | AE new | Change | What |" in text  # tables, not bullets
+    assert "| Status | Line | AE old | AE new | Change | What |" in text
     assert "| added | SCAN-NEW1 | 0.00 | 60 000.00 |" in text
     assert "Étude complémentaire · SCAN · T3 · services · 1 x 50 000.00 HT · AE 2022" in text
     assert "datetime" not in text and "Decimal" not in text

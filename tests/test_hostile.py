@@ -160,7 +160,7 @@ def test_macros_read_only_when_asked(hostile) -> None:
         "reconcile", "--allow-macros", str(hostile["macros.xlsm"])
     )
     assert code == 0, stderr
-    assert "0 error(s)" in stdout
+    assert "0 erreur(s)" in stdout
 
 
 def test_calamine_and_openpyxl_do_not_expand_entities(hostile) -> None:
@@ -427,7 +427,7 @@ def test_a_huge_number_typed_as_text_is_a_finding_not_a_hang(tmp_path) -> None:
     wb.save(built)
     code, cpu, _m, _e, stdout = measured("reconcile", str(built))
     assert code == 1 and cpu < LIMIT_CPU_S
-    assert f"Lignes!{cell}" in stdout and "out of range" in stdout
+    assert f"Lignes!{cell}" in stdout and "hors limites" in stdout
     for command in (["diff", str(built), str(built)], ["textconv", str(built)]):
         code, cpu, _m, stderr, _o = measured(*command)
         assert code == 2 and cpu < LIMIT_CPU_S and "out of range" in stderr, stderr

@@ -317,7 +317,7 @@ def test_cli_json_and_exit_codes(built, tmp_path) -> None:
         text=True,
         timeout=120,
     )
-    assert ok.returncode == 0 and "No findings." in ok.stdout
+    assert ok.returncode == 0 and "Aucun constat." in ok.stdout  # the workbook's language
     junk = tmp_path / "junk.xlsx"
     junk.write_text("a,b\n1,2\n")
     bad_input = subprocess.run(

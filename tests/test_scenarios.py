@@ -235,7 +235,7 @@ def test_run_builds_every_scenario_and_reports_a_failing_one(tmp_path, capsys) -
     out = tmp_path / "wb"
     assert run(["run", str(folder), "-o", str(out)]) == 1
     err = capsys.readouterr().err
-    assert "FAILED" in err and "broken.yaml" in err and "NOPE" in err
+    assert "ÉCHOUÉ" in err and "broken.yaml" in err and "NOPE" in err  # French by default
     assert len(list(out.glob("*.xlsx"))) == 4  # three scenarios and the comparison
     import openpyxl
 
@@ -326,7 +326,7 @@ def test_change_files_are_scenarios_for_every_command(path, tmp_path, capsys) ->
     assert (
         f"{path}: OK" in out.out
         if not failing
-        else f"{len(failing)} of {len(CHECKS)} checks" in out.err
+        else f"dans {len(failing)} des {len(CHECKS)} contrôles" in out.err
     )
     assert "SCHEMA" not in out.out + out.err  # no bogus errors about name, base or changes
     target = tmp_path / "s.xlsx"

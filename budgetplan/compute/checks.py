@@ -20,9 +20,10 @@ from budgetplan.compute.procurement import ROUTE_NATURE
 from budgetplan.compute.schedule import SCHEDULE_DRAWS
 from budgetplan.core.codes import NAMES as CODE_NAMES
 from budgetplan.core.codes import formula_text
-from budgetplan.core.findings import Finding, Severity
+from budgetplan.core.codes import name as code_name
+from budgetplan.core.findings import Finding, Severity, in_lang, said
 from budgetplan.core.labels import Lang
-from budgetplan.core.model import Commitment, MilestoneKind, Provenance
+from budgetplan.core.model import Commitment, MilestoneKind, Nature, Provenance, Route
 from budgetplan.core.money import eur, from_cents, to_cents
 from budgetplan.xlsx.formulas import names_in
 
@@ -81,20 +82,41 @@ def _envelope_at(fig: Figures, year: int, field: str) -> tuple[str | int, ...]:
 
 def _ask(year: int, has_envelope: bool, what: str) -> str:
     if has_envelope:
-        return f"raise the {what} of the {year} envelope (to ask for in the {year} finance bill)"
-    return f"add a {year} envelope with these {what} (to ask for in the {year} finance bill)"
+        return said(
+            f"raise the {what} of the {year} envelope (to ask for in the {year} finance bill)",
+            f"relever les {what} de l'enveloppe {year} (à demander en loi de finances {year})",
+        )
+    return said(
+        f"add a {year} envelope with these {what} (to ask for in the {year} finance bill)",
+        f"ajouter une enveloppe {year} avec ces {what} (à demander en loi de finances {year})",
+    )
+
+
+def _fr(cents: int, *, unit: bool = True) -> str:
+    """An amount as the French text writes it."""
+    return eur(cents, "fr", unit=unit)
 
 
 def _envelope_ae(fig: Figures) -> Iterator[Finding]:
     for yc in fig.credits:
         if yc.ae_unused < 0:
             provision = f" and {eur(yc.ae_provision)} of provision" if yc.ae_provision else ""
+            prov_fr = f" et {_fr(yc.ae_provision)} de provision" if yc.ae_provision else ""
+            ask = _ask(yc.year, yc.has_envelope, "AE")
             yield _err(
                 "ENVELOPE_AE",
-                f"AE {yc.year}: {eur(yc.ae_committed)} committed{provision} exceed the "
-                f"{eur(yc.ae_available)} available (net of reserve, with AE carried in) "
-                f"by {eur(-yc.ae_unused)}",
-                f"cut or defer commitments, carry unused AE over, or {_ask(yc.year, yc.has_envelope, 'AE')}",
+                said(
+                    f"AE {yc.year}: {eur(yc.ae_committed)} committed{provision} exceed the "
+                    f"{eur(yc.ae_available)} available (net of reserve, with AE carried in) "
+                    f"by {eur(-yc.ae_unused)}",
+                    f"AE {yc.year} : {_fr(yc.ae_committed)} engagés{prov_fr} dépassent les "
+                    f"{_fr(yc.ae_available)} disponibles (nets de réserve, reports compris) "
+                    f"de {_fr(-yc.ae_unused)}",
+                ),
+                said(
+                    f"cut or defer commitments, carry unused AE over, or {ask}",
+                    f"réduire ou décaler des engagements, reporter des AE, ou {in_lang(ask, 'fr')}",
+                ),
                 _envelope_at(fig, yc.year, "ae"),
             )
 
@@ -104,10 +126,18 @@ def _envelope_cp(fig: Figures) -> Iterator[Finding]:
         if yc.cp_paid > yc.cp_available:
             yield _err(
                 "ENVELOPE_CP",
-                f"CP {yc.year}: {eur(yc.cp_paid)} to pay exceed the {eur(yc.cp_available)} "
-                f"available (net of reserve, with CP carried in) by "
-                f"{eur(yc.cp_paid - yc.cp_available)}",
-                f"move payments or {_ask(yc.year, yc.has_envelope, 'CP')}",
+                said(
+                    f"CP {yc.year}: {eur(yc.cp_paid)} to pay exceed the {eur(yc.cp_available)} "
+                    f"available (net of reserve, with CP carried in) by "
+                    f"{eur(yc.cp_paid - yc.cp_available)}",
+                    f"CP {yc.year} : {_fr(yc.cp_paid)} à payer dépassent les "
+                    f"{_fr(yc.cp_available)} disponibles (nets de réserve, reports compris) de "
+                    f"{_fr(yc.cp_paid - yc.cp_available)}",
+                ),
+                said(
+                    f"move payments or {_ask(yc.year, yc.has_envelope, 'CP')}",
+                    f"décaler des paiements ou {in_lang(_ask(yc.year, yc.has_envelope, 'CP'), 'fr')}",
+                ),
                 _envelope_at(fig, yc.year, "cp"),
             )
 
@@ -115,13 +145,21 @@ def _envelope_cp(fig: Figures) -> Iterator[Finding]:
 def _cp_carry_over(fig: Figures) -> Iterator[Finding]:
     for yc in fig.credits:
         if yc.cp_lost > 0:
+            rate = f"{(fig.programme.carry_over_rate * 100).normalize():f}"
             yield _err(
                 "CP_CARRY_OVER",
-                f"CP {yc.year}: {eur(yc.cp_unused)} left unused, of which only "
-                f"{eur(yc.carry_cap)} can be carried over (cap of "
-                f"{(fig.programme.carry_over_rate * 100).normalize():f}% of {eur(yc.carry_base)} of initial "
-                f"credits): {eur(yc.cp_lost)} lapse",
-                f"open less CP in {yc.year} and ask for them in {yc.year + 1}, or pay earlier",
+                said(
+                    f"CP {yc.year}: {eur(yc.cp_unused)} left unused, of which only "
+                    f"{eur(yc.carry_cap)} can be carried over (cap of {rate}% of "
+                    f"{eur(yc.carry_base)} of initial credits): {eur(yc.cp_lost)} lapse",
+                    f"CP {yc.year} : {_fr(yc.cp_unused)} non consommés, dont seulement "
+                    f"{_fr(yc.carry_cap)} reportables (plafond de {rate} % de "
+                    f"{_fr(yc.carry_base)} de crédits initiaux) : {_fr(yc.cp_lost)} annulés",
+                ),
+                said(
+                    f"open less CP in {yc.year} and ask for them in {yc.year + 1}, or pay earlier",
+                    f"ouvrir moins de CP en {yc.year} et les demander en {yc.year + 1}, ou payer plus tôt",
+                ),
                 _envelope_at(fig, yc.year, "cp"),
             )
 
@@ -131,9 +169,16 @@ def _ae_carry(fig: Figures) -> Iterator[Finding]:
         if yc.ae_carried_in > yc.ae_carry_limit:
             yield _err(
                 "AE_CARRY",
-                f"AE {yc.year}: {eur(yc.ae_carried_in)} carried in exceed the "
-                f"{eur(yc.ae_carry_limit)} left unused in {yc.year - 1}",
-                f"carry at most {eur(yc.ae_carry_limit)} into {yc.year}",
+                said(
+                    f"AE {yc.year}: {eur(yc.ae_carried_in)} carried in exceed the "
+                    f"{eur(yc.ae_carry_limit)} left unused in {yc.year - 1}",
+                    f"AE {yc.year} : {_fr(yc.ae_carried_in)} reportées dépassent les "
+                    f"{_fr(yc.ae_carry_limit)} non engagées en {yc.year - 1}",
+                ),
+                said(
+                    f"carry at most {eur(yc.ae_carry_limit)} into {yc.year}",
+                    f"reporter au plus {_fr(yc.ae_carry_limit)} sur {yc.year}",
+                ),
                 _envelope_at(fig, yc.year, "ae_carried_in"),
             )
 
@@ -144,8 +189,15 @@ def _ae_year_covered(fig: Figures) -> Iterator[Finding]:
         if p.envelope(lf.line.ae_year) is None:
             yield _err(
                 "AE_YEAR_COVERED",
-                f"line {lf.line.id} is committed in {lf.line.ae_year}, a year with no envelope",
-                f"set ae_year to one of {sorted(e.year for e in p.envelopes)} or add an envelope",
+                said(
+                    f"line {lf.line.id} is committed in {lf.line.ae_year}, a year with no envelope",
+                    f"la ligne {lf.line.id} est engagée en {lf.line.ae_year}, année sans enveloppe",
+                ),
+                said(
+                    f"set ae_year to one of {sorted(e.year for e in p.envelopes)} or add an envelope",
+                    f"choisir une année d'engagement parmi {sorted(e.year for e in p.envelopes)} "
+                    "ou ajouter une enveloppe",
+                ),
                 ("cost_lines", i, "ae_year"),
             )
 
@@ -158,18 +210,34 @@ def _ae_at_award(fig: Figures) -> Iterator[Finding]:
             continue
         when = dates.get(line.award.upper())
         found = f"on {when:%d/%m/%Y}" if when else "unknown"
+        found_fr = f"le {when:%d/%m/%Y}" if when else "inconnue"
         if line.commitment is Commitment.ORDER:
-            msg = (
+            msg = said(
                 f"line {line.id} is an order in {line.ae_year}, but its framework's award "
-                f"{line.award} is {found}: an order comes after its framework"
+                f"{line.award} is {found}: an order comes after its framework",
+                f"la ligne {line.id} est un bon de commande de {line.ae_year}, mais la "
+                f"notification de son accord-cadre {line.award} est {found_fr} : la commande "
+                "suit l'accord-cadre",
             )
-            hint = f"set ae_year to {when.year} or later" if when else "name the framework's award"
+            hint = (
+                said(f"set ae_year to {when.year} or later", f"engager en {when.year} ou après")
+                if when
+                else said("name the framework's award", "nommer la notification de l'accord-cadre")
+            )
         else:
-            msg = (
+            msg = said(
                 f"line {line.id} consumes its AE in {line.ae_year}, but its award {line.award} is "
-                f"{found}: AE are consumed at the legal commitment"
+                f"{found}: AE are consumed at the legal commitment",
+                f"la ligne {line.id} consomme ses AE en {line.ae_year}, mais sa notification "
+                f"{line.award} est {found_fr} : les AE sont consommées à l'engagement juridique",
             )
-            hint = f"set ae_year to {when.year}" if when else "name an existing award milestone"
+            hint = (
+                said(f"set ae_year to {when.year}", f"engager en {when.year}")
+                if when
+                else said(
+                    "name an existing award milestone", "nommer un jalon de notification existant"
+                )
+            )
         yield _err("AE_AT_AWARD", msg, hint, ("cost_lines", i, "ae_year"))
 
 
@@ -186,17 +254,32 @@ def _procedure_time(fig: Figures) -> Iterator[Finding]:
             missing = line.tender if launch is None else line.award
             yield _err(
                 "PROCEDURE_TIME",
-                f"line {line.id}: milestone {missing} does not exist",
-                "name an existing milestone of the line's pilot",
+                said(
+                    f"line {line.id}: milestone {missing} does not exist",
+                    f"ligne {line.id} : le jalon {missing} n'existe pas",
+                ),
+                said(
+                    "name an existing milestone of the line's pilot",
+                    "nommer un jalon existant du pilote de la ligne",
+                ),
                 ("cost_lines", i, "tender" if launch is None else "award"),
             )
             continue
         yield _err(
             "PROCEDURE_TIME",
-            f"line {line.id}: award {line.award} on {award:%d/%m/%Y} is "
-            f"{(award - launch).days} days after the launch {line.tender} on {launch:%d/%m/%Y}; "
-            f"a {line.route.value} procedure takes at least {minimum} days",
-            f"move the award to {launch + dt.timedelta(days=minimum):%d/%m/%Y} or later",
+            said(
+                f"line {line.id}: award {line.award} on {award:%d/%m/%Y} is "
+                f"{(award - launch).days} days after the launch {line.tender} on "
+                f"{launch:%d/%m/%Y}; a {line.route.value} procedure takes at least {minimum} days",
+                f"ligne {line.id} : la notification {line.award} du {award:%d/%m/%Y} vient "
+                f"{(award - launch).days} jours après le lancement {line.tender} du "
+                f"{launch:%d/%m/%Y} ; une procédure « {code_name(line.route, Route, 'fr')} » "
+                f"demande au moins {minimum} jours",
+            ),
+            said(
+                f"move the award to {launch + dt.timedelta(days=minimum):%d/%m/%Y} or later",
+                f"reporter la notification au {launch + dt.timedelta(days=minimum):%d/%m/%Y} ou après",
+            ),
             ("cost_lines", i, "award"),
         )
 
@@ -207,15 +290,26 @@ def _transfers(fig: Figures) -> Iterator[Finding]:
             continue
         line = lf.line
         if (line.nature.value == "transfer") != bool(line.transfer_to):
-            msg = f"line {line.id}: a transfer is of nature transfer and names its programme"
-            hint = "set nature to transfer and transfer_to to the receiving programme, or neither"
+            msg = said(
+                f"line {line.id}: a transfer is of nature transfer and names its programme",
+                f"ligne {line.id} : un transfert est de nature Transfert et nomme son programme",
+            )
+            hint = said(
+                "set nature to transfer and transfer_to to the receiving programme, or neither",
+                "choisir la nature Transfert et le programme bénéficiaire, ou ni l'un ni l'autre",
+            )
             where: tuple[str | int, ...] = ("cost_lines", i, "transfer_to")
         else:
-            msg = (
+            msg = said(
                 f"line {line.id}: a transfer to programme {line.transfer_to} moves all its "
-                f"credits in {line.ae_year}, its commitment year"
+                f"credits in {line.ae_year}, its commitment year",
+                f"ligne {line.id} : un transfert au programme {line.transfer_to} déplace tous "
+                f"ses crédits en {line.ae_year}, son année d'engagement",
             )
-            hint = "schedule its CP in its AE year (one line per year's transfer)"
+            hint = said(
+                "schedule its CP in its AE year (one line per year's transfer)",
+                "placer ses CP dans son année d'AE (une ligne par transfert annuel)",
+            )
             where = ("cost_lines", i, "cp")
         yield _err("TRANSFER", msg, hint, where)
 
@@ -226,10 +320,18 @@ def _virements(fig: Figures) -> Iterator[Finding]:
         if yc.virements > yc.virement_cap:
             yield _err(
                 "VIREMENT_CAP",
-                f"{yc.year}: {eur(yc.virements)} moved to the ministry's other programmes exceed "
-                f"the cap of {eur(yc.virement_cap)} ({rate:f}% of {eur(yc.carry_base)} of "
-                f"initial credits, LOLF art. 12)",
-                "move less, or spend it through a délégation de gestion instead",
+                said(
+                    f"{yc.year}: {eur(yc.virements)} moved to the ministry's other programmes "
+                    f"exceed the cap of {eur(yc.virement_cap)} ({rate:f}% of "
+                    f"{eur(yc.carry_base)} of initial credits, LOLF art. 12)",
+                    f"{yc.year} : {_fr(yc.virements)} virés vers les autres programmes du "
+                    f"ministère dépassent le plafond de {_fr(yc.virement_cap)} ({rate:f} % de "
+                    f"{_fr(yc.carry_base)} de crédits initiaux, LOLF art. 12)",
+                ),
+                said(
+                    "move less, or spend it through a délégation de gestion instead",
+                    "virer moins, ou dépenser par délégation de gestion",
+                ),
                 _envelope_at(fig, yc.year, "programme_initial_cp"),
             )
 
@@ -240,9 +342,16 @@ def _pilot_programme(fig: Figures) -> Iterator[Finding]:
         if not pf.programme_ok:
             yield _err(
                 "PILOT_PROGRAMME",
-                f"pilot {pilot.id} is on programme {pilot.budget_programme}, which has no "
-                f"envelope ({', '.join(programmes)}), and names no délégation de gestion",
-                "set its programme to an envelope's, or describe the délégation de gestion",
+                said(
+                    f"pilot {pilot.id} is on programme {pilot.budget_programme}, which has no "
+                    f"envelope ({', '.join(programmes)}), and names no délégation de gestion",
+                    f"le pilote {pilot.id} relève du programme {pilot.budget_programme}, sans "
+                    f"enveloppe ({', '.join(programmes)}), et ne nomme aucune délégation de gestion",
+                ),
+                said(
+                    "set its programme to an envelope's, or describe the délégation de gestion",
+                    "le rattacher au programme d'une enveloppe, ou décrire la délégation de gestion",
+                ),
                 ("pilots", pi, "delegation"),
             )
 
@@ -260,9 +369,16 @@ def _imputation(fig: Figures) -> Iterator[Finding]:
             field = "domaine_fonctionnel"
         yield _err(
             "IMPUTATION",
-            f"line {line.id}: {field} {getattr(line, field)} is not on programme {head}, its "
-            f"pilot {line.pilot}'s",
-            f"use a {field} of programme {head} (for example {head}-01)",
+            said(
+                f"line {line.id}: {field} {getattr(line, field)} is not on programme {head}, its "
+                f"pilot {line.pilot}'s",
+                f"ligne {line.id} : {field.replace('_', ' ')} {getattr(line, field)} hors du "
+                f"programme {head} de son pilote {line.pilot}",
+            ),
+            said(
+                f"use a {field} of programme {head} (for example {head}-01)",
+                f"prendre un {field.replace('_', ' ')} du programme {head} (par exemple {head}-01)",
+            ),
             ("cost_lines", i, field),
         )
 
@@ -272,9 +388,18 @@ def _titre2(fig: Figures) -> Iterator[Finding]:
         if yc.t2_committed > yc.t2_available:
             yield _err(
                 "TITRE2",
-                f"titre 2 {yc.year}: lines of {eur(yc.t2_committed)} exceed the titre 2 credits "
-                f"net of reserve ({eur(yc.t2_available)}); credits may never move into titre 2",
-                "reduce the personnel lines or open more titre 2 credits in the envelope",
+                said(
+                    f"titre 2 {yc.year}: lines of {eur(yc.t2_committed)} exceed the titre 2 "
+                    f"credits net of reserve ({eur(yc.t2_available)}); credits may never move "
+                    "into titre 2",
+                    f"titre 2 {yc.year} : des lignes de {_fr(yc.t2_committed)} dépassent les "
+                    f"crédits de titre 2 nets de réserve ({_fr(yc.t2_available)}) ; aucun crédit "
+                    "ne peut abonder le titre 2",
+                ),
+                said(
+                    "reduce the personnel lines or open more titre 2 credits in the envelope",
+                    "réduire les lignes de personnel ou ouvrir plus de titre 2 dans l'enveloppe",
+                ),
                 _envelope_at(fig, yc.year, "titre2"),
             )
 
@@ -284,17 +409,27 @@ def _cp_ties(fig: Figures) -> Iterator[Finding]:
         if lf.cp_ties:
             continue
         if lf.cp_outside_period:
-            msg = (
+            msg = said(
                 f"line {lf.line.id}: {eur(lf.cp_outside_period)} of CP fall outside the "
-                f"phasing period"
+                f"phasing period",
+                f"ligne {lf.line.id} : {_fr(lf.cp_outside_period)} de CP tombent hors de la "
+                "période de l'échéancier",
             )
-            hint = "move the CP months inside the period or extend period.months"
+            hint = said(
+                "move the CP months inside the period or extend period.months",
+                "ramener les mois de CP dans la période, ou allonger la période",
+            )
         else:
-            msg = (
+            msg = said(
                 f"line {lf.line.id}: monthly CP add up to {eur(sum(lf.monthly))}, "
-                f"not the line's {eur(lf.ttc)}"
+                f"not the line's {eur(lf.ttc)}",
+                f"ligne {lf.line.id} : les CP mensuels totalisent {_fr(sum(lf.monthly))}, "
+                f"pas les {_fr(lf.ttc)} de la ligne",
             )
-            hint = "make the explicit amounts add up to quantity × unit cost incl. VAT"
+            hint = said(
+                "make the explicit amounts add up to quantity × unit cost incl. VAT",
+                "faire totaliser aux échéances quantité × coût unitaire TTC",
+            )
         yield _err("CP_TIES", msg, hint, ("cost_lines", i, "cp"))
 
 
@@ -302,8 +437,12 @@ def _cp_total(fig: Figures) -> Iterator[Finding]:
     if fig.total_cp != fig.total_ae:
         yield _err(
             "CP_TOTAL",
-            f"total CP {eur(fig.total_cp)} differ from total AE {eur(fig.total_ae)}",
-            "see the CP_TIES exceptions",
+            said(
+                f"total CP {eur(fig.total_cp)} differ from total AE {eur(fig.total_ae)}",
+                f"le total des CP ({_fr(fig.total_cp)}) diffère du total des AE "
+                f"({_fr(fig.total_ae)})",
+            ),
+            said("see the CP_TIES exceptions", "voir les exceptions de CP_TIES"),
             ("cost_lines",),
         )
 
@@ -314,9 +453,16 @@ def _cp_after_ae(fig: Figures) -> Iterator[Finding]:
             line = lf.line
             yield _err(
                 "CP_AFTER_AE",
-                f"line {line.id} pays from {line.cp.first_month:%m/%Y}, before its commitment "
-                f"year {line.ae_year}",
-                "start the payments in or after the AE year",
+                said(
+                    f"line {line.id} pays from {line.cp.first_month:%m/%Y}, before its "
+                    f"commitment year {line.ae_year}",
+                    f"la ligne {line.id} paie dès {line.cp.first_month:%m/%Y}, avant son année "
+                    f"d'engagement {line.ae_year}",
+                ),
+                said(
+                    "start the payments in or after the AE year",
+                    "commencer les paiements l'année de l'engagement ou après",
+                ),
                 ("cost_lines", i, "cp"),
             )
 
@@ -328,8 +474,11 @@ def _non_negative(fig: Figures) -> Iterator[Finding]:
             field = "quantity" if line.quantity < 0 else "unit_cost"
             yield _err(
                 "NON_NEGATIVE",
-                f"line {line.id} has a negative {field}",
-                "amounts are >= 0",
+                said(
+                    f"line {line.id} has a negative {field}",
+                    f"la ligne {line.id} a une {'quantité' if field == 'quantity' else 'coût unitaire'} négati{'ve' if field == 'quantity' else 'f'}",
+                ),
+                said("amounts are >= 0", "les montants sont positifs ou nuls"),
                 ("cost_lines", i, field),
             )
 
@@ -341,10 +490,17 @@ def _estimate_range(fig: Figures) -> Iterator[Finding]:
         if not line.estimate.low <= ht <= line.estimate.high:
             yield _err(
                 "ESTIMATE_RANGE",
-                f"line {line.id}: amount excl. VAT {eur(lf.ht, unit=False)} is outside its "
-                f"estimate {eur(to_cents(line.estimate.low), unit=False)} to "
-                f"{eur(to_cents(line.estimate.high), unit=False)}",
-                "widen the estimate or correct quantity / unit cost",
+                said(
+                    f"line {line.id}: amount excl. VAT {eur(lf.ht, unit=False)} is outside its "
+                    f"estimate {eur(to_cents(line.estimate.low), unit=False)} to "
+                    f"{eur(to_cents(line.estimate.high), unit=False)}",
+                    f"ligne {line.id} : le montant HT {_fr(lf.ht)} sort de son estimation de "
+                    f"{_fr(to_cents(line.estimate.low))} à {_fr(to_cents(line.estimate.high))}",
+                ),
+                said(
+                    "widen the estimate or correct quantity / unit cost",
+                    "élargir l'estimation ou corriger la quantité ou le coût unitaire",
+                ),
                 ("cost_lines", i, "estimate"),
             )
 
@@ -355,8 +511,14 @@ def _provenance(fig: Figures) -> Iterator[Finding]:
         if line.provenance is Provenance.ASSUMPTION and not line.rationale.strip():
             yield _err(
                 "PROVENANCE",
-                f"line {line.id} is an assumption without a rationale",
-                "add a one-line rationale saying where the figure comes from",
+                said(
+                    f"line {line.id} is an assumption without a rationale",
+                    f"la ligne {line.id} est une hypothèse sans justification",
+                ),
+                said(
+                    "add a one-line rationale saying where the figure comes from",
+                    "dire en une ligne d'où vient le chiffre",
+                ),
                 ("cost_lines", i, "rationale"),
             )
 
@@ -368,15 +530,28 @@ def _milestone_provenance(fig: Figures) -> Iterator[Finding]:
             if ms.provenance is None:
                 yield _err(
                     "MILESTONE_PROVENANCE",
-                    f"milestone {ms.id} does not say where its date comes from",
-                    "set its provenance: sourced (a text, a notice) or assumption, with a rationale",
+                    said(
+                        f"milestone {ms.id} does not say where its date comes from",
+                        f"le jalon {ms.id} ne dit pas d'où vient sa date",
+                    ),
+                    said(
+                        "set its provenance: sourced (a text, a notice) or assumption, with a "
+                        "rationale",
+                        "indiquer son origine : Sourcé (un texte, un avis) ou Hypothèse, justifiée",
+                    ),
                     (*at, "provenance"),
                 )
             elif ms.provenance is Provenance.ASSUMPTION and not ms.rationale.strip():
                 yield _err(
                     "MILESTONE_PROVENANCE",
-                    f"milestone {ms.id} is an assumption without a rationale",
-                    "say in one line what its date or duration rests on",
+                    said(
+                        f"milestone {ms.id} is an assumption without a rationale",
+                        f"le jalon {ms.id} est une hypothèse sans justification",
+                    ),
+                    said(
+                        "say in one line what its date or duration rests on",
+                        "dire en une ligne sur quoi reposent sa date ou sa durée",
+                    ),
                     (*at, "rationale"),
                 )
 
@@ -387,27 +562,46 @@ def _route(fig: Figures) -> Iterator[Finding]:
             continue
         line = lf.line
         only = ROUTE_NATURE.get(line.route)
+        route_fr, implied_fr = (code_name(x, Route, "fr") for x in (line.route, lf.implied_route))
+        hint = said(
+            f"set route to {lf.implied_route} or a stricter one",
+            f"choisir la procédure « {implied_fr} » ou une plus exigeante",
+        )
         if only is not None and line.nature is not only:
             yield _err(
                 "ROUTE",
-                f"line {line.id}: the '{line.route}' route is for {only.value} purchases, not "
-                f"{line.nature.value}",
-                f"set route to {lf.implied_route} or a stricter one",
+                said(
+                    f"line {line.id}: the '{line.route}' route is for {only.value} purchases, "
+                    f"not {line.nature.value}",
+                    f"ligne {line.id} : la procédure « {route_fr} » est réservée aux achats de "
+                    f"nature « {code_name(only, Nature, 'fr')} », pas "
+                    f"« {code_name(line.nature, Nature, 'fr')} »",
+                ),
+                hint,
                 ("cost_lines", i, "route"),
             )
             continue
         amount = f"{eur(lf.ht)} excl. VAT"
+        amount_fr = f"{_fr(lf.ht)} HT"
         if lf.need_ht != lf.ht:
             amount = (
                 f"{eur(lf.ht)} excl. VAT, in the need '{lf.need}' of {eur(lf.need_ht)} "
                 f"(thresholds apply to the whole need: splitting it does not lower them)"
             )
+            amount_fr = (
+                f"{_fr(lf.ht)} HT, dans le besoin '{lf.need}' de {_fr(lf.need_ht)} (les seuils "
+                "s'appliquent au besoin entier : le découper ne les abaisse pas)"
+            )
         in_force = fig.programme.thresholds_at(lf.launch or dt.date(line.ae_year, 1, 1))
         yield _err(
             "ROUTE",
-            f"line {line.id}: {amount} needs at least the '{lf.implied_route}' route under the "
-            f"thresholds in force from {in_force.valid_from:%d/%m/%Y}, not '{line.route}'",
-            f"set route to {lf.implied_route} or a stricter one",
+            said(
+                f"line {line.id}: {amount} needs at least the '{lf.implied_route}' route under "
+                f"the thresholds in force from {in_force.valid_from:%d/%m/%Y}, not '{line.route}'",
+                f"ligne {line.id} : {amount_fr} demande au moins la procédure « {implied_fr} » "
+                f"sous les seuils en vigueur au {in_force.valid_from:%d/%m/%Y}, pas « {route_fr} »",
+            ),
+            hint,
             ("cost_lines", i, "route"),
         )
 
@@ -419,29 +613,46 @@ def _readiness(fig: Figures) -> Iterator[Finding]:
         if not r.late:
             continue
         pi = pilot_index[r.pilot]
+        draws = f"{SCHEDULE_DRAWS:,}".replace(",", " ")
         if r.operational is None:
-            msg = f"pilot {r.pilot} has no operational milestone but serves {r.event}"
-            hint = "add a milestone of kind operational"
+            msg = said(
+                f"pilot {r.pilot} has no operational milestone but serves {r.event}",
+                f"le pilote {r.pilot} n'a pas de jalon de mise en service mais sert {r.event}",
+            )
+            hint = said(
+                "add a milestone of kind operational", "ajouter un jalon de nature Mise en service"
+            )
         elif r.margin_days is not None and r.margin_days >= 0:
-            msg = (
+            msg = said(
                 f"pilot {r.pilot} is planned operational on {r.operational:%d/%m/%Y}, "
                 f"{r.margin_days} days before {r.required_by:%d/%m/%Y} (the latest date for "
                 f"{r.event}), but is on time in only {r.probability:.0%} of the schedule's "
-                f"{SCHEDULE_DRAWS:,} draws, below the {r.threshold:.0%} required".replace(
-                    f"{SCHEDULE_DRAWS:,}", f"{SCHEDULE_DRAWS:,}".replace(",", " ")
-                )
+                f"{draws} draws, below the {r.threshold:.0%} required",
+                f"le pilote {r.pilot} est prévu en service le {r.operational:%d/%m/%Y}, "
+                f"{r.margin_days} jours avant le {r.required_by:%d/%m/%Y} (date limite pour "
+                f"{r.event}), mais n'est à temps que dans {r.probability * 100:.0f} % des "
+                f"{draws} tirages du calendrier, sous les {r.threshold * 100:.0f} % requis",
             )
-            hint = (
+            hint = said(
                 "start the critical path earlier (the Milestones sheet gives each milestone's "
-                "float) or narrow its durations' spreads with a rationale"
+                "float) or narrow its durations' spreads with a rationale",
+                "commencer plus tôt le chemin critique (la feuille Jalons donne la marge de "
+                "chaque jalon) ou resserrer, en le justifiant, l'écart de ses durées",
             )
         else:
-            msg = (
+            late = -r.margin_days  # type: ignore[operator]
+            msg = said(
                 f"pilot {r.pilot} is operational on {r.operational:%d/%m/%Y}, "
-                f"{-r.margin_days} days after {r.required_by:%d/%m/%Y}, the latest date "  # type: ignore[operator]
-                f"for {r.event} ({r.lead_days} days before its first day)"
+                f"{late} days after {r.required_by:%d/%m/%Y}, the latest date "
+                f"for {r.event} ({r.lead_days} days before its first day)",
+                f"le pilote {r.pilot} est en service le {r.operational:%d/%m/%Y}, {late} jours "
+                f"après le {r.required_by:%d/%m/%Y}, date limite pour {r.event} ({r.lead_days} "
+                "jours avant son premier jour)",
             )
-            hint = "bring the milestones forward or shorten the lead time"
+            hint = said(
+                "bring the milestones forward or shorten the lead time",
+                "avancer les jalons ou raccourcir le délai requis",
+            )
         ops = [
             (fig.dates[m.id], mi)
             for mi, m in enumerate(p.pilots[pi].milestones)
@@ -467,11 +678,19 @@ def _milestone_order(fig: Figures) -> Iterator[Finding]:
                 if d in dates and day < dates[d] + dt.timedelta(days=lag)
             )
             after = f" + {lag} days" if lag else ""
+            after_fr = f" + {lag} jours" if lag else ""
             yield _err(
                 "MILESTONE_ORDER",
-                f"milestone {ms.id} ({day:%d/%m/%Y}) comes before its prerequisite "
-                f"{dep} ({dates[dep]:%d/%m/%Y}){after}",
-                "move the fixed date after its prerequisite, or give it a duration",
+                said(
+                    f"milestone {ms.id} ({day:%d/%m/%Y}) comes before its prerequisite "
+                    f"{dep} ({dates[dep]:%d/%m/%Y}){after}",
+                    f"le jalon {ms.id} ({day:%d/%m/%Y}) précède son prérequis {dep} "
+                    f"({dates[dep]:%d/%m/%Y}){after_fr}",
+                ),
+                said(
+                    "move the fixed date after its prerequisite, or give it a duration",
+                    "placer la date fixée après son prérequis, ou lui donner une durée",
+                ),
                 ("pilots", pi, "milestones", mi, "date"),
             )
 
@@ -485,11 +704,20 @@ def _schedule_current(fig: Figures) -> Iterator[Finding]:
 def _intrusive_supervised(fig: Figures) -> Iterator[Finding]:
     for pi, (pilot, pf) in enumerate(zip(fig.programme.pilots, fig.pilots, strict=True)):
         if not pf.supervised:
-            missing = "a legal basis" if not pilot.legal_basis.strip() else "a supervising body"
+            basis = not pilot.legal_basis.strip()
+            missing = "a legal basis" if basis else "a supervising body"
+            missing_fr = "base légale" if basis else "organe de contrôle"
             yield _err(
                 "INTRUSIVE_SUPERVISED",
-                f"pilot {pilot.id} has intrusiveness {pilot.intrusiveness} without {missing}",
-                "name the legal basis and the independent body that supervises it",
+                said(
+                    f"pilot {pilot.id} has intrusiveness {pilot.intrusiveness} without {missing}",
+                    f"le pilote {pilot.id}, d'intrusivité {pilot.intrusiveness}, n'a pas de "
+                    f"{missing_fr}",
+                ),
+                said(
+                    "name the legal basis and the independent body that supervises it",
+                    "nommer la base légale et l'organe indépendant qui le contrôle",
+                ),
                 ("pilots", pi),
             )
 
@@ -499,8 +727,14 @@ def _human_in_loop(fig: Figures) -> Iterator[Finding]:
         if not pf.human_ok:
             yield _err(
                 "HUMAN_IN_LOOP",
-                f"pilot {pilot.id} automates a decision without a human in the loop",
-                "set human_in_loop: true and describe the human check",
+                said(
+                    f"pilot {pilot.id} automates a decision without a human in the loop",
+                    f"le pilote {pilot.id} automatise une décision sans contrôle humain",
+                ),
+                said(
+                    "set human_in_loop: true and describe the human check",
+                    "prévoir le contrôle humain (VRAI) et le décrire",
+                ),
                 ("pilots", pi, "human_in_loop"),
             )
 
@@ -512,9 +746,14 @@ def _governance_findings(
         if ok(g):
             continue
         ops = f" (operational on {g.operational:%d/%m/%Y})" if g.operational else ""
+        ops_fr = f" (en service le {g.operational:%d/%m/%Y})" if g.operational else ""
         yield _err(
             code,
-            f"pilot {g.pilot} (intrusiveness {g.intrusiveness}) has {what}{ops}",
+            said(
+                f"pilot {g.pilot} (intrusiveness {g.intrusiveness}) has {what}{ops}",
+                f"le pilote {g.pilot} (intrusivité {g.intrusiveness}) n'a {in_lang(what, 'fr')}"
+                f"{ops_fr}",
+            ),
             hint,
             ("pilots", pi, field),
         )
@@ -525,8 +764,14 @@ def _impact_assessment(fig: Figures) -> Iterator[Finding]:
         fig,
         lambda g: g.impact_ok,
         "IMPACT_ASSESSMENT",
-        "no data-protection impact assessment (AIPD) dated before it operates",
-        "add a milestone with step impact_assessment before its operational milestone",
+        said(
+            "no data-protection impact assessment (AIPD) dated before it operates",
+            "pas d'analyse d'impact (AIPD) datée avant sa mise en service",
+        ),
+        said(
+            "add a milestone with step impact_assessment before its operational milestone",
+            "ajouter un jalon d'étape AIPD avant son jalon de mise en service",
+        ),
         "milestones",
     )
 
@@ -536,8 +781,14 @@ def _accreditation(fig: Figures) -> Iterator[Finding]:
         fig,
         lambda g: g.accreditation_ok,
         "ACCREDITATION",
-        "no security accreditation (homologation) of its system before it operates",
-        "add a milestone with step accreditation before its operational milestone",
+        said(
+            "no security accreditation (homologation) of its system before it operates",
+            "pas d'homologation de sécurité de son système avant sa mise en service",
+        ),
+        said(
+            "add a milestone with step accreditation before its operational milestone",
+            "ajouter un jalon d'étape Homologation avant son jalon de mise en service",
+        ),
         "milestones",
     )
 
@@ -547,26 +798,40 @@ def _evaluation_plan(fig: Figures) -> Iterator[Finding]:
         fig,
         lambda g: g.evaluated_ok,
         "EVALUATION_PLAN",
-        "no complete evaluation (indicator, baseline, target, protocol, independent "
-        "evaluator, publication, paying line)",
-        "fill an evaluation row for the pilot on the Evaluation sheet",
+        said(
+            "no complete evaluation (indicator, baseline, target, protocol, independent "
+            "evaluator, publication, paying line)",
+            "pas d'évaluation complète (indicateur, référence, cible, protocole, évaluateur "
+            "indépendant, publication, ligne qui la finance)",
+        ),
+        said(
+            "fill an evaluation row for the pilot on the Evaluation sheet",
+            "remplir une ligne d'évaluation du pilote sur la feuille Évaluation",
+        ),
         "evaluations",
     )
 
 
 def _go_no_go(fig: Figures) -> Iterator[Finding]:
-    def where(g: Governance) -> str:
-        after = f"after {g.trial_end:%d/%m/%Y} and " if g.trial_end else ""
-        return f"no go/no-go decision {after}before {g.event:%d/%m/%Y}"  # type: ignore[union-attr]
-
     for pi, g in enumerate(fig.governance):
         if g.gate_ok:
             continue
+        after = f"after {g.trial_end:%d/%m/%Y} and " if g.trial_end else ""
+        after_fr = f"après le {g.trial_end:%d/%m/%Y} et " if g.trial_end else ""
         yield _err(
             "GO_NO_GO",
-            f"pilot {g.pilot} (intrusiveness {g.intrusiveness}) has {where(g)}, the first day "
-            "of the first event it must operate at",
-            "add a milestone with step go_no_go between its trial events and that event",
+            said(
+                f"pilot {g.pilot} (intrusiveness {g.intrusiveness}) has no go/no-go decision "
+                f"{after}before {g.event:%d/%m/%Y}, the first day of the first event it must "  # type: ignore[union-attr]
+                "operate at",
+                f"le pilote {g.pilot} (intrusivité {g.intrusiveness}) n'a pas de décision "
+                f"d'étape {after_fr}avant le {g.event:%d/%m/%Y}, premier jour du premier "  # type: ignore[union-attr]
+                "événement où il doit être en service",
+            ),
+            said(
+                "add a milestone with step go_no_go between its trial events and that event",
+                "ajouter un jalon d'étape Décision d'étape entre ses essais et cet événement",
+            ),
             ("pilots", pi, "milestones"),
         )
 
@@ -576,9 +841,17 @@ def _supervised_before(fig: Figures) -> Iterator[Finding]:
         fig,
         lambda g: g.supervision_ok,
         "SUPERVISED_BEFORE",
-        "no supervising body in place before it operates (supervised_from: the milestone "
-        "from which it oversees the pilot)",
-        "name the supervising body and set supervised_from to a milestone before it operates",
+        said(
+            "no supervising body in place before it operates (supervised_from: the milestone "
+            "from which it oversees the pilot)",
+            "pas d'organe de contrôle en place avant sa mise en service (« contrôlé à partir "
+            "du » : le jalon d'où il contrôle le pilote)",
+        ),
+        said(
+            "name the supervising body and set supervised_from to a milestone before it operates",
+            "nommer l'organe de contrôle et un jalon « contrôlé à partir du » avant la mise "
+            "en service",
+        ),
         "supervised_from",
     )
 
@@ -589,8 +862,11 @@ def _unique_ids(fig: Figures) -> Iterator[Finding]:
         if counts[lf.line.id] > 1:
             yield _err(
                 "UNIQUE_IDS",
-                f"line id {lf.line.id} is used {counts[lf.line.id]} times",
-                "give each line its own id",
+                said(
+                    f"line id {lf.line.id} is used {counts[lf.line.id]} times",
+                    f"le code de ligne {lf.line.id} sert {counts[lf.line.id]} fois",
+                ),
+                said("give each line its own id", "donner à chaque ligne son propre code"),
                 ("cost_lines", i, "id"),
             )
 

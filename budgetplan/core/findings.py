@@ -8,6 +8,39 @@ from enum import StrEnum
 from typing import Any
 
 
+class Said(str):
+    """A text for people: the string itself in English, ``fr`` in French. It compares, hashes and
+    prints as its English, so that code and tests that read messages need not know."""
+
+    fr: str
+
+    def __new__(cls, en: str, fr: str) -> Said:
+        text = super().__new__(cls, en)
+        text.fr = fr
+        return text
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]  # pickled with its French
+        return (Said, (str(self), self.fr))
+
+
+def said(en: str, fr: str) -> str:
+    """``en`` and ``fr``: one text, which ``in_lang`` gives in either language."""
+    return Said(en, fr)
+
+
+def in_lang(text: str, lang: str) -> str:
+    """``text`` in ``lang``: a :class:`Said`'s French, or the text as it is (a code, a name, or
+    a message with no French yet, shown in English)."""
+    return text.fr if lang == "fr" and isinstance(text, Said) else str(text)
+
+
+#: Severities by their names in each language (reports).
+SEVERITY_NAMES = {
+    "fr": {"error": "erreur", "warning": "avertissement", "info": "information"},
+    "en": {"error": "error", "warning": "warning", "info": "info"},
+}
+
+
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
@@ -38,9 +71,10 @@ class Finding:
             parts.append(path_text(self.path))
         return " ".join(parts)
 
-    def one_line(self) -> str:
-        text = f"{self.where}: {self.severity}[{self.code}] {self.message}"
-        return text + (f" ({self.hint})" if self.hint else "")
+    def one_line(self, lang: str = "en") -> str:
+        severity = SEVERITY_NAMES.get(lang, SEVERITY_NAMES["en"])[self.severity.value]
+        text = f"{self.where}: {severity}[{self.code}] {in_lang(self.message, lang)}"
+        return text + (f" ({in_lang(self.hint, lang)})" if self.hint else "")
 
 
 def unreadable(file: object, exc: OSError) -> Finding:

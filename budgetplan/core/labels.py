@@ -515,6 +515,65 @@ _LABELS: dict[str, tuple[str, str]] = {
     # the reconciliation workbook of `budgetplan reconcile -o`
     "rec.title": ("Rapprochement de {name}", "Reconciliation of {name}"),
     "rec.findings": ("Constats", "Findings"),
+    "rec.where": ("où", "where"),
+    "rep.errors": ("ERREURS", "ERRORS"),
+    "rep.warnings": ("AVERTISSEMENTS", "WARNINGS"),
+    "rep.infos": ("INFORMATIONS", "INFOS"),
+    "rep.counts": (
+        "{0} erreur(s), {1} avertissement(s), {2} information(s)",
+        "{0} error(s), {1} warning(s), {2} info(s)",
+    ),
+    "rep.none": ("Aucun constat.", "No findings."),
+    "val.ok": (
+        "OK ({lines} lignes de coût, {checks} contrôles respectés)",
+        "OK ({lines} cost lines, {checks} checks pass)",
+    ),
+    "val.problems": (
+        "{n} problème(s) dans {k} des {m} contrôles",
+        "{n} problem(s) in {k} of {m} checks",
+    ),
+    "bld.all_pass": ("tous les contrôles sont respectés", "all checks pass"),
+    "bld.failing": ("{n} contrôle(s) en ÉCHEC", "{n} check(s) FAIL"),
+    "bld.kept": ("classeur précédent conservé sous {path}", "kept the previous workbook as {path}"),
+    "bld.wrote_file": ("écrit {path}", "wrote {path}"),
+    "run.failed": ("ÉCHOUÉ  ", "FAILED"),
+    "run.checks": ("CONTRÔLES", "CHECKS"),
+    "run.checks_fail": ("contrôles en échec :", "checks fail:"),
+    "run.ok": ("ok       ", "ok    "),
+    "bld.wrote": (
+        "écrit {path} ({lines} lignes de coût, {status})",
+        "wrote {path} ({lines} cost lines, {status})",
+    ),
+    "rk.head": (
+        "{n} tirages, graine {seed}, loi {law}, corrélation {r} entre les lignes d'un pilote",
+        "{n} iterations, seed {seed}, {law}, correlation {r} within a pilot",
+    ),
+    "rk.cost": (
+        "coût TTC (hors provision) : prévu {plan}",
+        "cost incl. VAT (contingency excluded): plan {plan}",
+    ),
+    "rk.over": (
+        "probabilité de dépasser l'enveloppe nette de réserve ({net}) : {p}",
+        "probability of exceeding the envelope net of reserve ({net}): {p}",
+    ),
+    "rk.contingency": (
+        "provision nécessaire pour P80 : {p80} (prévue : {planned})",
+        "contingency needed for P80: {p80} (planned: {planned})",
+    ),
+    "rk.pilot": ("pilote", "pilot"),
+    "rk.ready": (
+        "probabilité d'être en service à temps :",
+        "probability of being operational in time:",
+    ),
+    "rk.cost_drivers": (
+        "ce qui fait varier le coût (part de son écart-type) :",
+        "what drives the spread of the cost (share of its standard deviation):",
+    ),
+    "rk.date_drivers": (
+        "ce qui fait varier la date de mise en service de chaque pilote (corrélation des durées) :",
+        "what drives each pilot's operational date (correlation of the durations):",
+    ),
+    "rep.reconciliation": ("{path} : rapprochement", "{path}: reconciliation"),
     "rec.severity": ("gravité", "severity"),
     "rec.code": ("code", "code"),
     "rec.sheet": ("feuille", "sheet"),

@@ -14,7 +14,7 @@ from pathlib import Path
 from budgetplan.compute.checks import CHECKS, CheckResult, run_checks
 from budgetplan.compute.figures import Figures, compute
 from budgetplan.core.errors import BudgetplanError
-from budgetplan.core.findings import Finding, Severity
+from budgetplan.core.findings import Finding, Severity, said
 from budgetplan.core.items import flatten as _flatten
 from budgetplan.core.items import items as _items
 from budgetplan.core.model import CostLine, Programme
@@ -347,7 +347,7 @@ def compare(va: Version, vb: Version, threshold: str | None = None) -> DiffResul
         ca, cb = va.checks[spec.code], vb.checks[spec.code]
         if ca.ok != cb.ok:
             found = cb.findings or ca.findings
-            message = found[0].message if found else spec.en
+            message = found[0].message if found else said(spec.en, spec.fr)
             result.checks.append(CheckChange(spec.code, ca.ok, cb.ok, message))
     return result
 

@@ -3,24 +3,47 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from decimal import Decimal
+from enum import StrEnum
 
+from budgetplan.core.codes import NAMES
+from budgetplan.core.codes import name as code_name
 from budgetplan.core.display import escape, show
 from budgetplan.core.display import plain as _n
-from budgetplan.core.model import CostLine
+from budgetplan.core.findings import in_lang
+from budgetplan.core.labels import Lang, label
+from budgetplan.core.model import CostLine, Nature
 from budgetplan.core.money import eur, to_cents
 from budgetplan.diff.compare import DiffResult
+from budgetplan.xlsx import layout as L
 
 
-def _eur(cents: int) -> str:
-    return eur(cents, unit=False)
+def _eur(cents: int, lang: str = "en") -> str:
+    return eur(cents, lang, unit=False)
 
 
-def _delta(old: int, new: int) -> str:
+def _delta(old: int, new: int, lang: str = "en") -> str:
     d = new - old
-    pct = f" ({d / old * 100:+.1f}%)" if old else ""
-    return f"{'+' if d >= 0 else '-'}{_eur(abs(d))}{pct}"
+    pct = ""
+    if old:
+        share = f"{d / old * 100:+.1f}"
+        pct = f" ({share.replace('.', ',')} %)" if lang == "fr" else f" ({share}%)"
+    return f"{'+' if d >= 0 else '-'}{_eur(abs(d), lang)}{pct}"
+
+
+#: The words of a total's key ("pilot SCAN", "year 2023"), in French.
+_KEY_WORDS_FR = {"pilot": "pilote", "year": "année", "titre": "titre", "programme": "programme"}
+
+
+def _key(key: str, lang: Lang) -> str:
+    head, _, rest = key.partition(" ")
+    return f"{_KEY_WORDS_FR.get(head, head)} {rest}".strip() if lang == "fr" else key
+
+
+def _title(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _number(cents: int) -> float:
@@ -46,14 +69,31 @@ def _line_json(line: CostLine | None) -> dict[str, object] | None:
     return {k: _json_value(v) for k, v in line.model_dump(mode="python").items()}
 
 
-def content(line: CostLine | None) -> str:
+def content(line: CostLine | None, lang: str = "en") -> str:
     """What an added or removed line is, in a few words a reviewer reads."""
     if line is None:
         return ""
+    nature = line.nature.value if lang == "en" else code_name(line.nature, Nature, "fr")
     return (
-        f"{escape(line.label)} · {line.pilot} · T{int(line.titre)} · {line.nature.value} · "
-        f"{_n(line.quantity)} x {_eur(to_cents(line.unit_cost))} HT · AE {line.ae_year}"
+        f"{escape(line.label)} · {line.pilot} · T{int(line.titre)} · {nature} · "
+        f"{_n(line.quantity)} x {_eur(to_cents(line.unit_cost), lang)} HT · AE {line.ae_year}"
     )
+
+
+def _field(key: str, lang: Lang) -> str:
+    """A cost line's field as the French workbook heads its column; its key in English."""
+    if lang == "fr":
+        column = next((c for c in L.INPUTS.columns if c.key == key), None)
+        if column is not None:
+            return label(column.label, "fr")
+    return key
+
+
+def _show(value: object, lang: Lang) -> str:
+    """A changed value: a code by its French name in French, as the workbook shows it."""
+    if lang == "fr" and isinstance(value, StrEnum) and type(value) in NAMES:
+        return code_name(value, type(value), "fr")
+    return show(value)
 
 
 def to_json(r: DiffResult) -> str:
@@ -136,168 +176,246 @@ def _table(head: list[str], rows: list[list[object]], right: set[int] = frozense
     return out
 
 
-def to_markdown(r: DiffResult, old: str, new: str) -> str:
+#: The words of a diff report, (French, English).
+_WORDS: dict[str, tuple[str, str]] = {
+    "no_change": ("aucun changement", "no change"),
+    "No change.": ("Aucun changement.", "No change."),
+    "ties": (
+        "les changements des lignes totalisent le changement du total",
+        "the line changes add up to the change of the total",
+    ),
+    "unexplained": (
+        "{amount} du changement ne s'explique pas par les lignes",
+        "{amount} of the change is not explained by the lines",
+    ),
+    "headroom": ("marge", "headroom"),
+    "Headroom": ("Marge", "Headroom"),
+    "AE (incl. VAT)": ("AE (TTC)", "AE (incl. VAT)"),
+    "Old": ("Avant", "Old"),
+    "New": ("Après", "New"),
+    "Change": ("Écart", "Change"),
+    "cost lines": ("lignes de coût", "cost lines"),
+    "Status": ("Statut", "Status"),
+    "Line": ("Ligne", "Line"),
+    "AE old": ("AE avant", "AE old"),
+    "AE new": ("AE après", "AE new"),
+    "What": ("Quoi", "What"),
+    "hidden": (
+        "{n} changement(s) de ligne sous le seuil non montré(s) ({amount} d'AE en tout)",
+        "{n} line change(s) under the threshold not shown ({amount} of AE in all)",
+    ),
+    "programme": ("programme", "programme"),
+    "Item": ("Élément", "Item"),
+    "Field": ("Champ", "Field"),
+    "impact": ("impact (AE / CP, TTC)", "impact (AE / CP, incl. VAT)"),
+    "Total": ("Total", "Total"),
+    "AE change": ("Écart d'AE", "AE change"),
+    "CP old": ("CP avant", "CP old"),
+    "CP new": ("CP après", "CP new"),
+    "milestones": ("jalons", "milestones"),
+    "Milestone": ("Jalon", "Milestone"),
+    "Pilot": ("Pilote", "Pilot"),
+    "readiness": (
+        "marge de préparation (jours avant chaque événement) et probabilité d'être à temps",
+        "readiness margin (days before each event) and probability of being in time",
+    ),
+    "Readiness": ("Préparation avant chaque événement", "Readiness before each event"),
+    "Event": ("Événement", "Event"),
+    "Margin old (days)": ("Marge avant (jours)", "Margin old (days)"),
+    "Margin new": ("Marge après", "Margin new"),
+    "Ready old": ("À temps avant", "Ready old"),
+    "Ready new": ("À temps après", "Ready new"),
+    "NOW LATE": ("EN RETARD DÉSORMAIS", "NOW LATE"),
+    "checks": ("contrôles", "checks"),
+    "Check": ("Contrôle", "Check"),
+    "Message": ("Constat", "Message"),
+    "pass": ("respecté", "pass"),
+    "FAIL": ("ÉCHEC", "FAIL"),
+    "added": ("ajoutée", "added"),
+    "removed": ("supprimée", "removed"),
+    "changed": ("modifiée", "changed"),
+    "moved": ("déplacée", "moved"),
+}
+
+
+def _w(key: str, lang: Lang, **fields: object) -> str:
+    fr, en = _WORDS[key]
+    return (fr if lang == "fr" else en).format(**fields)
+
+
+def _pct(p: float, lang: Lang) -> str:
+    return f"{p * 100:.0f} %" if lang == "fr" else f"{p:.0%}"
+
+
+def to_markdown(r: DiffResult, old: str, new: str, lang: Lang = "en") -> str:
     """Long: the diff as Markdown tables a reviewer pastes into a merge request, one per part."""
     out = [f"## {cell(old)} → {cell(new)}", ""]
     if r.same:
-        return "\n".join([*out, "No change."])
+        return "\n".join([*out, _w("No change.", lang)])
+    w = functools.partial(_w, lang=lang)
     out += _table(
-        ["", "Old", "New", "Change"],
+        ["", w("Old"), w("New"), w("Change")],
         [
-            ["AE (incl. VAT)", _eur(r.total_ae[0]), _eur(r.total_ae[1]), _delta(*r.total_ae)],
-            ["Headroom", _eur(r.headroom[0]), _eur(r.headroom[1]), _delta(*r.headroom)],
+            [
+                w("AE (incl. VAT)"),
+                _eur(r.total_ae[0], lang),
+                _eur(r.total_ae[1], lang),
+                _delta(*r.total_ae, lang=lang),
+            ],
+            [
+                w("Headroom"),
+                _eur(r.headroom[0], lang),
+                _eur(r.headroom[1], lang),
+                _delta(*r.headroom, lang=lang),
+            ],
         ],
         {1, 2, 3},
     )
-    tie = (
-        "The line changes add up to the change of the total."
-        if r.unexplained == 0
-        else f"{_eur(r.unexplained)} of the change is not explained by the lines."
-    )
-    out += ["", tie]
+    tie = w("ties") if r.unexplained == 0 else w("unexplained", amount=_eur(r.unexplained, lang))
+    out += ["", tie[0].upper() + tie[1:] + "."]
     if r.lines:
-        out += ["", "### Cost lines", ""]
+        out += ["", f"### {_title(w('cost lines'))}", ""]
         rows = []
         for line in sorted(r.lines, key=lambda x: (x.status, x.id)):
             what = "; ".join(
-                f"{k}: {show(c.old)} → {show(c.new)}" for k, c in line.changes.items()
-            ) or content(line.line)
+                f"{_field(k, lang)}: {_show(c.old, lang)} → {_show(c.new, lang)}"
+                for k, c in line.changes.items()
+            ) or content(line.line, lang)
             rows.append(
                 [
-                    line.status,
+                    w(line.status),
                     line.id,
-                    _eur(line.ae_old),
-                    _eur(line.ae_new),
-                    _delta(line.ae_old, line.ae_new),
+                    _eur(line.ae_old, lang),
+                    _eur(line.ae_new, lang),
+                    _delta(line.ae_old, line.ae_new, lang),
                     what,
                 ]
             )
-        out += _table(["Status", "Line", "AE old", "AE new", "Change", "What"], rows, {2, 3, 4})
+        heads = ["Status", "Line", "AE old", "AE new", "Change", "What"]
+        out += _table([w(h) for h in heads], rows, {2, 3, 4})
     if r.hidden:
-        out += [
-            "",
-            f"{r.hidden} line change(s) under the threshold not shown "
-            f"({_eur(r.hidden_delta)} of AE in all).",
-        ]
+        out += ["", w("hidden", n=r.hidden, amount=_eur(r.hidden_delta, lang)) + "."]
     if r.parameters:
-        out += ["", "### Programme", ""]
+        out += ["", f"### {_title(w('programme'))}", ""]
         out += _table(
-            ["Item", "Field", "Old", "New"],
-            [[it, key, show(c.old), show(c.new)] for it, key, c in r.parameters],
+            [w("Item"), w("Field"), w("Old"), w("New")],
+            [[it, key, _show(c.old, lang), _show(c.new, lang)] for it, key, c in r.parameters],
         )
     if r.totals:
-        out += ["", "### Impact (AE / CP, incl. VAT)", ""]
+        out += ["", f"### {_title(w('impact'))}", ""]
         out += _table(
-            ["Total", "AE old", "AE new", "AE change", "CP old", "CP new"],
+            [w(h) for h in ("Total", "AE old", "AE new", "AE change", "CP old", "CP new")],
             [
                 [
-                    t.key,
-                    _eur(t.ae_old),
-                    _eur(t.ae_new),
-                    _delta(t.ae_old, t.ae_new),
-                    _eur(t.cp_old),
-                    _eur(t.cp_new),
+                    _key(t.key, lang),
+                    _eur(t.ae_old, lang),
+                    _eur(t.ae_new, lang),
+                    _delta(t.ae_old, t.ae_new, lang),
+                    _eur(t.cp_old, lang),
+                    _eur(t.cp_new, lang),
                 ]
                 for t in r.totals
             ],
             {1, 2, 3, 4, 5},
         )
     if r.milestones:
-        out += ["", "### Milestones", ""]
+        out += ["", f"### {_title(w('milestones'))}", ""]
         out += _table(
-            ["Milestone", "Pilot", "Old", "New"],
+            [w("Milestone"), w("Pilot"), w("Old"), w("New")],
             [[m.id, m.pilot, show(m.old), show(m.new)] for m in r.milestones],
         )
     if r.readiness:
-        out += ["", "### Readiness before each event", ""]
+        out += ["", f"### {_title(w('Readiness'))}", ""]
+        heads = ["Pilot", "Event", "Margin old (days)", "Margin new", "Ready old", "Ready new"]
         out += _table(
-            ["Pilot", "Event", "Margin old (days)", "Margin new", "Ready old", "Ready new", ""],
+            [*(w(h) for h in heads), ""],
             [
                 [
                     x.pilot,
                     x.event,
                     show(x.old),
                     show(x.new),
-                    f"{x.old_probability:.0%}",
-                    f"{x.new_probability:.0%}",
-                    "NOW LATE" if x.became_late else "",
+                    _pct(x.old_probability, lang),
+                    _pct(x.new_probability, lang),
+                    w("NOW LATE") if x.became_late else "",
                 ]
                 for x in r.readiness
             ],
             {2, 3, 4, 5},
         )
     if r.checks:
-        out += ["", "### Checks", ""]
-        state = {True: "pass", False: "FAIL"}
+        out += ["", f"### {_title(w('checks'))}", ""]
+        state = {True: w("pass"), False: w("FAIL")}
         out += _table(
-            ["Check", "Old", "New", "Message"],
-            [[c.code, state[c.old], state[c.new], c.message] for c in r.checks],
+            [w("Check"), w("Old"), w("New"), w("Message")],
+            [[c.code, state[c.old], state[c.new], in_lang(c.message, lang)] for c in r.checks],
         )
     return "\n".join(out)
 
 
-def to_text(r: DiffResult, old: str, new: str, markdown: bool = False) -> str:
+def to_text(r: DiffResult, old: str, new: str, markdown: bool = False, lang: Lang = "en") -> str:
     """Long: one paragraph per part of the diff, in report order."""
     if markdown:
-        return to_markdown(r, old, new)
-    h = (lambda t: f"\n### {t}\n") if markdown else (lambda t: f"\n{t.upper()}")
+        return to_markdown(r, old, new, lang)
+    w = functools.partial(_w, lang=lang)
+    h = (lambda t: f"\n### {t}\n") if markdown else (lambda t: f"\n{w(t).upper()}")
     item = "- " if markdown else "  "
     out = [f"## {old} -> {new}" if markdown else f"{old} -> {new}"]
     if r.same:
-        out.append("no change")
+        out.append(w("no_change"))
         return "\n".join(out)
     out.append(
-        f"{item}AE {_eur(r.total_ae[0])} -> {_eur(r.total_ae[1])} "
-        f"({_delta(*r.total_ae)}); headroom {_eur(r.headroom[0])} -> {_eur(r.headroom[1])}"
+        f"{item}AE {_eur(r.total_ae[0], lang)} -> {_eur(r.total_ae[1], lang)} "
+        f"({_delta(*r.total_ae, lang=lang)}); {w('headroom')} {_eur(r.headroom[0], lang)} -> "
+        f"{_eur(r.headroom[1], lang)}"
     )
-    tie = (
-        "the line changes add up to the change of the total"
-        if r.unexplained == 0
-        else f"{_eur(r.unexplained)} of the change is not explained by the lines"
-    )
+    tie = w("ties") if r.unexplained == 0 else w("unexplained", amount=_eur(r.unexplained, lang))
     out.append(f"{item}{tie}")
     if r.lines:
         out.append(h("cost lines"))
         for line in sorted(r.lines, key=lambda x: (x.status, x.id)):
             fields = "; ".join(
-                f"{k}: {show(c.old)} -> {show(c.new)}" for k, c in line.changes.items()
+                f"{_field(k, lang)}: {_show(c.old, lang)} -> {_show(c.new, lang)}"
+                for k, c in line.changes.items()
             )
             amount = (
-                f"AE {_eur(line.ae_old)} -> {_eur(line.ae_new)} "
-                f"({_delta(line.ae_old, line.ae_new)})"
+                f"AE {_eur(line.ae_old, lang)} -> {_eur(line.ae_new, lang)} "
+                f"({_delta(line.ae_old, line.ae_new, lang)})"
             )
-            what = fields or (content(line.line) if line.status in ("added", "removed") else "")
+            what = fields or (
+                content(line.line, lang) if line.status in ("added", "removed") else ""
+            )
             out.append(
-                f"{item}{line.status:<8} {line.id:<14} {amount}" + (f"  [{what}]" if what else "")
+                f"{item}{w(line.status):<9} {line.id:<14} {amount}"
+                + (f"  [{what}]" if what else "")
             )
     if r.hidden:
-        out.append(
-            f"{item}{r.hidden} line change(s) under the threshold hidden ({_eur(r.hidden_delta)})"
-        )
+        out.append(f"{item}" + w("hidden", n=r.hidden, amount=_eur(r.hidden_delta, lang)))
     if r.parameters:
         out.append(h("programme"))
         for it, key, c in r.parameters:
-            out.append(f"{item}{it}.{key}: {show(c.old)} -> {show(c.new)}")
+            out.append(f"{item}{it}.{key}: {_show(c.old, lang)} -> {_show(c.new, lang)}")
     if r.totals:
-        out.append(h("impact (AE / CP, incl. VAT)"))
+        out.append(h("impact"))
         for t in r.totals:
             out.append(
-                f"{item}{t.key:<14} AE {_eur(t.ae_old)} -> {_eur(t.ae_new)} "
-                f"({_delta(t.ae_old, t.ae_new)}); CP {_eur(t.cp_old)} -> {_eur(t.cp_new)}"
+                f"{item}{_key(t.key, lang):<14} AE {_eur(t.ae_old, lang)} -> {_eur(t.ae_new, lang)} "
+                f"({_delta(t.ae_old, t.ae_new, lang)}); CP {_eur(t.cp_old, lang)} -> {_eur(t.cp_new, lang)}"
             )
     if r.milestones:
         out.append(h("milestones"))
         for m in r.milestones:
             out.append(f"{item}{m.id} ({m.pilot}): {show(m.old)} -> {show(m.new)}")
     if r.readiness:
-        out.append(h("readiness margin (days before each event) and probability of being in time"))
+        out.append(h("readiness"))
         for x in r.readiness:
-            flag = "  ** NOW LATE **" if x.became_late else ""
-            odds = f" ({x.old_probability:.0%} -> {x.new_probability:.0%})"
+            flag = f"  ** {w('NOW LATE')} **" if x.became_late else ""
+            odds = f" ({_pct(x.old_probability, lang)} -> {_pct(x.new_probability, lang)})"
             out.append(f"{item}{x.pilot} / {x.event}: {show(x.old)} -> {show(x.new)}{odds}{flag}")
     if r.checks:
         out.append(h("checks"))
         for c in r.checks:
-            state = lambda ok: "pass" if ok else "FAIL"  # noqa: E731
-            out.append(f"{item}{c.code}: {state(c.old)} -> {state(c.new)}  {c.message}")
+            state = lambda ok: w("pass") if ok else w("FAIL")  # noqa: E731
+            message = in_lang(c.message, lang)
+            out.append(f"{item}{c.code}: {state(c.old)} -> {state(c.new)}  {message}")
     return "\n".join(out)

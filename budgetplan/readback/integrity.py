@@ -19,7 +19,7 @@ from openpyxl.utils.cell import column_index_from_string
 
 from budgetplan.compute.checks import CheckResult
 from budgetplan.compute.figures import Figures
-from budgetplan.core.findings import Finding, Severity
+from budgetplan.core.findings import Finding, Severity, said
 from budgetplan.core.source import Source
 from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.formulas import normal_spelling, normal_spelling_xml, quoted_sheet, to_r1c1
@@ -290,15 +290,29 @@ def _phasing_rows_finding(wb: Workbook, rows: int | None, n_lines: int) -> Findi
     if rows > n_lines:
         severity, message, hint = (
             Severity.ERROR,
-            f"the Phasing sheet has {rows} line rows for {n_lines} cost lines: "
-            "a row was deleted from the cost-line inputs",
-            "restore the row, or rebuild the workbook from its scenario",
+            said(
+                f"the Phasing sheet has {rows} line rows for {n_lines} cost lines: "
+                "a row was deleted from the cost-line inputs",
+                f"l'échéancier a {rows} lignes pour {n_lines} lignes de coût : une ligne a été "
+                "supprimée des saisies",
+            ),
+            said(
+                "restore the row, or rebuild the workbook from its scenario",
+                "rétablir la ligne, ou reconstruire le classeur à partir de son scénario",
+            ),
         )
     else:
         severity, message, hint = (
             Severity.WARNING,
-            f"{n_lines - rows} cost line(s) added in the inputs have no Phasing row yet",
-            "rebuild the workbook (budgetplan build) to phase them",
+            said(
+                f"{n_lines - rows} cost line(s) added in the inputs have no Phasing row yet",
+                f"{n_lines - rows} ligne(s) de coût ajoutée(s) n'ont pas encore de ligne "
+                "d'échéancier",
+            ),
+            said(
+                "rebuild the workbook (budgetplan build) to phase them",
+                "reconstruire le classeur (budgetplan build) pour les échelonner",
+            ),
         )
     return Finding(
         severity,
@@ -341,7 +355,10 @@ class _Report:
             Finding(
                 Severity.ERROR if code != "FORMULA_ADDED" else Severity.WARNING,
                 code,
-                f"... and {n - MAX_PER_SHEET} more cells like these",
+                said(
+                    f"... and {n - MAX_PER_SHEET} more cells like these",
+                    f"... et {n - MAX_PER_SHEET} autres cellules de ce genre",
+                ),
                 "",
                 file=str(self.wb.path),
                 sheet=self.wb.names[key],
@@ -383,8 +400,8 @@ def _compare_cells(
                     key,
                     Severity.ERROR,
                     "FORMULA_MISSING",
-                    "formula deleted",
-                    f"restore ={formula}",
+                    said("formula deleted", "formule effacée"),
+                    said(f"restore ={formula}", f"rétablir ={formula}"),
                     ref,
                 )
             else:
@@ -392,8 +409,14 @@ def _compare_cells(
                     key,
                     Severity.ERROR,
                     "FORMULA_REPLACED",
-                    f"formula replaced by the constant {value!r}",
-                    f"restore ={formula} (totals must stay live formulas)",
+                    said(
+                        f"formula replaced by the constant {value!r}",
+                        f"formule remplacée par la constante {value!r}",
+                    ),
+                    said(
+                        f"restore ={formula} (totals must stay live formulas)",
+                        f"rétablir ={formula} (les totaux restent des formules)",
+                    ),
                     ref,
                 )
             continue
@@ -404,8 +427,11 @@ def _compare_cells(
                 key,
                 Severity.ERROR,
                 code,
-                f"formula ={text} differs from the layout's",
-                f"restore ={formula}",
+                said(
+                    f"formula ={text} differs from the layout's",
+                    f"la formule ={text} diffère de celle du modèle",
+                ),
+                said(f"restore ={formula}", f"rétablir ={formula}"),
                 ref,
             )
             continue
@@ -422,8 +448,8 @@ def _compare_cells(
                 key,
                 Severity.ERROR,
                 "FORMULA_ERROR",
-                f"the formula gives {have[1]}",
-                "check the inputs it uses",
+                said(f"the formula gives {have[1]}", f"la formule donne {have[1]}"),
+                said("check the inputs it uses", "vérifier les saisies qu'elle lit"),
                 ref,
             )
         elif have is not None and not _same(have, want):
@@ -431,8 +457,14 @@ def _compare_cells(
                 key,
                 Severity.ERROR,
                 "VALUE_STALE",
-                f"shows {have!r} but the inputs give {want!r}",
-                "recalculate the workbook (F9), or check what changed",
+                said(
+                    f"shows {have!r} but the inputs give {want!r}",
+                    f"affiche {have!r} mais les saisies donnent {want!r}",
+                ),
+                said(
+                    "recalculate the workbook (F9), or check what changed",
+                    "recalculer le classeur (F9), ou vérifier ce qui a changé",
+                ),
                 ref,
             )
     for (col, row), got in actual.items():
@@ -445,8 +477,14 @@ def _compare_cells(
             key,
             Severity.WARNING,
             "FORMULA_ADDED",
-            f"a formula ={text} where the layout has an input or nothing",
-            "type the value itself: inputs are values",
+            said(
+                f"a formula ={text} where the layout has an input or nothing",
+                f"une formule ={text} là où le modèle a une saisie ou rien",
+            ),
+            said(
+                "type the value itself: inputs are values",
+                "saisir la valeur : les saisies sont des valeurs",
+            ),
             f"{col}{row}",
         )
 

@@ -19,7 +19,7 @@ from budgetplan.compute.checks import run_checks
 from budgetplan.compute.figures import Figures, compute
 from budgetplan.core.bulk import collector_paused
 from budgetplan.core.display import show
-from budgetplan.core.findings import Finding, Severity
+from budgetplan.core.findings import Finding, Severity, said
 from budgetplan.core.items import flatten as _flatten
 from budgetplan.core.items import item_paths
 from budgetplan.core.items import items as _items
@@ -181,13 +181,21 @@ def edit_findings(
             old, new = ae_before.get(line, 0), ae_after.get(line, 0)
             if old != new and line not in priced:  # said once, at the line's first edit
                 priced.add(line)
+                text_fr = (
+                    f"{text} (AE de la ligne {eur(old, 'fr')} -> {eur(new, 'fr')}, "
+                    f"{_signed(new - old, 'fr')})"
+                )
                 text += f" (AE of the line {eur(old)} -> {eur(new)}, {_signed(new - old)})"
+                text = said(text, text_fr)
         out.append(
             Finding(
                 Severity.INFO,
                 f"EDIT_{e.what.upper()}",
                 text,
-                "carry it into the scenario with --write-scenario",
+                said(
+                    "carry it into the scenario with --write-scenario",
+                    "la reporter dans le scénario avec --write-scenario",
+                ),
                 file=str(wb.path),
                 sheet=sheet,
                 cell=cell,
@@ -199,19 +207,29 @@ def edit_findings(
             Finding(
                 Severity.INFO,
                 "EDIT_IMPACT",
-                f"the edits move the AE allocated from {eur(before.total_ae)} to "
-                f"{eur(fig.total_ae)} ({_signed(fig.total_ae - before.total_ae)}) and the "
-                f"{year} headroom from {eur(before.headroom.get(year, 0))} to "
-                f"{eur(fig.headroom.get(year, 0))}",
-                "carry them into the scenario with --write-scenario",
+                said(
+                    f"the edits move the AE allocated from {eur(before.total_ae)} to "
+                    f"{eur(fig.total_ae)} ({_signed(fig.total_ae - before.total_ae)}) and the "
+                    f"{year} headroom from {eur(before.headroom.get(year, 0))} to "
+                    f"{eur(fig.headroom.get(year, 0))}",
+                    f"les modifications font passer les AE allouées de "
+                    f"{eur(before.total_ae, 'fr')} à {eur(fig.total_ae, 'fr')} "
+                    f"({_signed(fig.total_ae - before.total_ae, 'fr')}) et la marge {year} de "
+                    f"{eur(before.headroom.get(year, 0), 'fr')} à "
+                    f"{eur(fig.headroom.get(year, 0), 'fr')}",
+                ),
+                said(
+                    "carry them into the scenario with --write-scenario",
+                    "les reporter dans le scénario avec --write-scenario",
+                ),
                 file=str(wb.path),
             )
         )
     return out
 
 
-def _signed(cents: int) -> str:
-    return ("+" if cents >= 0 else "") + eur(cents)
+def _signed(cents: int, lang: str = "en") -> str:
+    return ("+" if cents >= 0 else "") + eur(cents, lang)
 
 
 def line_offsets(loc: Locator, n_lines: int) -> tuple[int, ...] | None:

@@ -7,56 +7,67 @@ from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 
-from budgetplan.core.findings import Finding, Severity
+from budgetplan.core.findings import Finding, Severity, in_lang
+from budgetplan.core.labels import Lang, label
 from budgetplan.core.money import eur, to_cents
 from budgetplan.readback.actuals import REPORT_COLUMNS
 
 ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 
-def finding_dict(f: Finding) -> dict[str, object]:
+def finding_dict(f: Finding, lang: str = "en") -> dict[str, object]:
+    """A finding for machines: codes as codes, the message and hint in ``lang``."""
     return {
         "severity": f.severity.value,
         "code": f.code,
         "sheet": f.sheet,
         "cell": f.cell,
-        "message": f.message,
-        "hint": f.hint,
+        "message": in_lang(f.message, lang),
+        "hint": in_lang(f.hint, lang),
         "file": f.file,
         "path": ".".join(str(p) for p in f.path),
     }
 
 
-def to_json(findings: Iterable[Finding], **extra: object) -> str:
+def to_json(findings: Iterable[Finding], lang: str = "en", **extra: object) -> str:
     return json.dumps(
-        {"findings": [finding_dict(f) for f in findings], **extra}, indent=2, ensure_ascii=False
+        {"findings": [finding_dict(f, lang) for f in findings], **extra},
+        indent=2,
+        ensure_ascii=False,
     )
 
 
-def to_text(findings: list[Finding], title: str) -> str:
+def to_text(findings: list[Finding], title: str, lang: Lang = "en") -> str:
     out = [title]
     for severity in ORDER:
         group = [f for f in findings if f.severity is severity]
         if not group:
             continue
-        out.append(f"\n{severity.value.upper()}S ({len(group)})")
+        out.append(f"\n{label(f'rep.{severity.value}s', lang)} ({len(group)})")
         width = max(len(_where(f)) for f in group)
         for f in group:
-            hint = f"  -> {f.hint}" if f.hint else ""
-            out.append(f"  {_where(f):<{width}}  {f.code:<20} {f.message}{hint}")
-    counts = ", ".join(f"{sum(f.severity is s for f in findings)} {s.value}(s)" for s in ORDER)
-    out.append(f"\n{counts}")
+            hint = f"  -> {in_lang(f.hint, lang)}" if f.hint else ""
+            out.append(f"  {_where(f):<{width}}  {f.code:<20} {in_lang(f.message, lang)}{hint}")
+    counts = [sum(f.severity is s for f in findings) for s in ORDER]
+    out.append("\n" + label("rep.counts", lang).format(*counts))
     return "\n".join(out)
 
 
-def to_markdown(findings: list[Finding], title: str) -> str:
+def to_markdown(findings: list[Finding], title: str, lang: Lang = "en") -> str:
     out = [f"## {title}", ""]
     if not findings:
-        return "\n".join([*out, "No findings."])
-    out += ["| severity | code | where | message | what to do |", "| --- | --- | --- | --- | --- |"]
+        return "\n".join([*out, label("rep.none", lang)])
+    heads = [label(f"rec.{k}", lang) for k in ("severity", "code", "where", "message", "hint")]
+    out += ["| " + " | ".join(heads) + " |", "| --- | --- | --- | --- | --- |"]
     for severity in ORDER:
         for f in (f for f in findings if f.severity is severity):
-            cells = [f.severity.value, f.code, _where(f), f.message, f.hint]
+            cells = [
+                label(f"rec.{f.severity.value}", lang),
+                f.code,
+                _where(f),
+                in_lang(f.message, lang),
+                in_lang(f.hint, lang),
+            ]
             out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(out)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from budgetplan.core.findings import in_lang
 from budgetplan.core.labels import LANGS, Lang, label
 from budgetplan.readback.actuals import REPORT_COLUMNS
 from budgetplan.readback.reconciliation import Reconciliation
@@ -31,11 +32,12 @@ ACTUALS_HEADINGS = (
 SEVERITY_COLOURS = {"error": "#FFC7CE", "warning": "#FFEB9C", "info": "#DDEBF7"}
 
 
-def write_reconciliation(result: Reconciliation, target: Path) -> None:
-    """Long: lays the reconciliation workbook out sheet by sheet, in the language of the
-    workbook reconciled (its codes and cells as they are, its headings and words translated)."""
+def write_reconciliation(result: Reconciliation, target: Path, lang: Lang | None = None) -> None:
+    """Long: lays the reconciliation workbook out sheet by sheet, in ``lang`` (by default the
+    language of the workbook reconciled): its codes and cells as they are, its words translated."""
     target = Path(target)
-    lang: Lang = "en" if result.lang == "en" else "fr"
+    if lang is None:
+        lang = "en" if result.lang == "en" else "fr"
 
     def t(key: str, **fields: object) -> str:
         return label(key, lang).format(**fields)
@@ -78,8 +80,8 @@ def write_reconciliation(result: Reconciliation, target: Path) -> None:
                 ws.write_url(r, 3, f"external:{rel}#'{sheet}'!{f.cell}", link, string=f.cell)
             else:
                 ws.write_string(r, 3, f.cell)
-            ws.write_string(r, 4, f.message)
-            ws.write_string(r, 5, f.hint)
+            ws.write_string(r, 4, in_lang(f.message, lang))
+            ws.write_string(r, 5, in_lang(f.hint, lang))
         ws.set_column(0, 1, 20)
         ws.set_column(2, 3, 14)
         ws.set_column(4, 5, 70)

@@ -175,7 +175,7 @@ def run_all(paths: list[Path], out_dir: Path, progress=None, lang: Lang = "fr") 
             outcome.risk = built.risk
             outcome.checks_failed = [r.spec.code for r in built.checks if not r.ok]
         except LoadError as exc:
-            outcome.error = "; ".join(f.one_line() for f in exc.findings[:3])
+            outcome.error = "; ".join(f.one_line(lang) for f in exc.findings[:3])
         except RunError as exc:
             outcome.error = str(exc)
         except OverwriteRefused as exc:

@@ -19,6 +19,7 @@ from enum import Enum, StrEnum
 from typing import Any
 
 from budgetplan.core import codes as code_names
+from budgetplan.core.findings import said
 from budgetplan.core.labels import Lang
 from budgetplan.core.money import parse_amount
 
@@ -102,7 +103,9 @@ def decode_text(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime | dt.date | dt.time | dt.timedelta):
-        raise CellError(f"expected text, found a date {value}")
+        raise CellError(
+            said(f"expected text, found a date {value}", f"texte attendu, date trouvée {value}")
+        )
     return str(value)
 
 
@@ -126,7 +129,12 @@ def decode_bool(value: Any) -> Any:
         word = value.strip().upper()
         if word in TRUE_WORDS or word in FALSE_WORDS:
             return word in TRUE_WORDS
-    raise CellError(f"expected TRUE or FALSE (VRAI/FAUX, 1/0, oui/non), found {value!r}")
+    raise CellError(
+        said(
+            f"expected TRUE or FALSE (VRAI/FAUX, 1/0, oui/non), found {value!r}",
+            f"VRAI ou FAUX attendu (TRUE/FALSE, 1/0, oui/non), trouvé {value!r}",
+        )
+    )
 
 
 #: Digits before the decimal point of any number a cell may hold: past them (1e999999999 typed as
@@ -138,29 +146,47 @@ def _number(value: Any, text_ok: bool) -> Any:
     if blank(value):
         return None
     if isinstance(value, bool | dt.date | dt.time | dt.timedelta):
-        raise CellError(f"expected a number, found {value!r}")
+        raise CellError(
+            said(f"expected a number, found {value!r}", f"nombre attendu, trouvé {value!r}")
+        )
     if isinstance(value, str):
         try:
             number = parse_amount(value)
         except ValueError as exc:
             ambiguous = "could be" in str(exc)
             raise CellError(
-                str(exc) if ambiguous else f"expected a number, found text {value!r}"
+                str(exc)
+                if ambiguous
+                else said(
+                    f"expected a number, found text {value!r}",
+                    f"nombre attendu, texte trouvé {value!r}",
+                )
             ) from None
         if number.is_finite() and number.adjusted() > MAX_DIGITS:  # before any {number:f}
-            raise CellError(f"{value[:40]!r} is out of range: type a number of at most 15 digits")
+            raise CellError(_too_long(value[:40]))
         if not text_ok:
             raise CellError(
-                f"{value!r} is text, which the workbook's own totals leave out: "
-                f"type the number {number:f} in the cell"
+                said(
+                    f"{value!r} is text, which the workbook's own totals leave out: "
+                    f"type the number {number:f} in the cell",
+                    f"{value!r} est du texte, que les totaux du classeur ne comptent pas : "
+                    f"saisir le nombre {number:f} dans la cellule",
+                )
             )
     else:
         number = Decimal(repr(float(value)))
     if not number.is_finite():
-        raise CellError("expected a finite number")
+        raise CellError(said("expected a finite number", "nombre fini attendu"))
     if number.adjusted() > MAX_DIGITS:
-        raise CellError(f"{value!r} is out of range: type a number of at most 15 digits")
+        raise CellError(_too_long(value))
     return number
+
+
+def _too_long(value: Any) -> str:
+    return said(
+        f"{value!r} is out of range: type a number of at most 15 digits",
+        f"{value!r} est hors limites : saisir un nombre de 15 chiffres au plus",
+    )
 
 
 def decode_decimal(value: Any) -> Any:
@@ -182,7 +208,12 @@ def _whole(number: Any, value: Any) -> Any:
     if number is None:
         return None
     if number != number.to_integral_value():
-        raise CellError(f"expected a whole number, found {value!r}")
+        raise CellError(
+            said(
+                f"expected a whole number, found {value!r}",
+                f"nombre entier attendu, trouvé {value!r}",
+            )
+        )
     return int(number)
 
 
@@ -202,7 +233,12 @@ def decode_date(value: Any) -> Any:
                 return dt.datetime.strptime(text, fmt).date()
             except ValueError:
                 pass
-    raise CellError(f"expected a date (dd/mm/yyyy), found {value!r}")
+    raise CellError(
+        said(
+            f"expected a date (dd/mm/yyyy), found {value!r}",
+            f"date attendue (jj/mm/aaaa), trouvé {value!r}",
+        )
+    )
 
 
 # --------------------------------------------------------------------------- fast paths
@@ -305,7 +341,12 @@ def _code_codec(codes: type[StrEnum], lang: Lang) -> Codec:
         code = code_names.read(codes, decode_text(value))
         if code is None:
             choices = " / ".join(code_names.names(codes, lang))
-            raise CellError(f"expected one of {choices} (the drop-down list), found {value!r}")
+            raise CellError(
+                said(
+                    f"expected one of {choices} (the drop-down list), found {value!r}",
+                    f"une valeur de la liste déroulante attendue ({choices}), trouvé {value!r}",
+                )
+            )
         return code.value
 
     return Codec("code", encode, decode)

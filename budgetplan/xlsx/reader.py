@@ -28,7 +28,7 @@ from budgetplan.core.codes import is_name
 from budgetplan.core.codes import name as code_name
 from budgetplan.core.codes import read as read_code
 from budgetplan.core.errors import BudgetplanError
-from budgetplan.core.findings import Finding, Severity, validation_message
+from budgetplan.core.findings import Finding, Severity, in_lang, said, validation_message
 from budgetplan.core.labels import LANGS, Lang, label
 from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.codec import CellError, codec
@@ -262,15 +262,23 @@ def _open_workbook(path: Path, allow_macros: bool) -> Workbook:
             part = parts[index]
             wb.report(
                 "SHEET_RENAMED",
-                f"sheet '{expected}' was renamed '{part.name}'",
-                f"rename it back to '{expected}': formulas and the reader depend on it",
+                said(
+                    f"sheet '{expected}' was renamed '{part.name}'",
+                    f"la feuille '{expected}' a été renommée '{part.name}'",
+                ),
+                said(
+                    f"rename it back to '{expected}': formulas and the reader depend on it",
+                    f"lui rendre son nom '{expected}' : les formules et la relecture en dépendent",
+                ),
                 part.name,
             )
         else:
             wb.report(
                 "SHEET_MISSING",
-                f"sheet '{expected}' is missing",
-                "restore it or rebuild the workbook",
+                said(f"sheet '{expected}' is missing", f"la feuille '{expected}' manque"),
+                said(
+                    "restore it or rebuild the workbook", "la rétablir ou reconstruire le classeur"
+                ),
                 expected,
             )
             continue
@@ -352,6 +360,7 @@ def table_rows(wb: Workbook, table: L.Table) -> list[Row]:
     sheet = wb.names[table.sheet]
     cols = {c.key: j for j, c in inputs}
     coded = {c.key: c.codes for _, c in inputs if c.codes is not None}
+    heads = {c.key: label(c.label, "fr") for _, c in inputs}
     stop = label(table.until, wb.lang) if table.until else None
     for r in range(L.FIRST_DATA_ROW, len(rows)):
         raw = rows[r]
@@ -372,16 +381,34 @@ def table_rows(wb: Workbook, table: L.Table) -> list[Row]:
                 if not wb.stand_ins:  # reported once, by the plain reading
                     wb.report(
                         "BAD_VALUE",
-                        f"{key}: {exc}",
-                        "type a value of the right kind in this input cell",
+                        _about(key, heads[key], exc),
+                        said(
+                            "type a value of the right kind in this input cell",
+                            "saisir une valeur du bon type dans cette cellule",
+                        ),
                         sheet,
                         cells[key],
                     )
                 data[key] = _INVALID
         out.append(Row(len(out), r + 1, data, cells))
     if wb.stand_ins and not _stand_in(out):
-        wb.report("NO_STAND_IN", "a whole column is unreadable", "", sheet)
+        wb.report(
+            "NO_STAND_IN",
+            said("a whole column is unreadable", "une colonne entière est illisible"),
+            "",
+            sheet,
+        )
     return out
+
+
+#: "The new ... typed in row n", in French, by what was typed.
+_NEW_FR = {"milestone": "le jalon saisi", "evaluation": "l'évaluation saisie"}
+
+
+def _about(key: str, head_fr: str, exc: CellError) -> str:
+    """A cell's error, after the column it is in (its key in English, its header in French)."""
+    text = exc.args[0] if exc.args else str(exc)
+    return said(f"{key}: {text}", f"{head_fr} : {in_lang(text, 'fr')}")
 
 
 def _named(wb: Workbook, codes: type[StrEnum], value: Any, sheet: str, ref: str) -> None:
@@ -391,8 +418,14 @@ def _named(wb: Workbook, codes: type[StrEnum], value: Any, sheet: str, ref: str)
         wanted = code_name(read_code(codes, str(value)) or "", codes, wb.lang)
         wb.report(
             "NOT_IN_LIST",
-            f"'{value}' is not in the drop-down list: the formulas read '{wanted}'",
-            f"choose '{wanted}' from the cell's list",
+            said(
+                f"'{value}' is not in the drop-down list: the formulas read '{wanted}'",
+                f"'{value}' n'est pas dans la liste déroulante : les formules lisent '{wanted}'",
+            ),
+            said(
+                f"choose '{wanted}' from the cell's list",
+                f"choisir '{wanted}' dans la liste de la cellule",
+            ),
             sheet,
             ref,
             Severity.WARNING,
@@ -440,8 +473,11 @@ def validate_row(
             )
             wb.report(
                 "BAD_VALUE",
-                f"{loc or 'row'}: {validation_message(error)}",
-                "correct this input cell",
+                said(
+                    f"{loc or 'row'}: {validation_message(error)}",
+                    f"{loc or 'ligne'} : {validation_message(error)}",
+                ),
+                said("correct this input cell", "corriger cette cellule"),
                 sheet,
                 ref,
             )
@@ -511,8 +547,14 @@ def _children(wb: Workbook, table: L.Table, model: type[BaseModel]) -> dict[str,
             what = "milestone" if table is L.MILESTONES else "evaluation"
             wb.report(
                 f"{what.upper()}_ADDED",
-                f"new {what} in row {row.excel_row} gets id {data['id']}",
-                "keep this id: it identifies the milestone from now on",
+                said(
+                    f"new {what} in row {row.excel_row} gets id {data['id']}",
+                    f"{_NEW_FR[what]} ligne {row.excel_row} reçoit le code {data['id']}",
+                ),
+                said(
+                    f"keep this id: it identifies the {what} from now on",
+                    "garder ce code : il l'identifie désormais",
+                ),
                 wb.names[table.sheet],
                 row.cells["id"],
                 severity=Severity.INFO,
@@ -523,9 +565,16 @@ def _children(wb: Workbook, table: L.Table, model: type[BaseModel]) -> dict[str,
                 data[key] = None
             wb.report(
                 "MILESTONE_FIXED",
-                f"milestone {data.get('id')} is fixed on the date typed in row {row.excel_row}: "
-                "its duration no longer applies",
-                "clear the date to compute it from its prerequisites again",
+                said(
+                    f"milestone {data.get('id')} is fixed on the date typed in row "
+                    f"{row.excel_row}: its duration no longer applies",
+                    f"le jalon {data.get('id')} est fixé à la date saisie ligne {row.excel_row} : "
+                    "sa durée ne s'applique plus",
+                ),
+                said(
+                    "clear the date to compute it from its prerequisites again",
+                    "effacer la date pour la calculer de nouveau à partir de ses prérequis",
+                ),
                 wb.names[table.sheet],
                 row.cells["date"],
                 severity=Severity.INFO,
@@ -587,8 +636,8 @@ def _read_parameters(wb: Workbook, loc: Locator) -> dict[str, Any]:
         if r is None:
             wb.report(
                 "ROW_MISSING",
-                f"parameter row '{key}' is missing",
-                "restore the row",
+                said(f"parameter row '{key}' is missing", f"la ligne du paramètre '{key}' manque"),
+                said("restore the row", "rétablir la ligne"),
                 wb.names.get("parameters", ""),
                 ref,
             )
@@ -598,8 +647,8 @@ def _read_parameters(wb: Workbook, loc: Locator) -> dict[str, Any]:
         except CellError as exc:
             wb.report(
                 "BAD_VALUE",
-                f"{key}: {exc}",
-                "type a value of the right kind",
+                _about(key, key, exc),
+                said("type a value of the right kind", "saisir une valeur du bon type"),
                 wb.names["parameters"],
                 ref,
             )
@@ -646,8 +695,10 @@ def _read_pilots(wb: Workbook, loc: Locator) -> list[Any]:
             for row, _ in rows:
                 wb.report(
                     "UNKNOWN_REFERENCE",
-                    f"pilot '{pilot_id}' does not exist",
-                    "choose a pilot from the list",
+                    said(
+                        f"pilot '{pilot_id}' does not exist", f"le pilote '{pilot_id}' n'existe pas"
+                    ),
+                    said("choose a pilot from the list", "choisir un pilote dans la liste"),
                     wb.names[table.sheet],
                     row.cells[table.parent_key],
                 )
@@ -674,8 +725,11 @@ def _read_schedules(wb: Workbook) -> dict[str, dict[dt.date, Decimal]]:
             if not any(v is _INVALID for v in row.data.values()):
                 wb.report(
                     "INCOMPLETE_ROW",
-                    "a schedule row needs line, month and amount",
-                    "fill the row or delete it",
+                    said(
+                        "a schedule row needs line, month and amount",
+                        "une échéance demande une ligne, un mois et un montant",
+                    ),
+                    said("fill the row or delete it", "compléter la ligne ou la supprimer"),
                     wb.names[T.sheet],
                     row.cells[T.parent_key],
                 )
@@ -699,8 +753,14 @@ def _read_lines(wb: Workbook, loc: Locator) -> list[Any]:
             taken.add(data["id"])
             wb.report(
                 "LINE_ADDED",
-                f"new line in row {row.excel_row} gets id {data['id']}",
-                "keep this id: it identifies the line from now on",
+                said(
+                    f"new line in row {row.excel_row} gets id {data['id']}",
+                    f"la ligne saisie ligne {row.excel_row} reçoit le code {data['id']}",
+                ),
+                said(
+                    "keep this id: it identifies the line from now on",
+                    "garder ce code : il identifie désormais la ligne",
+                ),
                 wb.names["inputs"],
                 row.cells["id"],
                 severity=Severity.INFO,
@@ -751,8 +811,11 @@ def read_programme(wb: Workbook) -> tuple[m.Programme | None, Locator]:
             sheet, ref = loc.find(path)
             wb.report(
                 "BAD_VALUE",
-                f"{'.'.join(map(str, path))}: {validation_message(error)}",
-                "correct this input",
+                said(
+                    f"{'.'.join(map(str, path))}: {validation_message(error)}",
+                    f"{'.'.join(map(str, path))} : {validation_message(error)}",
+                ),
+                said("correct this input", "corriger cette saisie"),
                 sheet,
                 ref,
             )
