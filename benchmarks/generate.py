@@ -53,6 +53,10 @@ def synthetic(n_lines: int, seed: int = 2022) -> Programme:
                 rationale="synthetic",
             )
         )
+    # the evaluations name the lines that pay for them: the first lines take those ids
+    paying = [(p.id, ev.cost_line) for p in base.pilots for ev in p.evaluations if ev.cost_line]
+    for i, (pilot, line_id) in enumerate(paying[: len(lines)]):
+        lines[i] = lines[i].model_copy(update={"id": line_id, "pilot": pilot})
     # about 7.5 M EUR incl. VAT a line on average: 9 M a line covers them, and stays under the
     # model's limit on an amount (10^12 EUR) at 100,000 lines; validated, since model_copy is not
     size = Decimal(n_lines) * 9_000_000

@@ -25,6 +25,7 @@ from budgetplan.core import model as m
 from budgetplan.core.errors import BudgetplanError
 from budgetplan.core.findings import Finding, Severity, unreadable, validation_message
 from budgetplan.core.source import Source
+from budgetplan.yamlio.fast import PlainDocument, read_plain
 
 #: Largest scenario file accepted (bytes).
 MAX_SCENARIO_BYTES = 20 * 1024 * 1024
@@ -58,7 +59,13 @@ _FIELDS = _all_field_names()
 
 
 def node_line(doc: Any, path: tuple[str | int, ...]) -> int | None:
-    """1-based line of the deepest node of ``path`` found in the round-trip document."""
+    """1-based line of the deepest node of ``path`` found in the document (round-trip or
+    plain)."""
+    if isinstance(doc, PlainDocument):
+        for end in range(len(path), -1, -1):
+            if path[:end] in doc.lines:
+                return doc.lines[path[:end]]
+        return 1
     line: int | None = None
     node = doc
     for part in path:
@@ -256,6 +263,16 @@ MAX_ALIASES = 100
 
 
 def read_yaml(text: str, file: str) -> Any:
+    """The document ``text`` holds: read by libyaml in C when it is a plain mapping
+    (:mod:`budgetplan.yamlio.fast`), else by ruamel's round-trip parser, which also says where
+    a syntax error is and counts aliases against the limit."""
+    plain = read_plain(text)
+    if plain is not None:
+        return plain
+    return read_yaml_round_trip(text, file)
+
+
+def read_yaml_round_trip(text: str, file: str) -> Any:
     yaml = YAML(typ="rt")
     try:
         aliases = sum(1 for event in yaml.parse(text) if type(event).__name__ == "AliasEvent")

@@ -1,0 +1,157 @@
+"""Scenario files read at C speed: libyaml's event stream (PyYAML's ``CParser``) built into plain
+Python values, each node's line kept, aliases and duplicate keys seen in the same pass.
+
+ruamel.yaml's round-trip parser is pure Python: 24 s for a 10,000-line programme, against under
+a second here. It stays the reader of record for everything but the common case: whenever a file
+holds something this reader does not resolve exactly as ruamel's YAML 1.2 would (a tag, an anchor
+or alias, a merge key, a duplicate key, a number with ``_``, ``0x`` or ``.inf``, a date-time, an
+impossible date, several documents), :func:`read_plain` answers None and the caller reads the file
+with ruamel. ``tests/test_yaml_fast.py`` holds the two readers to the same values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import yaml
+
+#: Plain scalars and what they are, as ruamel's YAML 1.2 round-trip resolver reads them.
+_NULL = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
+#: Plain scalars ruamel reads in ways this reader leaves to it (the file then goes to ruamel).
+_OTHER = re.compile(
+    r"[-+]?(?:[0-9][0-9_]*_[0-9_]*|0[oxObB].*|\.(?:inf|Inf|INF|nan|NaN|NAN))\Z"
+    r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ].*)?\Z"
+)
+
+
+class Unsure(Exception):
+    """A file this reader does not resolve exactly as ruamel would: let ruamel read it."""
+
+
+class PlainDocument(dict[str, Any]):
+    """A scenario read by :func:`read_plain`: its mapping, and the 1-based line of each node
+    (``lines``, by path of keys and indexes) for error messages."""
+
+    lines: dict[tuple[str | int, ...], int]
+
+
+def _scalar(event: yaml.ScalarEvent) -> Any:
+    if event.anchor is not None or event.tag not in (None, "!"):
+        raise Unsure
+    value = event.value
+    if not event.implicit[0] or event.style:  # quoted or block: a string as written
+        return value
+    if value in _NULL:
+        return None
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    if _INT.match(value):
+        return int(value)
+    if _FLOAT.match(value) and ("." in value or "e" in value or "E" in value):
+        return float(value)
+    date = _DATE.match(value)
+    if date:
+        try:
+            return dt.date(int(date[1]), int(date[2]), int(date[3]))
+        except ValueError:
+            raise Unsure from None  # ruamel's error, at its line
+    if _OTHER.match(value):
+        raise Unsure
+    return value
+
+
+def read_plain(text: str) -> PlainDocument | None:
+    """The one mapping ``text`` holds, as plain dicts, lists and scalars; None when the text is
+    not a single mapping this reader resolves exactly as ruamel would (ruamel reads it then).
+    A syntax error is None too: ruamel says where it is."""
+    try:
+        return _build(yaml.parse(text, Loader=yaml.CSafeLoader))
+    except (Unsure, yaml.YAMLError, RecursionError):
+        return None
+
+
+def _build(events: Any) -> PlainDocument | None:
+    """Long: one loop over the event stream, a stack of the containers being filled."""
+    root = PlainDocument()
+    root.lines = lines = {}
+    stack: list[Any] = []  # containers being filled
+    paths: list[tuple[str | int, ...]] = []  # the path of each
+    keys: list[Any] = []  # per mapping: the key waiting for its value (or a sentinel)
+    documents = 0
+    waiting = _NO_KEY
+    for event in events:
+        kind = type(event)
+        if (
+            kind is yaml.ScalarEvent
+            or kind is yaml.MappingStartEvent
+            or kind is yaml.SequenceStartEvent
+        ):
+            line = event.start_mark.line + 1
+            if not stack:  # the document's root
+                if kind is not yaml.MappingStartEvent or event.anchor is not None:
+                    return None
+                if event.tag not in (None, "!", "tag:yaml.org,2002:map"):
+                    raise Unsure
+                stack.append(root)
+                lines[()] = line
+                paths.append(())
+                keys.append(_NO_KEY)
+                continue
+            parent = stack[-1]
+            if type(parent) is list:
+                path = (*paths[-1], len(parent))
+                lines[path] = line
+            else:
+                waiting = keys[-1]
+                if waiting is _NO_KEY:  # this node is a key
+                    if kind is not yaml.ScalarEvent:
+                        raise Unsure  # a complex key
+                    key = _scalar(event)
+                    if key in parent or key == "<<":
+                        raise Unsure  # a duplicate key, a merge key: ruamel's to say
+                    keys[-1] = key
+                    lines[(*paths[-1], key)] = line
+                    continue
+                path = (*paths[-1], waiting)
+                keys[-1] = _NO_KEY
+            if kind is yaml.ScalarEvent:
+                value: Any = _scalar(event)
+            else:
+                if event.anchor is not None or event.tag not in (None, "!"):
+                    raise Unsure
+                value = {} if kind is yaml.MappingStartEvent else []
+            if type(parent) is list:
+                parent.append(value)
+            else:
+                parent[waiting] = value
+            if kind is not yaml.ScalarEvent:
+                stack.append(value)
+                paths.append(path)
+                keys.append(_NO_KEY)
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            stack.pop()
+            paths.pop()
+            keys.pop()
+        elif kind is yaml.AliasEvent:
+            raise Unsure  # ruamel counts aliases against the limit
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise Unsure
+    return root if documents == 1 else None
+
+
+class _NoKey:
+    """The mark of a mapping whose next node is a key."""
+
+
+_NO_KEY = _NoKey()

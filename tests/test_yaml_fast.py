@@ -1,0 +1,145 @@
+"""The C-speed reader of scenario files gives what ruamel's round-trip parser gives, or steps
+aside: same values, same types as pydantic sees them, same lines for errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ruamel.yaml import YAML
+
+from budgetplan.yamlio.fast import read_plain
+from budgetplan.yamlio.loader import default_scenario_path, load, node_line, read_yaml_round_trip
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = [default_scenario_path(), *sorted((ROOT / "scenarios").glob("*.yaml"))]
+
+
+def _plain(value: Any) -> Any:
+    """ruamel's values as the plain types they subclass (ScalarInt is an int...)."""
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    for kind in (bool, int, float, str):
+        if isinstance(value, kind):
+            return kind(value)
+    if isinstance(value, dt.datetime):
+        return value
+    return value
+
+
+def _typed(value: Any) -> Any:
+    """A value with its type, so that 1 and 1.0 and True differ."""
+    if isinstance(value, dict):
+        return {_typed(k): _typed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_typed(v) for v in value]
+    return (type(value).__name__, value)
+
+
+def _paths(value: Any, path: tuple = ()) -> list[tuple]:
+    out = [path]
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out += _paths(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out += _paths(v, (*path, i))
+    return out
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_every_shipped_file_reads_the_same_and_at_the_same_lines(path) -> None:
+    text = path.read_text(encoding="utf-8")
+    fast = read_plain(text)
+    slow = read_yaml_round_trip(text, str(path))
+    assert fast is not None, "a shipped file takes the fast path"
+    assert _typed(fast) == _typed(_plain(slow))
+    for where in _paths(slow):
+        assert node_line(fast, where) == node_line(slow, where), where
+
+
+SCALARS = [
+    "0216", "216", "-5", "+5", "1_000", "0o17", "0x1F", "1.5", "1.", ".5", "1e3", "1.5e3",
+    "-1.5E-3", ".inf", "-.inf", ".nan", "yes", "no", "on", "off", "y", "n", "true", "True",
+    "TRUE", "false", "null", "~", "", "2022-01-05", "2022-1-5", "2022-02-30",
+    "2022-01-05T10:00:00", "2022-01-05 10:00", "1:30", "0.055", "00", "1e", "abc", "'quoted'",
+    '"0216"', "'true'", "2022-13-01", "12.50", "-0", "+.5", "1e+3", "R&D", "a: b", "- x",
+    "!!str 5", "!!int '7'", "&a 5", "[1, 2]", "{a: 1}", "|\n  block\n", ">\n  folded\n",
+    "0.1e-2", "1__0", "_1", "0b101", "0o", "+", "-", ".", "12:30:00", "Null", "NULL", "FALSE",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("scalar", SCALARS)
+def test_a_scalar_reads_as_ruamel_reads_it_or_goes_to_ruamel(scalar) -> None:
+    text = f"k: {scalar}\nother: 1\n"
+    fast = read_plain(text)
+    try:
+        slow = YAML(typ="rt").load(text)
+    except Exception:  # noqa: BLE001 - ruamel refuses it: the fast reader must not accept it
+        assert fast is None
+        return
+    if fast is not None:
+        assert _typed(fast) == _typed(_plain(slow)), (fast, slow)
+
+
+def test_aliases_duplicates_and_other_documents_go_to_ruamel() -> None:
+    for text in (
+        "a: &x 1\nb: *x\n",
+        "a: 1\na: 2\n",
+        "a: 1\n---\nb: 2\n",
+        "<<: {a: 1}\nb: 2\n",
+        "? [a, b]\n: 1\n",
+        "- 1\n- 2\n",
+        "",
+        "a: [1, 2\n",
+    ):
+        assert read_plain(text) is None, text
+
+
+_scalars = st.sampled_from(SCALARS[:48])
+_keys = st.sampled_from(["id", "label", "2022-01-05", "1", "true", "a b", "x"])
+_tree = st.recursive(
+    _scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_keys, inner, max_size=3),
+    max_leaves=12,
+)
+
+
+def _yaml(value: Any, indent: int = 0) -> str:
+    pad = " " * indent
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        return "".join(f"\n{pad}{k}: {_yaml(v, indent + 2)}" for k, v in value.items())
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        return "".join(f"\n{pad}- {_yaml(v, indent + 2).lstrip(chr(10)).lstrip()}" for v in value)
+    return value
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(_keys, _tree, min_size=1, max_size=4))
+def test_any_document_reads_as_ruamel_reads_it_or_goes_to_ruamel(doc) -> None:
+    text = _yaml(doc).lstrip("\n") + "\n"
+    fast = read_plain(text)
+    if fast is None:
+        return
+    slow = YAML(typ="rt").load(text)
+    assert _typed(fast) == _typed(_plain(slow)), text
+
+
+def test_a_large_programme_loads_the_same_by_either_reader(tmp_path) -> None:
+    """The programme pydantic builds is the same whichever reader read the file."""
+    from budgetplan.core.model import Programme
+
+    text = default_scenario_path().read_text(encoding="utf-8")
+    fast = Programme.model_validate(read_plain(text))
+    slow = Programme.model_validate(read_yaml_round_trip(text, "default"))
+    assert fast == slow == load().programme
