@@ -4,7 +4,7 @@
     python3 dev.py build [ARGS...]   install into .venv if needed, then `budgetplan build ARGS`
     python3 dev.py test [PYTEST ARGS...]   install with test extras if needed, lint, run the tests
     python3 dev.py test --fast [ARGS...]   the edit loop: no LibreOffice, no slow tests (< 1 min)
-    python3 dev.py bench [build|reconcile] [ARGS...]   run a benchmark (benchmarks/README.md)
+    python3 dev.py bench [build|file|reconcile|diff] [ARGS...]   run a benchmark (benchmarks/README.md)
     python3 dev.py pictures   render the Summary and the Timeline for the README (docs/*.png;
                               needs soffice and pdftoppm)
 
@@ -30,7 +30,7 @@ def run(cmd: list[str]) -> int:
     return subprocess.call(cmd, cwd=ROOT)
 
 
-def ensure(extras: str = "test") -> None:
+def ensure(extras: str = "test,bench") -> None:
     if sys.version_info < (3, 11):  # noqa: UP036 - dev.py itself may run on an older Python
         sys.exit(f"budgetplan needs Python 3.11 or newer (this is {sys.version.split()[0]})")
     if not PY.exists():
@@ -68,7 +68,7 @@ def main(argv: list[str]) -> int:
     if task == "bench":
         ensure()
         which = "build"
-        if args and args[0] in ("build", "reconcile", "diff"):
+        if args and args[0] in ("build", "reconcile", "diff", "file"):
             which, args = args[0], args[1:]
         return run([str(PY), f"benchmarks/bench_{which}.py", *args])
     if task == "pictures":

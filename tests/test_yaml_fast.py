@@ -143,3 +143,31 @@ def test_a_large_programme_loads_the_same_by_either_reader(tmp_path) -> None:
     fast = Programme.model_validate(read_plain(text))
     slow = Programme.model_validate(read_yaml_round_trip(text, "default"))
     assert fast == slow == load().programme
+
+
+def test_a_bad_line_among_thousands_is_found_at_its_line(tmp_path) -> None:
+    """Lines validated one by one (memory) still give every error at its place in the file."""
+    import copy
+
+    from budgetplan.yamlio.loader import LoadError
+    from tests.conftest import edit_scenario
+
+    def many(doc):  # type: ignore[no-untyped-def]
+        first = doc["cost_lines"][0]
+        for i in range(1200):
+            line = copy.deepcopy(first)
+            line["id"] = f"X{i:04d}"
+            doc["cost_lines"].append(line)
+        doc["cost_lines"][700]["quantity"] = "beaucoup"
+        doc["cost_lines"][900]["titre"] = 4
+
+    path = edit_scenario(tmp_path, "many.yaml", many)
+    with pytest.raises(LoadError) as caught:
+        load(path)
+    found = {(f.path[:2], f.line) for f in caught.value.findings}
+    text = path.read_text(encoding="utf-8").splitlines()
+    assert {p for p, _ in found} == {("cost_lines", 700), ("cost_lines", 900)}
+    for (_, i), line in found:
+        assert line is not None and text[line - 1].strip().startswith(
+            "quantity:" if i == 700 else "titre:"
+        ), (i, text[line - 1])

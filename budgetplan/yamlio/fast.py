@@ -35,11 +35,26 @@ class Unsure(Exception):
     """A file this reader does not resolve exactly as ruamel would: let ruamel read it."""
 
 
-class PlainDocument(dict[str, Any]):
-    """A scenario read by :func:`read_plain`: its mapping, and the 1-based line of each node
-    (``lines``, by path of keys and indexes) for error messages."""
+class Lines:
+    """The 1-based line of each node of a document (by path of keys and indexes), found by
+    reading its text again only when an error needs one: a 100,000-line programme holds
+    millions of nodes, whose paths would cost more memory than the programme itself."""
 
-    lines: dict[tuple[str | int, ...], int]
+    def __init__(self, text: str):
+        self.text = text
+        self._lines: dict[tuple[str | int, ...], int] | None = None
+
+    def get(self, path: tuple[str | int, ...]) -> int | None:
+        if self._lines is None:
+            found = _build(yaml.parse(self.text, Loader=yaml.CSafeLoader), record=True)
+            self._lines = found.where._lines or {} if found is not None else {}
+        return self._lines.get(path)
+
+
+class PlainDocument(dict[str, Any]):
+    """A scenario read by :func:`read_plain`: its mapping, and where each node is (``where``)."""
+
+    where: Lines
 
 
 def _scalar(event: yaml.ScalarEvent) -> Any:
@@ -74,15 +89,22 @@ def read_plain(text: str) -> PlainDocument | None:
     not a single mapping this reader resolves exactly as ruamel would (ruamel reads it then).
     A syntax error is None too: ruamel says where it is."""
     try:
-        return _build(yaml.parse(text, Loader=yaml.CSafeLoader))
+        doc = _build(yaml.parse(text, Loader=yaml.CSafeLoader), record=False)
     except (Unsure, yaml.YAMLError, RecursionError):
         return None
+    if doc is not None:
+        doc.where = Lines(text)
+    return doc
 
 
-def _build(events: Any) -> PlainDocument | None:
-    """Long: one loop over the event stream, a stack of the containers being filled."""
+def _build(events: Any, record: bool) -> PlainDocument | None:
+    """Long: one loop over the event stream, a stack of the containers being filled; with
+    ``record``, the line of each node too."""
     root = PlainDocument()
-    root.lines = lines = {}
+    lines: dict[tuple[str | int, ...], int] = {}
+    if record:
+        root.where = Lines("")
+        root.where._lines = lines
     stack: list[Any] = []  # containers being filled
     paths: list[tuple[str | int, ...]] = []  # the path of each
     keys: list[Any] = []  # per mapping: the key waiting for its value (or a sentinel)
@@ -108,8 +130,9 @@ def _build(events: Any) -> PlainDocument | None:
                 continue
             parent = stack[-1]
             if type(parent) is list:
-                path = (*paths[-1], len(parent))
-                lines[path] = line
+                if record:
+                    path = (*paths[-1], len(parent))
+                    lines[path] = line
             else:
                 waiting = keys[-1]
                 if waiting is _NO_KEY:  # this node is a key
@@ -119,9 +142,11 @@ def _build(events: Any) -> PlainDocument | None:
                     if key in parent or key == "<<":
                         raise Unsure  # a duplicate key, a merge key: ruamel's to say
                     keys[-1] = key
-                    lines[(*paths[-1], key)] = line
+                    if record:
+                        lines[(*paths[-1], key)] = line
                     continue
-                path = (*paths[-1], waiting)
+                if record:
+                    path = (*paths[-1], waiting)
                 keys[-1] = _NO_KEY
             if kind is yaml.ScalarEvent:
                 value: Any = _scalar(event)
@@ -135,7 +160,7 @@ def _build(events: Any) -> PlainDocument | None:
                 parent[waiting] = value
             if kind is not yaml.ScalarEvent:
                 stack.append(value)
-                paths.append(path)
+                paths.append(path if record else ())
                 keys.append(_NO_KEY)
         elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             stack.pop()

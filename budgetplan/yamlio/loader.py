@@ -25,10 +25,10 @@ from budgetplan.core import model as m
 from budgetplan.core.errors import BudgetplanError
 from budgetplan.core.findings import Finding, Severity, unreadable, validation_message
 from budgetplan.core.source import Source
-from budgetplan.yamlio.fast import PlainDocument, read_plain
+from budgetplan.yamlio.fast import Lines, PlainDocument, read_plain
 
 #: Largest scenario file accepted (bytes).
-MAX_SCENARIO_BYTES = 20 * 1024 * 1024
+MAX_SCENARIO_BYTES = 64 * 1024 * 1024
 DEFAULT_NAME = "programme-2022.yaml"
 
 
@@ -61,10 +61,12 @@ _FIELDS = _all_field_names()
 def node_line(doc: Any, path: tuple[str | int, ...]) -> int | None:
     """1-based line of the deepest node of ``path`` found in the document (round-trip or
     plain)."""
-    if isinstance(doc, PlainDocument):
+    where = doc.where if isinstance(doc, PlainDocument) else doc
+    if isinstance(where, Lines):
         for end in range(len(path), -1, -1):
-            if path[:end] in doc.lines:
-                return doc.lines[path[:end]]
+            line = where.get(path[:end])
+            if line is not None:
+                return line
         return 1
     line: int | None = None
     node = doc
@@ -381,14 +383,40 @@ def parse_programme(data: bytes, file: str) -> Loaded:
             line=1,
         )
     try:
-        programme = m.Programme.model_validate(doc)
+        programme = m.Programme.model_validate(_lines_validated(doc))
     except ValidationError as exc:
-        raise LoadError(_pydantic_findings(exc, doc, file)) from None
+        if not isinstance(doc, PlainDocument):
+            raise LoadError(_pydantic_findings(exc, doc, file)) from None
+        failed = exc
+    else:
+        failed = None
+    if failed is not None:  # every error, with its place, from the values as read
+        doc = read_plain(text) or doc
+        try:
+            m.Programme.model_validate(doc)
+        except ValidationError as exc:
+            failed = exc
+        raise LoadError(_pydantic_findings(failed, doc, file)) from None
     refs = reference_findings(programme, doc, file)
     if refs:
         raise LoadError(refs)
     name = Path(file.removeprefix("budgetplan:")).stem
-    return Loaded(programme, Source(name, file, hashlib.sha256(data).hexdigest()), doc)
+    # a plain document is kept by its lines alone (its values live on in the programme)
+    kept = doc.where if isinstance(doc, PlainDocument) else doc
+    return Loaded(programme, Source(name, file, hashlib.sha256(data).hexdigest()), kept)
+
+
+def _lines_validated(doc: Any) -> Any:
+    """A plain document whose cost lines are validated one by one, each line's plain values
+    dropped as soon as its model is made: a 100,000-line programme is never held twice. A line
+    that fails raises, and the caller validates the document again as read."""
+    raw = doc.get("cost_lines") if isinstance(doc, PlainDocument) else None
+    if not isinstance(raw, list) or len(raw) < 1000:
+        return doc
+    for i, item in enumerate(raw):
+        if isinstance(item, dict):
+            raw[i] = m.CostLine.model_validate(item)
+    return doc
 
 
 def read_scenario_bytes(path: str | Path) -> bytes:
