@@ -305,3 +305,23 @@ def test_the_drivers_name_what_moves_the_cost_and_the_operational_date() -> None
     shares = [s for _line, s in full.cost_drivers]
     assert shares == sorted(shares, reverse=True) and all(s > 0 for s in shares)
     assert sum(shares) <= float(np.std(full.totals)) * 1.0001
+
+
+def test_draws_by_chunks_give_the_figures_of_one_pass(monkeypatch) -> None:
+    """A million draws go by chunks (memory): the probabilities are the same numbers, the
+    drivers' correlations the same to 1e-9, whatever the chunk."""
+    from budgetplan.compute import schedule
+    from budgetplan.yamlio.loader import load
+
+    programme = load().programme
+    network = schedule.Network(programme)
+    whole_p = schedule.ready_probabilities(programme, network, 2_500, 7)
+    whole_d = schedule.readiness_drivers(programme, network, 2_500, 7, top=50)
+    monkeypatch.setattr(schedule, "CHUNK", 1_000)
+    assert schedule.ready_probabilities(programme, network, 2_500, 7) == whole_p
+    chunked = schedule.readiness_drivers(programme, network, 2_500, 7, top=50)
+    assert chunked.keys() == whole_d.keys()
+    for pid, found in whole_d.items():
+        got = dict(chunked[pid])
+        for mid, corr in found:
+            assert got.get(mid) == pytest.approx(corr, abs=1e-9), (pid, mid)

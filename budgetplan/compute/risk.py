@@ -144,6 +144,9 @@ def simulate(
         by_pilot[lf.line.pilot] += cost
         if keep:
             kept.append(cost)
+    del z_pilot  # the schedule's draws come next: what the cost's no longer need goes first
+    pilot_quantiles = {pid: np.percentile(d, [50, 80, 90]) for pid, d in by_pilot.items()}
+    del by_pilot
     planned = sum(lf.ttc for lf in drawn) / 100
     p50, p80, p90 = np.percentile(totals, [50, 80, 90])
     net = fig.net_ae[fig.budget_year] / 100
@@ -161,8 +164,7 @@ def simulate(
         float(np.mean(totals > net)),
         float(max(0.0, p80 - planned)),
     )
-    for pid, draws in by_pilot.items():
-        q = np.percentile(draws, [50, 80, 90])
+    for pid, q in pilot_quantiles.items():
         result.pilots[pid] = {"p50": float(q[0]), "p80": float(q[1]), "p90": float(q[2])}
     network = Network(programme)
     for (pilot, event), p in ready_probabilities(programme, network, iterations, seed).items():
