@@ -515,3 +515,29 @@ def test_reconcile_never_writes_over_its_own_inputs(built, tmp_path, capsys) -> 
         assert cli(["reconcile", str(returned), *args]) == 2
         assert says in capsys.readouterr().err
     assert (returned.read_bytes(), scenario.read_bytes()) == kept
+
+
+def test_libreoffices_spellings_of_the_same_cells_are_alike() -> None:
+    """A sheet LibreOffice saved again without a change compares in one pass (no cell-by-cell
+    search): a boolean result saved as the number 1, an empty text result saved as t="str", a
+    TRUE typed into an input saved as the formula TRUE(). A changed value never is alike."""
+    from budgetplan.readback.integrity import _all_alike, _without_typed_booleans
+
+    built = [
+        (b"A", b"5", b' s="1" t="b"', b"", b"AND(B5,C5)", b"1"),
+        (b"B", b"5", b' s="2"', b"", b'IF(D5="","",D5)', b""),
+        (b"C", b"5", b' s="3"', b"", b"SUM(E5:F5)", b"12.0"),
+    ]
+    resaved = [
+        (b"A", b"5", b' s="1" t="n"', b' aca="false"', b"AND(B5,C5)", b"1"),
+        (b"B", b"5", b' s="2" t="str"', b' aca="false"', b'IF(D5="","",D5)', b""),
+        (b"C", b"5", b' s="3"', b' aca="false"', b"SUM(E5:F5)", b"12"),
+        (b"G", b"5", b' s="4" t="b"', b' aca="false"', b"TRUE()", b"1"),
+    ]
+    assert _all_alike(built, _without_typed_booleans(built, resaved))
+    changed = [resaved[0][:5] + (b"0",), *resaved[1:3]]
+    assert not _all_alike(built, changed)
+    text_now = [resaved[0], resaved[1][:5] + (b"x",), resaved[2]]
+    assert not _all_alike(built, text_now)
+    replaced = [*resaved[:2], (b"C", b"5", b' s="3" t="b"', b"", b"TRUE()", b"1")]
+    assert not _all_alike(built, _without_typed_booleans(built, replaced))

@@ -107,6 +107,13 @@ _READ: dict[type[StrEnum], dict[str, StrEnum]] = {
 }
 
 
+#: The same, by the text exactly as written (the common case: a name chosen from the list).
+_READ_EXACT: dict[type[StrEnum], dict[str, StrEnum]] = {
+    enum: {text: enum(code) for code, names_ in NAMES[enum].items() for text in (code, *names_)}
+    for enum in NAMES
+}
+
+
 def name(code: StrEnum | str, codes: type[StrEnum], lang: Lang) -> str:
     """The name of ``code`` (a member of ``codes``, or its value) in ``lang``."""
     fr, en = NAMES[codes][str(code)]
@@ -121,13 +128,23 @@ def names(codes: type[StrEnum], lang: Lang) -> list[str]:
 def read(codes: type[StrEnum], text: str) -> StrEnum | None:
     """The code a cell's text means (the code, or its name in either language, any case), or
     None when it is neither."""
-    return _READ[codes].get(_fold(text))
+    found = _READ_EXACT[codes].get(text)
+    return found if found is not None else _READ[codes].get(_fold(text))
+
+
+#: The names of each list in each language, as written and folded (the reader asks per cell).
+_NAMES = {
+    (codes, lang): (frozenset(names(codes, lang)), frozenset(_fold(n) for n in names(codes, lang)))
+    for codes in NAMES
+    for lang in ("fr", "en")
+}
 
 
 def is_name(codes: type[StrEnum], text: str, lang: Lang) -> bool:
     """Whether ``text`` is a name of the list in ``lang`` as the workbook's formulas compare it
     (ignoring case, as spreadsheets do)."""
-    return _fold(text) in {_fold(n) for n in names(codes, lang)}
+    exact, folded = _NAMES[(codes, lang)]
+    return text in exact or _fold(text) in folded
 
 
 def formula_text(code: StrEnum, lang: Lang) -> str:
