@@ -33,6 +33,7 @@ from budgetplan.xlsx.workbook.context import (
     page_setup,
     pages_for,
     protect,
+    row_height,
     set_widths,
 )
 from budgetplan.xlsx.workbook.sheet import ValueRow
@@ -114,6 +115,13 @@ def _getter(column: L.Column, lang: Lang) -> Callable[[object], object]:
         return encode(field_value(obj, key))
 
     return get
+
+
+def _texts(
+    table: L.Table, item: object, values: Callable[[object, str], object]
+) -> list[tuple[str, float]]:
+    """The wrapped texts of an item's row and their column widths, for ``row_height``."""
+    return [(str(values(item, c.key) or ""), c.width) for c in table.columns if c.kind == "note"]
 
 
 def _child_value(table: L.Table) -> Callable[[object, str], object]:
@@ -245,8 +253,14 @@ def write_pilots(ctx: Context) -> None:
 
     for i in range(max(len(pilots), len(served_at), 1)):
         row = L.FIRST_DATA_ROW + i
-        _rows(ctx, ws, T, pilots, row, i, calc)
         j = served_at[i] if i < len(served_at) else None
+        texts = [] if i >= len(pilots) else _texts(T, pilots[i], field_value)
+        if j is not None:
+            texts += _texts(L.SERVES, served[j], _child_value(L.SERVES))
+        height = row_height(texts)
+        if height:  # before the row's cells: constant-memory mode writes rows in order
+            ws.set_row(row, height)
+        _rows(ctx, ws, T, pilots, row, i, calc)
         if j is not None:
             _rows(ctx, ws, L.SERVES, served, row, j, values=_child_value(L.SERVES))
         elif i < len(served_at) or i == 0:

@@ -9,7 +9,14 @@ from budgetplan.core.codes import names
 from budgetplan.core.model import ROUTE_ORDER, Envelope, MilestoneKind, Provenance, Route
 from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.workbook.cells import field_value, write_value
-from budgetplan.xlsx.workbook.context import Context, add_table, page_setup, protect, set_widths
+from budgetplan.xlsx.workbook.context import (
+    Context,
+    add_table,
+    page_setup,
+    protect,
+    row_height,
+    set_widths,
+)
 
 BOOLEAN_VALUES = (True, False)
 # Scalars whose provenance is the reserve's (the rates) - others are rules in force or identity.
@@ -61,18 +68,31 @@ def write(ctx: Context) -> None:
     ws.write_string(L.HEADER_ROW, L.BOOLEANS.first_col, ctx.t("par.booleans"), st.header)
 
     rates = p.reserve
+    side_by_side = (
+        (L.ENVELOPES, envelopes),
+        (L.EVENTS, events),
+        (L.ROUTES, procedures),
+        (L.CLOSURES, closures),
+        (L.SPREADS, spreads),
+    )
+    wrapped = st.cell("note", "calc")
     for i in range(n_rows):
         row = L.FIRST_DATA_ROW + i
+        height = row_height(_row_texts(ctx, i, side_by_side))
+        if height:  # before the row's cells: constant-memory mode writes rows in order
+            ws.set_row(row, height)
         if i < len(L.PARAMETERS):
             key, lbl, kind, name = L.PARAMETERS[i]
             ws.write_string(row, P["key"], key, st.small)
-            ws.write_string(row, P["label"], ctx.t(lbl), st.text_calc)
-            write_value(ws, row, P["value"], kind, field_value(p, key), st)
+            ws.write_string(row, P["label"], ctx.t(lbl), wrapped)
+            write_value(
+                ws, row, P["value"], "note" if kind == "text" else kind, field_value(p, key), st
+            )
             ctx.define(name, "parameters", xl_rowcol_to_cell(row, P["value"], True, True))
             if key in _RESERVE_KEYS:
                 provenance = code_name(rates.provenance, Provenance, ctx.lang)
                 ws.write_string(row, P["provenance"], provenance, st.text_calc)
-                ws.write_string(row, P["rationale"], rates.rationale, st.text_calc)
+                ws.write_string(row, P["rationale"], rates.rationale, wrapped)
         if i < len(envelopes) or (i == 0 and not envelopes):
             env = envelopes[i]
             for j, col in enumerate(L.ENVELOPES.columns):
@@ -127,7 +147,7 @@ def write(ctx: Context) -> None:
     ctx.define_columns(L.ENVELOPES, n_env)
     _envelope_lists(ctx, n_env)
 
-    for col, w in zip(P.values(), (24, 46, 16, 12, 50), strict=True):  # one page wide
+    for col, w in zip(P.values(), PARAM_WIDTHS, strict=True):  # one page wide
         ws.set_column(col, col, w)
     set_widths(ws, L.ENVELOPES)
     set_widths(ws, L.EVENTS)
@@ -147,6 +167,32 @@ def write(ctx: Context) -> None:
     tables = (L.ENVELOPES, L.EVENTS, L.ROUTES, L.THRESHOLDS, L.CLOSURES, L.SPREADS, L.LISTS)
     page_setup(ws, ctx.t("title.parameters"), breaks=[t.first_col for t in tables])
     protect(ws, editable_rows=True)
+
+
+#: Widths of the scalar parameters' columns (key, label, value, provenance, rationale): one
+#: page wide.
+PARAM_WIDTHS = (24, 46, 16, 12, 50)
+
+
+def _row_texts(
+    ctx: Context, i: int, tables: tuple[tuple[L.Table, list], ...]
+) -> list[tuple[str, float]]:
+    """The wrapped texts of row ``i`` of every table of the sheet, with their widths."""
+    P = L.PARAM_COLS
+    texts: list[tuple[str, float]] = []
+    if i < len(L.PARAMETERS):
+        key, lbl, kind, _name = L.PARAMETERS[i]
+        texts.append((ctx.t(lbl), PARAM_WIDTHS[P["label"]]))
+        if kind == "text":
+            texts.append((str(field_value(ctx.fig.programme, key) or ""), PARAM_WIDTHS[P["value"]]))
+        if key in _RESERVE_KEYS:
+            texts.append((ctx.fig.programme.reserve.rationale, PARAM_WIDTHS[P["rationale"]]))
+    for table, items in tables:
+        if i < len(items):
+            for col in table.columns:
+                if col.kind == "note":
+                    texts.append((str(field_value(items[i], col.key) or ""), col.width))
+    return texts
 
 
 def _envelope_lists(ctx: Context, n_env: int) -> None:

@@ -46,7 +46,7 @@ class Styles:
             }
         )
         self.label = workbook.add_format({"bold": True})
-        self.small = workbook.add_format({"font_color": "#808080", "font_size": 8})
+        self.small = workbook.add_format({"font_color": "#808080", "font_size": 8, "valign": "top"})
         self.check_ok = workbook.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"})
         self.check_bad = workbook.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
         self.gantt_bar = workbook.add_format({"bg_color": "#9BC2E6"})
