@@ -482,7 +482,7 @@ INPUTS = Table(
     (
         _c("id", "in.id", "text", 16),
         _c("pilot", "in.pilot", "choice", 9),
-        _c("label", "in.label", "text", 42),
+        _c("label", "in.label", "note", 42),
         _c("titre", "in.titre", "titre", 6),
         _code("nature", "in.nature", m.Nature, 15),
         _c("transfer_to", "in.transfer_to", "text", 11),

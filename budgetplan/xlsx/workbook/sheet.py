@@ -15,8 +15,11 @@ def escape(text: str) -> str:
     return text
 
 
-def row_xml(row: int, cells_xml: str) -> str:
-    """The ``<row>`` element of 0-based ``row`` holding ``cells_xml``, as budgetplan writes it."""
+def row_xml(row: int, cells_xml: str, height: float | None = None) -> str:
+    """The ``<row>`` element of 0-based ``row`` holding ``cells_xml``, as budgetplan writes it
+    (``height``: points, for a row of wrapped text)."""
+    if height:
+        return f'<row r="{row + 1}" ht="{height:g}" customHeight="1">{cells_xml}</row>'
     return f'<row r="{row + 1}">{cells_xml}</row>'
 
 
@@ -78,7 +81,9 @@ class FastWorksheet(Worksheet):
         self.table[row][col] = CellFormulaTuple(formula, cell_format, value)
         return 0
 
-    def write_row_xml(self, row: int, first_col: int, last_col: int, cells_xml: str) -> None:
+    def write_row_xml(
+        self, row: int, first_col: int, last_col: int, cells_xml: str, height: float | None = None
+    ) -> None:
         """Write a whole row given as its ``<c>`` elements (constant-memory mode only).
 
         The row must be new: rows are written in order and nothing else may be in it.
@@ -91,7 +96,7 @@ class FastWorksheet(Worksheet):
             self._write_single_row(row)
         self._check_dimensions(row, first_col)
         self._check_dimensions(row, last_col)
-        self.fh.write(row_xml(row, cells_xml))
+        self.fh.write(row_xml(row, cells_xml, height))
         self._raw_row = row
 
     def _write_single_row(self, current_row_num=0):  # type: ignore[no-untyped-def]
