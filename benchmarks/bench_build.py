@@ -129,7 +129,7 @@ def _record(programme, out: Path, target: Path) -> dict:  # type: ignore[no-unty
             self._rec(row, col, "x", None, None)
             return super()._write_blank(row, col, blank, cell_format)
 
-        def write_row_xml(self, row, first_col, last_col, cells_xml):  # type: ignore[no-untyped-def]
+        def write_row_xml(self, row, first_col, last_col, cells_xml, height=None):  # type: ignore[no-untyped-def]
             for m in CELL.finditer(cells_xml):
                 col = column_index_from_string(m["col"]) - 1
                 kind = m["t"] or ""
@@ -149,7 +149,7 @@ def _record(programme, out: Path, target: Path) -> dict:  # type: ignore[no-unty
                         self._rec(row, col, "n", float(m["n"]), None)
                 else:
                     self._rec(row, col, "x", None, None)
-            return super().write_row_xml(row, first_col, last_col, cells_xml)
+            return super().write_row_xml(row, first_col, last_col, cells_xml, height)
 
     sheet.FastWorksheet = Recording  # type: ignore[misc]
     from budgetplan.xlsx.workbook import context

@@ -34,6 +34,8 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from xlsxwriter.utility import xl_rowcol_to_cell
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -47,15 +49,6 @@ def _timed(cmd: list[str]) -> tuple[float, float]:
     if status != 0:
         raise SystemExit(f"{' '.join(cmd)} failed: {proc.stderr.read().decode()[-400:]}")  # type: ignore[union-attr]
     return seconds, usage.ru_maxrss / 1024
-
-
-def _column(col: int) -> str:
-    name = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        name = chr(65 + rest) + name
-    return name
 
 
 def write_peer(kind: str, cells_file: Path, out: Path) -> None:
@@ -108,7 +101,7 @@ def _floor(cells: list, out: Path) -> None:
                     parts.append(f'<row r="{current + 1}">{"".join(row_cells)}</row>')
                     row_cells = []
                 current = row
-                ref = f"{_column(col)}{row + 1}"
+                ref = xl_rowcol_to_cell(row, col)
                 if isinstance(plain, bool):
                     row_cells.append(f'<c r="{ref}" t="b"><v>{int(plain)}</v></c>')
                 elif isinstance(plain, str):

@@ -171,3 +171,18 @@ def test_a_bad_line_among_thousands_is_found_at_its_line(tmp_path) -> None:
         assert line is not None and text[line - 1].strip().startswith(
             "quantity:" if i == 700 else "titre:"
         ), (i, text[line - 1])
+
+
+def test_a_number_too_long_for_python_is_a_finding_not_a_traceback(tmp_path) -> None:
+    """An integer of 5,000 digits: Python refuses to convert it; the C reader steps aside and the
+    file is refused with a located YAML error naming the fix."""
+    from budgetplan.yamlio.loader import LoadError
+
+    path = tmp_path / "big.yaml"
+    path.write_text("id: X\nquantity: " + "9" * 5000 + "\n", encoding="utf-8")
+    assert read_plain(path.read_text()) is None
+    with pytest.raises(LoadError) as caught:
+        load(path)
+    (finding,) = caught.value.findings
+    assert finding.code == "YAML" and "4300 digits" in finding.message
+    assert "at most 15 digits" in finding.hint

@@ -33,13 +33,13 @@ def _delta(old: int, new: int, lang: str = "en") -> str:
     return f"{'+' if d >= 0 else '-'}{_eur(abs(d), lang)}{pct}"
 
 
-#: The words of a total's key ("pilot SCAN", "year 2023"), in French.
-_KEY_WORDS_FR = {"pilot": "pilote", "year": "année", "titre": "titre", "programme": "programme"}
+#: The first words of a total's key ("pilot SCAN", "year 2023") that a language translates.
+_KEY_WORDS = ("pilot", "year", "titre", "programme")
 
 
 def _key(key: str, lang: Lang) -> str:
     head, _, rest = key.partition(" ")
-    return f"{_KEY_WORDS_FR.get(head, head)} {rest}".strip() if lang == "fr" else key
+    return f"{_w(f'key_{head}', lang)} {rest}".strip() if head in _KEY_WORDS else key
 
 
 def _title(text: str) -> str:
@@ -176,71 +176,9 @@ def _table(head: list[str], rows: list[list[object]], right: set[int] = frozense
     return out
 
 
-#: The words of a diff report, (French, English).
-_WORDS: dict[str, tuple[str, str]] = {
-    "no_change": ("aucun changement", "no change"),
-    "No change.": ("Aucun changement.", "No change."),
-    "ties": (
-        "les changements des lignes totalisent le changement du total",
-        "the line changes add up to the change of the total",
-    ),
-    "unexplained": (
-        "{amount} du changement ne s'explique pas par les lignes",
-        "{amount} of the change is not explained by the lines",
-    ),
-    "headroom": ("marge", "headroom"),
-    "Headroom": ("Marge", "Headroom"),
-    "AE (incl. VAT)": ("AE (TTC)", "AE (incl. VAT)"),
-    "Old": ("Avant", "Old"),
-    "New": ("Après", "New"),
-    "Change": ("Écart", "Change"),
-    "cost lines": ("lignes de coût", "cost lines"),
-    "Status": ("Statut", "Status"),
-    "Line": ("Ligne", "Line"),
-    "AE old": ("AE avant", "AE old"),
-    "AE new": ("AE après", "AE new"),
-    "What": ("Quoi", "What"),
-    "hidden": (
-        "{n} changement(s) de ligne sous le seuil non montré(s) ({amount} d'AE en tout)",
-        "{n} line change(s) under the threshold not shown ({amount} of AE in all)",
-    ),
-    "programme": ("programme", "programme"),
-    "Item": ("Élément", "Item"),
-    "Field": ("Champ", "Field"),
-    "impact": ("impact (AE / CP, TTC)", "impact (AE / CP, incl. VAT)"),
-    "Total": ("Total", "Total"),
-    "AE change": ("Écart d'AE", "AE change"),
-    "CP old": ("CP avant", "CP old"),
-    "CP new": ("CP après", "CP new"),
-    "milestones": ("jalons", "milestones"),
-    "Milestone": ("Jalon", "Milestone"),
-    "Pilot": ("Pilote", "Pilot"),
-    "readiness": (
-        "marge de préparation (jours avant chaque événement) et probabilité d'être à temps",
-        "readiness margin (days before each event) and probability of being in time",
-    ),
-    "Readiness": ("Préparation avant chaque événement", "Readiness before each event"),
-    "Event": ("Événement", "Event"),
-    "Margin old (days)": ("Marge avant (jours)", "Margin old (days)"),
-    "Margin new": ("Marge après", "Margin new"),
-    "Ready old": ("À temps avant", "Ready old"),
-    "Ready new": ("À temps après", "Ready new"),
-    "NOW LATE": ("EN RETARD DÉSORMAIS", "NOW LATE"),
-    "checks": ("contrôles", "checks"),
-    "Check": ("Contrôle", "Check"),
-    "Message": ("Constat", "Message"),
-    "pass": ("respecté", "pass"),
-    "FAIL": ("ÉCHEC", "FAIL"),
-    "added": ("ajoutée", "added"),
-    "removed": ("supprimée", "removed"),
-    "changed": ("modifiée", "changed"),
-    "moved": ("déplacée", "moved"),
-}
-
-
 def _w(key: str, lang: Lang, **fields: object) -> str:
-    fr, en = _WORDS[key]
-    return (fr if lang == "fr" else en).format(**fields)
+    """A word of the diff report (labels ``dfw.*``), in ``lang``."""
+    return label(f"dfw.{key}", lang).format(**fields)
 
 
 def _pct(p: float, lang: Lang) -> str:

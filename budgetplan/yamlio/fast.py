@@ -90,8 +90,8 @@ def read_plain(text: str) -> PlainDocument | None:
     A syntax error is None too: ruamel says where it is."""
     try:
         doc = _build(yaml.parse(text, Loader=yaml.CSafeLoader), record=False)
-    except (Unsure, yaml.YAMLError, RecursionError):
-        return None
+    except (Unsure, yaml.YAMLError, RecursionError, ValueError):
+        return None  # ValueError: an integer of over 4,300 digits, which ruamel reports
     if doc is not None:
         doc.where = Lines(text)
     return doc

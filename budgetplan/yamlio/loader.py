@@ -312,11 +312,14 @@ def read_yaml_round_trip(text: str, file: str) -> Any:
         ) from None
     except (ValueError, OverflowError) as exc:
         # ruamel builds dates while parsing: an impossible date (2023-02-30) fails here.
+        # ... and Python refuses an integer of over 4,300 digits.
         line = _bad_date_line(text)
         raise LoadError.of(
             "YAML",
-            f"impossible value: {exc}",
-            "write a real date as YYYY-MM-DD",
+            f"impossible value: {str(exc).split(';')[0]}",
+            "write a real date as YYYY-MM-DD"
+            if line
+            else "write a number of at most 15 digits before the decimal point",
             file=file,
             line=line,
         ) from None
