@@ -5,6 +5,9 @@
     python3 dev.py test [PYTEST ARGS...]   install with test extras if needed, lint, run the tests
     python3 dev.py test --fast [ARGS...]   the edit loop: no LibreOffice, no slow tests (< 1 min)
     python3 dev.py bench [build|file|reconcile|diff] [ARGS...]   run a benchmark (benchmarks/README.md)
+    python3 dev.py catalogue  bring the English catalogue of the default programme's texts up to
+                              date (budgetplan/data/programme-2022.en.po): new texts are added
+                              untranslated, for a translator to fill in
     python3 dev.py pictures   render the Summary and the Timeline for the README (docs/*.png;
                               needs soffice and pdftoppm)
 
@@ -50,11 +53,22 @@ def ensure(extras: str = "test,bench") -> None:
     stamp.write_text(want)
 
 
+CATALOGUE = """
+from budgetplan.api import load_programme
+from budgetplan.yamlio.catalogue import bundled, update_catalogue
+added, obsolete = update_catalogue(bundled("en"), load_programme())
+print(f"{bundled('en')}: {added} text(s) to translate added, {obsolete} made obsolete")
+"""
+
+
 def main(argv: list[str]) -> int:
     task, args = (argv[0], argv[1:]) if argv else ("help", [])
     if task == "build":
         ensure()
         return run([str(BIN / "budgetplan"), "build", *args])
+    if task == "catalogue":
+        ensure()
+        return run([str(PY), "-c", CATALOGUE])
     if task == "test":
         ensure()
         for cmd in (["ruff", "check", "."], ["ruff", "format", "--check", "."]):

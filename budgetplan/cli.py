@@ -127,6 +127,7 @@ def build(
     """
     from budgetplan.api import OverwriteRefused, default_output
     from budgetplan.api import build as build_workbook
+    from budgetplan.yamlio.loader import LoadError
 
     loaded = _load(scenario)
     target = output or default_output(loaded, lang.value)
@@ -138,6 +139,8 @@ def build(
     except OverwriteRefused as exc:
         _err(f"{exc.target}: not written: {exc.message} ({exc.hint})")
         raise typer.Exit(2) from None
+    except LoadError as exc:  # the scenario's translation catalogue
+        _fail(exc.findings)
     failed = [c for c in built.checks if not c.ok]
     said_in: Lang = lang.value
     status = (
@@ -294,6 +297,7 @@ def reconcile(
 def _write_scenario(result, scenario: Path | None, target: Path) -> None:  # type: ignore[no-untyped-def]
     """The programme the workbook holds, carried into ``scenario``'s text (comments and layout
     kept) or written whole."""
+    from budgetplan.yamlio.catalogue import untranslated
     from budgetplan.yamlio.scenario_writer import apply_to_scenario
     from budgetplan.yamlio.scenario_writer import write_scenario as write
 
@@ -303,14 +307,16 @@ def _write_scenario(result, scenario: Path | None, target: Path) -> None:  # typ
             "(fix the errors above first)"
         )
         raise typer.Exit(1)
+    # a workbook in English shows the scenario's French texts translated: they go back in French
+    programme = untranslated(result.programme, str(scenario or ""), result.lang)
     if scenario is not None:
-        apply_to_scenario(scenario, result.programme, target)
+        apply_to_scenario(scenario, programme, target)
     else:  # the whole file replaced: what it held is kept beside it first
         if target.exists():
             from budgetplan.xlsx.safety import backup
 
             _err(f"kept the previous {target.name} as {backup(target).name}")
-        write(result.programme, target)
+        write(programme, target)
     _err(f"wrote {target}")
 
 

@@ -57,7 +57,9 @@ def publish(
     from budgetplan.compute.risk import sheet_simulation
     from budgetplan.xlsx.safety import backup, check_overwrite, lock_files
     from budgetplan.xlsx.workbook.writer import write_workbook
+    from budgetplan.yamlio.catalogue import translated
 
+    programme = translated(programme, source.path, lang)  # texts as the workbook shows them
     refusal, holds_edits = check_overwrite(target, programme)
     if refusal is not None and (lock_files(target) or not force):
         raise OverwriteRefused(target, refusal.message, refusal.hint)

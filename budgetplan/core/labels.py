@@ -389,7 +389,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "in.activite": ("Activité", "Activité"),
     "in.compte_pce": ("Compte PCE", "PCE account"),
     "ph.imputation_ok": ("Imputation du programme", "Imputation on programme"),
-    "pil.delegation": ("Délégation de gestion", "Délégation de gestion"),
+    "pil.delegation": ("Délégation de gestion", "Delegated management"),
     "ph.transfer_ok": ("Transfert cohérent", "Transfer consistent"),
     "ph.virement": ("Virement (même ministère)", "Virement (same ministry)"),
     "cr.virements": (

@@ -115,7 +115,18 @@ def _spreadsheet_safe(value: str) -> str:
 Ident = Annotated[
     str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,39}$"), AfterValidator(_spreadsheet_safe)
 ]
-Text = Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class Prose:
+    """Marks a text written for people (names, labels, rationales): a workbook in another
+    language shows its translation (see :mod:`budgetplan.core.retext`)."""
+
+    def __repr__(self) -> str:
+        return "PROSE"
+
+
+PROSE = Prose()
+Text = Annotated[str, Field(min_length=1, max_length=500), PROSE]
 
 
 def _shaped(pattern: str, what: str) -> AfterValidator:
@@ -143,7 +154,7 @@ NeedKey = Annotated[
         "* ? ~ as wildcards)",
     ),
 ]
-OptText = Annotated[str, Field(max_length=500)]
+OptText = Annotated[str, Field(max_length=500), PROSE]
 
 
 def _one_or_many(value: object) -> object:

@@ -36,6 +36,7 @@ from budgetplan.xlsx.reader import (
     open_workbook,
     read_programme,
 )
+from budgetplan.yamlio.catalogue import translated
 from budgetplan.yamlio.loader import Loaded, load, reference_findings
 
 
@@ -155,9 +156,11 @@ def _reconcile(
                 )  # type: ignore[call-overload]
             result.findings.append(f)
     if scenario is not None:
-        original = load(scenario)
-        result.edits = diff_programmes(original.programme, programme)
-        result.findings += edit_findings(result.edits, original.programme, fig, loc, wb)
+        loaded = load(scenario)
+        # the scenario's texts as a workbook in this language shows them
+        original = translated(loaded.programme, loaded.source.path, wb.lang)
+        result.edits = diff_programmes(original, programme)
+        result.findings += edit_findings(result.edits, original, fig, loc, wb)
     return result
 
 
