@@ -526,3 +526,55 @@ def test_sigterm_leaves_no_temporary_and_the_next_write_removes_old_ones(tmp_pat
     target.unlink()
     assert run(["build", "-o", str(target)]) == 0
     assert not old.exists() and fresh.exists()
+
+
+VALIDATE_PROBE = PROBE.replace('run(["reconcile", path])', 'run(["validate", path])')
+
+
+def _yaml_shapes(folder: Path) -> dict[str, tuple[Path, str]]:
+    """Scenario files shaped to exhaust a YAML reader, each with the words its refusal says."""
+    shapes = {
+        "deep-flow": ("a: " + "[" * 10_000 + "]" * 10_000 + "\n", "nested more than 32"),
+        "deep-block": (
+            "".join("  " * i + f"k{i}:\n" for i in range(2_000)) + "  " * 2_000 + "v: 1\n",
+            "nested more than 32",
+        ),
+        "comments": ("# a comment\n" * 1_000_000 + "id: X\n", "error[SCHEMA]"),
+        "items": ("id: X\nlist:\n" + "- 1\n" * 1_000_000, "error[SCHEMA]"),
+        "aliases-and-many-nodes": (
+            "x: &a 1\ny: *a\nlist:\n" + "- 1\n" * 300_000,
+            "reads at most 200,000 nodes",
+        ),
+        "syntax-error-far-down": (
+            "x: &a 1\ny: *a\nlist:\n" + "- 1\n" * 300_000 + "b: [\n",
+            ":300005: error[YAML] malformed YAML",
+        ),
+    }
+    out = {}
+    for name, (text, words) in shapes.items():
+        path = folder / f"{name}.yaml"
+        path.write_text(text, encoding="utf-8")
+        out[name] = (path, words)
+    return out
+
+
+def test_yaml_shaped_to_exhaust_a_reader_is_refused_within_bounds(tmp_path) -> None:
+    """Depth, node count and comment volume are bounded in the reading pass itself: each file is
+    refused in one line at its place, in bounded CPU time and memory."""
+    shapes = _yaml_shapes(tmp_path)
+    for name, (path, words) in shapes.items():
+        code, cpu, _m, stderr, _o = measured("validate", str(path))
+        assert code == 2 and words in stderr, (name, stderr[:300])
+        assert "Traceback" not in stderr
+        if name.startswith("deep") or name.startswith("syntax"):
+            assert len(stderr.strip().splitlines()) == 1, (name, stderr)
+        assert cpu < LIMIT_CPU_S, (name, cpu)
+    probe = subprocess.run(
+        [sys.executable, "-c", VALIDATE_PROBE, *(str(p) for p, _w in shapes.values())],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    report = json.loads(probe.stdout)
+    assert report["peak_mb"] < LIMIT_MB, report
+    assert all(code == 2 for code, _cpu in report["cpu"].values()), report

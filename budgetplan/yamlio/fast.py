@@ -31,8 +31,36 @@ _OTHER = re.compile(
 )
 
 
+#: Deepest nesting of mappings and lists a scenario may hold (a programme needs 5): a
+#: 10,000-deep list would otherwise take ruamel's recursive constructor half a minute.
+MAX_DEPTH = 32
+
+
 class Unsure(Exception):
     """A file this reader does not resolve exactly as ruamel would: let ruamel read it."""
+
+
+class TooDeep(Exception):
+    """A document nested deeper than :data:`MAX_DEPTH`, at ``line``."""
+
+    def __init__(self, line: int):
+        super().__init__(line)
+        self.line = line
+
+
+def syntax_error(text: str) -> tuple[int, str] | None:
+    """The line and the problem of the first YAML syntax error libyaml finds in ``text``."""
+    try:
+        for _ in yaml.parse(text, Loader=yaml.CSafeLoader):
+            pass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = (exc.problem or exc.context or "malformed YAML").strip()
+        return (mark.line + 1 if mark else 0), problem
+    except yaml.YAMLError as exc:
+        return 0, str(exc)
+    return None
+    return None
 
 
 class Lines:
@@ -159,6 +187,8 @@ def _build(events: Any, record: bool) -> PlainDocument | None:
             else:
                 parent[waiting] = value
             if kind is not yaml.ScalarEvent:
+                if len(stack) >= MAX_DEPTH:
+                    raise TooDeep(line)
                 stack.append(value)
                 paths.append(path if record else ())
                 keys.append(_NO_KEY)

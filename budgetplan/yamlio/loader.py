@@ -25,7 +25,14 @@ from budgetplan.core import model as m
 from budgetplan.core.errors import BudgetplanError
 from budgetplan.core.findings import Finding, Severity, unreadable, validation_message
 from budgetplan.core.source import Source
-from budgetplan.yamlio.fast import Lines, PlainDocument, read_plain
+from budgetplan.yamlio.fast import (
+    MAX_DEPTH,
+    Lines,
+    PlainDocument,
+    TooDeep,
+    read_plain,
+    syntax_error,
+)
 
 #: Largest scenario file accepted (bytes).
 MAX_SCENARIO_BYTES = 64 * 1024 * 1024
@@ -262,22 +269,73 @@ def reference_findings(p: m.Programme, doc: Any, file: str) -> list[Finding]:
 #: Most aliases (*name) a scenario may hold: each one can repeat a whole subtree, so a few
 #: nested ones make a "billion laughs" document that no validator can walk.
 MAX_ALIASES = 100
+#: Most YAML nodes (events) the round-trip reader takes: files that need it (anchors, tags,
+#: syntax errors) are small; every plain file, however large, is read by libyaml.
+MAX_ROUND_TRIP_NODES = 200_000
 
 
 def read_yaml(text: str, file: str) -> Any:
     """The document ``text`` holds: read by libyaml in C when it is a plain mapping
     (:mod:`budgetplan.yamlio.fast`), else by ruamel's round-trip parser, which also says where
     a syntax error is and counts aliases against the limit."""
-    plain = read_plain(text)
+    try:
+        plain = read_plain(text)
+    except TooDeep as exc:
+        raise _too_deep(file, exc.line) from None
     if plain is not None:
         return plain
     return read_yaml_round_trip(text, file)
 
 
+def _too_deep(file: str, line: int | None) -> LoadError:
+    return LoadError.of(
+        "YAML",
+        f"the YAML is nested more than {MAX_DEPTH} levels deep (a programme needs 5)",
+        "simplify the file",
+        file=file,
+        line=line,
+    )
+
+
+def _bounded_events(yaml: YAML, text: str, file: str) -> int:
+    """One pass of ruamel's parser over ``text`` that stops at the first bound it crosses:
+    depth, node count (ruamel reads about 50,000 nodes a second) and aliases; returns the
+    number of aliases."""
+    aliases = depth = 0
+    for events, event in enumerate(yaml.parse(text), start=1):
+        name = type(event).__name__
+        if name in ("MappingStartEvent", "SequenceStartEvent"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _too_deep(file, event.start_mark.line + 1)
+        elif name in ("MappingEndEvent", "SequenceEndEvent"):
+            depth -= 1
+        elif name == "AliasEvent":
+            aliases += 1
+        if events > MAX_ROUND_TRIP_NODES:
+            error = syntax_error(text)
+            if error is not None:
+                raise LoadError.of(
+                    "YAML",
+                    f"malformed YAML: {error[1]}",
+                    "fix the YAML syntax at this line",
+                    file=file,
+                    line=error[0] or None,
+                )
+            raise LoadError.of(
+                "YAML",
+                f"the file needs the exact YAML reader (it holds &anchors, *aliases or !tags), "
+                f"which reads at most {MAX_ROUND_TRIP_NODES:,} nodes",
+                "write the values out in full, without anchors, aliases or tags",
+                file=file,
+            )
+    return aliases
+
+
 def read_yaml_round_trip(text: str, file: str) -> Any:
     yaml = YAML(typ="rt")
     try:
-        aliases = sum(1 for event in yaml.parse(text) if type(event).__name__ == "AliasEvent")
+        aliases = _bounded_events(yaml, text, file)
         if aliases > MAX_ALIASES:
             raise LoadError(
                 [
