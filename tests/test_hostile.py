@@ -461,7 +461,7 @@ def test_pipes_and_devices_are_not_scenarios(tmp_path) -> None:
     fifo = tmp_path / "x.yaml"
     os.mkfifo(fifo)
     change = tmp_path / "c.yaml"
-    change.write_text("name: c\nbase: /dev/zero\nchanges:\n  - drop_line: {line: X}\n")
+    change.write_text("name: c\nbase: x.yaml\nchanges:\n  - drop_line: {line: X}\n")
     for path in (fifo, Path("/dev/zero"), change):
         code, cpu, mem, stderr, _o = measured("validate", str(path))
         assert code == 2 and "is not a regular file" in stderr and cpu < LIMIT_CPU_S, stderr
@@ -578,3 +578,36 @@ def test_yaml_shaped_to_exhaust_a_reader_is_refused_within_bounds(tmp_path) -> N
     report = json.loads(probe.stdout)
     assert report["peak_mb"] < LIMIT_MB, report
     assert all(code == 2 for code, _cpu in report["cpu"].values()), report
+
+
+@pytest.mark.parametrize(
+    ("base", "words"),
+    [
+        ("/dev/zero", "is not a scenario file (.yaml)"),
+        ("/etc/passwd", "is not a scenario file (.yaml)"),
+        ("../elsewhere/programme.yaml", "is outside the folder of this change file"),
+        ("link.yaml", "is outside the folder of this change file"),  # a link leading out
+    ],
+)
+def test_a_base_is_kept_to_the_change_files_folder(tmp_path, monkeypatch, base, words) -> None:
+    """A change file received from someone cannot make budgetplan read (and echo in its errors)
+    any file of the machine: its base is a .yaml beside it or below, or under a folder the user
+    names in BUDGETPLAN_BASE_ROOTS."""
+    import shutil
+
+    from budgetplan.yamlio.loader import default_scenario_path
+
+    here, elsewhere = tmp_path / "here", tmp_path / "elsewhere"
+    here.mkdir()
+    elsewhere.mkdir()
+    shutil.copy(default_scenario_path(), elsewhere / "programme.yaml")
+    (here / "link.yaml").symlink_to(elsewhere / "programme.yaml")
+    change = here / "c.yaml"
+    change.write_text(f"name: c\nbase: {base}\nchanges:\n  - drop_line: {{line: SCAN-EQ}}\n")
+    code, cpu, _m, stderr, _o = measured("validate", str(change))
+    assert code == 2 and "c.yaml:2 base: error[BASE_OUTSIDE] base" in stderr, stderr
+    assert words in stderr and "root:x" not in stderr and cpu < LIMIT_CPU_S
+    if base.endswith("programme.yaml") or base == "link.yaml":
+        monkeypatch.setenv("BUDGETPLAN_BASE_ROOTS", str(elsewhere))
+        code, _cpu, _m, stderr, _o = measured("validate", str(change))
+        assert code == 0, stderr

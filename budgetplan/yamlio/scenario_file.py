@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -140,6 +141,33 @@ def is_change_file(data: bytes) -> bool:
     return b"\nchanges:" in b"\n" + data or data.startswith(b"changes:")
 
 
+#: Folders (separated by os.pathsep) a change file's ``base`` may also name, beside its own.
+BASE_ROOTS_VARIABLE = "BUDGETPLAN_BASE_ROOTS"
+
+
+def _base_refusal(base: Path, path: Path) -> tuple[str, str] | None:
+    """Why a change file may not take ``base`` as its base (message, hint), or None.
+
+    A base is a scenario file (.yaml) in the change file's folder or below it, or under a folder
+    named in BUDGETPLAN_BASE_ROOTS: a change file received from someone else cannot make
+    budgetplan read, and echo in its errors, any file of the machine."""
+    if base.suffix.lower() not in (".yaml", ".yml"):
+        return (
+            f"base {base.name} is not a scenario file (.yaml)",
+            "name a programme or change file, or `default`",
+        )
+    roots = [path.resolve().parent]
+    roots += [
+        Path(r).resolve() for r in os.environ.get(BASE_ROOTS_VARIABLE, "").split(os.pathsep) if r
+    ]
+    if not any(base.is_relative_to(root) for root in roots):
+        return (
+            f"base {base} is outside the folder of this change file",
+            f"copy the base beside the change file, or name its folder in {BASE_ROOTS_VARIABLE}",
+        )
+    return None
+
+
 def load_scenario_file(path: str | Path, _seen: tuple[Path, ...] = ()) -> Scenario:
     """The scenario a change file describes; LoadError lists every problem with its line.
 
@@ -175,6 +203,11 @@ def load_scenario_file(path: str | Path, _seen: tuple[Path, ...] = ()) -> Scenar
         scenario = Scenario.default(spec.name or path.stem, spec.description)
     else:
         base = (path.parent / spec.base).resolve()
+        refusal = _base_refusal(base, path)
+        if refusal is not None:
+            raise LoadError.of(
+                "BASE_OUTSIDE", refusal[0], refusal[1], ("base",), file, node_line(doc, ("base",))
+            )
         if base in _seen or base == path.resolve():
             raise LoadError.of(
                 "BASE_CYCLE",
