@@ -329,11 +329,11 @@ def _print_reconciliation(result, fmt: Format, title: str, lang: Lang) -> None: 
     elif fmt is Format.markdown:
         typer.echo(render.to_markdown(result.findings, title, lang))
         if result.actuals:
-            typer.echo("\n" + render.actuals_text(result.actuals, markdown=True))
+            typer.echo("\n" + render.actuals_text(result.actuals, markdown=True, lang=lang))
     else:
         typer.echo(render.to_text(result.findings, title, lang))
         if result.actuals:
-            typer.echo(render.actuals_text(result.actuals))
+            typer.echo(render.actuals_text(result.actuals, lang=lang))
 
 
 def _not_an_input(output: Path | None, option: str, *inputs: Path | None) -> None:

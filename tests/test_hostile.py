@@ -611,3 +611,65 @@ def test_a_base_is_kept_to_the_change_files_folder(tmp_path, monkeypatch, base, 
         monkeypatch.setenv("BUDGETPLAN_BASE_ROOTS", str(elsewhere))
         code, _cpu, _m, stderr, _o = measured("validate", str(change))
         assert code == 0, stderr
+
+
+ACTUALS_PROBE = PROBE.replace(
+    'run(["reconcile", path])', 'run(["reconcile", sys.argv[1], "--actuals", path])'
+).replace("for path in sys.argv[1:]:", "for path in sys.argv[2:]:")
+
+
+def _actuals_exports(folder: Path) -> dict[str, tuple[Path, str]]:
+    """Exports shaped to exhaust or fool the actuals reader, with what its refusal says."""
+    head = "commitment;date;amount;status;line\n"
+    row = "EJ-{};15/03/2022;1000,00;committed;SCAN-EQ\n"
+    out: dict[str, tuple[Path, str]] = {}
+    big = folder / "two-million-rows.csv"
+    with big.open("w", encoding="utf-8") as fh:
+        fh.write(head)
+        for start in range(0, 2_000_000, 100_000):
+            fh.write("".join(row.format(i) for i in range(start, start + 100_000)))
+    out["two-million-rows"] = (big, "error[TOO_LARGE] more than 1,000,000 rows")
+    cases = {
+        "field-too-long": (head + "EJ-1;15/03/2022;" + "1" * 200_000 + ";paid;SCAN-EQ\n").encode(),
+        "amount-1e26": (head + "EJ-1;15/03/2022;1e26;committed;SCAN-EQ\n").encode(),
+        "year-1": (head + "EJ-1;01/01/0001;5;committed;SCAN-EQ\n").encode(),
+        "year-9999": (head + "EJ-1;31/12/9999;5;committed;SCAN-EQ\n").encode(),
+        "bad-byte": (head + "EJ-1;15/03/2022;5;paid;SCAN-EQ\n" * 5_000).encode()
+        + b"EJ-\x81;15/03/2022;5;paid;SCAN-EQ\n",
+    }
+    said = {
+        "field-too-long": ".csv:2: error[ACTUALS_BAD_ROW] not a CSV row",
+        "amount-1e26": ".csv:2  ACTUALS_BAD_ROW",
+        "year-1": "la date 01/01/0001 est hors de la plage",
+        "year-9999": "la date 31/12/9999 est hors de la plage",
+        "bad-byte": ".csv:5002: error[ENCODING] byte 0x81",
+    }
+    for name, data in cases.items():
+        path = folder / f"{name}.csv"
+        path.write_bytes(data)
+        out[name] = (path, said[name])
+    return out
+
+
+def test_actuals_are_streamed_within_their_bounds(tmp_path) -> None:
+    """A two-million-row export is refused after one pass over its bytes (never held as text or
+    rows), and each malformed export is a finding or one line naming the file and the row, in
+    bounded CPU time and memory; the workbook is never blamed."""
+    from budgetplan.api import build
+
+    workbook = build(output=tmp_path / "w.xlsx").path
+    exports = _actuals_exports(tmp_path)
+    for name, (path, words) in exports.items():
+        code, cpu, _m, stderr, stdout = measured("reconcile", str(workbook), "--actuals", str(path))
+        assert code in (1, 2) and words in stderr + stdout, (name, stderr[:300], stdout[-600:])
+        assert "Traceback" not in stderr and "workbook" not in stderr.lower(), (name, stderr)
+        assert cpu < LIMIT_CPU_S, (name, cpu)
+    probe = subprocess.run(
+        [sys.executable, "-c", ACTUALS_PROBE, str(workbook)]
+        + [str(p) for p, _w in exports.values()],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    report = json.loads(probe.stdout)
+    assert report["peak_mb"] < LIMIT_MB, report

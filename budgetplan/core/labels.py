@@ -649,6 +649,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "rec.actuals_title": ("Budget et exécution{as_of}", "Budget against actual{as_of}"),
     "rec.as_of": (" au {date}", " to {date}"),
     "rec.unmatched": ("Exécution non rapprochée", "Unmatched actuals"),
+    "rec.n_unmatched": (
+        "{n} ligne(s) d'exécution ne correspondent à aucune ligne de coût (voir les constats)",
+        "{n} actual(s) match no cost line (see the findings)",
+    ),
     "rec.line": ("ligne", "line"),
     "rec.pilot": ("pilote", "pilot"),
     "rec.row": ("rang", "row"),

@@ -16,11 +16,13 @@ A row needs a line or a financial code that maps to a line; the rows that match 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
-import io
+import functools
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -28,7 +30,7 @@ from pathlib import Path
 from budgetplan.compute.figures import Figures
 from budgetplan.core import money
 from budgetplan.core.errors import BudgetplanError
-from budgetplan.core.findings import Finding, Severity, unreadable
+from budgetplan.core.findings import Finding, Severity, said, unreadable
 
 HEADINGS = {
     "commitment": (
@@ -67,6 +69,13 @@ STATUS = {
     "payment": "paid",
 }
 MAX_ROWS = 1_000_000
+STATUS_FR = {"committed": "engagé", "paid": "payé"}
+#: Amounts of an export are below a thousand billion euros (15 digits), as in every cell.
+MAX_AMOUNT = Decimal(10) ** 15
+#: Dates of an export are those of a budget, as everywhere in budgetplan.
+FIRST_DAY, LAST_DAY = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
+#: Rows that match no line listed one by one; the rest are counted.
+MAX_UNMATCHED_LISTED = 1_000
 
 
 class ActualsError(BudgetplanError):
@@ -88,24 +97,60 @@ def parse_amount(text: object) -> Decimal:
         except ValueError as exc:
             if "could be" in str(exc):
                 raise
-            raise ValueError(f"{text!r} is not an amount") from None
-    if not value.is_finite():
-        raise ValueError(f"{text!r} is not an amount")
+            raise ValueError(
+                said(f"{_shown(text)} is not an amount", f"{_shown(text)} n'est pas un montant")
+            ) from None
+    if not value.is_finite() or abs(value) >= MAX_AMOUNT:
+        raise ValueError(
+            said(
+                f"{_shown(text)} is not an amount (at most 15 digits before the decimal mark)",
+                f"{_shown(text)} n'est pas un montant (15 chiffres au plus avant la virgule)",
+            )
+        )
     return money.round_cent(value)
 
 
 def parse_date(text: object) -> dt.date:
+    if isinstance(text, str):
+        return _parse_date_text(text)
+    return _parse_date(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_date_text(text: str) -> dt.date:
+    """A date written as text: an export's dates repeat, each is parsed once."""
+    return _parse_date(text)
+
+
+def _parse_date(text: object) -> dt.date:
     if isinstance(text, dt.datetime):
         return text.date()
     if isinstance(text, dt.date):
-        return text
+        return _in_range(text)
     s = str(text).strip()
     for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y"):
         try:
-            return dt.datetime.strptime(s, fmt).date()
-        except ValueError:
-            pass
-    raise ValueError(f"{text!r} is not a date (dd/mm/yyyy)")
+            return _in_range(dt.datetime.strptime(s, fmt).date())
+        except ValueError as exc:
+            if "out of range" in str(exc):
+                raise
+    raise ValueError(
+        said(
+            f"{_shown(text)} is not a date (dd/mm/yyyy)",
+            f"{_shown(text)} n'est pas une date (jj/mm/aaaa)",
+        )
+    )
+
+
+def _in_range(day: dt.date) -> dt.date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(
+            said(
+                f"date {day.isoformat()} is out of range (1990-2100)",
+                f"la date {day:%d/%m}/{day.year:04d} est hors de la plage admise (1990-2100)",
+            )
+        )
+    return day
 
 
 @dataclass(frozen=True)
@@ -119,35 +164,110 @@ class Actual:
     key: str  # what the file gave (line id or financial code)
 
 
-def read_rows(path: Path) -> list[list[object]]:
+def read_rows(path: Path) -> Iterator[list[object]]:
+    """The rows of an export, one at a time: a CSV is never held whole (its text, or its rows),
+    so that the row limit is met before the memory is."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from python_calamine import CalamineWorkbook
+        yield from _xlsx_rows(path)
+    else:
+        yield from _csv_rows(path)
 
-        from budgetplan.xlsx.xlsxfile import XlsxError, open_xlsx
 
-        try:
-            open_xlsx(path).close()
-        except XlsxError as exc:
-            raise ActualsError([exc.finding]) from None
-        from budgetplan.xlsx.reader import ReadError, corrupt_as_read_error
+def _xlsx_rows(path: Path) -> Iterator[list[object]]:
+    from python_calamine import CalamineWorkbook
 
-        try:
-            with corrupt_as_read_error(path):
-                return CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
-        except ReadError as exc:
-            raise ActualsError(exc.findings) from None
-    data = path.read_bytes()
+    from budgetplan.xlsx.reader import ReadError, corrupt_as_read_error
+    from budgetplan.xlsx.xlsxfile import XlsxError, open_xlsx
+
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252")  # Excel's French CSV export
-    sample = text[:4096]
+        open_xlsx(path).close()
+    except XlsxError as exc:
+        raise ActualsError([exc.finding]) from None
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=";,\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        with corrupt_as_read_error(path):
+            yield from CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).iter_rows()
+    except ReadError as exc:
+        raise ActualsError(exc.findings) from None
+
+
+def survey(path: Path) -> str:
+    """The encoding of a CSV export, from one pass over its bytes that also counts its lines:
+    UTF-8 (with or without its mark) when the whole file reads as such, else Windows-1252, as
+    Excel's French CSV export writes it. An export of more lines than the row limit is refused
+    here, before a row is parsed (about 0.2 s per 100 MB)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8, lines = True, 0
+    with path.open("rb") as raw:
+        for chunk in iter(lambda: raw.read(1 << 20), b""):
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+            lines += chunk.count(b"\n")
+            if lines > MAX_ROWS + 1:
+                raise ActualsError.of(
+                    "TOO_LARGE",
+                    said(
+                        f"more than {MAX_ROWS:,} rows",
+                        f"plus de {MAX_ROWS:,} lignes".replace(",", " "),
+                    ),
+                    said("split the export", "découper l'export"),
+                    file=str(path),
+                )
+    return "utf-8-sig" if utf8 else "cp1252"
+
+
+def _decoded(raw: Iterable[bytes], encoding: str, path: Path) -> Iterator[str]:
+    """The lines of a file as text, each decoded on its own so that a bad byte is named at its
+    line (a UTF-8 mark is dropped from the first)."""
+    for number, line in enumerate(raw, start=1):
+        try:
+            yield line.decode(encoding if number == 1 else encoding.removesuffix("-sig"))
+        except UnicodeDecodeError as exc:
+            name = "UTF-8" if encoding.startswith("utf") else "Windows-1252"
+            raise ActualsError.of(
+                "ENCODING",
+                said(
+                    f"byte 0x{exc.object[exc.start]:02x} is not {name} text",
+                    f"l'octet 0x{exc.object[exc.start]:02x} n'est pas du texte {name}",
+                ),
+                said(
+                    "export the file again as UTF-8 (or Windows-1252, as Excel's CSV)",
+                    "exporter de nouveau le fichier en UTF-8 (ou Windows-1252, le CSV d'Excel)",
+                ),
+                file=str(path),
+                line=number,
+            ) from None
+
+
+def _csv_rows(path: Path) -> Iterator[list[object]]:
+    encoding = survey(path)
+    with path.open("rb") as raw:
+        sample = raw.read(4096).decode(encoding, errors="replace")
+        raw.seek(0)
+        try:
+            delimiter = csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
+        except csv.Error:
+            delimiter = ";" if sample.count(";") > sample.count(",") else ","
+        reader = csv.reader(_decoded(raw, encoding, path), delimiter=delimiter)
+        try:
+            yield from reader
+        except csv.Error as exc:
+            limit = csv.field_size_limit()
+            raise ActualsError.of(
+                "ACTUALS_BAD_ROW",
+                said(
+                    f"not a CSV row this reader can take ({exc})",
+                    f"ligne CSV illisible ({exc})",
+                ),
+                said(
+                    f"fields hold at most {limit:,} characters; export the file again",
+                    f"un champ compte au plus {limit} caractères ; exporter de nouveau le fichier",
+                ),
+                file=str(path),
+                line=reader.line_num,
+            ) from None
 
 
 def _codes(figures: Figures) -> dict[str, str]:
@@ -164,28 +284,35 @@ def _codes(figures: Figures) -> dict[str, str]:
     return by_code
 
 
-def load_actuals(path: str | Path, figures: Figures) -> tuple[list[Actual], list[Finding]]:
-    """Read an export and match each row to a cost line (by id, else by financial code)."""
+def load_actuals(path: str | Path, figures: Figures) -> tuple[Iterator[Actual], list[Finding]]:
+    """Read an export and match each row to a cost line (by id, else by financial code).
+
+    The header is read at once (a file that cannot be an export is refused here); the rows come
+    one at a time as the caller takes them, and a row that cannot be read is added to the
+    findings returned, so that a million-row export is never held as rows or text."""
     path = Path(path)
     try:
         rows = read_rows(path)
+        header_row = next(rows, None)
     except OSError as exc:
         raise ActualsError([unreadable(str(path), exc)]) from None
-    if not rows:
+    if header_row is None:
         raise ActualsError.of(
             "EMPTY",
-            "the actuals file is empty",
-            "export the commitments and payments again",
+            said("the actuals file is empty", "le fichier d'exécution est vide"),
+            said(
+                "export the commitments and payments again",
+                "exporter de nouveau les engagements et les paiements",
+            ),
             file=str(path),
         )
-    if len(rows) > MAX_ROWS:
-        raise ActualsError.of(
-            "TOO_LARGE",
-            f"more than {MAX_ROWS:,} rows",
-            "split the export",
-            file=str(path),
-        )
-    header = [_norm(h) for h in rows[0]]
+    columns = _columns(header_row, path)
+    findings: list[Finding] = []
+    return _actuals(rows, columns, figures, path, findings), findings
+
+
+def _columns(header_row: list[object], path: Path) -> dict[str, int]:
+    header = [_norm(str(h)) for h in header_row]
     columns: dict[str, int] = {}
     for key, names in HEADINGS.items():
         for i, h in enumerate(header):
@@ -199,51 +326,97 @@ def load_actuals(path: str | Path, figures: Figures) -> tuple[list[Actual], list
                 Finding(
                     Severity.ERROR,
                     "ACTUALS_COLUMNS",
-                    f"missing column(s): {', '.join(need)}",
-                    "name the columns commitment, date, amount, status, line or financial_code "
-                    "(or their French headings)",
+                    said(
+                        f"missing column(s): {', '.join(need)}",
+                        f"colonne(s) manquante(s) : {', '.join(need)}",
+                    ),
+                    said(
+                        "name the columns commitment, date, amount, status, line or "
+                        "financial_code (or their French headings)",
+                        "nommer les colonnes n° EJ, date, montant, statut, ligne ou code "
+                        "financier (ou leurs intitulés anglais)",
+                    ),
                     file=str(path),
                     line=1,
                 )
             ]
         )
-    ids = {lf.id for lf in figures.lines}
+    return columns
+
+
+def _actuals(
+    rows: Iterator[list[object]],
+    columns: dict[str, int],
+    figures: Figures,
+    path: Path,
+    findings: list[Finding],
+) -> Iterator[Actual]:
+    ids = {lf.id: lf.id for lf in figures.lines}  # each row's id is the programme's string
     by_code = _codes(figures)
-    actuals: list[Actual] = []
-    findings: list[Finding] = []
-    for n, row in enumerate(rows[1:], start=2):
-        if not any(str(c).strip() for c in row):
-            continue
-
-        def get(key: str, row: list[object] = row) -> object:
-            i = columns.get(key)
-            return row[i] if i is not None and i < len(row) else ""
-
-        try:
-            amount = parse_amount(get("amount"))
-            date = parse_date(get("date"))
-            status = STATUS.get(_norm(str(get("status"))))
-            if status is None:
-                raise ValueError(f"status {get('status')!r} is neither committed nor paid")
-        except ValueError as exc:
-            findings.append(
-                Finding(
-                    Severity.ERROR,
-                    "ACTUALS_BAD_ROW",
-                    str(exc),
-                    "correct this row of the export",
+    try:
+        for n, row in enumerate(rows, start=2):
+            if n > MAX_ROWS + 1:
+                raise ActualsError.of(
+                    "TOO_LARGE",
+                    said(
+                        f"more than {MAX_ROWS:,} rows",
+                        f"plus de {MAX_ROWS:,} lignes".replace(",", " "),
+                    ),
+                    said("split the export", "découper l'export"),
                     file=str(path),
                     line=n,
                 )
+            actual = _actual(n, row, columns, ids, by_code, path, findings)
+            if actual is not None:
+                yield actual
+    except OSError as exc:
+        raise ActualsError([unreadable(str(path), exc)]) from None
+
+
+def _actual(
+    n: int,
+    row: list[object],
+    columns: dict[str, int],
+    ids: dict[str, str],
+    by_code: dict[str, str],
+    path: Path,
+    findings: list[Finding],
+) -> Actual | None:
+    if not any(str(c).strip() for c in row):
+        return None
+
+    def get(key: str) -> object:
+        i = columns.get(key)
+        return row[i] if i is not None and i < len(row) else ""
+
+    try:
+        amount = parse_amount(get("amount"))
+        date = parse_date(get("date"))
+        status = STATUS.get(_norm(str(get("status"))))
+        if status is None:
+            raise ValueError(
+                said(
+                    f"status {get('status')!r} is neither committed nor paid",
+                    f"le statut {get('status')!r} n'est ni engagé ni payé",
+                )
             )
-            continue
-        line_key = str(get("line")).strip()
-        code = str(get("financial_code")).strip()
-        line = line_key if line_key in ids else by_code.get(code, "")
-        actuals.append(
-            Actual(n, str(get("commitment")).strip(), date, amount, status, line, line_key or code)
+    except ValueError as exc:
+        findings.append(
+            Finding(
+                Severity.ERROR,
+                "ACTUALS_BAD_ROW",
+                exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc),
+                said("correct this row of the export", "corriger cette ligne de l'export"),
+                file=str(path),
+                line=n,
+            )
         )
-    return actuals, findings
+        return None
+    line_key = str(get("line")).strip()
+    code = str(get("financial_code")).strip()
+    line = ids.get(line_key) or by_code.get(code, "")
+    commitment = str(get("commitment")).strip()
+    return Actual(n, commitment, date, amount, status, line, line_key or code)
 
 
 #: Columns of budget against actual, as the text, Markdown and workbook reports show them.
@@ -292,27 +465,35 @@ class ActualsReport:
     findings: list[Finding] = field(default_factory=list)
 
 
-def budget_against_actual(figures: Figures, actuals: list[Actual]) -> ActualsReport:
-    as_of = max((a.date for a in actuals), default=None)
-    months = figures.months
-    upto = sum(1 for m in months if m <= as_of.replace(day=1)) if as_of is not None else 0
-    lines: dict[str, LineActuals] = {}
-    for lf in figures.lines:
-        planned = sum(lf.monthly[:upto])
-        lines[lf.id] = LineActuals(
-            lf.id, lf.line.pilot, Decimal(lf.ttc) / 100, Decimal(planned) / 100
-        )
+def budget_against_actual(figures: Figures, actuals: Iterable[Actual]) -> ActualsReport:
+    """Budget against actual, line by line, pilot by pilot and month by month, in one pass over
+    the actuals (they may be a stream): only the rows matching no line are kept, the first
+    :data:`MAX_UNMATCHED_LISTED` of them."""
+    lines: dict[str, LineActuals] = {
+        lf.id: LineActuals(lf.id, lf.line.pilot, Decimal(lf.ttc) / 100, Decimal(0))
+        for lf in figures.lines
+    }
     paid_by_month: dict[dt.date, Decimal] = defaultdict(Decimal)
-    unmatched = []
+    unmatched: list[Actual] = []
+    as_of: dt.date | None = None
+    unlisted = 0
     for a in actuals:
+        as_of = a.date if as_of is None or a.date > as_of else as_of
         if not a.line:
-            unmatched.append(a)
+            if len(unmatched) < MAX_UNMATCHED_LISTED:
+                unmatched.append(a)
+            else:
+                unlisted += 1
             continue
         if a.status == "committed":
             lines[a.line].committed += a.amount
         else:
             lines[a.line].paid += a.amount
             paid_by_month[a.date.replace(day=1)] += a.amount
+    months = figures.months
+    upto = sum(1 for m in months if m <= as_of.replace(day=1)) if as_of is not None else 0
+    for lf in figures.lines:
+        lines[lf.id].cp_to_date = Decimal(sum(lf.monthly[:upto])) / 100
     by_pilot: dict[str, LineActuals] = {}
     for la in lines.values():
         p = by_pilot.setdefault(la.pilot, LineActuals(la.pilot, la.pilot, Decimal(0), Decimal(0)))
@@ -325,14 +506,38 @@ def budget_against_actual(figures: Figures, actuals: list[Actual]) -> ActualsRep
         for k, m in enumerate(months)
     }
     report = ActualsReport(as_of, list(lines.values()), by_pilot, by_month, unmatched)
+    if unlisted:
+        report.findings.append(
+            Finding(
+                Severity.WARNING,
+                "ACTUAL_UNMATCHED",
+                said(
+                    f"{unlisted:,} more rows match no cost line (the first "
+                    f"{MAX_UNMATCHED_LISTED:,} are listed)",
+                    f"{unlisted} lignes de plus ne correspondent à aucune ligne de coût (les "
+                    f"{MAX_UNMATCHED_LISTED} premières sont listées)",
+                ),
+                said(
+                    "give each row its cost-line id or a financial code set on a line",
+                    "donner à chaque ligne l'id de sa ligne de coût ou un code financier",
+                ),
+            )
+        )
     for a in unmatched:
         report.findings.append(
             Finding(
                 Severity.WARNING,
                 "ACTUAL_UNMATCHED",
-                f"commitment {a.commitment} ({a.amount} EUR, {a.status}) matches no cost line "
-                f"('{a.key}')",
-                "give its cost-line id or a financial code set on a line",
+                said(
+                    f"commitment {a.commitment} ({_eur(a.amount, 'en')}, {a.status}) matches no "
+                    f"cost line ('{a.key}')",
+                    f"l'engagement {a.commitment} ({_eur(a.amount, 'fr')}, "
+                    f"{STATUS_FR[a.status]}) ne correspond à aucune ligne de coût ('{a.key}')",
+                ),
+                said(
+                    "give its cost-line id or a financial code set on a line",
+                    "donner l'id de sa ligne de coût ou un code financier porté par une ligne",
+                ),
                 extra={"row": a.row},
             )
         )
@@ -342,8 +547,16 @@ def budget_against_actual(figures: Figures, actuals: list[Actual]) -> ActualsRep
                 Finding(
                     Severity.WARNING,
                     "OVERCOMMITTED",
-                    f"line {la.line}: {la.committed} EUR committed against {la.ae} EUR of AE",
-                    "raise the line's budget or cut the commitment",
+                    said(
+                        f"line {la.line}: {_eur(la.committed, 'en')} committed against "
+                        f"{_eur(la.ae, 'en')} of AE",
+                        f"ligne {la.line} : {_eur(la.committed, 'fr')} engagés pour "
+                        f"{_eur(la.ae, 'fr')} d'AE",
+                    ),
+                    said(
+                        "raise the line's budget or cut the commitment",
+                        "relever le budget de la ligne ou réduire l'engagement",
+                    ),
                     path=("line", la.line),
                 )
             )
@@ -352,9 +565,27 @@ def budget_against_actual(figures: Figures, actuals: list[Actual]) -> ActualsRep
                 Finding(
                     Severity.ERROR,
                     "PAID_OVER_COMMITTED",
-                    f"line {la.line}: {la.paid} EUR paid against {la.committed} EUR committed",
-                    "a payment needs its legal commitment (AE) first",
+                    said(
+                        f"line {la.line}: {_eur(la.paid, 'en')} paid against "
+                        f"{_eur(la.committed, 'en')} committed",
+                        f"ligne {la.line} : {_eur(la.paid, 'fr')} payés pour "
+                        f"{_eur(la.committed, 'fr')} engagés",
+                    ),
+                    said(
+                        "a payment needs its legal commitment (AE) first",
+                        "un paiement suppose d'abord son engagement juridique (AE)",
+                    ),
                     path=("line", la.line),
                 )
             )
     return report
+
+
+def _eur(amount: Decimal, lang: str) -> str:
+    return money.eur(money.to_cents(amount), lang)
+
+
+def _shown(value: object) -> str:
+    """A cell's value as a message quotes it: at most 40 characters."""
+    text = str(value)
+    return repr(text if len(text) <= 40 else text[:40] + "…")

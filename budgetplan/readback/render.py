@@ -10,7 +10,6 @@ from pathlib import Path
 from budgetplan.core.findings import Finding, Severity, in_lang
 from budgetplan.core.labels import Lang, label
 from budgetplan.core.money import eur, to_cents
-from budgetplan.readback.actuals import REPORT_COLUMNS
 
 ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
@@ -116,27 +115,22 @@ def actuals_dict(report) -> dict[str, object]:  # type: ignore[no-untyped-def]
     }
 
 
-def actuals_text(report, markdown: bool = False) -> str:  # type: ignore[no-untyped-def]
-    heads = ("pilot", *REPORT_COLUMNS)
+def actuals_text(report, markdown: bool = False, lang: Lang = "en") -> str:  # type: ignore[no-untyped-def]
+    """Budget against actual, pilot by pilot, in ``lang``: a table for the terminal or Markdown."""
+    from budgetplan.readback.workbook import ACTUALS_HEADINGS
+
+    heads = (label("rec.pilot", lang), *(label(k, lang) for k in ACTUALS_HEADINGS))
     rows = []
     for la in report.by_pilot.values():
-        rate = "-" if la.ae_rate is None else f"{la.ae_rate * 100:.1f}%"
-        rows.append(
-            (
-                la.line,
-                _eur(la.ae),
-                _eur(la.committed),
-                rate,
-                _eur(la.cp_to_date),
-                _eur(la.paid),
-                _eur(la.cp_variance),
-                _eur(la.forecast),
-            )
-        )
-    as_of = f" (actuals to {report.as_of:%d/%m/%Y})" if report.as_of else ""
+        rate = "-" if la.ae_rate is None else percent(la.ae_rate, lang)
+        amounts = (la.ae, la.committed, la.cp_to_date, la.paid, la.cp_variance, la.forecast)
+        ae, committed, cp_to_date, paid, variance, forecast = (_eur(v, lang) for v in amounts)
+        rows.append((la.line, ae, committed, rate, cp_to_date, paid, variance, forecast))
+    as_of = label("rec.as_of", lang).format(date=f"{report.as_of:%d/%m/%Y}") if report.as_of else ""
+    title = label("rec.actuals_title", lang).format(as_of=as_of)
     if markdown:
         out = [
-            f"### Budget against actual{as_of}",
+            f"### {title}",
             "",
             "| " + " | ".join(heads) + " |",
             "|" + " --- |" * len(heads),
@@ -145,14 +139,19 @@ def actuals_text(report, markdown: bool = False) -> str:  # type: ignore[no-unty
     else:
         widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(heads)]
         out = [
-            f"\nBUDGET AGAINST ACTUAL{as_of}",
+            f"\n{title.upper()}",
             "  " + "  ".join(h.rjust(w) for h, w in zip(heads, widths, strict=True)),
         ]
         out += ["  " + "  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
     if report.unmatched:
-        out.append(f"{len(report.unmatched)} actual(s) match no cost line (see the findings)")
+        out.append(label("rec.n_unmatched", lang).format(n=len(report.unmatched)))
     return "\n".join(out)
 
 
-def _eur(value) -> str:  # type: ignore[no-untyped-def]
-    return eur(to_cents(Decimal(str(value))), unit=False)
+def percent(rate: Decimal, lang: Lang) -> str:
+    text = f"{rate * 100:.1f}"
+    return f"{text.replace('.', ',')} %" if lang == "fr" else f"{text}%"
+
+
+def _eur(value, lang: Lang = "en") -> str:  # type: ignore[no-untyped-def]
+    return eur(to_cents(Decimal(str(value))), lang, unit=False)
