@@ -150,9 +150,14 @@ class Verified:
 
 def verify(workbooks: list[Path]) -> list[Verified]:
     """Recalculate each workbook in LibreOffice and compare every formula with its cached value.
+    Each is first checked as every reader checks a workbook (XlsxError: not a zip, a bomb, a
+    DTD, a damaged part...) so that LibreOffice never opens what budgetplan would refuse.
     Raises RuntimeError when LibreOffice is not installed."""
     from budgetplan.recalc import libreoffice
+    from budgetplan.xlsx.xlsxfile import open_xlsx
 
+    for path in workbooks:
+        open_xlsx(Path(path)).close()
     if not libreoffice.available():
         raise RuntimeError(
             "LibreOffice headless with python3-uno is not installed "

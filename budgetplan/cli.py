@@ -768,6 +768,7 @@ def verify(
       budgetplan verify workbooks/programme-2022.xlsx
     """
     from budgetplan.api import verify as run_verify
+    from budgetplan.xlsx.xlsxfile import XlsxError
 
     for path in workbooks:
         if not path.is_file():
@@ -775,6 +776,8 @@ def verify(
             raise typer.Exit(2)
     try:
         verified = run_verify(workbooks)
+    except XlsxError as exc:
+        _fail(exc.findings)
     except RuntimeError as exc:
         _err(str(exc))
         raise typer.Exit(2) from None

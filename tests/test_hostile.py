@@ -8,6 +8,7 @@ import json
 import resource
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -673,3 +674,80 @@ def test_actuals_are_streamed_within_their_bounds(tmp_path) -> None:
     )
     report = json.loads(probe.stdout)
     assert report["peak_mb"] < LIMIT_MB, report
+
+
+def _sheet_part(workbook: Path, key: str) -> str:
+    """The zip member of the sheet ``key`` of layout (French workbook)."""
+    from budgetplan.xlsx import layout as L
+    from budgetplan.xlsx.xlsxfile import sheet_parts
+
+    with zipfile.ZipFile(workbook) as zf:
+        return next(p.part for p in sheet_parts(zf) if p.name == L.sheet_name(key, "fr"))
+
+
+def _flip_bytes_of(workbook: Path, part: str, target: Path) -> Path:
+    """``workbook`` with bytes flipped in the middle of one member's packed data, the zip's
+    structure left whole (as a bad disk or a bad transfer does)."""
+    data = bytearray(workbook.read_bytes())
+    with zipfile.ZipFile(workbook) as zf:
+        info = zf.getinfo(part)
+    name_len = int.from_bytes(data[info.header_offset + 26 : info.header_offset + 28], "little")
+    extra_len = int.from_bytes(data[info.header_offset + 28 : info.header_offset + 30], "little")
+    start = info.header_offset + 30 + name_len + extra_len
+    middle = start + info.compress_size // 2
+    for i in range(middle, middle + 8):
+        data[i] ^= 0xA5
+    target.write_bytes(bytes(data))
+    return target
+
+
+def _parts_bypassing_a_prolog_check(workbook: Path, folder: Path) -> dict[str, tuple[Path, str]]:
+    from tests.hostile import _rewrite
+
+    sheet = _sheet_part(workbook, "inputs")
+
+    def late_doctype(name: str, data: bytes) -> bytes:
+        if name != sheet:
+            return data
+        head, sep, rest = data.partition(b"?>")
+        return head + sep + b" " * 4096 + b'<!DOCTYPE x [<!ENTITY e "e">]>' + rest
+
+    def utf16(name: str, data: bytes) -> bytes:
+        return data.decode("utf-8").encode("utf-16") if name == sheet else data
+
+    out = {
+        "doctype-after-4kb": (
+            _rewrite(workbook, folder / "late-doctype.xlsx", late_doctype),
+            "declares a DTD or entities",
+        ),
+        "utf16-sheet": (_rewrite(workbook, folder / "utf16.xlsx", utf16), "written in UTF-16"),
+        "phasing-bytes-flipped": (
+            _flip_bytes_of(workbook, _sheet_part(workbook, "phasing"), folder / "flipped.xlsx"),
+            "truncated or corrupted (Bad CRC-32",
+        ),
+    }
+    upper = _rewrite(workbook, folder / "upper.xlsx", lambda n, d: d)
+    with zipfile.ZipFile(upper, "a") as zf:
+        zf.writestr("xl/custom.XML", b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY b "c">]><a/>')
+    out["dtd-in-a-part-named-.XML"] = (upper, "declares a DTD or entities")
+    return out
+
+
+def test_every_part_is_checked_whole_by_every_reader(hostile, tmp_path) -> None:
+    """A DTD after the first 2 KB, in a part named .XML or hidden by UTF-16, and bytes flipped in
+    a part diff and textconv never parse (Phasing): each is refused in one line by reconcile,
+    diff, textconv and verify (before LibreOffice sees the file), never reported as a clean or
+    unchanged workbook."""
+    base = hostile["empty.xlsx"].parent / "base.xlsx"
+    for name, (path, words) in _parts_bypassing_a_prolog_check(base, tmp_path).items():
+        for command in (
+            ["reconcile", str(path)],
+            ["textconv", str(path)],
+            ["diff", str(base), str(path)],
+            ["verify", str(path)],
+        ):
+            code, cpu, _mb, stderr, stdout = measured(*command)
+            assert code == 2, (name, command, stderr, stdout[:300])
+            assert words in stderr and str(path) in stderr, (name, command, stderr)
+            assert len(stderr.strip().splitlines()) == 1 and "Traceback" not in stderr
+            assert cpu < LIMIT_CPU_S

