@@ -13,6 +13,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from budgetplan.core.errors import BudgetplanError
 from budgetplan.core.findings import Finding, in_lang
 from budgetplan.core.labels import Lang, label
 from budgetplan.core.version import __version__
@@ -285,13 +286,19 @@ def reconcile(
     title = label("rep.reconciliation", said_in).format(path=workbook)
     _print_reconciliation(result, fmt, title, said_in)
     if output is not None:
-        from budgetplan.readback.workbook import write_reconciliation
-
-        write_reconciliation(result, output, said_in)
-        _err(f"wrote {output}")
+        _write_report_workbook(result, output, said_in)
     if write_scenario is not None:
         _write_scenario(result, scenario, write_scenario)
     raise typer.Exit(0 if result.ok else 1)
+
+
+def _write_report_workbook(result, output: Path, lang: Lang) -> None:  # type: ignore[no-untyped-def]
+    from budgetplan.readback.workbook import write_reconciliation
+
+    kept = write_reconciliation(result, output, lang)
+    if kept is not None:
+        _err(label("bld.kept", lang).format(path=kept))
+    _err(label("bld.wrote_file", lang).format(path=output))
 
 
 def _write_scenario(result, scenario: Path | None, target: Path) -> None:  # type: ignore[no-untyped-def]
@@ -604,7 +611,9 @@ def run_cmd(
     failed = checks_failing = 0
     t = lambda key: label(f"run.{key}", lang.value)  # noqa: E731
     for o in outcomes:
-        if o.error:
+        if o.kept is not None:
+            typer.echo(label("bld.kept", lang.value).format(path=o.kept))
+        elif o.error:
             failed += 1
             _err(f"{t('failed')} {o.error}")
         elif o.checks_failed:
@@ -812,6 +821,10 @@ def run(args: list[str]) -> int:
             f"{exc.filename or 'budgetplan'}: {exc.strerror or exc} "
             "(check the path, that its folder exists and that you may write there)"
         )
+        return 2
+    except BudgetplanError as exc:  # a problem as a value, escaped from a command's handling
+        for finding in exc.findings:
+            _err(finding.one_line())
         return 2
     except Exception as exc:  # noqa: BLE001 - never show a traceback to a user
         _err(

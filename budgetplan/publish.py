@@ -55,18 +55,21 @@ def publish(
 ) -> Built:
     """Write the workbook of ``programme`` to ``target``; see :func:`budgetplan.api.build`."""
     from budgetplan.compute.risk import sheet_simulation
+    from budgetplan.xlsx.lock import writing
     from budgetplan.xlsx.safety import backup, check_overwrite, lock_files
     from budgetplan.xlsx.workbook.writer import write_workbook
     from budgetplan.yamlio.catalogue import translated
 
     programme = translated(programme, source.path, lang)  # texts as the workbook shows them
-    refusal, holds_edits = check_overwrite(target, programme)
-    if refusal is not None and (lock_files(target) or not force):
-        raise OverwriteRefused(target, refusal.message, refusal.hint)
-    backup_path = backup(target) if holds_edits else None
-    with collector_paused():
-        fig = compute(programme)
-        results = run_checks(fig)
-        risk = sheet_simulation(fig)
-        write_workbook(programme, source, target, lang, figures=fig, checks=results, risk=risk)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with writing(target):  # from the check of the target to its replacement, one writer
+        refusal, holds_edits = check_overwrite(target, programme)
+        if refusal is not None and (lock_files(target) or not force):
+            raise OverwriteRefused(target, refusal.message, refusal.hint)
+        backup_path = backup(target) if holds_edits else None
+        with collector_paused():
+            fig = compute(programme)
+            results = run_checks(fig)
+            risk = sheet_simulation(fig)
+            write_workbook(programme, source, target, lang, figures=fig, checks=results, risk=risk)
     return Built(target, fig, results, backup_path, risk)

@@ -6,6 +6,7 @@ import contextlib
 import io
 import json
 import resource
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -260,9 +261,13 @@ def test_a_build_killed_half_way_leaves_the_previous_workbook(tmp_path) -> None:
     )
     assert proc.returncode == -9, proc.stderr  # killed, not finished
     assert target.read_bytes() == before
-    leftovers = [p for p in tmp_path.iterdir() if p != target]
+    lock = tmp_path / ".big.xlsx.lock"  # empty, and released by the system with its process
+    leftovers = [p for p in tmp_path.iterdir() if p not in (target, lock)]
     assert leftovers and all(p.name.startswith(".") and p.suffix == ".tmp" for p in leftovers)
     assert any(p.stat().st_size > 0 for p in leftovers)  # it was killed mid-write
+    assert not lock.exists() or lock.stat().st_size == 0
+    assert run(["build", "-o", str(target), "--force"]) == 0  # the lock does not hold it
+    assert not lock.exists()
 
 
 # --------------------------------------------------------------------------- properties
@@ -751,3 +756,92 @@ def test_every_part_is_checked_whole_by_every_reader(hostile, tmp_path) -> None:
             assert words in stderr and str(path) in stderr, (name, command, stderr)
             assert len(stderr.strip().splitlines()) == 1 and "Traceback" not in stderr
             assert cpu < LIMIT_CPU_S
+
+
+HOLD_LOCK = """
+import sys
+from pathlib import Path
+from budgetplan.xlsx.lock import writing
+with writing(Path(sys.argv[1])):
+    print("held", flush=True)
+    sys.stdin.readline()
+"""
+
+
+def test_a_second_writer_of_one_file_is_refused_while_the_first_holds_it(tmp_path) -> None:
+    """While one command writes a workbook (its lock held by another process), a build, a
+    reconcile -o and a diff -o to the same file are refused in one line and the file is left
+    as it was; once the first is done (or killed), the next write goes through."""
+    from budgetplan.api import build
+
+    target = build(output=tmp_path / "w.xlsx").path
+    before = target.read_bytes()
+    shutil.copy(target, tmp_path / "other.xlsx")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(target)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        for command in (
+            ["build", "-o", str(target), "--force"],
+            ["reconcile", str(tmp_path / "other.xlsx"), "-o", str(target)],
+            ["diff", str(tmp_path / "other.xlsx"), str(tmp_path / "other.xlsx")]
+            + ["--format", "xlsx", "-o", str(target)],
+        ):
+            code, _cpu, _mb, stderr, _out = measured(*command)
+            assert code == 2 and "another budgetplan command is writing this file" in stderr, (
+                command,
+                stderr,
+            )
+            assert len(stderr.strip().splitlines()) == 1
+            assert target.read_bytes() == before
+    finally:
+        holder.kill()
+        holder.wait()
+    code, _cpu, _mb, stderr, _out = measured("build", "-o", str(target), "--force")
+    assert code == 0, stderr
+    assert not (tmp_path / ".w.xlsx.lock").exists()  # no lock file left behind
+
+
+def test_a_report_someone_typed_into_is_kept_before_it_is_replaced(tmp_path) -> None:
+    """The comparison (run -o) and the reconciliation workbook (reconcile -o) are replaced as
+    they are when untouched (same bytes, no backup), and kept as a backup first once someone
+    has typed into them: the backup holds what they typed."""
+    import openpyxl
+
+    from budgetplan.api import build
+
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "cut.yaml").write_text(
+        "name: cut\nbase: default\nchanges:\n  - scale_cost: {pilot: SCAN, factor: 0.9}\n"
+    )
+    out = tmp_path / "out"
+    workbook = build(output=tmp_path / "w.xlsx").path
+    reports = {
+        "comparison": (("run", str(folder), "-o", str(out)), out / "comparison.xlsx"),
+        "reconciliation": (
+            ("reconcile", str(workbook), "-o", str(tmp_path / "rec.xlsx")),
+            tmp_path / "rec.xlsx",
+        ),
+    }
+    for name, (command, report) in reports.items():
+        code, _cpu, _mb, stderr, _o = measured(*command)
+        assert code == 0 and report.is_file(), (name, stderr)
+        first = report.read_bytes()
+        code, _cpu, _mb, stderr, stdout = measured(*command)
+        assert report.read_bytes() == first, name  # deterministic, stamp included
+        assert not list(report.parent.glob("*.bak.xlsx")), name  # untouched: no backup
+        book = openpyxl.load_workbook(report)
+        book.worksheets[0]["A1"] = "Notes du contrôleur budgétaire"
+        book.save(report)
+        edited = report.read_bytes()
+        code, _cpu, _mb, stderr, stdout = measured(*command)
+        assert code == 0, (name, stderr)
+        backups = list(report.parent.glob(f"{report.stem}.*.bak.xlsx"))
+        assert len(backups) == 1 and backups[0].read_bytes() == edited, name
+        assert "conservé sous" in stderr + stdout, (name, stderr, stdout)
+        assert report.read_bytes() == first, name

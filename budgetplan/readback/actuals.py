@@ -506,8 +506,16 @@ def budget_against_actual(figures: Figures, actuals: Iterable[Actual]) -> Actual
         for k, m in enumerate(months)
     }
     report = ActualsReport(as_of, list(lines.values()), by_pilot, by_month, unmatched)
+    report.findings = _report_findings(report, unlisted)
+    return report
+
+
+def _report_findings(report: ActualsReport, unlisted: int) -> list[Finding]:
+    """What budget against actual finds: rows that match no line, lines committed over their
+    budget, payments over their commitments."""
+    findings: list[Finding] = []
     if unlisted:
-        report.findings.append(
+        findings.append(
             Finding(
                 Severity.WARNING,
                 "ACTUAL_UNMATCHED",
@@ -523,8 +531,8 @@ def budget_against_actual(figures: Figures, actuals: Iterable[Actual]) -> Actual
                 ),
             )
         )
-    for a in unmatched:
-        report.findings.append(
+    for a in report.unmatched:
+        findings.append(
             Finding(
                 Severity.WARNING,
                 "ACTUAL_UNMATCHED",
@@ -541,9 +549,9 @@ def budget_against_actual(figures: Figures, actuals: Iterable[Actual]) -> Actual
                 extra={"row": a.row},
             )
         )
-    for la in lines.values():
+    for la in report.lines:
         if la.committed > la.ae:
-            report.findings.append(
+            findings.append(
                 Finding(
                     Severity.WARNING,
                     "OVERCOMMITTED",
@@ -561,7 +569,7 @@ def budget_against_actual(figures: Figures, actuals: Iterable[Actual]) -> Actual
                 )
             )
         if la.paid > max(la.committed, Decimal(0)) and la.paid > 0:
-            report.findings.append(
+            findings.append(
                 Finding(
                     Severity.ERROR,
                     "PAID_OVER_COMMITTED",
@@ -578,7 +586,7 @@ def budget_against_actual(figures: Figures, actuals: Iterable[Actual]) -> Actual
                     path=("line", la.line),
                 )
             )
-    return report
+    return findings
 
 
 def _eur(amount: Decimal, lang: str) -> str:

@@ -14,6 +14,8 @@ from budgetplan.readback.actuals import REPORT_COLUMNS
 from budgetplan.readback.reconciliation import Reconciliation
 from budgetplan.xlsx.atomic import atomic_path
 from budgetplan.xlsx.layout import SHEETS, sheet_name
+from budgetplan.xlsx.lock import writing
+from budgetplan.xlsx.stamp import keep_if_edited, set_placeholder, stamp
 from budgetplan.xlsx.workbook.context import print_fitted
 from budgetplan.xlsx.workbook.writer import FIXED_CREATED
 
@@ -32,12 +34,21 @@ ACTUALS_HEADINGS = (
 SEVERITY_COLOURS = {"error": "#FFC7CE", "warning": "#FFEB9C", "info": "#DDEBF7"}
 
 
-def write_reconciliation(result: Reconciliation, target: Path, lang: Lang | None = None) -> None:
+def write_reconciliation(
+    result: Reconciliation, target: Path, lang: Lang | None = None
+) -> Path | None:
+    """The reconciliation workbook at ``target``; a previous one someone typed into since it was
+    written is kept as a backup first, and that backup returned."""
+    target = Path(target)
+    with writing(target):
+        kept = keep_if_edited(target)
+        _write(result, target, lang or ("en" if result.lang == "en" else "fr"))
+    return kept
+
+
+def _write(result: Reconciliation, target: Path, lang: Lang) -> None:
     """Long: lays the reconciliation workbook out sheet by sheet, in ``lang`` (by default the
     language of the workbook reconciled): its codes and cells as they are, its words translated."""
-    target = Path(target)
-    if lang is None:
-        lang = "en" if result.lang == "en" else "fr"
 
     def t(key: str, **fields: object) -> str:
         return label(key, lang).format(**fields)
@@ -54,6 +65,7 @@ def write_reconciliation(result: Reconciliation, target: Path, lang: Lang | None
                 "created": FIXED_CREATED,
             }
         )
+        set_placeholder(wb)
         header = wb.add_format(HEADER)
         money = wb.add_format({"num_format": '#,##0.00 "€"'})
         rate = wb.add_format({"num_format": "0.0%"})
@@ -128,6 +140,7 @@ def write_reconciliation(result: Reconciliation, target: Path, lang: Lang | None
                     ws.write_string(r, 5, a.key)
                 print_fitted(ws, t("rec.unmatched"), 0)
         wb.close()
+        stamp(tmp)
 
 
 def _safe_ref(cell: str) -> bool:

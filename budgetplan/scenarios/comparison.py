@@ -14,6 +14,8 @@ from budgetplan.compute.checks import run_checks
 from budgetplan.compute.figures import Figures
 from budgetplan.core.labels import Lang, label
 from budgetplan.xlsx.atomic import atomic_path
+from budgetplan.xlsx.lock import writing
+from budgetplan.xlsx.stamp import keep_if_edited, set_placeholder, stamp
 from budgetplan.xlsx.workbook.context import print_fitted
 from budgetplan.xlsx.workbook.writer import FIXED_CREATED
 
@@ -113,18 +115,28 @@ def rows(columns: list[Column], lang: Lang) -> list[Row]:
     return out
 
 
-def write_comparison(columns: list[Column], target: Path, lang: Lang = "fr") -> None:
-    """Long: lays the comparison sheet out: a header of scenario names (the reference first),
-    one row per figure, the chart of AE by pilot below, on its own printed page."""
+def write_comparison(columns: list[Column], target: Path, lang: Lang = "fr") -> Path | None:
+    """The comparison workbook: a header of scenario names (the reference first), one row per
+    figure, the chart of AE by pilot below, on its own printed page. A comparison someone typed
+    into since it was written is kept as a backup first; returns that backup."""
     if not columns:
-        return
+        return None
     table = rows(columns, lang)
     sheet = _t("cmp.sheet", lang)
+    with writing(target):
+        kept = keep_if_edited(target)
+        _write(columns, table, sheet, target, lang)
+    return kept
+
+
+def _write(columns: list[Column], table: list[Row], sheet: str, target: Path, lang: Lang) -> None:
+    """Long: the comparison sheet top to bottom (see write_comparison)."""
     with atomic_path(target) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
         wb.set_properties(
             {"title": _t("cmp.doc_title", lang), "author": "budgetplan", "created": FIXED_CREATED}
         )
+        set_placeholder(wb)
         ws = wb.add_worksheet(sheet)
         head = wb.add_format(
             {
@@ -197,3 +209,4 @@ def write_comparison(columns: list[Column], target: Path, lang: Lang = "fr") -> 
             ws.set_h_pagebreaks([chart_row - 1])  # the chart on a page of its own, whole
             ws.insert_chart(chart_row, 0, chart)
         wb.close()
+        stamp(tmp)

@@ -95,6 +95,7 @@ class Outcome:
     risk: RiskResult | None = None  # the simulation its Risk sheet shows
     error: str = ""
     checks_failed: list[str] = field(default_factory=list)
+    kept: Path | None = None  # the backup of an edited comparison this run replaced
 
 
 def comparison_columns(outcomes: list[Outcome]) -> list[Column]:
@@ -197,5 +198,7 @@ def run_all(paths: list[Path], out_dir: Path, progress=None, lang: Lang = "fr") 
                 )
             )
         else:
-            write_comparison(comparison_columns(outcomes), target, lang)
+            kept = write_comparison(comparison_columns(outcomes), target, lang)
+            if kept is not None:
+                outcomes.append(Outcome(target, kept=kept))
     return outcomes

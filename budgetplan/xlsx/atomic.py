@@ -8,6 +8,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from budgetplan.xlsx.lock import writing
+
 
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
@@ -20,22 +22,26 @@ def atomic_path(target: Path) -> Iterator[Path]:
     """
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale(target)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise _naming(exc, target) from None
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        yield tmp_path
-        os.chmod(tmp_path, _mode_for(target))
-        os.replace(tmp_path, target)
-    except BaseException as exc:
-        with contextlib.suppress(FileNotFoundError):
-            tmp_path.unlink()
-        if isinstance(exc, OSError):
+    with writing(target):  # a second writer of the same file is refused meanwhile
+        try:
+            remove_stale(target)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        except OSError as exc:
             raise _naming(exc, target) from None
-        raise
+        os.close(fd)
+        tmp_path = Path(tmp)
+        try:
+            yield tmp_path
+            os.chmod(tmp_path, _mode_for(target))
+            os.replace(tmp_path, target)
+        except BaseException as exc:
+            with contextlib.suppress(FileNotFoundError):
+                tmp_path.unlink()
+            if isinstance(exc, OSError):
+                raise _naming(exc, target) from None
+            raise
 
 
 #: Age after which a temporary file of a write is a leftover: no write of budgetplan's takes
