@@ -845,3 +845,90 @@ def test_a_report_someone_typed_into_is_kept_before_it_is_replaced(tmp_path) -> 
         assert len(backups) == 1 and backups[0].read_bytes() == edited, name
         assert "conservé sous" in stderr + stdout, (name, stderr, stdout)
         assert report.read_bytes() == first, name
+
+
+EDIT_OPS = ("edit-workbook", "edit-run-workbook", "note-in-reconciliation", "note-in-comparison")
+COMMAND_OPS = (
+    "build",
+    "build-force",
+    "reconcile-o",
+    "reconcile-o-onto-its-input",
+    "diff-o",
+    "diff-o-onto-its-input",
+    "run-o",
+)
+
+
+def _command(op: str, folder: Path) -> list[str]:
+    scenario, workbook = folder / "s.yaml", folder / "w.xlsx"
+    return {
+        "build": ["build", str(scenario), "-o", str(workbook)],
+        "build-force": ["build", str(scenario), "-o", str(workbook), "--force"],
+        "reconcile-o": ["reconcile", str(workbook), "-o", str(folder / "rec.xlsx")],
+        "reconcile-o-onto-its-input": ["reconcile", str(workbook), "-o", str(workbook)],
+        "diff-o": ["diff", str(scenario), str(workbook), "--format", "xlsx"]
+        + ["-o", str(folder / "d.xlsx")],
+        "diff-o-onto-its-input": ["diff", str(scenario), str(workbook), "--format", "xlsx"]
+        + ["-o", str(workbook)],
+        "run-o": ["run", str(scenario), "-o", str(folder / "out")],
+    }[op]
+
+
+def _edit(op: str, folder: Path, n: int) -> tuple[Path, bytes, bytes] | None:
+    """Type into a file of the folder as a user would: the file, the bytes it held before and
+    after (None: no such file yet)."""
+    import openpyxl
+
+    from budgetplan.xlsx import layout as L
+
+    target = {
+        "edit-workbook": folder / "w.xlsx",
+        "edit-run-workbook": folder / "out" / "s.xlsx",
+        "note-in-reconciliation": folder / "rec.xlsx",
+        "note-in-comparison": folder / "out" / "comparison.xlsx",
+    }[op]
+    if not target.is_file():
+        return None
+    book = openpyxl.load_workbook(target)
+    if op.startswith("edit"):  # an input: a cost line's quantity
+        book[L.sheet_name("inputs", "fr")][f"{L.INPUTS.letter('quantity')}5"] = (
+            41 + n
+        )  # never its value (40)
+    else:
+        book.worksheets[0]["A1"] = f"note {n} du contrôleur budgétaire"
+    before = target.read_bytes()
+    book.save(target)
+    return target, before, target.read_bytes()
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(ops=st.lists(st.sampled_from(EDIT_OPS + COMMAND_OPS), min_size=4, max_size=10))
+def test_no_sequence_of_commands_loses_an_edit(tmp_path_factory, ops) -> None:
+    """Random sequences of build, build --force, reconcile -o, diff -o and run on one folder,
+    between edits a finance officer types: every file that held edits is still somewhere, byte
+    for byte (the file itself or a backup), and no command ends in an internal error."""
+    from budgetplan.yamlio.loader import default_scenario_path
+
+    folder = tmp_path_factory.mktemp("seq")
+    shutil.copy(default_scenario_path(), folder / "s.yaml")
+    assert measured("build", str(folder / "s.yaml"), "-o", str(folder / "w.xlsx"))[0] == 0
+    kept: list[tuple[Path, bytes]] = []  # what users typed, each as the file held it
+    for n, op in enumerate(ops):
+        if op in EDIT_OPS:
+            edited = _edit(op, folder, n)
+            if edited is not None:  # typing over one's own edits replaces them: the user's doing
+                target, before, after = edited
+                kept = [(p, data) for p, data in kept if (p, data) != (target, before)]
+                kept.append((target, after))
+        else:
+            code, _cpu, _mb, stderr, _out = measured(*_command(op, folder))
+            assert "internal error" not in stderr and "Traceback" not in stderr, (op, stderr)
+            assert code in (0, 1, 2, 3), (op, code, stderr)
+        present = {p.read_bytes() for p in folder.rglob("*.xlsx") if p.is_file()}
+        lost = [what for what, data in kept if data not in present]
+        assert not lost, (ops[: n + 1], lost)
