@@ -41,7 +41,9 @@ sys.path.insert(0, str(ROOT))
 
 
 def _timed(cmd: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak MB of one process, from its start to its exit."""
+    """Wall seconds and peak MB of one process, from its start to its exit, writing a new file
+    (as every peer does: a build over an existing workbook also checks what it replaces)."""
+    Path(cmd[cmd.index("-o") + 1] if "-o" in cmd else cmd[-1]).unlink(missing_ok=True)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _pid, status, usage = os.wait4(proc.pid, 0)
@@ -174,7 +176,7 @@ def main() -> None:
             runs = {
                 "budgetplan": [
                     sys.executable, "-m", "budgetplan", "build", str(scenario),
-                    "-o", str(work / "bp.xlsx"), "--force",
+                    "-o", str(work / "bp.xlsx"),
                 ],
                 **{
                     p: [sys.executable, __file__, "--peer", p, str(cells), str(work / f"{p}.xlsx")]

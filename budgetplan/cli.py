@@ -691,9 +691,14 @@ def risk(
       budgetplan risk scenarios/scanners_overrun_and_late.py --iterations 100000
     """
     from budgetplan.api import simulate
+    from budgetplan.compute.risk import RiskTooLarge
 
     programme = _load(scenario).programme
-    result = simulate(programme, iterations, seed, distribution.value, correlation)
+    try:
+        result = simulate(programme, iterations, seed, distribution.value, correlation)
+    except RiskTooLarge as exc:
+        _err(f"--iterations {iterations}: {exc.message} ({exc.hint})")
+        raise typer.Exit(2) from None
     if fmt is RiskFormat.json:
         typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
         return
@@ -802,10 +807,34 @@ def verify(
     raise typer.Exit(0 if all(v.ok for v in verified) else 1)
 
 
+def _click_exceptions():  # type: ignore[no-untyped-def]
+    """Click's exceptions, wherever this typer keeps them (typer 0.16+ carries its own click)."""
+    try:
+        from typer._click import exceptions
+    except ImportError:
+        from click import exceptions  # type: ignore[no-redef]
+    return exceptions
+
+
 def run(args: list[str]) -> int:
     """Run one command line in this process; return its exit code (never raises)."""
+    clicks = _click_exceptions()
     try:
-        app(args=args, prog_name="budgetplan")
+        code = app(args=args, prog_name="budgetplan", standalone_mode=False)
+        return code if isinstance(code, int) else 0
+    except clicks.UsageError as exc:  # one line, as every other refusal: what, where, the fix
+        where = exc.ctx.command_path if exc.ctx is not None else "budgetplan"
+        if type(exc).__name__ == "NoArgsIsHelpError" and exc.ctx is not None:
+            typer.echo(exc.ctx.get_help())  # `budgetplan` alone: the help, as before
+            return 0
+        _err(f"{where}: {exc.format_message()} (see {where} --help)")
+        return 2
+    except typer.Abort:
+        _err("budgetplan: interrupted")
+        return 130
+    except clicks.ClickException as exc:
+        _err(f"budgetplan: {exc.format_message()}")
+        return exc.exit_code
     except SystemExit as exc:
         if exc.code is None:
             return 0

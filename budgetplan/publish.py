@@ -56,7 +56,7 @@ def publish(
     """Write the workbook of ``programme`` to ``target``; see :func:`budgetplan.api.build`."""
     from budgetplan.compute.risk import sheet_simulation
     from budgetplan.xlsx.lock import writing
-    from budgetplan.xlsx.safety import backup, check_overwrite, lock_files
+    from budgetplan.xlsx.safety import Refusal, backup, check_overwrite, lock_files
     from budgetplan.xlsx.workbook.writer import write_workbook
     from budgetplan.yamlio.catalogue import translated
 
@@ -64,6 +64,17 @@ def publish(
     target.parent.mkdir(parents=True, exist_ok=True)
     with writing(target):  # from the check of the target to its replacement, one writer
         refusal, holds_edits = check_overwrite(target, programme)
+        if refusal is None and not holds_edits and target.exists():
+            typed = typed_over(target)
+            if typed:
+                refusal, holds_edits = (
+                    Refusal(
+                        f"holds what someone typed where budgetplan does not read ({typed})",
+                        "carry it into the scenario file, or use --force to replace the workbook "
+                        "(a dated backup is kept)",
+                    ),
+                    True,
+                )
         if refusal is not None and (lock_files(target) or not force):
             raise OverwriteRefused(target, refusal.message, refusal.hint)
         backup_path = backup(target) if holds_edits else None
@@ -73,3 +84,26 @@ def publish(
             risk = sheet_simulation(fig)
             write_workbook(programme, source, target, lang, figures=fig, checks=results, risk=risk)
     return Built(target, fig, results, backup_path, risk)
+
+
+#: What a reader typed that no input table reads: a constant over a formula, a note outside the
+#: tables. A build would drop it without a word.
+TYPED_OVER = ("FORMULA_REPLACED", "CELL_OUTSIDE")
+
+
+def typed_over(target: Path) -> str:
+    """Where the workbook at ``target``, its inputs as built, holds something typed over its
+    formulas or beside its tables ("Synthèse!H2, ..."), or "" when nothing. A workbook made by
+    another version of budgetplan is not compared (its layout may differ)."""
+    from budgetplan.core.version import __version__
+    from budgetplan.readback.reconciliation import reconcile
+    from budgetplan.xlsx.reader import ReadError, open_workbook
+
+    try:
+        if open_workbook(target).about.get("generator") != f"budgetplan {__version__}":
+            return ""
+        findings = reconcile(target).findings
+    except (ReadError, BudgetplanError):
+        return ""
+    places = [f"{f.sheet}!{f.cell}" for f in findings if f.code in TYPED_OVER]
+    return ", ".join(places[:3]) + (", ..." if len(places) > 3 else "")

@@ -235,7 +235,8 @@ original = zipfile.ZipFile.writestr
 
 
 def writestr(self, *args, **kwargs):
-    calls.append(1)
+    if os.path.dirname(str(self.filename)) == os.path.dirname(sys.argv[1]):
+        calls.append(1)  # the workbook's own zip (not one a check of the target makes)
     if len(calls) == 6:  # the workbook's zip is half written: die as a SIGKILL does
         self.fp.flush()
         os.kill(os.getpid(), signal.SIGKILL)
@@ -409,14 +410,19 @@ def test_backups_never_replace_one_another(tmp_path) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["risk", "--seed=-1", "-n", "10"], ["diff", "X", "X", "--threshold", "nan"]],
-    ids=["negative seed", "nan threshold"],
+    [
+        ["risk", "--seed=-1", "-n", "10"],
+        ["diff", "X", "X", "--threshold", "nan"],
+        ["risk", "-n", "5000000"],
+    ],
+    ids=["negative seed", "nan threshold", "more draws than the memory allows"],
 )
 def test_out_of_range_options_are_refused_in_one_line(args, tmp_path) -> None:
     scenario = str(Path("budgetplan/data/programme-2022.yaml").resolve())
     args = [scenario if a == "X" else a for a in args]
-    code, _t, _m, stderr, _ = measured(*args)
+    code, cpu, _m, stderr, _ = measured(*args)
     assert code == 2 and "Traceback" not in stderr and "internal error" not in stderr, stderr
+    assert len(stderr.strip().splitlines()) == 1 and cpu < LIMIT_CPU_S
 
 
 def test_a_huge_number_typed_as_text_is_a_finding_not_a_hang(tmp_path) -> None:
@@ -847,7 +853,13 @@ def test_a_report_someone_typed_into_is_kept_before_it_is_replaced(tmp_path) -> 
         assert report.read_bytes() == first, name
 
 
-EDIT_OPS = ("edit-workbook", "edit-run-workbook", "note-in-reconciliation", "note-in-comparison")
+EDIT_OPS = (
+    "edit-workbook",
+    "edit-run-workbook",
+    "note-in-workbook",
+    "note-in-reconciliation",
+    "note-in-comparison",
+)
 COMMAND_OPS = (
     "build",
     "build-force",
@@ -884,6 +896,7 @@ def _edit(op: str, folder: Path, n: int) -> tuple[Path, bytes, bytes] | None:
     target = {
         "edit-workbook": folder / "w.xlsx",
         "edit-run-workbook": folder / "out" / "s.xlsx",
+        "note-in-workbook": folder / "w.xlsx",
         "note-in-reconciliation": folder / "rec.xlsx",
         "note-in-comparison": folder / "out" / "comparison.xlsx",
     }[op]
@@ -894,6 +907,8 @@ def _edit(op: str, folder: Path, n: int) -> tuple[Path, bytes, bytes] | None:
         book[L.sheet_name("inputs", "fr")][f"{L.INPUTS.letter('quantity')}5"] = (
             41 + n
         )  # never its value (40)
+    elif op == "note-in-workbook":  # beside the Summary's tables, where nothing reads it
+        book.worksheets[0]["J3"] = f"note {n} du contrôleur budgétaire"
     else:
         book.worksheets[0]["A1"] = f"note {n} du contrôleur budgétaire"
     before = target.read_bytes()
@@ -932,3 +947,73 @@ def test_no_sequence_of_commands_loses_an_edit(tmp_path_factory, ops) -> None:
         present = {p.read_bytes() for p in folder.rglob("*.xlsx") if p.is_file()}
         lost = [what for what, data in kept if data not in present]
         assert not lost, (ops[: n + 1], lost)
+
+
+def test_what_is_typed_where_nothing_reads_it_is_found_and_kept(tmp_path) -> None:
+    """A note typed beside the Summary's tables and a total typed over its formula: reconcile
+    names both cells, a build refuses to replace the workbook, and --force keeps it first."""
+    import openpyxl
+
+    from budgetplan.api import build
+    from budgetplan.readback.reconciliation import reconcile
+
+    target = build(output=tmp_path / "w.xlsx").path
+    book = openpyxl.load_workbook(target)
+    book.worksheets[0]["J3"] = "à revoir avec la DB"
+    book.worksheets[0]["B6"] = 12
+    book.save(target)
+    typed = target.read_bytes()
+    found = {(f.code, f.cell) for f in reconcile(target).findings}
+    assert {("CELL_OUTSIDE", "J3"), ("FORMULA_REPLACED", "B6")} <= found
+    code, _cpu, _mb, stderr, _o = measured("build", "-o", str(target))
+    assert code == 2 and "Synthèse!J3" in stderr and "Synthèse!B6" in stderr, stderr
+    assert target.read_bytes() == typed
+    code, _cpu, _mb, stderr, _o = measured("build", "-o", str(target), "--force")
+    assert code == 0, stderr
+    (backup,) = tmp_path.glob("w.*.bak.xlsx")
+    assert backup.read_bytes() == typed
+
+
+def test_a_formula_no_spreadsheet_could_parse_is_a_finding_at_its_cell(hostile, tmp_path) -> None:
+    """A total's formula replaced by `="abc` (an unterminated string, which openpyxl's tokenizer
+    refuses): reconcile reports it at its cell (exit 1), textconv and diff read on."""
+    import re
+
+    from tests.hostile import _rewrite
+
+    base = hostile["empty.xlsx"].parent / "base.xlsx"
+    summary = _sheet_part(base, "summary")
+
+    def broken(name: str, data: bytes) -> bytes:
+        if name != summary:
+            return data
+        return re.sub(rb'(<c r="B6"[^>]*><f>)[^<]*(</f>)', rb'\1="abc\2', data, count=1)
+
+    path = _rewrite(base, tmp_path / "abc.xlsx", broken)
+    code, _cpu, _mb, stderr, stdout = measured("reconcile", str(path))
+    assert code == 1 and "Synthèse!B6" in stdout and "FORMULA_CHANGED" in stdout, (stderr, stdout)
+    for command in (["textconv", str(path)], ["diff", str(base), str(path)]):
+        code, _cpu, _mb, stderr, _out = measured(*command)
+        assert code == 0 and "Traceback" not in stderr and "internal error" not in stderr
+
+
+def test_a_full_temporary_folder_is_not_blamed_on_the_workbook(tmp_path, monkeypatch) -> None:
+    """Reconcile writes the workbook it expects into the temporary folder: when that folder is
+    full, the one line says so and names the folder, not "the workbook is damaged"."""
+    import errno
+
+    from budgetplan.api import build
+    from budgetplan.xlsx.workbook import writer
+
+    target = build(output=tmp_path / "w.xlsx").path
+    real = writer.write_workbook
+
+    def full_disk(programme, source, path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if Path(path).name == "expected.xlsx":
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return real(programme, source, path, *args, **kwargs)
+
+    monkeypatch.setattr(writer, "write_workbook", full_disk)
+    code, _cpu, _mb, stderr, _o = measured("reconcile", str(target))
+    assert code == 2 and "error[TEMPORARY_FILES]" in stderr and "TMPDIR" in stderr, stderr
+    assert "damaged" not in stderr and len(stderr.strip().splitlines()) == 1

@@ -107,6 +107,25 @@ def _standard_pert(alpha: float, beta: float) -> np.ndarray:
     return betaincinv(alpha, beta, _GRID)
 
 
+#: Memory a simulation may take: the figures above it are refused before any draw.
+MAX_RISK_BYTES = 600_000_000
+
+
+class RiskTooLarge(ValueError):
+    """A simulation that would not fit in MAX_RISK_BYTES: its message and what to do."""
+
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+def memory_needed(programme: Programme, iterations: int) -> int:
+    """Bytes a simulation of ``iterations`` draws holds at its peak: per draw, the pilots'
+    shocks and totals (two float64 each), the totals and a few working arrays, and the
+    schedule's draws in chunks (bounded apart)."""
+    return iterations * 8 * (2 * len(programme.pilots) + 6) + 64_000_000
+
+
 def simulate(
     programme: Programme,
     iterations: int = 10_000,
@@ -121,6 +140,15 @@ def simulate(
         raise ValueError("correlation is between 0 and 1")
     if not 1 <= iterations <= 5_000_000:
         raise ValueError("iterations between 1 and 5,000,000")
+    need = memory_needed(programme, iterations)
+    if need > MAX_RISK_BYTES:
+        per_draw = memory_needed(programme, 2) - memory_needed(programme, 1)
+        most = (MAX_RISK_BYTES - memory_needed(programme, 0)) // per_draw
+        raise RiskTooLarge(
+            f"{iterations:,} draws of {len(programme.pilots)} pilots need about "
+            f"{need / 1e6:,.0f} MB, over the {MAX_RISK_BYTES / 1e6:,.0f} MB a simulation may take",
+            f"lower --iterations to {most:,} at most (10,000 give percentiles to about 1%)",
+        )
     rng = np.random.default_rng(seed)
     fig = figures if figures is not None else compute(programme)
     pilots = [p.id for p in programme.pilots]

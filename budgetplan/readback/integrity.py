@@ -10,6 +10,7 @@ is compared list against list, and cell by cell only where it differs, to say wh
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections import Counter
 from collections.abc import Iterable
@@ -73,8 +74,26 @@ def check_integrity(
     so only the formulas are compared, not the values. ``line_offsets``: the row each line was
     read from (0-based from the first data row), when lines were typed further down."""
     offsets = (line_offsets, milestone_offsets, served_offsets, evaluation_offsets)
-    expected, actual, phasing_rows = _scan_both(wb, fig, checks, phasing_xml, offsets)
+    expected, actual, phasing_rows, outside = _scan_both(wb, fig, checks, phasing_xml, offsets)
     report = _Report(wb)
+    for key, ref, value in outside:
+        report.add(
+            key,
+            Severity.WARNING,
+            "CELL_OUTSIDE",
+            said(
+                f"{value!r} is typed outside the workbook's tables: budgetplan does not read it, "
+                "and a new build would not keep it",
+                f"{value!r} est saisi hors des tableaux du classeur : budgetplan ne le lit pas "
+                "et une nouvelle construction ne le garderait pas",
+            ),
+            said(
+                "carry the note into the scenario file (a rationale, a comment), then delete it",
+                "reporter la note dans le fichier de scénario (justification, commentaire), puis "
+                "l'effacer",
+            ),
+            ref,
+        )
     skip: frozenset[str] = frozenset()
     rows = len(fig.lines) + spare_lines(wb, fig)
     if line_offsets:
@@ -108,12 +127,19 @@ def _scan_both(
     checks: list[CheckResult],
     phasing_xml: bytes | None,
     offsets: tuple[tuple[int, ...] | None, ...] = (None, None, None, None),
-) -> tuple[dict[str, list[ScannedCell]], dict[str, list[ScannedCell]], int | None]:
-    """The formula cells expected (by sheet name) and found (by layout key), and the number of
-    line rows the Phasing sheet has (None without one)."""
+) -> tuple[
+    dict[str, list[ScannedCell]],
+    dict[str, list[ScannedCell]],
+    int | None,
+    list[tuple[str, str, str]],
+]:
+    """The formula cells expected (by sheet name) and found (by layout key), the number of
+    line rows the Phasing sheet has (None without one), and the values typed outside the
+    tables of the calculated sheets (layout key, cell, value)."""
     names = [L.sheet_name(key, wb.lang) for key in L.SHEETS]
     rows = _RowMatcher(phasing_xml or b"")
     expected_xml = _expected_sheets(wb, fig, checks, rows, offsets)
+    outside = _typed_outside(wb, expected_xml)
     # the sheet names each sheet's formulas use (their quoting is one of the re-saves' spellings)
     uses = {}
     for name, xml in expected_xml.items():
@@ -127,21 +153,63 @@ def _scan_both(
             if key != "phasing"
         }
     if phasing_xml is None:
-        return expected, actual, None
+        return expected, actual, None, outside
     phasing_name = L.sheet_name("phasing", wb.lang)
     used = uses.get(phasing_name, names)
     if rows.start < 0:  # no data row where the layout has them: every cell
         actual["phasing"] = _scan(phasing_xml, used)
         expected[phasing_name] += _scan("".join(rows.rest).encode(), used)
-        return expected, actual, _line_rows(actual["phasing"])
+        return expected, actual, _line_rows(actual["phasing"]), outside
     # the head rows, then the data rows from the first that differs (none when all are alike)
     actual["phasing"] = _scan(phasing_xml[: rows.start], used)
     if rows.all_alike():
-        return expected, actual, rows.alike
+        return expected, actual, rows.alike, outside
     rest = _scan(phasing_xml[rows.pos :], used)
     actual["phasing"] += rest
     expected[phasing_name] += _scan("".join(rows.rest).encode(), used)
-    return expected, actual, rows.alike + _line_rows(rest)
+    return expected, actual, rows.alike + _line_rows(rest), outside
+
+
+#: Sheets only budgetplan writes (no input table): every value on them is one it wrote.
+CALCULATED_SHEETS = ("summary", "checks", "credits", "timeline", "risk", "about")
+_CELL = re.compile(
+    rb'<(?:\w+:)?c r="([A-Z]{1,3}[0-9]{1,7})"([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)', re.S
+)
+_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>|<(?:\w+:)?t[^>]*>([^<]*)</(?:\w+:)?t>")
+
+
+def _typed_outside(wb: Workbook, expected_xml: dict[str, bytes]) -> list[tuple[str, str, str]]:
+    """Values in cells of the calculated sheets where the workbook as built has no cell at all:
+    notes typed by a reader, which no input table reads (the first of each sheet's kind are
+    reported, see _Report)."""
+    found: list[tuple[str, str, str]] = []
+    with open_xlsx(wb.path, allow_macros=True) as zf:
+        for key in CALCULATED_SHEETS:
+            want = expected_xml.get(L.sheet_name(key, wb.lang))
+            part = wb.parts.get(key)
+            if want is None or part is None:
+                continue
+            built = {m.group(1) for m in _CELL.finditer(want)}
+            for m in _CELL.finditer(zf.read(part)):
+                if m.group(1) in built or not m.group(3):
+                    continue
+                value = _VALUE.search(m.group(3))
+                text = (value.group(1) or value.group(2) or b"") if value else b""
+                if text:
+                    ref = m.group(1).decode()
+                    found.append((key, ref, _shown(wb, key, ref, text)))
+    return found
+
+
+def _shown(wb: Workbook, key: str, ref: str, raw: bytes) -> str:
+    """The value of a cell as its reader sees it (a shared string's text, not its index)."""
+    from xlsxwriter.utility import xl_cell_to_rowcol
+
+    row, col = xl_cell_to_rowcol(ref)
+    rows = wb.values[key]
+    if row < len(rows) and col < len(rows[row]) and rows[row][col] not in (None, ""):
+        return str(rows[row][col])[:60]
+    return raw.decode("utf-8", "replace")[:60]
 
 
 def _line_rows(cells: list[ScannedCell]) -> int:
@@ -522,16 +590,21 @@ def normalise(formula: str, row: int, col: int) -> str:
 def _same_formula(expected: RawCell, got: RawCell, row: int, col: str) -> bool:
     """Same formula once re-saves' spellings are undone, or in relative R1C1 form (Excel's
     shared formulas)."""
+    from openpyxl.formula.tokenizer import TokenizerError
+
     want_text, have_text = decode_formula(expected[0]), decode_formula(got[0])
-    if got[3] is None and normal_spelling(have_text) == normal_spelling(want_text):
-        return True
-    want = normalise(want_text, row, column_index_from_string(col))
-    origin = (
-        (got[3][1], column_index_from_string(got[3][0]))
-        if got[3]
-        else (row, column_index_from_string(col))
-    )
-    return want == normalise(have_text, *origin)
+    try:
+        if got[3] is None and normal_spelling(have_text) == normal_spelling(want_text):
+            return True
+        want = normalise(want_text, row, column_index_from_string(col))
+        origin = (
+            (got[3][1], column_index_from_string(got[3][0]))
+            if got[3]
+            else (row, column_index_from_string(col))
+        )
+        return want == normalise(have_text, *origin)
+    except TokenizerError:  # a formula no spreadsheet could parse (="abc): not the same one
+        return False
 
 
 def _same(a: object, b: object) -> bool:

@@ -169,6 +169,15 @@ def corrupt_as_read_error(path: Path) -> Iterator[None]:
     ) as exc:
         if isinstance(exc, ReadError):
             raise
+        if isinstance(exc, OSError) and exc.filename and Path(exc.filename) != Path(path):
+            # another file than the workbook: the temporary folder full, a folder not writable
+            raise ReadError.of(
+                "TEMPORARY_FILES",
+                f"budgetplan could not write its working files ({exc.strerror or exc}: "
+                f"{exc.filename})"[:300],
+                "free some space there, or point TMPDIR to a folder with room",
+                file=str(path),
+            ) from None
         raise ReadError.of(
             "CORRUPT",
             f"the workbook is damaged ({type(exc).__name__}: {exc})"[:300],
