@@ -123,7 +123,7 @@ def memory_needed(programme: Programme, iterations: int) -> int:
     """Bytes a simulation of ``iterations`` draws holds at its peak: per draw, the pilots'
     shocks and totals (two float64 each), the totals and a few working arrays, and the
     schedule's draws in chunks (bounded apart)."""
-    return iterations * 8 * (2 * len(programme.pilots) + 6) + 64_000_000
+    return iterations * 8 * (2 * len(programme.pilots) + 6) + 100_000_000
 
 
 def simulate(
