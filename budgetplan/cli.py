@@ -569,6 +569,106 @@ def git_setup(
     )
 
 
+class ByOpt(StrEnum):
+    pilot = "pilot"
+    owner = "owner"
+
+
+@app.command()
+def split(
+    scenario: Annotated[
+        Path | None,
+        typer.Argument(metavar="SCENARIO", help="Programme file (default: the 2022 programme)."),
+    ] = None,
+    by: Annotated[
+        ByOpt, typer.Option("--by", metavar="pilot|owner", help="One workbook per pilot or owner.")
+    ] = ByOpt.pilot,
+    output: Annotated[
+        Path, typer.Option("-o", "--output", metavar="OUTBOX/", help="Folder of the workbooks.")
+    ] = Path("outbox"),
+    lang: Annotated[
+        LangOpt, typer.Option("--lang", metavar="fr|en", help="Language of the workbooks.")
+    ] = LangOpt.fr,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace workbooks holding edits (backed up).")
+    ] = False,
+) -> None:
+    """A workbook per contributor (pilot or owner), each recording the programme version and
+    the pilots it was made for; `consolidate` carries their returns back.
+
+    \b
+    Example:
+      budgetplan split programme.yaml --by owner -o outbox/
+    """
+    from budgetplan.api import OverwriteRefused
+    from budgetplan.steering import split as run_split
+
+    loaded = _load(scenario)
+    try:
+        built = run_split(loaded, output, by.value, lang.value, force)
+    except OverwriteRefused as exc:
+        _err(f"{exc.target}: not written: {exc.message} ({exc.hint})")
+        raise typer.Exit(2) from None
+    for b in built:
+        typer.echo(label("bld.wrote_file", lang.value).format(path=b.path))
+
+
+@app.command()
+def consolidate(
+    scenario: Annotated[
+        Path,
+        typer.Argument(
+            metavar="SCENARIO", help="The programme file the workbooks were split from."
+        ),
+    ],
+    returns: Annotated[
+        list[Path], typer.Argument(metavar="RETURN.xlsx...", help="The contributors' returns.")
+    ],
+    by: Annotated[
+        ByOpt, typer.Option("--by", metavar="pilot|owner", help="How the programme was split.")
+    ] = ByOpt.pilot,
+    fmt: Annotated[
+        Format, typer.Option("--format", metavar="text|json", help="Output format.")
+    ] = Format.text,
+    write_scenario: Annotated[
+        Path | None,
+        typer.Option(
+            "--write-scenario",
+            metavar="OUT.yaml",
+            help="Carry the edits taken into SCENARIO's text (comments and layout kept), "
+            "written to OUT.yaml (SCENARIO itself to update it).",
+        ),
+    ] = None,
+    lang: Annotated[
+        LangOpt, typer.Option("--lang", metavar="fr|en", help="Language of the report.")
+    ] = LangOpt.fr,
+) -> None:
+    """Read the contributors' returns as reconcile does and take, from each, the edits to what
+    its contributor owns; refused: edits to anything else (at their cell), returns made from
+    another version. Exit 0 all taken, 1 something refused, 2 unreadable input.
+
+    \b
+    Example:
+      budgetplan consolidate programme.yaml inbox/*.xlsx --write-scenario programme.yaml
+    """
+    from budgetplan.steering import consolidate as run_consolidate
+    from budgetplan.steering import consolidation_dict, consolidation_text
+
+    _not_an_input(write_scenario, "--write-scenario", *returns)
+    loaded = _load(scenario)
+    result = run_consolidate(loaded, returns, by.value)
+    if fmt is Format.json:
+        typer.echo(json.dumps(consolidation_dict(result, lang.value), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(consolidation_text(result, lang.value))
+    if write_scenario is not None and any(r.taken for r in result.returns):
+        from budgetplan.yamlio.scenario_writer import apply_to_scenario
+
+        apply_to_scenario(scenario, result.programme, write_scenario)
+        _err(label("bld.wrote_file", lang.value).format(path=write_scenario))
+    raise typer.Exit(0 if result.ok else 1)
+
+
 @app.command("run")
 def run_cmd(
     paths: Annotated[

@@ -44,6 +44,7 @@ def _help(*command: str) -> str:
 def test_the_readme_shows_the_commands_people_use() -> None:
     shown = {cmd for cmd, _ in USES}
     assert {"build", "validate", "reconcile", "diff", "run", "risk", "verify"} <= shown
+    assert {"split", "consolidate"} <= shown
 
 
 @pytest.mark.parametrize("command", sorted({cmd for cmd, _ in USES}))

@@ -478,6 +478,14 @@ _LABELS: dict[str, tuple[str, str]] = {
     # about
     "ab.scenario": ("Scénario", "Scenario"),
     "ab.source": ("Fichier source", "Source file"),
+    "ab.contributor": (
+        "Contributeur (classeur envoyé par budgetplan split)",
+        "Contributor (workbook sent by budgetplan split)",
+    ),
+    "ab.owns": (
+        "Pilotes dont il saisit les données",
+        "Pilots whose inputs are theirs to edit",
+    ),
     "ab.fingerprint": (
         "Empreinte des saisies écrites (pour détecter les modifications)",
         "Fingerprint of the inputs written (to detect edits)",

@@ -12,3 +12,7 @@ class Source:
     name: str  # scenario name
     path: str  # file path as given, or the package resource
     sha256: str
+    #: For a workbook sent to one contributor (``budgetplan split``): who, and the pilots whose
+    #: inputs are theirs to edit.
+    contributor: str = ""
+    owns: tuple[str, ...] = ()

@@ -202,6 +202,7 @@ def edit_findings(
                 file=str(wb.path),
                 sheet=sheet,
                 cell=cell,
+                extra={"item": e.item, "field": e.field},
             )
         )
     if edits:

@@ -679,6 +679,8 @@ ABOUT_KEYS: tuple[str, ...] = (
     "evaluations",
     "evaluation_rows",
     "rebuild",
+    "contributor",
+    "owns",
 )
 
 INPUT_TABLES: tuple[Table, ...] = (

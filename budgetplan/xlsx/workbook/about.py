@@ -34,6 +34,8 @@ def write(ctx: Context) -> None:
         "evaluations": str(ctx.n_evaluations),
         "evaluation_rows": str(len(ctx.evaluation_at_row())),
         "rebuild": rebuild_command(ctx),
+        "contributor": ctx.source.contributor,
+        "owns": " ".join(ctx.source.owns),
     }
     ws.write_string(L.TITLE_ROW, 0, ctx.t("title.about"), st.title)
     A = L.ABOUT_COLS

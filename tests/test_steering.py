@@ -1,0 +1,170 @@
+"""Contributors: a workbook per pilot owner, their returns consolidated into the scenario file,
+an edit to what a contributor does not own refused at its cell."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from budgetplan.api import build, load_programme
+from budgetplan.cli import run
+from budgetplan.steering import contributors, file_name, take_owned
+from budgetplan.xlsx import layout as L
+from budgetplan.xlsx.reader import open_workbook
+from budgetplan.yamlio.loader import default_scenario_path, load
+
+FIRST = 5  # first data row of every input table
+PROGRAMME = load_programme()
+LINE_ROW = {line.id: FIRST + i for i, line in enumerate(PROGRAMME.cost_lines)}
+QUANTITY = L.INPUTS.letter("quantity")
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = run(list(args))
+    return code, out.getvalue(), err.getvalue()
+
+
+def type_quantities(workbook: Path, target: Path, quantities: dict[str, int]) -> Path:
+    """What a contributor does: type quantities into the Lignes sheet, save the workbook."""
+    book = openpyxl.load_workbook(workbook)
+    for line, quantity in quantities.items():
+        book[L.sheet_name("inputs", "fr")][f"{QUANTITY}{LINE_ROW[line]}"] = quantity
+    book.save(target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def cycle(tmp_path_factory) -> dict[str, object]:
+    """Split the programme by pilot; three contributors answer: SCAN within what it owns, ADRN
+    on its own line and on a SCAN line, FRA from a workbook split from an older version."""
+    folder = tmp_path_factory.mktemp("steering")
+    scenario = folder / "programme.yaml"
+    shutil.copy(default_scenario_path(), scenario)
+    older = folder / "older.yaml"
+    older.write_text(
+        scenario.read_text(encoding="utf-8").replace("vat_rate: 0.20", "vat_rate: 0.2"),
+        encoding="utf-8",
+    )
+    assert cli("split", str(scenario), "-o", str(folder / "outbox"))[0] == 0
+    assert cli("split", str(older), "-o", str(folder / "oldbox"))[0] == 0
+    inbox = folder / "inbox"
+    inbox.mkdir()
+    outbox = folder / "outbox"
+    type_quantities(outbox / "SCAN.xlsx", inbox / "SCAN.xlsx", {"SCAN-TRAIN": 160})
+    type_quantities(outbox / "ADRN.xlsx", inbox / "ADRN.xlsx", {"ADRN-TRAIN": 100, "SCAN-INST": 25})
+    type_quantities(folder / "oldbox" / "FRA.xlsx", inbox / "FRA.xlsx", {"FRA-GATE": 50})
+    before = scenario.read_text(encoding="utf-8")
+    code, out, err = cli(
+        "consolidate", str(scenario), *sorted(map(str, inbox.glob("*.xlsx"))),
+        "--write-scenario", str(scenario),
+    )  # fmt: skip
+    return {
+        "folder": folder,
+        "scenario": scenario,
+        "before": before,
+        "code": code,
+        "out": out,
+        "err": err,
+    }
+
+
+def test_split_writes_one_workbook_per_contributor_recording_whom_for(tmp_path) -> None:
+    code, _out, err = cli("split", "--by", "owner", "-o", str(tmp_path))
+    assert code == 0, err
+    owners = contributors(PROGRAMME, "owner")
+    assert owners["DPSIS / DGPN"] == ("SCAN", "DRONE")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(file_name(o) for o in owners)
+    about = open_workbook(tmp_path / "DPSIS-DGPN.xlsx").about
+    assert (about["contributor"], about["owns"]) == ("DPSIS / DGPN", "SCAN DRONE")
+    assert about["hash"] == load(None).source.sha256  # the version it was made from
+
+
+def test_a_return_is_taken_for_what_its_contributor_owns(cycle) -> None:
+    assert cycle["code"] == 1  # something was refused
+    out = str(cycle["out"])
+    assert "SCAN (" in out and "1 modification(s) reprise(s)" in out
+    assert "ADRN (" in out and "1 modification(s) reprise(s), 1 refusée(s)" in out
+    scan_inst = f"Lignes!{QUANTITY}{LINE_ROW['SCAN-INST']}"
+    assert f"{scan_inst}: erreur[EDIT_NOT_OWNED] cost_lines[SCAN-INST] quantity" in out
+    assert "FRA (" in out and "erreur[STALE_RETURN]" in out
+    assert "Sans réponse : FRP, CROWD, OSINT, DATA, DRONE, SUPV, PGM" in out
+
+
+def test_the_scenario_file_holds_only_the_edits_taken(cycle) -> None:
+    before = str(cycle["before"]).splitlines()
+    after = Path(cycle["scenario"]).read_text(encoding="utf-8").splitlines()  # type: ignore[arg-type]
+    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+    assert changed == [
+        ("    quantity: 150", "    quantity: 160"),
+        ("    quantity: 120", "    quantity: 100"),
+    ]
+    programme = load(cycle["scenario"]).programme  # type: ignore[arg-type]
+    quantities = {line.id: line.quantity for line in programme.cost_lines}
+    assert (quantities["SCAN-TRAIN"], quantities["ADRN-TRAIN"]) == (160, 100)
+    assert quantities["SCAN-INST"] == 20 and quantities["FRA-GATE"] == 60  # refused, stale
+
+
+def test_the_consolidated_scenario_builds_with_every_check(cycle, tmp_path) -> None:
+    built = build(cycle["scenario"], output=tmp_path / "consolidated.xlsx")  # type: ignore[arg-type]
+    assert built.ok, [c.spec.code for c in built.checks if not c.ok]
+    assert "Contrôles après consolidation : tous respectés." in str(cycle["out"])
+
+
+@pytest.mark.libreoffice
+def test_the_consolidated_workbook_recalculates_in_libreoffice(
+    cycle, tmp_path, lo_available
+) -> None:
+    from budgetplan.api import verify
+
+    built = build(cycle["scenario"], output=tmp_path / "consolidated.xlsx")  # type: ignore[arg-type]
+    (checked,) = verify([built.path])
+    assert checked.ok and checked.formulas > 1000, (checked.mismatches[:3], checked.errors)
+
+
+def test_a_workbook_not_made_for_a_contributor_is_refused(tmp_path) -> None:
+    scenario = tmp_path / "programme.yaml"
+    shutil.copy(default_scenario_path(), scenario)
+    plain = build(scenario, output=tmp_path / "plain.xlsx").path
+    code, out, _err = cli("consolidate", str(scenario), str(plain), "--format", "json")
+    report = json.loads(out)
+    assert code == 1 and not report["ok"]
+    assert "NOT_A_RETURN" in report["returns"][0]["findings"][0]
+    assert report["missing"] == [p.id for p in PROGRAMME.pilots]
+
+
+def test_an_unchanged_return_changes_nothing(tmp_path) -> None:
+    scenario = tmp_path / "programme.yaml"
+    shutil.copy(default_scenario_path(), scenario)
+    assert cli("split", str(scenario), "-o", str(tmp_path / "out"))[0] == 0
+    before = scenario.read_bytes()
+    code, out, err = cli(
+        "consolidate", str(scenario), str(tmp_path / "out" / "PGM.xlsx"),
+        "--write-scenario", str(scenario),
+    )  # fmt: skip
+    assert code == 0, err
+    assert "aucune modification" in out and scenario.read_bytes() == before
+
+
+def test_take_owned_keeps_places_and_adds_new_lines_after_their_pilot() -> None:
+    base = PROGRAMME
+    scan = [line for line in base.cost_lines if line.pilot == "SCAN"]
+    new_line = scan[0].model_copy(update={"id": "SCAN-NEW"})
+    held = base.model_copy(
+        update={"cost_lines": (*base.cost_lines[1:], new_line)}  # SCAN-EQ removed, one added
+    )
+    merged = take_owned(base, held, ("SCAN",))
+    ids = [line.id for line in merged.cost_lines]
+    assert "SCAN-EQ" not in ids
+    assert ids.index("SCAN-NEW") == ids.index(scan[-1].id) + 1
+    assert [i for i in ids if not i.startswith("SCAN")] == [
+        line.id for line in base.cost_lines if line.pilot != "SCAN"
+    ]
+    assert take_owned(base, held, ("ADRN",)).cost_lines == base.cost_lines
