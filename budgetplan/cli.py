@@ -639,13 +639,24 @@ def consolidate(
             "written to OUT.yaml (SCENARIO itself to update it).",
         ),
     ] = None,
+    base: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--base",
+            metavar="OLD.yaml",
+            help="An earlier version of SCENARIO a return may have been split from (versions "
+            "in SCENARIO's git history are found without it).",
+        ),
+    ] = None,
     lang: Annotated[
         LangOpt, typer.Option("--lang", metavar="fr|en", help="Language of the report.")
     ] = LangOpt.fr,
 ) -> None:
     """Read the contributors' returns as reconcile does and take, from each, the edits to what
-    its contributor owns; refused: edits to anything else (at their cell), returns made from
-    another version. Exit 0 all taken, 1 something refused, 2 unreadable input.
+    its contributor owns, merged three-way against the version it was split from (the scenario,
+    a --base file, or a version in the scenario's git history); refused: edits to anything else
+    (at their cell), changes the scenario made meanwhile to the same item (a conflict), returns
+    whose version is not found. Exit 0 all taken, 1 something refused, 2 unreadable input.
 
     \b
     Example:
@@ -656,7 +667,7 @@ def consolidate(
 
     _not_an_input(write_scenario, "--write-scenario", *returns)
     loaded = _load(scenario)
-    result = run_consolidate(loaded, returns, by.value)
+    result = run_consolidate(loaded, returns, by.value, tuple(base or ()))
     if fmt is Format.json:
         typer.echo(json.dumps(consolidation_dict(result, lang.value), indent=2, ensure_ascii=False))
     else:

@@ -9,8 +9,12 @@ the scenario, the items its contributor owns; an edit to anything else is refuse
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import hashlib
 import re
+import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -100,6 +104,7 @@ class Return:
     refused: list[Edit] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     reconciliation: Reconciliation | None = None
+    base: Programme | None = None  # the version of the scenario it was made from
 
     @property
     def taken(self) -> bool:
@@ -113,6 +118,10 @@ class Return:
                 f.severity is Severity.ERROR and f.code.startswith(BLOCKING) for f in self.findings
             )
         )
+
+    @property
+    def conflicts(self) -> int:
+        return sum(1 for f in self.findings if f.code == "CONFLICT")
 
 
 @dataclass
@@ -128,20 +137,23 @@ class Consolidation:
         return not any(f.severity is Severity.ERROR for r in self.returns for f in r.findings)
 
 
-def consolidate(loaded: Loaded, returns: list[Path], by: By = "pilot") -> Consolidation:
-    """Read each return as reconcile does and take the items its contributor owns into the
-    programme; a return from another programme or an older version, or an edit to what its
-    contributor does not own, is a finding (the return's other edits are taken)."""
+def consolidate(
+    loaded: Loaded, returns: list[Path], by: By = "pilot", bases: tuple[Path, ...] = ()
+) -> Consolidation:
+    """Read each return as reconcile does, against the version of the scenario it was made
+    from (the scenario itself, a file of ``bases``, or a version in the scenario file's git
+    history), and merge the items its contributor owns into the programme, three-way; an edit
+    to what they do not own, a change the scenario made meanwhile to the same item, or a
+    return whose version cannot be found is a finding (the return's other edits are taken)."""
     merged = loaded.programme
     read: list[Return] = []
-    for path in returns:
-        ret = _read_return(path, loaded)
-        if ret.taken and ret.reconciliation is not None:
-            held = ret.reconciliation.programme
-            assert held is not None
-            held = untranslated(held, loaded.source.path, ret.reconciliation.lang)  # type: ignore[arg-type]
-            merged = take_owned(merged, held, ret.owns)
-        read.append(ret)
+    with tempfile.TemporaryDirectory(prefix="budgetplan-consolidate-") as tmp:
+        versions = Versions(loaded, bases, Path(tmp))
+        for path in returns:
+            ret = _read_return(path, loaded, versions)
+            if ret.taken and ret.reconciliation is not None and ret.base is not None:
+                merged = _merge_return(merged, ret, loaded)
+            read.append(ret)
     problems = reference_findings(merged, None, str(loaded.source.path))
     checks = run_checks(compute(merged)) if not problems else []
     answered = {r.contributor for r in read}
@@ -155,9 +167,100 @@ def consolidate(loaded: Loaded, returns: list[Path], by: By = "pilot") -> Consol
     )
 
 
-def _read_return(path: Path, loaded: Loaded) -> Return:
+def _merge_return(merged: Programme, ret: Return, loaded: Loaded) -> Programme:
+    """The return's owned items merged into ``merged``; a refused line edit left out, each
+    conflict a finding of the return."""
+    assert ret.reconciliation is not None and ret.base is not None
+    held = ret.reconciliation.programme
+    assert held is not None
+    held = untranslated(held, loaded.source.path, ret.reconciliation.lang)  # type: ignore[arg-type]
+    refused = {e.item for e in ret.refused}
+    base_lines = {line.id: line for line in ret.base.cost_lines}
+    lines = [
+        base_lines.get(line.id) if f"cost_lines[{line.id}]" in refused else line
+        for line in held.cost_lines
+    ]
+    held = held.model_copy(update={"cost_lines": tuple(x for x in lines if x is not None)})
+    merged, conflicts = merge_owned(merged, ret.base, held, ret.owns)
+    for c in conflicts:
+        ret.findings.append(
+            Finding(
+                Severity.ERROR,
+                "CONFLICT",
+                said(
+                    f"{c.item}: the return changed {c.theirs}, and the scenario changed "
+                    f"{c.ours} since its version; the scenario's is kept",
+                    f"{c.item} : le retour modifie {c.theirs}, et le scénario a modifié "
+                    f"{c.ours} depuis sa version ; celle du scénario est gardée",
+                ),
+                said(
+                    "settle it with the contributor, then edit the scenario file",
+                    "trancher avec le contributeur, puis modifier le fichier de scénario",
+                ),
+                file=str(ret.path),
+            )
+        )
+    ret.accepted = [e for e in ret.accepted if not any(e.item == c.item for c in conflicts)]
+    return merged
+
+
+class Versions:
+    """Versions of the scenario file, found by the hash a split workbook records: the file
+    itself, files given with --base, and the file's versions in its git history (written to
+    a temporary folder, since reconcile reads a file)."""
+
+    def __init__(self, loaded: Loaded, bases: tuple[Path, ...], tmp: Path):
+        self.loaded, self.bases, self.tmp = loaded, bases, tmp
+        self.found: dict[str, Path] = {loaded.source.sha256: Path(loaded.source.path)}
+        self._searched = False
+
+    def find(self, sha256: str) -> Path | None:
+        if sha256 not in self.found and not self._searched:
+            self._searched = True
+            for path in self.bases:
+                with contextlib.suppress(OSError):
+                    self.found.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), path)
+            for n, data in enumerate(_git_versions(Path(self.loaded.source.path))):
+                digest = hashlib.sha256(data).hexdigest()
+                if digest not in self.found:
+                    kept = self.tmp / f"{n}-{Path(self.loaded.source.path).name}"
+                    kept.write_bytes(data)
+                    self.found[digest] = kept
+        return self.found.get(sha256)
+
+
+#: Commits of a scenario file's history searched for the version a return was made from.
+MAX_VERSIONS = 200
+
+
+def _git_versions(path: Path) -> list[bytes]:
+    """The file's contents in the last MAX_VERSIONS commits that changed it (none outside a git
+    repository, or without git)."""
+    import subprocess
+
+    folder = path.resolve().parent
+    try:
+        log = subprocess.run(
+            ["git", "log", f"-{MAX_VERSIONS}", "--format=%H", "--", path.name],
+            cwd=folder, capture_output=True, timeout=30, check=True,
+        )  # fmt: skip
+        out = []
+        for commit in log.stdout.decode().split():
+            shown = subprocess.run(
+                ["git", "show", f"{commit}:./{path.name}"],
+                cwd=folder, capture_output=True, timeout=30,
+            )  # fmt: skip
+            if shown.returncode == 0:
+                out.append(shown.stdout)
+        return out
+    except (OSError, subprocess.SubprocessError):
+        return []
+
+
+def _read_return(path: Path, loaded: Loaded, versions: Versions) -> Return:
     """Long: each reason a return cannot be taken is one finding naming the file and the fix."""
     from budgetplan.xlsx.reader import ReadError, open_workbook
+    from budgetplan.yamlio.loader import LoadError, load
 
     ret = Return(path)
     try:
@@ -184,39 +287,49 @@ def _read_return(path: Path, loaded: Loaded) -> Return:
             )
         )
         return ret
-    if about.get("hash") != loaded.source.sha256:
+    base_path = versions.find(about.get("hash", ""))
+    if base_path is None:
         ret.findings.append(
             _finding(
                 path,
                 "STALE_RETURN",
                 said(
-                    f"was made from another version of {Path(loaded.source.path).name} than "
-                    "the one being consolidated",
-                    f"a été fait à partir d'une autre version de {Path(loaded.source.path).name} "
-                    "que celle consolidée",
+                    f"was made from a version of {Path(loaded.source.path).name} that is "
+                    "neither the current one, nor in its git history, nor given with --base",
+                    f"a été fait à partir d'une version de {Path(loaded.source.path).name} qui "
+                    "n'est ni la version courante, ni dans son historique git, ni donnée par "
+                    "--base",
                 ),
                 said(
-                    "split the current version again and send it to the contributor (their "
-                    "edits are listed by budgetplan reconcile on this file)",
-                    "refaire le split de la version courante et l'envoyer au contributeur (ses "
-                    "modifications sont listées par budgetplan reconcile sur ce fichier)",
+                    "give that version with --base, or split the current version again and "
+                    "send it to the contributor",
+                    "donner cette version par --base, ou refaire le split de la version "
+                    "courante et l'envoyer au contributeur",
                 ),
             )
         )
         return ret
     try:
-        rec = reconcile(path, loaded.source.path)
-    except ReadError as exc:
+        rec = reconcile(path, base_path)
+        ret.base = load(base_path).programme
+    except (ReadError, LoadError) as exc:
         ret.findings += exc.findings
         return ret
     ret.reconciliation = rec
     ret.findings += [f for f in rec.findings if not f.code.startswith("EDIT")]
     held = rec.programme
     for edit in rec.edits:
-        mine = owners_of(edit, loaded.programme, held) <= set(ret.owns)  # type: ignore[arg-type]
+        mine = owners_of(edit, ret.base, held) <= set(ret.owns)  # type: ignore[arg-type]
         (ret.accepted if mine else ret.refused).append(edit)
+    _locate_edits(ret, rec)
+    return ret
+
+
+def _locate_edits(ret: Return, rec: Reconciliation) -> None:
+    """The findings of a return's edits: each accepted one at its cell with what it costs, each
+    refused one at its cell with why."""
     located = {(f.extra.get("item"), f.extra.get("field")): f for f in rec.findings}
-    for edit in ret.accepted:  # each at its cell, with what it costs
+    for edit in ret.accepted:
         if (edit.item, edit.field) in located:
             ret.findings.append(located[(edit.item, edit.field)])
     for edit in ret.refused:
@@ -236,12 +349,11 @@ def _read_return(path: Path, loaded: Loaded) -> Return:
                     "demander la modification au responsable de cet élément ou à l'équipe de "
                     "pilotage",
                 ),
-                file=str(path),
+                file=str(ret.path),
                 sheet=at.sheet if at else "",
                 cell=at.cell if at else "",
             )
         )
-    return ret
 
 
 def _finding(path: Path, code: str, message: str, hint: str) -> Finding:
@@ -249,26 +361,132 @@ def _finding(path: Path, code: str, message: str, hint: str) -> Finding:
 
 
 def take_owned(base: Programme, held: Programme, owns: tuple[str, ...]) -> Programme:
-    """``base`` with the pilots in ``owns`` (their records, milestones, served events and
-    evaluations) and their cost lines as ``held`` has them; every other item as in ``base``.
-    A line keeps its place; a new line of an owned pilot comes after that pilot's last line."""
-    mine = set(owns)
-    held_pilots = {p.id: p for p in held.pilots}
-    pilots = [held_pilots.get(p.id, p) if p.id in mine else p for p in base.pilots]
-    held_lines = [line for line in held.cost_lines if line.pilot in mine]
-    by_id = {line.id: line for line in held_lines}
-    lines = []
-    for line in base.cost_lines:
-        if line.pilot in mine:
-            if line.id in by_id:
-                lines.append(by_id.pop(line.id))
-        else:
+    """``base`` with the pilots in ``owns`` and their cost lines as ``held`` has them (a return
+    made from ``base`` itself): :func:`merge_owned` with nothing changed since."""
+    merged, _conflicts = merge_owned(base, base, held, owns)
+    return merged
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """An item the return and the scenario both changed since the return's version."""
+
+    item: str
+    theirs: str  # what the return changed, "field: old -> new; ..."
+    ours: str  # what the scenario changed since
+
+
+_CHILDREN = ("milestones", "serves", "evaluations")
+
+
+def _key(item: object) -> str:
+    return str(getattr(item, "id", None) or getattr(item, "event", ""))
+
+
+def merge_owned(
+    current: Programme, base: Programme, theirs: Programme, owns: tuple[str, ...]
+) -> tuple[Programme, list[Conflict]]:
+    """Three-way, item by item: the owned items (pilot records, milestones, served events,
+    evaluations, cost lines) the return (``theirs``) changed since ``base`` go into ``current``
+    where ``current`` did not change them since ``base``; where both did, differently, the
+    scenario's is kept and a Conflict names both changes. Every other item is ``current``'s."""
+    mine, conflicts = set(owns), []
+    pilots = []
+    pb, pt = {p.id: p for p in base.pilots}, {p.id: p for p in theirs.pilots}
+    for pilot in current.pilots:
+        if pilot.id not in mine or pilot.id not in pt:
+            pilots.append(pilot)
+            continue
+        b, t = pb.get(pilot.id, pilot), pt[pilot.id]
+        bare = {k: () for k in _CHILDREN}
+        record = _merge_one(
+            f"pilots[{pilot.id}]",
+            b.model_copy(update=bare),
+            t.model_copy(update=bare),
+            pilot.model_copy(update=bare),
+            conflicts,
+        )
+        children = {
+            kind: tuple(
+                _merge_items(
+                    kind,
+                    getattr(b, kind),
+                    getattr(t, kind),
+                    getattr(pilot, kind),
+                    conflicts,
+                    prefix=f"{pilot.id}:" if kind == "serves" else "",
+                )
+            )
+            for kind in _CHILDREN
+        }
+        pilots.append((record or pilot).model_copy(update=children))
+    owned = lambda lines: [x for x in lines if x.pilot in mine]  # noqa: E731
+    merged_lines = _merge_items(
+        "cost_lines",
+        owned(base.cost_lines),
+        owned(theirs.cost_lines),
+        owned(current.cost_lines),
+        conflicts,
+    )
+    lines, by_id = [], {x.id: x for x in merged_lines}
+    for line in current.cost_lines:
+        if line.pilot not in mine:
             lines.append(line)
-    for line in held_lines:  # new lines, after their pilot's last line (or at the end)
+        elif line.id in by_id:
+            lines.append(by_id.pop(line.id))
+    for line in merged_lines:  # new lines, after their pilot's last line (or at the end)
         if line.id in by_id:
             last = max((i for i, x in enumerate(lines) if x.pilot == line.pilot), default=None)
             lines.insert(len(lines) if last is None else last + 1, by_id.pop(line.id))
-    return base.model_copy(update={"pilots": tuple(pilots), "cost_lines": tuple(lines)})
+    update = {"pilots": tuple(pilots), "cost_lines": tuple(lines)}
+    return current.model_copy(update=update), conflicts
+
+
+def _merge_one(name: str, b: object, t: object, c: object, conflicts: list[Conflict]) -> object:
+    """The item the merge keeps (None: removed)."""
+    if t in (b, c):
+        return c
+    if c == b:
+        return t
+    conflicts.append(Conflict(name, _changes(b, t), _changes(b, c)))
+    return c
+
+
+def _merge_items(
+    kind: str,
+    base: Iterable[object],
+    theirs: Iterable[object],
+    current: Iterable[object],
+    conflicts: list[Conflict],
+    prefix: str = "",
+) -> list[object]:
+    b = {_key(x): x for x in base}
+    t = {_key(x): x for x in theirs}
+    c = {_key(x): x for x in current}
+    out = []
+    for key in [*c, *(k for k in t if k not in c)]:
+        kept = _merge_one(f"{kind}[{prefix}{key}]", b.get(key), t.get(key), c.get(key), conflicts)
+        if kept is not None:
+            out.append(kept)
+    return out
+
+
+def _changes(old: object, new: object) -> str:
+    """``field: old -> new`` for each field that differs (``added``, ``removed`` for items)."""
+    from budgetplan.core.display import show
+    from budgetplan.core.items import flatten
+
+    if old is None:
+        return "added"
+    if new is None:
+        return "removed"
+    a = flatten(old.model_dump(mode="python"))  # type: ignore[attr-defined]
+    z = flatten(new.model_dump(mode="python"))  # type: ignore[attr-defined]
+    return "; ".join(
+        f"{k}: {show(a.get(k))} -> {show(z.get(k))}"
+        for k in sorted(a.keys() | z.keys())
+        if a.get(k) != z.get(k)
+    )
 
 
 # --------------------------------------------------------------------------- reports
@@ -277,6 +495,7 @@ _WORDS = {
     "title": ("Consolidation de {name} : {n} retour(s)", "Consolidation of {name}: {n} return(s)"),
     "taken": ("{n} modification(s) reprise(s)", "{n} edit(s) taken"),
     "refused": ("{n} refusée(s)", "{n} refused"),
+    "conflicts": ("{n} en conflit", "{n} in conflict"),
     "not_taken": ("non repris", "not taken"),
     "nothing": ("aucune modification", "no edit"),
     "missing": ("Sans réponse : {who}", "No return from: {who}"),
@@ -306,6 +525,8 @@ def consolidation_text(result: Consolidation, lang: Lang = "fr") -> str:
             status = _w("taken", lang, n=len(ret.accepted))
             if ret.refused:
                 status += ", " + _w("refused", lang, n=len(ret.refused))
+            if ret.conflicts:
+                status += ", " + _w("conflicts", lang, n=ret.conflicts)
         elif ret.accepted or ret.refused or ret.findings:
             status = _w("not_taken", lang)
         else:

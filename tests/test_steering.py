@@ -168,3 +168,62 @@ def test_take_owned_keeps_places_and_adds_new_lines_after_their_pilot() -> None:
         line.id for line in base.cost_lines if line.pilot != "SCAN"
     ]
     assert take_owned(base, held, ("ADRN",)).cost_lines == base.cost_lines
+
+
+def _git(folder: Path, *args: str) -> None:
+    import subprocess
+
+    subprocess.run(
+        ["git", "-c", "user.name=DPSIS", "-c", "user.email=dpsis@example.org", *args],
+        cwd=folder, check=True, capture_output=True,
+    )  # fmt: skip
+
+
+def test_a_return_from_an_older_version_is_merged_three_way(tmp_path) -> None:
+    """ADRN's workbook was split from version 1; the steering team then changed ADRN-TRAIN and
+    SCAN-TRAIN in version 2 (committed). ADRN's edit to ADRN-MOB is taken; its edit to
+    ADRN-TRAIN, which version 2 changed too, is a conflict naming both values (version 2's kept);
+    version 1 is found in the scenario file's git history."""
+    pytest.importorskip("subprocess")
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    scenario = tmp_path / "programme.yaml"
+    shutil.copy(default_scenario_path(), scenario)
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "programme.yaml")
+    _git(tmp_path, "commit", "-q", "-m", "version 1")
+    assert cli("split", str(scenario), "-o", str(tmp_path / "outbox"))[0] == 0
+    v1 = scenario.read_text(encoding="utf-8")
+    v2 = v1.replace("    quantity: 120", "    quantity: 110").replace(
+        "    quantity: 150", "    quantity: 140"
+    )
+    scenario.write_text(v2, encoding="utf-8")
+    _git(tmp_path, "commit", "-q", "-am", "version 2")
+    returned = type_quantities(
+        tmp_path / "outbox" / "ADRN.xlsx",
+        tmp_path / "ADRN.xlsx",
+        {"ADRN-TRAIN": 100, "ADRN-MOB": 5},
+    )
+    code, out, err = cli(
+        "consolidate", str(scenario), str(returned), "--write-scenario", str(scenario)
+    )
+    assert code == 1, err
+    assert "1 modification(s) reprise(s), 1 en conflit" in out
+    assert "erreur[CONFLICT] cost_lines[ADRN-TRAIN] : le retour modifie quantity: 120 -> 100" in out
+    assert "le scénario a modifié quantity: 120 -> 110" in out
+    programme = load(scenario).programme
+    quantities = {line.id: line.quantity for line in programme.cost_lines}
+    assert (quantities["ADRN-MOB"], quantities["ADRN-TRAIN"], quantities["SCAN-TRAIN"]) == (
+        5,
+        110,
+        140,
+    )
+    # without its version (no git history, no --base), the same return is refused whole
+    (tmp_path / ".git").rename(tmp_path / "git-moved")
+    scenario.write_text(v2, encoding="utf-8")
+    code, out, _err = cli("consolidate", str(scenario), str(returned))
+    assert code == 1 and "erreur[STALE_RETURN]" in out
+    older = tmp_path / "v1.yaml"
+    older.write_text(v1, encoding="utf-8")
+    code, out, _err = cli("consolidate", str(scenario), str(returned), "--base", str(older))
+    assert "1 modification(s) reprise(s), 1 en conflit" in out
