@@ -408,23 +408,24 @@ def diff_cmd(
             "--lang", metavar="fr|en", help="Language of the report (and of the -o workbook)."
         ),
     ] = LangOpt.fr,
+    policy: Annotated[
+        Path | None,
+        typer.Option(
+            "--policy",
+            metavar="POLICY.yaml",
+            help="List the changes that need an approval; exit 1 when one is not approved.",
+        ),
+    ] = None,
 ) -> None:
     """What changed between two budget versions and what it costs. Exit 0 same, 1 different,
-    2 trouble.
+    2 trouble; with --policy, 0 when every change a rule trips is approved, 1 when one is not.
 
     \b
     Example:
       budgetplan diff old.xlsx new.xlsx --format markdown --threshold 1000
     """
     if cells:
-        from budgetplan.diff.cells import CellDiffError, cell_diff, render_cells
-
-        try:
-            result = cell_diff(old, new)
-        except CellDiffError as exc:
-            _fail(exc.findings)
-        typer.echo(render_cells(result, str(old), str(new)))
-        raise typer.Exit(0 if result.same else 1)
+        _cell_diff(old, new)
     from budgetplan.diff.compare import DiffError, diff
 
     fmt = _report_format(fmt, output, old, new)
@@ -436,7 +437,41 @@ def diff_cmd(
         _err(f"--threshold {threshold!r}: write an amount (1000) or a share (5%)")
         raise typer.Exit(2) from None
     _diff_report(result, fmt, output, (old, new), lang.value)
+    if policy is not None:
+        from budgetplan.diff.compare import load_version
+
+        approved = _policy_report(policy, load_version(old), load_version(new), new, lang.value)
+        raise typer.Exit(0 if approved else 1)
     raise typer.Exit(0 if result.same else 1)
+
+
+def _cell_diff(old: Path, new: Path) -> NoReturn:
+    from budgetplan.diff.cells import CellDiffError, cell_diff, render_cells
+
+    try:
+        result = cell_diff(old, new)
+    except CellDiffError as exc:
+        _fail(exc.findings)
+    typer.echo(render_cells(result, str(old), str(new)))
+    raise typer.Exit(0 if result.same else 1)
+
+
+def _policy_report(policy: Path, old, new, approvals: Path | None, lang: Lang) -> bool:  # type: ignore[no-untyped-def]
+    """The changes from ``old`` to ``new`` a rule of ``policy`` trips, each approved or not (the
+    approvals recorded in the scenario file ``approvals``); whether all are approved."""
+    from budgetplan.policy import load_approvals, load_policy, trips
+    from budgetplan.yamlio.loader import LoadError
+
+    try:
+        found = trips(load_policy(policy), old, new, load_approvals(approvals))
+    except LoadError as exc:
+        _fail(exc.findings)
+    open_ = [t for t in found if t.approval is None]
+    typer.echo("")
+    typer.echo(label("pol.head", lang).format(policy=policy.name, n=len(found), open=len(open_)))
+    for trip in found:
+        typer.echo(f"  {trip.finding(str(approvals or '')).one_line(lang)}")
+    return not open_
 
 
 def _diff_report(
@@ -639,6 +674,14 @@ def consolidate(
             "written to OUT.yaml (SCENARIO itself to update it).",
         ),
     ] = None,
+    policy: Annotated[
+        Path | None,
+        typer.Option(
+            "--policy",
+            metavar="POLICY.yaml",
+            help="List the consolidated changes that need an approval (exit 1 if one is not).",
+        ),
+    ] = None,
     base: Annotated[
         list[Path] | None,
         typer.Option(
@@ -677,7 +720,10 @@ def consolidate(
 
         apply_to_scenario(scenario, result.programme, write_scenario)
         _err(label("bld.wrote_file", lang.value).format(path=write_scenario))
-    raise typer.Exit(0 if result.ok else 1)
+    approved = policy is None or _policy_report(
+        policy, loaded.programme, result.programme, scenario, lang.value
+    )
+    raise typer.Exit(0 if result.ok and approved else 1)
 
 
 @app.command("run")

@@ -227,3 +227,18 @@ def test_a_return_from_an_older_version_is_merged_three_way(tmp_path) -> None:
     older.write_text(v1, encoding="utf-8")
     code, out, _err = cli("consolidate", str(scenario), str(returned), "--base", str(older))
     assert "1 modification(s) reprise(s), 1 en conflit" in out
+
+
+def test_consolidate_lists_the_changes_that_need_an_approval(tmp_path) -> None:
+    scenario = tmp_path / "programme.yaml"
+    shutil.copy(default_scenario_path(), scenario)
+    assert cli("split", str(scenario), "-o", str(tmp_path / "out"))[0] == 0
+    returned = type_quantities(
+        tmp_path / "out" / "SCAN.xlsx", tmp_path / "SCAN.xlsx", {"SCAN-EQ": 44}
+    )
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("rules:\n  - id: ae-5pc\n    pilot_ae_moves: {share: 0.05, amount: 500000}\n")
+    code, out, err = cli("consolidate", str(scenario), str(returned), "--policy", str(policy))
+    assert code == 1, err
+    assert "1 modification(s) reprise(s)" in out
+    assert "erreur[NEEDS_APPROVAL] ae-5pc : SCAN : AE 8 916 000.00 -> 9 636 000.00" in out

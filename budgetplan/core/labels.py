@@ -486,6 +486,11 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Pilotes dont il saisit les données",
         "Pilots whose inputs are theirs to edit",
     ),
+    "pol.head": (
+        "Règles d'approbation ({policy}) : {n} modification(s) concernée(s), {open} sans "
+        "approbation",
+        "Approval rules ({policy}): {n} change(s) concerned, {open} not approved",
+    ),
     "ab.fingerprint": (
         "Empreinte des saisies écrites (pour détecter les modifications)",
         "Fingerprint of the inputs written (to detect edits)",

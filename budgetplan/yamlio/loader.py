@@ -443,6 +443,7 @@ def parse_programme(data: bytes, file: str) -> Loaded:
             file=file,
             line=1,
         )
+    doc.pop("approvals", None)  # approvals of changes (budgetplan.policy): not the programme's
     try:
         programme = m.Programme.model_validate(_lines_validated(doc))
     except ValidationError as exc:
@@ -453,6 +454,7 @@ def parse_programme(data: bytes, file: str) -> Loaded:
         failed = None
     if failed is not None:  # every error, with its place, from the values as read
         doc = read_plain(text) or doc
+        doc.pop("approvals", None)
         try:
             m.Programme.model_validate(doc)
         except ValidationError as exc:

@@ -21,6 +21,9 @@ from budgetplan.core.model import Programme
 from budgetplan.xlsx.atomic import atomic_path
 
 MONTH_FIELDS = {"start", "end"}
+#: Keys of a scenario file that are not the programme's, kept as they are when edits are
+#: carried in (the approvals of budgetplan.policy).
+KEPT_KEYS = frozenset({"approvals"})
 
 
 def _plain(value: Any, key: str = "") -> Any:
@@ -108,7 +111,7 @@ def _merge(node: Any, new: Any, explicit: Any) -> Any:
     if isinstance(node, CommentedMap) and isinstance(new, dict):
         explicit = explicit if isinstance(explicit, dict) else {}
         for key in list(node.keys()):
-            if key not in new:
+            if key not in new and key not in KEPT_KEYS:
                 del node[key]
         for key, value in new.items():
             if key in node:
