@@ -663,7 +663,7 @@ def consolidate(
         ByOpt, typer.Option("--by", metavar="pilot|owner", help="How the programme was split.")
     ] = ByOpt.pilot,
     fmt: Annotated[
-        Format, typer.Option("--format", metavar="text|json", help="Output format.")
+        Format, typer.Option("--format", metavar="text|json|markdown", help="Output format.")
     ] = Format.text,
     write_scenario: Annotated[
         Path | None,
@@ -680,6 +680,12 @@ def consolidate(
             "--policy",
             metavar="POLICY.yaml",
             help="List the consolidated changes that need an approval (exit 1 if one is not).",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o", "--output", metavar="REPORT.xlsx", help="Write a consolidation workbook."
         ),
     ] = None,
     base: Annotated[
@@ -706,24 +712,41 @@ def consolidate(
       budgetplan consolidate programme.yaml inbox/*.xlsx --write-scenario programme.yaml
     """
     from budgetplan.steering import consolidate as run_consolidate
-    from budgetplan.steering import consolidation_dict, consolidation_text
 
     _not_an_input(write_scenario, "--write-scenario", *returns)
+    _not_an_input(output, "-o", scenario, *returns)
+    if output is not None and output.suffix.lower() != ".xlsx":
+        _err(f"{output}: the consolidation workbook must be an .xlsx file")
+        raise typer.Exit(2)
     loaded = _load(scenario)
     result = run_consolidate(loaded, returns, by.value, tuple(base or ()))
-    if fmt is Format.json:
-        typer.echo(json.dumps(consolidation_dict(result, lang.value), indent=2, ensure_ascii=False))
-    else:
-        typer.echo(consolidation_text(result, lang.value))
-    if write_scenario is not None and any(r.taken for r in result.returns):
-        from budgetplan.yamlio.scenario_writer import apply_to_scenario
-
-        apply_to_scenario(scenario, result.programme, write_scenario)
-        _err(label("bld.wrote_file", lang.value).format(path=write_scenario))
+    _consolidation_out(result, scenario, fmt, output, write_scenario, lang.value)
     approved = policy is None or _policy_report(
         policy, loaded.programme, result.programme, scenario, lang.value
     )
     raise typer.Exit(0 if result.ok and approved else 1)
+
+
+def _consolidation_out(  # type: ignore[no-untyped-def]
+    result, scenario: Path, fmt: Format, output: Path | None, write: Path | None, lang: Lang
+) -> None:
+    """The consolidation's report on the terminal, its workbook, and the scenario it writes."""
+    from budgetplan.steering import consolidation_dict, consolidation_text, write_consolidation
+
+    if fmt is Format.json:
+        typer.echo(json.dumps(consolidation_dict(result, lang), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(consolidation_text(result, lang, markdown=fmt is Format.markdown))
+    if output is not None:
+        kept = write_consolidation(result, output, lang)
+        if kept is not None:
+            _err(label("bld.kept", lang).format(path=kept))
+        _err(label("bld.wrote_file", lang).format(path=output))
+    if write is not None and any(r.taken for r in result.returns):
+        from budgetplan.yamlio.scenario_writer import apply_to_scenario
+
+        apply_to_scenario(scenario, result.programme, write)
+        _err(label("bld.wrote_file", lang).format(path=write))
 
 
 @app.command("run")

@@ -21,7 +21,7 @@ from typing import Literal
 
 from budgetplan.compute.checks import run_checks
 from budgetplan.compute.figures import compute
-from budgetplan.core.findings import Finding, Severity, said
+from budgetplan.core.findings import Finding, Severity, in_lang, said
 from budgetplan.core.labels import Lang
 from budgetplan.core.model import Programme
 from budgetplan.publish import Built, publish
@@ -131,6 +131,10 @@ class Consolidation:
     returns: list[Return]
     missing: list[str]  # contributors of the split with no return
     checks_failed: list[str]
+    ae_before: int = 0  # cents: AE allocated by the scenario as it was, and once consolidated
+    ae_after: int = 0
+    headroom_before: dict[int, int] = field(default_factory=dict)
+    headroom_after: dict[int, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -155,7 +159,9 @@ def consolidate(
                 merged = _merge_return(merged, ret, loaded)
             read.append(ret)
     problems = reference_findings(merged, None, str(loaded.source.path))
-    checks = run_checks(compute(merged)) if not problems else []
+    before = compute(loaded.programme)
+    after = compute(merged) if not problems else before
+    checks = run_checks(after) if not problems else []
     answered = {r.contributor for r in read}
     expected = contributors(loaded.programme, by)
     return Consolidation(
@@ -164,6 +170,10 @@ def consolidate(
         read,
         [c for c in expected if c not in answered],
         [c.spec.code for c in checks if not c.ok] + [f.code for f in problems],
+        before.total_ae,
+        after.total_ae,
+        dict(before.headroom),
+        dict(after.headroom),
     )
 
 
@@ -499,6 +509,12 @@ _WORDS = {
     "not_taken": ("non repris", "not taken"),
     "nothing": ("aucune modification", "no edit"),
     "missing": ("Sans réponse : {who}", "No return from: {who}"),
+    "ae": ("AE allouées : {moved}", "AE allocated: {moved}"),
+    "headroom": ("Marge {year} : {moved}", "Headroom {year}: {moved}"),
+    "sheet": ("Consolidation", "Consolidation"),
+    "col_contributor": ("contributeur", "contributor"),
+    "col_file": ("fichier", "file"),
+    "md_head": ("cellule | code | constat | que faire", "cell | code | finding | what to do"),
     "all_back": ("Tous les contributeurs ont répondu.", "Every contributor has answered."),
     "checks_ok": (
         "Contrôles après consolidation : tous respectés.",
@@ -516,29 +532,73 @@ def _w(key: str, lang: Lang, **fields: object) -> str:
     return (fr if lang == "fr" else en).format(**fields)
 
 
-def consolidation_text(result: Consolidation, lang: Lang = "fr") -> str:
-    """The report a steering team reads: per return what was taken and refused, at its cell,
-    who has not answered, and the programme's checks once consolidated."""
-    out = [_w("title", lang, name=result.scenario.name, n=len(result.returns)), ""]
+def _status(ret: Return, lang: Lang) -> str:
+    if ret.taken:
+        status = _w("taken", lang, n=len(ret.accepted))
+        if ret.refused:
+            status += ", " + _w("refused", lang, n=len(ret.refused))
+        if ret.conflicts:
+            status += ", " + _w("conflicts", lang, n=ret.conflicts)
+        return status
+    if ret.accepted or ret.refused or ret.findings:
+        return _w("not_taken", lang)
+    return _w("nothing", lang)
+
+
+def _in_all(result: Consolidation, lang: Lang) -> list[str]:
+    """What the consolidation does in all: the AE allocated and each year's headroom."""
+    from budgetplan.core.money import eur
+
+    def moved(old: int, new: int) -> str:
+        sign = "+" if new >= old else ""
+        return f"{eur(old, lang)} -> {eur(new, lang)} ({sign}{eur(new - old, lang)})"
+
+    out = [_w("ae", lang, moved=moved(result.ae_before, result.ae_after))]
+    for year in sorted(result.headroom_after):
+        old, new = result.headroom_before.get(year, 0), result.headroom_after[year]
+        if old != new:
+            out.append(_w("headroom", lang, year=year, moved=moved(old, new)))
+    return out
+
+
+def consolidation_text(result: Consolidation, lang: Lang = "fr", markdown: bool = False) -> str:
+    """The report a steering team reads: per return what was taken and refused, each at its
+    cell with what it costs, what it all does to the AE and the headroom, who has not
+    answered, and the programme's checks once consolidated (text, or Markdown tables)."""
+    title = _w("title", lang, name=result.scenario.name, n=len(result.returns))
+    out = [f"## {title}" if markdown else title, ""]
     for ret in result.returns:
-        if ret.taken:
-            status = _w("taken", lang, n=len(ret.accepted))
-            if ret.refused:
-                status += ", " + _w("refused", lang, n=len(ret.refused))
-            if ret.conflicts:
-                status += ", " + _w("conflicts", lang, n=ret.conflicts)
-        elif ret.accepted or ret.refused or ret.findings:
-            status = _w("not_taken", lang)
-        else:
-            status = _w("nothing", lang)
-        out.append(f"{ret.contributor or '?'} ({ret.path}): {status}")
-        out += [f"  {f.one_line(lang)}" for f in ret.findings]
+        head = f"{ret.contributor or '?'} ({ret.path}): {_status(ret, lang)}"
+        if not markdown:
+            out.append(head)
+            out += [f"  {f.one_line(lang)}" for f in ret.findings]
+            continue
+        out += [f"### {_md(head)}", ""]
+        if ret.findings:
+            out += [f"| {_w('md_head', lang)} |", "| --- | --- | --- | --- |"]
+            out += [
+                f"| {_md(f.where)} | {f.code} | "
+                f"{_md(in_lang(f.message, lang))} | {_md(in_lang(f.hint, lang))} |"
+                for f in ret.findings
+            ]
+            out.append("")
     out.append("")
+    out += [f"- {line}" if markdown else line for line in _in_all(result, lang)]
     who = ", ".join(result.missing)
-    out.append(_w("missing", lang, who=who) if result.missing else _w("all_back", lang))
     failing = ", ".join(result.checks_failed)
-    out.append(_w("checks_ko", lang, codes=failing) if failing else _w("checks_ok", lang))
+    tail = [
+        _w("missing", lang, who=who) if result.missing else _w("all_back", lang),
+        _w("checks_ko", lang, codes=failing) if failing else _w("checks_ok", lang),
+    ]
+    out += [f"- {line}" if markdown else line for line in tail]
     return "\n".join(out)
+
+
+def _md(text: str) -> str:
+    """Text in a Markdown table cell: pipes, markup and line breaks cannot break it."""
+    for ch in "\\|*_`[]<>#":
+        text = text.replace(ch, "\\" + ch)
+    return text.replace("\n", " ").replace("\r", " ")
 
 
 def consolidation_dict(result: Consolidation, lang: Lang = "fr") -> dict[str, object]:
@@ -580,3 +640,67 @@ def _plain(value: object) -> object:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
+
+
+def write_consolidation(result: Consolidation, target: Path, lang: Lang = "fr") -> Path | None:
+    """The consolidation as a workbook (A4 landscape, fitted): each return's status, then every
+    finding with its contributor, file, sheet and cell, then what it all does and who has not
+    answered. A previous one someone typed into is kept as a backup first (returned)."""
+    from budgetplan.xlsx.lock import writing
+    from budgetplan.xlsx.stamp import keep_if_edited
+
+    with writing(target):
+        kept = keep_if_edited(target)
+        _write_consolidation(result, target, lang)
+    return kept
+
+
+def _write_consolidation(result: Consolidation, target: Path, lang: Lang) -> None:
+    import xlsxwriter
+
+    from budgetplan.core.labels import label
+    from budgetplan.readback.workbook import HEADER
+    from budgetplan.xlsx.atomic import atomic_path
+    from budgetplan.xlsx.stamp import set_placeholder, stamp
+    from budgetplan.xlsx.workbook.context import print_fitted, row_height
+    from budgetplan.xlsx.workbook.writer import FIXED_CREATED
+
+    title = _w("title", lang, name=result.scenario.name, n=len(result.returns))
+    heads = [_w("col_contributor", lang), _w("col_file", lang)]
+    heads += [label(f"rec.{k}", lang) for k in ("severity", "code", "sheet", "cell", "message")]
+    heads.append(label("rec.hint", lang))
+    with atomic_path(target) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+        wb.set_properties({"title": title, "author": "budgetplan", "created": FIXED_CREATED})
+        set_placeholder(wb)
+        head, wrap = wb.add_format(HEADER), wb.add_format({"text_wrap": True, "valign": "top"})
+        ws = wb.add_worksheet(_w("sheet", lang))
+        ws.write_string(0, 0, title, wb.add_format({"bold": True, "font_size": 14}))
+        row = 2
+        for ret in result.returns:
+            ws.write_string(row, 0, ret.contributor or "?")
+            ws.write_string(row, 1, str(ret.path))
+            ws.write_string(row, 2, _status(ret, lang))
+            row += 1
+        row += 1
+        for line in [*_in_all(result, lang), _w("missing", lang, who=", ".join(result.missing))]:
+            ws.write_string(row, 0, line)
+            row += 1
+        row += 1
+        header_row = row
+        for c, h in enumerate(heads):
+            ws.write_string(row, c, h, head)
+        for ret in result.returns:
+            for f in ret.findings:
+                row += 1
+                values = (ret.contributor, str(ret.path), label(f"rec.{f.severity.value}", lang))
+                values += (f.code, f.sheet, f.cell, in_lang(f.message, lang), in_lang(f.hint, lang))
+                ws.set_row(row, row_height([(values[6], 70), (values[7], 45), (values[1], 22)]))
+                for c, value in enumerate(values):
+                    ws.write_string(row, c, value, wrap)
+        for c, width in enumerate((14, 22, 12, 18, 12, 8, 70, 45)):
+            ws.set_column(c, c, width)
+        ws.freeze_panes(header_row + 1, 0)
+        print_fitted(ws, title, header_row)
+        wb.close()
+        stamp(tmp)

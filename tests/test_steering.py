@@ -242,3 +242,46 @@ def test_consolidate_lists_the_changes_that_need_an_approval(tmp_path) -> None:
     assert code == 1, err
     assert "1 modification(s) reprise(s)" in out
     assert "erreur[NEEDS_APPROVAL] ae-5pc : SCAN : AE 8 916 000.00 -> 9 636 000.00" in out
+
+
+def test_a_contributors_workbook_leaves_only_their_inputs_editable(tmp_path) -> None:
+    """In ADRN's workbook its lines, milestones and pilot row are inputs (unlocked, yellow) and
+    the spare rows too; other pilots' rows and the Parameters are locked, greyed context."""
+    assert cli("split", "-o", str(tmp_path))[0] == 0
+    book = openpyxl.load_workbook(tmp_path / "ADRN.xlsx")
+    lines = book[L.sheet_name("inputs", "fr")]
+    locked = {line: lines[f"{QUANTITY}{row}"].protection.locked for line, row in LINE_ROW.items()}
+    assert {line for line, is_locked in locked.items() if not is_locked} == {
+        line.id for line in PROGRAMME.cost_lines if line.pilot == "ADRN"
+    }
+    spare = FIRST + len(PROGRAMME.cost_lines)
+    assert not lines[f"{QUANTITY}{spare}"].protection.locked  # a line they add
+    pilots = book[L.sheet_name("pilots", "fr")]
+    names = {
+        pilots[f"A{r}"].value: pilots[f"B{r}"].protection.locked for r in range(FIRST, FIRST + 10)
+    }
+    assert names["ADRN"] is False and names["SCAN"] is True
+    envelopes = book[L.sheet_name("parameters", "fr")]
+    first_envelope = f"{L.ENVELOPES.letter('ae')}{FIRST}"
+    assert envelopes[first_envelope].protection.locked
+    plain = openpyxl.load_workbook(build(output=tmp_path / "plain.xlsx").path)
+    assert not plain[L.sheet_name("parameters", "fr")][first_envelope].protection.locked
+
+
+def test_the_consolidation_workbook_lists_every_finding_at_its_cell(cycle, tmp_path) -> None:
+    folder = Path(cycle["folder"])  # type: ignore[arg-type]
+    scenario = tmp_path / "programme.yaml"
+    scenario.write_text(str(cycle["before"]), encoding="utf-8")
+    report = tmp_path / "consolidation.xlsx"
+    returns = sorted(map(str, (folder / "inbox").glob("*.xlsx")))
+    code, _out, err = cli("consolidate", str(scenario), *returns, "-o", str(report))
+    assert code == 1 and report.is_file(), err
+    rows = [
+        [c for c in row if c is not None]
+        for row in openpyxl.load_workbook(report).worksheets[0].iter_rows(values_only=True)
+    ]
+    refused = [r for r in rows if "EDIT_NOT_OWNED" in r]
+    assert refused and refused[0][:2] == ["ADRN", returns[0]]
+    assert f"{QUANTITY}{LINE_ROW['SCAN-INST']}" in refused[0]
+    assert any("STALE_RETURN" in r for r in rows)
+    assert any(r and str(r[0]).startswith("Sans réponse : FRP") for r in rows)

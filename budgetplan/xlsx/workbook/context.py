@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -126,6 +127,23 @@ class Context:
     @property
     def n_lines(self) -> int:
         return len(self.fig.lines)
+
+    def owns(self, item: object) -> bool:
+        """Whether ``item`` (a pilot, a cost line, or a child row ``(parent id, item)``) is an
+        input of the contributor this workbook was made for (always, in a plain build)."""
+        mine = self.source.owns
+        if not mine:
+            return True
+        if isinstance(item, tuple):
+            parent = item[0]
+            return parent in mine or self._pilot_of_line.get(parent) in mine
+        if hasattr(item, "milestones"):  # a pilot
+            return getattr(item, "id", None) in mine
+        return getattr(item, "pilot", None) in mine
+
+    @functools.cached_property
+    def _pilot_of_line(self) -> dict[str, str]:
+        return {lf.id: lf.line.pilot for lf in self.fig.lines}
 
     @property
     def line_rows(self) -> int:

@@ -58,21 +58,33 @@ def _rows(
             _empty_row(ctx, ws, table, row)
         return
     item = items[i]
+    role = "own" if ctx.owns(item) else "input"  # in a split workbook, "input" is context
     for j, col in enumerate(table.columns):
         if col.is_input:
             value = values(item, col.key)
             write_value(
-                ws, row, table.first_col + j, col.kind, value, st, codes=col.codes, lang=ctx.lang
+                ws,
+                row,
+                table.first_col + j,
+                col.kind,
+                value,
+                st,
+                role,
+                codes=col.codes,
+                lang=ctx.lang,
             )
     if calc:
         calc(ws, row, i)
 
 
 def _empty_row(ctx: Context, ws: Worksheet, table: L.Table, row: int) -> None:
-    """The input cells of an empty row of ``table``: styled as inputs, unlocked, nothing in them."""
+    """The input cells of an empty row of ``table``: styled as inputs, unlocked, nothing in them
+    (a contributor's too: a row they add is checked as theirs when it comes back)."""
     for j, col in enumerate(table.columns):
         if col.is_input:
-            write_value(ws, row, table.first_col + j, col.kind, None, ctx.styles, codes=col.codes)
+            write_value(
+                ws, row, table.first_col + j, col.kind, None, ctx.styles, "own", codes=col.codes
+            )
 
 
 def _write_changed_row(
@@ -391,8 +403,11 @@ def write_lines(ctx: Context) -> None:
     rows = ctx.line_rows
     add_table(ws, st, T, rows, [ctx.t(c.label) for c in T.columns])
     # Hot loop (100,000 lines in the benchmark): one XML row per line.
-    row_xml = ValueRow(
-        [(T.first_col + j, st.cell(c.kind, "input")) for j, c in enumerate(T.columns)]
+    row_xml = ValueRow([(T.first_col + j, st.cell(c.kind, "own")) for j, c in enumerate(T.columns)])
+    context_row = (  # another contributor's line, in a split workbook: locked, greyed
+        ValueRow([(T.first_col + j, st.cell(c.kind, "input")) for j, c in enumerate(T.columns)])
+        if st.split
+        else row_xml
     )
     getters = [_getter(c, ctx.lang) for c in T.columns]
     changed_row = (  # only diff workbooks highlight: no extra format in a plain build
@@ -411,11 +426,12 @@ def write_lines(ctx: Context) -> None:
                 ws, T, row_xml, changed_row, row, line, getters, marks, ctx.t("dif.was")
             )
             continue
+        xml = row_xml if context_row is row_xml or ctx.owns(line) else context_row
         ws.write_row_xml(
             row,
-            row_xml.first_col,
-            row_xml.last_col,
-            row_xml.render(row + 1, [get(line) for get in getters]),
+            xml.first_col,
+            xml.last_col,
+            xml.render(row + 1, [get(line) for get in getters]),
             row_height([(line.label, label_width)]),  # a long label wraps: its row grows
         )
     blank = [None] * len(T.columns)

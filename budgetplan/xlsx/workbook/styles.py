@@ -8,7 +8,9 @@ from xlsxwriter.workbook import Format, Workbook
 
 from budgetplan.xlsx.layout import Kind
 
-Role = Literal["input", "calc", "total", "link", "changed"]
+#: ``own``: an input of the contributor a split workbook was made for (any input elsewhere);
+#: ``input`` in a split workbook: someone else's, shown as locked context.
+Role = Literal["input", "own", "calc", "total", "link", "changed"]
 
 NUM_FORMATS: dict[str, str] = {
     "money": '#,##0.00 "€";-#,##0.00 "€"',
@@ -26,11 +28,42 @@ INPUT_FONT = "#1F3FBF"
 HEADER_FILL = "#1F4E78"
 
 
+CONTEXT_FILL = "#EDEDED"
+#: What each role adds to a cell's format.
+ROLE_PROPS: dict[str, dict[str, object]] = {
+    "changed": {
+        "bg_color": "#F8CBAD",
+        "font_color": "#9C0006",
+        "bold": True,
+        "locked": False,
+        "border": 2,
+        "border_color": "#C00000",
+    },
+    "input": {
+        "bg_color": INPUT_FILL,
+        "font_color": INPUT_FONT,
+        "locked": False,
+        "border": 1,
+        "border_color": "#BFBFBF",
+    },
+    # an input of another contributor, in a split workbook: seen, not editable
+    "context": {
+        "bg_color": CONTEXT_FILL,
+        "font_color": "#404040",
+        "border": 1,
+        "border_color": "#BFBFBF",
+    },
+    "total": {"bold": True, "top": 1},
+    "link": {"font_color": "#375623"},
+}
+
+
 class Styles:
     """Creates each format once (xlsxwriter formats are workbook-wide objects)."""
 
-    def __init__(self, workbook: Workbook, lang: str = "fr"):
+    def __init__(self, workbook: Workbook, lang: str = "fr", split: bool = False):
         self._wb = workbook
+        self.split = split  # a contributor's workbook: only their inputs are editable
         self.bool_format = BOOL_FORMATS.get(lang, BOOL_FORMATS["en"])
         self._cache: dict[tuple[str, str], Format] = {}
         self.title = workbook.add_format({"bold": True, "font_size": 14, "font_color": HEADER_FILL})
@@ -56,6 +89,10 @@ class Styles:
         self.text_calc = self.cell("text", "calc")
 
     def cell(self, kind: Kind | str, role: Role) -> Format:
+        if role == "own":
+            role = "input"  # theirs: an input as any
+        elif role == "input" and self.split:
+            role = "context"  # type: ignore[assignment]  # someone else's: locked, greyed
         key = (kind, role)
         if key not in self._cache:
             props: dict[str, object] = {"valign": "top"}  # beside a wrapped text, at its top
@@ -69,33 +106,9 @@ class Styles:
             if fmt:
                 props["num_format"] = fmt
             if kind in ("text", "ids", "note"):
-                props["num_format"] = "@" if role == "input" else "General"
+                props["num_format"] = "@" if role in ("input", "context") else "General"
             if kind == "note":
                 props.update({"text_wrap": True, "valign": "top"})
-            if role == "changed":
-                props.update(
-                    {
-                        "bg_color": "#F8CBAD",
-                        "font_color": "#9C0006",
-                        "bold": True,
-                        "locked": False,
-                        "border": 2,
-                        "border_color": "#C00000",
-                    }
-                )
-            elif role == "input":
-                props.update(
-                    {
-                        "bg_color": INPUT_FILL,
-                        "font_color": INPUT_FONT,
-                        "locked": False,
-                        "border": 1,
-                        "border_color": "#BFBFBF",
-                    }
-                )
-            elif role == "total":
-                props.update({"bold": True, "top": 1})
-            elif role == "link":
-                props["font_color"] = "#375623"
+            props.update(ROLE_PROPS.get(role, {}))
             self._cache[key] = self._wb.add_format(props)
         return self._cache[key]

@@ -94,7 +94,7 @@ def write_workbook(
         wb = _new_workbook(tmp, programme, source)
         ctx = Context(
             wb,
-            Styles(wb, lang),
+            Styles(wb, lang, split=bool(source.owns)),
             fig,
             lang,
             source,
