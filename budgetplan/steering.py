@@ -14,6 +14,7 @@ import dataclasses
 import hashlib
 import re
 import tempfile
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,7 +51,8 @@ def contributors(programme: Programme, by: By) -> dict[str, tuple[str, ...]]:
 
 def file_name(contributor: str) -> str:
     """A file name for a contributor's workbook: ``DPSIS / DGPN`` -> ``DPSIS-DGPN.xlsx``."""
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", contributor).strip("-.") or "contributor"
+    ascii_name = unicodedata.normalize("NFKD", contributor).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_name).strip("-.") or "contributor"
     return f"{slug}.xlsx"
 
 

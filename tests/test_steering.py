@@ -285,3 +285,14 @@ def test_the_consolidation_workbook_lists_every_finding_at_its_cell(cycle, tmp_p
     assert f"{QUANTITY}{LINE_ROW['SCAN-INST']}" in refused[0]
     assert any("STALE_RETURN" in r for r in rows)
     assert any(r and str(r[0]).startswith("Sans réponse : FRP") for r in rows)
+
+
+@pytest.mark.libreoffice
+def test_a_contributors_workbook_recalculates_in_libreoffice(tmp_path, lo_available) -> None:
+    """The workbook sent to a contributor is a whole workbook: every formula recalculated by
+    LibreOffice equals its cached value, the master check included."""
+    from budgetplan.api import verify
+
+    assert cli("split", "--by", "owner", "-o", str(tmp_path))[0] == 0
+    (checked,) = verify([tmp_path / "DPSIS-DGPN.xlsx"])
+    assert checked.ok and checked.formulas > 1000, (checked.mismatches[:3], checked.errors)
