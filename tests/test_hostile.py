@@ -950,8 +950,9 @@ def test_no_sequence_of_commands_loses_an_edit(tmp_path_factory, ops) -> None:
 
 
 def test_what_is_typed_where_nothing_reads_it_is_found_and_kept(tmp_path) -> None:
-    """A note typed beside the Summary's tables and a total typed over its formula: reconcile
-    names both cells, a build refuses to replace the workbook, and --force keeps it first."""
+    """A note typed beside the Summary's tables or beside the Lines table, and a total typed
+    over its formula: reconcile names each cell, a build refuses to replace the workbook, and
+    --force keeps it first."""
     import openpyxl
 
     from budgetplan.api import build
@@ -961,10 +962,15 @@ def test_what_is_typed_where_nothing_reads_it_is_found_and_kept(tmp_path) -> Non
     book = openpyxl.load_workbook(target)
     book.worksheets[0]["J3"] = "à revoir avec la DB"
     book.worksheets[0]["B6"] = 12
+    book["Lignes"]["AF7"] = "devis à demander"  # beside an input table
     book.save(target)
     typed = target.read_bytes()
-    found = {(f.code, f.cell) for f in reconcile(target).findings}
-    assert {("CELL_OUTSIDE", "J3"), ("FORMULA_REPLACED", "B6")} <= found
+    found = {(f.code, f.sheet, f.cell) for f in reconcile(target).findings}
+    assert {
+        ("CELL_OUTSIDE", "Synthèse", "J3"),
+        ("FORMULA_REPLACED", "Synthèse", "B6"),
+        ("CELL_OUTSIDE", "Lignes", "AF7"),
+    } <= found
     code, _cpu, _mb, stderr, _o = measured("build", "-o", str(target))
     assert code == 2 and "Synthèse!J3" in stderr and "Synthèse!B6" in stderr, stderr
     assert target.read_bytes() == typed

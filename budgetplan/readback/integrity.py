@@ -129,11 +129,12 @@ def _scan_both(
     offsets: tuple[tuple[int, ...] | None, ...] = (None, None, None, None),
 ) -> tuple[
     dict[str, list[ScannedCell]],
-    dict[str, list[ScannedCell]],
+    _SheetScans,
     int | None,
     list[tuple[str, str, str]],
 ]:
-    """The formula cells expected (by sheet name) and found (by layout key), the number of
+    """The formula cells expected (by sheet name) and found (by layout key, scanned as each is
+    asked for: a 10,000-line workbook's sheets are never all held at once), the number of
     line rows the Phasing sheet has (None without one), and the values typed outside the
     tables of the calculated sheets (layout key, cell, value)."""
     names = [L.sheet_name(key, wb.lang) for key in L.SHEETS]
@@ -146,12 +147,7 @@ def _scan_both(
         text = xml + rows.first_row
         uses[name] = [n for n in names if quoted_sheet(n).encode() in text]
     expected = {name: _scan(xml, uses[name]) for name, xml in expected_xml.items()}
-    with open_xlsx(wb.path, allow_macros=True) as zf:
-        actual = {
-            key: _scan(zf.read(part), uses.get(L.sheet_name(key, wb.lang), names))
-            for key, part in wb.parts.items()
-            if key != "phasing"
-        }
+    actual = _SheetScans(wb, uses, names)  # each sheet scanned when compared, then let go
     if phasing_xml is None:
         return expected, actual, None, outside
     phasing_name = L.sheet_name("phasing", wb.lang)
@@ -170,6 +166,26 @@ def _scan_both(
     return expected, actual, rows.alike + _line_rows(rest), outside
 
 
+class _SheetScans(dict[str, list[ScannedCell]]):
+    """The formula cells found in each sheet of a workbook, by layout key: a sheet is read and
+    scanned when :meth:`get` asks for it, and not kept (the Phasing sheet, set by the caller,
+    is held as set)."""
+
+    def __init__(self, wb: Workbook, uses: dict[str, list[str]], names: list[str]):
+        super().__init__()
+        self.wb, self.uses, self.names = wb, uses, names
+
+    def get(self, key: str, default: object = None) -> list[ScannedCell]:  # type: ignore[override]
+        if key in self:
+            return self[key]
+        part = self.wb.parts.get(key)
+        if part is None:
+            return default  # type: ignore[return-value]
+        with open_xlsx(self.wb.path, allow_macros=True) as zf:
+            xml = zf.read(part)
+        return _scan(xml, self.uses.get(L.sheet_name(key, self.wb.lang), self.names))
+
+
 #: Sheets only budgetplan writes (no input table): every value on them is one it wrote (the
 #: About sheet aside: its rows follow the metadata it holds, which grows between versions).
 CALCULATED_SHEETS = ("summary", "checks", "credits", "timeline", "risk")
@@ -180,26 +196,42 @@ _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>|<(?:\w+:)?t[^>]*>([^<]*)
 
 
 def _typed_outside(wb: Workbook, expected_xml: dict[str, bytes]) -> list[tuple[str, str, str]]:
-    """Values in cells of the calculated sheets where the workbook as built has no cell at all:
-    notes typed by a reader, which no input table reads (the first of each sheet's kind are
-    reported, see _Report)."""
+    """Values where the workbook as built has no cell and no table reads one: notes typed by a
+    reader beside the tables (any column of a calculated sheet; on an input sheet, a column no
+    input table spans, since rows typed into a table are read as inputs). The first of each
+    sheet's are reported, see _Report."""
     found: list[tuple[str, str, str]] = []
     with open_xlsx(wb.path, allow_macros=True) as zf:
-        for key in CALCULATED_SHEETS:
+        for key in (*CALCULATED_SHEETS, *_TABLE_COLUMNS):
             want = expected_xml.get(L.sheet_name(key, wb.lang))
             part = wb.parts.get(key)
             if want is None or part is None:
                 continue
+            spanned = _TABLE_COLUMNS.get(key, frozenset())
             built = {m.group(1) for m in _CELL.finditer(want)}
             for m in _CELL.finditer(zf.read(part)):
-                if m.group(1) in built or not m.group(3):
+                ref = m.group(1)
+                if not m.group(3) or ref.rstrip(b"0123456789") in spanned or ref in built:
                     continue
                 value = _VALUE.search(m.group(3))
                 text = (value.group(1) or value.group(2) or b"") if value else b""
                 if text:
-                    ref = m.group(1).decode()
-                    found.append((key, ref, _shown(wb, key, ref, text)))
+                    found.append((key, ref.decode(), _shown(wb, key, ref.decode(), text)))
     return found
+
+
+def _table_columns() -> dict[str, frozenset[bytes]]:
+    """The column letters each input sheet's tables span (inputs, and their calculations)."""
+    from xlsxwriter.utility import xl_col_to_name
+
+    spans: dict[str, set[bytes]] = {}
+    for table in (v for v in vars(L).values() if isinstance(v, L.Table)):
+        if table.sheet in CALCULATED_SHEETS or table.sheet in ("phasing", "about"):
+            continue
+        letters = spans.setdefault(table.sheet, set())
+        for col in range(table.first_col, table.first_col + len(table.columns)):
+            letters.add(xl_col_to_name(col).encode())
+    return {sheet: frozenset(cols) for sheet, cols in spans.items()}
 
 
 def _shown(wb: Workbook, key: str, ref: str, raw: bytes) -> str:
@@ -319,7 +351,21 @@ def _expected_sheets(
 
 
 def _scan(xml: bytes, sheet_names: Iterable[str]) -> list[ScannedCell]:
-    return scan_formula_cells(normal_spelling_xml(xml, sheet_names))
+    """The formula cells of a sheet, each formula and cached value in its normal spelling: the
+    sheet's XML is scanned as it is (no whole-sheet copy) and only the cells that need it are
+    respelled."""
+    names = tuple(sheet_names)
+    out = []
+    for cell in scan_formula_cells(xml):
+        text, value = cell[4], cell[5]
+        if b"&" in text or b"()" in text or b"'" in text:
+            text = normal_spelling_xml(text, names)
+        if b"&" in value:
+            value = normal_spelling_xml(value, ())
+        out.append(
+            (*cell[:4], text, value) if text is not cell[4] or value is not cell[5] else cell
+        )
+    return out
 
 
 # --------------------------------------------------------------------------- comparing
@@ -616,3 +662,6 @@ def _same(a: object, b: object) -> bool:
     if a in ("", None) and b in ("", None):
         return True
     return a == b
+
+
+_TABLE_COLUMNS = _table_columns()

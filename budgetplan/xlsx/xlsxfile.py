@@ -77,14 +77,24 @@ def open_xlsx(path: Path, allow_macros: bool = False) -> zipfile.ZipFile:
     try:
         zf = zipfile.ZipFile(path)
         infos = zf.infolist()
+        stat = path.stat()
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise _corrupt(path, exc) from None
+    version = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, allow_macros)
+    if version in _CHECKED:  # this very file was checked whole by this process already
+        return zf
     try:
         _check_members(path, zf, infos, allow_macros)
     except XlsxError:
         zf.close()
         raise
+    _CHECKED.add(version)
     return zf
+
+
+#: Files (path, size, modification time) whose every part this process has read and checked:
+#: a command opens a workbook several times, and checks it whole once.
+_CHECKED: set[tuple[str, int, int, bool]] = set()
 
 
 def _check_members(
