@@ -142,3 +142,18 @@ def test_a_cut_in_odd_cents_is_rounded_not_truncated() -> None:
 
     cut = Scenario.default().cut_envelope(Decimal("40000000.005"), strategy="pro_rata")
     assert cut.programme.envelopes[0].ae == Decimal("40000000.01")
+
+
+def test_an_amount_in_scientific_notation_is_refused_not_read() -> None:
+    """1,5e3 typed as text is 1500 to one reader and a code to another: budgetplan asks for the
+    amount in full digits, in scenario files, cells and actuals alike."""
+    import pytest
+
+    from budgetplan.core import money
+    from budgetplan.readback.actuals import parse_amount as actual_amount
+
+    for text in ("1,5e3", "1E6", "2.5e-1 €"):
+        for reader in (money.parse_amount, actual_amount):
+            with pytest.raises(ValueError, match="scientific notation|n'est pas un montant"):
+                reader(text)
+    assert money.parse_amount("1 500") == 1500

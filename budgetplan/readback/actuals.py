@@ -95,7 +95,7 @@ def parse_amount(text: object) -> Decimal:
         try:
             value = money.parse_amount(str(text))
         except ValueError as exc:
-            if "could be" in str(exc):
+            if "could be" in str(exc) or "scientific notation" in str(exc):
                 raise
             raise ValueError(
                 said(f"{_shown(text)} is not an amount", f"{_shown(text)} n'est pas un montant")
