@@ -61,8 +61,7 @@ def parse_amount(text: str) -> Decimal:
     if "e" in s.lower() and any(c.isdigit() for c in s):
         # 1,5e3 or 1E6: nobody writes an amount so; a reader would take it for text or a code
         raise ValueError(
-            f"{text!r} is in scientific notation: write the amount in full digits "
-            "(1500, 1 000 000)"
+            f"{text!r} is in scientific notation: write the amount in full digits (1500, 1 000 000)"
         )
     try:
         value = Decimal(s)
