@@ -541,3 +541,21 @@ def test_libreoffices_spellings_of_the_same_cells_are_alike() -> None:
     assert not _all_alike(built, text_now)
     replaced = [*resaved[:2], (b"C", b"5", b' s="3" t="b"', b"", b"TRUE()", b"1")]
     assert not _all_alike(built, _without_typed_booleans(built, replaced))
+
+
+def test_the_phasing_sheet_is_compared_chunk_by_chunk_alike(built, tmp_path, monkeypatch) -> None:
+    """Rows compared a few at a time (a 10,000-line sheet is never held twice): the same
+    findings at the same cells as in one piece, and Excel's shared formulas followed across
+    chunk boundaries (the master in the first data row, its followers chunks below)."""
+    from budgetplan.readback import integrity
+
+    monkeypatch.setattr(integrity._PhasingChunks, "ROWS", 5)
+    edited = edit_cell_xml(built, tmp_path / "e.xlsx", PHASING, "F9", "v", "1234.5")
+    edited = edit_cell_xml(edited, tmp_path / "e2.xlsx", PHASING, "G30", "f", "ROUND(E30*1.3,2)")
+    found = codes_at(reconcile(edited))
+    assert found == {("VALUE_STALE", PHASING, "F9"), ("FORMULA_CHANGED", PHASING, "G30")}, found
+    shared = as_excel_shares(built, tmp_path / "shared.xlsx", ("E", "G", "R", "AT"))
+    assert reconcile(shared).findings == []
+    late = f"AT{LAST}"
+    stale = edit_cell_xml(shared, tmp_path / "stale.xlsx", PHASING, late, "v", "#DIV/0!")
+    assert codes_at(reconcile(stale)) == {("VALUE_STALE", PHASING, late)}

@@ -10,10 +10,11 @@ is compared list against list, and cell by cell only where it differs, to say wh
 
 from __future__ import annotations
 
+import itertools
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from openpyxl.utils.cell import column_index_from_string
@@ -106,6 +107,9 @@ def check_integrity(
         if key not in wb.names or key in skip:
             continue
         want, have = expected.get(L.sheet_name(key, wb.lang), []), actual.get(key, [])
+        if key == "phasing" and actual.phasing_chunks is not None:
+            _compare_chunks(wb, want, have, actual.phasing_chunks, report, formulas_only)
+            continue
         if not _all_alike(want, _without_typed_booleans(want, have)):
             _compare_cells(
                 wb,
@@ -160,10 +164,80 @@ def _scan_both(
     actual["phasing"] = _scan(phasing_xml[: rows.start], used)
     if rows.all_alike():
         return expected, actual, rows.alike, outside
-    rest = _scan(phasing_xml[rows.pos :], used)
-    actual["phasing"] += rest
-    expected[phasing_name] += _scan("".join(rows.rest).encode(), used)
-    return expected, actual, rows.alike + _line_rows(rest), outside
+    # the rows that differ are compared a chunk of row numbers at a time (see _PhasingChunks)
+    actual.phasing_chunks = _PhasingChunks(phasing_xml, rows.pos, rows.rest, used)
+    return expected, actual, rows.alike + actual.phasing_chunks.line_rows(), outside
+
+
+class _PhasingChunks:
+    """The Phasing rows from the first that differs from the expected ones, compared a chunk of
+    ROWS row numbers at a time: at 10,000 lines both sides' cells would otherwise be held at
+    once (hundreds of MB when LibreOffice has rewritten every row)."""
+
+    ROWS = 500
+    _ROW = re.compile(rb'<(?:\w+:)?row r="(\d+)"')
+    _LINE_CELL = re.compile(rb'<(?:\w+:)?c r="A(\d+)"[^>]*?>\s*<(?:\w+:)?f')
+
+    def __init__(self, data: bytes, pos: int, expected_rows: list[str], used: list[str]):
+        self.data, self.pos, self.used = data, pos, used
+        end = data.find(b"</sheetData>", pos)
+        self.end = len(data) if end < 0 else end
+        starts = [(int(m.group(1)), m.start()) for m in self._ROW.finditer(data, pos, self.end)]
+        self.numbers = [n for n, _ in starts]
+        self.offsets = [o for _, o in starts]
+        self.expected = expected_rows
+        found = (self._ROW.match(r.encode("utf-8", "replace")) for r in expected_rows)
+        self.expected_numbers = [int(m.group(1)) if m else 0 for m in found]
+
+    def line_rows(self) -> int:
+        """The line rows of these rows: formula cells in column A below the header."""
+        return sum(
+            1
+            for m in self._LINE_CELL.finditer(self.data, self.pos, self.end)
+            if int(m.group(1)) > L.FIRST_DATA_ROW
+        )
+
+    def __iter__(self) -> Iterator[tuple[list[ScannedCell], list[ScannedCell]]]:
+        import bisect
+
+        numbers = self.numbers + self.expected_numbers
+        if not numbers:
+            return
+        for low in range(min(numbers), max(numbers) + 1, self.ROWS):
+            high = low + self.ROWS
+            a = bisect.bisect_left(self.numbers, low)
+            b = bisect.bisect_left(self.numbers, high)
+            start = self.offsets[a] if a < len(self.offsets) else self.end
+            stop = self.offsets[b] if b < len(self.offsets) else self.end
+            i = bisect.bisect_left(self.expected_numbers, low)
+            j = bisect.bisect_left(self.expected_numbers, high)
+            want = _scan("".join(self.expected[i:j]).encode(), self.used)
+            yield want, _scan(self.data[start:stop], self.used)
+
+
+def _compare_chunks(
+    wb: Workbook,
+    head_want: list[ScannedCell],
+    head_have: list[ScannedCell],
+    chunks: _PhasingChunks,
+    report: _Report,
+    formulas_only: bool,
+) -> None:
+    """The Phasing sheet compared as check_integrity compares a sheet: its head rows, then its
+    other rows chunk by chunk, Excel's shared formulas followed from chunk to chunk."""
+    masters_want: dict[bytes, tuple[str, int, bytes]] = {}
+    masters_have: dict[bytes, tuple[str, int, bytes]] = {}
+    for want, have in itertools.chain([(head_want, head_have)], chunks):  # one chunk at a time
+        have = _without_typed_booleans(want, have)
+        if not _all_alike(want, have):
+            _compare_cells(
+                wb,
+                "phasing",
+                raw_formula_cells_of(want, masters_want),
+                raw_formula_cells_of(have, masters_have),
+                report,
+                formulas_only,
+            )
 
 
 class _SheetScans(dict[str, list[ScannedCell]]):
@@ -174,6 +248,7 @@ class _SheetScans(dict[str, list[ScannedCell]]):
     def __init__(self, wb: Workbook, uses: dict[str, list[str]], names: list[str]):
         super().__init__()
         self.wb, self.uses, self.names = wb, uses, names
+        self.phasing_chunks: _PhasingChunks | None = None
 
     def get(self, key: str, default: object = None) -> list[ScannedCell]:  # type: ignore[override]
         if key in self:

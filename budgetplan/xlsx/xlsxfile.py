@@ -296,10 +296,13 @@ def scan_formula_cells(data: bytes) -> list[ScannedCell]:
     return _FCELL.findall(data)  # type: ignore[no-any-return]
 
 
-def raw_formula_cells_of(scanned: list[ScannedCell]) -> dict[tuple[str, int], RawCell]:
-    """The cells of :func:`scan_formula_cells` by position, shared formulas resolved."""
+def raw_formula_cells_of(
+    scanned: list[ScannedCell], masters: dict[bytes, tuple[str, int, bytes]] | None = None
+) -> dict[tuple[str, int], RawCell]:
+    """The cells of :func:`scan_formula_cells` by position, shared formulas resolved; ``masters``
+    carries the shared formulas' masters from one part of a sheet to the next."""
     out: dict[tuple[str, int], RawCell] = {}
-    masters: dict[bytes, tuple[str, int, bytes]] = {}
+    masters = {} if masters is None else masters
     for col_b, row_b, cattrs, fattrs, text, value in scanned:
         key = (col_b.decode(), int(row_b))
         if b'"shared"' in fattrs:
