@@ -426,21 +426,9 @@ def _expected_sheets(
 
 
 def _scan(xml: bytes, sheet_names: Iterable[str]) -> list[ScannedCell]:
-    """The formula cells of a sheet, each formula and cached value in its normal spelling: the
-    sheet's XML is scanned as it is (no whole-sheet copy) and only the cells that need it are
-    respelled."""
-    names = tuple(sheet_names)
-    out = []
-    for cell in scan_formula_cells(xml):
-        text, value = cell[4], cell[5]
-        if b"&" in text or b"()" in text or b"'" in text:
-            text = normal_spelling_xml(text, names)
-        if b"&" in value:
-            value = normal_spelling_xml(value, ())
-        out.append(
-            (*cell[:4], text, value) if text is not cell[4] or value is not cell[5] else cell
-        )
-    return out
+    """The formula cells of a sheet (or of a chunk of its rows), in their normal spelling: one
+    respelling pass over the XML given, which is a sheet at most (Phasing comes in chunks)."""
+    return scan_formula_cells(normal_spelling_xml(xml, sheet_names))
 
 
 # --------------------------------------------------------------------------- comparing
