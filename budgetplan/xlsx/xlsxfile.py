@@ -13,7 +13,7 @@ from budgetplan.core.errors import BudgetplanError
 from budgetplan.core.findings import Finding, Severity
 
 #: Limits on what a workbook may unpack to (a zip bomb declares small, inflates huge).
-MAX_UNPACKED_BYTES = 1_500_000_000
+MAX_UNPACKED_BYTES = 2_000_000_000  # a 100,000-line workbook unpacks to 1.52 GB
 MAX_RATIO = 200
 MAX_MEMBERS = 10_000
 
