@@ -715,6 +715,7 @@ def consolidate(
 
     _not_an_input(write_scenario, "--write-scenario", *returns)
     _not_an_input(output, "-o", scenario, *returns)
+    _a_programme_file(scenario)
     if output is not None and output.suffix.lower() != ".xlsx":
         _err(f"{output}: the consolidation workbook must be an .xlsx file")
         raise typer.Exit(2)
@@ -725,6 +726,24 @@ def consolidate(
         policy, loaded.programme, result.programme, scenario, lang.value
     )
     raise typer.Exit(0 if result.ok and approved else 1)
+
+
+def _a_programme_file(scenario: Path) -> None:
+    """Consolidation writes the programme back into its file: a change file or a script, which
+    hold changes, not the programme, are refused in one line."""
+    from budgetplan.yamlio.scenario_file import is_change_file
+
+    try:
+        changes = scenario.suffix.lower() == ".py" or is_change_file(scenario.read_bytes())
+    except OSError:
+        return  # _load says what is wrong with the path
+    if changes:
+        _err(
+            f"{scenario}: consolidate takes a programme file (the one split was run on), not a "
+            "change file or a script: write the programme out first (budgetplan reconcile "
+            "WORKBOOK.xlsx --write-scenario programme.yaml), then split and consolidate that"
+        )
+        raise typer.Exit(2)
 
 
 def _consolidation_out(  # type: ignore[no-untyped-def]

@@ -296,3 +296,14 @@ def test_a_contributors_workbook_recalculates_in_libreoffice(tmp_path, lo_availa
     assert cli("split", "--by", "owner", "-o", str(tmp_path))[0] == 0
     (checked,) = verify([tmp_path / "DPSIS-DGPN.xlsx"])
     assert checked.ok and checked.formulas > 1000, (checked.mismatches[:3], checked.errors)
+
+
+def test_consolidate_takes_a_programme_file_not_a_change_file(tmp_path) -> None:
+    change = tmp_path / "change.yaml"
+    change.write_text(
+        "name: c\nbase: default\nchanges:\n  - scale_cost: {pilot: SCAN, factor: 1.1}\n"
+    )
+    returned = tmp_path / "r.xlsx"
+    returned.write_bytes(b"")
+    code, _out, err = cli("consolidate", str(change), str(returned))
+    assert code == 2 and "takes a programme file" in err and len(err.strip().splitlines()) == 1
