@@ -41,6 +41,19 @@ def new_line(unit_cost: int) -> Programme:
     return PROGRAMME.model_copy(update={"cost_lines": (*PROGRAMME.cost_lines, added)})
 
 
+def scan_ae_change(new: Programme) -> str:
+    """The change the AE rule names for SCAN, from the figures (4 scanners more: +720,000)."""
+    from budgetplan.compute.figures import compute
+    from budgetplan.core.money import eur
+
+    def ae(programme: Programme) -> int:
+        return next(p.ae for p in compute(programme).pilots if p.pilot == "SCAN")
+
+    old_ae, new_ae = ae(PROGRAMME), ae(new)
+    assert new_ae - old_ae == 72_000_000  # 4 x 150,000 HT x 1.2, in cents
+    return f"AE {eur(old_ae, unit=False)} -> {eur(new_ae, unit=False)}"
+
+
 RULES = {
     "ae": Rule(id="ae", pilot_ae_moves=Tolerance(share=Decimal("0.05"), amount=Decimal(500000))),
     "formal": Rule(id="formal", new_line_above_formal=True),
@@ -94,7 +107,7 @@ def test_an_approval_clears_the_change_it_names_and_no_other(tmp_path) -> None:
     policy.write_text("rules:\n  - id: ae-5pc\n    pilot_ae_moves: {share: 0.05, amount: 500000}\n")
     code, out, err = cli("diff", str(old), str(new), "--policy", str(policy))
     assert code == 1, err
-    change = "AE 8 916 000.00 -> 9 636 000.00"
+    change = scan_ae_change(with_line("SCAN-EQ", quantity=Decimal(44)))
     assert f"erreur[NEEDS_APPROVAL] ae-5pc : SCAN : {change}" in out
     approval = (
         "approvals:\n  - rule: ae-5pc\n    subject: SCAN\n    change: '{change}'\n"

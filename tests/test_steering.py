@@ -241,7 +241,23 @@ def test_consolidate_lists_the_changes_that_need_an_approval(tmp_path) -> None:
     code, out, err = cli("consolidate", str(scenario), str(returned), "--policy", str(policy))
     assert code == 1, err
     assert "1 modification(s) reprise(s)" in out
-    assert "erreur[NEEDS_APPROVAL] ae-5pc : SCAN : AE 8 916 000.00 -> 9 636 000.00" in out
+    from decimal import Decimal
+
+    from tests.test_policy import scan_ae_change
+
+    change = scan_ae_change(
+        PROGRAMME.model_copy(
+            update={
+                "cost_lines": tuple(
+                    line.model_copy(update={"quantity": Decimal(44)})
+                    if line.id == "SCAN-EQ"
+                    else line
+                    for line in PROGRAMME.cost_lines
+                )
+            }
+        )
+    )
+    assert f"erreur[NEEDS_APPROVAL] ae-5pc : SCAN : {change}" in out
 
 
 def test_a_contributors_workbook_leaves_only_their_inputs_editable(tmp_path) -> None:

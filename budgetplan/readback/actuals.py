@@ -190,6 +190,16 @@ def _xlsx_rows(path: Path) -> Iterator[list[object]]:
         raise ActualsError(exc.findings) from None
 
 
+def too_many_rows(path: Path, line: int | None = None) -> ActualsError:
+    return ActualsError.of(
+        "TOO_LARGE",
+        said(f"more than {MAX_ROWS:,} rows", f"plus de {MAX_ROWS:,} lignes".replace(",", " ")),
+        said("split the export", "découper l'export"),
+        file=str(path),
+        line=line,
+    )
+
+
 def survey(path: Path) -> str:
     """The encoding of a CSV export, from one pass over its bytes that also counts its lines:
     UTF-8 (with or without its mark) when the whole file reads as such, else Windows-1252, as
@@ -206,15 +216,7 @@ def survey(path: Path) -> str:
                     utf8 = False
             lines += chunk.count(b"\n")
             if lines > MAX_ROWS + 1:
-                raise ActualsError.of(
-                    "TOO_LARGE",
-                    said(
-                        f"more than {MAX_ROWS:,} rows",
-                        f"plus de {MAX_ROWS:,} lignes".replace(",", " "),
-                    ),
-                    said("split the export", "découper l'export"),
-                    file=str(path),
-                )
+                raise too_many_rows(path)
     return "utf-8-sig" if utf8 else "cp1252"
 
 
@@ -355,17 +357,8 @@ def _actuals(
     by_code = _codes(figures)
     try:
         for n, row in enumerate(rows, start=2):
-            if n > MAX_ROWS + 1:
-                raise ActualsError.of(
-                    "TOO_LARGE",
-                    said(
-                        f"more than {MAX_ROWS:,} rows",
-                        f"plus de {MAX_ROWS:,} lignes".replace(",", " "),
-                    ),
-                    said("split the export", "découper l'export"),
-                    file=str(path),
-                    line=n,
-                )
+            if n > MAX_ROWS + 1:  # an xlsx export (a CSV is counted before it is read)
+                raise too_many_rows(path, n)
             actual = _actual(n, row, columns, ids, by_code, path, findings)
             if actual is not None:
                 yield actual
