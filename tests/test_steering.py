@@ -280,6 +280,11 @@ def test_a_contributors_workbook_leaves_only_their_inputs_editable(tmp_path) -> 
     envelopes = book[L.sheet_name("parameters", "fr")]
     first_envelope = f"{L.ENVELOPES.letter('ae')}{FIRST}"
     assert envelopes[first_envelope].protection.locked
+    about = book[L.sheet_name("about", "fr")]
+    legend = next(c for row in about.iter_rows() for c in row if c.value == "Saisie (modifiable)")
+    assert not legend.protection.locked and legend.fill.fgColor.rgb.endswith("FFF2CC")
+    labels = [about.cell(r, 2).value or "" for r in range(1, about.max_row + 1)]
+    assert about.column_dimensions["B"].width >= max(map(len, labels))  # no label cut
     plain = openpyxl.load_workbook(build(output=tmp_path / "plain.xlsx").path)
     assert not plain[L.sheet_name("parameters", "fr")][first_envelope].protection.locked
 

@@ -479,12 +479,12 @@ _LABELS: dict[str, tuple[str, str]] = {
     "ab.scenario": ("Scénario", "Scenario"),
     "ab.source": ("Fichier source", "Source file"),
     "ab.contributor": (
-        "Contributeur (classeur envoyé par budgetplan split)",
-        "Contributor (workbook sent by budgetplan split)",
+        "Contributeur (classeur de budgetplan split)",
+        "Contributor (workbook of budgetplan split)",
     ),
     "ab.owns": (
         "Pilotes dont il saisit les données",
-        "Pilots whose inputs are theirs to edit",
+        "Pilots whose inputs they edit",
     ),
     "pol.head": (
         "Règles d'approbation ({policy}) : {n} modification(s) concernée(s), {open} sans "

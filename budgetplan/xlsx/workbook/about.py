@@ -46,9 +46,11 @@ def write(ctx: Context) -> None:
         ws.write_string(row, A["value"], values[key], st.text_calc)
     row = L.FIRST_DATA_ROW + len(L.ABOUT_KEYS) + 1
     ws.write_string(row, A["label"], ctx.t("ab.legend"), st.label)
-    ws.write_string(row + 1, A["label"], ctx.t("ab.input"), st.cell("text", "input"))
+    ws.write_string(row + 1, A["label"], ctx.t("ab.input"), st.cell("text", "own"))
     ws.write_string(row + 2, A["label"], ctx.t("ab.calc"), st.text_calc)
-    for col, width in zip(A.values(), (12, 34, 80), strict=True):
+    # the labels shown whole (the longest is a sentence: "Empreinte des saisies écrites ...")
+    label_width = max(len(ctx.t(f"ab.{key}")) for key in L.ABOUT_KEYS) + 2
+    for col, width in zip(A.values(), (12, label_width, 80), strict=True):
         ws.set_column(col, col, width)
     page_setup(ws, ctx.t("title.about"))
     protect(ws, editable_rows=False)
