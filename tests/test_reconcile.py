@@ -370,19 +370,19 @@ def test_an_untouched_workbook_is_matched_in_place(built, tmp_path, monkeypatch)
     compared cell by cell: right, but three times slower)."""
     from budgetplan.readback import integrity
 
-    outcomes: list[bool] = []
-    all_alike = integrity._RowMatcher.all_alike
+    chunks: list[int] = []
+    compare_chunk = integrity._PhasingRows._compare_chunk
 
-    def spy(self) -> bool:  # type: ignore[no-untyped-def]
-        outcomes.append(all_alike(self))
-        return outcomes[-1]
+    def spy(self) -> None:  # type: ignore[no-untyped-def]
+        chunks.append(self.high)
+        compare_chunk(self)
 
-    monkeypatch.setattr(integrity._RowMatcher, "all_alike", spy)
+    monkeypatch.setattr(integrity._PhasingRows, "_compare_chunk", spy)
     assert reconcile(built).findings == []
-    assert outcomes == [True]
+    assert chunks == []  # no row compared cell by cell
     resaved = tamper(built, tmp_path, "openpyxl.xlsx", lambda wb: None)
     assert reconcile(resaved).findings == []
-    assert outcomes == [True, False]
+    assert chunks  # openpyxl spells every row otherwise: compared a chunk at a time
 
 
 def test_once_the_edits_are_carried_build_replaces_the_returned_workbook(built, tmp_path) -> None:
@@ -547,9 +547,10 @@ def test_the_phasing_sheet_is_compared_chunk_by_chunk_alike(built, tmp_path, mon
     """Rows compared a few at a time (a 10,000-line sheet is never held twice): the same
     findings at the same cells as in one piece, and Excel's shared formulas followed across
     chunk boundaries (the master in the first data row, its followers chunks below)."""
-    from budgetplan.readback import integrity
+    from budgetplan.readback import integrity, sheet_stream
 
-    monkeypatch.setattr(integrity._PhasingChunks, "ROWS", 5)
+    monkeypatch.setattr(integrity._PhasingRows, "ROWS", 5)
+    monkeypatch.setattr(sheet_stream, "CHUNK", 4096)  # the sheet inflates 4 KB at a time
     edited = edit_cell_xml(built, tmp_path / "e.xlsx", PHASING, "F9", "v", "1234.5")
     edited = edit_cell_xml(edited, tmp_path / "e2.xlsx", PHASING, "G30", "f", "ROUND(E30*1.3,2)")
     found = codes_at(reconcile(edited))
@@ -559,3 +560,44 @@ def test_the_phasing_sheet_is_compared_chunk_by_chunk_alike(built, tmp_path, mon
     late = f"AT{LAST}"
     stale = edit_cell_xml(shared, tmp_path / "stale.xlsx", PHASING, late, "v", "#DIV/0!")
     assert codes_at(reconcile(stale)) == {("VALUE_STALE", PHASING, late)}
+
+
+def test_the_phasing_sheet_is_never_read_whole(built, tmp_path, monkeypatch) -> None:
+    """The Phasing sheet (1.2 GB of XML at 100,000 lines) is compared as it inflates, a
+    megabyte at a time, as built and re-spelled: no read takes the member whole (the package
+    checks read it a megabyte at a time too); a changed formula in the last row of a re-spelled
+    sheet is still found at its cell."""
+    from budgetplan.readback import sheet_stream
+
+    monkeypatch.setattr(sheet_stream, "CHUNK", 2048)
+    part = part_of(built, PHASING)
+    reads: list[int] = []
+    real_open = zipfile.ZipFile.open
+
+    def watched_open(self, name, *args, **kwargs):  # type: ignore[no-untyped-def]
+        handle = real_open(self, name, *args, **kwargs)
+        target = name.filename if isinstance(name, zipfile.ZipInfo) else name
+        if target == part and Path(str(self.filename)) in (built, respelled):
+            real_read = handle.read
+
+            def read(n: int = -1) -> bytes:
+                data = real_read(n)
+                reads.append(-1 if n is None or n < 0 else len(data))
+                return data
+
+            handle.read = read
+        return handle
+
+    respelled = rewrite_sheet(  # every row spelled as LibreOffice does (no quotes), one changed
+        built,
+        tmp_path / "respelled.xlsx",
+        PHASING,
+        lambda xml: xml.replace("'Lignes'!", "Lignes!").replace(
+            f"<f>ROUND($E{LAST}*(1+$F{LAST}),2)</f>", f"<f>ROUND($E{LAST}*(1+$F{LAST}),3)</f>"
+        ),
+    )
+    monkeypatch.setattr(zipfile.ZipFile, "open", watched_open)
+    assert reconcile(built).findings == []
+    found = codes_at(reconcile(respelled))
+    assert found == {("FORMULA_CHANGED", PHASING, f"G{LAST}")}, found
+    assert reads and -1 not in reads and max(reads) <= 1 << 20, sorted(set(reads))[-5:]

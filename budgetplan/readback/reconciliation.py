@@ -8,8 +8,6 @@ and a cell.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +24,7 @@ from budgetplan.core.items import items as _items
 from budgetplan.core.model import Programme
 from budgetplan.core.money import eur
 from budgetplan.readback.actuals import ActualsReport, budget_against_actual, load_actuals
-from budgetplan.readback.integrity import check_integrity, read_phasing
+from budgetplan.readback.integrity import check_integrity
 from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.reader import (
     Locator,
@@ -84,11 +82,8 @@ def reconcile(
     path = Path(path)
     with collector_paused():
         wb = open_workbook(path, allow_macros)
-    with corrupt_as_read_error(path), collector_paused(), ThreadPoolExecutor(1) as pool:
-        # zlib lets go of the interpreter while it inflates: the 100 MB Phasing part of a large
-        # workbook is read on the other core while this one reads and checks the inputs
-        phasing = pool.submit(read_phasing, path, wb)
-        return _reconcile(wb, path, scenario, actuals, phasing.result)
+    with corrupt_as_read_error(path), collector_paused():
+        return _reconcile(wb, path, scenario, actuals)
 
 
 def _reconcile(
@@ -96,7 +91,6 @@ def _reconcile(
     path: Path,
     scenario: str | Path | None,
     actuals: str | Path | None,
-    phasing_xml: Callable[[], bytes | None],
 ) -> Reconciliation:
     programme, loc = read_programme(wb)
     corrupt = [f for f in wb.findings if f.code == "CORRUPT"]
@@ -104,7 +98,7 @@ def _reconcile(
         raise ReadError(corrupt)
     result = Reconciliation(path, programme, list(wb.findings), lang=wb.lang)
     if programme is None:
-        result.findings += _formula_findings(wb, phasing_xml)
+        result.findings += _formula_findings(wb)
         return result
     refs = reference_findings(programme, None, "")
     for f in refs:
@@ -117,7 +111,6 @@ def _reconcile(
         wb,
         fig,
         checks,
-        phasing_xml(),
         line_offsets=line_offsets(loc, len(programme.cost_lines)),
         milestone_offsets=child_offsets(loc, programme, "milestones"),
         served_offsets=child_offsets(loc, programme, "serves"),
@@ -256,7 +249,7 @@ def child_offsets(loc: Locator, programme: Programme, via: str) -> tuple[int, ..
     return None if offsets == tuple(range(len(offsets))) else offsets
 
 
-def _formula_findings(wb: Workbook, phasing_xml: Callable[[], bytes | None]) -> list[Finding]:
+def _formula_findings(wb: Workbook) -> list[Finding]:
     """The formulas typed over, changed or deleted in a workbook whose inputs do not all read,
     so that no finding hides another: they are compared with those of a stand-in programme of
     the same shape (each unreadable cell standing in for by its column's value in another row)."""
@@ -269,7 +262,6 @@ def _formula_findings(wb: Workbook, phasing_xml: Callable[[], bytes | None]) -> 
         stand_in,
         fig,
         run_checks(fig),
-        phasing_xml(),
         formulas_only=True,
         line_offsets=line_offsets(loc, len(programme.cost_lines)),
         milestone_offsets=child_offsets(loc, programme, "milestones"),

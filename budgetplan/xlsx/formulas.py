@@ -11,7 +11,6 @@ from openpyxl.utils.cell import column_index_from_string
 _CELL = re.compile(r"(\$?)([A-Za-z]{1,3})(\$?)(\d+)")
 _QUOTED_SHEET = re.compile(r"'((?:[^']|'')+)'!")
 _BOOL_CALL = re.compile(r"\b(TRUE|FALSE)\(\)")
-_BOOL_CALL_XML = re.compile(rb"\b(TRUE|FALSE)\(\)")
 
 
 def normal_spelling(text: str) -> str:
@@ -36,8 +35,8 @@ def normal_spelling_xml(data: bytes, sheet_names: Iterable[str]) -> bytes:
     data = data.replace(b"&quot;", b'"')
     if b"&apos;" in data:
         data = data.replace(b"&apos;", b"'")
-    if b"()" in data:
-        data = _BOOL_CALL_XML.sub(rb"\1", data)
+    # TRUE() is TRUE (no function name ends in TRUE or FALSE: plain replaces, not a regex pass)
+    data = data.replace(b"TRUE()", b"TRUE").replace(b"FALSE()", b"FALSE")
     for name in sheet_names:
         data = data.replace(quoted_sheet(name).encode(), name.encode() + b"!")
     return data

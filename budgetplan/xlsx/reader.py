@@ -779,6 +779,7 @@ def _read_lines(wb: Workbook, loc: Locator) -> list[Any]:
         line = validate_row(
             wb, L.INPUTS, Row(row.index, row.excel_row, data, row.cells), m.CostLine, {}
         )
+        row.data = data = {}  # the line's values live on in its model: 100,000 rows not held twice
         if line is not None:
             _row_places(loc, ("cost_lines", len(lines)), L.INPUTS, row)
             lines.append(line)

@@ -20,7 +20,8 @@ class _AmountText(dict[int, str]):
     530,000 month cells of a 10,000-line Phasing sheet hold about 70,000 distinct amounts."""
 
     def __missing__(self, cents: int) -> str:
-        text = self[cents] = str(cents / 100)
+        text = str(cents / 100).removesuffix(".0")  # 12 as a spreadsheet writes it, not 12.0
+        self[cents] = text
         return text
 
 

@@ -145,8 +145,8 @@ class RowTemplate:
                 out.append(escape(str(value)))
             elif kind == "bool":
                 out.append("1" if value else "0")
-            else:
-                out.append(str(value))
+            else:  # a whole number as spreadsheets write it (12, not 12.0)
+                out.append(str(value).removesuffix(".0"))
         out.append(self.tail)
         return "".join(out)
 
