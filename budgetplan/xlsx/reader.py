@@ -84,6 +84,8 @@ class Workbook:
 #: Sheets read as soon as a workbook is opened: those that hold inputs. Calculation sheets
 #: (Phasing is most of a large workbook) are read only if something looks at their values.
 EAGER = ("parameters", "pilots", "milestones", "inputs", "schedules")
+#: Sheets whose extent is checked (see far_cell) when first read rather than when opened.
+LAZY = frozenset(L.SHEETS) - {*EAGER, "about"}
 
 
 class LazySheets(dict):  # type: ignore[type-arg]
@@ -93,6 +95,7 @@ class LazySheets(dict):  # type: ignore[type-arg]
         super().__init__()
         self.book, self.path = book, path
         self.names: dict[str, str] = {}
+        self.parts: dict[str, str] = {}
         self.findings: list[Finding] = []
 
     def load(self, key: str) -> list[list[Any]] | None:
@@ -101,6 +104,12 @@ class LazySheets(dict):  # type: ignore[type-arg]
         name = self.names.get(key)
         if name is None:
             return None
+        part = self.parts.get(key)
+        if key in LAZY and part is not None:
+            with open_xlsx(self.path, allow_macros=True) as zf:
+                far = far_cell(zf, part)
+            if far is not None:
+                raise _too_far(self.path, name, far)
         try:
             rows = self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except (CalamineError, ValueError) as exc:
@@ -130,6 +139,16 @@ class LazySheets(dict):  # type: ignore[type-arg]
     def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
         rows = self.load(key)
         return default if rows is None else rows
+
+
+def _too_far(path: Path, sheet: str, cell: str) -> ReadError:
+    return ReadError.of(
+        "TOO_LARGE",
+        f"sheet {sheet!r} holds a cell at {cell}, so far out that its rows and columns "
+        f"would span over {MAX_SHEET_CELLS // 1_000_000} million cells",
+        f"delete the cell {cell} (or what lies far past the tables), then save again",
+        file=str(path),
+    )
 
 
 def _sheet_key_by_name() -> dict[str, tuple[str, Lang]]:
@@ -195,7 +214,11 @@ def _open_workbook(path: Path, allow_macros: bool) -> Workbook:
     with zf:
         try:
             parts = sheet_parts(zf)
-            far = next(((p.name, c) for p in parts if (c := far_cell(zf, p.part))), None)
+            known = _sheet_key_by_name()
+            # the sheets read now (inputs, About, any not named as the layout names them); the
+            # calculated ones (Phasing: 1.2 GB of XML at 100,000 lines) when first read, if ever
+            now = [p for p in parts if known.get(p.name, ("",))[0] not in LAZY]
+            far = next(((p.name, c) for p in now if (c := far_cell(zf, p.part))), None)
         except (KeyError, zipfile.BadZipFile, OSError, zlib.error) as exc:
             raise ReadError.of(
                 "CORRUPT",
@@ -204,13 +227,7 @@ def _open_workbook(path: Path, allow_macros: bool) -> Workbook:
                 file=str(path),
             ) from None
     if far is not None:
-        raise ReadError.of(
-            "TOO_LARGE",
-            f"sheet {far[0]!r} holds a cell at {far[1]}, so far out that its rows and columns "
-            f"would span over {MAX_SHEET_CELLS // 1_000_000} million cells",
-            f"delete the cell {far[1]} (or what lies far past the tables), then save again",
-            file=str(path),
-        )
+        raise _too_far(path, *far)
     try:
         book = CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError) as exc:
@@ -220,7 +237,6 @@ def _open_workbook(path: Path, allow_macros: bool) -> Workbook:
             "save the workbook again",
             file=str(path),
         ) from None
-    known = _sheet_key_by_name()
     found = [(i, p.name, known.get(p.name)) for i, p in enumerate(parts)]
     langs = {k[1] for _, _, k in found if k}
     about_key = next((p.name for p in parts if known.get(p.name, ("",))[0] == "about"), None)
@@ -261,6 +277,7 @@ def _open_workbook(path: Path, allow_macros: bool) -> Workbook:
 
     wb = Workbook(path, lang, version, about, LazySheets(book, path), {}, {})
     wb.values.names = wb.names
+    wb.values.parts = wb.parts
     wb.values.findings = wb.findings
     by_name = {p.name: (i, p) for i, p in enumerate(parts)}
     for index, key in enumerate(L.SHEETS):
