@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from budgetplan.compute.checks import CheckResult, run_checks
 from budgetplan.compute.figures import Figures, compute
@@ -63,9 +63,10 @@ def publish(
     programme = translated(programme, source.path, lang)  # texts as the workbook shows them
     target.parent.mkdir(parents=True, exist_ok=True)
     with writing(target):  # from the check of the target to its replacement, one writer
-        refusal, holds_edits = check_overwrite(target, programme)
-        if refusal is None and not holds_edits and target.exists():
-            typed = typed_over(target)
+        opened: list[Any] = []
+        refusal, holds_edits = check_overwrite(target, programme, opened)
+        if refusal is None and not holds_edits and opened:
+            typed = typed_over(target, opened)
             if typed:
                 refusal, holds_edits = (
                     Refusal(
@@ -91,18 +92,20 @@ def publish(
 TYPED_OVER = ("FORMULA_REPLACED", "CELL_OUTSIDE")
 
 
-def typed_over(target: Path) -> str:
+def typed_over(target: Path, opened: list[Any] | None = None) -> str:
     """Where the workbook at ``target``, its inputs as built, holds something typed over its
     formulas or beside its tables ("Synthèse!H2, ..."), or "" when nothing. A workbook made by
-    another version of budgetplan is not compared (its layout may differ)."""
+    another version of budgetplan is not compared (its layout may differ). ``opened``: the
+    workbook, programme and locator :func:`check_overwrite` read, not read again."""
     from budgetplan.core.version import __version__
-    from budgetplan.readback.reconciliation import reconcile
+    from budgetplan.readback.reconciliation import reconcile_opened
     from budgetplan.xlsx.reader import ReadError, open_workbook
 
     try:
-        if open_workbook(target).about.get("generator") != f"budgetplan {__version__}":
+        wb, read = (opened[0], (opened[1], opened[2])) if opened else (open_workbook(target), None)
+        if wb.about.get("generator") != f"budgetplan {__version__}":
             return ""
-        findings = reconcile(target).findings
+        findings = reconcile_opened(wb, read).findings
     except (ReadError, BudgetplanError):
         return ""
     places = [f"{f.sheet}!{f.cell}" for f in findings if f.code in TYPED_OVER]

@@ -186,3 +186,28 @@ def test_a_number_too_long_for_python_is_a_finding_not_a_traceback(tmp_path) -> 
     (finding,) = caught.value.findings
     assert finding.code == "YAML" and "4300 digits" in finding.message
     assert "at most 15 digits" in finding.hint
+
+
+def test_lines_made_models_as_read_share_what_they_hold(tmp_path) -> None:
+    """Cost lines are made models as the reader reads them and share their sets of fields and
+    short texts (memory): the programme is the one the round-trip reader gives, every line's
+    fields as given, and a copy of one line with a change changes no other."""
+    from budgetplan.core.model import Programme
+    from budgetplan.yamlio.loader import parse_programme
+
+    text = default_scenario_path().read_text(encoding="utf-8")
+    loaded = parse_programme(text.encode(), "default.yaml")
+    slow = Programme.model_validate(read_yaml_round_trip(text, "default"))
+    assert loaded.programme == slow
+    lines = loaded.programme.cost_lines
+    for fast_line, slow_line in zip(lines, slow.cost_lines, strict=True):
+        assert fast_line.model_fields_set == slow_line.model_fields_set
+        assert fast_line.model_dump(exclude_unset=True) == slow_line.model_dump(exclude_unset=True)
+    alike = [x for x in lines if x.model_fields_set == lines[0].model_fields_set]
+    assert len(alike) > 1 and alike[0].__pydantic_fields_set__ is alike[1].__pydantic_fields_set__
+    assert lines[0].pilot is next(x.pilot for x in lines[1:] if x.pilot == lines[0].pilot)
+    before = set(alike[1].model_fields_set)
+    unset = next(f for f in type(alike[0]).model_fields if f not in before)
+    changed = alike[0].model_copy(update={unset: getattr(alike[0], unset)})
+    assert unset in changed.model_fields_set
+    assert alike[0].model_fields_set == alike[1].model_fields_set == before

@@ -86,13 +86,23 @@ def reconcile(
         return _reconcile(wb, path, scenario, actuals)
 
 
+def reconcile_opened(
+    wb: Workbook, read: tuple[Programme | None, Locator] | None = None
+) -> Reconciliation:
+    """:func:`reconcile` of a workbook already opened (and its inputs already read: ``read``,
+    as :func:`read_programme` gives them), with no scenario and no actuals."""
+    with corrupt_as_read_error(wb.path), collector_paused():
+        return _reconcile(wb, wb.path, None, None, read)
+
+
 def _reconcile(
     wb: Workbook,
     path: Path,
     scenario: str | Path | None,
     actuals: str | Path | None,
+    read: tuple[Programme | None, Locator] | None = None,
 ) -> Reconciliation:
-    programme, loc = read_programme(wb)
+    programme, loc = read_programme(wb) if read is None else read
     corrupt = [f for f in wb.findings if f.code == "CORRUPT"]
     if corrupt:  # a sheet that cannot be read: the workbook is not one to reconcile
         raise ReadError(corrupt)

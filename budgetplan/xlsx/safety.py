@@ -7,6 +7,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from budgetplan.core.fingerprint import fingerprint
 from budgetplan.core.model import Programme
@@ -29,9 +30,12 @@ def lock_files(target: Path) -> list[Path]:
     return [p for p in candidates if p.exists()]
 
 
-def check_overwrite(target: Path, building: Programme | None = None) -> tuple[Refusal | None, bool]:
+def check_overwrite(
+    target: Path, building: Programme | None = None, opened: list[Any] | None = None
+) -> tuple[Refusal | None, bool]:
     """Why ``target`` must not be overwritten (None when it may be), and whether it holds
-    anything a backup should keep.
+    anything a backup should keep. ``opened``: given a list, the workbook read and the
+    programme and locator read from it are appended (a 100,000-line workbook is read once).
 
     A workbook whose input cells were edited may be replaced once its edits are carried into
     the programme being built (``building``: reconcile, then ``--write-scenario``); it is then
@@ -58,7 +62,9 @@ def check_overwrite(target: Path, building: Programme | None = None) -> tuple[Re
         )
         return refusal, True
     stored = wb.about.get("fingerprint", "")
-    programme, _ = read_programme(wb)
+    programme, loc = read_programme(wb)
+    if opened is not None:
+        opened += [wb, programme, loc]
     held = fingerprint(programme) if programme is not None else None
     if held == stored:
         return None, False  # as budgetplan wrote it

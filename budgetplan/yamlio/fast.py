@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -69,12 +70,13 @@ class Lines:
     millions of nodes, whose paths would cost more memory than the programme itself."""
 
     def __init__(self, text: str):
-        self.text = text
+        # kept as UTF-8: a text with one character past Latin-1 takes two bytes a character
+        self.data = text.encode("utf-8")
         self._lines: dict[tuple[str | int, ...], int] | None = None
 
     def get(self, path: tuple[str | int, ...]) -> int | None:
         if self._lines is None:
-            found = _build(yaml.parse(self.text, Loader=yaml.CSafeLoader), record=True)
+            found = _build(yaml.parse(self.data, Loader=yaml.CSafeLoader), record=True)
             self._lines = found.where._lines or {} if found is not None else {}
         return self._lines.get(path)
 
@@ -112,12 +114,14 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
     return value
 
 
-def read_plain(text: str) -> PlainDocument | None:
+def read_plain(text: str, item: ItemHook | None = None) -> PlainDocument | None:
     """The one mapping ``text`` holds, as plain dicts, lists and scalars; None when the text is
     not a single mapping this reader resolves exactly as ruamel would (ruamel reads it then).
-    A syntax error is None too: ruamel says where it is."""
+    A syntax error is None too: ruamel says where it is. ``item``: given (key, mapping) for each
+    mapping of a list under a top-level key as soon as it is read, returns what takes its place
+    (a model: 100,000 cost lines are never all held as plain values)."""
     try:
-        doc = _build(yaml.parse(text, Loader=yaml.CSafeLoader), record=False)
+        doc = _build(yaml.parse(text, Loader=yaml.CSafeLoader), record=False, item=item)
     except (Unsure, yaml.YAMLError, RecursionError, ValueError):
         return None  # ValueError: an integer of over 4,300 digits, which ruamel reports
     if doc is not None:
@@ -125,7 +129,11 @@ def read_plain(text: str) -> PlainDocument | None:
     return doc
 
 
-def _build(events: Any, record: bool) -> PlainDocument | None:
+#: See :func:`read_plain`.
+ItemHook = Callable[[str, dict[str, Any]], Any]
+
+
+def _build(events: Any, record: bool, item: ItemHook | None = None) -> PlainDocument | None:
     """Long: one loop over the event stream, a stack of the containers being filled; with
     ``record``, the line of each node too."""
     root = PlainDocument()
@@ -193,9 +201,16 @@ def _build(events: Any, record: bool) -> PlainDocument | None:
                 paths.append(path if record else ())
                 keys.append(_NO_KEY)
         elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-            stack.pop()
+            done = stack.pop()
             paths.pop()
             keys.pop()
+            if (
+                item is not None
+                and len(stack) == 2
+                and type(stack[1]) is list
+                and type(done) is dict
+            ):
+                stack[1][-1] = item(_key_of(root, stack[1]), done)
         elif kind is yaml.AliasEvent:
             raise Unsure  # ruamel counts aliases against the limit
         elif kind is yaml.DocumentStartEvent:
@@ -203,6 +218,11 @@ def _build(events: Any, record: bool) -> PlainDocument | None:
             if documents > 1:
                 raise Unsure
     return root if documents == 1 else None
+
+
+def _key_of(root: dict[str, Any], value: Any) -> str:
+    """The top-level key whose value is ``value`` (the list being filled is the last one set)."""
+    return next((k for k in reversed(root) if root[k] is value), "")
 
 
 class _NoKey:

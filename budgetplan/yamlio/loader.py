@@ -22,11 +22,13 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from budgetplan.core import model as m
+from budgetplan.core.bulk import Compactor
 from budgetplan.core.errors import BudgetplanError
 from budgetplan.core.findings import Finding, Severity, unreadable, validation_message
 from budgetplan.core.source import Source
 from budgetplan.yamlio.fast import (
     MAX_DEPTH,
+    ItemHook,
     Lines,
     PlainDocument,
     TooDeep,
@@ -274,12 +276,13 @@ MAX_ALIASES = 100
 MAX_ROUND_TRIP_NODES = 200_000
 
 
-def read_yaml(text: str, file: str) -> Any:
+def read_yaml(text: str, file: str, item: ItemHook | None = None) -> Any:
     """The document ``text`` holds: read by libyaml in C when it is a plain mapping
     (:mod:`budgetplan.yamlio.fast`), else by ruamel's round-trip parser, which also says where
-    a syntax error is and counts aliases against the limit."""
+    a syntax error is and counts aliases against the limit. ``item``: see
+    :func:`budgetplan.yamlio.fast.read_plain`."""
     try:
-        plain = read_plain(text)
+        plain = read_plain(text, item)
     except TooDeep as exc:
         raise _too_deep(file, exc.line) from None
     if plain is not None:
@@ -434,7 +437,7 @@ def decode_scenario(data: bytes, file: str) -> str:
 
 def parse_programme(data: bytes, file: str) -> Loaded:
     text = decode_scenario(data, file)
-    doc = read_yaml(text, file)
+    doc = read_yaml(text, file, _LineModels())
     if not isinstance(doc, dict):
         raise LoadError.of(
             "SCHEMA",
@@ -469,6 +472,25 @@ def parse_programme(data: bytes, file: str) -> Loaded:
     return Loaded(programme, Source(name, file, hashlib.sha256(data).hexdigest()), kept)
 
 
+class _LineModels:
+    """Each cost line made a model as soon as the reader has it, its plain values let go: a
+    100,000-line programme is never held twice. A line that does not validate is left as read
+    (and no other is made a model): the whole document is validated again, with every error at
+    its place."""
+
+    def __init__(self) -> None:
+        self.compactor: Compactor | None = Compactor()
+
+    def __call__(self, key: str, values: dict[str, Any]) -> Any:
+        if key != "cost_lines" or self.compactor is None:
+            return values
+        try:
+            return self.compactor.compact(m.CostLine.model_validate(values))
+        except ValidationError:
+            self.compactor = None
+            return values
+
+
 def _lines_validated(doc: Any) -> Any:
     """A plain document whose cost lines are validated one by one, each line's plain values
     dropped as soon as its model is made: a 100,000-line programme is never held twice. A line
@@ -476,9 +498,10 @@ def _lines_validated(doc: Any) -> Any:
     raw = doc.get("cost_lines") if isinstance(doc, PlainDocument) else None
     if not isinstance(raw, list) or len(raw) < 1000:
         return doc
+    compactor = Compactor()
     for i, item in enumerate(raw):
         if isinstance(item, dict):
-            raw[i] = m.CostLine.model_validate(item)
+            raw[i] = compactor.compact(m.CostLine.model_validate(item))
     return doc
 
 
