@@ -601,3 +601,26 @@ def test_the_phasing_sheet_is_never_read_whole(built, tmp_path, monkeypatch) -> 
     found = codes_at(reconcile(respelled))
     assert found == {("FORMULA_CHANGED", PHASING, f"G{LAST}")}, found
     assert reads and -1 not in reads and max(reads) <= 1 << 20, sorted(set(reads))[-5:]
+
+
+def test_notes_typed_on_the_phasing_sheet_are_found_not_lost(built, tmp_path) -> None:
+    """A note typed beside the Phasing table, in its header rows, or a million rows down is a
+    CELL_OUTSIDE warning at its cell, its text shown as typed (the sheet is streamed, never read
+    whole, so the far cell costs no memory); a build over the workbook then refuses to drop it."""
+    from budgetplan.cli import run as cli
+
+    def notes(wb) -> None:  # type: ignore[no-untyped-def]
+        wb[PHASING]["BZ12"] = "à revoir avec le BOP"
+        wb[PHASING]["D1"] = "note d'en-tête"
+        wb[PHASING]["XFD1048576"] = 7
+
+    noted = tamper(built, tmp_path, "noted.xlsx", notes)
+    result = reconcile(noted)
+    outside = {f.cell: f.message for f in result.findings if f.code == "CELL_OUTSIDE"}
+    assert set(outside) == {"BZ12", "D1", "XFD1048576"}, outside
+    assert "à revoir avec le BOP" in outside["BZ12"] and "note d'en-tête" in outside["D1"]
+    assert "7" in outside["XFD1048576"]
+    assert {f.code for f in result.findings} == {"CELL_OUTSIDE"}, result.findings
+    before = noted.read_bytes()
+    assert cli(["build", "-o", str(noted)]) == 2  # the notes would be lost: refused
+    assert noted.read_bytes() == before

@@ -10,6 +10,7 @@ is compared list against list, and cell by cell only where it differs, to say wh
 
 from __future__ import annotations
 
+import html
 import re
 import tempfile
 from collections import Counter
@@ -38,6 +39,7 @@ from budgetplan.xlsx.xlsxfile import (
     raw_formula_cells_of,
     raw_value,
     scan_formula_cells,
+    shared_string,
     sheet_parts,
 )
 
@@ -75,23 +77,7 @@ def check_integrity(
         phasing.finish()
     report = _Report(wb)
     for key, ref, value in _typed_outside(wb, expected_xml):
-        report.add(
-            key,
-            Severity.WARNING,
-            "CELL_OUTSIDE",
-            said(
-                f"{value!r} is typed outside the workbook's tables: budgetplan does not read it, "
-                "and a new build would not keep it",
-                f"{value!r} est saisi hors des tableaux du classeur : budgetplan ne le lit pas "
-                "et une nouvelle construction ne le garderait pas",
-            ),
-            said(
-                "carry the note into the scenario file (a rationale, a comment), then delete it",
-                "reporter la note dans le fichier de scénario (justification, commentaire), puis "
-                "l'effacer",
-            ),
-            ref,
-        )
+        _outside(report, key, ref, value)
     # the sheet names each sheet's formulas use (their quoting is one of the re-saves' spellings)
     uses = {
         name: [n for n in names if quoted_sheet(n).encode() in xml]
@@ -125,6 +111,26 @@ def check_integrity(
                 formulas_only,
             )
     return report.all()
+
+
+def _outside(report: _Report, key: str, ref: str, value: str) -> None:
+    report.add(
+        key,
+        Severity.WARNING,
+        "CELL_OUTSIDE",
+        said(
+            f"{value!r} is typed outside the workbook's tables: budgetplan does not read it, "
+            "and a new build would not keep it",
+            f"{value!r} est saisi hors des tableaux du classeur : budgetplan ne le lit pas "
+            "et une nouvelle construction ne le garderait pas",
+        ),
+        said(
+            "carry the note into the scenario file (a rationale, a comment), then delete it",
+            "reporter la note dans le fichier de scénario (justification, commentaire), puis "
+            "l'effacer",
+        ),
+        ref,
+    )
 
 
 # --------------------------------------------------------------------------- the Phasing sheet
@@ -168,6 +174,7 @@ class _PhasingRows:
         self.masters_want: dict[bytes, tuple[str, int, bytes]] = {}
         self.masters_have: dict[bytes, tuple[str, int, bytes]] = {}
         head = stream.head(L.FIRST_DATA_ROW + 1) if stream is not None else b""
+        self.head = head
         self.head_have = _scan(head, names)
         self.head_cells = raw_formula_cells_of(self.head_have, self.masters_have)
 
@@ -198,6 +205,36 @@ class _PhasingRows:
             self._compare_chunk()
             self.high = None
 
+    def _typed_beside(
+        self,
+        xml: bytes,
+        formulas: set[tuple[bytes, bytes]] | frozenset[tuple[bytes, bytes]] = frozenset(),
+        built_refs: set[bytes] | frozenset[bytes] = frozenset(),
+    ) -> None:
+        """The values in ``xml`` where the layout has no cell (CELL_OUTSIDE): cells with a value
+        and no formula, but where a formula is expected (``formulas``: typed over it, which the
+        comparison reports) or the writer wrote one (``built_refs``: the header rows)."""
+        for m in _CELL.finditer(xml):
+            ref, body = m.group(1), m.group(3)
+            if not body or b"<f" in body or ref in built_refs:
+                continue
+            letters = ref.rstrip(b"0123456789")
+            if (letters, ref[len(letters) :]) in formulas:
+                continue
+            value = _VALUE.search(body)
+            text = (value.group(1) or value.group(2) or b"") if value else b""
+            if text:
+                shown = self._text(m.group(2), text)
+                _outside(self.report, "phasing", ref.decode(), shown)
+
+    def _text(self, attrs: bytes, raw: bytes) -> str:
+        """A typed value as its reader sees it (a shared string's text, not its index)."""
+        if cell_type(attrs) == b"s" and raw.isdigit():
+            found = shared_string(self.wb.path, int(raw))
+            if found is not None:
+                return found[:60]
+        return html.unescape(raw.decode("utf-8", "replace"))[:60]
+
     def _used(self, want_xml: bytes) -> list[str]:
         """The sheet names the chunk's expected formulas quote: every expected row quotes those
         of the first (one shape of row per table), checked in its first and last rows."""
@@ -219,6 +256,8 @@ class _PhasingRows:
         )
         used = self._used(want_xml)
         want, have = _scan(want_xml, used), _scan(have_xml, used)
+        if have_xml.count(b"</v>") + have_xml.count(b"</is>") > sum(1 for c in have if c[5]):
+            self._typed_beside(have_xml, {(c[0], c[1]) for c in want})  # a value, no formula
         have = _without_typed_booleans(want, have)
         if b'"shared"' in have_xml:  # Excel's shared formulas: their masters carry on
             have_cells = raw_formula_cells_of(have, self.masters_have)
@@ -239,6 +278,8 @@ class _PhasingRows:
 
     def compare_head(self, expected_xml: bytes) -> None:
         """The rows above the data (headers, totals) against the sheet as the writer made it."""
+        built = {m.group(1) for m in _CELL.finditer(expected_xml)}
+        self._typed_beside(self.head, built_refs=built)
         want = _scan(expected_xml, self.names)
         if not _all_alike(want, _without_typed_booleans(want, self.head_have)):
             _compare_cells(

@@ -334,3 +334,22 @@ def raw_value(cell: RawCell) -> object:
     """The cached value of a raw cell (None when the file stores none)."""
     # findall gives b"" for an absent <v>; a present but empty <v></v> is rare and means ""
     return _cached(cell[2], cell[1]) if cell[1] != b"" else None
+
+
+_SI = re.compile(rb"<(?:\w+:)?si>(.*?)</(?:\w+:)?si>", re.S)
+_T_TEXT = re.compile(rb"<(?:\w+:)?t(?:\s[^>]*)?>([^<]*)</(?:\w+:)?t>")
+
+
+def shared_string(path: Path, index: int) -> str | None:
+    """The text of shared string ``index`` of the workbook at ``path`` (None when it has none):
+    read from the shared-strings part, which is only read when a typed text must be shown."""
+    with open_xlsx(path, allow_macros=True) as zf:
+        try:
+            data = zf.read("xl/sharedStrings.xml")
+        except KeyError:
+            return None
+    for i, m in enumerate(_SI.finditer(data)):
+        if i == index:
+            text = b"".join(_T_TEXT.findall(m.group(1))).decode("utf-8", "replace")
+            return html.unescape(text)
+    return None
