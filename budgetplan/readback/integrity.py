@@ -39,7 +39,7 @@ from budgetplan.xlsx.xlsxfile import (
     raw_formula_cells_of,
     raw_value,
     scan_formula_cells,
-    shared_string,
+    shared_strings,
     sheet_parts,
 )
 
@@ -170,6 +170,7 @@ class _PhasingRows:
         self.line_rows = 0  # rows of the file's with a formula in column A (a cost line's)
         self.pending: list[str] = []  # expected rows of the chunk being gathered
         self.quoted: set[str] = set()  # the sheet names the expected rows' formulas quote
+        self.strings: list[str] | None = None  # the shared strings, read if a note needs them
         self.high: int | None = None  # chunk mode: the row number the chunk ends before
         self.masters_want: dict[bytes, tuple[str, int, bytes]] = {}
         self.masters_have: dict[bytes, tuple[str, int, bytes]] = {}
@@ -230,9 +231,10 @@ class _PhasingRows:
     def _text(self, attrs: bytes, raw: bytes) -> str:
         """A typed value as its reader sees it (a shared string's text, not its index)."""
         if cell_type(attrs) == b"s" and raw.isdigit():
-            found = shared_string(self.wb.path, int(raw))
-            if found is not None:
-                return found[:60]
+            if self.strings is None:
+                self.strings = shared_strings(self.wb.path)
+            if int(raw) < len(self.strings):
+                return self.strings[int(raw)][:60]
         return html.unescape(raw.decode("utf-8", "replace"))[:60]
 
     def _used(self, want_xml: bytes) -> list[str]:

@@ -340,16 +340,15 @@ _SI = re.compile(rb"<(?:\w+:)?si>(.*?)</(?:\w+:)?si>", re.S)
 _T_TEXT = re.compile(rb"<(?:\w+:)?t(?:\s[^>]*)?>([^<]*)</(?:\w+:)?t>")
 
 
-def shared_string(path: Path, index: int) -> str | None:
-    """The text of shared string ``index`` of the workbook at ``path`` (None when it has none):
-    read from the shared-strings part, which is only read when a typed text must be shown."""
+def shared_strings(path: Path) -> list[str]:
+    """The texts of the shared-strings part of the workbook at ``path`` (none when it has none),
+    read only when a typed text must be shown."""
     with open_xlsx(path, allow_macros=True) as zf:
         try:
             data = zf.read("xl/sharedStrings.xml")
         except KeyError:
-            return None
-    for i, m in enumerate(_SI.finditer(data)):
-        if i == index:
-            text = b"".join(_T_TEXT.findall(m.group(1))).decode("utf-8", "replace")
-            return html.unescape(text)
-    return None
+            return []
+    return [
+        html.unescape(b"".join(_T_TEXT.findall(m.group(1))).decode("utf-8", "replace"))
+        for m in _SI.finditer(data)
+    ]
