@@ -7,6 +7,8 @@ from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
 from xlsxwriter.worksheet import CellFormulaTuple, Worksheet
 from xlsxwriter.xmlwriter import XMLwriter
 
+from budgetplan.xlsx.workbook import splice
+
 
 def escape(text: str) -> str:
     """XML character data, as xlsxwriter escapes it (quotes are left alone)."""
@@ -98,6 +100,23 @@ class FastWorksheet(Worksheet):
         self._check_dimensions(row, last_col)
         self.fh.write(row_xml(row, cells_xml, height))
         self._raw_row = row
+
+    def _set_xml_writer(self, filename):  # type: ignore[no-untyped-def]
+        self._sheet_file = filename  # the sheet's XML file, for splice.register
+        return super()._set_xml_writer(filename)
+
+    def _write_optimized_sheet_data(self):  # type: ignore[no-untyped-def]
+        # The rows stay in their temporary file: a marker stands for them, and the zip copies
+        # them from there (budgetplan.xlsx.workbook.splice), not through another file.
+        sheet_file = getattr(self, "_sheet_file", None)
+        if self.dim_rowmin is None or not isinstance(sheet_file, str) or not splice.active():
+            return super()._write_optimized_sheet_data()
+        self._xml_start_tag("sheetData")
+        self.row_data_fh.close()
+        self.fh.write(splice.MARKER)
+        splice.register(sheet_file, self.row_data_filename)
+        self._xml_end_tag("sheetData")
+        return None
 
     def _write_single_row(self, current_row_num=0):  # type: ignore[no-untyped-def]
         # A row written whole by write_row_xml is already in the file: do not write it again

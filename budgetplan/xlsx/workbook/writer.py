@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +28,7 @@ from budgetplan.xlsx.workbook import (
     parameters,
     phasing,
     risk_sheet,
+    splice,
     summary,
     timeline,
 )
@@ -40,11 +42,13 @@ if TYPE_CHECKING:
 FIXED_CREATED = dt.datetime(2022, 1, 1, 0, 0, 0)
 
 
-def _new_workbook(tmp: Path, programme: Programme, source: Source) -> Workbook:
-    """An empty xlsx in constant-memory mode, where text is never a formula, link or number."""
+def _new_workbook(tmp: Path, programme: Programme, source: Source, tmpdir: str) -> Workbook:
+    """An empty xlsx in constant-memory mode, where text is never a formula, link or number;
+    xlsxwriter's temporary files in ``tmpdir``."""
     wb = Workbook(
         str(tmp),
         {
+            "tmpdir": tmpdir,
             "constant_memory": True,
             "strings_to_formulas": False,
             "strings_to_urls": False,
@@ -90,8 +94,13 @@ def write_workbook(
     """
     fig = figures or compute(programme)
     results = checks if checks is not None else run_checks(fig)
-    with atomic_path(Path(target)) as tmp:
-        wb = _new_workbook(tmp, programme, source)
+    # xlsxwriter's temporary files (rows, sheets) in a folder of their own, removed whatever
+    # happens (xlsxwriter leaves them when its store fails)
+    with (
+        atomic_path(Path(target)) as tmp,
+        tempfile.TemporaryDirectory(prefix="budgetplan-xlsx-") as tmpdir,
+    ):
+        wb = _new_workbook(tmp, programme, source, tmpdir)
         ctx = Context(
             wb,
             Styles(wb, lang, split=bool(source.owns)),
@@ -126,5 +135,6 @@ def write_workbook(
                 continue  # values only (no formula): reconcile's expected workbook skips it
             writers[key]()
         (ctx.sheets.get("changes") or ctx.sheets["summary"]).activate()
-        wb.close()
+        with splice.splicing():  # each sheet's rows copied once, into the zip
+            wb.close()
     return fig
