@@ -45,7 +45,7 @@ def _row(xml: bytes, n: int) -> bytes:
     chunk=st.integers(1, 200),
     first=st.integers(1, 40),
     step=st.integers(1, 700),
-    prefix=st.sampled_from(["", "x:"]),
+    prefix=st.sampled_from(["", "x:", "spreadsheetml:"]),
 )
 def test_rows_come_whole_in_order_and_once(numbers, chunk, first, step, prefix):
     """head + the rows below each bound, in turn, give back the sheet's data exactly."""

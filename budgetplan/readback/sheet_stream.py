@@ -54,7 +54,7 @@ class SheetStream:
                 if int(m.group(1)) >= first_row:
                     self._pos = m.start()
                     return self._buf[: m.start()]
-            end = _END.search(self._buf)
+            end = self._end(0)
             if end is not None:
                 self._pos = end.start()
                 return self._buf[: end.start()]
@@ -62,6 +62,15 @@ class SheetStream:
             if not self._more():  # (nothing is consumed yet: the buffer keeps all it read)
                 self._pos = len(self._buf)
                 return self._buf
+
+    def _end(self, pos: int | None = None) -> re.Match[bytes] | None:
+        """Where the sheet's data ends in the buffer (from ``pos``, default the next unread row),
+        found by a plain search first: a regular expression over each megabyte costs more."""
+        pos = self._pos if pos is None else pos
+        found = self._buf.find(b"sheetData>", pos)
+        if found < 0:
+            return None
+        return _END.search(self._buf, max(pos, self._buf.rfind(b"<", pos, found)))
 
     def match(self, expected: bytes) -> bool:
         """Consume ``expected`` if the sheet's next bytes are these, byte for byte."""
@@ -87,7 +96,7 @@ class SheetStream:
         """The number of the next unread row, None when there is none."""
         while True:
             m = _ROW.search(self._buf, self._pos)
-            end = _END.search(self._buf, self._pos)
+            end = self._end()
             if m is not None and (end is None or m.start() < end.start()):
                 return int(m.group(1))
             if end is not None or not self._more():
@@ -103,7 +112,7 @@ class SheetStream:
                     out.append(self._buf[start : m.start()])
                     self._pos = m.start()
                     return b"".join(out)
-            end = _END.search(self._buf, self._pos)
+            end = self._end()
             if end is not None:
                 out.append(self._buf[start : end.start()])
                 self._pos = end.start()
