@@ -85,6 +85,14 @@ def test_split_writes_one_workbook_per_contributor_recording_whom_for(tmp_path) 
     about = open_workbook(tmp_path / "DPSIS-DGPN.xlsx").about
     assert (about["contributor"], about["owns"]) == ("DPSIS / DGPN", "SCAN DRONE")
     assert about["hash"] == load(None).source.sha256  # the version it was made from
+    # a contributor sends the workbook back; the steering team consolidates it (no rebuild)
+    assert (
+        about["rebuild"].startswith("budgetplan consolidate ") and "RETURN.xlsx" in about["rebuild"]
+    )
+    sheet = openpyxl.load_workbook(tmp_path / "DPSIS-DGPN.xlsx")["À propos"]
+    labels = [c.value for c in sheet["B"] if c.value]
+    assert "À renvoyer à l'équipe de pilotage, qui le reprend par" in labels
+    assert "Pour reconstruire" not in labels
 
 
 def test_a_return_is_taken_for_what_its_contributor_owns(cycle) -> None:

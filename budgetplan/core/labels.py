@@ -500,6 +500,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "ab.layout": ("Version de mise en page", "Layout version"),
     "ab.lang": ("Langue", "Language"),
     "ab.rebuild": ("Pour reconstruire", "To rebuild"),
+    "ab.return": (
+        "À renvoyer à l'équipe de pilotage, qui le reprend par",
+        "Send it back to the steering team, who take it back with",
+    ),
     "ab.legend": ("Légende", "Legend"),
     "ab.input": ("Saisie (modifiable)", "Input (editable)"),
     "ab.calc": ("Calcul (protégé)", "Calculation (protected)"),
