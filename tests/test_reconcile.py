@@ -345,6 +345,48 @@ def test_libreoffice_resaved_workbooks(built, tmp_path, lo_available) -> None:
     result = reconcile(out / "edited.xlsx", default_scenario_path())
     assert result.errors == [], [f.one_line() for f in result.errors]
     assert [(e.item, e.field) for e in result.edits] == [("cost_lines[SCAN-INST]", "unit_cost")]
+    _respelled_chunks_still_find_changes(out / built.name, tmp_path)
+
+
+def _respelled_chunks_still_find_changes(resaved: Path, tmp_path: Path) -> None:
+    """LibreOffice's spelling, learnt on the first chunk of Phasing rows found alike, makes the
+    next chunks a byte comparison; a stale value and a changed formula rows below are found all
+    the same, at their cells."""
+    import re
+
+    from budgetplan.readback import integrity
+    from budgetplan.readback.respelling import Respelling
+
+    used: list[bool] = []
+    respell = Respelling.respell
+
+    def spy(self, xml, names):  # type: ignore[no-untyped-def]
+        out = respell(self, xml, names)
+        used.append(True)
+        return out
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(integrity._PhasingRows, "ROWS", 5)
+        mp.setattr(Respelling, "respell", spy)
+        assert reconcile(resaved).findings == []
+        assert len(used) > 5  # learnt, then used chunk after chunk
+        stale_row, changed_row = LAST - 3, LAST - 12
+
+        def change(xml: str) -> str:
+            xml, n = re.subn(
+                rf'(<c r="F{stale_row}"[^>]*><f[^>]*>[^<]*</f><v>)[^<]*', r"\g<1>0.55", xml
+            )
+            assert n == 1
+            xml, n = re.subn(rf'(<c r="G{changed_row}"[^>]*><f[^>]*>)ROUND', r"\1ROUNDUP", xml)
+            assert n == 1
+            return xml
+
+        edited = rewrite_sheet(resaved, tmp_path / "lo-edited.xlsx", PHASING, change)
+        found = codes_at(reconcile(edited))
+    assert found == {
+        ("VALUE_STALE", PHASING, f"F{stale_row}"),
+        ("FORMULA_CHANGED", PHASING, f"G{changed_row}"),
+    }, found
 
 
 def test_the_garbage_collector_runs_again_after_reconcile(built, tmp_path) -> None:

@@ -113,3 +113,27 @@ def test_a_sheet_without_data_rows_is_all_head() -> None:
     assert head == xml[: xml.index(b"</sheetData>")]
     assert stream.at_end()
     assert stream.rows_below(10**9) == b""
+
+
+def test_a_respelling_is_learnt_only_where_it_is_unambiguous() -> None:
+    """LibreOffice's spelling of rows is learnt only when each of its styles stands for one of
+    the writer's and the learnt rules give back the very bytes; else the rows are compared cell
+    by cell as before."""
+    from budgetplan.readback.respelling import Respelling
+    from budgetplan.xlsx.xlsxfile import scan_formula_cells
+
+    ours = b'<row r="9"><c r="A9" s="3"><f>X9</f><v>1</v></c><c r="B9" s="4" t="b"><f>Y9</f><v>1</v></c></row>'
+    lo = (
+        b'<row r="9" ht="15" customHeight="false"><c r="A9" s="5" t="n"><f aca="false">X9</f>'
+        b'<v>1</v></c><c r="B9" s="4" t="n"><f aca="false">Y9</f><v>1</v></c></row>'
+    )
+    learnt = Respelling.learn(scan_formula_cells(ours), scan_formula_cells(lo), ours, lo, [])
+    assert learnt and learnt.respell(lo, []) == ours
+    # its style 5 for two of the writer's (3 and 4): nothing learnt
+    two = lo.replace(b's="4" t="n"', b's="5" t="n"')
+    assert not Respelling.learn(scan_formula_cells(ours), scan_formula_cells(two), ours, two, [])
+    # Excel's spelling (no aca attribute): nothing learnt
+    excel = lo.replace(b' aca="false"', b"")
+    assert not Respelling.learn(
+        scan_formula_cells(ours), scan_formula_cells(excel), ours, excel, []
+    )

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from operator import itemgetter
 from pathlib import Path
+from typing import Literal
 
 from openpyxl.utils.cell import column_index_from_string
 
@@ -25,6 +26,7 @@ from budgetplan.compute.checks import CheckResult
 from budgetplan.compute.figures import Figures
 from budgetplan.core.findings import Finding, Severity, said
 from budgetplan.core.source import Source
+from budgetplan.readback.respelling import Respelling
 from budgetplan.readback.sheet_stream import SheetStream, row_chunks
 from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.formulas import normal_spelling, normal_spelling_xml, quoted_sheet, to_r1c1
@@ -171,6 +173,7 @@ class _PhasingRows:
         self.pending: list[str] = []  # expected rows of the chunk being gathered
         self.quoted: set[str] = set()  # the sheet names the expected rows' formulas quote
         self.strings: list[str] | None = None  # the shared strings, read if a note needs them
+        self.respelling: Respelling | Literal[False] | None = None  # learnt on an alike chunk
         self.high: int | None = None  # chunk mode: the row number the chunk ends before
         self.masters_want: dict[bytes, tuple[str, int, bytes]] = {}
         self.masters_have: dict[bytes, tuple[str, int, bytes]] = {}
@@ -257,7 +260,10 @@ class _PhasingRows:
             1 for m in self._LINE_CELL.finditer(have_xml) if int(m.group(1)) > L.FIRST_DATA_ROW
         )
         used = self._used(want_xml)
-        want, have = _scan_rendered(want_xml, used), _scan(have_xml, used)
+        want_xml = _unquoted(want_xml, used)
+        if self.respelling and self.respelling.respell(have_xml, used) == want_xml:
+            return  # the same bytes once respelled as a re-save learnt on an alike chunk
+        want, have = scan_formula_cells(want_xml), _scan(have_xml, used)
         if have_xml.count(b"</v>") + have_xml.count(b"</is>") > sum(1 for c in have if c[5]):
             self._typed_beside(have_xml, {(c[0], c[1]) for c in want})  # a value, no formula
         have = _without_typed_booleans(want, have)
@@ -266,6 +272,8 @@ class _PhasingRows:
             if _all_alike(want, have):
                 return
         elif _all_alike(want, have):
+            if self.respelling is None:  # learn the re-save's spelling from this chunk
+                self.respelling = Respelling.learn(want, have, want_xml, have_xml, used)
             return
         else:
             have_cells = raw_formula_cells_of(have, self.masters_have)
@@ -445,13 +453,13 @@ def _expected_sheets(
             return {p.name: zf.read(p.part) for p in sheet_parts(zf)}
 
 
-def _scan_rendered(xml: bytes, sheet_names: Iterable[str]) -> list[ScannedCell]:
-    """As :func:`_scan`, for rows the writer rendered: of the spellings a re-save changes, they
-    only quote sheet names (no ``&quot;``, ``&apos;`` nor ``TRUE()``; were one to appear, the
-    cell-by-cell comparison, which respells each formula, would still find them alike)."""
+def _unquoted(xml: bytes, sheet_names: Iterable[str]) -> bytes:
+    """Rows the writer rendered, in the normal spelling: of the spellings a re-save changes,
+    they only quote sheet names (no ``&quot;``, ``&apos;`` nor ``TRUE()``; were one to appear,
+    the cell-by-cell comparison, which respells each formula, would still find them alike)."""
     for name in sheet_names:
         xml = xml.replace(quoted_sheet(name).encode(), name.encode() + b"!")
-    return scan_formula_cells(xml)
+    return xml
 
 
 def _scan(xml: bytes, sheet_names: Iterable[str]) -> list[ScannedCell]:
