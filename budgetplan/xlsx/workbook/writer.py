@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
+import os
+import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.workbook import Workbook
 
 from budgetplan.compute.checks import CheckResult, run_checks
 from budgetplan.compute.figures import Figures, compute
 from budgetplan.core.bulk import collector_paused
+from budgetplan.core.errors import BudgetplanError
 from budgetplan.core.labels import Lang
 from budgetplan.core.model import Programme
 from budgetplan.core.source import Source
@@ -69,6 +75,47 @@ def _new_workbook(tmp: Path, programme: Programme, source: Source, tmpdir: str) 
     return wb
 
 
+@contextlib.contextmanager
+def _working_folder(target: Path) -> Iterator[str]:
+    """A folder of the build's own for xlsxwriter's temporary files (rows, sheets), removed
+    whatever happens (xlsxwriter leaves them when its store fails). A file there that cannot be
+    written (the temporary folder full) is said as such, not as the workbook's own path."""
+    folder = tempfile.gettempdir()
+    try:
+        with tempfile.TemporaryDirectory(prefix="budgetplan-xlsx-") as folder:
+            yield folder
+    except (OSError, FileCreateError) as exc:
+        cause = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
+        if not isinstance(cause, OSError):
+            raise
+        if not _in_working_folder(cause, folder, target):
+            raise cause from None  # the workbook's own file: said at its path (atomic_path)
+        raise BudgetplanError.of(
+            "TEMPORARY_FILES",
+            f"budgetplan could not write its working files in {Path(folder).parent} "
+            f"({cause.strerror or cause})"[:300],
+            "free some space there, or point TMPDIR to a folder with room",
+            file=str(target),
+        ) from None
+
+
+def _in_working_folder(exc: OSError, folder: str, target: Path) -> bool:
+    """Whether ``exc`` happened to a working file rather than to the workbook: it names one, or,
+    a full disk naming no file, the working folder's disk is another than the workbook's and
+    the fuller of the two."""
+    if exc.filename:
+        return str(exc.filename).startswith(str(Path(folder).parent))
+    if exc.errno != errno.ENOSPC:
+        return False
+    try:
+        here, there = Path(folder).parent, target.parent
+        if os.stat(here).st_dev == os.stat(there).st_dev:
+            return False
+        return shutil.disk_usage(here).free <= shutil.disk_usage(there).free
+    except OSError:
+        return False
+
+
 @collector_paused()
 def write_workbook(
     programme: Programme,
@@ -94,12 +141,7 @@ def write_workbook(
     """
     fig = figures or compute(programme)
     results = checks if checks is not None else run_checks(fig)
-    # xlsxwriter's temporary files (rows, sheets) in a folder of their own, removed whatever
-    # happens (xlsxwriter leaves them when its store fails)
-    with (
-        atomic_path(Path(target)) as tmp,
-        tempfile.TemporaryDirectory(prefix="budgetplan-xlsx-") as tmpdir,
-    ):
+    with atomic_path(Path(target)) as tmp, _working_folder(Path(target)) as tmpdir:
         wb = _new_workbook(tmp, programme, source, tmpdir)
         ctx = Context(
             wb,
