@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from budgetplan.compute.checks import CheckResult, run_checks
 from budgetplan.compute.figures import Figures, compute
@@ -18,6 +18,7 @@ from budgetplan.core.source import Source
 
 if TYPE_CHECKING:
     from budgetplan.compute.risk import RiskResult
+    from budgetplan.xlsx.safety import Existing
 
 
 @dataclass(frozen=True)
@@ -63,10 +64,9 @@ def publish(
     programme = translated(programme, source.path, lang)  # texts as the workbook shows them
     target.parent.mkdir(parents=True, exist_ok=True)
     with writing(target):  # from the check of the target to its replacement, one writer
-        opened: list[Any] = []
-        refusal, holds_edits = check_overwrite(target, programme, opened)
-        if refusal is None and not holds_edits and opened:
-            typed = typed_over(target, opened)
+        refusal, holds_edits, existing = check_overwrite(target, programme)
+        if refusal is None and not holds_edits and existing is not None:
+            typed = typed_over(target, existing)
             if typed:
                 refusal, holds_edits = (
                     Refusal(
@@ -92,19 +92,20 @@ def publish(
 TYPED_OVER = ("FORMULA_REPLACED", "CELL_OUTSIDE")
 
 
-def typed_over(target: Path, opened: list[Any] | None = None) -> str:
+def typed_over(target: Path, existing: Existing | None = None) -> str:
     """Where the workbook at ``target``, its inputs as built, holds something typed over its
     formulas or beside its tables ("Synthèse!H2, ..."), or "" when nothing. A workbook made by
-    another version of budgetplan is not compared (its layout may differ). ``opened``: the
-    workbook, programme and locator :func:`check_overwrite` read, not read again."""
+    another version of budgetplan is not compared (its layout may differ). ``existing``: the
+    workbook as :func:`check_overwrite` read it, not read again."""
     from budgetplan.core.version import __version__
     from budgetplan.readback.reconciliation import reconcile_opened
     from budgetplan.xlsx.reader import ReadError, open_workbook
 
     try:
-        wb, read = (opened[0], (opened[1], opened[2])) if opened else (open_workbook(target), None)
+        wb = existing.wb if existing else open_workbook(target)
         if wb.about.get("generator") != f"budgetplan {__version__}":
             return ""
+        read = (existing.programme, existing.loc) if existing else None
         findings = reconcile_opened(wb, read).findings
     except (ReadError, BudgetplanError):
         return ""

@@ -29,7 +29,13 @@ from budgetplan.core.source import Source
 from budgetplan.readback.respelling import Respelling
 from budgetplan.readback.sheet_stream import SheetStream, row_chunks
 from budgetplan.xlsx import layout as L
-from budgetplan.xlsx.formulas import normal_spelling, normal_spelling_xml, quoted_sheet, to_r1c1
+from budgetplan.xlsx.formulas import (
+    normal_spelling,
+    normal_spelling_xml,
+    quoted_sheet,
+    to_r1c1,
+    unquoted_sheets,
+)
 from budgetplan.xlsx.reader import Workbook
 from budgetplan.xlsx.workbook.context import RowPlan, RowSink
 from budgetplan.xlsx.xlsxfile import (
@@ -260,7 +266,10 @@ class _PhasingRows:
             1 for m in self._LINE_CELL.finditer(have_xml) if int(m.group(1)) > L.FIRST_DATA_ROW
         )
         used = self._used(want_xml)
-        want_xml = _unquoted(want_xml, used)
+        # the writer's rows differ from the normal spelling only by their quoted sheet names (no
+        # &quot;, &apos; nor TRUE(); were one to appear, the cell-by-cell comparison, which
+        # respells each formula, would still find them alike)
+        want_xml = unquoted_sheets(want_xml, used)
         if self.respelling and self.respelling.respell(have_xml, used) == want_xml:
             return  # the same bytes once respelled as a re-save learnt on an alike chunk
         want, have = scan_formula_cells(want_xml), _scan(have_xml, used)
@@ -451,15 +460,6 @@ def _expected_sheets(
         )
         with open_xlsx(path) as zf:
             return {p.name: zf.read(p.part) for p in sheet_parts(zf)}
-
-
-def _unquoted(xml: bytes, sheet_names: Iterable[str]) -> bytes:
-    """Rows the writer rendered, in the normal spelling: of the spellings a re-save changes,
-    they only quote sheet names (no ``&quot;``, ``&apos;`` nor ``TRUE()``; were one to appear,
-    the cell-by-cell comparison, which respells each formula, would still find them alike)."""
-    for name in sheet_names:
-        xml = xml.replace(quoted_sheet(name).encode(), name.encode() + b"!")
-    return xml
 
 
 def _scan(xml: bytes, sheet_names: Iterable[str]) -> list[ScannedCell]:

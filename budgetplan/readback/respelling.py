@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from budgetplan.xlsx.formulas import quoted_sheet
+from budgetplan.xlsx.formulas import normal_spelling_xml
 from budgetplan.xlsx.xlsxfile import ScannedCell
 
 _ROW_ATTRS = re.compile(rb'<row r="\d+"([^>]*)>')
@@ -45,11 +45,7 @@ class Respelling:
             xml = xml.replace(theirs + b">", b"\x00%d\x00" % i)
         for i, (_theirs, ours) in enumerate(self.cells):
             xml = xml.replace(b"\x00%d\x00" % i, ours + b">")
-        xml = xml.replace(b"&quot;", b'"')
-        xml = xml.replace(b"TRUE()", b"TRUE").replace(b"FALSE()", b"FALSE")  # as normal_spelling
-        for name in sheet_names:
-            xml = xml.replace(quoted_sheet(name).encode(), name.encode() + b"!")
-        return xml
+        return normal_spelling_xml(xml, sheet_names)  # &quot; (last), TRUE(), sheet names
 
     @classmethod
     def learn(

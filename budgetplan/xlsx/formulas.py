@@ -37,6 +37,11 @@ def normal_spelling_xml(data: bytes, sheet_names: Iterable[str]) -> bytes:
         data = data.replace(b"&apos;", b"'")
     # TRUE() is TRUE (no function name ends in TRUE or FALSE: plain replaces, not a regex pass)
     data = data.replace(b"TRUE()", b"TRUE").replace(b"FALSE()", b"FALSE")
+    return unquoted_sheets(data, sheet_names)
+
+
+def unquoted_sheets(data: bytes, sheet_names: Iterable[str]) -> bytes:
+    """``data`` with the references to ``sheet_names`` unquoted (``'Lignes'!`` as ``Lignes!``)."""
     for name in sheet_names:
         data = data.replace(quoted_sheet(name).encode(), name.encode() + b"!")
     return data

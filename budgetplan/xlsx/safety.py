@@ -7,10 +7,13 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from budgetplan.core.fingerprint import fingerprint
 from budgetplan.core.model import Programme
+
+if TYPE_CHECKING:
+    from budgetplan.xlsx.reader import Locator, Workbook
 
 
 @dataclass(frozen=True)
@@ -30,12 +33,21 @@ def lock_files(target: Path) -> list[Path]:
     return [p for p in candidates if p.exists()]
 
 
+@dataclass(frozen=True)
+class Existing:
+    """The workbook a build would replace, as :func:`check_overwrite` read it: the typed-over
+    check takes it from there (a 100,000-line workbook is read once, not twice)."""
+
+    wb: Workbook
+    programme: Programme | None
+    loc: Locator
+
+
 def check_overwrite(
-    target: Path, building: Programme | None = None, opened: list[Any] | None = None
-) -> tuple[Refusal | None, bool]:
-    """Why ``target`` must not be overwritten (None when it may be), and whether it holds
-    anything a backup should keep. ``opened``: given a list, the workbook read and the
-    programme and locator read from it are appended (a 100,000-line workbook is read once).
+    target: Path, building: Programme | None = None
+) -> tuple[Refusal | None, bool, Existing | None]:
+    """Why ``target`` must not be overwritten (None when it may be), whether it holds
+    anything a backup should keep, and the workbook as read (None when it was not read).
 
     A workbook whose input cells were edited may be replaced once its edits are carried into
     the programme being built (``building``: reconcile, then ``--write-scenario``); it is then
@@ -48,9 +60,9 @@ def check_overwrite(
             f"(lock file {locks[0].name})",
             "close it there first, then build again",
         )
-        return refusal, True
+        return refusal, True, None
     if not target.exists():
-        return None, False
+        return None, False, None
     from budgetplan.xlsx.reader import ReadError, open_workbook, read_programme
 
     try:
@@ -60,22 +72,21 @@ def check_overwrite(
             "exists and is not a budgetplan workbook",
             "choose another output (-o), or use --force to replace it (a backup is kept)",
         )
-        return refusal, True
+        return refusal, True, None
     stored = wb.about.get("fingerprint", "")
     programme, loc = read_programme(wb)
-    if opened is not None:
-        opened += [wb, programme, loc]
+    existing = Existing(wb, programme, loc)
     held = fingerprint(programme) if programme is not None else None
     if held == stored:
-        return None, False  # as budgetplan wrote it
+        return None, False, existing  # as budgetplan wrote it
     if held is not None and building is not None and held == fingerprint(building):
-        return None, True  # edited, and the edits are in what is being built
+        return None, True, existing  # edited, and the edits are in what is being built
     refusal = Refusal(
         "holds edits that were not reconciled",
         "run `budgetplan reconcile` on it with --write-scenario first, or use --force to "
         "replace it (a dated backup is kept)",
     )
-    return refusal, True
+    return refusal, True, existing
 
 
 def backup(target: Path, now: dt.datetime | None = None) -> Path:
