@@ -83,42 +83,44 @@ def check_integrity(
         # them with the file's as it inflates: neither side's sheet is ever held whole
         expected_xml = _expected_sheets(wb, fig, checks, phasing, offsets)
         phasing.finish()
-    report = _Report(wb)
-    for key, ref, value in _typed_outside(wb, expected_xml):
-        _outside(report, key, ref, value)
     # the sheet names each sheet's formulas use (their quoting is one of the re-saves' spellings)
     uses = {
         name: [n for n in names if quoted_sheet(n).encode() in xml]
         for name, xml in expected_xml.items()
     }
-    actual = _SheetScans(wb, uses, names)  # each sheet scanned when compared, then let go
-    skip: frozenset[str] = frozenset()
     rows = len(fig.lines) + spare_lines(wb, fig)
     if line_offsets:
         rows = max(rows, max(line_offsets) + 1)
     mismatch = _phasing_rows_finding(wb, phasing.line_rows if stream else None, rows)
-    if mismatch is not None:
-        report.findings.append(mismatch)
-        skip = FOLLOW_LINES
+    skip = FOLLOW_LINES if mismatch is not None else frozenset()
+    notes, compared = _Report(wb), _Report(wb)  # notes typed beside the tables come first
     for key in L.SHEETS:
-        if key not in wb.names or key in skip:
+        if key not in wb.names:
             continue
         name = L.sheet_name(key, wb.lang)
         if key == "phasing":
-            phasing.compare_head(expected_xml.get(name, b""))
-            report.take(phasing.report)
+            if key not in skip:
+                phasing.compare_head(expected_xml.get(name, b""))
+                compared.take(phasing.report)
             continue
-        want, have = _scan(expected_xml.get(name, b""), uses.get(name, names)), actual.get(key, [])
+        if key not in skip or key in _NOTED:  # read once: its formulas and the notes beside
+            have = _read_sheet(wb, key, uses.get(name, names), expected_xml.get(name), notes)
+        if key in skip:
+            continue
+        want = _scan(expected_xml.get(name, b""), uses.get(name, names))
         if not _all_alike(want, _without_typed_booleans(want, have)):
             _compare_cells(
                 wb,
                 key,
                 raw_formula_cells_of(want),
                 raw_formula_cells_of(have),
-                report,
+                compared,
                 formulas_only,
             )
-    return report.all()
+    if mismatch is not None:
+        notes.findings.append(mismatch)
+    notes.take(compared)
+    return notes.all()
 
 
 def _outside(report: _Report, key: str, ref: str, value: str) -> None:
@@ -311,28 +313,6 @@ class _PhasingRows:
             )
 
 
-class _SheetScans(dict[str, list[ScannedCell]]):
-    """The formula cells found in each sheet of a workbook, by layout key: a sheet is read and
-    scanned when :meth:`get` asks for it, and not kept."""
-
-    def __init__(self, wb: Workbook, uses: dict[str, list[str]], names: list[str]):
-        super().__init__()
-        self.wb, self.uses, self.names = wb, uses, names
-
-    def get(self, key: str, default: object = None) -> list[ScannedCell]:  # type: ignore[override]
-        if key in self:
-            return self[key]
-        part = self.wb.parts.get(key)
-        if part is None:
-            return default  # type: ignore[return-value]
-        used = self.uses.get(L.sheet_name(key, self.wb.lang), self.names)
-        cells: list[ScannedCell] = []
-        with open_xlsx(self.wb.path, allow_macros=True) as zf:
-            for piece in row_chunks(zf, part):  # the Lines sheet is 1 GB at 100,000 lines
-                cells += _scan(piece, used)
-        return cells
-
-
 #: Sheets only budgetplan writes (no input table): every value on them is one it wrote (the
 #: About sheet aside: its rows follow the metadata it holds, which grows between versions).
 CALCULATED_SHEETS = ("summary", "checks", "credits", "timeline", "risk")
@@ -342,29 +322,33 @@ _CELL = re.compile(
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>|<(?:\w+:)?t[^>]*>([^<]*)</(?:\w+:)?t>")
 
 
-def _typed_outside(wb: Workbook, expected_xml: dict[str, bytes]) -> list[tuple[str, str, str]]:
-    """Values where the workbook as built has no cell and no table reads one: notes typed by a
-    reader beside the tables (any column of a calculated sheet; on an input sheet, a column no
-    input table spans, since rows typed into a table are read as inputs). The first of each
-    sheet's are reported, see _Report."""
-    found: list[tuple[str, str, str]] = []
+def _read_sheet(
+    wb: Workbook, key: str, used: list[str], expected_xml: bytes | None, notes: _Report
+) -> list[ScannedCell]:
+    """The formula cells of a sheet of the workbook, in one pass over its XML a piece of rows at
+    a time (the Lines sheet is 1 GB at 100,000 lines), and, on a sheet of _NOTED, the values
+    where the workbook as built has no cell and no table reads one: notes typed by a reader
+    beside the tables (any column of a calculated sheet; on an input sheet, a column no input
+    table spans, since rows typed into a table are read as inputs), added to ``notes``."""
+    part = wb.parts.get(key)
+    if part is None:
+        return []
+    noted = key in _NOTED and expected_xml is not None
+    built = {m.group(1) for m in _CELL.finditer(expected_xml)} if noted and expected_xml else set()
+    spanned = _TABLE_COLUMNS.get(key, frozenset())
+    cells: list[ScannedCell] = []
     with open_xlsx(wb.path, allow_macros=True) as zf:
-        for key in (*CALCULATED_SHEETS, *_TABLE_COLUMNS):
-            want = expected_xml.get(L.sheet_name(key, wb.lang))
-            part = wb.parts.get(key)
-            if want is None or part is None:
-                continue
-            spanned = _TABLE_COLUMNS.get(key, frozenset())
-            built = {m.group(1) for m in _CELL.finditer(want)}
-            for m in (m for piece in row_chunks(zf, part) for m in _CELL.finditer(piece)):
+        for piece in row_chunks(zf, part):
+            cells += _scan(piece, used)
+            for m in _CELL.finditer(piece) if noted else ():
                 ref = m.group(1)
                 if not m.group(3) or ref.rstrip(b"0123456789") in spanned or ref in built:
                     continue
                 value = _VALUE.search(m.group(3))
                 text = (value.group(1) or value.group(2) or b"") if value else b""
                 if text:
-                    found.append((key, ref.decode(), _shown(wb, key, ref.decode(), text)))
-    return found
+                    _outside(notes, key, ref.decode(), _shown(wb, key, ref.decode(), text))
+    return cells
 
 
 def _table_columns() -> dict[str, frozenset[bytes]]:
@@ -776,3 +760,5 @@ def _same(a: object, b: object) -> bool:
 
 
 _TABLE_COLUMNS = _table_columns()
+#: The sheets whose notes typed beside the tables are looked for (Phasing: as it streams).
+_NOTED = frozenset((*CALCULATED_SHEETS, *_TABLE_COLUMNS))
