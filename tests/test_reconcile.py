@@ -349,27 +349,27 @@ def test_libreoffice_resaved_workbooks(built, tmp_path, lo_available) -> None:
 
 
 def _respelled_chunks_still_find_changes(resaved: Path, tmp_path: Path) -> None:
-    """LibreOffice's spelling, learnt on the first chunk of Phasing rows found alike, makes the
-    next chunks a byte comparison; a stale value and a changed formula rows below are found all
-    the same, at their cells."""
+    """LibreOffice's spelling, learnt on the first chunk of Phasing rows found alike, lets every
+    next row be matched in place, byte for byte; a stale value and a changed formula rows below
+    are found all the same, at their cells."""
     import re
 
     from budgetplan.readback import integrity
-    from budgetplan.readback.respelling import Respelling
 
-    used: list[bool] = []
-    respell = Respelling.respell
+    chunks: list[int] = []
+    compare_chunk = integrity._PhasingRows._compare_chunk
 
-    def spy(self, xml, names):  # type: ignore[no-untyped-def]
-        out = respell(self, xml, names)
-        used.append(True)
-        return out
+    def spy(self) -> None:  # type: ignore[no-untyped-def]
+        chunks.append(self.high)
+        compare_chunk(self)
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(integrity._PhasingRows, "ROWS", 5)
-        mp.setattr(Respelling, "respell", spy)
+        mp.setattr(integrity._PhasingRows, "FIRST_ROWS", 5)
+        mp.setattr(integrity._PhasingRows, "_compare_chunk", spy)
         assert reconcile(resaved).findings == []
-        assert len(used) > 5  # learnt, then used chunk after chunk
+        # learnt on the first chunk (rows 20-24), every next row matched in place
+        assert chunks == [integrity.L.FIRST_DATA_ROW + 1 + 5], chunks
         stale_row, changed_row = LAST - 3, LAST - 12
 
         def change(xml: str) -> str:
@@ -382,7 +382,10 @@ def _respelled_chunks_still_find_changes(resaved: Path, tmp_path: Path) -> None:
             return xml
 
         edited = rewrite_sheet(resaved, tmp_path / "lo-edited.xlsx", PHASING, change)
+        chunks.clear()
         found = codes_at(reconcile(edited))
+        # each changed row, and the rows after it up to a chunk, compared cell by cell
+        assert len(chunks) == 3, chunks
     assert found == {
         ("VALUE_STALE", PHASING, f"F{stale_row}"),
         ("FORMULA_CHANGED", PHASING, f"G{changed_row}"),

@@ -115,25 +115,43 @@ def test_a_sheet_without_data_rows_is_all_head() -> None:
     assert stream.rows_below(10**9) == b""
 
 
-def test_a_respelling_is_learnt_only_where_it_is_unambiguous() -> None:
-    """LibreOffice's spelling of rows is learnt only when each of its styles stands for one of
-    the writer's and the learnt rules give back the very bytes; else the rows are compared cell
-    by cell as before."""
-    from budgetplan.readback.respelling import Respelling
-    from budgetplan.xlsx.xlsxfile import scan_formula_cells
+def test_a_resaved_spelling_is_learnt_only_where_it_gives_back_the_file() -> None:
+    """How LibreOffice spells the writer's rows is learnt from rows found alike: its row and cell
+    attributes, aca, quotes as &quot;, unquoted sheet names, TRUE(). The learnt rows render any
+    values as the file would hold them; nothing is learnt from another spelling (Excel's: no
+    aca) or when the learnt spelling does not give back the file's very bytes."""
+    from budgetplan.readback.respelling import ResavedRows
+    from budgetplan.xlsx.workbook.sheet import RowTemplate
 
-    ours = b'<row r="9"><c r="A9" s="3"><f>X9</f><v>1</v></c><c r="B9" s="4" t="b"><f>Y9</f><v>1</v></c></row>'
-    lo = (
-        b'<row r="9" ht="15" customHeight="false"><c r="A9" s="5" t="n"><f aca="false">X9</f>'
-        b'<v>1</v></c><c r="B9" s="4" t="n"><f aca="false">Y9</f><v>1</v></c></row>'
+    template = RowTemplate(
+        [
+            (0, "='Lignes'!$A{r}&\"\"", None, "str"),
+            (1, "=ROUND(X{r}*2,2)", None, "num"),
+            (2, "=IF('Lignes'!$C{r}<>\"\",TRUE,FALSE)", None, "bool"),
+        ]
     )
-    learnt = Respelling.learn(scan_formula_cells(ours), scan_formula_cells(lo), ours, lo, [])
-    assert learnt and learnt.respell(lo, []) == ours
-    # its style 5 for two of the writer's (3 and 4): nothing learnt
-    two = lo.replace(b's="4" t="n"', b's="5" t="n"')
-    assert not Respelling.learn(scan_formula_cells(ours), scan_formula_cells(two), ours, two, [])
+
+    def lo_row(r: int, text: bytes, number: bytes, flag: bytes) -> bytes:
+        return (
+            b'<row r="%d" ht="15" customHeight="false"><c r="A%d" s="9" t="str"><f aca="false">'
+            b"Lignes!$A%d&amp;&quot;&quot;</f><v>%s</v></c>"
+            b'<c r="B%d" s="3" t="n"><f aca="false">ROUND(X%d*2,2)</f><v>%s</v></c>'
+            b'<c r="C%d" s="5" t="n"><f aca="false">IF(Lignes!$C%d&lt;&gt;&quot;&quot;,TRUE(),'
+            b"FALSE())</f><v>%s</v></c></row>" % (r, r, r, text, r, r, number, r, r, flag)
+        )
+
+    rows = [(8, ["a", 1.5, True]), (9, ["b&c", 2.0, False])]
+    have = lo_row(9, b"a", b"1.5", b"1") + lo_row(10, b"b&amp;c", b"2", b"0")
+    learnt = ResavedRows.learn(template, rows, have, ["Lignes"])
+    assert learnt is not None
+    assert learnt.render_row(41, ['say "x"', 0.25, True]) == lo_row(
+        42, b"say &quot;x&quot;", b"0.25", b"1"
+    )
     # Excel's spelling (no aca attribute): nothing learnt
-    excel = lo.replace(b' aca="false"', b"")
-    assert not Respelling.learn(
-        scan_formula_cells(ours), scan_formula_cells(excel), ours, excel, []
-    )
+    assert ResavedRows.learn(template, rows, have.replace(b' aca="false"', b""), ["Lignes"]) is None
+    # a spelling the learnt one does not give back (a number as 2.0): nothing learnt
+    other = lo_row(9, b"a", b"1.5", b"1") + lo_row(10, b"b&amp;c", b"2.0", b"0")
+    assert ResavedRows.learn(template, rows, other, ["Lignes"]) is None
+    # another column in the file's row: nothing learnt
+    moved = have.replace(b'<c r="B9"', b'<c r="D9"')
+    assert ResavedRows.learn(template, rows, moved, ["Lignes"]) is None

@@ -2,76 +2,96 @@
 
 LibreOffice rewrites every row of a sheet it saves: its own attributes on each ``<row>``,
 ``aca="false"`` on each formula, ``t="n"`` on numbers, a boolean result as a number, its own
-style numbers, a quote in text as ``&quot;``, ``TRUE`` as ``TRUE()``. Reconcile compares a re-saved Phasing sheet a chunk
-of rows at a time, list against list, a Python object per cell. Once a chunk has been found alike
-that way, the differences are learnt (:meth:`Respelling.learn`) and checked on that very chunk;
-the next chunks are then respelled with a few byte replaces and compared with the expected rows
-in one comparison in C. A chunk the respelling does not make equal is compared as before, cell by
-cell where it differs: the respelling can only make the comparison faster, never say "alike" of
-rows that differ.
+style numbers, a quote in a formula as ``&quot;``, ``TRUE`` as ``TRUE()``, sheet names without
+quotes. Reconcile compares a re-saved Phasing sheet cell by cell (a Python object per cell) until
+a first chunk of rows is found alike; from those rows it learns how the re-save spells the
+writer's row template (:meth:`ResavedRows.learn`), checks that the learnt spelling gives back
+those very bytes, and then renders each next expected row as the file should hold it and matches
+it in place, byte for byte, as it does a sheet nobody re-saved.
 
-It rewrites the file's side only, and only its markup: every pattern it replaces holds a quote,
-and LibreOffice writes a quote in text as ``&quot;``, which is unescaped last. It is learnt only
-from a file whose formulas carry LibreOffice's ``aca`` attribute.
+Sound by construction: the learnt row is the writer's formulas and cached values with only their
+spelling changed (the cell's attributes as the file has them in that column, quotes escaped,
+sheet names unquoted, TRUE as TRUE()), and a row is taken as alike only when the file holds
+exactly those bytes. A row that differs in anything, spelling included, is compared cell by cell.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
-from budgetplan.xlsx.formulas import normal_spelling_xml
-from budgetplan.xlsx.xlsxfile import ScannedCell
+from budgetplan.xlsx.formulas import unquoted_sheets
+from budgetplan.xlsx.workbook.sheet import RowTemplate
 
-_ROW_ATTRS = re.compile(rb'<row r="\d+"([^>]*)>')
-_FORMULA = b'<f aca="false">'
+_FORMULA = '<f aca="false">'
+_ROW = re.compile(rb'<row r="\d+"([^>]*)>(.*?)</row>', re.S)
+_CELL = re.compile(rb'<c r="([A-Z]{1,3})\d+"([^>]*)>')
+_BOOLEAN = re.compile(r"\b(TRUE|FALSE)\b(?!\()")
+
+
+def _escaped(text: str) -> str:
+    """XML character data as LibreOffice escapes it (quotes too)."""
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+def _formula(text: str, sheet_names: Sequence[str]) -> str:
+    """A formula of the writer's as LibreOffice spells it: sheet names unquoted, TRUE()."""
+    text = unquoted_sheets(text.encode(), sheet_names).decode()
+    return _BOOLEAN.sub(r"\1()", text)
 
 
 @dataclass(frozen=True)
-class Respelling:
-    #: what the re-save adds to every ``<row>`` tag
-    row_attrs: bytes
-    #: a cell's attributes as the file has them (``t="n"`` taken out) -> as the writer wrote them
-    cells: tuple[tuple[bytes, bytes], ...]
+class ResavedRows:
+    """The rows of one row template as the re-saved file spells them."""
 
-    def respell(self, xml: bytes, sheet_names: Iterable[str]) -> bytes:
-        """The file's rows ``xml`` as the writer spells them (sheet names unquoted)."""
-        if self.row_attrs:
-            xml = xml.replace(self.row_attrs, b"")
-        xml = xml.replace(_FORMULA, b"<f>").replace(b' t="n"', b"")
-        for i, (theirs, _ours) in enumerate(self.cells):  # through a mark: no replace chains
-            xml = xml.replace(theirs + b">", b"\x00%d\x00" % i)
-        for i, (_theirs, ours) in enumerate(self.cells):
-            xml = xml.replace(b"\x00%d\x00" % i, ours + b">")
-        return normal_spelling_xml(xml, sheet_names)  # &quot; (last), TRUE(), sheet names
+    #: heads[i]: the text before value i, cut where the row number goes (the first one opens
+    #: the row)
+    heads: tuple[tuple[str, ...], ...]
+    kinds: tuple[str, ...]
+    tail: str
+
+    def render_row(self, row: int, values: list[object]) -> bytes:
+        """The ``<row>`` of 0-based ``row`` holding ``values`` as the re-saved file spells it."""
+        number = str(row + 1)
+        out = []
+        for head, kind, value in zip(self.heads, self.kinds, values, strict=True):
+            out.append(number.join(head))
+            if kind == "str":
+                out.append(_escaped(str(value)))
+            elif kind == "bool":
+                out.append("1" if value else "0")
+            else:
+                out.append(str(value).removesuffix(".0"))
+        out.append(self.tail)
+        return "".join(out).encode()
 
     @classmethod
     def learn(
         cls,
-        want: list[ScannedCell],
-        have: list[ScannedCell],
-        want_xml: bytes,
+        template: RowTemplate,
+        rows: Sequence[tuple[int, list[object]]],
         have_xml: bytes,
-        sheet_names: Iterable[str],
-    ) -> Respelling | Literal[False]:
-        """The respelling that makes ``have_xml`` (rows of the file) the bytes of ``want_xml``
-        (the same rows as the writer renders them, sheet names unquoted), learnt from their
-        cells found alike (``want``, ``have``); False when there is none to be had."""
-        if _FORMULA not in have_xml or len(want) != len(have):
-            return False  # not LibreOffice's spelling
-        row = _ROW_ATTRS.search(have_xml)
-        pairs: dict[bytes, bytes] = {}
-        kept: set[bytes] = set()
-        for w, h in zip(want, have, strict=True):
-            theirs = h[2].replace(b' t="n"', b"")
-            if theirs == w[2]:
-                kept.add(theirs)
-            elif pairs.setdefault(theirs, w[2]) != w[2]:
-                return False  # one of its styles for two of the writer's
-        if kept & pairs.keys():
-            return False  # a style kept in some cells and changed in others
-        names = list(sheet_names)
-        found = cls(row.group(1) if row else b"", tuple(sorted(pairs.items())))
-        return found if found.respell(have_xml, names) == want_xml else False
+        sheet_names: Sequence[str],
+    ) -> ResavedRows | None:
+        """How the file spells ``template``'s ``rows`` (0-based row and cached values), learnt
+        from ``have_xml``, the file's same rows found alike cell by cell; None when the file's
+        spelling is not LibreOffice's, or the learnt spelling does not give back its bytes."""
+        first = _ROW.match(have_xml.lstrip())
+        if not rows or first is None or _FORMULA.encode() not in first.group(2):
+            return None
+        cells = _CELL.findall(first.group(2))
+        if [letters.decode() for letters, _ in cells] != [c for c, _ in template.formulas]:
+            return None
+        heads = []
+        before = '<row r="{r}"' + first.group(1).decode() + ">"
+        for (letters, formula), (_, attrs) in zip(template.formulas, cells, strict=True):
+            body = _escaped(_formula(formula, sheet_names))
+            head = f'{before}<c r="{letters}{{r}}"{attrs.decode()}>{_FORMULA}{body}</f><v>'
+            heads.append(tuple(head.split("{r}")))
+            before = "</v></c>"
+        learnt = cls(tuple(heads), tuple(template.kinds), before + "</row>")
+        rendered = b"".join(learnt.render_row(row, values) for row, values in rows)
+        return learnt if rendered == have_xml.strip() else None

@@ -18,14 +18,15 @@ from budgetplan.core.codes import formula_text
 from budgetplan.core.labels import Lang, label
 from budgetplan.core.source import Source
 from budgetplan.xlsx import layout as L
-from budgetplan.xlsx.workbook.sheet import FastWorksheet
+from budgetplan.xlsx.workbook.sheet import FastWorksheet, RowTemplate
 from budgetplan.xlsx.workbook.styles import Styles
 
 
 class RowSink(Protocol):
-    """Takes rows of sheet XML one at a time, in order (a list will do)."""
+    """Takes a sheet's rows one at a time, in order: the 0-based row, its cells' cached values
+    and the template that renders them (``template.render_row(row, values)``)."""
 
-    def append(self, row: str, /) -> None: ...
+    def add(self, row: int, values: list[object], template: RowTemplate, /) -> None: ...
 
 
 @dataclass(frozen=True)

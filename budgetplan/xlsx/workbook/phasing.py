@@ -12,7 +12,7 @@ from budgetplan.core.model import Commitment, Nature, Profile, Route
 from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.codec import serial
 from budgetplan.xlsx.workbook.context import Context, fit_header, page_setup, protect, set_widths
-from budgetplan.xlsx.workbook.sheet import RowTemplate, row_xml
+from budgetplan.xlsx.workbook.sheet import RowTemplate
 
 
 class _AmountText(dict[int, str]):
@@ -324,11 +324,11 @@ def write(ctx: Context) -> None:
     for offset, i in enumerate(ctx.line_at_row()):
         row = L.FIRST_DATA_ROW + offset
         values = blank if i is None else _line_values(fig.lines[i], years, amounts, ctx.lang)
-        cells = template.render(row + 1, values)
         if aside is None:
+            cells = template.render(row + 1, values)
             ws.write_row_xml(row, template.first_col, template.last_col, cells)
         else:
-            aside.append(row_xml(row, cells))
+            aside.add(row, values, template)
 
     # Names used by the checks, the summary and the pilots sheet.
     ctx.define_columns(T, n)

@@ -142,8 +142,12 @@ class RowTemplate:
         #: heads[i]: the text before value i, cut where the row number goes
         self.heads: list[list[str]] = []
         self.kinds: list[str] = []
+        #: each cell's column letters and formula (``{r}`` for the row, no "="), for a reader
+        #: that spells the same rows another way (readback.respelling)
+        self.formulas: list[tuple[str, str]] = []
         before = ""
         for col, formula, fmt, kind in columns:
+            self.formulas.append((xl_col_to_name(col), formula.removeprefix("=")))
             xf = f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
             t = {"str": ' t="str"', "bool": ' t="b"'}.get(kind, "")
             body = escape(formula.removeprefix("="))
@@ -168,6 +172,10 @@ class RowTemplate:
                 out.append(str(value).removesuffix(".0"))
         out.append(self.tail)
         return "".join(out)
+
+    def render_row(self, row: int, values: list[object]) -> str:
+        """The whole ``<row>`` of 0-based ``row``, as the writer writes it."""
+        return row_xml(row, self.render(row + 1, values))
 
 
 class ValueRow:
