@@ -1040,3 +1040,32 @@ def test_the_largest_programme_budgetplan_builds_is_one_it_can_read_back(tmp_pat
     with zipfile.ZipFile(target) as zf:
         unpacked = sum(i.file_size for i in zf.infolist())
     assert unpacked / 2_000 * 100_000 * 1.1 < MAX_UNPACKED_BYTES, unpacked
+
+
+@pytest.mark.parametrize(
+    "prolog",
+    [
+        b"<!--" + b"x" * (1 << 20) + b"-->",  # a comment over a megabyte: the DTD in the next one
+        b" " * ((1 << 20) + 5),  # as much whitespace
+        b"<!-- <a> -->",  # a comment that looks like the root element
+    ],
+    ids=["long-comment", "long-whitespace", "root-like-comment"],
+)
+def test_a_dtd_behind_any_prolog_is_refused(default_fr, tmp_path, prolog) -> None:
+    """A DTD is looked for through a part until its root element starts: a prolog that fills
+    the first megabyte read, or a comment that looks like an element, does not hide one."""
+    from budgetplan.xlsx.xlsxfile import XlsxError, open_xlsx
+    from tests.hostile import _rewrite
+
+    sheet = _sheet_part(default_fr, "inputs")
+
+    def hide(name: str, data: bytes) -> bytes:
+        if name != sheet:
+            return data
+        head, sep, rest = data.partition(b"?>")
+        return head + sep + prolog + b'<!DOCTYPE x [<!ENTITY e "e">]>' + rest
+
+    path = _rewrite(default_fr, tmp_path / "hidden.xlsx", hide)
+    with pytest.raises(XlsxError) as info:
+        open_xlsx(path).close()
+    assert "declares a DTD or entities" in str(info.value)
