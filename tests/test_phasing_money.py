@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from budgetplan.compute.phasing import place, spread_flat
 from budgetplan.compute.procurement import implied_route, route_allowed
 from budgetplan.core.model import Nature, Route, Thresholds
-from budgetplan.core.money import round_cent, to_cents, to_decimal
+from budgetplan.core.money import round_cent, spread_shares, to_cents, to_decimal
 
 
 @given(st.integers(min_value=-(10**13), max_value=10**13), st.integers(min_value=1, max_value=240))
@@ -157,3 +157,18 @@ def test_an_amount_in_scientific_notation_is_refused_not_read() -> None:
             with pytest.raises(ValueError, match="scientific notation|n'est pas un montant"):
                 reader(text)
     assert money.parse_amount("1 500") == 1500
+
+
+@given(
+    st.integers(min_value=0, max_value=10**12),
+    st.lists(st.integers(min_value=0, max_value=10**11), min_size=1, max_size=12).filter(any),
+)
+def test_shares_tie_to_the_cent_and_stay_within_a_cent_of_pro_rata(
+    total: int, weights: list[int]
+) -> None:
+    shares = spread_shares(total, weights)
+    assert sum(shares) == total
+    whole = sum(weights)
+    for share, weight in zip(shares, weights, strict=True):
+        assert abs(share * whole - total * weight) < whole  # within one cent of its exact share
+        assert weight or share == 0  # nothing to a zero weight

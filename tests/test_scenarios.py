@@ -184,10 +184,44 @@ def test_frp_waiting_for_a_debate_misses_the_rugby_world_cup() -> None:
 
 
 def test_moving_money_between_pilots() -> None:
+    """EUR 0.5M moves from programme management (committed in 2022) to supervision's lines
+    committed in 2022: each year's AE holds, and so does every check (moved pro rata over all
+    of supervision's lines, a quarter of it was committed in 2023, which then left too little
+    unused to carry the planned AE into 2024: AE_CARRY failed)."""
     fig = fig_of("supervision-boost")
     ae = {p.pilot: p.ae for p in fig.pilots}
     assert abs((BASE_AE["PGM"] - ae["PGM"]) - 500_000_00) <= 500  # to within EUR 5 of rounding
     assert abs((ae["SUPV"] - BASE_AE["SUPV"]) - 500_000_00) <= 500
+
+    def by_year(figures, pilot: str) -> dict[int, int]:  # type: ignore[no-untyped-def]
+        out: dict[int, int] = {}
+        for lf in figures.lines:
+            if lf.line.pilot == pilot:
+                out[lf.line.ae_year] = out.get(lf.line.ae_year, 0) + lf.ttc
+        return out
+
+    assert by_year(fig, "SUPV")[2023] == by_year(BASE, "SUPV")[2023]  # nothing moved into 2023
+    for year, cents in BASE.ae_by_year.items():
+        assert abs(fig.ae_by_year[year] - cents) <= 500, year
+    assert [c.spec.code for c in run_checks(fig) if not c.ok] == []
+
+
+def test_money_moves_only_to_lines_committed_the_same_year() -> None:
+    """A pilot with no line committed in a year the money is taken from cannot receive it: the
+    error says which year, how much, and how to give it a line."""
+    base = Scenario.default()
+    pgm_years = {c.ae_year for c in base.programme.cost_lines if c.pilot == "PGM"}
+    other = next(
+        p.id
+        for p in base.programme.pilots
+        if p.id != "PGM"
+        and not pgm_years & {c.ae_year for c in base.programme.cost_lines if c.pilot == p.id}
+        and any(c.pilot == p.id for c in base.programme.cost_lines)
+    )
+    with pytest.raises(
+        ScenarioError, match=rf"{other} has no cost line committed in 2022 .*add_line"
+    ):
+        base.move_money(100_000, "PGM", other)
 
 
 def test_scenarios_never_mutate_their_base() -> None:

@@ -82,6 +82,20 @@ def to_cents(value: Decimal) -> int:
     return int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def spread_shares(total_cents: int, weights: list[int]) -> list[int]:
+    """Split ``total_cents`` in proportion to ``weights`` (non-negative, not all zero) by largest
+    remainder: each part is its exact share rounded down, and the cents left over go one each to
+    the largest remainders (ties to the earliest). The parts always sum to the total."""
+    whole = sum(weights)
+    if whole <= 0 or min(weights) < 0:
+        raise ValueError("weights must be non-negative and not all zero")
+    shares = [divmod(total_cents * w, whole) for w in weights]
+    left = total_cents - sum(q for q, _ in shares)
+    order = sorted(range(len(weights)), key=lambda k: (-shares[k][1], k))
+    extra = set(order[:left])
+    return [q + (1 if k in extra else 0) for k, (q, _) in enumerate(shares)]
+
+
 def from_cents(cents: int) -> Decimal:
     return (Decimal(cents) / 100).quantize(CENT)
 

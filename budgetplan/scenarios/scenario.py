@@ -32,7 +32,7 @@ from budgetplan.core.model import (
     Provenance,
     parse_link,
 )
-from budgetplan.core.money import CENT, eur, round_cent, to_cents
+from budgetplan.core.money import CENT, eur, round_cent, spread_shares, to_cents
 from budgetplan.yamlio.loader import load
 
 
@@ -389,26 +389,41 @@ class Scenario:
         )
 
     def move_money(self, amount: int | Decimal, from_pilot: str, to_pilot: str) -> Scenario:
-        """Take ``amount`` (incl. VAT) from one pilot's lines pro rata and give it to another's."""
+        """Take ``amount`` (incl. VAT) from one pilot's lines pro rata and give it to another's,
+        year by year: what is taken from the lines committed in a year goes to the other pilot's
+        lines committed that same year (AE are voted for a year: each year's total holds)."""
         self._check_pilot(from_pilot)
         self._check_pilot(to_pilot)
         fig = compute(self.programme)
         cents = to_cents(Decimal(str(amount)))
-        hold = {
-            pid: sum(lf.ttc for lf in fig.lines if lf.line.pilot == pid)
-            for pid in (from_pilot, to_pilot)
-        }
-        if cents > hold[from_pilot]:
-            raise ScenarioError(f"{from_pilot} holds only {_eur(hold[from_pilot])}")
-        if hold[to_pilot] == 0:
-            raise ScenarioError(f"{to_pilot} has no cost line to receive money")
-        out = Decimal(hold[from_pilot] - cents) / Decimal(hold[from_pilot])
-        into = Decimal(hold[to_pilot] + cents) / Decimal(hold[to_pilot])
+        held: dict[tuple[str, int], int] = {}
+        for lf in fig.lines:
+            if lf.line.pilot in (from_pilot, to_pilot):
+                key = (lf.line.pilot, lf.line.ae_year)
+                held[key] = held.get(key, 0) + lf.ttc
+        years = sorted(y for (pid, y), c in held.items() if pid == from_pilot and c)
+        total = sum(held[(from_pilot, y)] for y in years)
+        if cents < 0:
+            raise ScenarioError(f"the amount to move cannot be negative ({_eur(cents)})")
+        if cents > total:
+            raise ScenarioError(f"{from_pilot} holds only {_eur(total)}")
+        shares = spread_shares(cents, [held[(from_pilot, y)] for y in years]) if years else []
+        taken = dict(zip(years, shares, strict=True))
+        for year in years:
+            if taken[year] and not held.get((to_pilot, year)):
+                raise ScenarioError(
+                    f"{to_pilot} has no cost line committed in {year} to receive the "
+                    f"{_eur(taken[year])} {from_pilot} gives up that year (add one with add_line)"
+                )
+        factors: dict[tuple[str, int], Decimal] = {}
+        for year in years:
+            give, keep = held[(from_pilot, year)], held.get((to_pilot, year), 0)
+            factors[(from_pilot, year)] = Decimal(give - taken[year]) / Decimal(give)
+            if keep:
+                factors[(to_pilot, year)] = Decimal(keep + taken[year]) / Decimal(keep)
         lines = tuple(
-            _scaled(c, out, down=True)
-            if c.pilot == from_pilot
-            else _scaled(c, into, down=True)
-            if c.pilot == to_pilot
+            _scaled(c, factors[(c.pilot, c.ae_year)], down=True)
+            if (c.pilot, c.ae_year) in factors
             else c
             for c in self.programme.cost_lines
         )
@@ -416,7 +431,7 @@ class Scenario:
         return self._with(
             new,
             f"move {_eur(cents)} from {from_pilot} to {to_pilot}",
-            "pilot totals scaled pro rata on their lines",
+            "pilot totals scaled pro rata on their lines, year of commitment by year",
         )
 
     # ------------------------------------------------------------------ structure
