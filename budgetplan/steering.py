@@ -26,7 +26,7 @@ from budgetplan.core.findings import Finding, Severity, in_lang, said
 from budgetplan.core.labels import Lang
 from budgetplan.core.model import Programme
 from budgetplan.publish import Built, publish
-from budgetplan.readback.reconciliation import Edit, Reconciliation, reconcile
+from budgetplan.readback.reconciliation import Edit, Reconciliation, reconcile_opened
 from budgetplan.yamlio.catalogue import untranslated
 from budgetplan.yamlio.loader import Loaded, reference_findings
 
@@ -225,6 +225,17 @@ class Versions:
         self.loaded, self.bases, self.tmp = loaded, bases, tmp
         self.found: dict[str, Path] = {loaded.source.sha256: Path(loaded.source.path)}
         self._searched = False
+        #: the versions loaded, by path: the scenario itself is the base of every return made
+        #: from its current version, loaded once
+        self._loaded: dict[Path, Loaded] = {Path(loaded.source.path): loaded}
+
+    def load(self, path: Path) -> Loaded:
+        """The version at ``path`` (one :meth:`find` gave), loaded once. Raises LoadError."""
+        from budgetplan.yamlio.loader import load
+
+        if path not in self._loaded:
+            self._loaded[path] = load(path)
+        return self._loaded[path]
 
     def find(self, sha256: str) -> Path | None:
         if sha256 not in self.found and not self._searched:
@@ -272,14 +283,15 @@ def _git_versions(path: Path) -> list[bytes]:
 def _read_return(path: Path, loaded: Loaded, versions: Versions) -> Return:
     """Long: each reason a return cannot be taken is one finding naming the file and the fix."""
     from budgetplan.xlsx.reader import ReadError, open_workbook
-    from budgetplan.yamlio.loader import LoadError, load
+    from budgetplan.yamlio.loader import LoadError
 
     ret = Return(path)
     try:
-        about = open_workbook(path).about
+        wb = open_workbook(path)
     except ReadError as exc:
         ret.findings += exc.findings
         return ret
+    about = wb.about
     ret.contributor = about.get("contributor", "")
     ret.owns = tuple(about.get("owns", "").split())
     if not ret.contributor:
@@ -321,9 +333,10 @@ def _read_return(path: Path, loaded: Loaded, versions: Versions) -> Return:
             )
         )
         return ret
-    try:
-        rec = reconcile(path, base_path)
-        ret.base = load(base_path).programme
+    try:  # the workbook as opened above, against its base loaded once
+        base = versions.load(base_path)
+        rec = reconcile_opened(wb, scenario=base)
+        ret.base = base.programme
     except (ReadError, LoadError) as exc:
         ret.findings += exc.findings
         return ret

@@ -430,6 +430,42 @@ def test_an_untouched_workbook_is_matched_in_place(built, tmp_path, monkeypatch)
     assert chunks  # openpyxl spells every row otherwise: compared a chunk at a time
 
 
+def test_a_contributors_workbook_is_matched_in_place_once_its_styles_are_learnt(
+    tmp_path, monkeypatch
+) -> None:
+    """A contributor's workbook (split) numbers its formats otherwise: its Phasing rows are
+    compared cell by cell for a first short chunk, from which its style numbers are learnt, then
+    matched in place; a value changed further down is still found at its cell."""
+    import re
+
+    from budgetplan.readback import integrity
+    from budgetplan.steering import split
+
+    chunks: list[int] = []
+    compare_chunk = integrity._PhasingRows._compare_chunk
+
+    def spy(self) -> None:  # type: ignore[no-untyped-def]
+        chunks.append(self.high)
+        compare_chunk(self)
+
+    monkeypatch.setattr(integrity._PhasingRows, "_compare_chunk", spy)
+    monkeypatch.setattr(integrity._PhasingRows, "FIRST_ROWS", 5)
+    returned = split(load(None), tmp_path / "outbox")[0].path
+    assert reconcile(returned).findings == []
+    assert chunks == [L.FIRST_DATA_ROW + 1 + 5], chunks  # learnt on 5 rows, the rest in place
+    stale = LAST - 2
+
+    def change(xml: str) -> str:
+        xml, n = re.subn(rf'(<c r="G{stale}"[^>]*><f>[^<]*</f><v>)[^<]*', r"\g<1>1", xml)
+        assert n == 1
+        return xml
+
+    edited = rewrite_sheet(returned, tmp_path / "edited.xlsx", PHASING, change)
+    chunks.clear()
+    assert codes_at(reconcile(edited)) == {("VALUE_STALE", PHASING, f"G{stale}")}
+    assert len(chunks) == 2, chunks  # the first chunk, and the one from the changed row
+
+
 def test_once_the_edits_are_carried_build_replaces_the_returned_workbook(built, tmp_path) -> None:
     """The round trip a finance officer's return takes: reconcile, carry, rebuild in place."""
     from budgetplan.cli import run as cli

@@ -116,10 +116,11 @@ def test_a_sheet_without_data_rows_is_all_head() -> None:
 
 
 def test_a_resaved_spelling_is_learnt_only_where_it_gives_back_the_file() -> None:
-    """How LibreOffice spells the writer's rows is learnt from rows found alike: its row and cell
-    attributes, aca, quotes as &quot;, unquoted sheet names, TRUE(). The learnt rows render any
-    values as the file would hold them; nothing is learnt from another spelling (Excel's: no
-    aca) or when the learnt spelling does not give back the file's very bytes."""
+    """How a file spells the writer's rows is learnt from rows found alike: LibreOffice's row and
+    cell attributes, aca, quotes as &quot;, unquoted sheet names, TRUE(); or the writer's own
+    spelling with other style numbers. The learnt rows render any values as the file would hold
+    them; nothing is learnt from another spelling (LibreOffice's formulas without aca) or when
+    the learnt spelling does not give back the file's very bytes."""
     from budgetplan.readback.respelling import ResavedRows
     from budgetplan.xlsx.workbook.sheet import RowTemplate
 
@@ -147,11 +148,21 @@ def test_a_resaved_spelling_is_learnt_only_where_it_gives_back_the_file() -> Non
     assert learnt.render_row(41, ['say "x"', 0.25, True]) == lo_row(
         42, b"say &quot;x&quot;", b"0.25", b"1"
     )
-    # Excel's spelling (no aca attribute): nothing learnt
+    # LibreOffice's formulas without its aca attribute: nothing learnt
     assert ResavedRows.learn(template, rows, have.replace(b' aca="false"', b""), ["Lignes"]) is None
     # a spelling the learnt one does not give back (a number as 2.0): nothing learnt
     other = lo_row(9, b"a", b"1.5", b"1") + lo_row(10, b"b&amp;c", b"2.0", b"0")
     assert ResavedRows.learn(template, rows, other, ["Lignes"]) is None
+    # budgetplan's own spelling with other style numbers (a contributor's workbook): learnt
+    ours = "".join(template.render_row(r, v) for r, v in rows).replace(' t="b"', ' s="7" t="b"')
+    own = ResavedRows.learn(template, rows, ours.encode(), ["Lignes"])
+    assert own is not None
+    assert (
+        own.render_row(41, ['say "x"', 0.25, True])
+        == template.render_row(41, ['say "x"', 0.25, True])
+        .replace(' t="b"', ' s="7" t="b"')
+        .encode()
+    )
     # another column in the file's row: nothing learnt
     moved = have.replace(b'<c r="B9"', b'<c r="D9"')
     assert ResavedRows.learn(template, rows, moved, ["Lignes"]) is None

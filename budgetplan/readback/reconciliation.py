@@ -87,18 +87,21 @@ def reconcile(
 
 
 def reconcile_opened(
-    wb: Workbook, read: tuple[Programme | None, Locator] | None = None
+    wb: Workbook,
+    read: tuple[Programme | None, Locator] | None = None,
+    scenario: Loaded | None = None,
 ) -> Reconciliation:
     """:func:`reconcile` of a workbook already opened (and its inputs already read: ``read``,
-    as :func:`read_programme` gives them), with no scenario and no actuals."""
+    as :func:`read_programme` gives them), against ``scenario`` already loaded (or none), with
+    no actuals."""
     with corrupt_as_read_error(wb.path), collector_paused():
-        return _reconcile(wb, wb.path, None, None, read)
+        return _reconcile(wb, wb.path, scenario, None, read)
 
 
 def _reconcile(
     wb: Workbook,
     path: Path,
-    scenario: str | Path | None,
+    scenario: str | Path | Loaded | None,
     actuals: str | Path | None,
     read: tuple[Programme | None, Locator] | None = None,
 ) -> Reconciliation:
@@ -159,7 +162,7 @@ def _reconcile(
                 )  # type: ignore[call-overload]
             result.findings.append(f)
     if scenario is not None:
-        loaded = load(scenario)
+        loaded = scenario if isinstance(scenario, Loaded) else load(scenario)
         # the scenario's texts as a workbook in this language shows them
         original = translated(loaded.programme, loaded.source.path, wb.lang)
         result.edits = diff_programmes(original, programme)
