@@ -13,8 +13,9 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from budgetplan.cli_said import usage_fr
 from budgetplan.core.errors import BudgetplanError
-from budgetplan.core.findings import Finding, in_lang
+from budgetplan.core.findings import Finding, in_lang, os_error_fr, said
 from budgetplan.core.labels import Lang, label
 from budgetplan.core.version import __version__
 
@@ -57,14 +58,66 @@ class LangOpt(StrEnum):
     en = "en"
 
 
+#: The language of this command line's messages: French, unless it says ``--lang en``
+#: (set by :func:`run` before the command is parsed, so that a usage error is said in it too).
+_said_in: Lang = "fr"
+
+
+def _lang_of(args: list[str]) -> Lang:
+    """The language a command line asks for (its last ``--lang``), French by default."""
+    lang: Lang = "fr"
+    for i, arg in enumerate(args):
+        value = args[i + 1] if arg == "--lang" and i + 1 < len(args) else None
+        if arg.startswith("--lang="):
+            value = arg.removeprefix("--lang=")
+        if value is not None:
+            lang = "en" if value.strip().lower() == "en" else "fr"
+    return lang
+
+
 def _err(line: str) -> None:
-    typer.echo(line, err=True)
+    """``line`` on the standard error, in the command line's language (a :func:`said` text)."""
+    typer.echo(in_lang(line, _said_in), err=True)
 
 
 def _fail(findings: list[Finding], code: int = 2) -> NoReturn:
     for finding in findings:
-        _err(finding.one_line())
+        _err(finding.one_line(_said_in))
     raise typer.Exit(code)
+
+
+def _an_xlsx(output: Path | None, what: str) -> None:
+    """Refuse (exit 2) an ``output`` that is not an .xlsx file; ``what``: the workbook it is."""
+    if output is not None and output.suffix.lower() != ".xlsx":
+        _err(
+            said(
+                f"{output}: {what} must be an .xlsx file",
+                f"{output} : {in_lang(what, 'fr')} doit être un fichier .xlsx",
+            )
+        )
+        raise typer.Exit(2)
+
+
+def _bad_threshold(threshold: str | None) -> NoReturn:
+    _err(
+        said(
+            f"--threshold {threshold!r}: write an amount (1000) or a share (5%)",
+            f"--threshold {threshold!r} : écrire un montant (1000) ou une part (5%)",
+        )
+    )
+    raise typer.Exit(2)
+
+
+def _not_written(exc: Exception) -> NoReturn:
+    """A workbook a build would not replace (OverwriteRefused), in one line; exit 2."""
+    target, message, hint = exc.target, exc.message, exc.hint  # type: ignore[attr-defined]
+    _err(
+        said(
+            f"{target}: not written: {message} ({hint})",
+            f"{target} : non écrit : {in_lang(message, 'fr')} ({in_lang(hint, 'fr')})",
+        )
+    )
+    raise typer.Exit(2)
 
 
 def _load(scenario: Path | None):  # type: ignore[no-untyped-def]  # -> Loaded
@@ -133,13 +186,17 @@ def build(
     loaded = _load(scenario)
     target = output or default_output(loaded, lang.value)
     if target.suffix.lower() != ".xlsx":
-        _err(f"{target}: the output must be an .xlsx file (use -o NAME.xlsx)")
+        _err(
+            said(
+                f"{target}: the output must be an .xlsx file (use -o NAME.xlsx)",
+                f"{target} : le classeur à écrire doit être un fichier .xlsx (-o NOM.xlsx)",
+            )
+        )
         raise typer.Exit(2)
     try:
         built = build_workbook(loaded=loaded, output=target, lang=lang.value, force=force)
     except OverwriteRefused as exc:
-        _err(f"{exc.target}: not written: {exc.message} ({exc.hint})")
-        raise typer.Exit(2) from None
+        _not_written(exc)
     except LoadError as exc:  # the scenario's translation catalogue
         _fail(exc.findings)
     failed = [c for c in built.checks if not c.ok]
@@ -273,9 +330,7 @@ def reconcile(
     from budgetplan.xlsx.reader import ReadError
     from budgetplan.yamlio.loader import LoadError
 
-    if output is not None and output.suffix.lower() != ".xlsx":
-        _err(f"{output}: the reconciliation workbook must be an .xlsx file")
-        raise typer.Exit(2)
+    _an_xlsx(output, said("the reconciliation workbook", "le classeur du rapprochement"))
     _not_an_input(output, "-o", workbook, scenario, actuals)
     _not_an_input(write_scenario, "--write-scenario", workbook, actuals)
     try:
@@ -310,8 +365,12 @@ def _write_scenario(result, scenario: Path | None, target: Path) -> None:  # typ
 
     if result.programme is None:
         _err(
-            f"{target}: not written: the workbook's inputs do not make a programme "
-            "(fix the errors above first)"
+            said(
+                f"{target}: not written: the workbook's inputs do not make a programme "
+                "(fix the errors above first)",
+                f"{target} : non écrit : les saisies du classeur ne forment pas un programme "
+                "(corriger d'abord les erreurs ci-dessus)",
+            )
         )
         raise typer.Exit(1)
     # a workbook in English shows the scenario's French texts translated: they go back in French
@@ -322,9 +381,15 @@ def _write_scenario(result, scenario: Path | None, target: Path) -> None:  # typ
         if target.exists():
             from budgetplan.xlsx.safety import backup
 
-            _err(f"kept the previous {target.name} as {backup(target).name}")
+            kept = backup(target).name
+            _err(
+                said(
+                    f"kept the previous {target.name} as {kept}",
+                    f"{target.name} précédent conservé sous {kept}",
+                )
+            )
         write(programme, target)
-    _err(f"wrote {target}")
+    _err(said(f"wrote {target}", f"écrit {target}"))
 
 
 def _print_reconciliation(result, fmt: Format, title: str, lang: Lang) -> None:  # type: ignore[no-untyped-def]
@@ -349,13 +414,25 @@ def _not_an_input(output: Path | None, option: str, *inputs: Path | None) -> Non
     if output is None:
         return
     if any(p is not None and output.resolve() == p.resolve() for p in inputs):
-        _err(f"{output}: {option} names one of this command's inputs: write to another file")
+        _err(
+            said(
+                f"{output}: {option} names one of this command's inputs: write to another file",
+                f"{output} : {option} désigne une des entrées de la commande : écrire dans un "
+                "autre fichier",
+            )
+        )
         raise typer.Exit(2)
     from budgetplan.xlsx.safety import lock_files
 
     locks = lock_files(output)
     if locks:
-        _err(f"{output}: not written: it is open (lock file {locks[0].name}); close it first")
+        _err(
+            said(
+                f"{output}: not written: it is open (lock file {locks[0].name}); close it first",
+                f"{output} : non écrit : il est ouvert (fichier de verrou {locks[0].name}) ; le "
+                "fermer d'abord",
+            )
+        )
         raise typer.Exit(2)
 
 
@@ -434,8 +511,7 @@ def diff_cmd(
     except DiffError as exc:
         _fail(exc.findings)
     except ArithmeticError:
-        _err(f"--threshold {threshold!r}: write an amount (1000) or a share (5%)")
-        raise typer.Exit(2) from None
+        _bad_threshold(threshold)
     _diff_report(result, fmt, output, (old, new), lang.value)
     if policy is not None:
         from budgetplan.diff.compare import load_version
@@ -523,18 +599,39 @@ def _report_format(fmt: DiffFormat | None, output: Path | None, *inputs: Path) -
     nowhere to write it, and ``-o`` naming one of the command's own inputs."""
     if output is None:
         if fmt is DiffFormat.xlsx:
-            _err("--format xlsx needs -o DIFF.xlsx (the workbook to write)")
+            _err(
+                said(
+                    "--format xlsx needs -o DIFF.xlsx (the workbook to write)",
+                    "--format xlsx demande -o DIFF.xlsx (le classeur à écrire)",
+                )
+            )
             raise typer.Exit(2)
         return fmt or DiffFormat.text
     implied = _FORMAT_OF_SUFFIX.get(output.suffix.lower())
     if implied is None:
-        _err(f"{output}: -o takes a .xlsx, .json, .md or .txt file (the report's format)")
+        _err(
+            said(
+                f"{output}: -o takes a .xlsx, .json, .md or .txt file (the report's format)",
+                f"{output} : -o prend un fichier .xlsx, .json, .md ou .txt (le format du rapport)",
+            )
+        )
         raise typer.Exit(2)
     if fmt is not None and fmt.value != implied:
-        _err(f"{output}: --format {fmt.value} but the file's extension says {implied}")
+        _err(
+            said(
+                f"{output}: --format {fmt.value} but the file's extension says {implied}",
+                f"{output} : --format {fmt.value}, mais l'extension du fichier dit {implied}",
+            )
+        )
         raise typer.Exit(2)
     if any(output.resolve() == p.resolve() for p in inputs):
-        _err(f"{output}: is one of the versions compared: write the report to another file")
+        _err(
+            said(
+                f"{output}: is one of the versions compared: write the report to another file",
+                f"{output} : est une des versions comparées : écrire le rapport dans un autre "
+                "fichier",
+            )
+        )
         raise typer.Exit(2)
     _not_an_input(output, "-o")  # nor a file open in Excel or LibreOffice
     return DiffFormat(implied)
@@ -596,7 +693,12 @@ def git_setup(
             check=False,
         )
         if done.returncode:
-            _err(f"{repo}: git config failed: {done.stderr.strip()} (is it a git repository?)")
+            _err(
+                said(
+                    f"{repo}: git config failed: {done.stderr.strip()} (is it a git repository?)",
+                    f"{repo} : git config a échoué : {done.stderr.strip()} (est-ce un dépôt git ?)",
+                )
+            )
             raise typer.Exit(2)
     typer.echo(
         f"{attributes}: {'added ' + ', '.join(added) if added else 'already set'}; "
@@ -642,8 +744,7 @@ def split(
     try:
         built = run_split(loaded, output, by.value, lang.value, force)
     except OverwriteRefused as exc:
-        _err(f"{exc.target}: not written: {exc.message} ({exc.hint})")
-        raise typer.Exit(2) from None
+        _not_written(exc)
     for b in built:
         typer.echo(label("bld.wrote_file", lang.value).format(path=b.path))
 
@@ -716,9 +817,7 @@ def consolidate(
     _not_an_input(write_scenario, "--write-scenario", *returns)
     _not_an_input(output, "-o", scenario, *returns)
     _a_programme_file(scenario)
-    if output is not None and output.suffix.lower() != ".xlsx":
-        _err(f"{output}: the consolidation workbook must be an .xlsx file")
-        raise typer.Exit(2)
+    _an_xlsx(output, said("the consolidation workbook", "le classeur de la consolidation"))
     loaded = _load(scenario)
     result = run_consolidate(loaded, returns, by.value, tuple(base or ()))
     _consolidation_out(result, scenario, fmt, output, write_scenario, lang.value)
@@ -739,9 +838,15 @@ def _a_programme_file(scenario: Path) -> None:
         return  # _load says what is wrong with the path
     if changes:
         _err(
-            f"{scenario}: consolidate takes a programme file (the one split was run on), not a "
-            "change file or a script: write the programme out first (budgetplan reconcile "
-            "WORKBOOK.xlsx --write-scenario programme.yaml), then split and consolidate that"
+            said(
+                f"{scenario}: consolidate takes a programme file (the one split was run on), not "
+                "a change file or a script: write the programme out first (budgetplan reconcile "
+                "WORKBOOK.xlsx --write-scenario programme.yaml), then split and consolidate that",
+                f"{scenario} : consolidate prend un fichier de programme (celui dont le split est "
+                "parti), pas un fichier de changements ni un script : écrire d'abord le programme "
+                "(budgetplan reconcile CLASSEUR.xlsx --write-scenario programme.yaml), puis "
+                "refaire split et consolidate à partir de lui",
+            )
         )
         raise typer.Exit(2)
 
@@ -797,11 +902,19 @@ def run_cmd(
     targets = paths or [Path("scenarios")]
     for path in targets:
         if not path.exists():
-            _err(f"{path}: no such file or folder")
+            _err(
+                said(f"{path}: no such file or folder", f"{path} : fichier ou dossier introuvable")
+            )
             raise typer.Exit(2)
     todo = collect(targets)
     if not todo:
-        _err(f"no scenario (.py or .yaml) in {', '.join(map(str, targets))}")
+        where = ", ".join(map(str, targets))
+        _err(
+            said(
+                f"no scenario (.py or .yaml) in {where}",
+                f"aucun scénario (.py ou .yaml) dans {where}",
+            )
+        )
         raise typer.Exit(2)
     output.mkdir(parents=True, exist_ok=True)
     with Progress(transient=True) as progress:
@@ -896,7 +1009,9 @@ def risk(
     try:
         result = simulate(programme, iterations, seed, distribution.value, correlation)
     except RiskTooLarge as exc:
-        _err(f"--iterations {iterations}: {exc.message} ({exc.hint})")
+        _err(
+            f"--iterations {iterations}: {in_lang(exc.message, _said_in)} ({in_lang(exc.hint, _said_in)})"
+        )
         raise typer.Exit(2) from None
     if fmt is RiskFormat.json:
         typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
@@ -985,7 +1100,7 @@ def verify(
 
     for path in workbooks:
         if not path.is_file():
-            _err(f"{path}: no such file")
+            _err(said(f"{path}: no such file", f"{path} : fichier introuvable"))
             raise typer.Exit(2)
     try:
         verified = run_verify(workbooks)
@@ -1017,6 +1132,8 @@ def _click_exceptions():  # type: ignore[no-untyped-def]
 
 def run(args: list[str]) -> int:
     """Run one command line in this process; return its exit code (never raises)."""
+    global _said_in
+    _said_in = _lang_of(args)
     clicks = _click_exceptions()
     try:
         code = app(args=args, prog_name="budgetplan", standalone_mode=False)
@@ -1026,10 +1143,15 @@ def run(args: list[str]) -> int:
         if type(exc).__name__ == "NoArgsIsHelpError" and exc.ctx is not None:
             typer.echo(exc.ctx.get_help())  # `budgetplan` alone: the help, as before
             return 0
-        _err(f"{where}: {exc.format_message()} (see {where} --help)")
+        _err(
+            said(
+                f"{where}: {exc.format_message()} (see {where} --help)",
+                f"{where} : {usage_fr(exc.format_message())} (voir {where} --help)",
+            )
+        )
         return 2
     except typer.Abort:
-        _err("budgetplan: interrupted")
+        _err(said("budgetplan: interrupted", "budgetplan : interrompu"))
         return 130
     except clicks.ClickException as exc:
         _err(f"budgetplan: {exc.format_message()}")
@@ -1042,22 +1164,31 @@ def run(args: list[str]) -> int:
         _err(str(exc.code))
         return 2
     except KeyboardInterrupt:
-        _err("budgetplan: interrupted")
+        _err(said("budgetplan: interrupted", "budgetplan : interrompu"))
         return 130
     except OSError as exc:  # a file given on the command line that cannot be read or written
+        where = exc.filename or "budgetplan"
         _err(
-            f"{exc.filename or 'budgetplan'}: {exc.strerror or exc} "
-            "(check the path, that its folder exists and that you may write there)"
+            said(
+                f"{where}: {exc.strerror or exc} "
+                "(check the path, that its folder exists and that you may write there)",
+                f"{where} : {os_error_fr(exc)} "
+                "(vérifier le chemin, que son dossier existe et le droit d'y écrire)",
+            )
         )
         return 2
     except BudgetplanError as exc:  # a problem as a value, escaped from a command's handling
         for finding in exc.findings:
-            _err(finding.one_line())
+            _err(finding.one_line(_said_in))
         return 2
     except Exception as exc:  # noqa: BLE001 - never show a traceback to a user
         _err(
-            f"budgetplan: internal error: {type(exc).__name__}: {exc} "
-            "(please report it with the command you ran)"
+            said(
+                f"budgetplan: internal error: {type(exc).__name__}: {exc} "
+                "(please report it with the command you ran)",
+                f"budgetplan : erreur interne : {type(exc).__name__} : {exc} "
+                "(merci de la signaler avec la commande lancée)",
+            )
         )
         return 2
     return 0

@@ -11,7 +11,7 @@ from budgetplan.compute.checks import CheckResult, run_checks
 from budgetplan.compute.figures import Figures, compute
 from budgetplan.core.bulk import collector_paused
 from budgetplan.core.errors import BudgetplanError
-from budgetplan.core.findings import Finding, Severity
+from budgetplan.core.findings import Finding, Severity, said
 from budgetplan.core.labels import Lang
 from budgetplan.core.model import Programme
 from budgetplan.core.source import Source
@@ -70,9 +70,16 @@ def publish(
             if typed:
                 refusal, holds_edits = (
                     Refusal(
-                        f"holds what someone typed where budgetplan does not read ({typed})",
-                        "carry it into the scenario file, or use --force to replace the workbook "
-                        "(a dated backup is kept)",
+                        said(
+                            f"holds what someone typed where budgetplan does not read ({typed})",
+                            f"contient des saisies là où budgetplan ne lit pas ({typed})",
+                        ),
+                        said(
+                            "carry it into the scenario file, or use --force to replace the "
+                            "workbook (a dated backup is kept)",
+                            "les reporter dans le fichier de scénario, ou remplacer le classeur "
+                            "avec --force (une copie datée est gardée)",
+                        ),
                     ),
                     True,
                 )

@@ -120,7 +120,7 @@ def test_actuals_without_the_needed_columns(workbook, tmp_path) -> None:
         text=True,
         timeout=120,
     )
-    assert run.returncode == 2 and "missing column(s)" in run.stderr
+    assert run.returncode == 2 and "colonne(s) manquante(s)" in run.stderr
     assert "Traceback" not in run.stderr
 
 

@@ -164,3 +164,49 @@ def test_help_imports_nothing_heavy() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stdout.strip() == "", done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "french", "english"),
+    [
+        (["reconcile"], "il manque l'argument 'WORKBOOK.xlsx'", "Missing argument 'WORKBOOK.xlsx'"),
+        (["bogus"], "commande inconnue : 'bogus'", "No such command 'bogus'"),
+        (["build", "--frobnicate"], "option inconnue : --frobnicate", "No such option"),
+        (["risk", "-n", "abc"], "un nombre entier est attendu", "valid integer"),
+        (["risk", "-n", "0"], "au moins 1", "greater than or equal to 1"),
+        (["build", "--lang", "de"], "'de' n'est pas l'une des valeurs", None),  # no --lang en
+        (["build", "a.yaml", "b.yaml"], "argument(s) en trop", "unexpected extra argument"),
+        (["build", "nope.yaml"], "fichier ou dossier introuvable", "No such file or directory"),
+    ],
+)
+def test_usage_errors_are_said_in_the_users_language(args, french, english) -> None:
+    """A command line the parser refuses is one line in French, the default, and in English
+    with --lang en, saying where to look (--help); exit 2, no traceback."""
+    from tests.test_steering import cli
+
+    code, _out, err = cli(*args)
+    assert code == 2 and french in err and len(err.strip().splitlines()) == 1, err
+    assert "voir budgetplan" in err or "vérifier le chemin" in err
+    if english is not None:
+        code, _out, err = cli(*args, "--lang", "en")
+        assert code == 2 and english in err and "Traceback" not in err, err
+
+
+def test_scenario_file_mistakes_are_said_in_french_by_default(tmp_path) -> None:
+    """pydantic's words for a value of the wrong type or out of range, and a validator's own,
+    come in French: what a programme manager reads in the terminal."""
+    from tests.test_steering import cli
+
+    def break_first_line(doc) -> None:  # type: ignore[no-untyped-def]
+        line = doc["cost_lines"][0]
+        line["quantity"], line["ae_year"], line["nature"] = "beaucoup", 1850, "magie"
+
+    path = edit_scenario(tmp_path, "bad.yaml", break_first_line)
+    code, _out, err = cli("validate", str(path))
+    assert code == 2, err
+    assert "quantity: erreur[SCHEMA] 'beaucoup' n'est pas un nombre (corriger la valeur)" in err
+    assert "ae_year: erreur[SCHEMA] doit être au moins 1990" in err
+    assert "nature: erreur[SCHEMA] la valeur doit être 'supplies'" in err and "' ou '" in err
+    code, _out, err = cli("validate", str(path), "--lang", "en")
+    assert "'beaucoup' is not a number (correct the value)" in err
+    assert "greater than or equal to 1990" in err

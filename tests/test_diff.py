@@ -154,9 +154,12 @@ def test_the_report_file_takes_the_format_of_its_extension(versions, tmp_path, c
     assert openpyxl.load_workbook(tmp_path / "r.xlsx").sheetnames
     capsys.readouterr()
     for args, says in (
-        (["-o", str(tmp_path / "r.pdf")], "takes a .xlsx, .json, .md or .txt"),
-        (["-o", str(tmp_path / "x.json"), "--format", "markdown"], "extension says json"),
-        (["--format", "xlsx"], "needs -o"),
+        (["-o", str(tmp_path / "r.pdf")], "prend un fichier .xlsx, .json, .md ou .txt"),
+        (
+            ["-o", str(tmp_path / "x.json"), "--format", "markdown"],
+            "l'extension du fichier dit json",
+        ),
+        (["--format", "xlsx"], "demande -o"),
     ):
         assert run(["diff", old, new, *args]) == 2
         assert says in capsys.readouterr().err
@@ -174,7 +177,7 @@ def test_the_report_file_takes_the_format_of_its_extension(versions, tmp_path, c
         )
         == 2
     )
-    assert "is one of the versions compared" in capsys.readouterr().err
+    assert "est une des versions comparées" in capsys.readouterr().err
     assert versions["new.xlsx"].read_bytes() == before
 
 

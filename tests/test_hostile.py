@@ -88,17 +88,17 @@ NAMES = [
     "no-sheet-part.xlsx",
 ]
 EXPECTED = {
-    "empty.xlsx": "empty",
-    "csv-renamed.xlsx": "not an xlsx",
+    "empty.xlsx": "vide",
+    "csv-renamed.xlsx": "n'est pas un classeur xlsx",
     "password-protected.xlsx": "OLE",
-    "legacy.xls": "legacy .xls",
-    "truncated.xlsx": "truncated or corrupted",
-    "corrupted.xlsx": "corrupt",
-    "zip-bomb.xlsx": "zip bomb",
-    "xml-entities.xlsx": "XML attack",
+    "legacy.xls": "ancien .xls",
+    "truncated.xlsx": "tronqué ou endommagé",
+    "corrupted.xlsx": "CORRUPT",
+    "zip-bomb.xlsx": "bombe de décompression",
+    "xml-entities.xlsx": "attaque XML",
     "macros.xlsm": "macros",
-    "someone-else.xlsx": "not a budgetplan workbook",
-    "no-workbook-part.xlsx": "no xl/workbook.xml",
+    "someone-else.xlsx": "NOT_BUDGETPLAN",
+    "no-workbook-part.xlsx": "n'a pas de xl/workbook.xml",
     "no-sheet-part.xlsx": "",
 }
 
@@ -145,7 +145,7 @@ def test_diff_and_textconv_refuse_hostile_files(hostile, name, command) -> None:
 def test_build_never_overwrites_a_file_it_cannot_vouch_for(hostile, name) -> None:
     before = hostile[name].read_bytes()
     code, took, _mb, stderr, _ = measured("build", "-o", str(hostile[name]))
-    assert code == 2 and "not written" in stderr and "Traceback" not in stderr
+    assert code == 2 and "non écrit" in stderr and "Traceback" not in stderr
     assert hostile[name].read_bytes() == before
     assert took < LIMIT_CPU_S
 
@@ -194,23 +194,25 @@ def test_lock_file_and_unreconciled_edits_make_build_refuse(tmp_path) -> None:
     lock = tmp_path / ".~lock.w.xlsx#"
     lock.write_text("someone,host,…")
     code, _t, _m, stderr, _ = measured("build", "-o", str(target))
-    assert code == 2 and "open in LibreOffice" in stderr
+    assert code == 2 and "ouvert dans LibreOffice" in stderr
     lock.unlink()
     (tmp_path / "~$w.xlsx").write_bytes(b"x")
     code, _t, _m, stderr, _ = measured("build", "-o", str(target))
-    assert code == 2 and "open in Excel" in stderr
+    assert code == 2 and "ouvert dans Excel" in stderr
     (tmp_path / "~$w.xlsx").unlink()
     # Excel's owner file of a long name replaces its first two characters
     long = tmp_path / "programme-2022.xlsx"
     assert run(["build", "-o", str(long)]) == 0
     (tmp_path / "~$ogramme-2022.xlsx").write_bytes(b"x")
     code, _t, _m, stderr, _ = measured("build", "-o", str(long))
-    assert code == 2 and "open in Excel" in stderr
+    assert code == 2 and "ouvert dans Excel" in stderr
     # the reports are refused there too, and the open workbook is left as it was
     kept = long.read_bytes()
     for command in (["diff", str(target), str(target)], ["reconcile", str(target)]):
         code, _t, _m, stderr, _ = measured(*command, "-o", str(long))
-        assert code == 2 and "is open (lock file ~$ogramme-2022.xlsx)" in stderr, stderr
+        assert code == 2 and "il est ouvert (fichier de verrou ~$ogramme-2022.xlsx)" in stderr, (
+            stderr
+        )
     assert long.read_bytes() == kept
 
     wb = openpyxl.load_workbook(target)
@@ -218,7 +220,7 @@ def test_lock_file_and_unreconciled_edits_make_build_refuse(tmp_path) -> None:
     wb.save(target)
     edited = target.read_bytes()
     code, _t, _m, stderr, _ = measured("build", "-o", str(target))
-    assert code == 2 and "edits that were not reconciled" in stderr
+    assert code == 2 and "saisies non rapprochées" in stderr
     assert target.read_bytes() == edited
     code, _t, _m, stderr, stdout = measured("build", "-o", str(target), "--force")
     assert code == 0, stderr
@@ -374,7 +376,7 @@ def _patched_zip(base: Path, target: Path, *, flags: int = 0, method: int | None
 
 @pytest.mark.parametrize(
     ("kind", "expected"),
-    [({"flags": 1}, "encrypted inside the zip"), ({"method": 9}, "zip method 9")],
+    [({"flags": 1}, "chiffré dans le zip"), ({"method": 9}, "méthode zip 9")],
     ids=["encrypted-entry", "deflate64-entry"],
 )
 def test_an_encrypted_or_deflate64_entry_is_one_clear_line(hostile, tmp_path, kind, expected):
@@ -443,7 +445,7 @@ def test_a_huge_number_typed_as_text_is_a_finding_not_a_hang(tmp_path) -> None:
     assert f"Lignes!{cell}" in stdout and "nombre attendu, texte trouvé '1e999999999'" in stdout
     for command in (["diff", str(built), str(built)], ["textconv", str(built)]):
         code, cpu, _m, stderr, _o = measured(*command)
-        assert code == 2 and cpu < LIMIT_CPU_S and "expected a number" in stderr, stderr
+        assert code == 2 and cpu < LIMIT_CPU_S and "nombre attendu" in stderr, stderr
 
 
 def test_a_cell_far_past_the_tables_is_refused_not_a_crash(tmp_path) -> None:
@@ -494,7 +496,9 @@ def test_write_scenario_keeps_the_file_it_replaces(tmp_path) -> None:
     code, _c, _m, stderr, _o = measured("reconcile", str(built), "--write-scenario", str(target))
     assert code == 0, stderr
     (kept,) = tmp_path.glob("mine.*.bak.yaml")
-    assert kept.read_bytes() == before and f"kept the previous mine.yaml as {kept.name}" in stderr
+    assert (
+        kept.read_bytes() == before and f"mine.yaml précédent conservé sous {kept.name}" in stderr
+    )
 
 
 def test_sigterm_leaves_no_temporary_and_the_next_write_removes_old_ones(tmp_path) -> None:
@@ -552,15 +556,15 @@ def _yaml_shapes(folder: Path) -> dict[str, tuple[Path, str]]:
             "".join("  " * i + f"k{i}:\n" for i in range(2_000)) + "  " * 2_000 + "v: 1\n",
             "nested more than 32",
         ),
-        "comments": ("# a comment\n" * 1_000_000 + "id: X\n", "error[SCHEMA]"),
-        "items": ("id: X\nlist:\n" + "- 1\n" * 1_000_000, "error[SCHEMA]"),
+        "comments": ("# a comment\n" * 1_000_000 + "id: X\n", "erreur[SCHEMA]"),
+        "items": ("id: X\nlist:\n" + "- 1\n" * 1_000_000, "erreur[SCHEMA]"),
         "aliases-and-many-nodes": (
             "x: &a 1\ny: *a\nlist:\n" + "- 1\n" * 300_000,
             "reads at most 200,000 nodes",
         ),
         "syntax-error-far-down": (
             "x: &a 1\ny: *a\nlist:\n" + "- 1\n" * 300_000 + "b: [\n",
-            ":300005: error[YAML] malformed YAML",
+            ":300005: erreur[YAML] malformed YAML",
         ),
     }
     out = {}
@@ -618,7 +622,7 @@ def test_a_base_is_kept_to_the_change_files_folder(tmp_path, monkeypatch, base, 
     change = here / "c.yaml"
     change.write_text(f"name: c\nbase: {base}\nchanges:\n  - drop_line: {{line: SCAN-EQ}}\n")
     code, cpu, _m, stderr, _o = measured("validate", str(change))
-    assert code == 2 and "c.yaml:2 base: error[BASE_OUTSIDE] base" in stderr, stderr
+    assert code == 2 and "c.yaml:2 base: erreur[BASE_OUTSIDE] base" in stderr, stderr
     assert words in stderr and "root:x" not in stderr and cpu < LIMIT_CPU_S
     if base.endswith("programme.yaml") or base == "link.yaml":
         monkeypatch.setenv("BUDGETPLAN_BASE_ROOTS", str(elsewhere))
@@ -641,7 +645,7 @@ def _actuals_exports(folder: Path) -> dict[str, tuple[Path, str]]:
         fh.write(head)
         for start in range(0, 2_000_000, 100_000):
             fh.write("".join(row.format(i) for i in range(start, start + 100_000)))
-    out["two-million-rows"] = (big, "error[TOO_LARGE] more than 1,000,000 rows")
+    out["two-million-rows"] = (big, "erreur[TOO_LARGE] plus de 1 000 000 lignes")
     cases = {
         "field-too-long": (head + "EJ-1;15/03/2022;" + "1" * 200_000 + ";paid;SCAN-EQ\n").encode(),
         "amount-1e26": (head + "EJ-1;15/03/2022;1e26;committed;SCAN-EQ\n").encode(),
@@ -651,11 +655,11 @@ def _actuals_exports(folder: Path) -> dict[str, tuple[Path, str]]:
         + b"EJ-\x81;15/03/2022;5;paid;SCAN-EQ\n",
     }
     said = {
-        "field-too-long": ".csv:2: error[ACTUALS_BAD_ROW] not a CSV row",
+        "field-too-long": ".csv:2: erreur[ACTUALS_BAD_ROW] ligne CSV",
         "amount-1e26": ".csv:2  ACTUALS_BAD_ROW",
         "year-1": "la date 01/01/0001 est hors de la plage",
         "year-9999": "la date 31/12/9999 est hors de la plage",
-        "bad-byte": ".csv:5002: error[ENCODING] byte 0x81",
+        "bad-byte": ".csv:5002: erreur[ENCODING] l'octet 0x81",
     }
     for name, data in cases.items():
         path = folder / f"{name}.csv"
@@ -730,18 +734,18 @@ def _parts_bypassing_a_prolog_check(workbook: Path, folder: Path) -> dict[str, t
     out = {
         "doctype-after-4kb": (
             _rewrite(workbook, folder / "late-doctype.xlsx", late_doctype),
-            "declares a DTD or entities",
+            "déclare une DTD ou des entités",
         ),
-        "utf16-sheet": (_rewrite(workbook, folder / "utf16.xlsx", utf16), "written in UTF-16"),
+        "utf16-sheet": (_rewrite(workbook, folder / "utf16.xlsx", utf16), "écrit en UTF-16"),
         "phasing-bytes-flipped": (
             _flip_bytes_of(workbook, _sheet_part(workbook, "phasing"), folder / "flipped.xlsx"),
-            "truncated or corrupted (Bad CRC-32",
+            "tronqué ou endommagé (Bad CRC-32",
         ),
     }
     upper = _rewrite(workbook, folder / "upper.xlsx", lambda n, d: d)
     with zipfile.ZipFile(upper, "a") as zf:
         zf.writestr("xl/custom.XML", b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY b "c">]><a/>')
-    out["dtd-in-a-part-named-.XML"] = (upper, "declares a DTD or entities")
+    out["dtd-in-a-part-named-.XML"] = (upper, "déclare une DTD ou des entités")
     return out
 
 
@@ -799,7 +803,7 @@ def test_a_second_writer_of_one_file_is_refused_while_the_first_holds_it(tmp_pat
             + ["--format", "xlsx", "-o", str(target)],
         ):
             code, _cpu, _mb, stderr, _out = measured(*command)
-            assert code == 2 and "another budgetplan command is writing this file" in stderr, (
+            assert code == 2 and "une autre commande budgetplan écrit ce fichier" in stderr, (
                 command,
                 stderr,
             )
@@ -1022,7 +1026,7 @@ def test_a_full_temporary_folder_is_not_blamed_on_the_workbook(tmp_path, monkeyp
 
     monkeypatch.setattr(writer, "write_workbook", full_disk)
     code, _cpu, _mb, stderr, _o = measured("reconcile", str(target))
-    assert code == 2 and "error[TEMPORARY_FILES]" in stderr and "TMPDIR" in stderr, stderr
+    assert code == 2 and "erreur[TEMPORARY_FILES]" in stderr and "TMPDIR" in stderr, stderr
     assert "damaged" not in stderr and len(stderr.strip().splitlines()) == 1
 
 

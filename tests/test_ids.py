@@ -49,10 +49,10 @@ def test_line_ids_equal_but_for_case_are_refused(tmp_path) -> None:
 
 @pytest.mark.parametrize(
     ("ident", "reading"),
-    [("TRUE", "true/false"), ("Faux", "true/false"), ("Mar-2022", "date"), ("dec.5", "date")],
+    [("TRUE", "vrai/faux"), ("Faux", "vrai/faux"), ("Mar-2022", "une date"), ("dec.5", "une date")],
 )
 def test_ids_a_spreadsheet_reads_as_something_else_are_refused(tmp_path, ident, reading) -> None:
     code, err = _validate(edit_scenario(tmp_path, "odd.yaml", _rename_pilot(ident)))
     assert code == 2, err
-    assert f"read as a {reading}" in err and "choose another id" in err
+    assert f"est lu comme {reading}" in err and "en choisir un autre" in err
     assert "Traceback" not in err

@@ -589,9 +589,9 @@ def test_reconcile_never_writes_over_its_own_inputs(built, tmp_path, capsys) -> 
     shutil.copy(default_scenario_path(), scenario)
     kept = (returned.read_bytes(), scenario.read_bytes())
     for args, says in (
-        (["-o", str(returned)], "names one of this command's inputs"),
-        (["--write-scenario", str(returned)], "names one of this command's inputs"),
-        (["--scenario", str(scenario), "-o", str(scenario)], "must be an .xlsx file"),
+        (["-o", str(returned)], "désigne une des entrées de la commande"),
+        (["--write-scenario", str(returned)], "désigne une des entrées de la commande"),
+        (["--scenario", str(scenario), "-o", str(scenario)], "doit être un fichier .xlsx"),
     ):
         assert cli(["reconcile", str(returned), *args]) == 2
         assert says in capsys.readouterr().err

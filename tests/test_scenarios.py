@@ -388,7 +388,17 @@ def test_a_typo_in_a_change_file_gets_a_suggestion_at_its_line(tmp_path, capsys)
         "  - scale_cost: {}\n",
         encoding="utf-8",
     )
-    assert run(["validate", str(path)]) == 2
+    assert run(["validate", str(path)]) == 2  # in French, the default
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"{path}:4 changes[0]: erreur[SCHEMA] changement inconnu 'cut_envelop' "
+        "(vouliez-vous dire 'cut_envelope' ?)",
+        f"{path}:5 changes[1].shift.month: erreur[SCHEMA] champ inconnu 'month' de shift "
+        "(vouliez-vous dire 'months' ?)",
+        f"{path}:6 changes[2].scale_cost.factor: erreur[SCHEMA] scale_cost demande 'factor' "
+        "(ajouter factor: ...)",
+    ]
+    assert run(["validate", str(path), "--lang", "en"]) == 2
     err = capsys.readouterr().err.splitlines()
     assert err == [
         f"{path}:4 changes[0]: error[SCHEMA] unknown change 'cut_envelop' "

@@ -73,7 +73,7 @@ def test_a_full_disk_under_the_workbook_names_it_and_leaves_nothing(tmp_path, mo
     out = tmp_path / "out.xlsx"
     code, err = _cli_in(tmp_path, monkeypatch, ["build", "-o", str(out)])
     assert code == 2 and err.count("\n") == 1, err
-    assert err.startswith(f"{out}: No space left on device") and "Traceback" not in err
+    assert err.startswith(f"{out} : plus de place sur le disque") and "Traceback" not in err
     assert os.listdir(tmp_path / "tmp") == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tmp"]
 
@@ -99,6 +99,6 @@ def test_a_full_temporary_folder_is_named_as_such(tmp_path, monkeypatch) -> None
     out = tmp_path / "out.xlsx"
     code, err = _cli_in(tmp_path, monkeypatch, ["build", "-o", str(out)])
     assert code == 2 and err.count("\n") == 1 and "Traceback" not in err, err
-    assert "error[TEMPORARY_FILES]" in err and str(tmp_path / "tmp") in err and "TMPDIR" in err
+    assert "erreur[TEMPORARY_FILES]" in err and str(tmp_path / "tmp") in err and "TMPDIR" in err
     assert os.listdir(tmp_path / "tmp") == []
     assert not out.exists()

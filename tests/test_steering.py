@@ -335,4 +335,6 @@ def test_consolidate_takes_a_programme_file_not_a_change_file(tmp_path) -> None:
     returned = tmp_path / "r.xlsx"
     returned.write_bytes(b"")
     code, _out, err = cli("consolidate", str(change), str(returned))
-    assert code == 2 and "takes a programme file" in err and len(err.strip().splitlines()) == 1
+    assert (
+        code == 2 and "prend un fichier de programme" in err and len(err.strip().splitlines()) == 1
+    )

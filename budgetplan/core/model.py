@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from budgetplan.core.findings import in_lang, said
 from budgetplan.core.money import MAX_AMOUNT, round_cent, to_decimal
 
 # --------------------------------------------------------------------------- value types
@@ -29,7 +30,12 @@ from budgetplan.core.money import MAX_AMOUNT, round_cent, to_decimal
 
 def _money(value: Decimal) -> Decimal:
     if abs(value) >= MAX_AMOUNT:
-        raise ValueError(f"amount {value} is absurdly large (limit {MAX_AMOUNT:,} EUR)")
+        raise ValueError(
+            said(
+                f"amount {value} is absurdly large (limit {MAX_AMOUNT:,} EUR)",
+                f"montant {value} démesuré (limite {MAX_AMOUNT:,} EUR)".replace(",", " "),
+            )
+        )
     return round_cent(value)
 
 
@@ -47,15 +53,22 @@ RATE_BOUNDS = Bounds(Decimal(0), Decimal(1))
 
 def _rate(value: Decimal) -> Decimal:
     if not RATE_BOUNDS.low <= value <= RATE_BOUNDS.high:
-        raise ValueError("a rate is a fraction between 0 and 1 (write 0.2 for 20%)")
+        raise ValueError(
+            said(
+                "a rate is a fraction between 0 and 1 (write 0.2 for 20%)",
+                "un taux est une fraction entre 0 et 1 (écrire 0.2 pour 20 %)",
+            )
+        )
     return value
 
 
 def _quantity(value: Decimal) -> Decimal:
     if abs(value) >= Decimal("1000000000"):
-        raise ValueError("quantity is absurdly large")
+        raise ValueError(said("quantity is absurdly large", "quantité démesurée"))
     if value != value.quantize(Decimal("0.01")):
-        raise ValueError("quantity has at most two decimals")
+        raise ValueError(
+            said("quantity has at most two decimals", "une quantité a au plus deux décimales")
+        )
     return value
 
 
@@ -72,7 +85,12 @@ def _month(value: object) -> dt.date:
             return dt.date.fromisoformat(text).replace(day=1)
         except ValueError:
             pass
-    raise ValueError(f"expected a month as YYYY-MM, got {value!r}")
+    raise ValueError(
+        said(
+            f"expected a month as YYYY-MM, got {value!r}",
+            f"un mois est attendu sous la forme AAAA-MM, pas {value!r}",
+        )
+    )
 
 
 def _date(value: object) -> object:
@@ -83,7 +101,12 @@ def _date(value: object) -> object:
 
 def _in_range(value: dt.date) -> dt.date:
     if not dt.date(1990, 1, 1) <= value <= dt.date(2100, 12, 31):
-        raise ValueError(f"date {value.isoformat()} is out of range (1990-2100)")
+        raise ValueError(
+            said(
+                f"date {value.isoformat()} is out of range (1990-2100)",
+                f"la date {value:%d/%m/%Y} est hors des bornes (1990-2100)",
+            )
+        )
     return value
 
 
@@ -105,10 +128,20 @@ _MONTH_LIKE = re.compile(
 def _spreadsheet_safe(value: str) -> str:
     if value.upper() in _MISREAD_WORDS:
         raise ValueError(
-            f"id {value!r} is read as a true/false value by spreadsheets: choose another id"
+            said(
+                f"id {value!r} is read as a true/false value by spreadsheets: choose another id",
+                f"l'identifiant {value!r} est lu comme vrai/faux par les tableurs : en choisir "
+                "un autre",
+            )
         )
     if _MONTH_LIKE.match(value):
-        raise ValueError(f"id {value!r} is read as a date by spreadsheets: choose another id")
+        raise ValueError(
+            said(
+                f"id {value!r} is read as a date by spreadsheets: choose another id",
+                f"l'identifiant {value!r} est lu comme une date par les tableurs : en choisir "
+                "un autre",
+            )
+        )
     return value
 
 
@@ -135,7 +168,9 @@ def _shaped(pattern: str, what: str) -> AfterValidator:
 
     def check(value: str) -> str:
         if value and not shape.fullmatch(value):
-            raise ValueError(f"{value!r} is not {what}")
+            raise ValueError(
+                said(f"{value!r} is not {what}", f"{value!r} n'est pas {in_lang(what, 'fr')}")
+            )
         return value
 
     return AfterValidator(check)
@@ -143,15 +178,27 @@ def _shaped(pattern: str, what: str) -> AfterValidator:
 
 #: A LOLF programme number, as the budget documents write it ("216", "308").
 ProgrammeNumber = Annotated[
-    str, Field(min_length=1), _shaped(r"\d{3}", "a LOLF programme number (three digits: 308)")
+    str,
+    Field(min_length=1),
+    _shaped(
+        r"\d{3}",
+        said(
+            "a LOLF programme number (three digits: 308)",
+            "un numéro de programme LOLF (trois chiffres : 308)",
+        ),
+    ),
 ]
 #: A need key: what spreadsheet lookups read literally (no * ? ~ wildcards, no leading = < >).
 NeedKey = Annotated[
     str,
     _shaped(
         r"[A-Za-z0-9][A-Za-z0-9 _.|/-]{0,59}",
-        "a need key: up to 60 letters, digits, spaces and _ . | / - (spreadsheet lookups read "
-        "* ? ~ as wildcards)",
+        said(
+            "a need key: up to 60 letters, digits, spaces and _ . | / - (spreadsheet lookups "
+            "read * ? ~ as wildcards)",
+            "une clé de besoin : jusqu'à 60 lettres, chiffres, espaces et _ . | / - (les "
+            "recherches des tableurs lisent * ? ~ comme des jokers)",
+        ),
     ),
 ]
 OptText = Annotated[str, Field(max_length=500), PROSE]
@@ -398,7 +445,7 @@ class Event(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> Event:
         if self.last_day < self.first_day:
-            raise ValueError("last_day is before first_day")
+            raise ValueError(said("last_day is before first_day", "last_day précède first_day"))
         return self
 
 
@@ -457,9 +504,20 @@ class Duration(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> Duration:
         if self.low is not None and self.low > self.likely:
-            raise ValueError(f"low ({self.low} days) is above likely ({self.likely} days)")
+            raise ValueError(
+                said(
+                    f"low ({self.low} days) is above likely ({self.likely} days)",
+                    f"la durée basse ({self.low} jours) dépasse la probable ({self.likely} jours)",
+                )
+            )
         if self.high is not None and self.high < self.likely:
-            raise ValueError(f"high ({self.high} days) is below likely ({self.likely} days)")
+            raise ValueError(
+                said(
+                    f"high ({self.high} days) is below likely ({self.likely} days)",
+                    f"la durée haute ({self.high} jours) est sous la probable ({self.likely} "
+                    "jours)",
+                )
+            )
         return self
 
 
@@ -496,10 +554,18 @@ class Milestone(Strict):
             and self.kind is not (MilestoneKind.PROCUREMENT)
         ):  # a procurement milestone may take its route's durations (Network)
             raise ValueError(
-                "a milestone needs a date (fixed) or a duration (from its prerequisites)"
+                said(
+                    "a milestone needs a date (fixed) or a duration (from its prerequisites)",
+                    "un jalon demande une date (fixe) ou une durée (après ses prérequis)",
+                )
             )
         if self.date is not None and self.duration is not None:
-            raise ValueError("a milestone has a fixed date or a duration, not both: leave one out")
+            raise ValueError(
+                said(
+                    "a milestone has a fixed date or a duration, not both: leave one out",
+                    "un jalon a une date fixe ou une durée, pas les deux : retirer l'une",
+                )
+            )
         return self
 
     @property
@@ -525,7 +591,7 @@ class Closure(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> Closure:
         if self.last_day < self.first_day:
-            raise ValueError("last_day is before first_day")
+            raise ValueError(said("last_day is before first_day", "last_day précède first_day"))
         return self
 
 
@@ -628,16 +694,41 @@ class CpSchedule(Strict):
     def _shape(self) -> CpSchedule:
         if self.profile is Profile.FLAT:
             if self.start is None or self.end is None:
-                raise ValueError("a flat schedule needs start and end months")
+                raise ValueError(
+                    said(
+                        "a flat schedule needs start and end months",
+                        "un échéancier linéaire demande ses mois de début et de fin",
+                    )
+                )
             if self.end < self.start:
-                raise ValueError("end month is before start month")
+                raise ValueError(
+                    said(
+                        "end month is before start month",
+                        "le mois de fin précède le mois de début",
+                    )
+                )
             if self.amounts:
-                raise ValueError("a flat schedule takes no amounts (use profile: explicit)")
+                raise ValueError(
+                    said(
+                        "a flat schedule takes no amounts (use profile: explicit)",
+                        "un échéancier linéaire ne prend pas de montants (profile: explicit)",
+                    )
+                )
         else:
             if not self.amounts:
-                raise ValueError("an explicit schedule needs amounts per month")
+                raise ValueError(
+                    said(
+                        "an explicit schedule needs amounts per month",
+                        "un échéancier explicite demande des montants par mois",
+                    )
+                )
             if self.start is not None or self.end is not None:
-                raise ValueError("an explicit schedule takes amounts, not start/end")
+                raise ValueError(
+                    said(
+                        "an explicit schedule takes amounts, not start/end",
+                        "un échéancier explicite prend des montants, pas start/end",
+                    )
+                )
         return self
 
     @property
@@ -681,7 +772,14 @@ class CostLine(Strict):
     estimate: Estimate
     route: Route
     transfer_to: Annotated[
-        str, _shaped(r"\d{3}", "a LOLF programme number (three digits: 308)")
+        str,
+        _shaped(
+            r"\d{3}",
+            said(
+                "a LOLF programme number (three digits: 308)",
+                "un numéro de programme LOLF (trois chiffres : 308)",
+            ),
+        ),
     ] = Field(
         "",
         description="For a transfer (nature transfer): the LOLF programme receiving the credits.",
@@ -701,17 +799,40 @@ class CostLine(Strict):
     financial_code: OptText = ""
     # Chorus imputation (the State's financial system), as actuals exports carry it
     centre_financier: Annotated[
-        str, _shaped(r"\d{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", "a centre financier (0216-CDBU-DPSI)")
+        str,
+        _shaped(
+            r"\d{4}-[A-Z0-9]{4}-[A-Z0-9]{4}",
+            said("a centre financier (0216-CDBU-DPSI)", "un centre financier (0216-CDBU-DPSI)"),
+        ),
     ] = Field("", description="Centre financier: programme-BOP-UO, e.g. 0216-CDBU-DPSI.")
     domaine_fonctionnel: Annotated[
-        str, _shaped(r"\d{4}-\d{2}(-\d{2})?", "a domaine fonctionnel (0216-01 or 0216-01-02)")
+        str,
+        _shaped(
+            r"\d{4}-\d{2}(-\d{2})?",
+            said(
+                "a domaine fonctionnel (0216-01 or 0216-01-02)",
+                "un domaine fonctionnel (0216-01 ou 0216-01-02)",
+            ),
+        ),
     ] = Field("", description="Domaine fonctionnel: programme-action[-sub-action], e.g. 0216-01.")
-    activite: Annotated[str, _shaped(r"\d{12}", "an activité (12 digits: 021601010101)")] = Field(
-        "", description="Activité: 12 digits, e.g. 021601010101."
-    )
-    compte_pce: Annotated[str, _shaped(r"\d{10}", "a PCE account (10 digits: 6113110000)")] = Field(
-        "", description="Account of the State's chart of accounts (PCE): 10 digits."
-    )
+    activite: Annotated[
+        str,
+        _shaped(
+            r"\d{12}",
+            said(
+                "an activité (12 digits: 021601010101)", "une activité (12 chiffres : 021601010101)"
+            ),
+        ),
+    ] = Field("", description="Activité: 12 digits, e.g. 021601010101.")
+    compte_pce: Annotated[
+        str,
+        _shaped(
+            r"\d{10}",
+            said(
+                "a PCE account (10 digits: 6113110000)", "un compte PCE (10 chiffres : 6113110000)"
+            ),
+        ),
+    ] = Field("", description="Account of the State's chart of accounts (PCE): 10 digits.")
 
 
 class Programme(Strict):
@@ -780,7 +901,12 @@ class Programme(Strict):
     def _thresholds_in_date_order(cls, value: tuple[Thresholds, ...]) -> tuple[Thresholds, ...]:
         dates = [t.valid_from for t in value]
         if dates != sorted(set(dates)):
-            raise ValueError("one set of thresholds per date, in ascending order of valid_from")
+            raise ValueError(
+                said(
+                    "one set of thresholds per date, in ascending order of valid_from",
+                    "un jeu de seuils par date, dans l'ordre croissant de valid_from",
+                )
+            )
         return value
 
     @field_validator("procedures")
@@ -788,7 +914,7 @@ class Programme(Strict):
     def _one_procedure_per_route(cls, value: tuple[Procedure, ...]) -> tuple[Procedure, ...]:
         given = {p.route: p for p in value}
         if len(given) != len(value):
-            raise ValueError("one procedure per route")
+            raise ValueError(said("one procedure per route", "une procédure par voie"))
         defaults = {p.route: p for p in DEFAULT_PROCEDURES}
         return tuple(given.get(route, defaults[route]) for route in ROUTE_ORDER)
 
@@ -797,7 +923,9 @@ class Programme(Strict):
     def _one_spread_per_kind(cls, value: tuple[Spread, ...]) -> tuple[Spread, ...]:
         given = {s.kind: s for s in value}
         if len(given) != len(value):
-            raise ValueError("one spread per kind of milestone")
+            raise ValueError(
+                said("one spread per kind of milestone", "une dispersion par sorte de jalon")
+            )
         defaults = {s.kind: s for s in DEFAULT_SPREADS}
         return tuple(given.get(kind, defaults[kind]) for kind in MilestoneKind)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from budgetplan.core.findings import said
+
 CENT = Decimal("0.01")
 #: Largest amount budgetplan accepts (one trillion euros): anything above is a typing error.
 MAX_AMOUNT = Decimal("1000000000000")
@@ -13,7 +15,12 @@ MAX_AMOUNT = Decimal("1000000000000")
 def to_decimal(value: object) -> Decimal:
     """Turn a YAML/JSON/cell value into a Decimal without going through binary floats."""
     if isinstance(value, bool):
-        raise ValueError("expected an amount, got a true/false value")
+        raise ValueError(
+            said(
+                "expected an amount, got a true/false value",
+                "un montant est attendu, pas une valeur vrai/faux",
+            )
+        )
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, int):
@@ -23,9 +30,19 @@ def to_decimal(value: object) -> Decimal:
     elif isinstance(value, str):
         result = parse_amount(value)
     else:
-        raise ValueError(f"expected a number, got {type(value).__name__}")
+        raise ValueError(
+            said(
+                f"expected a number, got {type(value).__name__}",
+                f"un nombre est attendu, pas {type(value).__name__}",
+            )
+        )
     if not result.is_finite():
-        raise ValueError("amount must be a finite number (not NaN or infinity)")
+        raise ValueError(
+            said(
+                "amount must be a finite number (not NaN or infinity)",
+                "un montant est un nombre fini (ni NaN ni l'infini)",
+            )
+        )
     return result
 
 
@@ -46,9 +63,14 @@ def parse_amount(text: str) -> Decimal:
     s = s.replace(" ", "").replace("'", "")
     if _AMBIGUOUS.fullmatch(s):
         small = f"{Decimal(s.replace(',', '.')).normalize():f}"
+        whole, comma = s.replace(",", ""), small.replace(".", ",")
         raise ValueError(
-            f"{text!r} could be {small} (decimal comma) or {s.replace(',', '')} (thousands): "
-            f"write {s.replace(',', '')} or {small.replace('.', ',')}"
+            said(
+                f"{text!r} could be {small} (decimal comma) or {whole} (thousands): "
+                f"write {whole} or {comma}",
+                f"{text!r} peut se lire {comma} (virgule décimale) ou {whole} (milliers) : "
+                f"écrire {whole} ou {comma}",
+            )
         )
     if "," in s and "." in s:
         s = (
@@ -61,14 +83,23 @@ def parse_amount(text: str) -> Decimal:
     if "e" in s.lower() and any(c.isdigit() for c in s):
         # 1,5e3 or 1E6: nobody writes an amount so; a reader would take it for text or a code
         raise ValueError(
-            f"{text!r} is in scientific notation: write the amount in full digits (1500, 1 000 000)"
+            said(
+                f"{text!r} is in scientific notation: write the amount in full digits "
+                "(1500, 1 000 000)",
+                f"{text!r} est en notation scientifique : écrire le montant en chiffres "
+                "(1500, 1 000 000)",
+            )
         )
     try:
         value = Decimal(s)
     except InvalidOperation:
-        raise ValueError(f"{text!r} is not a number") from None
+        raise ValueError(
+            said(f"{text!r} is not a number", f"{text!r} n'est pas un nombre")
+        ) from None
     if not value.is_finite():
-        raise ValueError(f"{text!r} is not a finite number")
+        raise ValueError(
+            said(f"{text!r} is not a finite number", f"{text!r} n'est pas un nombre fini")
+        )
     return value
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from budgetplan.compute.figures import compute, reserve_cents
 from budgetplan.compute.schedule import Network
+from budgetplan.core.findings import in_lang, said, validation_message
 from budgetplan.core.model import (
     Closure,
     Commitment,
@@ -48,6 +49,25 @@ class Applied:
 
 def _eur(cents: int) -> str:
     return eur(cents)
+
+
+def _fr(exc: Exception) -> str:
+    """An error's words in French, when it has them (a validator's :func:`said` text)."""
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError):
+        return "; ".join(in_lang(validation_message(e), "fr") for e in exc.errors())
+    return in_lang(exc.args[0], "fr") if exc.args and isinstance(exc.args[0], str) else str(exc)
+
+
+def _no_milestone(milestone: str, close: list[str]) -> str:
+    """That ``milestone`` does not exist, with the nearest id (``close``) when there is one."""
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    hint_fr = f" (vouliez-vous dire {close[0]!r} ?)" if close else ""
+    return said(
+        f"milestone {milestone!r} does not exist{hint}",
+        f"le jalon {milestone!r} n'existe pas{hint_fr}",
+    )
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -100,9 +120,14 @@ def _follow(
     if moved.cp.first_month < first or moved.cp.last_month > last:
         outside = moved.cp.last_month if moved.cp.last_month > last else moved.cp.first_month
         raise ScenarioError(
-            f"line {line.id}: its payments would move by {months} month(s) to "
-            f"{outside:%Y-%m}, outside the period {first:%Y-%m}..{last:%Y-%m}: extend the "
-            "period or shorten its schedule first"
+            said(
+                f"line {line.id}: its payments would move by {months} month(s) to "
+                f"{outside:%Y-%m}, outside the period {first:%Y-%m}..{last:%Y-%m}: extend the "
+                "period or shorten its schedule first",
+                f"ligne {line.id} : ses paiements seraient décalés de {months} mois jusqu'en "
+                f"{outside:%m/%Y}, hors de la période {first:%m/%Y}-{last:%m/%Y} : allonger "
+                "d'abord la période ou raccourcir son échéancier",
+            )
         )
     if award is not None:
         award_year = after[award].year
@@ -139,7 +164,12 @@ class Scenario:
 
     def _check_pilot(self, pilot: str) -> None:
         if pilot not in self._pilot_ids():
-            raise ScenarioError(f"pilot {pilot!r} does not exist; pilots: {self._pilot_ids()}")
+            raise ScenarioError(
+                said(
+                    f"pilot {pilot!r} does not exist; pilots: {self._pilot_ids()}",
+                    f"le pilote {pilot!r} n'existe pas ; pilotes : {self._pilot_ids()}",
+                )
+            )
 
     # ------------------------------------------------------------------ cost
     def scale_cost(
@@ -148,12 +178,18 @@ class Scenario:
         """Multiply the unit cost (and its estimate) of a pilot's lines, of one line, or all."""
         factor = Decimal(str(factor))
         if factor < 0:
-            raise ScenarioError("a cost factor cannot be negative")
+            raise ScenarioError(
+                said("a cost factor cannot be negative", "un facteur de coût ne peut être négatif")
+            )
         if pilot:
             self._check_pilot(pilot)
         ids = {c.id for c in self.programme.cost_lines}
         if line and line not in ids:
-            raise ScenarioError(f"cost line {line!r} does not exist")
+            raise ScenarioError(
+                said(
+                    f"cost line {line!r} does not exist", f"la ligne de coût {line!r} n'existe pas"
+                )
+            )
         before = self.allocated
         lines = tuple(
             _scaled(c, factor)
@@ -191,8 +227,7 @@ class Scenario:
         all_ms = {m.id: (pl.id, m) for pl in p.pilots for m in pl.milestones}
         if milestone and milestone not in all_ms:
             close = difflib.get_close_matches(milestone, list(all_ms), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise ScenarioError(f"milestone {milestone!r} does not exist{hint}")
+            raise ScenarioError(_no_milestone(milestone, close))
         before = Network(p).plan()
         if milestone:
             targets = [milestone]
@@ -250,15 +285,16 @@ class Scenario:
         all_ms = {m.id: m for pl in self.programme.pilots for m in pl.milestones}
         if milestone not in all_ms:
             close = difflib.get_close_matches(milestone, list(all_ms), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise ScenarioError(f"milestone {milestone!r} does not exist{hint}")
+            raise ScenarioError(_no_milestone(milestone, close))
         update: dict[str, object] = {"date": date, "duration": None}
         if source:
             update |= {"provenance": Provenance.SOURCED, "rationale": source}
         try:  # validated: a date out of range is refused here, not in the workbook
             fixed = Milestone.model_validate({**all_ms[milestone].model_dump(), **update})
         except ValueError as exc:
-            raise ScenarioError(f"milestone {milestone}: {exc}") from None
+            raise ScenarioError(
+                said(f"milestone {milestone}: {exc}", f"jalon {milestone} : {_fr(exc)}")
+            ) from None
         before = Network(self.programme).plan()
         return self._replanned({milestone: fixed}, before, f"fix {milestone} on {date:%d/%m/%Y}")
 
@@ -277,7 +313,10 @@ class Scenario:
         all_ms = {m.id: m for pl in self.programme.pilots for m in pl.milestones}
         unknown = [mid for mid in milestones if mid not in all_ms]
         if unknown:
-            raise ScenarioError(f"milestone(s) {', '.join(map(repr, unknown))} do not exist")
+            names = ", ".join(map(repr, unknown))
+            raise ScenarioError(
+                said(f"milestone(s) {names} do not exist", f"jalon(s) {names} inexistant(s)")
+            )
         try:
             closure = Closure(
                 calendar=calendar,
@@ -287,7 +326,9 @@ class Scenario:
                 rationale=source,
             )
         except ValueError as exc:
-            raise ScenarioError(f"closure of {calendar}: {exc}") from None
+            raise ScenarioError(
+                said(f"closure of {calendar}: {exc}", f"fermeture de {calendar} : {_fr(exc)}")
+            ) from None
         before = Network(self.programme).plan()
         on_it = {mid: all_ms[mid].model_copy(update={"calendar": calendar}) for mid in milestones}
         closed = replace(
@@ -306,11 +347,18 @@ class Scenario:
         """Add months at the end of the phasing period (a delay that pays later needs them:
         the years it adds are budget years, with the CP they will have to open)."""
         if not 1 <= months <= 120:
-            raise ScenarioError("extend the period by 1 to 120 months")
+            raise ScenarioError(
+                said("extend the period by 1 to 120 months", "allonger la période de 1 à 120 mois")
+            )
         p = self.programme
         period = p.period.model_copy(update={"months": p.period.months + months})
         if period.months > 240:
-            raise ScenarioError(f"a period of {period.months} months is over the 240 allowed")
+            raise ScenarioError(
+                said(
+                    f"a period of {period.months} months is over the 240 allowed",
+                    f"une période de {period.months} mois dépasse les 240 permis",
+                )
+            )
         new = p.model_copy(update={"period": period})
         last = new.months[-1]
         return self._with(new, f"extend the period by {months} month(s)", f"to {last:%m/%Y}")
@@ -350,7 +398,11 @@ class Scenario:
         room = sum(ttc[c.id] for c in cuttable)
         if excess > room:
             raise ScenarioError(
-                f"cannot cut {_eur(excess)}: the pilots not protected hold only {_eur(room)}"
+                said(
+                    f"cannot cut {_eur(excess)}: the pilots not protected hold only {_eur(room)}",
+                    f"impossible de retirer {eur(excess, 'fr')} : les pilotes non protégés "
+                    f"n'ont que {eur(room, 'fr')}",
+                )
             )
         factors: dict[str, Decimal] = {}
         if excess > 0 and strategy == "pro_rata":
@@ -373,7 +425,12 @@ class Scenario:
                 factors.update({c.id: share for c in mine})
                 left -= hold
         elif excess > 0:
-            raise ScenarioError(f"unknown strategy {strategy!r} (pro_rata or priority)")
+            raise ScenarioError(
+                said(
+                    f"unknown strategy {strategy!r} (pro_rata or priority)",
+                    f"stratégie inconnue {strategy!r} (pro_rata ou priority)",
+                )
+            )
         lines = tuple(
             _scaled(c, factors[c.id], down=True) if c.id in factors else c for c in p.cost_lines
         )
@@ -404,16 +461,32 @@ class Scenario:
         years = sorted(y for (pid, y), c in held.items() if pid == from_pilot and c)
         total = sum(held[(from_pilot, y)] for y in years)
         if cents < 0:
-            raise ScenarioError(f"the amount to move cannot be negative ({_eur(cents)})")
+            raise ScenarioError(
+                said(
+                    f"the amount to move cannot be negative ({_eur(cents)})",
+                    f"le montant à déplacer ne peut être négatif ({eur(cents, 'fr')})",
+                )
+            )
         if cents > total:
-            raise ScenarioError(f"{from_pilot} holds only {_eur(total)}")
+            raise ScenarioError(
+                said(
+                    f"{from_pilot} holds only {_eur(total)}",
+                    f"{from_pilot} n'a que {eur(total, 'fr')}",
+                )
+            )
         shares = spread_shares(cents, [held[(from_pilot, y)] for y in years]) if years else []
         taken = dict(zip(years, shares, strict=True))
         for year in years:
             if taken[year] and not held.get((to_pilot, year)):
                 raise ScenarioError(
-                    f"{to_pilot} has no cost line committed in {year} to receive the "
-                    f"{_eur(taken[year])} {from_pilot} gives up that year (add one with add_line)"
+                    said(
+                        f"{to_pilot} has no cost line committed in {year} to receive the "
+                        f"{_eur(taken[year])} {from_pilot} gives up that year (add one with "
+                        "add_line)",
+                        f"{to_pilot} n'a aucune ligne de coût engagée en {year} pour recevoir "
+                        f"les {eur(taken[year], 'fr')} que {from_pilot} cède cette année-là (en "
+                        "ajouter une avec add_line)",
+                    )
                 )
         factors: dict[tuple[str, int], Decimal] = {}
         for year in years:
@@ -438,7 +511,11 @@ class Scenario:
     def drop_line(self, line: str) -> Scenario:
         lines = tuple(c for c in self.programme.cost_lines if c.id != line)
         if len(lines) == len(self.programme.cost_lines):
-            raise ScenarioError(f"cost line {line!r} does not exist")
+            raise ScenarioError(
+                said(
+                    f"cost line {line!r} does not exist", f"la ligne de coût {line!r} n'existe pas"
+                )
+            )
         new = self.programme.model_copy(update={"cost_lines": lines})
         return self._with(new, f"drop line {line}", f"{len(lines)} lines left")
 
@@ -473,7 +550,12 @@ class Scenario:
     def add_line(self, **fields: object) -> Scenario:
         line = CostLine.model_validate(fields)
         if line.id in {c.id for c in self.programme.cost_lines}:
-            raise ScenarioError(f"cost line {line.id!r} already exists")
+            raise ScenarioError(
+                said(
+                    f"cost line {line.id!r} already exists",
+                    f"la ligne de coût {line.id!r} existe déjà",
+                )
+            )
         self._check_pilot(line.pilot)
         new = self.programme.model_copy(update={"cost_lines": (*self.programme.cost_lines, line)})
         return self._with(new, f"add line {line.id}", f"{line.quantity} x {line.unit_cost} HT")

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from budgetplan.core.errors import BudgetplanError
-from budgetplan.core.findings import Finding, Severity
+from budgetplan.core.findings import Finding, Severity, said
 
 #: Files this process holds the lock of, with how many nested writes hold it.
 _HELD: dict[str, int] = {}
@@ -30,8 +30,14 @@ class Busy(BudgetplanError):
                 Finding(
                     Severity.ERROR,
                     "BUSY",
-                    "another budgetplan command is writing this file",
-                    "wait for it to finish, then run this one again",
+                    said(
+                        "another budgetplan command is writing this file",
+                        "une autre commande budgetplan écrit ce fichier",
+                    ),
+                    said(
+                        "wait for it to finish, then run this one again",
+                        "attendre qu'elle finisse, puis relancer celle-ci",
+                    ),
                     file=str(target),
                 )
             ]

@@ -28,7 +28,17 @@ from budgetplan.core.codes import is_name
 from budgetplan.core.codes import name as code_name
 from budgetplan.core.codes import read as read_code
 from budgetplan.core.errors import BudgetplanError
-from budgetplan.core.findings import Finding, Severity, in_lang, said, validation_message
+from budgetplan.core.findings import (
+    TMPDIR_HINT as _TMPDIR_HINT,
+)
+from budgetplan.core.findings import (
+    Finding,
+    Severity,
+    in_lang,
+    os_error_fr,
+    said,
+    validation_message,
+)
 from budgetplan.core.labels import LANGS, Lang, label
 from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.codec import CellError, codec
@@ -192,15 +202,25 @@ def corrupt_as_read_error(path: Path) -> Iterator[None]:
             # another file than the workbook: the temporary folder full, a folder not writable
             raise ReadError.of(
                 "TEMPORARY_FILES",
-                f"budgetplan could not write its working files ({exc.strerror or exc}: "
-                f"{exc.filename})"[:300],
-                "free some space there, or point TMPDIR to a folder with room",
+                said(
+                    f"budgetplan could not write its working files ({exc.strerror or exc}: "
+                    f"{exc.filename})"[:300],
+                    f"budgetplan n'a pas pu écrire ses fichiers de travail ({os_error_fr(exc)} : "
+                    f"{exc.filename})"[:300],
+                ),
+                _TMPDIR_HINT,
                 file=str(path),
             ) from None
         raise ReadError.of(
             "CORRUPT",
-            f"the workbook is damaged ({type(exc).__name__}: {exc})"[:300],
-            "send the workbook again, or save it again from Excel",
+            said(
+                f"the workbook is damaged ({type(exc).__name__}: {exc})"[:300],
+                f"le classeur est endommagé ({type(exc).__name__} : {exc})"[:300],
+            ),
+            said(
+                "send the workbook again, or save it again from Excel",
+                "renvoyer le classeur, ou l'enregistrer de nouveau depuis Excel",
+            ),
             file=str(path),
         ) from None
 
@@ -501,7 +521,7 @@ def validate_row(
                 "BAD_VALUE",
                 said(
                     f"{loc or 'row'}: {validation_message(error)}",
-                    f"{loc or 'ligne'} : {validation_message(error)}",
+                    f"{loc or 'ligne'} : {in_lang(validation_message(error), 'fr')}",
                 ),
                 said("correct this input cell", "corriger cette cellule"),
                 sheet,
@@ -840,7 +860,7 @@ def read_programme(wb: Workbook) -> tuple[m.Programme | None, Locator]:
                 "BAD_VALUE",
                 said(
                     f"{'.'.join(map(str, path))}: {validation_message(error)}",
-                    f"{'.'.join(map(str, path))} : {validation_message(error)}",
+                    f"{'.'.join(map(str, path))} : {in_lang(validation_message(error), 'fr')}",
                 ),
                 said("correct this input", "corriger cette saisie"),
                 sheet,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from budgetplan.core.findings import said
 from budgetplan.core.fingerprint import fingerprint
 from budgetplan.core.model import Programme
 
@@ -55,10 +56,16 @@ def check_overwrite(
     """
     locks = lock_files(target)
     if locks:
+        app = "Excel" if locks[0].name.startswith("~$") else "LibreOffice"
         refusal = Refusal(
-            f"is open in {'Excel' if locks[0].name.startswith('~$') else 'LibreOffice'} "
-            f"(lock file {locks[0].name})",
-            "close it there first, then build again",
+            said(
+                f"is open in {app} (lock file {locks[0].name})",
+                f"est ouvert dans {app} (fichier de verrou {locks[0].name})",
+            ),
+            said(
+                "close it there first, then build again",
+                "le fermer d'abord, puis relancer la construction",
+            ),
         )
         return refusal, True, None
     if not target.exists():
@@ -69,8 +76,15 @@ def check_overwrite(
         wb = open_workbook(target)
     except ReadError:
         refusal = Refusal(
-            "exists and is not a budgetplan workbook",
-            "choose another output (-o), or use --force to replace it (a backup is kept)",
+            said(
+                "exists and is not a budgetplan workbook",
+                "existe et n'est pas un classeur budgetplan",
+            ),
+            said(
+                "choose another output (-o), or use --force to replace it (a backup is kept)",
+                "choisir une autre sortie (-o), ou le remplacer avec --force (une copie de "
+                "sauvegarde est gardée)",
+            ),
         )
         return refusal, True, None
     stored = wb.about.get("fingerprint", "")
@@ -82,9 +96,13 @@ def check_overwrite(
     if held is not None and building is not None and held == fingerprint(building):
         return None, True, existing  # edited, and the edits are in what is being built
     refusal = Refusal(
-        "holds edits that were not reconciled",
-        "run `budgetplan reconcile` on it with --write-scenario first, or use --force to "
-        "replace it (a dated backup is kept)",
+        said("holds edits that were not reconciled", "contient des saisies non rapprochées"),
+        said(
+            "run `budgetplan reconcile` on it with --write-scenario first, or use --force to "
+            "replace it (a dated backup is kept)",
+            "lancer d'abord `budgetplan reconcile` dessus avec --write-scenario, ou le remplacer "
+            "avec --force (une copie datée est gardée)",
+        ),
     )
     return refusal, True, existing
 

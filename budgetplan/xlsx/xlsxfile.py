@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from budgetplan.core.errors import BudgetplanError
-from budgetplan.core.findings import Finding, Severity
+from budgetplan.core.findings import Finding, Severity, os_error, said
 
 #: Limits on what a workbook may unpack to (a zip bomb declares small, inflates huge).
 MAX_UNPACKED_BYTES = 2_000_000_000  # a 100,000-line workbook unpacks to 1.52 GB
@@ -32,6 +32,16 @@ class XlsxError(BudgetplanError):
         return self.findings[0]
 
 
+_SAVE_AGAIN = said(
+    "save the workbook again from Excel or LibreOffice",
+    "enregistrer de nouveau le classeur depuis Excel ou LibreOffice",
+)
+_SAVE_AS_XLSX = said(
+    "save it as .xlsx from Excel or LibreOffice",
+    "l'enregistrer en .xlsx depuis Excel ou LibreOffice",
+)
+
+
 def _fail(path: Path, code: str, message: str, hint: str) -> XlsxError:
     return XlsxError(Finding(Severity.ERROR, code, message, hint, file=str(path)))
 
@@ -40,8 +50,11 @@ def _corrupt(path: Path, exc: Exception) -> XlsxError:
     return _fail(
         path,
         "CORRUPT",
-        f"the workbook is truncated or corrupted ({exc})",
-        "send the workbook again",
+        said(
+            f"the workbook is truncated or corrupted ({exc})",
+            f"le classeur est tronqué ou endommagé ({exc})",
+        ),
+        said("send the workbook again", "renvoyer le classeur"),
     )
 
 
@@ -55,24 +68,46 @@ def open_xlsx(path: Path, allow_macros: bool = False) -> zipfile.ZipFile:
         with path.open("rb") as fh:
             head = fh.read(8)
     except IsADirectoryError:
-        raise _fail(path, "NOT_A_FILE", "is a folder", "give the path of an .xlsx file") from None
+        raise _fail(
+            path,
+            "NOT_A_FILE",
+            said("is a folder", "est un dossier"),
+            said("give the path of an .xlsx file", "donner le chemin d'un fichier .xlsx"),
+        ) from None
     except OSError as exc:
-        raise _fail(path, "UNREADABLE", exc.strerror or str(exc), "check the path") from None
+        raise _fail(
+            path, "UNREADABLE", os_error(exc), said("check the path", "vérifier le chemin")
+        ) from None
     if not head:
-        raise _fail(path, "EMPTY", "the file is empty", "send the workbook again")
+        raise _fail(
+            path,
+            "EMPTY",
+            said("the file is empty", "le fichier est vide"),
+            said("send the workbook again", "renvoyer le classeur"),
+        )
     if head == OLE_MAGIC:
         raise _fail(
             path,
             "OLE_FILE",
-            "is a password-protected workbook or a legacy .xls (an OLE container, not xlsx)",
-            "remove the password, or save it as .xlsx from Excel or LibreOffice",
+            said(
+                "is a password-protected workbook or a legacy .xls (an OLE container, not xlsx)",
+                "est un classeur protégé par mot de passe ou un ancien .xls (un conteneur OLE, "
+                "pas un xlsx)",
+            ),
+            said(
+                "remove the password, or save it as .xlsx from Excel or LibreOffice",
+                "retirer le mot de passe, ou l'enregistrer en .xlsx depuis Excel ou LibreOffice",
+            ),
         )
     if not head.startswith(b"PK"):
         raise _fail(
             path,
             "NOT_XLSX",
-            "is not an xlsx workbook (not a zip file)",
-            "save it as .xlsx from Excel or LibreOffice",
+            said(
+                "is not an xlsx workbook (not a zip file)",
+                "n'est pas un classeur xlsx (pas un fichier zip)",
+            ),
+            _SAVE_AS_XLSX,
         )
     try:
         zf = zipfile.ZipFile(path)
@@ -108,9 +143,17 @@ def _check_members(
         raise _fail(
             path,
             "TOO_LARGE",
-            f"unpacks to {total:,} bytes ({total / packed:.0f} times its size): refused as a "
-            "possible zip bomb",
-            f"budgetplan reads workbooks up to {MAX_UNPACKED_BYTES:,} unpacked bytes",
+            said(
+                f"unpacks to {total:,} bytes ({total / packed:.0f} times its size): refused as "
+                "a possible zip bomb",
+                f"se décompresse en {total:,} octets ({total / packed:.0f} fois sa taille) : "
+                "refusé comme possible bombe de décompression".replace(",", " "),
+            ),
+            said(
+                f"budgetplan reads workbooks up to {MAX_UNPACKED_BYTES:,} unpacked bytes",
+                f"budgetplan lit les classeurs jusqu'à {MAX_UNPACKED_BYTES:,} octets "
+                "décompressés".replace(",", " "),
+            ),
         )
     names = set(zf.namelist())
     for part in ("[Content_Types].xml", "xl/workbook.xml"):
@@ -118,24 +161,34 @@ def _check_members(
             raise _fail(
                 path,
                 "MISSING_PART",
-                f"the workbook has no {part}",
-                "save it again from Excel or LibreOffice",
+                said(f"the workbook has no {part}", f"le classeur n'a pas de {part}"),
+                _SAVE_AGAIN,
             )
     for info in infos:
         if info.flag_bits & 0x1:  # the zip's own encryption: no spreadsheet writes it
             raise _fail(
                 path,
                 "ENCRYPTED",
-                f"{info.filename} is encrypted inside the zip, which no spreadsheet does",
-                "send the workbook again, or save it again from Excel or LibreOffice",
+                said(
+                    f"{info.filename} is encrypted inside the zip, which no spreadsheet does",
+                    f"{info.filename} est chiffré dans le zip, ce que ne fait aucun tableur",
+                ),
+                said(
+                    "send the workbook again, or save it again from Excel or LibreOffice",
+                    "renvoyer le classeur, ou l'enregistrer de nouveau depuis Excel ou LibreOffice",
+                ),
             )
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise _fail(
                 path,
                 "COMPRESSION",
-                f"{info.filename} is packed with a method spreadsheets do not use "
-                f"(zip method {info.compress_type})",
-                "save the workbook again from Excel or LibreOffice",
+                said(
+                    f"{info.filename} is packed with a method spreadsheets do not use "
+                    f"(zip method {info.compress_type})",
+                    f"{info.filename} est compressé par une méthode que les tableurs "
+                    f"n'emploient pas (méthode zip {info.compress_type})",
+                ),
+                _SAVE_AGAIN,
             )
     for info in infos:
         _check_part(path, zf, info)
@@ -143,8 +196,11 @@ def _check_members(
         raise _fail(
             path,
             "MACROS",
-            "holds macros (xlsm); budgetplan does not read them",
-            "save it as a plain .xlsx workbook",
+            said(
+                "holds macros (xlsm); budgetplan does not read them",
+                "contient des macros (xlsm) ; budgetplan ne les lit pas",
+            ),
+            said("save it as a plain .xlsx workbook", "l'enregistrer en simple classeur .xlsx"),
         )
 
 
@@ -194,18 +250,28 @@ def _check_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
                     raise _fail(
                         path,
                         "XML_ENCODING",
-                        f"{info.filename} is written in UTF-16, which spreadsheets do not write "
-                        "and budgetplan does not read",
-                        "save the workbook again from Excel or LibreOffice",
+                        said(
+                            f"{info.filename} is written in UTF-16, which spreadsheets do not "
+                            "write and budgetplan does not read",
+                            f"{info.filename} est écrit en UTF-16, ce que les tableurs n'écrivent "
+                            "pas et que budgetplan ne lit pas",
+                        ),
+                        _SAVE_AGAIN,
                     )
                 markup = xml or chunk.lstrip()[:1] == b"<"
                 if searched and markup and _declares_dtd(chunk, tail):
                     raise _fail(
                         path,
                         "XML_DTD",
-                        f"{info.filename} declares a DTD or entities, which xlsx never needs: "
-                        "refused as a possible XML attack (entity expansion, external entities)",
-                        "save the workbook again from Excel or LibreOffice",
+                        said(
+                            f"{info.filename} declares a DTD or entities, which xlsx never "
+                            "needs: refused as a possible XML attack (entity expansion, external "
+                            "entities)",
+                            f"{info.filename} déclare une DTD ou des entités, dont un xlsx n'a "
+                            "jamais besoin : refusé comme possible attaque XML (expansion "
+                            "d'entités, entités externes)",
+                        ),
+                        _SAVE_AGAIN,
                     )
                 if first and markup and _after_root(chunk):
                     searched = False  # the rest is the root element's content

@@ -24,7 +24,14 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from budgetplan.core import model as m
 from budgetplan.core.bulk import Compactor
 from budgetplan.core.errors import BudgetplanError
-from budgetplan.core.findings import Finding, Severity, unreadable, validation_message
+from budgetplan.core.findings import (
+    Finding,
+    Severity,
+    in_lang,
+    said,
+    unreadable,
+    validation_message,
+)
 from budgetplan.core.source import Source
 from budgetplan.yamlio.fast import (
     MAX_DEPTH,
@@ -113,19 +120,25 @@ def _pydantic_findings(exc: ValidationError, doc: Any, file: str) -> list[Findin
         hint = ""
         if error["type"] == "extra_forbidden" and loc:
             close = difflib.get_close_matches(str(loc[-1]), _FIELDS, n=1)
-            message = f"unknown field '{loc[-1]}'"
-            hint = f"did you mean '{close[0]}'?" if close else "remove it"
+            message = said(f"unknown field '{loc[-1]}'", f"champ inconnu '{loc[-1]}'")
+            hint = (
+                said(f"did you mean '{close[0]}'?", f"vouliez-vous dire '{close[0]}' ?")
+                if close
+                else said("remove it", "le retirer")
+            )
         elif error["type"] == "missing":
-            hint = "add this field"
+            hint = said("add this field", "ajouter ce champ")
         elif error["type"] in ("enum", "literal_error"):
-            hint = "use one of the values listed"
+            hint = said("use one of the values listed", "employer l'une des valeurs indiquées")
         else:
-            hint = "correct the value"
+            hint = said("correct the value", "corriger la valeur")
+        if not loc:
+            message = said(f"programme: {message}", f"programme : {in_lang(message, 'fr')}")
         findings.append(
             Finding(
                 Severity.ERROR,
                 "SCHEMA",
-                message if loc else f"programme: {message}",
+                message,
                 hint,
                 loc,
                 file=file,

@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from budgetplan.core.findings import Finding, Severity
+from budgetplan.core.findings import Finding, Severity, in_lang, said, validation_message
 from budgetplan.core.model import CostLine
 from budgetplan.scenarios.scenario import Scenario, ScenarioError
 from budgetplan.yamlio.loader import (
@@ -123,18 +123,31 @@ def _explain(error: Any, model: type[BaseModel], change: str | int) -> tuple[str
     on: an unknown field with the nearest known one, a missing field named."""
     loc = error["loc"]
     field = str(loc[-1]) if loc else ""
-    of = f" of {change}" if change else ""
+    of, of_fr = (f" of {change}", f" de {change}") if change else ("", "")
     known = list(model.model_fields) if len(loc) == 1 else []
     if error["type"] == "extra_forbidden":
+        unknown = said(f"unknown field {field!r}{of}", f"champ inconnu {field!r}{of_fr}")
         close = difflib.get_close_matches(field, known, n=1)
         if close:
-            return f"unknown field {field!r}{of}", f"did you mean '{close[0]}'?"
-        return f"unknown field {field!r}{of}", (
-            f"its fields: {', '.join(known)}" if known else "remove it"
+            return unknown, said(f"did you mean '{close[0]}'?", f"vouliez-vous dire '{close[0]}' ?")
+        return unknown, (
+            said(f"its fields: {', '.join(known)}", f"ses champs : {', '.join(known)}")
+            if known
+            else said("remove it", "le retirer")
         )
     if error["type"] == "missing":
-        return f"{change or 'the file'} needs {field!r}", f"add {field}: ..."
-    return f"{field}{of}: {error['msg']}", "correct the value"
+        return (
+            said(
+                f"{change or 'the file'} needs {field!r}",
+                f"{change or 'le fichier'} demande {field!r}",
+            ),
+            said(f"add {field}: ...", f"ajouter {field}: ..."),
+        )
+    message = validation_message(error)
+    return (
+        said(f"{field}{of}: {message}", f"{field}{of_fr} : {in_lang(message, 'fr')}"),
+        said("correct the value", "corriger la valeur"),
+    )
 
 
 def is_change_file(data: bytes) -> bool:
@@ -211,8 +224,14 @@ def load_scenario_file(path: str | Path, _seen: tuple[Path, ...] = ()) -> Scenar
         if base in _seen or base == path.resolve():
             raise LoadError.of(
                 "BASE_CYCLE",
-                f"base {spec.base} leads back to this file",
-                "start the chain from default or a programme file",
+                said(
+                    f"base {spec.base} leads back to this file",
+                    f"la base {spec.base} ramène à ce fichier",
+                ),
+                said(
+                    "start the chain from default or a programme file",
+                    "faire partir la chaîne de default ou d'un fichier de programme",
+                ),
                 ("base",),
                 file,
                 node_line(doc, ("base",)),
@@ -231,11 +250,20 @@ def load_scenario_file(path: str | Path, _seen: tuple[Path, ...] = ()) -> Scenar
                 Finding(
                     Severity.ERROR,
                     "SCHEMA",
-                    f"unknown change {name!r}" if name else "a change is a name and its fields",
-                    f"did you mean '{close[0]}'?"
+                    said(f"unknown change {name!r}", f"changement inconnu {name!r}")
+                    if name
+                    else said(
+                        "a change is a name and its fields",
+                        "un changement est un nom et ses champs",
+                    ),
+                    said(f"did you mean '{close[0]}'?", f"vouliez-vous dire '{close[0]}' ?")
                     if close
-                    else f"a change is one of {', '.join(CHANGES)}, e.g. "
-                    "`- scale_cost: {pilot: SCAN, factor: 1.3}`",
+                    else said(
+                        f"a change is one of {', '.join(CHANGES)}, e.g. "
+                        "`- scale_cost: {pilot: SCAN, factor: 1.3}`",
+                        f"un changement est l'un de {', '.join(CHANGES)}, par exemple "
+                        "`- scale_cost: {pilot: SCAN, factor: 1.3}`",
+                    ),
                     where,
                     file,
                     node_line(doc, where),
@@ -255,8 +283,8 @@ def load_scenario_file(path: str | Path, _seen: tuple[Path, ...] = ()) -> Scenar
                 Finding(
                     Severity.ERROR,
                     "CHANGE",
-                    str(exc),
-                    "correct the change",
+                    exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc),
+                    said("correct the change", "corriger le changement"),
                     where,
                     file,
                     node_line(doc, where),

@@ -19,6 +19,7 @@ from budgetplan.compute.checks import CheckResult, run_checks
 from budgetplan.compute.figures import Figures, compute
 from budgetplan.core.bulk import collector_paused
 from budgetplan.core.errors import BudgetplanError
+from budgetplan.core.findings import TMPDIR_HINT, os_error_fr, said
 from budgetplan.core.labels import Lang
 from budgetplan.core.model import Programme
 from budgetplan.core.source import Source
@@ -92,9 +93,13 @@ def _working_folder(target: Path) -> Iterator[str]:
             raise cause from None  # the workbook's own file: said at its path (atomic_path)
         raise BudgetplanError.of(
             "TEMPORARY_FILES",
-            f"budgetplan could not write its working files in {Path(folder).parent} "
-            f"({cause.strerror or cause})"[:300],
-            "free some space there, or point TMPDIR to a folder with room",
+            said(
+                f"budgetplan could not write its working files in {Path(folder).parent} "
+                f"({cause.strerror or cause})"[:300],
+                f"budgetplan n'a pas pu écrire ses fichiers de travail dans "
+                f"{Path(folder).parent} ({os_error_fr(cause)})"[:300],
+            ),
+            TMPDIR_HINT,
             file=str(target),
         ) from None
 
