@@ -93,7 +93,8 @@ def test_bad_scenarios_exit_2_with_located_errors_and_no_traceback(tmp_path) -> 
             assert str(tmp_path / name) in result.stderr
     typo_errors = run("validate", str(tmp_path / "typo.yaml")).stderr.splitlines()
     assert any(
-        "unknown field 'unit_cots'" in e and "did you mean 'unit_cost'" in e for e in typo_errors
+        "champ inconnu 'unit_cots'" in e and "vouliez-vous dire 'unit_cost'" in e
+        for e in typo_errors
     )
     assert any("cost_lines[1].quantity" in e for e in typo_errors)
     assert all(":" in e.split()[0] for e in typo_errors)  # file:line first

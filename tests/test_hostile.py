@@ -479,7 +479,7 @@ def test_pipes_and_devices_are_not_scenarios(tmp_path) -> None:
     change.write_text("name: c\nbase: x.yaml\nchanges:\n  - drop_line: {line: X}\n")
     for path in (fifo, Path("/dev/zero"), change):
         code, cpu, mem, stderr, _o = measured("validate", str(path))
-        assert code == 2 and "is not a regular file" in stderr and cpu < LIMIT_CPU_S, stderr
+        assert code == 2 and "n'est pas un fichier ordinaire" in stderr and cpu < LIMIT_CPU_S, stderr
     from budgetplan.scenarios.runner import collect
 
     assert fifo not in collect([tmp_path]) and change in collect([tmp_path])
@@ -551,20 +551,20 @@ VALIDATE_PROBE = PROBE.replace('run(["reconcile", path])', 'run(["validate", pat
 def _yaml_shapes(folder: Path) -> dict[str, tuple[Path, str]]:
     """Scenario files shaped to exhaust a YAML reader, each with the words its refusal says."""
     shapes = {
-        "deep-flow": ("a: " + "[" * 10_000 + "]" * 10_000 + "\n", "nested more than 32"),
+        "deep-flow": ("a: " + "[" * 10_000 + "]" * 10_000 + "\n", "imbriqué sur plus de 32"),
         "deep-block": (
             "".join("  " * i + f"k{i}:\n" for i in range(2_000)) + "  " * 2_000 + "v: 1\n",
-            "nested more than 32",
+            "imbriqué sur plus de 32",
         ),
         "comments": ("# a comment\n" * 1_000_000 + "id: X\n", "erreur[SCHEMA]"),
         "items": ("id: X\nlist:\n" + "- 1\n" * 1_000_000, "erreur[SCHEMA]"),
         "aliases-and-many-nodes": (
             "x: &a 1\ny: *a\nlist:\n" + "- 1\n" * 300_000,
-            "reads at most 200,000 nodes",
+            "lit au plus 200 000 nœuds",
         ),
         "syntax-error-far-down": (
             "x: &a 1\ny: *a\nlist:\n" + "- 1\n" * 300_000 + "b: [\n",
-            ":300005: erreur[YAML] malformed YAML",
+            ":300005: erreur[YAML] YAML mal formé",
         ),
     }
     out = {}
@@ -600,10 +600,10 @@ def test_yaml_shaped_to_exhaust_a_reader_is_refused_within_bounds(tmp_path) -> N
 @pytest.mark.parametrize(
     ("base", "words"),
     [
-        ("/dev/zero", "is not a scenario file (.yaml)"),
-        ("/etc/passwd", "is not a scenario file (.yaml)"),
-        ("../elsewhere/programme.yaml", "is outside the folder of this change file"),
-        ("link.yaml", "is outside the folder of this change file"),  # a link leading out
+        ("/dev/zero", "n'est pas un fichier de scénario (.yaml)"),
+        ("/etc/passwd", "n'est pas un fichier de scénario (.yaml)"),
+        ("../elsewhere/programme.yaml", "est hors du dossier de ce fichier de changements"),
+        ("link.yaml", "est hors du dossier de ce fichier de changements"),  # a link leading out
     ],
 )
 def test_a_base_is_kept_to_the_change_files_folder(tmp_path, monkeypatch, base, words) -> None:
@@ -622,7 +622,7 @@ def test_a_base_is_kept_to_the_change_files_folder(tmp_path, monkeypatch, base, 
     change = here / "c.yaml"
     change.write_text(f"name: c\nbase: {base}\nchanges:\n  - drop_line: {{line: SCAN-EQ}}\n")
     code, cpu, _m, stderr, _o = measured("validate", str(change))
-    assert code == 2 and "c.yaml:2 base: erreur[BASE_OUTSIDE] base" in stderr, stderr
+    assert code == 2 and "c.yaml:2 base: erreur[BASE_OUTSIDE] la base" in stderr, stderr
     assert words in stderr and "root:x" not in stderr and cpu < LIMIT_CPU_S
     if base.endswith("programme.yaml") or base == "link.yaml":
         monkeypatch.setenv("BUDGETPLAN_BASE_ROOTS", str(elsewhere))

@@ -303,11 +303,24 @@ def read_yaml(text: str, file: str, item: ItemHook | None = None) -> Any:
     return read_yaml_round_trip(text, file)
 
 
+_SIMPLIFY = said("simplify the file", "simplifier le fichier")
+_FIX_AT_LINE = said("fix the YAML syntax at this line", "corriger la syntaxe YAML à cette ligne")
+_GIVE_YAML = said("give the path of a .yaml file", "donner le chemin d'un fichier .yaml")
+
+
+def _malformed(problem: str) -> str:
+    """The YAML reader's problem (its own English words) in a sentence of either language."""
+    return said(f"malformed YAML: {problem}", f"YAML mal formé : {problem}")
+
+
 def _too_deep(file: str, line: int | None) -> LoadError:
     return LoadError.of(
         "YAML",
-        f"the YAML is nested more than {MAX_DEPTH} levels deep (a programme needs 5)",
-        "simplify the file",
+        said(
+            f"the YAML is nested more than {MAX_DEPTH} levels deep (a programme needs 5)",
+            f"le YAML est imbriqué sur plus de {MAX_DEPTH} niveaux (un programme en a 5)",
+        ),
+        _SIMPLIFY,
         file=file,
         line=line,
     )
@@ -333,16 +346,25 @@ def _bounded_events(yaml: YAML, text: str, file: str) -> int:
             if error is not None:
                 raise LoadError.of(
                     "YAML",
-                    f"malformed YAML: {error[1]}",
-                    "fix the YAML syntax at this line",
+                    _malformed(error[1]),
+                    _FIX_AT_LINE,
                     file=file,
                     line=error[0] or None,
                 )
             raise LoadError.of(
                 "YAML",
-                f"the file needs the exact YAML reader (it holds &anchors, *aliases or !tags), "
-                f"which reads at most {MAX_ROUND_TRIP_NODES:,} nodes",
-                "write the values out in full, without anchors, aliases or tags",
+                said(
+                    "the file needs the exact YAML reader (it holds &anchors, *aliases or "
+                    f"!tags), which reads at most {MAX_ROUND_TRIP_NODES:,} nodes",
+                    "le fichier demande le lecteur YAML exact (il contient des &ancres, *alias "
+                    f"ou !étiquettes), qui lit au plus {MAX_ROUND_TRIP_NODES:,} nœuds".replace(
+                        ",", " "
+                    ),
+                ),
+                said(
+                    "write the values out in full, without anchors, aliases or tags",
+                    "écrire les valeurs en entier, sans ancres, alias ni étiquettes",
+                ),
                 file=file,
             )
     return aliases
@@ -372,16 +394,16 @@ def read_yaml_round_trip(text: str, file: str) -> Any:
         problem = (exc.problem or exc.context or "malformed YAML").strip()
         raise LoadError.of(
             "YAML",
-            f"malformed YAML: {problem}",
-            "fix the YAML syntax at this line",
+            _malformed(problem),
+            _FIX_AT_LINE,
             file=file,
             line=line,
         ) from None
     except YAMLError as exc:
         raise LoadError.of(
             "YAML",
-            f"malformed YAML: {exc}",
-            "fix the YAML syntax",
+            _malformed(str(exc)),
+            said("fix the YAML syntax", "corriger la syntaxe YAML"),
             file=file,
         ) from None
     except (ValueError, OverflowError) as exc:
@@ -400,8 +422,8 @@ def read_yaml_round_trip(text: str, file: str) -> Any:
     except RecursionError:
         raise LoadError.of(
             "YAML",
-            "the YAML is nested too deeply",
-            "simplify the file",
+            said("the YAML is nested too deeply", "le YAML est imbriqué trop profondément"),
+            _SIMPLIFY,
             file=file,
         ) from None
 
@@ -440,8 +462,11 @@ def decode_scenario(data: bytes, file: str) -> str:
         line = data[: exc.start].count(b"\n") + 1
         raise LoadError.of(
             "ENCODING",
-            f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
-            "save the file as UTF-8",
+            said(
+                f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+                f"pas en UTF-8 (octet 0x{data[exc.start]:02x} à la position {exc.start})",
+            ),
+            said("save the file as UTF-8", "enregistrer le fichier en UTF-8"),
             file=file,
             line=line,
         ) from None
@@ -454,8 +479,14 @@ def parse_programme(data: bytes, file: str) -> Loaded:
     if not isinstance(doc, dict):
         raise LoadError.of(
             "SCHEMA",
-            "the file does not hold a programme (a YAML mapping)",
-            "start from `budgetplan schema` or the default programme",
+            said(
+                "the file does not hold a programme (a YAML mapping)",
+                "le fichier ne contient pas de programme (un dictionnaire YAML)",
+            ),
+            said(
+                "start from `budgetplan schema` or the default programme",
+                "partir de `budgetplan schema` ou du programme par défaut",
+            ),
             file=file,
             line=1,
         )
@@ -527,23 +558,30 @@ def read_scenario_bytes(path: str | Path) -> bytes:
         if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
             raise LoadError.of(  # a FIFO would block the read, a device never end it
                 "NOT_A_FILE",
-                "is not a regular file (a pipe, a device or a socket)",
-                "give the path of a .yaml file",
+                said(
+                    "is not a regular file (a pipe, a device or a socket)",
+                    "n'est pas un fichier ordinaire (un tube, un périphérique ou une socket)",
+                ),
+                _GIVE_YAML,
                 file=str(path),
             )
         if info.st_size > MAX_SCENARIO_BYTES:
             raise LoadError.of(
                 "TOO_LARGE",
-                f"scenario file is over the {MAX_SCENARIO_BYTES:,}-byte limit",
-                "split the programme",
+                said(
+                    f"scenario file is over the {MAX_SCENARIO_BYTES:,}-byte limit",
+                    f"le fichier de scénario dépasse la limite de {MAX_SCENARIO_BYTES:,} "
+                    "octets".replace(",", " "),
+                ),
+                said("split the programme", "découper le programme"),
                 file=str(path),
             )
         return target.read_bytes()
     except IsADirectoryError:
         raise LoadError.of(
             "NOT_A_FILE",
-            "is a folder, not a scenario file",
-            "give the path of a .yaml file",
+            said("is a folder, not a scenario file", "est un dossier, pas un fichier de scénario"),
+            _GIVE_YAML,
             file=str(path),
         ) from None
     except OSError as exc:

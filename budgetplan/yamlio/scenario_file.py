@@ -166,8 +166,14 @@ def _base_refusal(base: Path, path: Path) -> tuple[str, str] | None:
     budgetplan read, and echo in its errors, any file of the machine."""
     if base.suffix.lower() not in (".yaml", ".yml"):
         return (
-            f"base {base.name} is not a scenario file (.yaml)",
-            "name a programme or change file, or `default`",
+            said(
+                f"base {base.name} is not a scenario file (.yaml)",
+                f"la base {base.name} n'est pas un fichier de scénario (.yaml)",
+            ),
+            said(
+                "name a programme or change file, or `default`",
+                "nommer un fichier de programme ou de changements, ou `default`",
+            ),
         )
     roots = [path.resolve().parent]
     roots += [
@@ -175,8 +181,16 @@ def _base_refusal(base: Path, path: Path) -> tuple[str, str] | None:
     ]
     if not any(base.is_relative_to(root) for root in roots):
         return (
-            f"base {base} is outside the folder of this change file",
-            f"copy the base beside the change file, or name its folder in {BASE_ROOTS_VARIABLE}",
+            said(
+                f"base {base} is outside the folder of this change file",
+                f"la base {base} est hors du dossier de ce fichier de changements",
+            ),
+            said(
+                f"copy the base beside the change file, or name its folder in "
+                f"{BASE_ROOTS_VARIABLE}",
+                f"copier la base à côté du fichier de changements, ou nommer son dossier dans "
+                f"{BASE_ROOTS_VARIABLE}",
+            ),
         )
     return None
 
