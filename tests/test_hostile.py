@@ -479,7 +479,9 @@ def test_pipes_and_devices_are_not_scenarios(tmp_path) -> None:
     change.write_text("name: c\nbase: x.yaml\nchanges:\n  - drop_line: {line: X}\n")
     for path in (fifo, Path("/dev/zero"), change):
         code, cpu, mem, stderr, _o = measured("validate", str(path))
-        assert code == 2 and "n'est pas un fichier ordinaire" in stderr and cpu < LIMIT_CPU_S, stderr
+        assert code == 2 and "n'est pas un fichier ordinaire" in stderr and cpu < LIMIT_CPU_S, (
+            stderr
+        )
     from budgetplan.scenarios.runner import collect
 
     assert fifo not in collect([tmp_path]) and change in collect([tmp_path])
