@@ -27,6 +27,7 @@ from budgetplan.compute.schedule import (
     readiness_drivers,
     ready_probabilities,
 )
+from budgetplan.core.findings import said
 from budgetplan.core.model import Nature, Programme
 
 GRID = 1025  # points of the tabulated inverse CDF of each PERT law (standardised, cached)
@@ -119,6 +120,11 @@ class RiskTooLarge(ValueError):
         self.message, self.hint = message, hint
 
 
+def _fr(number: float) -> str:
+    """A whole number as French writes it (1 140)."""
+    return f"{number:,.0f}".replace(",", " ")
+
+
 def memory_needed(programme: Programme, iterations: int) -> int:
     """Bytes a simulation of ``iterations`` draws holds at its peak: per draw, the pilots'
     shocks and totals (two float64 each), the totals and a few working arrays, and the
@@ -145,9 +151,19 @@ def simulate(
         per_draw = memory_needed(programme, 2) - memory_needed(programme, 1)
         most = (MAX_RISK_BYTES - memory_needed(programme, 0)) // per_draw
         raise RiskTooLarge(
-            f"{iterations:,} draws of {len(programme.pilots)} pilots need about "
-            f"{need / 1e6:,.0f} MB, over the {MAX_RISK_BYTES / 1e6:,.0f} MB a simulation may take",
-            f"lower --iterations to {most:,} at most (10,000 give percentiles to about 1%)",
+            said(
+                f"{iterations:,} draws of {len(programme.pilots)} pilots need about "
+                f"{need / 1e6:,.0f} MB, over the {MAX_RISK_BYTES / 1e6:,.0f} MB a simulation may "
+                "take",
+                f"{_fr(iterations)} tirages de {len(programme.pilots)} pilotes demandent "
+                f"environ {_fr(need / 1e6)} Mo, au-delà des {_fr(MAX_RISK_BYTES / 1e6)} Mo "
+                "permis à une simulation",
+            ),
+            said(
+                f"lower --iterations to {most:,} at most (10,000 give percentiles to about 1%)",
+                f"ramener --iterations à {_fr(most)} au plus (10 000 donnent les centiles à 1 % "
+                "près)",
+            ),
         )
     rng = np.random.default_rng(seed)
     fig = figures if figures is not None else compute(programme)
