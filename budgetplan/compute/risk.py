@@ -125,6 +125,30 @@ def _fr(number: float) -> str:
     return f"{number:,.0f}".replace(",", " ")
 
 
+def _check_memory(programme: Programme, iterations: int) -> None:
+    """Raise RiskTooLarge when ``iterations`` draws would not fit in MAX_RISK_BYTES, saying how
+    many would."""
+    need = memory_needed(programme, iterations)
+    if need > MAX_RISK_BYTES:
+        per_draw = memory_needed(programme, 2) - memory_needed(programme, 1)
+        most = (MAX_RISK_BYTES - memory_needed(programme, 0)) // per_draw
+        raise RiskTooLarge(
+            said(
+                f"{iterations:,} draws of {len(programme.pilots)} pilots need about "
+                f"{need / 1e6:,.0f} MB, over the {MAX_RISK_BYTES / 1e6:,.0f} MB a simulation may "
+                "take",
+                f"{_fr(iterations)} tirages de {len(programme.pilots)} pilotes demandent "
+                f"environ {_fr(need / 1e6)} Mo, au-delà des {_fr(MAX_RISK_BYTES / 1e6)} Mo "
+                "permis à une simulation",
+            ),
+            said(
+                f"lower --iterations to {most:,} at most (10,000 give percentiles to about 1%)",
+                f"ramener --iterations à {_fr(most)} au plus (10 000 donnent les centiles à 1 % "
+                "près)",
+            ),
+        )
+
+
 def memory_needed(programme: Programme, iterations: int) -> int:
     """Bytes a simulation of ``iterations`` draws holds at its peak: per draw, the pilots'
     shocks and totals (two float64 each), the totals and a few working arrays, and the
@@ -146,25 +170,7 @@ def simulate(
         raise ValueError("correlation is between 0 and 1")
     if not 1 <= iterations <= 5_000_000:
         raise ValueError("iterations between 1 and 5,000,000")
-    need = memory_needed(programme, iterations)
-    if need > MAX_RISK_BYTES:
-        per_draw = memory_needed(programme, 2) - memory_needed(programme, 1)
-        most = (MAX_RISK_BYTES - memory_needed(programme, 0)) // per_draw
-        raise RiskTooLarge(
-            said(
-                f"{iterations:,} draws of {len(programme.pilots)} pilots need about "
-                f"{need / 1e6:,.0f} MB, over the {MAX_RISK_BYTES / 1e6:,.0f} MB a simulation may "
-                "take",
-                f"{_fr(iterations)} tirages de {len(programme.pilots)} pilotes demandent "
-                f"environ {_fr(need / 1e6)} Mo, au-delà des {_fr(MAX_RISK_BYTES / 1e6)} Mo "
-                "permis à une simulation",
-            ),
-            said(
-                f"lower --iterations to {most:,} at most (10,000 give percentiles to about 1%)",
-                f"ramener --iterations à {_fr(most)} au plus (10 000 donnent les centiles à 1 % "
-                "près)",
-            ),
-        )
+    _check_memory(programme, iterations)
     rng = np.random.default_rng(seed)
     fig = figures if figures is not None else compute(programme)
     pilots = [p.id for p in programme.pilots]
