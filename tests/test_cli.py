@@ -216,10 +216,13 @@ def test_scenario_file_mistakes_are_said_in_french_by_default(tmp_path) -> None:
 def test_a_simulation_too_large_for_memory_says_how_many_draws_fit() -> None:
     """``risk -n`` beyond what memory allows is refused before drawing, in one line that says
     how many draws fit, in French and with --lang en in English."""
+    from budgetplan.compute.risk import MAX_RISK_BYTES
     from tests.test_steering import cli
 
     code, _out, err = cli("risk", "-n", "5000000")
     assert code == 2 and len(err.strip().splitlines()) == 1, err
-    assert "5 000 000 tirages" in err and "Mo, au-delà des 600 Mo" in err and "ramener" in err
+    limit = f"{MAX_RISK_BYTES / 1e6:,.0f}".replace(",", " ")
+    assert "5 000 000 tirages" in err and f"Mo, au-delà des {limit} Mo" in err, err
+    assert "ramener --iterations à" in err
     code, _out, err = cli("risk", "-n", "5000000", "--lang", "en")
     assert code == 2 and "5,000,000 draws" in err and "lower --iterations to" in err, err

@@ -348,12 +348,9 @@ def test_libreoffice_resaved_workbooks(built, tmp_path, lo_available) -> None:
     _respelled_chunks_still_find_changes(out / built.name, tmp_path)
 
 
-def _respelled_chunks_still_find_changes(resaved: Path, tmp_path: Path) -> None:
-    """LibreOffice's spelling, learnt on the first chunk of Phasing rows found alike, lets every
-    next row be matched in place, byte for byte; a stale value and a changed formula rows below
-    are found all the same, at their cells."""
-    import re
-
+def spy_on_chunks(mp: pytest.MonkeyPatch) -> list[int]:
+    """The chunks of Phasing rows reconcile compares cell by cell (the row number each ends
+    before), as it compares them: empty when every row is matched in place."""
     from budgetplan.readback import integrity
 
     chunks: list[int] = []
@@ -363,10 +360,22 @@ def _respelled_chunks_still_find_changes(resaved: Path, tmp_path: Path) -> None:
         chunks.append(self.high)
         compare_chunk(self)
 
+    mp.setattr(integrity._PhasingRows, "_compare_chunk", spy)
+    return chunks
+
+
+def _respelled_chunks_still_find_changes(resaved: Path, tmp_path: Path) -> None:
+    """LibreOffice's spelling, learnt on the first chunk of Phasing rows found alike, lets every
+    next row be matched in place, byte for byte; a stale value and a changed formula rows below
+    are found all the same, at their cells."""
+    import re
+
+    from budgetplan.readback import integrity
+
     with pytest.MonkeyPatch.context() as mp:
+        chunks = spy_on_chunks(mp)
         mp.setattr(integrity._PhasingRows, "ROWS", 5)
         mp.setattr(integrity._PhasingRows, "FIRST_ROWS", 5)
-        mp.setattr(integrity._PhasingRows, "_compare_chunk", spy)
         assert reconcile(resaved).findings == []
         # learnt on the first chunk (rows 20-24), every next row matched in place
         assert chunks == [integrity.L.FIRST_DATA_ROW + 1 + 5], chunks
@@ -413,16 +422,8 @@ def test_an_untouched_workbook_is_matched_in_place(built, tmp_path, monkeypatch)
     """The fast path: every Phasing row of a workbook nobody re-saved is found byte for byte as
     the writer renders it (were the expected rows to drift, e.g. a style index, each row would be
     compared cell by cell: right, but three times slower)."""
-    from budgetplan.readback import integrity
 
-    chunks: list[int] = []
-    compare_chunk = integrity._PhasingRows._compare_chunk
-
-    def spy(self) -> None:  # type: ignore[no-untyped-def]
-        chunks.append(self.high)
-        compare_chunk(self)
-
-    monkeypatch.setattr(integrity._PhasingRows, "_compare_chunk", spy)
+    chunks = spy_on_chunks(monkeypatch)
     assert reconcile(built).findings == []
     assert chunks == []  # no row compared cell by cell
     resaved = tamper(built, tmp_path, "openpyxl.xlsx", lambda wb: None)
@@ -441,14 +442,7 @@ def test_a_contributors_workbook_is_matched_in_place_once_its_styles_are_learnt(
     from budgetplan.readback import integrity
     from budgetplan.steering import split
 
-    chunks: list[int] = []
-    compare_chunk = integrity._PhasingRows._compare_chunk
-
-    def spy(self) -> None:  # type: ignore[no-untyped-def]
-        chunks.append(self.high)
-        compare_chunk(self)
-
-    monkeypatch.setattr(integrity._PhasingRows, "_compare_chunk", spy)
+    chunks = spy_on_chunks(monkeypatch)
     monkeypatch.setattr(integrity._PhasingRows, "FIRST_ROWS", 5)
     returned = split(load(None), tmp_path / "outbox")[0].path
     assert reconcile(returned).findings == []
