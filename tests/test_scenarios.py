@@ -449,3 +449,21 @@ def test_a_script_that_exits_or_an_open_comparison_fails_alone(tmp_path, capsys)
     assert "comparison.xlsx: not written: it is open" in printed.err
     assert f"wrote {out / 'comparison.xlsx'}" not in printed.out
     assert (out / "comparison.xlsx").read_bytes() == kept
+
+
+def test_a_script_whose_change_cannot_apply_fails_in_the_users_language(tmp_path, capsys) -> None:
+    """A scenario script raising ScenarioError is a failed outcome naming the script and the
+    change's own words, in French unless --lang en (not the exception's class name)."""
+    script = tmp_path / "bad_move.py"
+    script.write_text(
+        '"""Money to a pilot with no line that year."""\n'
+        "from budgetplan.scenarios.scenario import Scenario\n\n"
+        'scenario = Scenario.default("bad", __doc__).move_money(100_000, "PGM", "CROWD")\n',
+        encoding="utf-8",
+    )
+    assert run(["run", str(script), "-o", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert f"{script}: CROWD n'a aucune ligne de coût engagée en 2022" in err, err
+    assert "ScenarioError" not in err
+    assert run(["run", str(script), "-o", str(tmp_path / "out"), "--lang", "en"]) == 1
+    assert f"{script}: CROWD has no cost line committed in 2022" in capsys.readouterr().err

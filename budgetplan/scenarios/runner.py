@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from budgetplan.compute.figures import Figures
+from budgetplan.core.findings import in_lang, said
 from budgetplan.core.labels import Lang
 from budgetplan.core.source import Source
 from budgetplan.publish import Built, OverwriteRefused, publish
 from budgetplan.scenarios.comparison import Column, write_comparison
-from budgetplan.scenarios.scenario import Scenario
+from budgetplan.scenarios.scenario import Scenario, ScenarioError
 from budgetplan.xlsx.safety import lock_files
 from budgetplan.yamlio.loader import Loaded, load, parse_programme, read_scenario_bytes
 
@@ -180,7 +181,17 @@ def run_all(paths: list[Path], out_dir: Path, progress=None, lang: Lang = "fr") 
         except RunError as exc:
             outcome.error = str(exc)
         except OverwriteRefused as exc:
-            outcome.error = f"{exc.target}: not written: {exc.message} ({exc.hint})"
+            outcome.error = in_lang(
+                said(
+                    f"{exc.target}: not written: {exc.message} ({exc.hint})",
+                    f"{exc.target} : non écrit : {in_lang(exc.message, 'fr')} "
+                    f"({in_lang(exc.hint, 'fr')})",
+                ),
+                lang,
+            )
+        except ScenarioError as exc:  # a script's change that cannot apply, in its words
+            reason = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+            outcome.error = f"{path}: {in_lang(reason, lang)}"
         except Exception as exc:  # noqa: BLE001 - one failing scenario never stops the others
             outcome.error = f"{path}: {type(exc).__name__}: {exc}"
         outcomes.append(outcome)
