@@ -8,6 +8,7 @@
     python3 dev.py catalogue  bring the English catalogue of the default programme's texts up to
                               date (budgetplan/data/programme-2022.en.po): new texts are added
                               untranslated, for a translator to fill in
+    python3 dev.py lock       write requirements.lock anew from .venv (after a dependency changed)
     python3 dev.py pictures   render the Summary and the Timeline for the README (docs/*.png;
                               needs soffice and pdftoppm)
 
@@ -27,6 +28,8 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
+#: the versions installed (pip constraints): the same workbook bytes on every machine
+LOCK = ROOT / "requirements.lock"
 
 
 def run(cmd: list[str]) -> int:
@@ -40,13 +43,17 @@ def ensure(extras: str = "test,bench") -> None:
         print("creating .venv ...", flush=True)
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
     stamp = VENV / ".budgetplan-installed"
-    want = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest() + extras
+    want = (
+        hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + LOCK.read_bytes()).hexdigest()
+        + extras
+    )
     if stamp.exists() and stamp.read_text() == want:
         return
     print("installing budgetplan and its dependencies into .venv ...", flush=True)
     target = f".[{extras}]" if extras else "."
     code = run(
-        [str(PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", target]
+        [str(PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+        + ["-c", str(LOCK), "-e", target]
     )
     if code:
         sys.exit(code)
@@ -85,11 +92,28 @@ def main(argv: list[str]) -> int:
         if args and args[0] in ("build", "reconcile", "diff", "file"):
             which, args = args[0], args[1:]
         return run([str(PY), f"benchmarks/bench_{which}.py", *args])
+    if task == "lock":
+        ensure()
+        return lock()
     if task == "pictures":
         ensure()
         return pictures()
     print(__doc__)
     return 0 if task == "help" else 2
+
+
+def lock() -> int:
+    """Write requirements.lock anew from what .venv holds (after pyproject.toml changed)."""
+    frozen = subprocess.run(
+        [str(PY), "-m", "pip", "freeze", "--exclude-editable", "--disable-pip-version-check"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    head = [line for line in LOCK.read_text().splitlines() if line.startswith("#")]
+    LOCK.write_text("\n".join(head) + "\n" + frozen)
+    print(f"wrote {LOCK.name} ({len(frozen.splitlines())} packages)")
+    return 0
 
 
 #: The README's pictures: the first page of each sheet whose printed title starts so.

@@ -91,3 +91,26 @@ def test_the_readme_library_example_runs(tmp_path, monkeypatch, lo_available) ->
     exec(compile(example, "README.md", "exec"), namespace)  # noqa: S102 - our own README
     assert namespace["built"].ok and namespace["result"].ok  # type: ignore[attr-defined]
     assert all(v.ok for v in namespace["checked"])  # type: ignore[attr-defined]
+
+
+def test_every_dependency_is_locked() -> None:
+    """requirements.lock pins every dependency pyproject.toml declares (extras included): a
+    dependency left unpinned could change the workbooks' bytes on another machine."""
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    wanted = list(project["dependencies"])
+    for extra in project["optional-dependencies"].values():
+        wanted += extra
+
+    def norm(name: str) -> str:
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    pinned = {
+        norm(line.split("==")[0])
+        for line in (root / "requirements.lock").read_text().splitlines()
+        if "==" in line and not line.startswith("#")
+    }
+    names = {norm(re.split(r"[<>=!~\[ ;]", spec, maxsplit=1)[0]) for spec in wanted}
+    assert names - pinned == set(), f"not pinned in requirements.lock: {names - pinned}"

@@ -18,6 +18,7 @@ from budgetplan.core.labels import label
 from budgetplan.recalc.libreoffice import cached_formula_cells
 from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.formulas import EXCEL_2016_FUNCTIONS, numeric_literals, to_r1c1
+from tests import golden
 from tests.conftest import edit_scenario
 
 UNIVERSAL = {"0", "1", "2", "12", "100"}
@@ -294,9 +295,30 @@ def test_workbooks_kept_in_the_repository_are_up_to_date(tmp_path) -> None:
     root = Path(__file__).resolve().parent.parent / "workbooks"
     for lang, name in (("fr", "programme-2022.xlsx"), ("en", "programme-2022-en.xlsx")):
         fresh = build(output=tmp_path / name, lang=lang).path
-        assert (root / name).read_bytes() == fresh.read_bytes(), (
-            f"workbooks/{name} is stale: run `python3 dev.py build` and `... build --lang en`"
+        differs = golden.difference((root / name).read_bytes(), fresh.read_bytes())
+        assert differs is None, (
+            f"workbooks/{name} is stale ({differs}): "
+            "run `python3 dev.py build` and `python3 dev.py build --lang en`"
         )
+
+
+def test_the_golden_comparison_names_the_part_and_the_cell(tmp_path) -> None:
+    """A stale reference workbook is reported by its part and cell, not a byte offset."""
+    import zipfile
+
+    want = Path(__file__).resolve().parent.parent / "workbooks" / "programme-2022.xlsx"
+    changed = tmp_path / "changed.xlsx"
+    with zipfile.ZipFile(want) as src, zipfile.ZipFile(changed, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet12.xml":  # the Risk sheet: P50 in B8
+                head, _, tail = data.partition(b'<c r="B8"')
+                cell, close, rest = tail.partition(b"</c>")
+                data = head + b'<c r="B8"' + cell.replace(b"<v>", b"<v>9", 1) + close + rest
+            dst.writestr(info, data)
+    said = golden.difference(want.read_bytes(), changed.read_bytes())
+    assert said is not None and said.startswith("part xl/worksheets/sheet12.xml, cell B8:"), said
+    assert golden.difference(want.read_bytes(), want.read_bytes()) is None
 
 
 def test_risk_sheet_holds_the_simulation(wb_fr) -> None:
@@ -432,3 +454,20 @@ def test_no_english_sentence_in_the_french_workbook(wb_fr) -> None:
                 if len(words) >= 3 and ENGLISH_WORDS & set(words):
                     english.append(f"{ws.title}!{cell.coordinate}: {cell.value[:60]}")
     assert english == [], "\n".join(english[:20])
+
+
+def test_every_number_stored_is_rounded_to_a_stated_precision(default_fr, default_en) -> None:
+    """No number carries numpy's last bits into the file (core/precision.py): every stored
+    number, cached values of formulas included, is rounded to at most 4 decimals (probabilities;
+    money to the cent, correlations to 3), so another build of numpy gives the same bytes."""
+    number = re.compile(r"-?\d+(?:\.\d+)?(?:E[-+]?\d+)?")
+    for path in (default_fr, default_en):
+        with zipfile.ZipFile(path) as zf:
+            for part in zf.namelist():
+                if not part.startswith("xl/worksheets/sheet"):
+                    continue
+                values = re.findall(r"<v>([^<]*)</v>", zf.read(part).decode())
+                loose = [
+                    v for v in values if number.fullmatch(v) and round(float(v), 4) != float(v)
+                ]
+                assert not loose, f"{path.name} {part}: {loose[:5]} stored at full precision"

@@ -27,6 +27,7 @@ from budgetplan.compute.schedule import (
     readiness_drivers,
     ready_probabilities,
 )
+from budgetplan.core import precision
 from budgetplan.core.findings import said
 from budgetplan.core.model import Nature, Programme
 
@@ -200,28 +201,29 @@ def simulate(
     planned = sum(lf.ttc for lf in drawn) / 100
     p50, p80, p90 = np.percentile(totals, [50, 80, 90])
     net = fig.net_ae[fig.budget_year] / 100
+    money, chance = precision.money, precision.probability
     result = RiskResult(
         iterations,
         seed,
         distribution,
         correlation,
-        planned,
-        contingency,
-        net,
-        float(p50),
-        float(p80),
-        float(p90),
-        float(np.mean(totals > net)),
-        float(max(0.0, p80 - planned)),
+        money(planned),
+        money(contingency),
+        money(net),
+        money(p50),
+        money(p80),
+        money(p90),
+        chance(np.mean(totals > net)),
+        money(max(0.0, p80 - planned)),
     )
     for pid, q in pilot_quantiles.items():
-        result.pilots[pid] = {"p50": float(q[0]), "p80": float(q[1]), "p90": float(q[2])}
+        result.pilots[pid] = {"p50": money(q[0]), "p80": money(q[1]), "p90": money(q[2])}
     network = Network(programme)
     for (pilot, event), p in ready_probabilities(programme, network, iterations, seed).items():
-        result.readiness.setdefault(pilot, {})[event] = p
+        result.readiness.setdefault(pilot, {})[event] = chance(p)
     result.cost_drivers = _cost_drivers([lf.id for lf in drawn], kept, totals)
     result.readiness_drivers = readiness_drivers(programme, network, iterations, seed)
-    result.totals = np.sort(totals)
+    result.totals = np.round(np.sort(totals), precision.MONEY_DIGITS) + 0.0
     return result
 
 
@@ -239,7 +241,7 @@ def _cost_drivers(
         return []
     centred = totals - totals.mean()
     shares = [
-        (ident, float(np.mean((c - c.mean()) * centred)) / sd)
+        (ident, precision.money(float(np.mean((c - c.mean()) * centred)) / sd))
         for ident, c in zip(ids, kept, strict=True)
     ]
     shares.sort(key=lambda x: (-x[1], x[0]))
@@ -263,6 +265,6 @@ def sheet_simulation(fig: Figures) -> RiskResult:
     result = simulate(fig.programme, sheet_iterations(len(fig.lines)), SEED, figures=fig)
     result.readiness = {}
     for rd in fig.readiness:
-        result.readiness.setdefault(rd.pilot, {})[rd.event] = rd.probability
+        result.readiness.setdefault(rd.pilot, {})[rd.event] = precision.probability(rd.probability)
     _ = SCHEDULE_DRAWS
     return result

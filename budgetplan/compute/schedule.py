@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from budgetplan.core import precision
 from budgetplan.core.model import Milestone, MilestoneKind, Programme, Step
 
 
@@ -383,7 +384,11 @@ def readiness_drivers(
     for pilot in programme.pilots:
         if pilot.id not in corr or not pilot.serves:
             continue
-        found = [(network.nodes[i].id, c) for i, c in corr[pilot.id].items() if c > 0.05]
+        found = [
+            (network.nodes[i].id, precision.correlation(c))
+            for i, c in corr[pilot.id].items()
+            if precision.correlation(c) > 0.05
+        ]
         found.sort(key=lambda x: (-x[1], x[0]))
         out[pilot.id] = found[:top]
     return out
