@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from budgetplan.api import build
 from budgetplan.cli import run
 from budgetplan.xlsx import layout as L
+from budgetplan.yamlio.loader import MAX_ROUND_TRIP_NODES
 from tests.hostile import PASSWD_MARKER, make_all
 
 LIMIT_CPU_S = 5.0  # CPU seconds, not wall-clock: the machine is shared
@@ -562,7 +563,7 @@ def _yaml_shapes(folder: Path) -> dict[str, tuple[Path, str]]:
         "items": ("id: X\nlist:\n" + "- 1\n" * 1_000_000, "erreur[SCHEMA]"),
         "aliases-and-many-nodes": (
             "x: &a 1\ny: *a\nlist:\n" + "- 1\n" * 300_000,
-            "lit au plus 200 000 nœuds",
+            f"lit au plus {MAX_ROUND_TRIP_NODES:,} nœuds".replace(",", " "),
         ),
         "syntax-error-far-down": (
             "x: &a 1\ny: *a\nlist:\n" + "- 1\n" * 300_000 + "b: [\n",

@@ -13,6 +13,7 @@ from budgetplan.core.money import eur
 from budgetplan.core.source import Source
 from budgetplan.diff.compare import DiffResult
 from budgetplan.diff.render import show
+from budgetplan.xlsx import number_formats as nf
 from budgetplan.xlsx.workbook.context import Context, print_fitted
 from budgetplan.xlsx.workbook.writer import write_workbook
 
@@ -51,9 +52,9 @@ def write_diff_workbook(
         ctx.sheets["changes"] = ws
         bold = wb.add_format({"bold": True, "font_size": 14})
         head = wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E78"})
-        money = wb.add_format({"num_format": '#,##0.00 "€"'})
+        money = wb.add_format({"num_format": nf.MONEY})
         plain = wb.add_format({"num_format": "General"})
-        day = wb.add_format({"num_format": "dd/mm/yyyy"})
+        day = wb.add_format({"num_format": nf.DATE})
         ws.write_string(0, 0, f"{old_name} -> {new_name}", bold)
         row = 2
         ws.write_string(row, 0, t("dif.ae_total"))

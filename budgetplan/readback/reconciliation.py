@@ -24,6 +24,7 @@ from budgetplan.core.items import items as _items
 from budgetplan.core.model import Programme
 from budgetplan.core.money import eur
 from budgetplan.readback.actuals import ActualsReport, budget_against_actual, load_actuals
+from budgetplan.readback.formats import format_findings
 from budgetplan.readback.integrity import check_integrity
 from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.reader import (
@@ -132,6 +133,7 @@ def _reconcile(
     for check in checks:
         for f in check.findings:
             result.findings.append(_located(f, loc, wb))
+    result.findings += format_findings(wb)
     if actuals is not None:
         rows, bad = load_actuals(actuals, fig)
         report = budget_against_actual(fig, rows)

@@ -12,6 +12,7 @@ from budgetplan.core.findings import in_lang
 from budgetplan.core.labels import LANGS, Lang, label
 from budgetplan.readback.actuals import REPORT_COLUMNS
 from budgetplan.readback.reconciliation import Reconciliation
+from budgetplan.xlsx import number_formats as nf
 from budgetplan.xlsx.atomic import atomic_path
 from budgetplan.xlsx.layout import SHEETS, sheet_name
 from budgetplan.xlsx.lock import writing
@@ -67,8 +68,8 @@ def _write(result: Reconciliation, target: Path, lang: Lang) -> None:
         )
         set_placeholder(wb)
         header = wb.add_format(HEADER)
-        money = wb.add_format({"num_format": '#,##0.00 "€"'})
-        rate = wb.add_format({"num_format": "0.0%"})
+        money = wb.add_format({"num_format": nf.MONEY})
+        rate = wb.add_format({"num_format": nf.PERCENT})
         link = wb.add_format({"font_color": "#0563C1", "underline": 1})
         fills = {k: wb.add_format({"bg_color": v}) for k, v in SEVERITY_COLOURS.items()}
 

@@ -33,15 +33,21 @@ def recalculate(
     save_dir: Path | None = None,
     timeout: int = 600,
     edits: dict[Path, list[tuple[str, str, str, object]]] | None = None,
+    locale: str | None = None,
+    strings: list[tuple[str, str]] | None = None,
 ) -> dict:
     """Recalculate ``paths`` in LibreOffice; return per file its formula cells and errors.
 
     ``edits`` enters values first, as a person would (see ``lo_uno.py``): per file, a list of
-    (sheet, cell, how, value) with ``how`` one of text, number, typed."""
+    (sheet, cell, how, value) with ``how`` one of text, number, typed. ``locale`` (``fr-FR``)
+    runs LibreOffice in that locale; ``strings`` lists (sheet, range) whose displayed text is
+    returned under ``strings``."""
     script = Path(__file__).with_name("lo_uno.py")
     with tempfile.TemporaryDirectory(prefix="budgetplan-recalc-") as tmp:
         out = Path(tmp) / "result.json"
         cmd = [UNO_PYTHON, str(script), str(out)]
+        if locale:
+            cmd += ["--locale", locale]
         if save_dir:
             cmd += ["--save-dir", str(save_dir)]
         if edits:
@@ -51,6 +57,10 @@ def recalculate(
                 encoding="utf-8",
             )
             cmd += ["--edits", str(edits_file)]
+        if strings:
+            ranges_file = Path(tmp) / "ranges.json"
+            ranges_file.write_text(json.dumps([list(r) for r in strings]), encoding="utf-8")
+            cmd += ["--strings", str(ranges_file)]
         cmd += [str(p) for p in paths]
         subprocess.run(cmd, check=True, timeout=timeout, capture_output=True)
         data = json.loads(out.read_text(encoding="utf-8"))

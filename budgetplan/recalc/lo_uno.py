@@ -1,6 +1,7 @@
 """Runs under LibreOffice's Python (``/usr/bin/python3`` with python3-uno), not budgetplan's.
 
-Usage: python3 lo_uno.py OUT.json [--save-dir DIR] [--edits EDITS.json] FILE.xlsx [FILE.xlsx ...]
+Usage: python3 lo_uno.py OUT.json [--locale LOCALE] [--save-dir DIR] [--edits EDITS.json]
+       [--strings RANGES.json] FILE.xlsx [FILE.xlsx ...]
 
 Starts a headless LibreOffice with a throw-away profile, opens each workbook, recalculates every
 formula (``calculateAll``), and writes for each file every formula cell's recalculated value and
@@ -8,7 +9,11 @@ the cells whose formula ends in an error. With ``--save-dir`` it also saves each
 workbook there as xlsx (a LibreOffice re-save). With ``--edits``, a JSON object mapping a file
 to a list of ``[sheet, cell, how, value]`` is applied before recalculating, as a person enters
 values: ``how`` is ``text`` (setString), ``number`` (setValue) or ``typed`` (setFormula: the
-text as typed into the cell, parsed by LibreOffice). Standard library and uno only.
+text as typed into the cell, parsed by LibreOffice). ``--locale fr-FR`` runs LibreOffice as a
+French desktop does (the profile's ``ooSetupSystemLocale`` and ``ooLocale``: number formats, the
+decimal comma, VRAI/FAUX). ``--strings`` names ranges (a JSON list of ``[sheet, range]``) whose
+cells' displayed text (``getString``) is returned under ``strings``, as ``Sheet!A1``. Standard
+library and uno only.
 """
 
 import contextlib
@@ -58,6 +63,41 @@ def connect(pipe, proc):
             time.sleep(0.3)
 
 
+PROFILE_LOCALE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse">\
+<value>{0}</value></prop></item>
+<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooLocale" oor:op="fuse">\
+<value>{0}</value></prop></item>
+</oor:items>
+"""
+
+
+def set_locale(profile, locale):
+    """A throw-away profile whose locale is ``locale`` (as a desktop in that country has it)."""
+    user = os.path.join(profile, "user")
+    os.makedirs(user, exist_ok=True)
+    with open(os.path.join(user, "registrymodifications.xcu"), "w", encoding="utf-8") as fh:
+        fh.write(PROFILE_LOCALE.format(locale))
+
+
+def displayed(doc, ranges):
+    """The text each cell of ``ranges`` shows, keyed ``Sheet!A1`` (empty cells left out)."""
+    out = {}
+    for sheet_name, where in ranges:
+        if not doc.Sheets.hasByName(sheet_name):
+            continue
+        rng = doc.Sheets.getByName(sheet_name).getCellRangeByName(where)
+        address = rng.getRangeAddress()
+        for r in range(address.StartRow, address.EndRow + 1):
+            for c in range(address.StartColumn, address.EndColumn + 1):
+                text = rng.getSpreadsheet().getCellByPosition(c, r).getString()
+                if text:
+                    out[f"{sheet_name}!{col_name(c)}{r + 1}"] = text
+    return out
+
+
 def dump(doc):
     sheets = {}
     errors = []
@@ -90,13 +130,23 @@ def main(argv):
     rest = argv[2:]
     save_dir = None
     edits = {}
+    locale = None
+    ranges = []
+    if rest[:1] == ["--locale"]:
+        locale, rest = rest[1], rest[2:]
     if rest[:1] == ["--save-dir"]:
         save_dir, rest = rest[1], rest[2:]
     if rest[:1] == ["--edits"]:
         with open(rest[1], encoding="utf-8") as fh:
             edits = json.load(fh)
         rest = rest[2:]
+    if rest[:1] == ["--strings"]:
+        with open(rest[1], encoding="utf-8") as fh:
+            ranges = json.load(fh)
+        rest = rest[2:]
     profile = tempfile.mkdtemp(prefix="budgetplan-lo-")
+    if locale:
+        set_locale(profile, locale)
     pipe = f"budgetplan{os.getpid()}"
     soffice = shutil.which("soffice") or "/usr/bin/soffice"
     proc = subprocess.Popen(
@@ -135,6 +185,8 @@ def main(argv):
                         cell.setFormula(value)
                 doc.calculateAll()
                 result[path] = dump(doc)
+                if ranges:
+                    result[path]["strings"] = displayed(doc, ranges)
                 if save_dir:
                     target = os.path.join(save_dir, os.path.basename(path))
                     doc.storeToURL(

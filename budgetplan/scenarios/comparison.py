@@ -13,6 +13,7 @@ import xlsxwriter
 from budgetplan.compute.checks import run_checks
 from budgetplan.compute.figures import Figures
 from budgetplan.core.labels import Lang, label
+from budgetplan.xlsx import number_formats as nf
 from budgetplan.xlsx.atomic import atomic_path
 from budgetplan.xlsx.lock import writing
 from budgetplan.xlsx.stamp import keep_if_edited, set_placeholder, stamp
@@ -148,9 +149,9 @@ def _write(columns: list[Column], table: list[Row], sheet: str, target: Path, la
             }
         )
         formats = {
-            (MONEY, False): wb.add_format({"num_format": '#,##0 "€"'}),
+            (MONEY, False): wb.add_format({"num_format": nf.MONEY_WHOLE}),
             (MONEY, True): wb.add_format(
-                {"num_format": '#,##0 "€"', "bg_color": "#FFEB9C", "bold": True}
+                {"num_format": nf.MONEY_WHOLE, "bg_color": "#FFEB9C", "bold": True}
             ),
             (COUNT, False): wb.add_format({"num_format": "0"}),
             (COUNT, True): wb.add_format({"num_format": "0", "bg_color": "#FFEB9C", "bold": True}),
@@ -201,7 +202,7 @@ def _write(columns: list[Column], table: list[Row], sheet: str, target: Path, la
                     }
                 )
             chart.set_title({"name": _t("cmp.chart", lang)})
-            chart.set_x_axis({"num_format": '#,##0 "€"'})
+            chart.set_x_axis({"num_format": nf.MONEY_WHOLE})
             chart.set_y_axis({"reverse": True})
             chart.set_legend({"position": "bottom"})
             chart.set_size({"width": 900, "height": 560})

@@ -14,6 +14,7 @@ from budgetplan.core.codes import formula_text
 from budgetplan.core.labels import Lang
 from budgetplan.core.model import Nature, Vehicle
 from budgetplan.xlsx import layout as L
+from budgetplan.xlsx import number_formats as nf
 from budgetplan.xlsx.workbook.context import Context, page_setup, protect
 
 #: The envelope column each SUMIFS row adds up, by measure.
@@ -96,7 +97,7 @@ def write(ctx: Context) -> None:
             "bold": True,
             "font_color": "#FFFFFF",
             "bg_color": "#1F4E78",
-            "num_format": '"CP "0',
+            "num_format": nf.CP_YEAR,
             "border": 1,
         }
     )

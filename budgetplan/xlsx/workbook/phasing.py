@@ -10,6 +10,7 @@ from budgetplan.core.codes import name as code_name
 from budgetplan.core.labels import Lang
 from budgetplan.core.model import Commitment, Nature, Profile, Route
 from budgetplan.xlsx import layout as L
+from budgetplan.xlsx import number_formats as nf
 from budgetplan.xlsx.codec import serial
 from budgetplan.xlsx.workbook.context import Context, fit_header, page_setup, protect, set_widths
 from budgetplan.xlsx.workbook.sheet import RowTemplate
@@ -147,7 +148,7 @@ def write(ctx: Context) -> None:
             "bold": True,
             "font_color": "#FFFFFF",
             "bg_color": "#1F4E78",
-            "num_format": "mm/yyyy",
+            "num_format": nf.MONTH,
             "border": 1,
         }
     )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from budgetplan.xlsx import number_formats as nf
 from budgetplan.xlsx.workbook.context import Context, page_setup, protect
 
 if TYPE_CHECKING:
@@ -24,8 +25,8 @@ def write(ctx: Context, r: RiskResult) -> None:
     ws = ctx.add_sheet("risk")
     st = ctx.styles
     n = r.iterations
-    money = ctx.wb.add_format({"num_format": '#,##0 "€"'})
-    pct = ctx.wb.add_format({"num_format": "0.0%"})
+    money = ctx.wb.add_format({"num_format": nf.MONEY_WHOLE})
+    pct = ctx.wb.add_format({"num_format": nf.PERCENT})
     ws.write_string(0, 0, ctx.t("title.risk"), st.title)
     ws.write_string(1, 0, ctx.t("risk.note"), st.subtitle)
     rows = [
@@ -75,7 +76,7 @@ def write(ctx: Context, r: RiskResult) -> None:
     row += 2
     for j, key in enumerate(("risk.pilot", "risk.milestone", "risk.correlation")):
         ws.write_string(row, j, ctx.t(key), st.header)
-    corr = ctx.wb.add_format({"num_format": "0.00"})
+    corr = ctx.wb.add_format({"num_format": nf.CORRELATION})
     for pid, found in r.readiness_drivers.items():
         for milestone, c in found:
             row += 1
@@ -118,8 +119,10 @@ def write(ctx: Context, r: RiskResult) -> None:
         }
     )
     chart.set_title({"name": ctx.t("risk.curve")})
-    chart.set_x_axis({"num_format": '#,##0 "€"', "name": ctx.t("risk.cost")})
-    chart.set_y_axis({"num_format": "0%", "min": 0, "max": 1, "name": ctx.t("risk.prob")})
+    chart.set_x_axis({"num_format": nf.MONEY_WHOLE, "name": ctx.t("risk.cost")})
+    chart.set_y_axis(
+        {"num_format": nf.PERCENT_WHOLE, "min": 0, "max": 1, "name": ctx.t("risk.prob")}
+    )
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 720, "height": 420})
     ws.insert_chart(3, CHART_COL, chart)
@@ -134,7 +137,7 @@ def write(ctx: Context, r: RiskResult) -> None:
             }
         )
         tornado.set_title({"name": ctx.t("risk.cost_drivers")})
-        tornado.set_x_axis({"num_format": '#,##0 "€"'})
+        tornado.set_x_axis({"num_format": nf.MONEY_WHOLE})
         tornado.set_y_axis({"reverse": True})
         tornado.set_legend({"none": True})
         tornado.set_size({"width": 720, "height": 380})

@@ -6,6 +6,7 @@ from typing import Literal
 
 from xlsxwriter.workbook import Format, Workbook
 
+from budgetplan.xlsx import number_formats as nf
 from budgetplan.xlsx.layout import Kind
 
 #: ``own``: an input of the contributor a split workbook was made for (any input elsewhere);
@@ -13,16 +14,14 @@ from budgetplan.xlsx.layout import Kind
 Role = Literal["input", "own", "calc", "total", "link", "changed"]
 
 NUM_FORMATS: dict[str, str] = {
-    "money": '#,##0.00 "€";-#,##0.00 "€"',
-    "rate": "0.00%",
-    "int": "#,##0",
-    "year": "0",  # 2022, never 2,022 nor 2 022
-    "date": "dd/mm/yyyy",
-    "month": "mm/yyyy",
+    "money": nf.MONEY,
+    "rate": nf.RATE,
+    "int": nf.INT,
+    "year": nf.YEAR,
+    "date": nf.DATE,
+    "month": nf.MONTH,
 }
-#: Booleans shown in the workbook's language: Excel shows a boolean as TRUE/FALSE in its own
-#: language whatever the format, but LibreOffice shows it as 1/0 without a format saying how.
-BOOL_FORMATS = {"fr": '"VRAI";"VRAI";"FAUX"', "en": '"TRUE";"TRUE";"FALSE"'}
+BOOL_FORMATS = nf.BOOLEAN
 INPUT_FILL = "#FFF2CC"
 INPUT_FONT = "#1F3FBF"
 HEADER_FILL = "#1F4E78"
@@ -96,15 +95,15 @@ class Styles:
         key = (kind, role)
         if key not in self._cache:
             props: dict[str, object] = {"valign": "top"}  # beside a wrapped text, at its top
-            fmt = NUM_FORMATS.get(kind)
+            code = NUM_FORMATS.get(kind)
             if kind == "titre":
-                fmt = "0"
+                code = "0"
             if kind == "bool":
-                fmt = self.bool_format
+                code = self.bool_format
             if kind == "date" and role != "input":
-                fmt = f"{fmt};;"  # a computed date of 0 means none: shown empty, not 00/01/1900
-            if fmt:
-                props["num_format"] = fmt
+                code = f"{code};;"  # a computed date of 0 means none: shown empty, not 00/01/1900
+            if code:
+                props["num_format"] = code
             if kind in ("text", "ids", "note"):
                 props["num_format"] = "@" if role in ("input", "context") else "General"
             if kind == "note":

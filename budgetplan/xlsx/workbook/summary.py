@@ -8,6 +8,7 @@ from xlsxwriter.worksheet import Worksheet
 from budgetplan.core.codes import name as code_name
 from budgetplan.core.model import Purpose, Titre
 from budgetplan.xlsx import layout as L
+from budgetplan.xlsx import number_formats as nf
 from budgetplan.xlsx.codec import serial
 from budgetplan.xlsx.workbook.context import Context, page_setup, protect
 
@@ -32,13 +33,13 @@ def write(ctx: Context) -> None:
     money, integer = st.cell("money", "calc"), st.cell("int", "calc")
     total, text = st.cell("money", "total"), st.text_calc
     boolean = ctx.wb.add_format({"bold": True, "border": 2})
-    big = ctx.wb.add_format({"bold": True, "num_format": '#,##0.00 "€"', "font_size": 12})
+    big = ctx.wb.add_format({"bold": True, "num_format": nf.MONEY, "font_size": 12})
     hdr_year = ctx.wb.add_format(
         {
             "bold": True,
             "font_color": "#FFFFFF",
             "bg_color": "#1F4E78",
-            "num_format": '"CP "0',
+            "num_format": nf.CP_YEAR,
             "border": 1,
             "text_wrap": True,
         }
@@ -235,7 +236,7 @@ def write(ctx: Context) -> None:
     for titre in Titre:
         row += 1
         # the number the formulas match, shown with the titre's name (a format, not a text)
-        named = ctx.wb.add_format({"num_format": f'"T"0" – {ctx.t(f"titre.{int(titre)}")}"'})
+        named = ctx.wb.add_format({"num_format": nf.titre(ctx.t(f"titre.{int(titre)}"))})
         ws.write_number(row, 0, int(titre), named)
         moved = _moved(ctx, ws, row, f"titre {int(titre)}", (1,))
         ws.write_formula(
@@ -353,7 +354,7 @@ def _moved(ctx: Context, ws: Worksheet, row: int, key: str, cols: tuple[int, ...
     if not old:
         return {}
     fmt = ctx.wb.add_format(
-        {"num_format": '#,##0.00 "€"', "bg_color": "#F8CBAD", "font_color": "#9C0006", "bold": True}
+        {"num_format": nf.MONEY, "bg_color": "#F8CBAD", "font_color": "#9C0006", "bold": True}
     )
     out = {}
     for col, which in zip(cols, ("ae", "cp"), strict=False):
@@ -390,7 +391,7 @@ def _charts(
     bar.set_title({"name": ctx.t("chart.alloc")})
     bar.set_legend({"none": True})
     bar.set_y_axis({"reverse": True})
-    bar.set_x_axis({"num_format": '#,##0 "€"'})
+    bar.set_x_axis({"num_format": nf.MONEY_WHOLE})
     bar.set_size({"width": 720, "height": 380})
     ws.insert_chart(L.HEADER_ROW, chart_col, bar)
 
@@ -427,8 +428,8 @@ def _charts(
             )
         line.combine(cols)
     line.set_title({"name": ctx.t("chart.cumul")})
-    line.set_x_axis({"num_format": "mm/yyyy", "date_axis": True})
-    line.set_y_axis({"num_format": '#,##0 "€"'})
+    line.set_x_axis({"num_format": nf.MONTH, "date_axis": True})
+    line.set_y_axis({"num_format": nf.MONEY_WHOLE})
     line.set_legend({"position": "bottom"})
     line.set_size({"width": 720, "height": 400})
     ws.insert_chart(L.HEADER_ROW + 21, chart_col, line)
