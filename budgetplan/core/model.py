@@ -24,6 +24,7 @@ from pydantic import (
 
 from budgetplan.core.findings import in_lang, said
 from budgetplan.core.money import MAX_AMOUNT, round_cent, to_decimal
+from budgetplan.core.text_gate import clean_text
 
 # --------------------------------------------------------------------------- value types
 
@@ -159,7 +160,7 @@ class Prose:
 
 
 PROSE = Prose()
-Text = Annotated[str, Field(min_length=1, max_length=500), PROSE]
+Text = Annotated[str, Field(min_length=1, max_length=500), PROSE, AfterValidator(clean_text)]
 
 
 def _shaped(pattern: str, what: str) -> AfterValidator:
@@ -201,7 +202,7 @@ NeedKey = Annotated[
         ),
     ),
 ]
-OptText = Annotated[str, Field(max_length=500), PROSE]
+OptText = Annotated[str, Field(max_length=500), PROSE, AfterValidator(clean_text)]
 
 
 def _one_or_many(value: object) -> object:

@@ -19,9 +19,11 @@ import stat
 from importlib import resources
 from pathlib import Path
 
+from budgetplan.core.findings import said
 from budgetplan.core.labels import Lang
 from budgetplan.core.model import Programme
 from budgetplan.core.retext import retext, reverse
+from budgetplan.core.text_gate import clean_text
 from budgetplan.yamlio.loader import LoadError, read_scenario_bytes
 
 #: Longest translation: the workbook's reader holds texts to the model's 500 characters.
@@ -62,6 +64,7 @@ def read_catalogue(path: Path) -> dict[str, str]:
             line=int(line.group(1)) if line else None,
         ) from None
     found: dict[str, str] = {}
+    owner: dict[str, tuple[str, int]] = {}  # a translation -> the text it translates, its line
     for entry in entries.translated_entries():
         if len(entry.msgstr) > MAX_TEXT:
             raise LoadError.of(
@@ -72,7 +75,32 @@ def read_catalogue(path: Path) -> dict[str, str]:
                 file=str(path),
                 line=max(entry.linenum or 1, 1),  # the entry's msgid line
             )
-        found[entry.msgid] = entry.msgstr
+        try:
+            text = clean_text(entry.msgstr)
+        except ValueError as exc:
+            raise LoadError.of(
+                "CATALOGUE",
+                str(exc.args[0]),
+                said("fix the translation", "corriger la traduction"),
+                file=str(path),
+                line=max(entry.linenum or 1, 1),
+            ) from None
+        if text in owner and owner[text][0] != entry.msgid:
+            first, first_line = owner[text]
+            raise LoadError.of(
+                "CATALOGUE",
+                said(
+                    f"translation {text!r} is already that of {first!r} (line {first_line}): "
+                    "read back, it could not tell the two texts apart",
+                    f"la traduction {text!r} est déjà celle de {first!r} (ligne {first_line}) : "
+                    "relue, elle ne permettrait plus de distinguer les deux textes",
+                ),
+                said("make the two translations differ", "rendre les deux traductions distinctes"),
+                file=str(path),
+                line=max(entry.linenum or 1, 1),
+            )
+        owner[text] = (entry.msgid, max(entry.linenum or 1, 1))
+        found[entry.msgid] = text
     return found
 
 
