@@ -407,3 +407,57 @@ def test_no_label_can_forge_a_record_in_textconv() -> None:
     assert not any(line.startswith("line FAKE") for line in text.splitlines())
     assert "Scanners\\nline FAKE | SCAN | T5 | 0 x 0\\u000d\\u202eevil" in text
     assert f"input cost_lines[{first.id}].rationale: a\\\\nb" in text  # a typed backslash too
+
+
+SHIFT_LAWS = """name: shift-laws
+description: two laws four months later
+base: {base}
+changes:
+  - shift: {{milestone: SCAN-LAW, months: 4}}
+  - shift: {{milestone: ADRN-LAW, months: 4}}
+"""
+
+
+def test_a_shift_is_shown_with_every_date_and_float_it_moves(tmp_path, capsys) -> None:
+    """Shifting two computed laws by four months moves their forward-pass dates: the diff
+    says their new durations and both dates, old and new, with the float each loses, in every
+    format (it listed no milestone, as only typed dates were compared)."""
+    base = tmp_path / "programme.yaml"
+    shutil.copy(default_scenario_path(), base)
+    change = tmp_path / "shift.yaml"
+    change.write_text(SHIFT_LAWS.format(base=base.name), encoding="utf-8")
+    result = diff(base, change)
+    moves = {m.id: m for m in result.milestones}
+    assert (moves["ADRN-LAW"].old, moves["ADRN-LAW"].new) == (
+        dt.date(2022, 6, 30),
+        dt.date(2022, 10, 30),
+    )
+    assert (moves["SCAN-LAW"].old, moves["SCAN-LAW"].new) == (
+        dt.date(2022, 12, 4),
+        dt.date(2023, 4, 4),
+    )
+    assert "SCAN-OPS" not in moves  # fixed on its date: it does not move
+    assert moves["SCAN-LAW"].new_float < moves["SCAN-LAW"].old_float
+    durations = {(i, f): (c.old, c.new) for i, f, c in result.parameters if f == "duration"}
+    assert durations[("milestones[SCAN-LAW]", "duration")] == (100, 221)
+    assert ("milestones[ADRN-LAW]", "duration") in durations
+
+    assert run(["diff", str(base), str(change)]) == 1
+    text = capsys.readouterr().out
+    assert "SCAN-LAW (SCAN): 04/12/2022 -> 04/04/2023; marge" in text
+    assert "ADRN-LAW (ADRN): 30/06/2022 -> 30/10/2022" in text
+    assert "milestones[SCAN-LAW].duration: 100 -> 221" in text
+    assert run(["diff", str(base), str(change), "--format", "json"]) == 1
+    moved = {m["id"]: m for m in json.loads(capsys.readouterr().out)["milestones"]}
+    assert (moved["SCAN-LAW"]["old"], moved["SCAN-LAW"]["new"]) == ("2022-12-04", "2023-04-04")
+    assert run(["diff", str(base), str(change), "--format", "markdown"]) == 1
+    assert "| SCAN-LAW | SCAN | 04/12/2022 | 04/04/2023 |" in capsys.readouterr().out
+    report = tmp_path / "diff.xlsx"
+    assert run(["diff", str(base), str(change), "-o", str(report)]) == 1
+    capsys.readouterr()
+    cells = [
+        [c for c in row if c is not None]
+        for ws in openpyxl.load_workbook(report).worksheets
+        for row in ws.iter_rows(values_only=True)
+    ]
+    assert any(row[:2] == ["SCAN-LAW", "SCAN"] for row in cells if len(row) >= 4), cells

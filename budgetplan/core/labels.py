@@ -582,6 +582,9 @@ _LABELS: dict[str, tuple[str, str]] = {
     "dfw.CP new": ("CP après", "CP new"),
     "dfw.milestones": ("jalons", "milestones"),
     "dfw.Milestone": ("Jalon", "Milestone"),
+    "dfw.float": ("marge {old} -> {new} j", "float {old} -> {new} d"),
+    "dfw.Float old (days)": ("Marge avant (jours)", "Float old (days)"),
+    "dfw.Float new": ("Marge après", "Float new"),
     "dfw.Pilot": ("Pilote", "Pilot"),
     "dfw.readiness": (
         "marge de préparation (jours avant chaque événement) et probabilité d'être à temps",
@@ -714,6 +717,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "dif.total": ("total", "total"),
     "dif.pilot": ("pilote", "pilot"),
     "dif.event": ("événement", "event"),
+    "dif.float_old": ("marge avant (jours)", "float old (days)"),
+    "dif.float_new": ("marge après (jours)", "float new (days)"),
     "dif.late_now": ("en retard désormais", "late now"),
     "dif.late": ("EN RETARD", "LATE"),
     "dif.message": ("constat", "message"),

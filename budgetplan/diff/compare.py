@@ -105,10 +105,15 @@ class Total:
 
 @dataclass
 class MilestoneMove:
+    """A milestone whose date (typed, or from the forward pass) or float moved."""
+
     id: str
     pilot: str
     old: dt.date | None
     new: dt.date | None
+    #: days it can slip before an event it leads to is late (None: it leads to none)
+    old_float: int | None = None
+    new_float: int | None = None
 
 
 @dataclass
@@ -300,20 +305,11 @@ def compare(va: Version, vb: Version, threshold: str | None = None) -> DiffResul
         }
         if not changes:
             continue
-        if item.startswith("milestones["):
-            if "date" in changes or old_item is None or new_item is None:
-                pilot = str((new_item or old_item or {}).get("pilot", ""))
-                result.milestones.append(
-                    MilestoneMove(
-                        item[len("milestones[") : -1],
-                        pilot,
-                        fields_a.get("date"),  # type: ignore[arg-type]
-                        fields_b.get("date"),  # type: ignore[arg-type]
-                    )
-                )
-        else:
-            for key, change in changes.items():
-                result.parameters.append((item, key, change))
+        for key, change in changes.items():
+            if item.startswith("milestones[") and key == "date":
+                continue  # a date typed: said below with the dates it moves
+            result.parameters.append((item, key, change))
+    result.milestones = _milestone_moves(va, vb)
     ta, tb = va.totals, vb.totals
     for key in sorted(ta.keys() | tb.keys(), key=_total_order):
         (ae0, cp0), (ae1, cp1) = ta.get(key, (0, 0)), tb.get(key, (0, 0))
@@ -350,6 +346,20 @@ def compare(va: Version, vb: Version, threshold: str | None = None) -> DiffResul
             message = found[0].message if found else said(spec.en, spec.fr)
             result.checks.append(CheckChange(spec.code, ca.ok, cb.ok, message))
     return result
+
+
+def _milestone_moves(va: Version, vb: Version) -> list[MilestoneMove]:
+    """Every milestone whose date or float moved, the computed ones included: a duration or a
+    prerequisite changed moves every milestone after it."""
+    fa, fb = va.figures, vb.figures
+    pilot_of = {m.id: p.id for v in (va, vb) for p in v.programme.pilots for m in p.milestones}
+    moves = []
+    for mid in sorted(fa.dates.keys() | fb.dates.keys()):
+        old, new = fa.dates.get(mid), fb.dates.get(mid)
+        old_float, new_float = fa.floats.get(mid), fb.floats.get(mid)
+        if old != new or old_float != new_float:
+            moves.append(MilestoneMove(mid, pilot_of.get(mid, ""), old, new, old_float, new_float))
+    return moves
 
 
 def _under(old: int, new: int, limit: tuple[int, Decimal]) -> bool:

@@ -136,7 +136,14 @@ def to_json(r: DiffResult) -> str:
             ],
         },
         "milestones": [
-            {"id": m.id, "pilot": m.pilot, "old": _json_value(m.old), "new": _json_value(m.new)}
+            {
+                "id": m.id,
+                "pilot": m.pilot,
+                "old": _json_value(m.old),
+                "new": _json_value(m.new),
+                "old_float_days": m.old_float,
+                "new_float_days": m.new_float,
+            }
             for m in r.milestones
         ],
         "readiness": [
@@ -259,8 +266,11 @@ def to_markdown(r: DiffResult, old: str, new: str, lang: Lang = "en") -> str:
     if r.milestones:
         out += ["", f"### {_title(w('milestones'))}", ""]
         out += _table(
-            [w("Milestone"), w("Pilot"), w("Old"), w("New")],
-            [[m.id, m.pilot, show(m.old), show(m.new)] for m in r.milestones],
+            [w("Milestone"), w("Pilot"), w("Old"), w("New"), w("Float old (days)"), w("Float new")],
+            [
+                [m.id, m.pilot, show(m.old), show(m.new), show(m.old_float), show(m.new_float)]
+                for m in r.milestones
+            ],
         )
     if r.readiness:
         out += ["", f"### {_title(w('Readiness'))}", ""]
@@ -343,7 +353,10 @@ def to_text(r: DiffResult, old: str, new: str, markdown: bool = False, lang: Lan
     if r.milestones:
         out.append(h("milestones"))
         for m in r.milestones:
-            out.append(f"{item}{m.id} ({m.pilot}): {show(m.old)} -> {show(m.new)}")
+            slack = ""
+            if m.old_float != m.new_float:
+                slack = "; " + w("float", old=show(m.old_float), new=show(m.new_float))
+            out.append(f"{item}{m.id} ({m.pilot}): {show(m.old)} -> {show(m.new)}{slack}")
     if r.readiness:
         out.append(h("readiness"))
         for x in r.readiness:

@@ -68,7 +68,7 @@ def textconv(programme: Programme) -> str:
     for env in sorted(programme.envelopes, key=lambda e: e.year):
         out.append(
             f"envelope {env.year}: AE {env.ae} CP {env.cp} titre2 {env.titre2} "
-            f"programme {env.budget_programme} action {env.action}"
+            f"programme {escape(str(env.budget_programme))} action {escape(str(env.action))}"
         )
     r = programme.reserve
     out.append(
@@ -104,6 +104,7 @@ def textconv(programme: Programme) -> str:
         deps = ",".join(m.depends_on)
         out.append(
             f"milestone {mid} | {pid} | {m.kind.value} | {fig.dates[mid]}"
+            + (f" | float {fig.floats[mid]} days" if mid in fig.floats else "")
             + (f" | after {deps}" if deps else "")
         )
     for rd in sorted(fig.readiness, key=lambda x: (x.pilot, x.event)):

@@ -119,8 +119,8 @@ def write_diff_workbook(
         )
         table(
             t("dif.milestones"),
-            tuple(t(f"dif.{k}") for k in ("id", "pilot", "old", "new")),
-            [(m.id, m.pilot, m.old, m.new) for m in result.milestones],
+            tuple(t(f"dif.{k}") for k in ("id", "pilot", "old", "new", "float_old", "float_new")),
+            [(m.id, m.pilot, m.old, m.new, m.old_float, m.new_float) for m in result.milestones],
         )
         table(
             t("dif.readiness"),
