@@ -114,3 +114,15 @@ def test_every_dependency_is_locked() -> None:
     }
     names = {norm(re.split(r"[<>=!~\[ ;]", spec, maxsplit=1)[0]) for spec in wanted}
     assert names - pinned == set(), f"not pinned in requirements.lock: {names - pinned}"
+
+
+def test_the_readme_counts_the_checks_there_are() -> None:
+    """Each time the README gives the number of checks, it is the number CHECKS holds."""
+    from budgetplan.compute.checks import CHECKS
+
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    said = re.findall(r"\b(\d+) checks (?:of|each)\b", text)
+    assert said, "the README no longer says how many checks there are"
+    assert set(said) == {str(len(CHECKS))}, said
+    codes = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", text))
+    assert {"TYPED_NUMBERS", "FIGURES_SOUND"} <= codes

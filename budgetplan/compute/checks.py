@@ -50,11 +50,14 @@ class Check:
         """The count's formula in a workbook of ``lang``: each "@List.code" the code's name."""
         return _CODE_TEXT.sub(lambda m: formula_text(_LISTS[m[1]](m[2]), lang), self.formula)
 
-    def result_formula(self, count_cell: str) -> str:
+    def result_formula(self, count_cell: str, typed_numbers: tuple[str, ...] = ()) -> str:
         """The TRUE/FALSE cell of the check: no exception counted in ``count_cell``, and no
         error in any range the count reads. A check whose inputs hold an error is FALSE (it
-        fails closed): COUNTIF skips error cells, so the count alone could pass untested."""
+        fails closed): COUNTIF skips error cells, so the count alone could pass untested.
+        ``typed_numbers``: the names it reads over cells typed as numbers or booleans, where
+        text typed (``deux``, ``non``) counts as an error too."""
         guards = "".join(f"+SUMPRODUCT(--ISERROR({name}))" for name in names_in(self.formula))
+        guards += "".join(f"+SUMPRODUCT(--ISTEXT({name}))" for name in typed_numbers)
         return f"=IFERROR(AND({count_cell}=0,{guards[1:] or '0'}=0),FALSE)"
 
     def text(self, lang: Lang) -> str:
@@ -722,6 +725,17 @@ def _intrusive_supervised(fig: Figures) -> Iterator[Finding]:
             )
 
 
+def _figures_sound(fig: Figures) -> Iterator[Finding]:
+    """Figures computed in Python are never errors: only a workbook's formulas can show one."""
+    return iter(())
+
+
+def _typed_numbers(fig: Figures) -> Iterator[Finding]:
+    """A programme holds numbers where it holds numbers (the model types them): what a cell
+    read back holds instead is a BAD_VALUE of reconcile at that cell, not a check's finding."""
+    return iter(())
+
+
 def _human_in_loop(fig: Figures) -> Iterator[Finding]:
     for pi, (pilot, pf) in enumerate(zip(fig.programme.pilots, fig.pilots, strict=True)):
         if not pf.human_ok:
@@ -1231,6 +1245,32 @@ CHECKS: tuple[Check, ...] = (
         "other text typed instead is counted nowhere.",
         _listed,
         _LISTED_FORMULA,
+    ),
+    Check(
+        "TYPED_NUMBERS",
+        "Chaque saisie de nombre, de date ou de VRAI/FAUX en est un",
+        "Every number, date or TRUE/FALSE input holds one",
+        "Un mot saisi à la place d'un nombre (« deux », « quarante mille ») ou de VRAI/FAUX "
+        "(« non ») serait comparé comme du texte, sans erreur : les contrôles qui le lisent "
+        "seraient faussés. Compte les saisies numériques, dates et booléens qui sont du texte.",
+        'A word typed instead of a number ("two", "forty thousand") or of TRUE/FALSE '
+        '("no") would be compared as text, with no error: the checks reading it would be '
+        "wrong. Counts the number, date and boolean inputs that hold text.",
+        _typed_numbers,
+        "=TYPED_AS_TEXT",
+    ),
+    Check(
+        "FIGURES_SOUND",
+        "Aucun chiffre de la Synthèse ni des Pilotes n'affiche d'erreur",
+        "No figure of the Summary or the Pilots shows an error",
+        "Les chiffres que l'officier lit sans qu'un contrôle les lise (Synthèse, AE et "
+        "principes des Pilotes) : un #N/A ou un #VALEUR! y rend ce contrôle, et le contrôle "
+        "général, FAUX.",
+        "The figures the officer reads that no other check reads (the Summary, the Pilots' AE "
+        "and principles): an #N/A or #VALUE! there makes this check, and the master check, "
+        "FALSE.",
+        _figures_sound,
+        "=ERRORS_SHOWN",
     ),
 )
 

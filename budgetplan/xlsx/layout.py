@@ -858,6 +858,8 @@ NAMES: tuple[Name, ...] = (
     Name("ALLOCATED_AE", "summary", "AE allocated"),
     Name("HEADROOM", "summary", "headroom left in the net envelope"),
     Name("MASTER_CHECK", "checks", "the master check"),
+    Name("TYPED_AS_TEXT", "checks", "how many number, date and boolean inputs hold text"),
+    Name("ERRORS_SHOWN", "checks", "how many figures of the Summary and the Pilots show errors"),
     Name("RD_LATE", "timeline", "whether each pilot is late for each event it serves"),
     *(
         Name(f"GOV_{key.upper()}", "evaluation", f"each pilot's {key}")
@@ -865,6 +867,31 @@ NAMES: tuple[Name, ...] = (
     ),
 )
 NAME_BY_ID: dict[str, Name] = {n.name: n for n in NAMES}
+
+
+#: Kinds of cell an officer types a number (or true/false) into: text typed there is compared
+#: as text (``"deux">=2`` is TRUE, ``"non"=FALSE`` is FALSE), silently, so a check reading such a
+#: cell also counts the text typed in it.
+NUMBER_KINDS = frozenset({"int", "year", "money", "rate", "date", "month", "bool", "titre"})
+
+
+def typed_number_names(names: list[str]) -> list[str]:
+    """The names among ``names`` over input cells that hold numbers or booleans: the scalar
+    parameters and the input columns of those kinds."""
+    scalars = {name: kind for _key, _label, kind, name in PARAMETERS}
+    out = []
+    for name in names:
+        if name in scalars:
+            if scalars[name] in NUMBER_KINDS:
+                out.append(name)
+            continue
+        spec = NAME_BY_ID.get(name)
+        if spec is None or spec.table is None:
+            continue
+        column = next(c for c in spec.table.columns if c.key == spec.key)
+        if column.is_input and column.kind in NUMBER_KINDS:
+            out.append(name)
+    return out
 
 
 def column_names(table: Table) -> tuple[Name, ...]:

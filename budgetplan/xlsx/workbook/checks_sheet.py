@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from budgetplan.compute.checks import CHECKS, CheckResult
 from budgetplan.xlsx import layout as L
+from budgetplan.xlsx.formulas import names_in
 from budgetplan.xlsx.workbook.context import Context, page_setup, protect, row_height
 
 
@@ -42,7 +43,10 @@ def write(ctx: Context, results: list[CheckResult]) -> None:
             ws.set_row(row, height)
         ws.write_string(row, C["code"], spec.code, st.text_calc)
         ws.write_string(row, C["check"], spec.text(ctx.lang), wrapped)
-        ws.write_formula(row, C["result"], spec.result_formula(f"$D{row + 1}"), boolean, result.ok)
+        typed = tuple(L.typed_number_names(names_in(spec.formula)))
+        ws.write_formula(
+            row, C["result"], spec.result_formula(f"$D{row + 1}", typed), boolean, result.ok
+        )
         ws.write_formula(
             row, C["count"], spec.formula_in(ctx.lang), st.cell("int", "calc"), result.count
         )

@@ -29,6 +29,10 @@ class RowSink(Protocol):
     def add(self, row: int, values: list[object], template: RowTemplate, /) -> None: ...
 
 
+#: Sheets whose tables' calculated columns no check reads (their errors are counted apart).
+WATCHED_TABLE_SHEETS = frozenset({"pilots"})
+
+
 @dataclass(frozen=True)
 class RowPlan:
     """Where the rows of the tables a person adds to go: empty cost-line and milestone rows after
@@ -72,6 +76,10 @@ class Context:
     #: rows are not rendered, and the About sheet carries no fingerprint.
     phasing_rows: RowSink | None = None
     rows: RowPlan = field(default_factory=lambda: RowPlan(0, None, 0, None, 0, None, 0, None))
+    #: ranges of the input cells that hold numbers, dates or booleans (see define_typed_as_text)
+    typed_numbers: list[str] = field(default_factory=list)
+    #: ranges of figures no check reads, whose errors ERRORS_SHOWN counts (see watch)
+    watched: list[str] = field(default_factory=list)
 
     @property
     def spare_lines(self) -> int:
@@ -120,9 +128,31 @@ class Context:
         self.wb.define_name(name, f"={self.q(sheet_key)}!{ref}")
 
     def define_columns(self, table: L.Table, n_rows: int) -> None:
-        """Define the names over the columns of ``table``, holding ``n_rows`` items."""
+        """Define the names over the columns of ``table``, holding ``n_rows`` items; note its
+        number inputs for ``TYPED_AS_TEXT``."""
         for spec in L.column_names(table):
             self.wb.define_name(spec.name, L.name_ref(spec, n_rows, self.lang))
+        for col in table.columns:
+            if col.is_input and col.kind in L.NUMBER_KINDS and n_rows > 0:
+                self.typed_numbers.append(table.range(col.key, n_rows, self.lang))
+            if not col.is_input and table.sheet in WATCHED_TABLE_SHEETS:
+                self.watch(table.range(col.key, n_rows, self.lang))
+
+    def watch(self, ref: str) -> None:
+        """Count the errors ``ref`` shows in ``ERRORS_SHOWN`` (check FIGURES_SOUND): figures
+        that no check reads, yet the officer reads."""
+        self.watched.append(ref)
+
+    def define_counts(self) -> None:
+        """``TYPED_AS_TEXT``: how many cells typed as numbers, dates or booleans (every number
+        input of the tables defined, every scalar number parameter) hold text, which formulas
+        would compare as text, silently (``"deux">=2`` is TRUE)."""
+        ranges = list(self.typed_numbers)
+        ranges += [name for _key, _label, kind, name in L.PARAMETERS if kind in L.NUMBER_KINDS]
+        counted = "+".join(f"SUMPRODUCT(--ISTEXT({r}))" for r in ranges) or "0"
+        self.wb.define_name("TYPED_AS_TEXT", f"={counted}")
+        shown = "+".join(f"SUMPRODUCT(--ISERROR({r}))" for r in self.watched) or "0"
+        self.wb.define_name("ERRORS_SHOWN", f"={shown}")
 
     # counts used for ranges
     @property

@@ -145,6 +145,8 @@ def write(ctx: Context) -> None:
     ctx.define_columns(L.EVENTS, n_evt)
     ctx.define_columns(L.THRESHOLDS, len(thresholds))
     ctx.define_columns(L.ENVELOPES, n_env)
+    ctx.define_columns(L.CLOSURES, len(closures))  # no names: their number inputs only
+    ctx.define_columns(L.SPREADS, len(spreads))
     _envelope_lists(ctx, n_env)
 
     for col, w in zip(P.values(), PARAM_WIDTHS, strict=True):  # one page wide

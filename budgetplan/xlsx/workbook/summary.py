@@ -71,6 +71,7 @@ def write(ctx: Context) -> None:
         row += 1
         ws.write_string(row, 0, ctx.t(f"sum.{key}"), st.label)
         if key == "master":
+            master_row = row
             ws.write_formula(row, 1, "=MASTER_CHECK", boolean, ctx.checks_ok)
             ws.conditional_format(
                 row,
@@ -327,6 +328,10 @@ def write(ctx: Context) -> None:
             )
     month_last = row
 
+    # every figure but the master check itself is watched for errors (check FIGURES_SOUND)
+    right = xl_col_to_name(max(c_rap, 3 + len(events)))
+    ctx.watch(f"{ctx.q('summary')}!$A$1:${right}${master_row}")
+    ctx.watch(f"{ctx.q('summary')}!$A${master_row + 2}:${right}${month_last + 1}")
     chart_col = max(c_rap, 3 + len(events)) + 2
     _charts(ctx, ws, pilot_hdr, pilot_last, month_hdr, month_last, len(events), chart_col)
     ws.set_column(0, 0, 40)

@@ -181,6 +181,7 @@ def write_workbook(
             if key == "risk" and risk is None:
                 continue  # values only (no formula): reconcile's expected workbook skips it
             writers[key]()
+        ctx.define_counts()
         (ctx.sheets.get("changes") or ctx.sheets["summary"]).activate()
         with splice.splicing():  # each sheet's rows copied once, into the zip
             wb.close()
