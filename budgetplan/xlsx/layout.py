@@ -2,8 +2,11 @@
 
 Every table sits on a known sheet with its header on a known row and its columns in a known
 order, each column bound to a model field (``key``). The writer lays cells out from this module
-and the reader finds them with it, so that the two cannot drift apart. Bump ``LAYOUT_VERSION``
-whenever a position, a column or a sheet changes.
+and the reader finds them with it, so that the two cannot drift apart. ``LAYOUT`` names this
+layout: its version and a fingerprint of this whole description (every sheet, table, column,
+parameter and name), written on the About sheet; a change here changes the fingerprint, and a
+test fails until the new layout is registered in ``LAYOUTS`` (with the version bumped), so a
+layout change cannot be forgotten. The reader refuses a workbook of another layout in one line.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from budgetplan.core import model as m
 from budgetplan.core.codes import names
+from budgetplan.core.findings import Said, said
 from budgetplan.core.labels import LANGS, Lang, label
 
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 
 #: Sheet keys in workbook order: outputs first, then inputs, then calculations (FAST).
 SHEETS: tuple[str, ...] = (
@@ -907,3 +911,51 @@ def name_ref(name: Name, n_rows: int, lang: Lang) -> str:
         col = table.letter(name.key)
         return f"={quote(sheet_name(table.sheet, lang))}!${col}${FIRST_DATA_ROW + 1}"
     return f"={table.range(name.key, n_rows, lang)}"
+
+
+def _canonical(value: object) -> object:
+    """``value`` as plain, ordered data: the same on every machine and hash seed."""
+    if isinstance(value, type) and issubclass(value, StrEnum):
+        return [value.__name__, [member.value for member in value]]
+    if isinstance(value, frozenset | set):
+        return sorted(_canonical(v) for v in value)  # type: ignore[type-var]
+    if isinstance(value, dict):
+        return [[_canonical(k), _canonical(v)] for k, v in value.items()]
+    if isinstance(value, tuple | list):
+        return [_canonical(v) for v in value]
+    if hasattr(value, "__dataclass_fields__"):
+        fields = value.__dataclass_fields__  # type: ignore[attr-defined]
+        return [type(value).__name__, [[f, _canonical(getattr(value, f))] for f in fields]]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return repr(value)
+
+
+def _fingerprint() -> str:
+    """A hash of this module's description of the workbook (its upper-case data)."""
+    import hashlib
+    import json
+
+    described = [
+        [name, _canonical(value)]
+        for name, value in sorted(globals().items())
+        if name.isupper() and not name.startswith("LAYOUT") and not callable(value)
+    ]
+    text = json.dumps(described, ensure_ascii=True, sort_keys=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+#: This layout, as the About sheet names it: ``version.fingerprint``.
+LAYOUT = f"{LAYOUT_VERSION}.{_fingerprint()}"
+#: Every layout budgetplan has written, oldest first, with what tells it apart. A workbook of
+#: another layout than ``LAYOUT`` is refused by the reader, naming its layout from this list.
+LAYOUTS: dict[str, Said] = {
+    "1": said(
+        "budgetplan up to December 2026, before layouts were fingerprinted",
+        "budgetplan jusqu'en décembre 2026, avant l'empreinte des mises en page",
+    ),
+    "2.3aa0a985199d": said(
+        "December 2026: checks TYPED_NUMBERS and FIGURES_SOUND, layouts fingerprinted",
+        "décembre 2026 : contrôles TYPED_NUMBERS et FIGURES_SOUND, mises en page à empreinte",
+    ),
+}

@@ -276,24 +276,10 @@ def _open_workbook(path: Path, allow_macros: bool) -> Workbook:
         )
     about = _read_about(book, about_key)
     lang: Lang = "en" if about.get("lang") == "en" else "fr"
-    try:
-        version = int(about.get("layout", "0"))
-    except ValueError:
-        version = 0
-    if version != L.LAYOUT_VERSION:
-        raise ReadError(
-            [
-                Finding(
-                    Severity.ERROR,
-                    "LAYOUT_VERSION",
-                    f"was written with layout version {about.get('layout')!r}; this budgetplan reads "
-                    f"version {L.LAYOUT_VERSION}",
-                    "rebuild it with this budgetplan from its scenario",
-                    file=str(path),
-                    sheet=about_key,
-                )
-            ]
-        )
+    written = str(about.get("layout", "")).strip()
+    if written != L.LAYOUT:
+        raise ReadError([_other_layout(path, about_key, written)])
+    version = L.LAYOUT_VERSION
 
     wb = Workbook(path, lang, version, about, LazySheets(book, path), {}, {})
     wb.values.names = wb.names
@@ -333,6 +319,38 @@ def _open_workbook(path: Path, allow_macros: bool) -> Workbook:
         if key in EAGER:
             wb.values.load(key)
     return wb
+
+
+def _other_layout(path: Path, about_key: str, written: str) -> Finding:
+    """The refusal of a workbook of another layout, naming it and the way forward."""
+    known = L.LAYOUTS.get(written)
+    if known is None:
+        head = written.split(".")[0]
+        newer = head.isdigit() and int(head) > L.LAYOUT_VERSION
+        known = said(
+            "a newer budgetplan's" if newer else "a layout this budgetplan does not know",
+            "celle d'un budgetplan plus récent" if newer else "une mise en page inconnue",
+        )
+    return Finding(
+        Severity.ERROR,
+        "LAYOUT_VERSION",
+        said(
+            f"was written with layout {written or '?'} ({in_lang(known, 'en')}); this budgetplan "
+            f"reads layout {L.LAYOUT}",
+            f"a été écrit avec la mise en page {written or '?'} ({in_lang(known, 'fr')}) ; ce "
+            f"budgetplan lit la mise en page {L.LAYOUT}",
+        ),
+        said(
+            "carry its edits into its scenario with the budgetplan that wrote it (reconcile "
+            "--write-scenario), then rebuild it from that scenario with this one (budgetplan "
+            "build SCENARIO)",
+            "reporter ses saisies dans son scénario avec le budgetplan qui l'a écrit (reconcile "
+            "--write-scenario), puis le reconstruire depuis ce scénario avec celui-ci "
+            "(budgetplan build SCÉNARIO)",
+        ),
+        file=str(path),
+        sheet=about_key,
+    )
 
 
 def _read_about(book: CalamineWorkbook, name: str) -> dict[str, str]:
@@ -823,9 +841,58 @@ def _read_lines(wb: Workbook, loc: Locator) -> list[Any]:
     return lines
 
 
+#: The input tables, each checked by its header row before it is read.
+INPUT_TABLES: tuple[L.Table, ...] = tuple(
+    t for t in vars(L).values() if isinstance(t, L.Table) and any(c.is_input for c in t.columns)
+)
+
+
+def moved_headers(wb: Workbook) -> int:
+    """Report, for each input table whose header row is not the layout's (a column inserted,
+    deleted or moved), the first header out of place; how many tables were reported. Columns
+    are read by their place: reading a shifted table would take every value for another."""
+    reported = 0
+    for table in INPUT_TABLES:
+        if table.sheet not in wb.values:
+            continue
+        rows = wb.values[table.sheet]
+        header = rows[L.HEADER_ROW] if len(rows) > L.HEADER_ROW else []
+        for i, col in enumerate(table.columns):
+            j = table.first_col + i
+            found = header[j] if j < len(header) else ""
+            wanted = label(col.label, wb.lang)
+            if not col.is_input or str(found).strip() == wanted:
+                continue
+            shown = str(found).strip()
+            shown_en, shown_fr = (shown, shown) if shown else ("(empty)", "(vide)")
+            wb.report(
+                "HEADER_MOVED",
+                said(
+                    f"column '{wanted}' is expected here, '{shown_en}' stands here instead: a "
+                    "column was inserted, deleted or moved, so no value of this table is read",
+                    f"la colonne « {wanted} » est attendue ici, « {shown_fr} » s'y trouve : une "
+                    "colonne a été insérée, supprimée ou déplacée, aucune valeur de ce tableau "
+                    "n'est lue",
+                ),
+                said(
+                    "undo the insertion (or put the column back); add notes right of the tables",
+                    "annuler l'insertion (ou remettre la colonne en place) ; écrire les notes à "
+                    "droite des tableaux",
+                ),
+                wb.names[table.sheet],
+                xl_rowcol_to_cell(L.HEADER_ROW, j),
+            )
+            reported += 1
+            break
+    return reported
+
+
 def read_programme(wb: Workbook) -> tuple[m.Programme | None, Locator]:
-    """The programme the workbook's input cells describe (None if they do not make one)."""
+    """The programme the workbook's input cells describe (None if they do not make one, or if
+    a table's columns are not where the layout has them)."""
     loc = Locator(wb)
+    if moved_headers(wb):
+        return None, loc
     before = len(wb.findings)
     scalars = _read_parameters(wb, loc)
     envelopes = _items_of(wb, loc, L.ENVELOPES, m.Envelope, "envelopes")

@@ -74,7 +74,19 @@ def check_overwrite(
 
     try:
         wb = open_workbook(target)
-    except ReadError:
+    except ReadError as exc:
+        older = next((f for f in exc.findings if f.code == "LAYOUT_VERSION"), None)
+        if older is not None:  # a budgetplan workbook of another layout: its edits unread
+            refusal = Refusal(
+                older.message,
+                said(
+                    "carry its edits into the scenario with the budgetplan that wrote it, or "
+                    "replace it with --force (a backup is kept)",
+                    "reporter ses saisies dans le scénario avec le budgetplan qui l'a écrit, ou "
+                    "le remplacer avec --force (une copie de sauvegarde est gardée)",
+                ),
+            )
+            return refusal, True, None
         refusal = Refusal(
             said(
                 "exists and is not a budgetplan workbook",

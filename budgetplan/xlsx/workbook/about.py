@@ -33,7 +33,7 @@ def write(ctx: Context) -> None:
         "source": ctx.source.path,
         "hash": ctx.source.sha256,
         "generator": f"budgetplan {ctx.version}",
-        "layout": str(L.LAYOUT_VERSION),
+        "layout": L.LAYOUT,
         "lang": ctx.lang,
         "lines": str(ctx.n_lines),
         "line_rows": str(ctx.line_rows),
