@@ -13,6 +13,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from budgetplan.cli_help import french
 from budgetplan.cli_said import usage_fr
 from budgetplan.core.errors import BudgetplanError
 from budgetplan.core.findings import Finding, in_lang, os_error_fr, said
@@ -64,8 +65,14 @@ _said_in: Lang = "fr"
 
 
 def _lang_of(args: list[str]) -> Lang:
-    """The language a command line asks for (its last ``--lang``), French by default."""
-    lang: Lang = "fr"
+    """The language a command line asks for: its last ``--lang``, else the user's locale
+    (``LC_ALL``, ``LC_MESSAGES``, ``LANG``: English when it is an English one), else French."""
+    import os
+
+    locale = next(
+        (os.environ[k] for k in ("LC_ALL", "LC_MESSAGES", "LANG") if os.environ.get(k)), ""
+    )
+    lang: Lang = "en" if locale.lower().startswith("en") else "fr"
     for i, arg in enumerate(args):
         value = args[i + 1] if arg == "--lang" and i + 1 < len(args) else None
         if arg.startswith("--lang="):
@@ -1111,12 +1118,30 @@ def verify(
         raise typer.Exit(2) from None
     for v in verified:
         for sheet, cells in v.errors:
-            _err(f"{v.path}: {sheet}!{cells}: formula error")
+            _err(
+                said(
+                    f"{v.path}: {sheet}!{cells}: formula error",
+                    f"{v.path} : {sheet}!{cells} : formule en erreur",
+                )
+            )
         for m in v.mismatches[:20]:
-            _err(f"{v.path}: {m}")
+            _err(
+                said(
+                    f"{v.path}: {m}",
+                    f"{v.path} : {m.sheet}!{m.ref} ={m.formula} : enregistré {m.cached!r}, "
+                    f"LibreOffice {m.recalculated!r}",
+                )
+            )
         typer.echo(
-            f"{v.path}: {v.formulas} formulas, {len(v.mismatches)} mismatch(es), "
-            f"{len(v.errors)} error range(s)"
+            in_lang(
+                said(
+                    f"{v.path}: {v.formulas} formulas, {len(v.mismatches)} mismatch(es), "
+                    f"{len(v.errors)} error range(s)",
+                    f"{v.path} : {v.formulas} formules, {len(v.mismatches)} écart(s), "
+                    f"{len(v.errors)} plage(s) en erreur",
+                ),
+                _said_in,
+            )
         )
     raise typer.Exit(0 if all(v.ok for v in verified) else 1)
 
@@ -1136,7 +1161,10 @@ def run(args: list[str]) -> int:
     _said_in = _lang_of(args)
     clicks = _click_exceptions()
     try:
-        code = app(args=args, prog_name="budgetplan", standalone_mode=False)
+        command = typer.main.get_command(app)
+        if _said_in == "fr":
+            french(command)
+        code = command.main(args=args, prog_name="budgetplan", standalone_mode=False)
         return code if isinstance(code, int) else 0
     except clicks.UsageError as exc:  # one line, as every other refusal: what, where, the fix
         where = exc.ctx.command_path if exc.ctx is not None else "budgetplan"

@@ -12,6 +12,12 @@ from budgetplan.yamlio.loader import default_scenario_path, load
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
+# The command line speaks the user's locale (LC_ALL, LC_MESSAGES, LANG) unless told --lang: the
+# tests, and the commands they start, run as a French desktop does whatever this machine's is.
+for _variable in ("LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_variable, None)
+os.environ["LANG"] = "fr_FR.UTF-8"
+
 
 def edit_scenario(tmp: Path, name: str, change) -> Path:  # type: ignore[no-untyped-def]
     """Copy the default programme, apply ``change`` to its YAML document, save as ``name``."""

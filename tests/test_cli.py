@@ -141,7 +141,7 @@ def test_help_reads_as_a_command_line_with_an_example(command, capsys) -> None:
     text = capsys.readouterr().out
     for noise in ("<bool>", "<path>", "<str>", "<int", "<float", "{", "list[Path]"):
         assert noise not in text, (command, noise)
-    example = text.split("Example:", 1)[1].splitlines()[1].strip()
+    example = text.split("Exemple :", 1)[1].splitlines()[1].strip()  # French by default
     assert example.split()[:2] in (["budgetplan", command], [".venv/bin/budgetplan", command])
     for flag in (w for w in example.split() if w.startswith("-")):
         assert flag in text, (command, flag)

@@ -91,3 +91,33 @@ def test_a_french_text_passes_through_every_copy() -> None:
     for g in (copy.deepcopy(f), pickle.loads(pickle.dumps(f)), dataclasses.replace(f, cell="A1")):
         assert in_lang(g.message, "fr") == "la valeur" and g.message == "the value"
     assert f.one_line("fr") == ": erreur[X] la valeur (corriger)"
+
+
+def test_every_help_text_of_the_command_line_has_its_french() -> None:
+    """No English help reaches a French user: each command's and option's help is in the
+    French catalogue of the command line (budgetplan/cli_help.py)."""
+    import typer.main
+
+    from budgetplan.cli import app
+    from budgetplan.cli_help import FRENCH, help_texts
+
+    missing = [t for t in help_texts(typer.main.get_command(app)) if t not in FRENCH]
+    assert missing == [], missing
+
+
+@pytest.mark.parametrize("command", [[], ["build"], ["reconcile"], ["diff"], ["consolidate"]])
+def test_help_is_french_by_default_and_english_when_asked(command, capsys, monkeypatch) -> None:
+    from budgetplan.cli import run
+
+    assert run([*command, "--help"]) == 0
+    french = capsys.readouterr().out
+    assert french.startswith("Utilisation : budgetplan")
+    assert "Afficher cette aide et quitter." in french
+    for english in ("Usage:", "Options:", "Show this message", "[default:", "Workbook"):
+        assert english not in french, english
+    if command:  # the commands take --lang; budgetplan alone follows the locale
+        assert run([*command, "--help", "--lang", "en"]) == 0
+        assert capsys.readouterr().out.startswith("Usage: budgetplan")
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    assert run([*command, "--help"]) == 0
+    assert capsys.readouterr().out.startswith("Usage: budgetplan")
