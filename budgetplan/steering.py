@@ -27,6 +27,7 @@ from budgetplan.core.labels import Lang
 from budgetplan.core.model import Programme
 from budgetplan.publish import Built, publish
 from budgetplan.readback.reconciliation import Edit, Reconciliation, reconcile_opened
+from budgetplan.signing import key_path, make_key, read_key, signature, verified
 from budgetplan.yamlio.catalogue import untranslated
 from budgetplan.yamlio.loader import Loaded, reference_findings
 
@@ -61,12 +62,34 @@ def split(
 ) -> list[Built]:
     """One workbook per contributor in ``outbox``, each recording (About sheet) the version of
     the programme it was made from (the scenario file's hash) and whom it was made for."""
+    key = make_key(loaded.source.path)
     built = []
+    named = file_names(list(contributors(loaded.programme, by)))
     for contributor, owns in contributors(loaded.programme, by).items():
-        source = dataclasses.replace(loaded.source, contributor=contributor, owns=owns)
-        target = outbox / file_name(contributor)
+        signed = signature(key, contributor, owns, loaded.source.sha256)
+        source = dataclasses.replace(
+            loaded.source, contributor=contributor, owns=owns, signature=signed
+        )
+        target = outbox / named[contributor]
         built.append(publish(loaded.programme, source, target, lang, force))
     return built
+
+
+def file_names(names: list[str]) -> dict[str, str]:
+    """Each contributor's file name, distinct even where two names give the same one
+    (``DPSIS / DGPN`` and ``DPSIS/DGPN``, ``Préfecture`` and ``Prefecture``; any case): the
+    second is ``NAME-2.xlsx``, and so on, in the programme's order."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in names:
+        stem = file_name(name).removesuffix(".xlsx")
+        candidate, n = stem, 1
+        while candidate.lower() in taken:
+            n += 1
+            candidate = f"{stem}-{n}"
+        taken.add(candidate.lower())
+        out[name] = f"{candidate}.xlsx"
+    return out
 
 
 # --------------------------------------------------------------------------- consolidate
@@ -155,8 +178,9 @@ def consolidate(
     read: list[Return] = []
     with tempfile.TemporaryDirectory(prefix="budgetplan-consolidate-") as tmp:
         versions = Versions(loaded, bases, Path(tmp))
+        key = read_key(loaded.source.path)
         for path in returns:
-            ret = _read_return(path, loaded, versions)
+            ret = _read_return(path, loaded, versions, key)
             if ret.taken and ret.reconciliation is not None and ret.base is not None:
                 merged = _merge_return(merged, ret, loaded)
             read.append(ret)
@@ -280,7 +304,7 @@ def _git_versions(path: Path) -> list[bytes]:
         return []
 
 
-def _read_return(path: Path, loaded: Loaded, versions: Versions) -> Return:
+def _read_return(path: Path, loaded: Loaded, versions: Versions, key: bytes | None) -> Return:
     """Long: each reason a return cannot be taken is one finding naming the file and the fix."""
     from budgetplan.xlsx.reader import ReadError, open_workbook
     from budgetplan.yamlio.loader import LoadError
@@ -310,6 +334,11 @@ def _read_return(path: Path, loaded: Loaded, versions: Versions) -> Return:
                 ),
             )
         )
+        return ret
+    forged = _unsigned(path, loaded, key, ret, about)
+    if forged is not None:
+        ret.findings.append(forged)
+        ret.contributor, ret.owns = "", ()  # nothing it says of itself is believed
         return ret
     base_path = versions.find(about.get("hash", ""))
     if base_path is None:
@@ -379,6 +408,50 @@ def _locate_edits(ret: Return, rec: Reconciliation) -> None:
                 cell=at.cell if at else "",
             )
         )
+
+
+def _unsigned(
+    path: Path, loaded: Loaded, key: bytes | None, ret: Return, about: dict[str, str]
+) -> Finding | None:
+    """Why the identity a return claims (contributor, pilots, version) cannot be believed, or
+    None when the steering team's signature vouches for it."""
+    if key is None:
+        where = key_path(loaded.source.path)
+        return _finding(
+            path,
+            "NO_SPLIT_KEY",
+            said(
+                f"cannot be checked: no key beside the scenario ({where.name}), so whom it was "
+                "made for is unknown",
+                f"ne peut pas être vérifié : pas de clé à côté du scénario ({where.name}), on "
+                "ne sait pas pour qui il a été fait",
+            ),
+            said(
+                "consolidate beside the scenario the workbooks were split from (its key is "
+                "there), or split again and send the new workbooks",
+                "consolider à côté du scénario dont les classeurs ont été tirés (sa clé y est), "
+                "ou refaire le split et envoyer les nouveaux classeurs",
+            ),
+        )
+    if verified(key, ret.contributor, ret.owns, about.get("hash", ""), about.get("signature", "")):
+        return None
+    return _finding(
+        path,
+        "FORGED_RETURN",
+        said(
+            f"claims to be {ret.contributor!r}'s workbook (pilots {' '.join(ret.owns) or '-'}), "
+            "but the steering team's signature does not match: its About sheet was changed, "
+            "or it was not made by this split",
+            f"se dit le classeur de {ret.contributor!r} (pilotes {' '.join(ret.owns) or '-'}), "
+            "mais la signature de l'équipe de pilotage ne correspond pas : sa feuille À propos "
+            "a été modifiée, ou il ne vient pas de ce split",
+        ),
+        said(
+            "ask the contributor for the workbook they were sent, or split again and send it",
+            "demander au contributeur le classeur qu'il a reçu, ou refaire le split et le lui "
+            "envoyer",
+        ),
+    )
 
 
 def _finding(path: Path, code: str, message: str, hint: str) -> Finding:

@@ -14,6 +14,7 @@ import pytest
 
 from budgetplan.api import build, load_programme
 from budgetplan.cli import run
+from budgetplan.signing import KEY_NAME
 from budgetplan.steering import contributors, file_name, take_owned
 from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.reader import open_workbook
@@ -301,6 +302,7 @@ def test_the_consolidation_workbook_lists_every_finding_at_its_cell(cycle, tmp_p
     folder = Path(cycle["folder"])  # type: ignore[arg-type]
     scenario = tmp_path / "programme.yaml"
     scenario.write_text(str(cycle["before"]), encoding="utf-8")
+    shutil.copy(folder / KEY_NAME, tmp_path)  # the split's key goes with the scenario's folder
     report = tmp_path / "consolidation.xlsx"
     returns = sorted(map(str, (folder / "inbox").glob("*.xlsx")))
     code, _out, err = cli("consolidate", str(scenario), *returns, "-o", str(report))
@@ -338,3 +340,55 @@ def test_consolidate_takes_a_programme_file_not_a_change_file(tmp_path) -> None:
     assert (
         code == 2 and "prend un fichier de programme" in err and len(err.strip().splitlines()) == 1
     )
+
+
+def _about_edited(workbook: Path, target: Path, **values: str) -> Path:
+    """What a contributor can do to the unprotected About sheet: change what it says."""
+    book = openpyxl.load_workbook(workbook)
+    about = book[L.sheet_name("about", "fr")]
+    for row in about.iter_rows():
+        key = row[0].value
+        if key in values:
+            row[2].value = values[key]
+    book.save(target)
+    return target
+
+
+def test_a_return_cannot_lie_about_its_owner(cycle, tmp_path) -> None:
+    """ADRN's contributor extends what they own to SCAN, or passes their workbook off as
+    SCAN's: the signature no longer matches, the return is refused whole, naming the file,
+    and nothing of it reaches the scenario; the contributors it claimed are still awaited."""
+    folder = Path(cycle["folder"])  # type: ignore[arg-type]
+    scenario = folder / "programme.yaml"
+    text_before = scenario.read_text(encoding="utf-8")
+    adrn = folder / "outbox" / "ADRN.xlsx"
+    typed = type_quantities(adrn, tmp_path / "typed.xlsx", {"SCAN-INST": 25})
+    extended = _about_edited(typed, tmp_path / "extended.xlsx", owns="ADRN SCAN")
+    posing = _about_edited(typed, tmp_path / "posing.xlsx", contributor="SCAN", owns="SCAN")
+    for forged in (extended, posing):
+        code, out, err = cli(
+            "consolidate", str(scenario), str(forged), "--write-scenario", str(scenario)
+        )
+        assert code == 1, (out, err)
+        assert f"{forged}: erreur[FORGED_RETURN]" in out, out
+        assert "Sans réponse : SCAN, ADRN" in out
+        assert scenario.read_text(encoding="utf-8") == text_before
+
+
+def test_without_the_key_no_return_is_believed(cycle, tmp_path) -> None:
+    folder = Path(cycle["folder"])  # type: ignore[arg-type]
+    scenario = tmp_path / "programme.yaml"
+    scenario.write_text(str(cycle["before"]), encoding="utf-8")  # a folder with no key
+    code, out, _err = cli("consolidate", str(scenario), str(folder / "inbox" / "SCAN.xlsx"))
+    assert code == 1 and "erreur[NO_SPLIT_KEY]" in out and ".budgetplan.split-key" in out
+
+
+def test_owners_whose_names_make_one_file_name_get_distinct_files(tmp_path) -> None:
+    """`DPSIS / DGPN` and `DPSIS/DGPN`, `Préfecture` and `prefecture`: one file each."""
+    from budgetplan.steering import file_names
+
+    names = ["DPSIS / DGPN", "DPSIS/DGPN", "Préfecture", "prefecture", "DGSI"]
+    got = file_names(names)
+    assert len(set(n.lower() for n in got.values())) == len(names)
+    assert got["DPSIS / DGPN"] == "DPSIS-DGPN.xlsx" and got["DPSIS/DGPN"] == "DPSIS-DGPN-2.xlsx"
+    assert got["prefecture"] == "prefecture-2.xlsx"

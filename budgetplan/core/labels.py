@@ -486,6 +486,10 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Pilotes dont il saisit les données",
         "Pilots whose inputs they edit",
     ),
+    "ab.signature": (
+        "Signature de l'équipe de pilotage (qui a reçu ce classeur)",
+        "Signature of the steering team (whom this workbook was made for)",
+    ),
     "pol.head": (
         "Règles d'approbation ({policy}) : {n} modification(s) concernée(s), {open} sans "
         "approbation",

@@ -16,3 +16,5 @@ class Source:
     #: inputs are theirs to edit.
     contributor: str = ""
     owns: tuple[str, ...] = ()
+    #: their signature (budgetplan.signing): who it was made for cannot be forged
+    signature: str = ""

@@ -102,6 +102,7 @@ EXCEL_2016_FUNCTIONS = frozenset(
         "INDEX",
         "INT",
         "ISERROR",
+        "ISTEXT",
         "ISNUMBER",
         "LARGE",
         "LEFT",

@@ -685,6 +685,7 @@ ABOUT_KEYS: tuple[str, ...] = (
     "rebuild",
     "contributor",
     "owns",
+    "signature",
 )
 
 INPUT_TABLES: tuple[Table, ...] = (
@@ -954,8 +955,10 @@ LAYOUTS: dict[str, Said] = {
         "budgetplan up to December 2026, before layouts were fingerprinted",
         "budgetplan jusqu'en décembre 2026, avant l'empreinte des mises en page",
     ),
-    "2.3aa0a985199d": said(
-        "December 2026: checks TYPED_NUMBERS and FIGURES_SOUND, layouts fingerprinted",
-        "décembre 2026 : contrôles TYPED_NUMBERS et FIGURES_SOUND, mises en page à empreinte",
+    "2.f956e65967f3": said(
+        "December 2026: checks TYPED_NUMBERS and FIGURES_SOUND, signed returns, layouts "
+        "fingerprinted",
+        "décembre 2026 : contrôles TYPED_NUMBERS et FIGURES_SOUND, retours signés, mises en "
+        "page à empreinte",
     ),
 }

@@ -46,6 +46,7 @@ def write(ctx: Context) -> None:
         "rebuild": rebuild_command(ctx),
         "contributor": ctx.source.contributor,
         "owns": " ".join(ctx.source.owns),
+        "signature": ctx.source.signature,
     }
     ws.write_string(L.TITLE_ROW, 0, ctx.t("title.about"), st.title)
     A = L.ABOUT_COLS
