@@ -96,11 +96,20 @@ def reconcile(
     scenario: str | Path | None = None,
     actuals: str | Path | None = None,
     allow_macros: bool = False,
+    find_scenario: bool = False,
 ) -> Reconciliation:
-    """Read a workbook back: integrity, budget rules, edits against ``scenario``, actuals."""
+    """Read a workbook back: integrity, budget rules, edits against ``scenario`` (or, with
+    ``find_scenario``, against the scenario its About sheet names, wherever it is found),
+    actuals."""
     from budgetplan.readback.reconciliation import reconcile as run_reconcile
 
-    return run_reconcile(path, scenario=scenario, actuals=actuals, allow_macros=allow_macros)
+    return run_reconcile(
+        path,
+        scenario=scenario,
+        actuals=actuals,
+        allow_macros=allow_macros,
+        find_scenario=find_scenario,
+    )
 
 
 def diff(old: Any, new: Any, threshold: str | None = None) -> DiffResult:

@@ -341,17 +341,38 @@ def reconcile(
     _not_an_input(output, "-o", workbook, scenario, actuals)
     _not_an_input(write_scenario, "--write-scenario", workbook, actuals)
     try:
-        result = run(workbook, scenario, actuals, allow_macros)
+        result = run(workbook, scenario, actuals, allow_macros, find_scenario=scenario is None)
     except (ReadError, LoadError, ActualsError) as exc:
         _fail(exc.findings)
     said_in: Lang = lang.value if lang else ("en" if result.lang == "en" else "fr")
     title = label("rep.reconciliation", said_in).format(path=workbook)
+    if result.origin is not None and fmt is Format.text:
+        typer.echo(in_lang(_origin_line(result.origin), said_in))
     _print_reconciliation(result, fmt, title, said_in)
     if output is not None:
         _write_report_workbook(result, output, said_in)
     if write_scenario is not None:
-        _write_scenario(result, scenario, write_scenario)
+        own = result.origin.path if result.origin and result.origin.own_file else None
+        _write_scenario(result, scenario or own, write_scenario)
     raise typer.Exit(0 if result.ok else 1)
+
+
+def _origin_line(origin) -> str:  # type: ignore[no-untyped-def]
+    """Where the scenario the workbook was built from was found, or where it was looked for."""
+    if origin.path is not None:
+        return said(
+            f"edits listed against the scenario it was built from: {in_lang(origin.where, 'en')}",
+            f"saisies listées par rapport au scénario dont il a été construit : "
+            f"{in_lang(origin.where, 'fr')}",
+        )
+    looked_en = "; ".join(in_lang(t, "en") for t in origin.tried) or "nowhere: no source named"
+    looked_fr = "; ".join(in_lang(t, "fr") for t in origin.tried) or "nulle part : aucune source"
+    return said(
+        f"edits not listed: the scenario it was built from was not found (looked in {looked_en}); "
+        "give it with --scenario",
+        f"saisies non listées : le scénario dont il a été construit est introuvable (cherché : "
+        f"{looked_fr}) ; le donner avec --scenario",
+    )
 
 
 def _write_report_workbook(result, output: Path, lang: Lang) -> None:  # type: ignore[no-untyped-def]

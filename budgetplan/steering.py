@@ -29,6 +29,7 @@ from budgetplan.publish import Built, publish
 from budgetplan.readback.reconciliation import Edit, Reconciliation, reconcile_opened
 from budgetplan.signing import key_path, make_key, read_key, signature, verified
 from budgetplan.yamlio.catalogue import untranslated
+from budgetplan.yamlio.history import git_versions
 from budgetplan.yamlio.loader import Loaded, reference_findings
 
 By = Literal["pilot", "owner"]
@@ -267,41 +268,13 @@ class Versions:
             for path in self.bases:
                 with contextlib.suppress(OSError):
                     self.found.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), path)
-            for n, data in enumerate(_git_versions(Path(self.loaded.source.path))):
+            for n, data in enumerate(git_versions(Path(self.loaded.source.path))):
                 digest = hashlib.sha256(data).hexdigest()
                 if digest not in self.found:
                     kept = self.tmp / f"{n}-{Path(self.loaded.source.path).name}"
                     kept.write_bytes(data)
                     self.found[digest] = kept
         return self.found.get(sha256)
-
-
-#: Commits of a scenario file's history searched for the version a return was made from.
-MAX_VERSIONS = 200
-
-
-def _git_versions(path: Path) -> list[bytes]:
-    """The file's contents in the last MAX_VERSIONS commits that changed it (none outside a git
-    repository, or without git)."""
-    import subprocess
-
-    folder = path.resolve().parent
-    try:
-        log = subprocess.run(
-            ["git", "log", f"-{MAX_VERSIONS}", "--format=%H", "--", path.name],
-            cwd=folder, capture_output=True, timeout=30, check=True,
-        )  # fmt: skip
-        out = []
-        for commit in log.stdout.decode().split():
-            shown = subprocess.run(
-                ["git", "show", f"{commit}:./{path.name}"],
-                cwd=folder, capture_output=True, timeout=30,
-            )  # fmt: skip
-            if shown.returncode == 0:
-                out.append(shown.stdout)
-        return out
-    except (OSError, subprocess.SubprocessError):
-        return []
 
 
 def _read_return(path: Path, loaded: Loaded, versions: Versions, key: bytes | None) -> Return:

@@ -8,6 +8,7 @@ and a cell.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +38,7 @@ from budgetplan.xlsx.reader import (
 )
 from budgetplan.yamlio.catalogue import translated
 from budgetplan.yamlio.loader import Loaded, load, reference_findings
+from budgetplan.yamlio.origin import Origin, find_origin
 
 
 @dataclass
@@ -58,6 +60,8 @@ class Reconciliation:
     edits: list[Edit] = field(default_factory=list)
     lang: str = "fr"
     actuals: ActualsReport | None = None
+    #: where the scenario it was built from was found (``find_scenario``), or looked for
+    origin: Origin | None = None
 
     @property
     def errors(self) -> list[Finding]:
@@ -73,9 +77,12 @@ def reconcile(
     scenario: str | Path | None = None,
     actuals: str | Path | None = None,
     allow_macros: bool = False,
+    find_scenario: bool = False,
 ) -> Reconciliation:
     """Read ``path`` back, check its integrity and the budget rules, list the edits, and set
-    the actual commitments and payments of ``actuals`` against the budget.
+    the actual commitments and payments of ``actuals`` against the budget. ``find_scenario``:
+    with no ``scenario``, look for the one the workbook was built from (its About sheet names
+    it and its hash: see :mod:`budgetplan.yamlio.origin`) and list the edits against it.
 
     Raises ReadError when the file is not a readable budgetplan workbook, LoadError when the
     scenario cannot be read, ActualsError when the actuals cannot.
@@ -83,8 +90,15 @@ def reconcile(
     path = Path(path)
     with collector_paused():
         wb = open_workbook(path, allow_macros)
-    with corrupt_as_read_error(path), collector_paused():
-        return _reconcile(wb, path, scenario, actuals)
+    if scenario is not None or not find_scenario:
+        with corrupt_as_read_error(path), collector_paused():
+            return _reconcile(wb, path, scenario, actuals)
+    with tempfile.TemporaryDirectory(prefix="budgetplan-origin-") as tmp:
+        origin = find_origin(path, wb.about.get("source", ""), wb.about.get("hash", ""), Path(tmp))
+        with corrupt_as_read_error(path), collector_paused():
+            result = _reconcile(wb, path, origin.path, actuals)
+        result.origin = origin
+        return result
 
 
 def reconcile_opened(

@@ -1,0 +1,87 @@
+"""Reconcile without --scenario: the scenario a workbook was built from is found by what its
+About sheet records (source and SHA-256), and the officer's edits are listed against it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+
+from budgetplan.api import build, reconcile
+from budgetplan.xlsx import layout as L
+from budgetplan.yamlio.loader import default_scenario_path
+from tests.test_steering import cli
+
+QUANTITY = L.INPUTS.letter("quantity")
+FIRST = L.FIRST_DATA_ROW + 1  # SCAN-EQ, the first cost line
+
+
+def _typed(book: Path, target: Path, quantity: int) -> Path:
+    wb = openpyxl.load_workbook(book)
+    wb[L.sheet_name("inputs", "fr")][f"{QUANTITY}{FIRST}"] = quantity
+    wb.save(target)
+    return target
+
+
+def test_the_packaged_default_is_found(default_fr) -> None:
+    back = reconcile(default_fr, find_scenario=True)
+    assert back.origin is not None and back.origin.path == default_scenario_path()
+    assert back.edits == []
+
+
+def test_edits_are_listed_against_the_scenario_beside_the_workbook(tmp_path) -> None:
+    scenario = tmp_path / "programme.yaml"
+    shutil.copy(default_scenario_path(), scenario)
+    book = build(scenario, output=tmp_path / "sent.xlsx").path
+    back = _typed(book, tmp_path / "back.xlsx", 41)
+    code, out, _err = cli("reconcile", str(back))
+    assert code == 0, out
+    assert out.splitlines()[0].startswith(
+        "saisies listées par rapport au scénario dont il a été construit : "
+    )
+    assert f"Lignes!{QUANTITY}{FIRST}" in out and "EDIT_CHANGED" in out and "40 -> 41" in out
+    # carried into that very file when asked
+    assert cli("reconcile", str(back), "--write-scenario", str(scenario))[0] == 0
+    assert "quantity: 41" in scenario.read_text(encoding="utf-8")
+
+
+def test_a_scenario_changed_since_is_found_in_its_git_history(tmp_path) -> None:
+    scenario = tmp_path / "programme.yaml"
+    shutil.copy(default_scenario_path(), scenario)
+
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-c", "user.email=t@example.org", "-c", "user.name=t", *args],
+            cwd=tmp_path, check=True, capture_output=True,
+        )  # fmt: skip
+
+    git("init", "-q")
+    git("add", "programme.yaml")
+    git("commit", "-qm", "v1")
+    book = build(scenario, output=tmp_path / "sent.xlsx").path
+    scenario.write_text(
+        scenario.read_text(encoding="utf-8").replace("vat_rate: 0.20", "vat_rate: 0.2"),
+        encoding="utf-8",
+    )
+    git("commit", "-qam", "v2")
+    back = reconcile(_typed(book, tmp_path / "back.xlsx", 41), find_scenario=True)
+    assert back.origin is not None and back.origin.path is not None
+    assert not back.origin.own_file  # a copy of an old version: not a file to write into
+    assert "historique git" in back.origin.where.fr  # type: ignore[attr-defined]
+    assert [(e.item, e.field, e.old, e.new) for e in back.edits] == [
+        ("cost_lines[SCAN-EQ]", "quantity", 40, 41)
+    ]
+
+
+def test_a_scenario_nowhere_to_be_found_says_where_it_looked(tmp_path) -> None:
+    scenario = tmp_path / "gone.yaml"
+    shutil.copy(default_scenario_path(), scenario)
+    book = build(scenario, output=tmp_path / "sent.xlsx").path
+    scenario.unlink()
+    code, out, _err = cli("reconcile", str(book))
+    assert code == 0
+    first = out.splitlines()[0]
+    assert first.startswith("saisies non listées : le scénario dont il a été construit est")
+    assert "gone.yaml" in first and "--scenario" in first
