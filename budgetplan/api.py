@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from budgetplan.compute.risk import RiskResult
     from budgetplan.diff.compare import DiffResult
     from budgetplan.readback.reconciliation import Reconciliation
-    from budgetplan.scenarios.runner import Outcome
+    from budgetplan.runner import Outcome
     from budgetplan.scenarios.scenario import Scenario
 
 __all__ = [
@@ -45,7 +45,7 @@ __all__ = [
 def load_programme(path: str | Path | None = None) -> Programme:
     """The programme of a scenario file (a programme, a change file or a script), or the default
     2022 programme."""
-    from budgetplan.scenarios.runner import load_source
+    from budgetplan.scenarios.sources import load_source
 
     return load_source(path).programme
 
@@ -53,8 +53,8 @@ def load_programme(path: str | Path | None = None) -> Programme:
 def load_scenario(path: str | Path | None = None) -> Scenario:
     """A scenario from a script (its ``scenario`` global), a change file or a programme file;
     the default programme when None. Raises LoadError or RunError."""
-    from budgetplan.scenarios.runner import load_any
     from budgetplan.scenarios.scenario import Scenario
+    from budgetplan.scenarios.sources import load_any
 
     if path is None:
         return Scenario.default()
@@ -79,7 +79,7 @@ def build(
     holding edits not reconciled; with ``force`` the latter is replaced after a dated backup.
     """
     if loaded is None:
-        from budgetplan.scenarios.runner import load_source
+        from budgetplan.scenarios.sources import load_source
 
         loaded = load_source(scenario)
     target = Path(output) if output else default_output(loaded, lang)
@@ -138,7 +138,7 @@ def simulate(
 def run(paths: list[Path], output: Path, progress: Any = None, lang: Lang = "fr") -> list[Outcome]:
     """Run scenario scripts and files: a workbook each and ``comparison.xlsx`` in ``output``,
     in ``lang``."""
-    from budgetplan.scenarios.runner import run_all
+    from budgetplan.runner import run_all
 
     return run_all(paths, output, progress, lang)
 

@@ -129,7 +129,7 @@ def _not_written(exc: Exception) -> NoReturn:
 
 def _load(scenario: Path | None):  # type: ignore[no-untyped-def]  # -> Loaded
     """A programme file, a change file or a scenario script; one line per problem, exit 2."""
-    from budgetplan.scenarios.runner import RunError, load_source
+    from budgetplan.scenarios.sources import RunError, load_source
     from budgetplan.yamlio.loader import LoadError
 
     try:
@@ -604,7 +604,7 @@ def _report(text: str, output: Path | None) -> None:
     if output is None:
         typer.echo(text)
         return
-    from budgetplan.xlsx.atomic import atomic_path
+    from budgetplan.core.atomic import atomic_path
 
     with atomic_path(output) as tmp:
         tmp.write_text(text + "\n", encoding="utf-8")
@@ -858,7 +858,7 @@ def consolidate(
 def _a_programme_file(scenario: Path) -> None:
     """Consolidation writes the programme back into its file: a change file or a script, which
     hold changes, not the programme, are refused in one line."""
-    from budgetplan.yamlio.scenario_file import is_change_file
+    from budgetplan.scenarios.scenario_file import is_change_file
 
     try:
         changes = scenario.suffix.lower() == ".py" or is_change_file(scenario.read_bytes())
@@ -925,7 +925,7 @@ def run_cmd(
     from rich.progress import Progress
 
     from budgetplan.api import run
-    from budgetplan.scenarios.runner import collect
+    from budgetplan.scenarios.sources import collect
 
     targets = paths or [Path("scenarios")]
     for path in targets:

@@ -56,7 +56,7 @@ def publish(
 ) -> Built:
     """Write the workbook of ``programme`` to ``target``; see :func:`budgetplan.api.build`."""
     from budgetplan.compute.risk import sheet_simulation
-    from budgetplan.xlsx.lock import writing
+    from budgetplan.core.lock import writing
     from budgetplan.xlsx.safety import Refusal, backup, check_overwrite, lock_files
     from budgetplan.xlsx.workbook.writer import write_workbook
     from budgetplan.yamlio.catalogue import translated

@@ -707,7 +707,7 @@ def write_consolidation(result: Consolidation, target: Path, lang: Lang = "fr") 
     """The consolidation as a workbook (A4 landscape, fitted): each return's status, then every
     finding with its contributor, file, sheet and cell, then what it all does and who has not
     answered. A previous one someone typed into is kept as a backup first (returned)."""
-    from budgetplan.xlsx.lock import writing
+    from budgetplan.core.lock import writing
     from budgetplan.xlsx.stamp import keep_if_edited
 
     with writing(target):
@@ -719,9 +719,9 @@ def write_consolidation(result: Consolidation, target: Path, lang: Lang = "fr") 
 def _write_consolidation(result: Consolidation, target: Path, lang: Lang) -> None:
     import xlsxwriter
 
+    from budgetplan.core.atomic import atomic_path
     from budgetplan.core.labels import label
     from budgetplan.readback.workbook import HEADER
-    from budgetplan.xlsx.atomic import atomic_path
     from budgetplan.xlsx.stamp import set_placeholder, stamp
     from budgetplan.xlsx.workbook.context import print_fitted, row_height
     from budgetplan.xlsx.workbook.writer import FIXED_CREATED

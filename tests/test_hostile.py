@@ -483,7 +483,7 @@ def test_pipes_and_devices_are_not_scenarios(tmp_path) -> None:
         assert code == 2 and "n'est pas un fichier ordinaire" in stderr and cpu < LIMIT_CPU_S, (
             stderr
         )
-    from budgetplan.scenarios.runner import collect
+    from budgetplan.scenarios.sources import collect
 
     assert fifo not in collect([tmp_path]) and change in collect([tmp_path])
 
@@ -520,7 +520,7 @@ def test_sigterm_leaves_no_temporary_and_the_next_write_removes_old_ones(tmp_pat
             "-c",
             "import sys; from pathlib import Path\n"
             "from budgetplan.cli import exit_on_sigterm\n"
-            "from budgetplan.xlsx.atomic import atomic_path\n"
+            "from budgetplan.core.atomic import atomic_path\n"
             "exit_on_sigterm()\n"
             "with atomic_path(Path(sys.argv[1])) as tmp:\n"
             "    tmp.write_bytes(b'half a workbook')\n"
@@ -775,7 +775,7 @@ def test_every_part_is_checked_whole_by_every_reader(hostile, tmp_path) -> None:
 HOLD_LOCK = """
 import sys
 from pathlib import Path
-from budgetplan.xlsx.lock import writing
+from budgetplan.core.lock import writing
 with writing(Path(sys.argv[1])):
     print("held", flush=True)
     sys.stdin.readline()

@@ -104,3 +104,28 @@ def test_scripts_written_against_the_old_module_paths_keep_working() -> None:
     from budgetplan.scenarios import runner, scenario
 
     assert Scenario is scenario.Scenario and report is runner.report
+
+
+def test_the_light_formula_reader_finds_the_names_openpyxl_finds(default_fr, default_en) -> None:
+    """core.formula_names reads the names a formula uses without a spreadsheet library; on
+    every formula budgetplan writes it finds what openpyxl's tokenizer finds (whole rows and
+    columns, which the tokenizer takes for names, aside)."""
+    import html
+    import re
+    import zipfile
+
+    from budgetplan.core.formula_names import names_in
+    from budgetplan.xlsx.formulas import tokenized_names_in
+
+    formulas = [c.formula for c in CHECKS]
+    for path in (default_fr, default_en):
+        with zipfile.ZipFile(path) as zf:
+            for part in zf.namelist():
+                if part.startswith("xl/worksheets/sheet"):
+                    found = re.findall(r"<f>([^<]*)</f>", zf.read(part).decode())
+                    formulas += [html.unescape(f) for f in found]
+    whole = re.compile(r"!\$?[A-Z]+:\$?[A-Z]+\b|!\$?\d+:\$?\d+\b")
+    checked = [f for f in dict.fromkeys(formulas) if not whole.search(f)]
+    assert len(checked) > 1000
+    differ = [f for f in checked if names_in(f) != tokenized_names_in(f)]
+    assert differ == [], differ[:5]

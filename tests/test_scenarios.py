@@ -15,10 +15,11 @@ from budgetplan.cli import run
 from budgetplan.compute.checks import CHECKS, run_checks
 from budgetplan.compute.figures import compute
 from budgetplan.recalc import libreoffice
-from budgetplan.scenarios.runner import build_scenario, collect, load_any
+from budgetplan.runner import build_scenario
 from budgetplan.scenarios.scenario import Scenario, ScenarioError
+from budgetplan.scenarios.scenario_file import load_scenario_file
+from budgetplan.scenarios.sources import collect, load_any
 from budgetplan.yamlio.loader import LoadError, load
-from budgetplan.yamlio.scenario_file import load_scenario_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

@@ -22,10 +22,10 @@ from budgetplan.core.codes import NAMES as CODE_NAMES
 from budgetplan.core.codes import formula_text
 from budgetplan.core.codes import name as code_name
 from budgetplan.core.findings import Finding, Severity, in_lang, said
+from budgetplan.core.formula_names import names_in
 from budgetplan.core.labels import Lang
 from budgetplan.core.model import Commitment, MilestoneKind, Nature, Provenance, Route
 from budgetplan.core.money import eur, from_cents, to_cents
-from budgetplan.xlsx.formulas import names_in
 
 #: The code lists a check's formula may name ("@Nature.contingency"), by class name.
 _LISTS = {codes.__name__: codes for codes in CODE_NAMES}

@@ -29,7 +29,7 @@ def load_version(path: str | Path) -> Programme:
     """The programme of a scenario file or of a budgetplan workbook (as built or re-saved)."""
     path = Path(path)
     if path.suffix.lower() in (".yaml", ".yml", ".py"):
-        from budgetplan.scenarios.runner import RunError, load_source
+        from budgetplan.scenarios.sources import RunError, load_source
         from budgetplan.yamlio.loader import LoadError
 
         try:

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import xlsxwriter
 
+from budgetplan.core.atomic import atomic_path
 from budgetplan.core.findings import in_lang
 from budgetplan.core.labels import LANGS, Lang, label
+from budgetplan.core.lock import writing
 from budgetplan.readback.actuals import REPORT_COLUMNS
 from budgetplan.readback.reconciliation import Reconciliation
 from budgetplan.xlsx import number_formats as nf
-from budgetplan.xlsx.atomic import atomic_path
 from budgetplan.xlsx.layout import SHEETS, sheet_name
-from budgetplan.xlsx.lock import writing
 from budgetplan.xlsx.stamp import keep_if_edited, set_placeholder, stamp
 from budgetplan.xlsx.workbook.context import print_fitted
 from budgetplan.xlsx.workbook.writer import FIXED_CREATED

@@ -12,10 +12,10 @@ import xlsxwriter
 
 from budgetplan.compute.checks import run_checks
 from budgetplan.compute.figures import Figures
+from budgetplan.core.atomic import atomic_path
 from budgetplan.core.labels import Lang, label
+from budgetplan.core.lock import writing
 from budgetplan.xlsx import number_formats as nf
-from budgetplan.xlsx.atomic import atomic_path
-from budgetplan.xlsx.lock import writing
 from budgetplan.xlsx.stamp import keep_if_edited, set_placeholder, stamp
 from budgetplan.xlsx.workbook.context import print_fitted
 from budgetplan.xlsx.workbook.writer import FIXED_CREATED

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.utils.cell import column_index_from_string
 
+from budgetplan.core.formula_names import names_in  # noqa: F401 - re-exported
+
 _CELL = re.compile(r"(\$?)([A-Za-z]{1,3})(\$?)(\d+)")
 _QUOTED_SHEET = re.compile(r"'((?:[^']|'')+)'!")
 _BOOL_CALL = re.compile(r"\b(TRUE|FALSE)\(\)")
@@ -164,9 +166,9 @@ def functions_in(formula: str) -> set[str]:
 _CELL_REF = re.compile(r"^(?:'[^']+'!|[^!]+!)?\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?$")
 
 
-def names_in(formula: str) -> list[str]:
-    """The defined names a formula refers to (operands that are neither cells nor booleans), in
-    order of first use."""
+def tokenized_names_in(formula: str) -> list[str]:
+    """:func:`budgetplan.core.formula_names.names_in` by openpyxl's tokenizer: the reference
+    the light version is tested against."""
     out: list[str] = []
     for token in Tokenizer(formula if formula.startswith("=") else "=" + formula).items:
         is_range = token.type == Token.OPERAND and token.subtype == Token.RANGE

@@ -137,8 +137,8 @@ def update_catalogue(path: Path, programme: Programme) -> tuple[int, int]:
     Returns (entries added, entries made obsolete)."""
     import polib
 
+    from budgetplan.core.atomic import atomic_path
     from budgetplan.core.retext import texts
-    from budgetplan.xlsx.atomic import atomic_path
 
     po = polib.pofile(str(path), wrapwidth=0) if path.exists() else polib.POFile(wrapwidth=0)
     places: dict[str, list[str]] = {}

@@ -17,8 +17,8 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from budgetplan.core.atomic import atomic_path
 from budgetplan.core.model import Programme
-from budgetplan.xlsx.atomic import atomic_path
 
 MONTH_FIELDS = {"start", "end"}
 #: Keys of a scenario file that are not the programme's, kept as they are when edits are

@@ -17,6 +17,7 @@ from xlsxwriter.workbook import Workbook
 
 from budgetplan.compute.checks import CheckResult, run_checks
 from budgetplan.compute.figures import Figures, compute
+from budgetplan.core.atomic import atomic_path
 from budgetplan.core.bulk import collector_paused
 from budgetplan.core.errors import BudgetplanError
 from budgetplan.core.findings import TMPDIR_HINT, os_error_fr, said
@@ -24,7 +25,6 @@ from budgetplan.core.labels import Lang
 from budgetplan.core.model import Programme
 from budgetplan.core.source import Source
 from budgetplan.core.version import __version__
-from budgetplan.xlsx.atomic import atomic_path
 from budgetplan.xlsx.layout import SHEETS
 from budgetplan.xlsx.workbook import (
     about,

@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from budgetplan.xlsx.lock import writing
+from budgetplan.core.lock import writing
 
 
 @contextlib.contextmanager
