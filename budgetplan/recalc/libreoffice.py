@@ -35,13 +35,15 @@ def recalculate(
     edits: dict[Path, list[tuple[str, str, str, object]]] | None = None,
     locale: str | None = None,
     strings: list[tuple[str, str]] | None = None,
+    sheets: list[str] | None = None,
 ) -> dict:
     """Recalculate ``paths`` in LibreOffice; return per file its formula cells and errors.
 
     ``edits`` enters values first, as a person would (see ``lo_uno.py``): per file, a list of
     (sheet, cell, how, value) with ``how`` one of text, number, typed. ``locale`` (``fr-FR``)
     runs LibreOffice in that locale; ``strings`` lists (sheet, range) whose displayed text is
-    returned under ``strings``."""
+    returned under ``strings``; ``sheets`` names the only sheets whose formulas are read back
+    (every sheet is recalculated)."""
     script = Path(__file__).with_name("lo_uno.py")
     with tempfile.TemporaryDirectory(prefix="budgetplan-recalc-") as tmp:
         out = Path(tmp) / "result.json"
@@ -61,6 +63,10 @@ def recalculate(
             ranges_file = Path(tmp) / "ranges.json"
             ranges_file.write_text(json.dumps([list(r) for r in strings]), encoding="utf-8")
             cmd += ["--strings", str(ranges_file)]
+        if sheets:
+            sheets_file = Path(tmp) / "sheets.json"
+            sheets_file.write_text(json.dumps(list(sheets)), encoding="utf-8")
+            cmd += ["--sheets", str(sheets_file)]
         cmd += [str(p) for p in paths]
         subprocess.run(cmd, check=True, timeout=timeout, capture_output=True)
         data = json.loads(out.read_text(encoding="utf-8"))

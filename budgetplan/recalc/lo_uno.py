@@ -1,7 +1,7 @@
 """Runs under LibreOffice's Python (``/usr/bin/python3`` with python3-uno), not budgetplan's.
 
 Usage: python3 lo_uno.py OUT.json [--locale LOCALE] [--save-dir DIR] [--edits EDITS.json]
-       [--strings RANGES.json] FILE.xlsx [FILE.xlsx ...]
+       [--strings RANGES.json] [--sheets NAMES.json] FILE.xlsx [FILE.xlsx ...]
 
 Starts a headless LibreOffice with a throw-away profile, opens each workbook, recalculates every
 formula (``calculateAll``), and writes for each file every formula cell's recalculated value and
@@ -12,8 +12,9 @@ values: ``how`` is ``text`` (setString), ``number`` (setValue) or ``typed`` (set
 text as typed into the cell, parsed by LibreOffice). ``--locale fr-FR`` runs LibreOffice as a
 French desktop does (the profile's ``ooSetupSystemLocale`` and ``ooLocale``: number formats, the
 decimal comma, VRAI/FAUX). ``--strings`` names ranges (a JSON list of ``[sheet, range]``) whose
-cells' displayed text (``getString``) is returned under ``strings``, as ``Sheet!A1``. Standard
-library and uno only.
+cells' displayed text (``getString``) is returned under ``strings``, as ``Sheet!A1``.
+``--sheets`` (a JSON list of sheet names) reads back the formulas of those sheets only (the whole
+workbook is recalculated all the same). Standard library and uno only.
 """
 
 import contextlib
@@ -98,10 +99,12 @@ def displayed(doc, ranges):
     return out
 
 
-def dump(doc):
+def dump(doc, only=None):
     sheets = {}
     errors = []
     for sheet in doc.Sheets:
+        if only and sheet.Name not in only:
+            continue
         cursor = sheet.createCursor()
         cursor.gotoEndOfUsedArea(False)
         last_col = cursor.RangeAddress.EndColumn
@@ -144,6 +147,11 @@ def main(argv):
         with open(rest[1], encoding="utf-8") as fh:
             ranges = json.load(fh)
         rest = rest[2:]
+    only = None
+    if rest[:1] == ["--sheets"]:
+        with open(rest[1], encoding="utf-8") as fh:
+            only = set(json.load(fh))
+        rest = rest[2:]
     profile = tempfile.mkdtemp(prefix="budgetplan-lo-")
     if locale:
         set_locale(profile, locale)
@@ -184,7 +192,7 @@ def main(argv):
                     else:
                         cell.setFormula(value)
                 doc.calculateAll()
-                result[path] = dump(doc)
+                result[path] = dump(doc, only)
                 if ranges:
                     result[path]["strings"] = displayed(doc, ranges)
                 if save_dir:
