@@ -2,7 +2,8 @@
 """Set-up and everyday tasks with nothing but Python 3.11+.
 
     python3 dev.py build [ARGS...]   install into .venv if needed, then `budgetplan build ARGS`
-    python3 dev.py test [PYTEST ARGS...]   install with test extras if needed, lint, run the tests
+    python3 dev.py test [PYTEST ARGS...]   install with test extras if needed, lint (ruff), type-check
+                                           (mypy, strict on core/ and compute/), run the tests
     python3 dev.py test --fast [ARGS...]   the edit loop: no LibreOffice, no slow tests (< 1 min)
     python3 dev.py bench [build|file|reconcile|diff] [ARGS...]   run a benchmark (benchmarks/README.md)
     python3 dev.py catalogue  bring the English catalogue of the default programme's texts up to
@@ -78,7 +79,7 @@ def main(argv: list[str]) -> int:
         return run([str(PY), "-c", CATALOGUE])
     if task == "test":
         ensure()
-        for cmd in (["ruff", "check", "."], ["ruff", "format", "--check", "."]):
+        for cmd in (["ruff", "check", "."], ["ruff", "format", "--check", "."], ["mypy"]):
             code = run([str(BIN / cmd[0]), *cmd[1:]])
             if code:
                 return code

@@ -836,10 +836,10 @@ def _go_no_go(fig: Figures) -> Iterator[Finding]:
             "GO_NO_GO",
             said(
                 f"pilot {g.pilot} (intrusiveness {g.intrusiveness}) has no go/no-go decision "
-                f"{after}before {g.event:%d/%m/%Y}, the first day of the first event it must "  # type: ignore[union-attr]
+                f"{after}before {g.event:%d/%m/%Y}, the first day of the first event it must "
                 "operate at",
                 f"le pilote {g.pilot} (intrusivité {g.intrusiveness}) n'a pas de décision "
-                f"d'étape {after_fr}avant le {g.event:%d/%m/%Y}, premier jour du premier "  # type: ignore[union-attr]
+                f"d'étape {after_fr}avant le {g.event:%d/%m/%Y}, premier jour du premier "
                 "événement où il doit être en service",
             ),
             said(

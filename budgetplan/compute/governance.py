@@ -70,7 +70,9 @@ def evaluation_figures(
     return out
 
 
-def _dated(pilot_id: str, programme: Programme, dates: dict[str, dt.date], step: Step) -> list:
+def _dated(
+    pilot_id: str, programme: Programme, dates: dict[str, dt.date], step: Step
+) -> list[dt.date]:
     key = pilot_id.upper()
     return [
         dates[m.id]

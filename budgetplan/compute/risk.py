@@ -90,14 +90,16 @@ def _inverse(kind: str, low: float, mode: float, high: float, u: np.ndarray) -> 
         return np.full_like(u, mode)
     if kind == "triangular":
         c = (mode - low) / width
-        return np.where(
+        drawn: np.ndarray = np.where(
             u < c,
             low + np.sqrt(u * width * (mode - low)),
             high - np.sqrt((1 - u) * width * (high - mode)),
         )
+        return drawn
     alpha = round(1 + 4 * (mode - low) / width, 4)
     beta = round(1 + 4 * (high - mode) / width, 4)
-    return low + width * np.interp(u, _GRID, _standard_pert(alpha, beta))
+    quantiles: np.ndarray = low + width * np.interp(u, _GRID, _standard_pert(alpha, beta))
+    return quantiles
 
 
 _GRID = np.linspace(0.0, 1.0, GRID)
@@ -106,7 +108,8 @@ _GRID = np.linspace(0.0, 1.0, GRID)
 @functools.lru_cache(maxsize=4096)
 def _standard_pert(alpha: float, beta: float) -> np.ndarray:
     """Quantiles of Beta(alpha, beta) on the grid: lines with the same shape share them."""
-    return betaincinv(alpha, beta, _GRID)
+    grid: np.ndarray = betaincinv(alpha, beta, _GRID)
+    return grid
 
 
 #: Memory a simulation may take: the figures above it are refused before any draw.
@@ -213,7 +216,7 @@ def simulate(
         money(p50),
         money(p80),
         money(p90),
-        chance(np.mean(totals > net)),
+        chance(float(np.mean(totals > net))),
         money(max(0.0, p80 - planned)),
     )
     for pid, q in pilot_quantiles.items():
