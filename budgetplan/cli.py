@@ -137,7 +137,7 @@ def _load(scenario: Path | None):  # type: ignore[no-untyped-def]  # -> Loaded
     except LoadError as exc:
         _fail(exc.findings)
     except RunError as exc:
-        _err(str(exc))
+        _err(exc.message)
         raise typer.Exit(2) from None
 
 

@@ -102,8 +102,12 @@ def run_all(paths: list[Path], out_dir: Path, progress=None, lang: Lang = "fr") 
             scenario = load_any(path)
             if scenario.name.lower() in names:
                 raise RunError(
-                    f"{path}: a scenario named {scenario.name!r} is already in this run "
-                    "(or is the comparison's name): give it a name of its own"
+                    said(
+                        f"{path}: a scenario named {scenario.name!r} is already in this run "
+                        "(or is the comparison's name): give it a name of its own",
+                        f"{path} : un scénario nommé {scenario.name!r} est déjà dans cette "
+                        "exécution (ou porte le nom de la comparaison) : lui donner un nom propre",
+                    )
                 )
             names.add(scenario.name.lower())
             outcome.scenario = scenario
@@ -115,7 +119,7 @@ def run_all(paths: list[Path], out_dir: Path, progress=None, lang: Lang = "fr") 
         except LoadError as exc:
             outcome.error = "; ".join(f.one_line(lang) for f in exc.findings[:3])
         except RunError as exc:
-            outcome.error = str(exc)
+            outcome.error = in_lang(exc.message, lang)
         except OverwriteRefused as exc:
             outcome.error = in_lang(
                 said(

@@ -110,3 +110,36 @@ def test_no_module_imports_itself_through_others() -> None:
         c for c in cycles if not any(a.startswith(b + ".") for a, b in zip(c[1:], c, strict=False))
     ]
     assert real == [], " ; ".join(" -> ".join(c) for c in real)
+
+
+#: Exceptions that never leave budgetplan: each is caught where it is raised and turned into a
+#: finding (a cell's value, the fast YAML reader handing over to the exact one).
+INTERNAL_EXCEPTIONS = {
+    "budgetplan.xlsx.codec.CellError",
+    "budgetplan.yamlio.fast.Unsure",
+    "budgetplan.yamlio.fast.TooDeep",
+}
+
+
+def test_one_exception_tree() -> None:
+    """Every error budgetplan raises to its caller is a BudgetplanError, carrying findings whose
+    messages follow the user's language (as XlsxWriter's exceptions.py has one tree)."""
+    import importlib
+
+    from budgetplan.core.errors import BudgetplanError
+
+    outside = []
+    for module in imports():
+        if module in ("budgetplan.__main__", "budgetplan.recalc.lo_uno"):
+            continue  # the command line when imported; a script for LibreOffice's own Python
+        loaded = importlib.import_module(module)
+        for name, value in vars(loaded).items():
+            if (
+                isinstance(value, type)
+                and issubclass(value, BaseException)
+                and value.__module__ == module
+                and not issubclass(value, BudgetplanError)
+                and f"{module}.{name}" not in INTERNAL_EXCEPTIONS
+            ):
+                outside.append(f"{module}.{name}")
+    assert outside == [], outside

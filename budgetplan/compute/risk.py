@@ -28,6 +28,7 @@ from budgetplan.compute.schedule import (
     ready_probabilities,
 )
 from budgetplan.core import precision
+from budgetplan.core.errors import SaidError
 from budgetplan.core.findings import said
 from budgetplan.core.model import Nature, Programme
 
@@ -116,12 +117,10 @@ def _standard_pert(alpha: float, beta: float) -> np.ndarray:
 MAX_RISK_BYTES = 600_000_000
 
 
-class RiskTooLarge(ValueError):
+class RiskTooLarge(SaidError, ValueError):
     """A simulation that would not fit in MAX_RISK_BYTES: its message and what to do."""
 
-    def __init__(self, message: str, hint: str):
-        super().__init__(message)
-        self.message, self.hint = message, hint
+    code = "RISK_TOO_LARGE"
 
 
 def _fr(number: float) -> str:

@@ -22,11 +22,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from budgetplan.core import precision
+from budgetplan.core.errors import SaidError
+from budgetplan.core.findings import said
 from budgetplan.core.model import Milestone, MilestoneKind, Programme, Step
 
 
-class CycleError(ValueError):
+class CycleError(SaidError, ValueError):
     """The prerequisites of some milestones loop back on themselves."""
+
+    code = "MILESTONE_CYCLE"
 
 
 def _closed_by_calendar(programme: Programme) -> dict[str, tuple[tuple[int, int], ...]]:
@@ -237,7 +241,16 @@ def _topological(items: list[tuple[str, Milestone]], index: dict[str, int]) -> l
                 if state[j] == 1:
                     loop = [*path[path.index(j) :], j]
                     names = " -> ".join(items[x][1].id for x in loop)
-                    raise CycleError(f"milestones {names} depend on each other in a loop")
+                    raise CycleError(
+                        said(
+                            f"milestones {names} depend on each other in a loop",
+                            f"les jalons {names} dépendent les uns des autres en boucle",
+                        ),
+                        said(
+                            "remove one of these prerequisites",
+                            "retirer l'un de ces prérequis",
+                        ),
+                    )
                 if state[j] == 0:
                     stack.append((j, 0))
                 continue

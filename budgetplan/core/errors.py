@@ -31,3 +31,16 @@ class BudgetplanError(Exception):
         The arguments are the Finding's, in its order; ``where`` takes sheet and cell."""
         finding = Finding(Severity.ERROR, code, message, hint, path, str(file), line, **where)
         return cls([finding])
+
+
+class SaidError(BudgetplanError):
+    """An error of one sentence with no place of its own (a change that cannot apply, a script
+    that defines no scenario): its message and hint are said texts, so it is reported in the
+    user's language like every other finding. ``str(error)`` is its message in English."""
+
+    code = "ERROR"
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__([Finding(Severity.ERROR, self.code, message, hint)])
+        self.message, self.hint = message, hint
+        self.args = (message,)

@@ -38,7 +38,16 @@ def load_version(path: str | Path) -> Programme:
             raise DiffError(exc.findings) from None
         except RunError as exc:
             raise DiffError(
-                [Finding(Severity.ERROR, "SCRIPT", str(exc), "correct the script", (), str(path))]
+                [
+                    Finding(
+                        Severity.ERROR,
+                        "SCRIPT",
+                        exc.message,
+                        said("correct the script", "corriger le script"),
+                        (),
+                        str(path),
+                    )
+                ]
             ) from None
     from budgetplan.xlsx.reader import (
         ReadError,

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from budgetplan.compute.figures import compute, reserve_cents
 from budgetplan.compute.schedule import Network
+from budgetplan.core.errors import SaidError
 from budgetplan.core.findings import in_lang, said, validation_message
 from budgetplan.core.model import (
     Closure,
@@ -37,8 +38,10 @@ from budgetplan.core.money import CENT, eur, round_cent, spread_shares, to_cents
 from budgetplan.yamlio.loader import load
 
 
-class ScenarioError(ValueError):
+class ScenarioError(SaidError, ValueError):
     """A change that cannot apply (unknown pilot, impossible cut...)."""
+
+    code = "SCENARIO_CHANGE"
 
 
 @dataclass(frozen=True)

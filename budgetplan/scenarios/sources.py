@@ -8,13 +8,17 @@ import hashlib
 import runpy
 from pathlib import Path
 
+from budgetplan.core.errors import SaidError
+from budgetplan.core.findings import said
 from budgetplan.core.source import Source
 from budgetplan.scenarios.scenario import Scenario
 from budgetplan.yamlio.loader import Loaded, load, parse_programme, read_scenario_bytes
 
 
-class RunError(Exception):
+class RunError(SaidError):
     """A scenario script or file that does not give a scenario."""
+
+    code = "SCENARIO_SCRIPT"
 
 
 def collect(paths: list[Path]) -> list[Path]:
@@ -41,13 +45,22 @@ def load_any(path: Path) -> Scenario:
             namespace = runpy.run_path(str(path), run_name="budgetplan.run")
         except SystemExit as exc:  # sys.exit() in a script ends that scenario, not the run
             raise RunError(
-                f"{path}: the script exits (SystemExit {exc.code!r}) instead of defining "
-                "`scenario`: leave sys.exit to its `if __name__ == '__main__':` block"
+                said(
+                    f"{path}: the script exits (SystemExit {exc.code!r}) instead of defining "
+                    "`scenario`: leave sys.exit to its `if __name__ == '__main__':` block",
+                    f"{path} : le script se termine (SystemExit {exc.code!r}) au lieu de "
+                    "définir `scenario` : réserver sys.exit à son bloc "
+                    "`if __name__ == '__main__':`",
+                )
             ) from None
         scenario = namespace.get("scenario")
         if not isinstance(scenario, Scenario):
             raise RunError(
-                f"{path}: defines no `scenario` (a budgetplan.scenarios.scenario.Scenario)"
+                said(
+                    f"{path}: defines no `scenario` (a budgetplan.scenarios.scenario.Scenario)",
+                    f"{path} : ne définit pas de `scenario` (un "
+                    "budgetplan.scenarios.scenario.Scenario)",
+                )
             )
         return scenario
     from budgetplan.scenarios.scenario_file import load_scenario_file
