@@ -590,25 +590,38 @@ def _diff_report(
         from budgetplan.diff.workbook import write_diff_workbook
 
         assert output is not None  # _report_format asks for it
-        write_diff_workbook(result, load_version(new), output, lang, str(old), str(new))
+        kept = write_diff_workbook(result, load_version(new), output, lang, str(old), str(new))
+        if kept is not None:
+            _err(label("bld.kept", lang).format(path=kept))
         typer.echo(label("bld.wrote_file", lang).format(path=output))
     elif fmt is DiffFormat.json:
-        _report(diff_render.to_json(result), output)
+        _report(diff_render.to_json(result), output, lang)
     else:
         markdown = fmt is DiffFormat.markdown
-        _report(diff_render.to_text(result, str(old), str(new), markdown, lang), output)
+        _report(diff_render.to_text(result, str(old), str(new), markdown, lang), output, lang)
 
 
-def _report(text: str, output: Path | None) -> None:
-    """A report on the terminal, or written whole to ``output`` (never half a file)."""
+def _report(text: str, output: Path | None, lang: Lang) -> None:
+    """A report on the terminal, or written whole to ``output`` (never half a file); a file
+    there that holds anything else (another report, someone's notes) is kept as a backup."""
     if output is None:
         typer.echo(text)
         return
     from budgetplan.core.atomic import atomic_path
+    from budgetplan.core.lock import writing
+    from budgetplan.xlsx.safety import backup
 
-    with atomic_path(output) as tmp:
-        tmp.write_text(text + "\n", encoding="utf-8")
-    typer.echo(f"wrote {output}")
+    data = (text + "\n").encode("utf-8")
+    with writing(output):
+        try:
+            same = output.read_bytes() == data
+        except FileNotFoundError:
+            same = True
+        if not same:
+            _err(label("bld.kept_file", lang).format(path=backup(output)))
+        with atomic_path(output) as tmp:
+            tmp.write_bytes(data)
+    typer.echo(label("bld.wrote_file", lang).format(path=output))
 
 
 #: The format a report file's extension asks for.

@@ -461,3 +461,23 @@ def test_a_shift_is_shown_with_every_date_and_float_it_moves(tmp_path, capsys) -
         for row in ws.iter_rows(values_only=True)
     ]
     assert any(row[:2] == ["SCAN-LAW", "SCAN"] for row in cells if len(row) >= 4), cells
+
+
+def test_diff_reports_never_replace_a_file_they_did_not_write(tmp_path, capsys) -> None:
+    """`diff -o` over someone's notes or an officer's workbook keeps it as a backup first; the
+    same report written again replaces its own output with no backup."""
+    base = tmp_path / "programme.yaml"
+    shutil.copy(default_scenario_path(), base)
+    change = tmp_path / "shift.yaml"
+    change.write_text(SHIFT_LAWS.format(base=base.name), encoding="utf-8")
+    notes = tmp_path / "notes.md"
+    notes.write_text("mes notes\n", encoding="utf-8")
+    officer = tmp_path / "officer.xlsx"
+    officer.write_bytes(build(base, output=tmp_path / "built.xlsx").path.read_bytes())
+    for target in (notes, officer):
+        before = target.read_bytes()
+        for _ in range(2):
+            assert run(["diff", str(base), str(change), "-o", str(target)]) == 1
+        kept = sorted(tmp_path.glob(f"{target.stem}.*.bak{target.suffix}"))
+        assert len(kept) == 1 and kept[0].read_bytes() == before, kept  # once, whole
+        assert "conservé sous" in capsys.readouterr().err

@@ -622,6 +622,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "bld.failing": ("{n} contrôle(s) en ÉCHEC", "{n} check(s) FAIL"),
     "bld.kept": ("classeur précédent conservé sous {path}", "kept the previous workbook as {path}"),
     "bld.wrote_file": ("écrit {path}", "wrote {path}"),
+    "bld.kept_file": ("fichier précédent conservé sous {path}", "kept the previous file as {path}"),
     "run.failed": ("ÉCHOUÉ  ", "FAILED"),
     "run.checks": ("CONTRÔLES", "CHECKS"),
     "run.checks_fail": ("contrôles en échec :", "checks fail:"),

@@ -7,13 +7,16 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
+from budgetplan.core.atomic import atomic_path
 from budgetplan.core.labels import Lang, label
+from budgetplan.core.lock import writing
 from budgetplan.core.model import Programme
 from budgetplan.core.money import eur
 from budgetplan.core.source import Source
 from budgetplan.diff.compare import DiffResult
 from budgetplan.diff.render import show
 from budgetplan.xlsx import number_formats as nf
+from budgetplan.xlsx.stamp import keep_if_edited, set_placeholder, stamp
 from budgetplan.xlsx.workbook.context import Context, print_fitted
 from budgetplan.xlsx.workbook.writer import write_workbook
 
@@ -24,8 +27,10 @@ def _text(value: object) -> str:
 
 def write_diff_workbook(
     result: DiffResult, new: Programme, target: Path, lang: Lang, old_name: str, new_name: str
-) -> None:
-    """Long: lays the diff workbook out top to bottom, one table per part of the diff."""
+) -> Path | None:
+    """Long: lays the diff workbook out top to bottom, one table per part of the diff. A file
+    already at ``target`` that budgetplan did not write as it is (an officer's workbook, a diff
+    someone typed into) is kept as a backup first, and that backup returned."""
 
     def t(key: str, **fields: object) -> str:
         return label(key, lang).format(**fields)
@@ -149,14 +154,23 @@ def write_diff_workbook(
     from budgetplan.compute.figures import compute
     from budgetplan.compute.risk import sheet_simulation
 
+    def before(ctx: Context) -> None:
+        set_placeholder(ctx.wb)  # stamped once written: a later diff can tell it was edited
+        changes_sheet(ctx)
+
     fig = compute(new)
-    write_workbook(
-        new,
-        Source(new_name, new_name, ""),
-        target,
-        lang,
-        figures=fig,
-        highlights=highlights,
-        before=changes_sheet,
-        risk=sheet_simulation(fig),
-    )
+    with writing(target):
+        kept = keep_if_edited(target)  # someone's workbook, or this report typed into since
+        with atomic_path(target) as tmp:
+            write_workbook(
+                new,
+                Source(new_name, new_name, ""),
+                tmp,
+                lang,
+                figures=fig,
+                highlights=highlights,
+                before=before,
+                risk=sheet_simulation(fig),
+            )
+            stamp(tmp)
+    return kept
