@@ -56,6 +56,7 @@ WORDS = {
     "direct-award-threshold": (_typed(L.THRESHOLDS, "direct"), "quarante mille"),
     "human-in-the-loop": (_typed(L.PILOTS, "human_in_loop"), "non"),
     "titre": (_typed(L.INPUTS, "titre"), "cinq"),
+    "titre-4": (_typed(L.INPUTS, "titre"), 4),
     "quantity": (_typed(L.INPUTS, "quantity"), "quarante"),
 }
 
@@ -70,9 +71,14 @@ def test_a_word_typed_where_a_number_or_a_boolean_belongs_fails_the_master_check
         book = tmp_path / f"{name}.xlsx"
         book.write_bytes(default_fr.read_bytes())
         books.append(book)
-        edits[book] = [(sheet, ref, "text", word)]
+        how = "number" if isinstance(word, int) else "text"
+        edits[book] = [(sheet, ref, how, word)]
     results = libreoffice.recalculate([*books, default_fr], edits=edits, sheets=[CHECKS_SHEET])
     for name, book in zip(WORDS, books, strict=True):
         master, each = _results(results[book])
-        assert (master, each["TYPED_NUMBERS"]) == (0, 0), (name, WORDS[name])
+        assert master == 0, (name, WORDS[name])
+        if name != "titre-4":  # a number, but not a titre: TITRE_LISTED alone catches it
+            assert each["TYPED_NUMBERS"] == 0, (name, WORDS[name])
+        if name.startswith("titre"):  # in no total by titre
+            assert each["TITRE_LISTED"] == 0, name
     assert _results(results[default_fr])[0] == 1  # untouched, it holds

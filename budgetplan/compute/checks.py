@@ -725,6 +725,12 @@ def _intrusive_supervised(fig: Figures) -> Iterator[Finding]:
             )
 
 
+def _titre_listed(fig: Figures) -> Iterator[Finding]:
+    """The model holds titres 2, 3, 5 and 6 only: a cell read back with another is a BAD_VALUE
+    of reconcile at that cell."""
+    return iter(())
+
+
 def _figures_sound(fig: Figures) -> Iterator[Finding]:
     """Figures computed in Python are never errors: only a workbook's formulas can show one."""
     return iter(())
@@ -1036,6 +1042,17 @@ CHECKS: tuple[Check, ...] = (
         "Every year, personnel spending stays within the titre 2 credits net of reserve.",
         _titre2,
         "=SUMPRODUCT(--(ROUND(CR_T2_COMMITTED,2)>ROUND(CR_T2_AVAILABLE,2)))",
+    ),
+    Check(
+        "TITRE_LISTED",
+        "Chaque ligne est imputée sur un titre de la LOLF (2, 3, 5 ou 6)",
+        "Every line is charged to a LOLF titre (2, 3, 5 or 6)",
+        "Une ligne saisie sous un autre titre (4, « cinq ») ne figurerait dans aucun total par "
+        "titre : la somme des titres ne serait plus le total des AE.",
+        'A line typed under another titre (4, "five") would count in no total by titre: the '
+        "titres would no longer add up to the total AE.",
+        _titre_listed,
+        '=SUMPRODUCT((PH_IDS<>"")*(PH_TITRE<>2)*(PH_TITRE<>3)*(PH_TITRE<>5)*(PH_TITRE<>6))',
     ),
     Check(
         "CP_TIES",
