@@ -440,7 +440,7 @@ def test_a_script_that_exits_or_an_open_comparison_fails_alone(tmp_path, capsys)
     out = tmp_path / "wb"
     assert run(["run", str(folder), "-o", str(out)]) == 1
     printed = capsys.readouterr()
-    assert "quits.py: the script exits (SystemExit 0)" in printed.err
+    assert "quits.py : le script se termine (SystemExit 0)" in printed.err  # French by default
     assert (out / "baseline.xlsx").exists() and (out / "comparison.xlsx").exists()
     kept = (out / "comparison.xlsx").read_bytes()
     (out / "~$comparison.xlsx").write_bytes(b"owner")  # open in Excel

@@ -128,13 +128,9 @@ def dump(doc, only=None):
     return {"sheets": sheets, "errors": errors}
 
 
-def main(argv):
-    out = argv[1]
-    rest = argv[2:]
-    save_dir = None
-    edits = {}
-    locale = None
-    ranges = []
+def options(rest):
+    """The options before the files: (locale, save_dir, edits, ranges, only, files)."""
+    save_dir, edits, locale, ranges, only = None, {}, None, [], None
     if rest[:1] == ["--locale"]:
         locale, rest = rest[1], rest[2:]
     if rest[:1] == ["--save-dir"]:
@@ -147,11 +143,16 @@ def main(argv):
         with open(rest[1], encoding="utf-8") as fh:
             ranges = json.load(fh)
         rest = rest[2:]
-    only = None
     if rest[:1] == ["--sheets"]:
         with open(rest[1], encoding="utf-8") as fh:
             only = set(json.load(fh))
         rest = rest[2:]
+    return locale, save_dir, edits, ranges, only, rest
+
+
+def main(argv):
+    out = argv[1]
+    locale, save_dir, edits, ranges, only, rest = options(argv[2:])
     profile = tempfile.mkdtemp(prefix="budgetplan-lo-")
     if locale:
         set_locale(profile, locale)

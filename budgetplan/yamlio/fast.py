@@ -114,17 +114,21 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
     return value
 
 
-def read_plain(text: str, item: ItemHook | None = None) -> PlainDocument | None:
+def read_plain(
+    text: str, item: ItemHook | None = None, lines: bool = False
+) -> PlainDocument | None:
     """The one mapping ``text`` holds, as plain dicts, lists and scalars; None when the text is
     not a single mapping this reader resolves exactly as ruamel would (ruamel reads it then).
     A syntax error is None too: ruamel says where it is. ``item``: given (key, mapping) for each
     mapping of a list under a top-level key as soon as it is read, returns what takes its place
-    (a model: 100,000 cost lines are never all held as plain values)."""
+    (a model: 100,000 cost lines are never all held as plain values). ``lines``: the line of
+    each node recorded in the same pass (when errors are sure to need them), rather than by
+    reading the text again on the first error that asks."""
     try:
-        doc = _build(yaml.parse(text, Loader=yaml.CSafeLoader), record=False, item=item)
+        doc = _build(yaml.parse(text, Loader=yaml.CSafeLoader), record=lines, item=item)
     except (Unsure, yaml.YAMLError, RecursionError, ValueError):
         return None  # ValueError: an integer of over 4,300 digits, which ruamel reports
-    if doc is not None:
+    if doc is not None and not lines:
         doc.where = Lines(text)
     return doc
 

@@ -499,8 +499,9 @@ def parse_programme(data: bytes, file: str) -> Loaded:
         failed = exc
     else:
         failed = None
-    if failed is not None:  # every error, with its place, from the values as read
-        doc = read_plain(text) or doc
+    if failed is not None:  # every error, with its place, from the values as read (and
+        # their lines, in the same pass: errors are sure to ask for them)
+        doc = read_plain(text, lines=True) or doc
         doc.pop("approvals", None)
         try:
             m.Programme.model_validate(doc)

@@ -198,12 +198,19 @@ def _finish(
     repeat_cols: int = 0,
     breaks: tuple[int, ...] = (),
     table: L.Table | None = None,
+    at_rows: list[int | None] | None = None,
 ) -> None:
+    """Freeze, print and protect an input sheet. ``at_rows`` (the item each row of ``table``
+    holds, None for a spare row): only the rows down to the last item are printed, not the
+    empty rows left below for new ones."""
     ws.freeze_panes(L.FIRST_DATA_ROW, freeze_col)
+    if table is not None and at_rows is not None:
+        held = [offset for offset, item in enumerate(at_rows) if item is not None]
+        ws.print_area(0, 0, L.FIRST_DATA_ROW + max(held, default=0), table.last_col)
     page_setup(
         ws,
         ctx.t(title_key),
-        repeat_cols=repeat_cols,
+        repeat_cols=repeat_cols or 1,  # the id on every page a row continues on
         breaks=breaks,
         pages_wide=pages_for(table) if table is not None else 0,
     )
@@ -389,7 +396,7 @@ def write_milestones(ctx: Context) -> None:
     set_widths(ws, T)
     built = T.index("calc.built")  # what the dates were computed from: for the formulas only
     ws.set_column(built, built, None, None, {"hidden": True})
-    _finish(ctx, ws, "title.milestones", 1, table=L.MILESTONES)
+    _finish(ctx, ws, "title.milestones", 1, table=L.MILESTONES, at_rows=ctx.milestone_at_row())
 
 
 # --------------------------------------------------------------------------- Cost lines
@@ -464,7 +471,7 @@ def write_lines(ctx: Context) -> None:
     for key in ("vat_rate", "ae_year"):
         _validate_bounds(ws, T, key, n, CostLine)
     set_widths(ws, T)
-    _finish(ctx, ws, "title.inputs", 1, table=L.INPUTS)
+    _finish(ctx, ws, "title.inputs", 1, table=L.INPUTS, at_rows=ctx.line_at_row())
 
 
 # --------------------------------------------------------------------------- CP schedules
