@@ -321,6 +321,41 @@ def schedule_signature(m: Milestone | None) -> str:
     return "|".join(parts)
 
 
+def typed_date(ctx: Context, r: int, c: dict[str, str]) -> str:
+    """The date of a milestone typed into the empty row ``r`` (1-based), as the forward pass
+    gives it: the latest of the programme's first day, its not-before date and its
+    prerequisites' dates, plus its likely duration. Its prerequisites are read from the rows
+    above it (a milestone never waits on one typed below it: no formula refers to itself).
+    What a formula cannot do as budgetplan does (a lag ``A+30``, a calendar with closures, a
+    prerequisite not found above, no duration) leaves "à recalculer par budgetplan": the row's
+    date is then budgetplan's, at the next reconcile and build (check SCHEDULE_CURRENT)."""
+    T = L.MILESTONES
+    first = L.FIRST_DATA_ROW + 1
+    later = f'"{ctx.t("mil.recompute")}"'
+    if r <= first:
+        return f'=IF(OR({c["date"]}<>"",{c["duration.likely"]}=""),"",{later})'
+    ids = f"${T.letter('id')}${first}:${T.letter('id')}${r - 1}"
+    dates = f"${T.letter('calc.date')}${first}:${T.letter('calc.date')}${r - 1}"
+    deps = f'SUBSTITUTE({c["depends_on"]}," ","")'
+    listed = f'ISNUMBER(SEARCH(";"&{ids}&";",";"&{deps}&";"))'
+    wanted = f'IF({deps}="",0,LEN({deps})-LEN(SUBSTITUTE({deps},";",""))+1)'
+    closures = len(ctx.fig.programme.closures)
+    closed = (
+        f"COUNTIF({L.CLOSURES.range('calendar', closures, ctx.lang)},{c['calendar']})>0"
+        if closures
+        else "FALSE"
+    )
+    cannot = (
+        f'OR(ISNUMBER(SEARCH("+",{deps})),AND({c["calendar"]}<>"",{closed}),'
+        f"SUMPRODUCT(--{listed})<{wanted})"
+    )
+    start = f"MAX(PERIOD_START,N({c['not_before']}),SUMPRODUCT(MAX({listed}*{dates})))"
+    return (
+        f'=IF(OR({c["date"]}<>"",{c["duration.likely"]}=""),"",'
+        f"IF({cannot},{later},{start}+{c['duration.likely']}))"
+    )
+
+
 def write_milestones(ctx: Context) -> None:
     ws = _begin(ctx, "milestones", "title.milestones")
     st = ctx.styles
@@ -344,6 +379,8 @@ def write_milestones(ctx: Context) -> None:
         planned = fig.dates.get(m.id) if m is not None else None
         if m is not None and m.date is None and planned is not None:
             w.write_number(row, T.index("calc.computed"), serial(planned), day)
+        elif m is None:  # a row to type a milestone into: dated by its own formula
+            w.write_formula(row, T.index("calc.computed"), typed_date(ctx, r, c), day, "")
         else:
             w.write_blank(row, T.index("calc.computed"), None, day)
         w.write_formula(
@@ -374,7 +411,8 @@ def write_milestones(ctx: Context) -> None:
         w.write_formula(
             row,
             T.index("calc.current"),
-            f'=IF({c["calc.built"]}="",{c["duration.likely"]}="",{c["calc.built"]}='
+            f'=IF({c["calc.built"]}="",OR({c["duration.likely"]}="",'
+            f"ISNUMBER({c['calc.computed']})),{c['calc.built']}="
             f'{c["date"]}&"|"&{c["duration.likely"]}&"|"&{c["depends_on"]}&"|"&'
             f'{c["not_before"]}&"|"&{c["calendar"]})',
             boolean,
