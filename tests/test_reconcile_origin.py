@@ -85,3 +85,34 @@ def test_a_scenario_nowhere_to_be_found_says_where_it_looked(tmp_path) -> None:
     first = out.splitlines()[0]
     assert first.startswith("saisies non listées : le scénario dont il a été construit est")
     assert "gone.yaml" in first and "--scenario" in first
+
+
+def test_a_bad_value_hides_no_other_edit_and_edits_are_said_in_the_workbooks_words(
+    tmp_path,
+) -> None:
+    """1,500 typed as a unit cost (ambiguous), a quantity changed and a boolean switched: the
+    bad value is one finding, in French; the two edits are listed anyway, each in the
+    workbook's words (its column, the line's label, VRAI/FAUX), the path kept for JSON."""
+    scenario = tmp_path / "programme.yaml"
+    shutil.copy(default_scenario_path(), scenario)
+    book = build(scenario, output=tmp_path / "sent.xlsx").path
+    wb = openpyxl.load_workbook(book)
+    lines = wb[L.sheet_name("inputs", "fr")]
+    lines[f"{QUANTITY}{FIRST}"] = 41
+    lines[f"{L.INPUTS.letter('unit_cost')}{FIRST + 1}"] = "1,500"
+    wb[L.sheet_name("pilots", "fr")][f"{L.PILOTS.letter('human_in_loop')}{FIRST}"] = False
+    back = tmp_path / "back.xlsx"
+    wb.save(back)
+    code, out, _err = cli("reconcile", str(back))
+    assert code == 1
+    assert "'1,500' peut se lire 1,5 (virgule décimale) ou 1500 (milliers)" in out
+    assert "Quantité de la ligne SCAN-EQ (« " in out and ": 40 -> 41" in out
+    assert "Humain dans la boucle du pilote SCAN (« " in out and ": VRAI -> FAUX" in out
+    code, out, _err = cli("reconcile", str(back), "--format", "json")
+    import json
+
+    edits = [f for f in json.loads(out)["findings"] if f["code"] == "EDIT_CHANGED"]
+    assert {(f["item"], f["field"]) for f in edits} >= {
+        ("cost_lines[SCAN-EQ]", "quantity"),
+        ("pilots[SCAN]", "human_in_loop"),
+    }

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
@@ -22,6 +24,7 @@ from budgetplan.core.findings import Finding, Severity, said
 from budgetplan.core.items import flatten as _flatten
 from budgetplan.core.items import item_paths
 from budgetplan.core.items import items as _items
+from budgetplan.core.labels import label
 from budgetplan.core.model import Programme
 from budgetplan.core.money import eur
 from budgetplan.readback.actuals import ActualsReport, budget_against_actual, load_actuals
@@ -127,6 +130,8 @@ def _reconcile(
     result = Reconciliation(path, programme, list(wb.findings), lang=wb.lang)
     if programme is None:
         result.findings += _formula_findings(wb)
+        if scenario is not None:  # the other edits, each unreadable cell taken as it was
+            _edits_beside_bad_values(result, wb, scenario)
         return result
     refs = reference_findings(programme, None, "")
     for f in refs:
@@ -201,25 +206,27 @@ def edit_findings(
         where = paths.get(e.item)
         sheet, cell = ("", "") if where is None else loc.find((*where, *e.field.split(".")))
         text = f"{e.item}{'.' + e.field if e.field else ''}: {show(e.old)} -> {show(e.new)}"
+        text_fr = f"{_in_words(e, fig.programme)} : {_shown_fr(e.old)} -> {_shown_fr(e.new)}"
         if e.item.startswith("cost_lines["):
             line = e.item[len("cost_lines[") : -1]
             old, new = ae_before.get(line, 0), ae_after.get(line, 0)
             if old != new and line not in priced:  # said once, at the line's first edit
                 priced.add(line)
-                text_fr = (
-                    f"{text} (AE de la ligne {eur(old, 'fr')} -> {eur(new, 'fr')}, "
+                text_fr += (
+                    f" (AE de la ligne {eur(old, 'fr')} -> {eur(new, 'fr')}, "
                     f"{_signed(new - old, 'fr')})"
                 )
                 text += f" (AE of the line {eur(old)} -> {eur(new)}, {_signed(new - old)})"
-                text = said(text, text_fr)
         out.append(
             Finding(
                 Severity.INFO,
                 f"EDIT_{e.what.upper()}",
-                text,
+                said(text, text_fr),
                 said(
-                    "carry it into the scenario with --write-scenario",
-                    "la reporter dans le scénario avec --write-scenario",
+                    "kept in this workbook; to carry it into the scenario: budgetplan "
+                    "reconcile with --write-scenario",
+                    "gardée dans ce classeur ; pour la reporter dans le scénario : budgetplan "
+                    "reconcile avec --write-scenario",
                 ),
                 file=str(wb.path),
                 sheet=sheet,
@@ -254,6 +261,49 @@ def edit_findings(
     return out
 
 
+#: Each kind of item an edit names: its table (for the column's header) and its name in French.
+_ITEMS_FR = {
+    "cost_lines": (L.INPUTS, "la ligne", "de la ligne"),
+    "pilots": (L.PILOTS, "le pilote", "du pilote"),
+    "milestones": (L.MILESTONES, "le jalon", "du jalon"),
+    "events": (L.EVENTS, "l'événement", "de l'événement"),
+    "envelopes": (L.ENVELOPES, "l'enveloppe", "de l'enveloppe"),
+}
+
+
+def _in_words(edit: Edit, programme: Programme) -> str:
+    """An edit's place as the workbook says it: ``Quantité de la ligne SCAN-EQ (« Scanners
+    corporels »)``, the path kept for JSON (``extra``)."""
+    kind, _, rest = edit.item.partition("[")
+    ident = rest.split("]")[0]
+    table, name, of_name = _ITEMS_FR.get(kind.split(".")[-1], (None, "l'élément", "de l'élément"))
+    column = next((c for c in table.columns if c.key == edit.field), None) if table else None
+    head = label(column.label, "fr") if column is not None else edit.field
+    text = f"{head} {of_name} {ident}" if edit.field else f"{name} {ident}".capitalize()
+    item = next((x for x in _items_named(programme, kind) if x.id == ident), None)
+    described = getattr(item, "label", "") or getattr(item, "name", "")
+    return f"{text} (« {described} »)" if described else text
+
+
+def _items_named(programme: Programme, kind: str) -> list[Any]:
+    if kind == "cost_lines":
+        return list(programme.cost_lines)
+    if kind == "pilots":
+        return list(programme.pilots)
+    if kind.endswith("milestones"):
+        return [m for p in programme.pilots for m in p.milestones]
+    return []
+
+
+def _shown_fr(value: object) -> str:
+    """A value as a French workbook shows it: VRAI/FAUX, dates dd/mm/yyyy, decimal commas."""
+    if isinstance(value, bool):
+        return "VRAI" if value else "FAUX"
+    if isinstance(value, Decimal):
+        return show(value).replace(".", ",")
+    return show(value)
+
+
 def _signed(cents: int, lang: str = "en") -> str:
     return ("+" if cents >= 0 else "") + eur(cents, lang)
 
@@ -276,6 +326,27 @@ def child_offsets(loc: Locator, programme: Programme, via: str) -> tuple[int, ..
         for k in range(len(getattr(pilot, via)))
     )
     return None if offsets == tuple(range(len(offsets))) else offsets
+
+
+def _edits_beside_bad_values(
+    result: Reconciliation, wb: Workbook, scenario: str | Path | Loaded
+) -> None:
+    """The edits of a workbook some of whose cells cannot be read: it is read again with each
+    unreadable cell as the scenario has it, so that one bad value hides no other edit."""
+    loaded = scenario if isinstance(scenario, Loaded) else load(scenario)
+    original = translated(loaded.programme, loaded.source.path, wb.lang)
+    again = wb.with_originals(original)
+    programme, loc = read_programme(again)
+    if programme is None:
+        return
+    refs = reference_findings(programme, None, "")  # an id typed where none is: said too
+    result.findings += [_located(f, loc, again) for f in refs]
+    result.edits = diff_programmes(original, programme)
+    # with a reference unresolved the programme cannot be computed: the edits are listed
+    # without what they cost
+    fig = compute(programme) if not refs else compute(original)
+    found = edit_findings(result.edits, original, fig, loc, again)
+    result.findings += [f for f in found if not (refs and f.code == "EDIT_IMPACT")]
 
 
 def _formula_findings(wb: Workbook) -> list[Finding]:

@@ -25,6 +25,8 @@ def finding_dict(f: Finding, lang: str = "en") -> dict[str, object]:
         "hint": in_lang(f.hint, lang),
         "file": f.file,
         "path": ".".join(str(p) for p in f.path),
+        # an edit's item and field as the scenario names them (the message says them in words)
+        **{k: f.extra[k] for k in ("item", "field") if k in f.extra},
     }
 
 

@@ -155,7 +155,7 @@ def _number(value: Any, text_ok: bool) -> Any:
         except ValueError as exc:
             ambiguous = "could be" in str(exc)
             raise CellError(
-                str(exc)
+                exc.args[0]  # said in both languages
                 if ambiguous
                 else said(
                     f"expected a number, found text {value!r}",

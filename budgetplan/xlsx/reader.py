@@ -65,10 +65,19 @@ class Workbook:
     #: When set, a cell that cannot be read takes the value of the same column in another row of
     #: its table: the programme is then a stand-in of the right shape, for checking formulas only
     stand_ins: bool = False
+    #: When set, a cell that cannot be read takes the value its item (a cost line, a pilot, a
+    #: milestone, by id) has in this programme, the one the workbook was built from: the
+    #: programme read then holds every other edit, so that one bad value hides none of them
+    originals: m.Programme | None = None
 
     def with_stand_ins(self) -> Workbook:
         """This workbook read again with stand-ins for unreadable cells, its findings apart."""
         return dataclasses.replace(self, findings=[], stand_ins=True)
+
+    def with_originals(self, original: m.Programme) -> Workbook:
+        """This workbook read again, each unreadable cell as ``original`` has it (findings
+        apart: the plain reading reported them)."""
+        return dataclasses.replace(self, findings=[], originals=original)
 
     def report(
         self,
@@ -442,7 +451,11 @@ def table_rows(wb: Workbook, table: L.Table) -> list[Row]:
                 if key in coded and data[key] is not None and not wb.stand_ins:
                     _named(wb, coded[key], value, sheet, cells[key])
             except CellError as exc:
-                if not wb.stand_ins:  # reported once, by the plain reading
+                kept = _original(wb, table, data.get("id"), key)
+                if kept is not _INVALID:
+                    data[key] = kept  # as it was: this bad cell is no edit
+                    continue
+                if not wb.stand_ins and wb.originals is None:  # reported once, by the plain reading
                     wb.report(
                         "BAD_VALUE",
                         _about(key, heads[key], exc),
@@ -516,6 +529,26 @@ def _stand_in(rows: list[Row]) -> bool:
 
 
 _INVALID = object()
+
+#: The tables whose rows are items of the programme found by id, and where those items are.
+_BY_ID = {"CostLines": "cost_lines", "Pilots": "pilots", "Milestones": "milestones"}
+
+
+def _original(wb: Workbook, table: L.Table, ident: Any, key: str) -> Any:
+    """The value of ``key`` for the item ``ident`` in ``wb.originals``, or _INVALID."""
+    where = _BY_ID.get(table.name)
+    if wb.originals is None or where is None or not isinstance(ident, str):
+        return _INVALID
+    programme = wb.originals
+    if where == "milestones":
+        items = [ms for p in programme.pilots for ms in p.milestones]
+    else:
+        items = list(getattr(programme, where))
+    item = next((x for x in items if x.id.upper() == ident.upper()), None)
+    if item is None:
+        return _INVALID
+    value = L.field_value(item, key)
+    return _INVALID if value is None and key != "id" else value
 
 
 def validate_row(

@@ -148,6 +148,18 @@ def _pydantic_findings(exc: ValidationError, doc: Any, file: str) -> list[Findin
     return findings
 
 
+#: The kinds of thing a reference names, in French.
+_KINDS_FR = {
+    "pilot": "le pilote",
+    "event": "l'événement",
+    "cost line": "la ligne de coût",
+    "milestone": "le jalon",
+    "award milestone": "le jalon d'attribution",
+    "evaluation": "l'évaluation",
+    "envelope year": "l'année d'enveloppe",
+}
+
+
 def reference_findings(p: m.Programme, doc: Any, file: str) -> list[Finding]:
     """Identities and references the schema alone cannot check.
 
@@ -167,15 +179,26 @@ def reference_findings(p: m.Programme, doc: Any, file: str) -> list[Finding]:
             same = spellings[ident.casefold()]
             if len(same) == 1:
                 continue
+            kind_fr = _KINDS_FR.get(kind, kind)
             if len(set(same)) == 1:
-                message = f"{kind} id '{ident}' is used {len(same)} times"
+                message = said(
+                    f"{kind} id '{ident}' is used {len(same)} times",
+                    f"le code de {kind_fr} '{ident}' est utilisé {len(same)} fois",
+                )
             else:
                 others = "', '".join(sorted(set(same) - {ident}))
-                message = (
+                message = said(
                     f"{kind} id '{ident}' differs from '{others}' only by case, which a "
-                    "spreadsheet does not see (its totals would count both as one)"
+                    "spreadsheet does not see (its totals would count both as one)",
+                    f"le code de {kind_fr} '{ident}' ne diffère de '{others}' que par la casse, "
+                    "qu'un tableur ne voit pas (ses totaux compteraient les deux comme un seul)",
                 )
-            add("DUPLICATE_ID", message, "give each one its own id", path)
+            add(
+                "DUPLICATE_ID",
+                message,
+                said("give each one its own id", "donner à chacun son propre code"),
+                path,
+            )
 
     unique("event", [(e.id, ("events", i, "id")) for i, e in enumerate(p.events)])
     unique("pilot", [(pl.id, ("pilots", i, "id")) for i, pl in enumerate(p.pilots)])
@@ -206,8 +229,15 @@ def reference_findings(p: m.Programme, doc: Any, file: str) -> list[Finding]:
 
     def unknown(kind: str, ident: str, known: list[str], path: tuple[str | int, ...]) -> None:
         close = difflib.get_close_matches(ident, known, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(known[:12])}"
-        add("UNKNOWN_REFERENCE", f"{kind} '{ident}' does not exist", hint, path)
+        listed = ", ".join(known[:12])
+        hint = (
+            said(f"did you mean '{close[0]}'?", f"vouliez-vous dire '{close[0]}' ?")
+            if close
+            else said(f"use one of: {listed}", f"prendre l'un de : {listed}")
+        )
+        kind_fr = _KINDS_FR.get(kind, kind)
+        message = said(f"{kind} '{ident}' does not exist", f"{kind_fr} '{ident}' n'existe pas")
+        add("UNKNOWN_REFERENCE", message, hint, path)
 
     for i, line in enumerate(p.cost_lines):
         if line.pilot not in pilots:
@@ -245,9 +275,13 @@ def reference_findings(p: m.Programme, doc: Any, file: str) -> list[Finding]:
             if ms.date is None and ms.duration is None and ms.id not in procured:
                 add(
                     "NO_DURATION",
-                    f"milestone {ms.id} has no date nor duration, and no line is awarded or "
-                    "launched at it to take its route's durations",
-                    "give it a date or a duration",
+                    said(
+                        f"milestone {ms.id} has no date nor duration, and no line is awarded "
+                        "or launched at it to take its route's durations",
+                        f"le jalon {ms.id} n'a ni date ni durée, et aucune ligne n'y est "
+                        "attribuée ou lancée pour lui donner les délais de sa procédure",
+                    ),
+                    said("give it a date or a duration", "lui donner une date ou une durée"),
                     ("pilots", i, "milestones", j, "duration"),
                 )
     # dependency cycles (depth-first search, reported once per cycle)
@@ -267,8 +301,11 @@ def reference_findings(p: m.Programme, doc: Any, file: str) -> list[Finding]:
                 cycle = stack[stack.index(dep) :] + [dep] if dep in stack else [ident, dep]
                 add(
                     "DEPENDENCY_CYCLE",
-                    "milestones depend on each other in a cycle: " + " -> ".join(cycle),
-                    "remove one of these dependencies",
+                    said(
+                        "milestones depend on each other in a cycle: " + " -> ".join(cycle),
+                        "des jalons dépendent les uns des autres en boucle : " + " -> ".join(cycle),
+                    ),
+                    said("remove one of these dependencies", "retirer l'une de ces dépendances"),
                     where[ident],
                 )
             elif dep not in state:
