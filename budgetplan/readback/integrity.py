@@ -60,6 +60,21 @@ FOLLOW_LINES = frozenset({"phasing", "timeline", "summary", "checks", "pilots"})
 HALF_CENT = 0.005
 
 
+def _shown(value: object, lang: str) -> str:
+    """A cell's value as its reader sees it: VRAI/FAUX, whole numbers without .0, amounts
+    with the decimal comma in French, text quoted."""
+    if isinstance(value, bool):
+        return ("VRAI" if value else "FAUX") if lang == "fr" else ("TRUE" if value else "FALSE")
+    if isinstance(value, float):
+        text = str(int(value)) if value.is_integer() else f"{value:,.2f}"
+        if lang == "fr":
+            text = text.replace(",", "\u202f").replace(".", ",")
+        return text
+    if isinstance(value, tuple):  # an error value: ("error", "#N/A")
+        return str(value[-1])
+    return f"« {value} »" if lang == "fr" else repr(value)
+
+
 def check_integrity(
     wb: Workbook,
     fig: Figures,
@@ -710,12 +725,17 @@ def _compare_cells(
                 Severity.ERROR,
                 "VALUE_STALE",
                 said(
-                    f"shows {have!r} but the inputs give {want!r}",
-                    f"affiche {have!r} mais les saisies donnent {want!r}",
+                    f"shows {_shown(have, 'en')} but the inputs give {_shown(want, 'en')}",
+                    f"affiche {_shown(have, 'fr')} mais les saisies donnent {_shown(want, 'fr')}",
                 ),
                 said(
-                    "recalculate the workbook (F9), or check what changed",
-                    "recalculer le classeur (F9), ou vérifier ce qui a changé",
+                    "a value budgetplan computes from the inputs (a schedule, a date after a "
+                    "closure): carry the edits into the scenario and rebuild (reconcile "
+                    "--write-scenario, then build); a workbook never recalculated: Ctrl+Shift+F9",
+                    "une valeur que budgetplan calcule à partir des saisies (un calendrier, une "
+                    "date après une fermeture) : reporter les saisies dans le scénario et "
+                    "reconstruire (reconcile --write-scenario, puis build) ; un classeur jamais "
+                    "recalculé : Ctrl+Maj+F9",
                 ),
                 ref,
             )
