@@ -60,7 +60,7 @@ FOLLOW_LINES = frozenset({"phasing", "timeline", "summary", "checks", "pilots"})
 HALF_CENT = 0.005
 
 
-def _shown(value: object, lang: str) -> str:
+def _as_read(value: object, lang: str) -> str:
     """A cell's value as its reader sees it: VRAI/FAUX, whole numbers without .0, amounts
     with the decimal comma in French, text quoted."""
     if isinstance(value, bool):
@@ -725,8 +725,8 @@ def _compare_cells(
                 Severity.ERROR,
                 "VALUE_STALE",
                 said(
-                    f"shows {_shown(have, 'en')} but the inputs give {_shown(want, 'en')}",
-                    f"affiche {_shown(have, 'fr')} mais les saisies donnent {_shown(want, 'fr')}",
+                    f"shows {_as_read(have, 'en')} but the inputs give {_as_read(want, 'en')}",
+                    f"affiche {_as_read(have, 'fr')} mais les saisies donnent {_as_read(want, 'fr')}",
                 ),
                 said(
                     "a value budgetplan computes from the inputs (a schedule, a date after a "
