@@ -297,7 +297,7 @@ def test_xlsx_diff_highlights_changed_cells_with_old_values(versions) -> None:
     supv = next(r for r in range(1, 40) if ids.cell(r, 1).value == "SUPV")
     assert summary.cell(supv, 3).comment is None  # unchanged: left as it is
     changes = [r for r in wb["Modifications"].iter_rows(values_only=True) if r[0]]
-    assert ("SCAN-EQ", "changed", "quantity", 40, 41) in [tuple(r[:5]) for r in changes]  # numbers
+    assert ("SCAN-EQ", "modifiée", "Quantité", 40, 41) in [tuple(r[:5]) for r in changes]  # words
 
 
 #: Values a column's cell takes in the test below where the generic change would not read:

@@ -174,8 +174,9 @@ def test_print_setup_frozen_panes_and_formats(wb_fr) -> None:
         assert fitted or (scale is not None and 58 <= scale <= 65), ws.title
         if ws.title == label("sheet.phasing", "fr"):
             assert ws.print_title_cols == "$A:$B"  # the line and pilot on every page
-            # the line and its amounts | the row checks | the years | each half-year's months
-            assert len(ws.col_breaks.brk) == 2 + 6
+            # the line and its amounts | its need, route and row checks | the years (the
+            # monthly columns are out of the print area)
+            assert len(ws.col_breaks.brk) == 2
     inputs = wb_fr[label("sheet.inputs", "fr")]
     assert inputs.freeze_panes == "B5"
     assert inputs.print_title_rows == "$1:$4"

@@ -1052,7 +1052,7 @@ CHECKS: tuple[Check, ...] = (
         'A line typed under another titre (4, "five") would count in no total by titre: the '
         "titres would no longer add up to the total AE.",
         _titre_listed,
-        '=SUMPRODUCT((PH_IDS<>"")*(PH_TITRE<>2)*(PH_TITRE<>3)*(PH_TITRE<>5)*(PH_TITRE<>6))',
+        '=SUMPRODUCT((PH_IDS<>"")*(COUNTIF(TITRES,PH_TITRE)=0))',
     ),
     Check(
         "CP_TIES",

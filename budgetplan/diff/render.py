@@ -37,7 +37,8 @@ def _delta(old: int, new: int, lang: str = "en") -> str:
 _KEY_WORDS = ("pilot", "year", "titre", "programme")
 
 
-def _key(key: str, lang: Lang) -> str:
+def key_words(key: str, lang: Lang) -> str:
+    """A total's key as a sentence says it: ``pilot SCAN`` -> pilote SCAN."""
     head, _, rest = key.partition(" ")
     return f"{_w(f'key_{head}', lang)} {rest}".strip() if head in _KEY_WORDS else key
 
@@ -252,7 +253,7 @@ def to_markdown(r: DiffResult, old: str, new: str, lang: Lang = "en") -> str:
             [w(h) for h in ("Total", "AE old", "AE new", "AE change", "CP old", "CP new")],
             [
                 [
-                    _key(t.key, lang),
+                    key_words(t.key, lang),
                     _eur(t.ae_old, lang),
                     _eur(t.ae_new, lang),
                     _delta(t.ae_old, t.ae_new, lang),
@@ -347,7 +348,7 @@ def to_text(r: DiffResult, old: str, new: str, markdown: bool = False, lang: Lan
         out.append(h("impact"))
         for t in r.totals:
             out.append(
-                f"{item}{_key(t.key, lang):<14} AE {_eur(t.ae_old, lang)} -> {_eur(t.ae_new, lang)} "
+                f"{item}{key_words(t.key, lang):<14} AE {_eur(t.ae_old, lang)} -> {_eur(t.ae_new, lang)} "
                 f"({_delta(t.ae_old, t.ae_new, lang)}); CP {_eur(t.cp_old, lang)} -> {_eur(t.cp_new, lang)}"
             )
     if r.milestones:

@@ -8,13 +8,15 @@ from decimal import Decimal
 from pathlib import Path
 
 from budgetplan.core.atomic import atomic_path
+from budgetplan.core.findings import in_lang
 from budgetplan.core.labels import Lang, label
 from budgetplan.core.lock import writing
 from budgetplan.core.model import Programme
 from budgetplan.core.money import eur
 from budgetplan.core.source import Source
 from budgetplan.diff.compare import DiffResult
-from budgetplan.diff.render import show
+from budgetplan.diff.render import key_words, show
+from budgetplan.xlsx import layout as L
 from budgetplan.xlsx import number_formats as nf
 from budgetplan.xlsx.stamp import keep_if_edited, set_placeholder, stamp
 from budgetplan.xlsx.workbook.context import Context, print_fitted
@@ -23,6 +25,14 @@ from budgetplan.xlsx.workbook.writer import write_workbook
 
 def _text(value: object) -> str:
     return show(value, none="")
+
+
+def _plain(value: object) -> object:
+    """A changed value as a plain number where it is one (a quantity, a number of days: not
+    euros), else as it is."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    return value
 
 
 def write_diff_workbook(
@@ -104,7 +114,16 @@ def write_diff_workbook(
                 for k in ("id", "status", "field", "old", "new", "ae_old", "ae_new", "ae_change")
             ),
             [
-                (x.id, x.status, k, c.old, c.new, x.ae_old / 100, x.ae_new / 100, x.ae_delta / 100)
+                (
+                    x.id,
+                    label(f"dfw.{x.status}", lang),
+                    L.field_label("cost_lines", k, lang),
+                    _plain(c.old),
+                    _plain(c.new),
+                    x.ae_old / 100,
+                    x.ae_new / 100,
+                    x.ae_delta / 100,
+                )
                 for x in result.lines
                 for k, c in (x.changes.items() or [("", type("C", (), {"old": "", "new": ""})())])
             ],
@@ -112,13 +131,27 @@ def write_diff_workbook(
         table(
             t("dif.programme"),
             tuple(t(f"dif.{k}") for k in ("item", "field", "old", "new")),
-            [(i, f, c.old, c.new) for i, f, c in result.parameters],
+            [
+                (
+                    L.item_words(i, lang),
+                    L.field_label(i.partition("[")[0].split(".")[-1], f, lang),
+                    _plain(c.old),
+                    _plain(c.new),
+                )
+                for i, f, c in result.parameters
+            ],
         )
         table(
             t("dif.impact"),
             tuple(t(f"dif.{k}") for k in ("total", "ae_old", "ae_new", "cp_old", "cp_new")),
             [
-                (t.key, t.ae_old / 100, t.ae_new / 100, t.cp_old / 100, t.cp_new / 100)
+                (
+                    key_words(t.key, lang),
+                    t.ae_old / 100,
+                    t.ae_new / 100,
+                    t.cp_old / 100,
+                    t.cp_new / 100,
+                )
                 for t in result.totals
             ],
         )
@@ -145,7 +178,7 @@ def write_diff_workbook(
         table(
             t("dif.checks"),
             tuple(t(f"dif.{k}") for k in ("id", "old", "new", "message")),
-            [(c.code, state[c.old], state[c.new], c.message) for c in result.checks],
+            [(c.code, state[c.old], state[c.new], in_lang(c.message, lang)) for c in result.checks],
         )
         ws.set_column(0, 0, 22)
         ws.set_column(1, 7, 18)

@@ -24,7 +24,6 @@ from budgetplan.core.findings import Finding, Severity, said
 from budgetplan.core.items import flatten as _flatten
 from budgetplan.core.items import item_paths
 from budgetplan.core.items import items as _items
-from budgetplan.core.labels import label
 from budgetplan.core.model import Programme
 from budgetplan.core.money import eur
 from budgetplan.readback.actuals import ActualsReport, budget_against_actual, load_actuals
@@ -261,24 +260,15 @@ def edit_findings(
     return out
 
 
-#: Each kind of item an edit names: its table (for the column's header) and its name in French.
-_ITEMS_FR = {
-    "cost_lines": (L.INPUTS, "la ligne", "de la ligne"),
-    "pilots": (L.PILOTS, "le pilote", "du pilote"),
-    "milestones": (L.MILESTONES, "le jalon", "du jalon"),
-    "events": (L.EVENTS, "l'événement", "de l'événement"),
-    "envelopes": (L.ENVELOPES, "l'enveloppe", "de l'enveloppe"),
-}
-
-
 def _in_words(edit: Edit, programme: Programme) -> str:
     """An edit's place as the workbook says it: ``Quantité de la ligne SCAN-EQ (« Scanners
     corporels »)``, the path kept for JSON (``extra``)."""
     kind, _, rest = edit.item.partition("[")
     ident = rest.split("]")[0]
-    table, name, of_name = _ITEMS_FR.get(kind.split(".")[-1], (None, "l'élément", "de l'élément"))
-    column = next((c for c in table.columns if c.key == edit.field), None) if table else None
-    head = label(column.label, "fr") if column is not None else edit.field
+    kind = kind.split(".")[-1]
+    found = L.ITEM_KINDS.get(kind)
+    name, of_name = (found[1], found[2]) if found else ("l'élément", "de l'élément")
+    head = L.field_label(kind, edit.field, "fr")
     text = f"{head} {of_name} {ident}" if edit.field else f"{name} {ident}".capitalize()
     item = next((x for x in _items_named(programme, kind) if x.id == ident), None)
     described = getattr(item, "label", "") or getattr(item, "name", "")

@@ -861,6 +861,7 @@ NAMES: tuple[Name, ...] = (
         if name
     ),
     Name("ALLOCATED_AE", "summary", "AE allocated"),
+    Name("TITRES", "summary", "the LOLF titres (2, 3, 5, 6) of the table by titre"),
     Name("HEADROOM", "summary", "headroom left in the net envelope"),
     Name("MASTER_CHECK", "checks", "the master check"),
     Name("TYPED_AS_TEXT", "checks", "how many number, date and boolean inputs hold text"),
@@ -899,6 +900,48 @@ def typed_number_names(names: list[str]) -> list[str]:
     return out
 
 
+#: Each kind of item of a programme (as its path names it: ``cost_lines[SCAN-EQ]``), the table
+#: that holds it, and how a sentence names one in French and in English.
+ITEM_KINDS: dict[str, tuple[Table, str, str, str]] = {
+    "cost_lines": (INPUTS, "la ligne", "de la ligne", "line"),
+    "pilots": (PILOTS, "le pilote", "du pilote", "pilot"),
+    "milestones": (MILESTONES, "le jalon", "du jalon", "milestone"),
+    "serves": (SERVES, "l'événement servi", "de l'événement servi", "event served"),
+    "evaluations": (EVALUATIONS, "l'évaluation", "de l'évaluation", "evaluation"),
+    "events": (EVENTS, "l'événement", "de l'événement", "event"),
+    "envelopes": (ENVELOPES, "l'enveloppe", "de l'enveloppe", "envelope"),
+    "procedures": (ROUTES, "la procédure", "de la procédure", "procedure"),
+    "thresholds": (THRESHOLDS, "les seuils", "des seuils", "thresholds"),
+    "closures": (CLOSURES, "la fermeture", "de la fermeture", "closure"),
+    "spreads": (SPREADS, "la dispersion", "de la dispersion", "spread"),
+}
+
+
+def field_label(kind: str, field: str, lang: Lang) -> str:
+    """The header of the column a field of an item of ``kind`` is typed in (``quantity`` of a
+    cost line: Quantité), or the field itself when no column holds it."""
+    found = ITEM_KINDS.get(kind)
+    if found is None or not field:
+        return field
+    columns = found[0].columns
+    keys = (field, f"{field}.likely")  # a duration: its likely number of days
+    column = next((c for k in keys for c in columns if c.key == k), None) or next(
+        (c for c in columns if c.key.startswith(field + ".")), None
+    )
+    return label(column.label, lang) if column is not None else field
+
+
+def item_words(item: str, lang: Lang) -> str:
+    """An item's path as a sentence says it: ``milestones[SCAN-LAW]`` -> jalon SCAN-LAW."""
+    kind, _, rest = item.partition("[")
+    ident = rest.split("]")[0]
+    found = ITEM_KINDS.get(kind.split(".")[-1])
+    if found is None:
+        return item
+    name = found[1].split(" ", 1)[-1].removeprefix("l'") if lang == "fr" else found[3]
+    return f"{name} {ident}".strip()
+
+
 def column_names(table: Table) -> tuple[Name, ...]:
     """The defined names over columns of ``table``."""
     return tuple(n for n in NAMES if n.table is table)
@@ -932,6 +975,10 @@ def _canonical(value: object) -> object:
     return repr(value)
 
 
+#: Upper-case data of this module that says how to read or word the layout, not where cells are.
+_NOT_LAYOUT = frozenset({"ITEM_KINDS", "NUMBER_KINDS"})
+
+
 def _fingerprint() -> str:
     """A hash of this module's description of the workbook (its upper-case data)."""
     import hashlib
@@ -940,7 +987,10 @@ def _fingerprint() -> str:
     described = [
         [name, _canonical(value)]
         for name, value in sorted(globals().items())
-        if name.isupper() and not name.startswith("LAYOUT") and not callable(value)
+        if name.isupper()
+        and not name.startswith("LAYOUT")
+        and name not in _NOT_LAYOUT
+        and not callable(value)
     ]
     text = json.dumps(described, ensure_ascii=True, sort_keys=False)
     return hashlib.sha256(text.encode()).hexdigest()[:12]
@@ -955,7 +1005,7 @@ LAYOUTS: dict[str, Said] = {
         "budgetplan up to December 2026, before layouts were fingerprinted",
         "budgetplan jusqu'en décembre 2026, avant l'empreinte des mises en page",
     ),
-    "2.f956e65967f3": said(
+    "2.ae461a1a6237": said(
         "December 2026: checks TYPED_NUMBERS and FIGURES_SOUND, signed returns, layouts "
         "fingerprinted",
         "décembre 2026 : contrôles TYPED_NUMBERS et FIGURES_SOUND, retours signés, mises en "

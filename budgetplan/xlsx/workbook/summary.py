@@ -234,6 +234,8 @@ def write(ctx: Context) -> None:
     row += 1
     ws.write_string(row, 0, ctx.t("sum.titre"), st.header)
     ws.write_string(row, 1, ctx.t("sum.ae"), st.header)
+    titres_first = row + 2  # 1-based: the row of the first titre
+    ctx.define("TITRES", "summary", f"$A${titres_first}:$A${titres_first + len(Titre) - 1}")
     for titre in Titre:
         row += 1
         # the number the formulas match, shown with the titre's name (a format, not a text)
