@@ -116,3 +116,24 @@ def test_a_bad_value_hides_no_other_edit_and_edits_are_said_in_the_workbooks_wor
         ("cost_lines[SCAN-EQ]", "quantity"),
         ("pilots[SCAN]", "human_in_loop"),
     }
+
+
+def test_the_reconciliation_workbook_shows_every_word_of_its_findings(tmp_path) -> None:
+    """The euro impact at the end of an edit's message was cut ("(+19"): the message and hint
+    columns wrap, and each row is as tall as its longest text needs."""
+    scenario = tmp_path / "programme.yaml"
+    shutil.copy(default_scenario_path(), scenario)
+    book = build(scenario, output=tmp_path / "sent.xlsx").path
+    back = _typed(book, tmp_path / "back.xlsx", 41)
+    report = tmp_path / "rec.xlsx"
+    assert cli("reconcile", str(back), "-o", str(report))[0] == 0
+    ws = openpyxl.load_workbook(report).worksheets[0]
+    width = ws.column_dimensions["E"].width
+    for row in ws.iter_rows(min_row=4):
+        message = row[4]
+        if not message.value:
+            continue
+        assert message.alignment.wrap_text
+        lines = -(-len(str(message.value)) // int(width - 1))
+        if lines > 1:
+            assert ws.row_dimensions[message.row].height >= 12 * lines, message.value

@@ -17,7 +17,7 @@ from budgetplan.readback.reconciliation import Reconciliation
 from budgetplan.xlsx import number_formats as nf
 from budgetplan.xlsx.layout import SHEETS, sheet_name
 from budgetplan.xlsx.stamp import keep_if_edited, set_placeholder, stamp
-from budgetplan.xlsx.workbook.context import print_fitted
+from budgetplan.xlsx.workbook.context import print_fitted, row_height
 from budgetplan.xlsx.workbook.writer import FIXED_CREATED
 
 LAYOUT_SHEETS = {sheet_name(k, lang) for k in SHEETS for lang in LANGS}
@@ -33,6 +33,11 @@ ACTUALS_HEADINGS = (
     "rec.forecast",
 )
 SEVERITY_COLOURS = {"error": "#FFC7CE", "warning": "#FFEB9C", "info": "#DDEBF7"}
+
+
+#: Widths (characters) of the findings' message and hint columns: wrapped, the sheet prints
+#: one A4 page wide with every word of them.
+MESSAGE_WIDTH, HINT_WIDTH = 72, 46
 
 
 def write_reconciliation(
@@ -70,9 +75,13 @@ def _write(result: Reconciliation, target: Path, lang: Lang) -> None:
         header = wb.add_format(HEADER)
         money = wb.add_format({"num_format": nf.MONEY})
         rate = wb.add_format({"num_format": nf.PERCENT})
-        link = wb.add_format({"font_color": "#0563C1", "underline": 1})
-        fills = {k: wb.add_format({"bg_color": v}) for k, v in SEVERITY_COLOURS.items()}
+        link = wb.add_format({"font_color": "#0563C1", "underline": 1, "valign": "top"})
+        fills = {
+            k: wb.add_format({"bg_color": v, "valign": "top"}) for k, v in SEVERITY_COLOURS.items()
+        }
+        top = wb.add_format({"valign": "top"})
 
+        wrapped = wb.add_format({"text_wrap": True, "valign": "top"})
         ws = wb.add_worksheet(t("rec.findings"))
         ws.write_string(
             0,
@@ -86,18 +95,23 @@ def _write(result: Reconciliation, target: Path, lang: Lang) -> None:
         rel = os.path.relpath(result.path.resolve(), target.resolve().parent)
         for r, f in enumerate(result.findings, start=3):
             ws.write_string(r, 0, t(f"rec.{f.severity.value}"), fills[f.severity.value])
-            ws.write_string(r, 1, f.code)
-            ws.write_string(r, 2, f.sheet)
+            ws.write_string(r, 1, f.code, top)
+            ws.write_string(r, 2, f.sheet, top)
             if f.sheet in LAYOUT_SHEETS and _safe_ref(f.cell):
                 sheet = f.sheet.replace("'", "''")
                 ws.write_url(r, 3, f"external:{rel}#'{sheet}'!{f.cell}", link, string=f.cell)
             else:
-                ws.write_string(r, 3, f.cell)
-            ws.write_string(r, 4, in_lang(f.message, lang))
-            ws.write_string(r, 5, in_lang(f.hint, lang))
-        ws.set_column(0, 1, 20)
-        ws.set_column(2, 3, 14)
-        ws.set_column(4, 5, 70)
+                ws.write_string(r, 3, f.cell, top)
+            message, hint = in_lang(f.message, lang), in_lang(f.hint, lang)
+            height = row_height([(message, MESSAGE_WIDTH), (hint, HINT_WIDTH)])
+            if height:  # every word shown: the amounts at the end of a message included
+                ws.set_row(r, height)
+            ws.write_string(r, 4, message, wrapped)
+            ws.write_string(r, 5, hint, wrapped)
+        ws.set_column(0, 1, 16)
+        ws.set_column(2, 3, 11)
+        ws.set_column(4, 4, MESSAGE_WIDTH)
+        ws.set_column(5, 5, HINT_WIDTH)
         ws.autofilter(2, 0, max(2, 2 + len(result.findings)), len(heads) - 1)
         ws.freeze_panes(3, 0)
         print_fitted(ws, t("rec.title", name=result.path.name), 2)
