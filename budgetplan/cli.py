@@ -17,7 +17,7 @@ from budgetplan.cli_help import french
 from budgetplan.cli_said import usage_fr
 from budgetplan.core.errors import BudgetplanError
 from budgetplan.core.findings import Finding, in_lang, os_error_fr, said
-from budgetplan.core.labels import Lang, label
+from budgetplan.core.labels import Lang, label, user_lang
 from budgetplan.core.version import __version__
 
 
@@ -67,12 +67,7 @@ _said_in: Lang = "fr"
 def _lang_of(args: list[str]) -> Lang:
     """The language a command line asks for: its last ``--lang``, else the user's locale
     (``LC_ALL``, ``LC_MESSAGES``, ``LANG``: English when it is an English one), else French."""
-    import os
-
-    locale = next(
-        (os.environ[k] for k in ("LC_ALL", "LC_MESSAGES", "LANG") if os.environ.get(k)), ""
-    )
-    lang: Lang = "en" if locale.lower().startswith("en") else "fr"
+    lang: Lang = user_lang()
     for i, arg in enumerate(args):
         value = args[i + 1] if arg == "--lang" and i + 1 < len(args) else None
         if arg.startswith("--lang="):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from budgetplan.compute.figures import Figures
 from budgetplan.core.findings import in_lang, said
-from budgetplan.core.labels import Lang
+from budgetplan.core.labels import Lang, label, user_lang
 from budgetplan.publish import Built, OverwriteRefused, publish
 from budgetplan.scenarios.comparison import Column, write_comparison
 from budgetplan.scenarios.scenario import Scenario, ScenarioError
@@ -72,19 +72,34 @@ def build_scenario(
     return publish(scenario.programme, scenario_source(scenario), Path(output), lang, force)
 
 
-def report(scenario: Scenario, output: str | Path | None = None, echo: bool = True) -> str:
+def report(
+    scenario: Scenario,
+    output: str | Path | None = None,
+    echo: bool = True,
+    lang: Lang | None = None,
+) -> str:
     """What ``scenario`` changes against the default programme, in budget terms; with
-    ``output``, also build its workbook there. Printed unless ``echo`` is False."""
+    ``output``, also build its workbook there. Printed unless ``echo`` is False. In ``lang``,
+    by default the user's (English for an English locale, French otherwise), as the command
+    line speaks."""
     from budgetplan.diff import render as diff_render
     from budgetplan.diff.compare import diff
 
-    lines = [f"scenario {scenario.name}: {scenario.description.strip()}".rstrip(": ")]
-    lines += [f"  - {a.change}: {a.effect}" for a in scenario.log]
+    said_in: Lang = lang or user_lang()
+    head = "scénario" if said_in == "fr" else "scenario"
+    lines = [f"{head} {scenario.name}: {scenario.description.strip()}".rstrip(": ")]
+    lines += [
+        f"  - {in_lang(a.change, said_in)} : {in_lang(a.effect, said_in)}"
+        if said_in == "fr"
+        else f"  - {a.change}: {a.effect}"
+        for a in scenario.log
+    ]
     result = diff(Scenario.default().programme, scenario.programme)
-    lines.append(diff_render.to_text(result, "baseline", scenario.name))
+    base = "référence" if said_in == "fr" else "baseline"
+    lines.append(diff_render.to_text(result, base, scenario.name, lang=said_in))
     if output is not None:
-        built = build_scenario(scenario, output)
-        lines.append(f"wrote {built.path}")
+        built = build_scenario(scenario, output, said_in)
+        lines.append(label("bld.wrote_file", said_in).format(path=built.path))
     text = "\n".join(lines)
     if echo:
         print(text)

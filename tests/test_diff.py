@@ -446,7 +446,7 @@ def test_a_shift_is_shown_with_every_date_and_float_it_moves(tmp_path, capsys) -
     text = capsys.readouterr().out
     assert "SCAN-LAW (SCAN): 04/12/2022 -> 04/04/2023; marge" in text
     assert "ADRN-LAW (ADRN): 30/06/2022 -> 30/10/2022" in text
-    assert "milestones[SCAN-LAW].duration: 100 -> 221" in text
+    assert "Probable (j) du jalon SCAN-LAW : 100 -> 221" in text  # the path in words
     assert run(["diff", str(base), str(change), "--format", "json"]) == 1
     moved = {m["id"]: m for m in json.loads(capsys.readouterr().out)["milestones"]}
     assert (moved["SCAN-LAW"]["old"], moved["SCAN-LAW"]["new"]) == ("2022-12-04", "2023-04-04")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -258,7 +259,17 @@ def test_a_script_runs_with_python(tmp_path) -> None:
         cwd=tmp_path,
     )
     assert out.returncode == 0, out.stderr
-    assert "cut the 2022 envelope" in out.stdout and "headroom" in out.stdout
+    # in the user's language: French here (the tests run as a French desktop)
+    assert "réduire l'enveloppe 2022" in out.stdout and "marge" in out.stdout
+    english = subprocess.run(
+        [sys.executable, str(SCENARIOS / "cut_40m_protect_events.py")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={**os.environ, "LANG": "en_GB.UTF-8"},
+    )
+    assert "cut the 2022 envelope" in english.stdout and "headroom" in english.stdout
 
 
 def test_run_builds_every_scenario_and_reports_a_failing_one(tmp_path, capsys) -> None:

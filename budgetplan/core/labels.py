@@ -774,3 +774,14 @@ def label(key: str, lang: Lang) -> str:
 
 def all_keys() -> list[str]:
     return list(_LABELS)
+
+
+def user_lang() -> Lang:
+    """The user's language from their locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``): English
+    for an English one, French otherwise (budgetplan speaks French first)."""
+    import os
+
+    locale = next(
+        (os.environ[k] for k in ("LC_ALL", "LC_MESSAGES", "LANG") if os.environ.get(k)), ""
+    )
+    return "en" if locale.lower().startswith("en") else "fr"

@@ -37,6 +37,19 @@ def _delta(old: int, new: int, lang: str = "en") -> str:
 _KEY_WORDS = ("pilot", "year", "titre", "programme")
 
 
+def _kind(item: str) -> str:
+    return item.partition("[")[0].split(".")[-1]
+
+
+def _param_words(item: str, key: str) -> str:
+    """A changed field in French words: ``Probable (j) du jalon SCAN-LAW``."""
+    found = L.ITEM_KINDS.get(_kind(item))
+    ident = item.partition("[")[2].split("]")[0]
+    if found is None:
+        return f"{item}.{key}"
+    return f"{L.field_label(_kind(item), key, 'fr')} {found[2]} {ident}"
+
+
 def key_words(key: str, lang: Lang) -> str:
     """A total's key as a sentence says it: ``pilot SCAN`` -> pilote SCAN."""
     head, _, rest = key.partition(" ")
@@ -245,7 +258,15 @@ def to_markdown(r: DiffResult, old: str, new: str, lang: Lang = "en") -> str:
         out += ["", f"### {_title(w('programme'))}", ""]
         out += _table(
             [w("Item"), w("Field"), w("Old"), w("New")],
-            [[it, key, _show(c.old, lang), _show(c.new, lang)] for it, key, c in r.parameters],
+            [
+                [
+                    it if lang == "en" else L.item_words(it, "fr"),
+                    key if lang == "en" else L.field_label(_kind(it), key, "fr"),
+                    _show(c.old, lang),
+                    _show(c.new, lang),
+                ]
+                for it, key, c in r.parameters
+            ],
         )
     if r.totals:
         out += ["", f"### {_title(w('impact'))}", ""]
@@ -343,7 +364,8 @@ def to_text(r: DiffResult, old: str, new: str, markdown: bool = False, lang: Lan
     if r.parameters:
         out.append(h("programme"))
         for it, key, c in r.parameters:
-            out.append(f"{item}{it}.{key}: {_show(c.old, lang)} -> {_show(c.new, lang)}")
+            where = f"{it}.{key}:" if lang == "en" else f"{_param_words(it, key)} :"
+            out.append(f"{item}{where} {_show(c.old, lang)} -> {_show(c.new, lang)}")
     if r.totals:
         out.append(h("impact"))
         for t in r.totals:

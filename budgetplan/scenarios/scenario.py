@@ -203,10 +203,17 @@ class Scenario:
         new = self.programme.model_copy(update={"cost_lines": lines})
         after = Scenario("", new).allocated
         target = line or (f"pilot {pilot}" if pilot else "every line")
+        target_fr = line or (f"pilote {pilot}" if pilot else "chaque ligne")
         return self._with(
             new,
-            f"scale cost of {target} by {factor}",
-            f"AE {_eur(before)} -> {_eur(after)} ({_eur(after - before)})",
+            said(
+                f"scale cost of {target} by {factor}",
+                f"coût de {target_fr} multiplié par {str(factor).replace('.', ',')}",
+            ),
+            said(
+                f"AE {_eur(before)} -> {_eur(after)} ({_eur(after - before)})",
+                f"AE {eur(before, 'fr')} -> {eur(after, 'fr')} ({eur(after - before, 'fr')})",
+            ),
         )
 
     # ------------------------------------------------------------------ dates
@@ -239,10 +246,14 @@ class Scenario:
             targets = [mid for mid in own if not own.intersection(all_ms[mid][1].prerequisite_ids)]
         delayed = {mid: _delay(all_ms[mid][1], before[mid], months, days) for mid in targets}
         what = milestone or f"pilot {pilot}"
+        what_fr = milestone or f"le pilote {pilot}"
         return self._replanned(
             delayed,
             before,
-            f"shift {what} by {months} month(s) {days} day(s)",
+            said(
+                f"shift {what} by {months} month(s) {days} day(s)",
+                f"décaler {what_fr} de {months} mois {days} jour(s)",
+            ),
             payments,
             pilot,
             months,
@@ -278,7 +289,11 @@ class Scenario:
         return self._with(
             new,
             change,
-            f"{len(moved)} milestone(s) moved" + (f": {moves}" if moves else " (within float)"),
+            said(
+                f"{len(moved)} milestone(s) moved" + (f": {moves}" if moves else " (within float)"),
+                f"{len(moved)} jalon(s) déplacé(s)"
+                + (f" : {moves}" if moves else " (dans la marge)"),
+            ),
         )
 
     def fix_date(self, milestone: str, date: dt.date, source: str = "") -> Scenario:
@@ -299,7 +314,11 @@ class Scenario:
                 said(f"milestone {milestone}: {exc}", f"jalon {milestone} : {_fr(exc)}")
             ) from None
         before = Network(self.programme).plan()
-        return self._replanned({milestone: fixed}, before, f"fix {milestone} on {date:%d/%m/%Y}")
+        return self._replanned(
+            {milestone: fixed},
+            before,
+            said(f"fix {milestone} on {date:%d/%m/%Y}", f"fixer {milestone} au {date:%d/%m/%Y}"),
+        )
 
     def close_calendar(
         self,
@@ -343,7 +362,12 @@ class Scenario:
         return closed._replanned(
             on_it,
             before,
-            f"close {calendar} {first_day:%d/%m/%Y}-{last_day:%d/%m/%Y} for {len(on_it)} milestone(s)",
+            said(
+                f"close {calendar} {first_day:%d/%m/%Y}-{last_day:%d/%m/%Y} for {len(on_it)} "
+                "milestone(s)",
+                f"fermer {calendar} du {first_day:%d/%m/%Y} au {last_day:%d/%m/%Y} pour "
+                f"{len(on_it)} jalon(s)",
+            ),
         )
 
     def extend_period(self, months: int) -> Scenario:
@@ -364,7 +388,14 @@ class Scenario:
             )
         new = p.model_copy(update={"period": period})
         last = new.months[-1]
-        return self._with(new, f"extend the period by {months} month(s)", f"to {last:%m/%Y}")
+        return self._with(
+            new,
+            said(
+                f"extend the period by {months} month(s)",
+                f"prolonger la période de {months} mois",
+            ),
+            said(f"to {last:%m/%Y}", f"jusqu'à {last:%m/%Y}"),
+        )
 
     # ------------------------------------------------------------------ envelope
     def cut_envelope(
@@ -440,12 +471,22 @@ class Scenario:
         new = p.model_copy(update={"envelopes": envelopes, "cost_lines": lines})
         new = carry_to_fit(_trim_to(new, net, [c.id for c in cuttable]))
         after = Scenario("", new).allocated
+        protected = ", ".join(protect)
         return self._with(
             new,
-            f"cut the {year} envelope to {_eur(to_cents(amount))} ({strategy}"
-            + (f", protecting {', '.join(protect)}" if protect else "")
-            + ")",
-            f"AE {_eur(allocated)} -> {_eur(after)}, within {_eur(net)} net of reserve",
+            said(
+                f"cut the {year} envelope to {_eur(to_cents(amount))} ({strategy}"
+                + (f", protecting {protected}" if protect else "")
+                + ")",
+                f"réduire l'enveloppe {year} à {eur(to_cents(amount), 'fr')} ({strategy}"
+                + (f", en protégeant {protected}" if protect else "")
+                + ")",
+            ),
+            said(
+                f"AE {_eur(allocated)} -> {_eur(after)}, within {_eur(net)} net of reserve",
+                f"AE {eur(allocated, 'fr')} -> {eur(after, 'fr')}, dans les "
+                f"{eur(net, 'fr')} nets de réserve",
+            ),
         )
 
     def move_money(self, amount: int | Decimal, from_pilot: str, to_pilot: str) -> Scenario:
@@ -506,8 +547,15 @@ class Scenario:
         new = self.programme.model_copy(update={"cost_lines": lines})
         return self._with(
             new,
-            f"move {_eur(cents)} from {from_pilot} to {to_pilot}",
-            "pilot totals scaled pro rata on their lines, year of commitment by year",
+            said(
+                f"move {_eur(cents)} from {from_pilot} to {to_pilot}",
+                f"transférer {eur(cents, 'fr')} de {from_pilot} à {to_pilot}",
+            ),
+            said(
+                "pilot totals scaled pro rata on their lines, year of commitment by year",
+                "totaux des pilotes répartis au prorata de leurs lignes, année "
+                "d'engagement par année",
+            ),
         )
 
     # ------------------------------------------------------------------ structure
@@ -520,7 +568,11 @@ class Scenario:
                 )
             )
         new = self.programme.model_copy(update={"cost_lines": lines})
-        return self._with(new, f"drop line {line}", f"{len(lines)} lines left")
+        return self._with(
+            new,
+            said(f"drop line {line}", f"retirer la ligne {line}"),
+            said(f"{len(lines)} lines left", f"{len(lines)} lignes restantes"),
+        )
 
     def drop_pilot(self, pilot: str) -> Scenario:
         self._check_pilot(pilot)
@@ -546,8 +598,11 @@ class Scenario:
         )
         lines = tuple(c for c in p.cost_lines if c.pilot != pilot)
         new = p.model_copy(update={"pilots": pilots, "cost_lines": lines})
+        removed = len(p.cost_lines) - len(lines)
         return self._with(
-            new, f"drop pilot {pilot}", f"{len(p.cost_lines) - len(lines)} line(s) removed"
+            new,
+            said(f"drop pilot {pilot}", f"retirer le pilote {pilot}"),
+            said(f"{removed} line(s) removed", f"{removed} ligne(s) retirée(s)"),
         )
 
     def add_line(self, **fields: object) -> Scenario:
@@ -561,7 +616,14 @@ class Scenario:
             )
         self._check_pilot(line.pilot)
         new = self.programme.model_copy(update={"cost_lines": (*self.programme.cost_lines, line)})
-        return self._with(new, f"add line {line.id}", f"{line.quantity} x {line.unit_cost} HT")
+        return self._with(
+            new,
+            said(f"add line {line.id}", f"ajouter la ligne {line.id}"),
+            said(
+                f"{line.quantity} x {line.unit_cost} HT",
+                f"{line.quantity} x {line.unit_cost} HT".replace(".", ","),
+            ),
+        )
 
 
 def _scaled(line: CostLine, factor: Decimal, down: bool = False) -> CostLine:
