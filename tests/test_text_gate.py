@@ -117,3 +117,12 @@ def test_two_texts_translated_alike_are_refused_at_the_second(tmp_path) -> None:
     )
     code, _out, err = cli("build", str(scenario), "--lang", "en", "-o", str(tmp_path / "x.xlsx"))
     assert code == 2 and "p.en.po:8" in err and "Fournitures" in err, err
+
+
+def test_a_label_of_spaces_is_refused_at_its_line(tmp_path) -> None:
+    """A label of one space built a workbook that reconcile then read as empty, and that could
+    not be rebuilt over."""
+    scenario = edit_scenario(tmp_path, "blank.yaml", _rename_scan(" "))
+    code, _out, err = cli("build", str(scenario), "-o", str(tmp_path / "blank.xlsx"))
+    assert code == 2 and "pilots[0].name" in err and "ne contient que des espaces" in err, err
+    assert clean_text("   ") == ""  # an optional text of spaces says nothing: empty

@@ -24,7 +24,7 @@ from pydantic import (
 
 from budgetplan.core.findings import in_lang, said
 from budgetplan.core.money import MAX_AMOUNT, round_cent, to_decimal
-from budgetplan.core.text_gate import clean_text
+from budgetplan.core.text_gate import clean_required_text, clean_text
 
 # --------------------------------------------------------------------------- value types
 
@@ -160,7 +160,9 @@ class Prose:
 
 
 PROSE = Prose()
-Text = Annotated[str, Field(min_length=1, max_length=500), PROSE, AfterValidator(clean_text)]
+Text = Annotated[
+    str, Field(min_length=1, max_length=500), PROSE, AfterValidator(clean_required_text)
+]
 
 
 def _shaped(pattern: str, what: str) -> AfterValidator:

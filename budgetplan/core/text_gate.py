@@ -35,6 +35,8 @@ def clean_text(value: str) -> str:
     """``value`` with its line breaks made one and its tabs spaces; refused (ValueError with a
     said text) when it holds a character no cell may hold."""
     text = _LINE_BREAKS.sub("\n", value).replace("\t", " ")
+    if not text.strip():
+        return ""  # spaces alone say nothing: an empty optional text
     for at, ch in enumerate(text, 1):
         if _refused(ch):
             raise ValueError(
@@ -46,4 +48,18 @@ def clean_text(value: str) -> str:
                     "retaper le texte",
                 )
             )
+    return text
+
+
+def clean_required_text(value: str) -> str:
+    """:func:`clean_text` of a text that must say something: spaces alone are refused (a label
+    of one space built a workbook that reconcile then read as empty)."""
+    text = clean_text(value)
+    if not text.strip():
+        raise ValueError(
+            said(
+                "holds only spaces: write the text, or remove the item",
+                "ne contient que des espaces : écrire le texte, ou retirer l'élément",
+            )
+        )
     return text
