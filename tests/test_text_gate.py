@@ -126,3 +126,13 @@ def test_a_label_of_spaces_is_refused_at_its_line(tmp_path) -> None:
     code, _out, err = cli("build", str(scenario), "-o", str(tmp_path / "blank.xlsx"))
     assert code == 2 and "pilots[0].name" in err and "ne contient que des espaces" in err, err
     assert clean_text("   ") == ""  # an optional text of spaces says nothing: empty
+
+
+def test_a_legal_250_byte_workbook_name_is_written_and_rebuilt(tmp_path) -> None:
+    """Its lock and temporary files beside it (.NAME.lock) would be over the 255 bytes a file
+    name may have: they take a digest of the name instead."""
+    target = tmp_path / ("b" * 245 + ".xlsx")
+    assert cli("build", "-o", str(target))[0] == 0
+    assert cli("build", "-o", str(target))[0] == 0  # over itself: read, replaced
+    assert target.is_file()
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []

@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from budgetplan.core.lock import writing
+from budgetplan.core.lock import beside, writing
 
 
 @contextlib.contextmanager
@@ -27,7 +27,8 @@ def atomic_path(target: Path) -> Iterator[Path]:
     with writing(target):  # a second writer of the same file is refused meanwhile
         try:
             remove_stale(target)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            prefix = beside(target, ".", room=_RANDOM + len(".tmp"))
+            fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=target.parent)
         except OSError as exc:
             raise _naming(exc, target) from None
         os.close(fd)
@@ -44,6 +45,9 @@ def atomic_path(target: Path) -> Iterator[Path]:
             raise
 
 
+#: Characters tempfile adds to a temporary file's name.
+_RANDOM = 8
+
 #: Age after which a temporary file of a write is a leftover: no write of budgetplan's takes
 #: that long (a 100,000-line workbook takes under a minute).
 STALE_AFTER = 3600.0
@@ -55,7 +59,8 @@ def remove_stale(target: Path) -> list[Path]:
     import time
 
     now, removed = time.time(), []
-    for leftover in target.parent.glob(f".{glob_escape(target.name)}.*.tmp"):
+    prefix = beside(target, ".", room=_RANDOM + len(".tmp"))
+    for leftover in target.parent.glob(f"{glob_escape(prefix)}*.tmp"):
         with contextlib.suppress(OSError):
             if leftover.is_file() and now - leftover.stat().st_mtime > STALE_AFTER:
                 leftover.unlink()

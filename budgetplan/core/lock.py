@@ -44,8 +44,25 @@ class Busy(BudgetplanError):
         )
 
 
+#: Longest file name most file systems take (ext4, APFS, NTFS: 255 bytes).
+NAME_MAX = 255
+
+
+def beside(target: Path, suffix: str, room: int = 0) -> str:
+    """The name of a hidden file beside ``target``: ``.NAME`` + ``suffix``, or, when that (with
+    ``room`` bytes more for what is added to it) would be too long a name for the file system,
+    ``.`` + a digest of NAME + ``suffix``: a legal 250-byte workbook name is not refused for the
+    sake of its lock or its temporary file."""
+    name = f".{target.name}{suffix}"
+    if len(name.encode("utf-8")) + room <= NAME_MAX:
+        return name
+    import hashlib
+
+    return f".{hashlib.sha256(target.name.encode('utf-8')).hexdigest()[:32]}{suffix}"
+
+
 def lock_path(target: Path) -> Path:
-    return target.parent / f".{target.name}.lock"
+    return target.parent / beside(target, ".lock")
 
 
 @contextlib.contextmanager

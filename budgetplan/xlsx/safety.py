@@ -31,7 +31,17 @@ def lock_files(target: Path) -> list[Path]:
     folder, name = target.parent, target.name
     owners = {f"~${name}", f"~${name[2:]}"} if len(name) > 2 else {f"~${name}"}
     candidates = [folder / n for n in sorted(owners)] + [folder / f".~lock.{name}#"]
-    return [p for p in candidates if p.exists()]
+    return [p for p in candidates if _exists(p)]
+
+
+def _exists(path: Path) -> bool:
+    """Whether ``path`` exists; a name too long for the file system does not (no application
+    could have made that lock file)."""
+    try:
+        path.lstat()
+    except OSError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
