@@ -36,7 +36,7 @@ def test_ids_equal_but_for_case_are_refused_at_their_lines(tmp_path) -> None:
     assert code == 2, err
     lines = [line for line in err.splitlines() if "DUPLICATE_ID" in line]
     assert len(lines) == 2 and all(f"{path}:" in line for line in lines)
-    assert "differs from 'FRA' only by case" in err and "Traceback" not in err
+    assert "ne diffère de 'FRA' que par la casse" in err and "Traceback" not in err  # French
 
 
 def test_line_ids_equal_but_for_case_are_refused(tmp_path) -> None:
@@ -44,7 +44,7 @@ def test_line_ids_equal_but_for_case_are_refused(tmp_path) -> None:
         doc["cost_lines"][1]["id"] = doc["cost_lines"][0]["id"].lower()
 
     code, err = _validate(edit_scenario(tmp_path, "lines.yaml", change))
-    assert code == 2 and "cost line id" in err and "only by case" in err
+    assert code == 2 and "le code de la ligne de coût" in err and "que par la casse" in err
 
 
 @pytest.mark.parametrize(

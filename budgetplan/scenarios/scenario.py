@@ -50,6 +50,33 @@ class Applied:
     effect: str  # what it did, in euros and days
 
 
+def _cut_said(
+    year: int,
+    amount: int,
+    strategy: str,
+    protect: list[str] | tuple[str, ...],
+    allocated: int,
+    after: int,
+    net: int,
+) -> tuple[str, str]:
+    """What a cut of the envelope asked, and what it did, in both languages."""
+    protected = ", ".join(protect)
+    change = said(
+        f"cut the {year} envelope to {eur(amount)} ({strategy}"
+        + (f", protecting {protected}" if protect else "")
+        + ")",
+        f"réduire l'enveloppe {year} à {eur(amount, 'fr')} ({strategy}"
+        + (f", en protégeant {protected}" if protect else "")
+        + ")",
+    )
+    effect = said(
+        f"AE {eur(allocated)} -> {eur(after)}, within {eur(net)} net of reserve",
+        f"AE {eur(allocated, 'fr')} -> {eur(after, 'fr')}, dans les {eur(net, 'fr')} nets de "
+        "réserve",
+    )
+    return change, effect
+
+
 def _eur(cents: int) -> str:
     return eur(cents)
 
@@ -471,22 +498,8 @@ class Scenario:
         new = p.model_copy(update={"envelopes": envelopes, "cost_lines": lines})
         new = carry_to_fit(_trim_to(new, net, [c.id for c in cuttable]))
         after = Scenario("", new).allocated
-        protected = ", ".join(protect)
         return self._with(
-            new,
-            said(
-                f"cut the {year} envelope to {_eur(to_cents(amount))} ({strategy}"
-                + (f", protecting {protected}" if protect else "")
-                + ")",
-                f"réduire l'enveloppe {year} à {eur(to_cents(amount), 'fr')} ({strategy}"
-                + (f", en protégeant {protected}" if protect else "")
-                + ")",
-            ),
-            said(
-                f"AE {_eur(allocated)} -> {_eur(after)}, within {_eur(net)} net of reserve",
-                f"AE {eur(allocated, 'fr')} -> {eur(after, 'fr')}, dans les "
-                f"{eur(net, 'fr')} nets de réserve",
-            ),
+            new, *_cut_said(year, to_cents(amount), strategy, protect, allocated, after, net)
         )
 
     def move_money(self, amount: int | Decimal, from_pilot: str, to_pilot: str) -> Scenario:
