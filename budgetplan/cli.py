@@ -354,6 +354,12 @@ def reconcile(
 
 def _origin_line(origin) -> str:  # type: ignore[no-untyped-def]
     """Where the scenario the workbook was built from was found, or where it was looked for."""
+    if origin.unchanged:
+        return said(
+            "no input edited since it was built (the inputs' fingerprint is the one written)",
+            "aucune saisie modifiée depuis sa construction (l'empreinte des saisies est celle "
+            "écrite)",
+        )
     if origin.path is not None:
         return said(
             f"edits listed against the scenario it was built from: {in_lang(origin.where, 'en')}",

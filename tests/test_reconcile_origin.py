@@ -25,10 +25,18 @@ def _typed(book: Path, target: Path, quantity: int) -> Path:
     return target
 
 
-def test_the_packaged_default_is_found(default_fr) -> None:
+def test_an_untouched_workbook_needs_no_scenario(default_fr) -> None:
+    """Its inputs' fingerprint is the one written: no edit to list, no scenario loaded."""
     back = reconcile(default_fr, find_scenario=True)
-    assert back.origin is not None and back.origin.path == default_scenario_path()
+    assert back.origin is not None and back.origin.unchanged and back.origin.path is None
     assert back.edits == []
+
+
+def test_the_packaged_default_is_found(tmp_path, default_fr) -> None:
+    edited = _typed(default_fr, tmp_path / "edited.xlsx", 41)
+    back = reconcile(edited, find_scenario=True)
+    assert back.origin is not None and back.origin.path == default_scenario_path()
+    assert [(e.item, e.field) for e in back.edits] == [("cost_lines[SCAN-EQ]", "quantity")]
 
 
 def test_edits_are_listed_against_the_scenario_beside_the_workbook(tmp_path) -> None:
@@ -80,7 +88,8 @@ def test_a_scenario_nowhere_to_be_found_says_where_it_looked(tmp_path) -> None:
     shutil.copy(default_scenario_path(), scenario)
     book = build(scenario, output=tmp_path / "sent.xlsx").path
     scenario.unlink()
-    code, out, _err = cli("reconcile", str(book))
+    edited = _typed(book, tmp_path / "edited.xlsx", 41)  # an edit: the scenario is wanted
+    code, out, _err = cli("reconcile", str(edited))
     assert code == 0
     first = out.splitlines()[0]
     assert first.startswith("saisies non listées : le scénario dont il a été construit est")

@@ -21,6 +21,7 @@ from budgetplan.compute.figures import Figures, compute
 from budgetplan.core.bulk import collector_paused
 from budgetplan.core.display import show
 from budgetplan.core.findings import Finding, Severity, said
+from budgetplan.core.fingerprint import fingerprint
 from budgetplan.core.items import flatten as _flatten
 from budgetplan.core.items import item_paths
 from budgetplan.core.items import items as _items
@@ -95,10 +96,18 @@ def reconcile(
     if scenario is not None or not find_scenario:
         with corrupt_as_read_error(path), collector_paused():
             return _reconcile(wb, path, scenario, actuals)
+    with corrupt_as_read_error(path), collector_paused():
+        read = read_programme(wb)
+    if read[0] is not None and fingerprint(read[0]) == wb.about.get("fingerprint"):
+        # the inputs are those written: no edit to list, no scenario to look for
+        with corrupt_as_read_error(path), collector_paused():
+            result = _reconcile(wb, path, None, actuals, read)
+        result.origin = Origin(unchanged=True)
+        return result
     with tempfile.TemporaryDirectory(prefix="budgetplan-origin-") as tmp:
         origin = find_origin(path, wb.about.get("source", ""), wb.about.get("hash", ""), Path(tmp))
         with corrupt_as_read_error(path), collector_paused():
-            result = _reconcile(wb, path, origin.path, actuals)
+            result = _reconcile(wb, path, origin.path, actuals, read)
         result.origin = origin
         return result
 

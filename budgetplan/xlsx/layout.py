@@ -11,6 +11,7 @@ layout change cannot be forgotten. The reader refuses a workbook of another layo
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Literal
@@ -996,8 +997,20 @@ def _fingerprint() -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
-#: This layout, as the About sheet names it: ``version.fingerprint``.
-LAYOUT = f"{LAYOUT_VERSION}.{_fingerprint()}"
+@functools.cache
+def _layout() -> str:
+    return f"{LAYOUT_VERSION}.{_fingerprint()}"
+
+
+def __getattr__(name: str) -> str:
+    """``LAYOUT``, this layout as the About sheet names it (``version.fingerprint``): hashed on
+    first use, not at every import (about 30 ms, which a command that writes or reads no
+    workbook need not pay)."""
+    if name == "LAYOUT":
+        return _layout()
+    raise AttributeError(name)
+
+
 #: Every layout budgetplan has written, oldest first, with what tells it apart. A workbook of
 #: another layout than ``LAYOUT`` is refused by the reader, naming its layout from this list.
 LAYOUTS: dict[str, Said] = {

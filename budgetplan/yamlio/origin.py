@@ -27,6 +27,9 @@ class Origin:
     tried: list[str] = field(default_factory=list)
     #: whether ``path`` is the user's own file, which --write-scenario may carry edits into
     own_file: bool = False
+    #: the workbook's inputs are those it was written with (its About sheet's fingerprint):
+    #: there is no edit to list, and no scenario was looked for
+    unchanged: bool = False
 
 
 def _digest(path: Path) -> str | None:
