@@ -260,8 +260,10 @@ def edit_findings(
                     f"{eur(fig.headroom.get(year, 0), 'fr')}",
                 ),
                 said(
-                    "carry them into the scenario with --write-scenario",
-                    "les reporter dans le scénario avec --write-scenario",
+                    "kept in this workbook; to carry them into the scenario: budgetplan "
+                    "reconcile with --write-scenario",
+                    "gardées dans ce classeur ; pour les reporter dans le scénario : budgetplan "
+                    "reconcile avec --write-scenario",
                 ),
                 file=str(wb.path),
             )
