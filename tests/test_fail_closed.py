@@ -4,6 +4,7 @@ a date or TRUE/FALSE belongs (LibreOffice recalculates; the master check must tu
 from __future__ import annotations
 
 import pytest
+from xlsxwriter.utility import xl_col_to_name
 
 from budgetplan.compute.checks import CHECKS
 from budgetplan.recalc import libreoffice
@@ -37,7 +38,8 @@ def test_errors_in_the_figures_the_officer_reads_fail_the_master_check(
         sheet_name(sheet_key, "fr"),
         _every_formula_an_error,
     )
-    master, each = _results(libreoffice.recalculate([broken], sheets=[CHECKS_SHEET])[broken])
+    result = libreoffice.recalculate([broken], sheets=[CHECKS_SHEET], locale="fr-FR")[broken]
+    master, each = _results(result)
     assert master == 0
     assert each["FIGURES_SOUND"] == 0
 
@@ -47,7 +49,8 @@ def _typed(table: L.Table, key: str) -> tuple[str, str]:
 
 
 def _parameter(key: str) -> tuple[str, str]:
-    return sheet_name("parameters", "fr"), f"C{L.parameter_row(key) + 1}"
+    column = xl_col_to_name(L.PARAM_COLS["value"])
+    return sheet_name("parameters", "fr"), f"{column}{L.parameter_row(key) + 1}"
 
 
 WORDS = {
@@ -73,7 +76,10 @@ def test_a_word_typed_where_a_number_or_a_boolean_belongs_fails_the_master_check
         books.append(book)
         how = "number" if isinstance(word, int) else "text"
         edits[book] = [(sheet, ref, how, word)]
-    results = libreoffice.recalculate([*books, default_fr], edits=edits, sheets=[CHECKS_SHEET])
+    # typed as an officer of the Gendarmerie types them: LibreOffice in French
+    results = libreoffice.recalculate(
+        [*books, default_fr], edits=edits, sheets=[CHECKS_SHEET], locale="fr-FR"
+    )
     for name, book in zip(WORDS, books, strict=True):
         master, each = _results(results[book])
         assert master == 0, (name, WORDS[name])

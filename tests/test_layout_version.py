@@ -60,7 +60,7 @@ def test_an_older_layout_is_refused_in_one_line_naming_it(tmp_path) -> None:
     code, out, err = cli("reconcile", str(old))
     lines = err.strip().splitlines()
     assert code == 2 and len(lines) == 1, err
-    assert "mise en page 1 (budgetplan jusqu'en décembre 2026" in lines[0]
+    assert f"mise en page 1 ({L.LAYOUTS['1'].fr})" in lines[0]  # type: ignore[attr-defined]
     assert "reconcile --write-scenario" in lines[0] and "budgetplan build" in lines[0]
     # a build over it keeps it, naming its layout; --force replaces it, a backup kept
     target = tmp_path / "old.xlsx"

@@ -11,6 +11,7 @@ import openpyxl
 
 from budgetplan.api import build, reconcile
 from budgetplan.xlsx import layout as L
+from budgetplan.xlsx.workbook.context import LINE_HEIGHT
 from budgetplan.yamlio.loader import default_scenario_path
 from tests.test_steering import cli
 
@@ -145,4 +146,5 @@ def test_the_reconciliation_workbook_shows_every_word_of_its_findings(tmp_path) 
         assert message.alignment.wrap_text
         lines = -(-len(str(message.value)) // int(width - 1))
         if lines > 1:
-            assert ws.row_dimensions[message.row].height >= 12 * lines, message.value
+            height = ws.row_dimensions[message.row].height
+            assert height >= LINE_HEIGHT * lines, message.value

@@ -251,25 +251,25 @@ def test_change_file_errors_name_their_line(tmp_path) -> None:
 
 
 def test_a_script_runs_with_python(tmp_path) -> None:
-    out = subprocess.run(
-        [sys.executable, str(SCENARIOS / "cut_40m_protect_events.py")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-    )
-    assert out.returncode == 0, out.stderr
-    # in the user's language: French here (the tests run as a French desktop)
-    assert "réduire l'enveloppe 2022" in out.stdout and "marge" in out.stdout
-    english = subprocess.run(
-        [sys.executable, str(SCENARIOS / "cut_40m_protect_events.py")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-        env={**os.environ, "LANG": "en_GB.UTF-8"},
-    )
-    assert "cut the 2022 envelope" in english.stdout and "headroom" in english.stdout
+    """A scenario script run as people run it, `python script.py`: its report in the user's
+    language, French on a French desktop (as the tests run), English for an English locale."""
+
+    def script(lang: str) -> str:
+        out = subprocess.run(
+            [sys.executable, str(SCENARIOS / "cut_40m_protect_events.py")],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=tmp_path,
+            env={**os.environ, "LANG": lang},
+        )
+        assert out.returncode == 0, out.stderr
+        return out.stdout
+
+    french = script("fr_FR.UTF-8")
+    assert "réduire l'enveloppe 2022" in french and "marge" in french
+    english = script("en_GB.UTF-8")
+    assert "cut the 2022 envelope" in english and "headroom" in english
 
 
 def test_run_builds_every_scenario_and_reports_a_failing_one(tmp_path, capsys) -> None:

@@ -52,7 +52,9 @@ def test_a_milestone_typed_30_days_after_a_delivery_gets_its_date(tmp_path, lo_a
         built.path: _typed(row, "SCAN-DELIV", 30),
         other: _typed(row, "SCAN-DELIV", 30, calendar="PARLIAMENT"),  # closures: not a formula's
     }
-    after = libreoffice.recalculate([built.path, other], save_dir=saved, edits=edits)
+    after = libreoffice.recalculate(
+        [built.path, other], save_dir=saved, edits=edits, locale="fr-FR"
+    )
     dated = after[built.path]
     assert dated["errors"] == []
     cells = dated["sheets"][SHEET]

@@ -725,20 +725,12 @@ def _intrusive_supervised(fig: Figures) -> Iterator[Finding]:
             )
 
 
-def _titre_listed(fig: Figures) -> Iterator[Finding]:
-    """The model holds titres 2, 3, 5 and 6 only: a cell read back with another is a BAD_VALUE
-    of reconcile at that cell."""
-    return iter(())
-
-
-def _figures_sound(fig: Figures) -> Iterator[Finding]:
-    """Figures computed in Python are never errors: only a workbook's formulas can show one."""
-    return iter(())
-
-
-def _typed_numbers(fig: Figures) -> Iterator[Finding]:
-    """A programme holds numbers where it holds numbers (the model types them): what a cell
-    read back holds instead is a BAD_VALUE of reconcile at that cell, not a check's finding."""
+def _in_the_workbook_only(fig: Figures) -> Iterator[Finding]:
+    """What only a workbook's cells can hold: a word typed where the model holds a number or a
+    boolean, a titre outside its list, an error a formula shows. A programme is typed and
+    computed in Python, so there is nothing here to find; what a cell read back holds instead
+    is reconcile's BAD_VALUE, or its FORMULA_ERROR, at that cell. The check lives in the
+    workbook's formula (tests/test_fail_closed.py turns it FALSE in LibreOffice)."""
     return iter(())
 
 
@@ -1051,7 +1043,7 @@ CHECKS: tuple[Check, ...] = (
         "titre : la somme des titres ne serait plus le total des AE.",
         'A line typed under another titre (4, "five") would count in no total by titre: the '
         "titres would no longer add up to the total AE.",
-        _titre_listed,
+        _in_the_workbook_only,
         '=SUMPRODUCT((PH_IDS<>"")*(COUNTIF(TITRES,PH_TITRE)=0))',
     ),
     Check(
@@ -1273,7 +1265,7 @@ CHECKS: tuple[Check, ...] = (
         'A word typed instead of a number ("two", "forty thousand") or of TRUE/FALSE '
         '("no") would be compared as text, with no error: the checks reading it would be '
         "wrong. Counts the number, date and boolean inputs that hold text.",
-        _typed_numbers,
+        _in_the_workbook_only,
         "=TYPED_AS_TEXT",
     ),
     Check(
@@ -1286,7 +1278,7 @@ CHECKS: tuple[Check, ...] = (
         "The figures the officer reads that no other check reads (the Summary, the Pilots' AE "
         "and principles): an #N/A or #VALUE! there makes this check, and the master check, "
         "FALSE.",
-        _figures_sound,
+        _in_the_workbook_only,
         "=ERRORS_SHOWN",
     ),
 )

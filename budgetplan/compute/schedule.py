@@ -397,11 +397,10 @@ def readiness_drivers(
     for pilot in programme.pilots:
         if pilot.id not in corr or not pilot.serves:
             continue
-        found = [
-            (network.nodes[i].id, precision.correlation(c))
-            for i, c in corr[pilot.id].items()
-            if precision.correlation(c) > 0.05
-        ]
+        stored = (
+            (network.nodes[i].id, precision.correlation(c)) for i, c in corr[pilot.id].items()
+        )
+        found = [(mid, c) for mid, c in stored if c > 0.05]
         found.sort(key=lambda x: (-x[1], x[0]))
         out[pilot.id] = found[:top]
     return out

@@ -51,3 +51,19 @@ def show(value: object, none: str = "-") -> str:
     if hasattr(value, "value"):  # an enum: its code
         return str(value.value)
     return escape(str(value))
+
+
+def shown(value: object, lang: str, none: str = "-") -> str:
+    """A value as a workbook in ``lang`` shows it: VRAI/FAUX (TRUE/FALSE), whole numbers
+    without ``.0``, a decimal comma and thin-space thousands in French, an error value as its
+    code, dates dd/mm/yyyy; otherwise as :func:`show`."""
+    if isinstance(value, bool):
+        return ("VRAI" if value else "FAUX") if lang == "fr" else ("TRUE" if value else "FALSE")
+    if isinstance(value, float):
+        text = str(int(value)) if value.is_integer() else f"{value:,.2f}"
+        return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text
+    if isinstance(value, Decimal):
+        return plain(value).replace(".", ",") if lang == "fr" else plain(value)
+    if isinstance(value, tuple) and len(value) == 2 and value[0] == "error":
+        return str(value[1])
+    return show(value, none)

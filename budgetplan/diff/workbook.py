@@ -27,14 +27,6 @@ def _text(value: object) -> str:
     return show(value, none="")
 
 
-def _plain(value: object) -> object:
-    """A changed value as a plain number where it is one (a quantity, a number of days: not
-    euros), else as it is."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Decimal(value)
-    return value
-
-
 def write_diff_workbook(
     result: DiffResult, new: Programme, target: Path, lang: Lang, old_name: str, new_name: str
 ) -> Path | None:
@@ -97,11 +89,12 @@ def write_diff_workbook(
             for values in rows:
                 row += 1
                 for c, v in enumerate(values):
-                    if isinstance(v, Decimal):  # a changed quantity, rate or amount: a number
+                    if isinstance(v, Decimal | int) and not isinstance(v, bool):
+                        # a changed quantity, rate, amount or number of days: a plain number
                         ws.write_number(row, c, float(v), plain)
                     elif isinstance(v, dt.date):
                         ws.write_datetime(row, c, dt.datetime(v.year, v.month, v.day), day)
-                    elif isinstance(v, int | float) and not isinstance(v, bool):
+                    elif isinstance(v, float):  # euros: the cents divided by 100
                         ws.write_number(row, c, v, money)
                     else:
                         ws.write_string(row, c, _text(v))
@@ -118,8 +111,8 @@ def write_diff_workbook(
                     x.id,
                     label(f"dfw.{x.status}", lang),
                     L.field_label("cost_lines", k, lang),
-                    _plain(c.old),
-                    _plain(c.new),
+                    c.old,
+                    c.new,
                     x.ae_old / 100,
                     x.ae_new / 100,
                     x.ae_delta / 100,
@@ -135,8 +128,8 @@ def write_diff_workbook(
                 (
                     L.item_words(i, lang),
                     L.field_label(i.partition("[")[0].split(".")[-1], f, lang),
-                    _plain(c.old),
-                    _plain(c.new),
+                    c.old,
+                    c.new,
                 )
                 for i, f, c in result.parameters
             ],

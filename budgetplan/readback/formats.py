@@ -6,9 +6,9 @@ cells of such a style, so a workbook whose formats are sound costs nothing more.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from budgetplan.core.findings import Finding, Severity, said
+from budgetplan.xlsx.number_formats import syntax
 from budgetplan.xlsx.reader import Workbook
 from budgetplan.xlsx.xlsxfile import open_xlsx
 
@@ -29,36 +29,11 @@ def _unescape(code: bytes) -> str:
     return text
 
 
-def _bare(code: str) -> Iterator[tuple[str, bool]]:
-    """Each character of a format code with whether it is format syntax (not quoted, escaped
-    or inside brackets)."""
-    quoted = escaped = False
-    depth = 0
-    for ch in code:
-        if escaped:
-            escaped = False
-            yield ch, False
-        elif ch == "\\" and not quoted:
-            escaped = True
-        elif ch == '"':
-            quoted = not quoted
-        elif quoted:
-            yield ch, False
-        elif ch == "[":
-            depth += 1
-            yield ch, False
-        elif ch == "]":
-            depth = max(0, depth - 1)
-            yield ch, False
-        else:
-            yield ch, depth == 0
-
-
 def scales(code: str) -> bool:
     """Whether ``code`` divides by 1,000: a comma after the digits, not between them."""
-    chars = [(ch, syntax) for ch, syntax in _bare(code)]
-    for i, (ch, syntax) in enumerate(chars):
-        if ch != "," or not syntax or i == 0:
+    chars = list(syntax(code))
+    for i, (ch, is_syntax) in enumerate(chars):
+        if ch != "," or not is_syntax or i == 0:
             continue
         before = chars[i - 1][0] in "0#?" and chars[i - 1][1]
         after = i + 1 < len(chars) and chars[i + 1][1] and chars[i + 1][0] in "0#?"
@@ -72,7 +47,7 @@ def foreign_currency(code: str) -> bool:
     for symbol in re.findall(r"\[\$([^\]-]*)", code):
         if symbol and "€" not in symbol and symbol.upper() != "EUR":
             return True
-    shown = "".join(ch for ch, _syntax in _bare(re.sub(r"\[[^\]]*\]", "", code)))
+    shown = "".join(ch for ch, _is_syntax in syntax(re.sub(r"\[[^\]]*\]", "", code)))
     return any(sign in shown for sign in "$£¥₹") or "USD" in shown or "GBP" in shown
 
 

@@ -23,6 +23,7 @@ from openpyxl.utils.cell import column_index_from_string
 
 from budgetplan.compute.checks import CheckResult
 from budgetplan.compute.figures import Figures
+from budgetplan.core.display import shown
 from budgetplan.core.findings import Finding, Severity, said
 from budgetplan.core.source import Source
 from budgetplan.readback.respelling import ResavedRows
@@ -61,18 +62,10 @@ HALF_CENT = 0.005
 
 
 def _as_read(value: object, lang: str) -> str:
-    """A cell's value as its reader sees it: VRAI/FAUX, whole numbers without .0, amounts
-    with the decimal comma in French, text quoted."""
-    if isinstance(value, bool):
-        return ("VRAI" if value else "FAUX") if lang == "fr" else ("TRUE" if value else "FALSE")
-    if isinstance(value, float):
-        text = str(int(value)) if value.is_integer() else f"{value:,.2f}"
-        if lang == "fr":
-            text = text.replace(",", "\u202f").replace(".", ",")
-        return text
-    if isinstance(value, tuple):  # an error value: ("error", "#N/A")
-        return str(value[-1])
-    return f"« {value} »" if lang == "fr" else repr(value)
+    """A cell's value as its reader sees it (text quoted)."""
+    if isinstance(value, str):
+        return f"« {value} »" if lang == "fr" else repr(value)
+    return shown(value, lang)
 
 
 def check_integrity(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from budgetplan.compute.checks import run_checks
 from budgetplan.compute.figures import Figures, compute
 from budgetplan.core.bulk import collector_paused
-from budgetplan.core.display import show
+from budgetplan.core.display import show, shown
 from budgetplan.core.findings import Finding, Severity, said
 from budgetplan.core.fingerprint import fingerprint
 from budgetplan.core.items import flatten as _flatten
@@ -214,7 +213,7 @@ def edit_findings(
         where = paths.get(e.item)
         sheet, cell = ("", "") if where is None else loc.find((*where, *e.field.split(".")))
         text = f"{e.item}{'.' + e.field if e.field else ''}: {show(e.old)} -> {show(e.new)}"
-        text_fr = f"{_in_words(e, fig.programme)} : {_shown_fr(e.old)} -> {_shown_fr(e.new)}"
+        text_fr = f"{_in_words(e, fig.programme)} : {shown(e.old, 'fr')} -> {shown(e.new, 'fr')}"
         if e.item.startswith("cost_lines["):
             line = e.item[len("cost_lines[") : -1]
             old, new = ae_before.get(line, 0), ae_after.get(line, 0)
@@ -294,15 +293,6 @@ def _items_named(programme: Programme, kind: str) -> list[Any]:
     if kind.endswith("milestones"):
         return [m for p in programme.pilots for m in p.milestones]
     return []
-
-
-def _shown_fr(value: object) -> str:
-    """A value as a French workbook shows it: VRAI/FAUX, dates dd/mm/yyyy, decimal commas."""
-    if isinstance(value, bool):
-        return "VRAI" if value else "FAUX"
-    if isinstance(value, Decimal):
-        return show(value).replace(".", ",")
-    return show(value)
 
 
 def _signed(cents: int, lang: str = "en") -> str:

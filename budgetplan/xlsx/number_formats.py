@@ -11,6 +11,8 @@ saves a workbook in a French LibreOffice and reads back what each cell shows.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 #: euros to the cent: 50 000 000,00 € (fr), 50,000,000.00 € (en)
 MONEY = '#,##0.00" €";-#,##0.00" €"'
 #: whole euros, for risk figures and chart axes: 50 000 000 €
@@ -38,17 +40,32 @@ def titre(number_label: str) -> str:
     return f'"T"0" – {number_label}"'
 
 
-def spaces_outside_quotes(code: str) -> bool:
-    """Whether a format code has a space that is not inside quotes (or escaped): the spelling
-    a French LibreOffice turns into a scaling comma."""
+def syntax(code: str) -> Iterator[tuple[str, bool]]:
+    """Each character of a format code with whether it is format syntax (not quoted, escaped
+    or inside brackets)."""
     quoted = escaped = False
+    depth = 0
     for ch in code:
         if escaped:
             escaped = False
-        elif ch == "\\":
+            yield ch, False
+        elif ch == "\\" and not quoted:
             escaped = True
         elif ch == '"':
             quoted = not quoted
-        elif ch == " " and not quoted:
-            return True
-    return False
+        elif quoted:
+            yield ch, False
+        elif ch == "[":
+            depth += 1
+            yield ch, False
+        elif ch == "]":
+            depth = max(0, depth - 1)
+            yield ch, False
+        else:
+            yield ch, depth == 0
+
+
+def spaces_outside_quotes(code: str) -> bool:
+    """Whether a format code has a space that is not inside quotes (or escaped): the spelling
+    a French LibreOffice turns into a scaling comma."""
+    return any(ch == " " and is_syntax for ch, is_syntax in syntax(code))
