@@ -10,7 +10,7 @@ from budgetplan.core.model import Purpose, Titre
 from budgetplan.xlsx import layout as L
 from budgetplan.xlsx import number_formats as nf
 from budgetplan.xlsx.codec import serial
-from budgetplan.xlsx.workbook.context import Context, page_setup, protect
+from budgetplan.xlsx.workbook.context import Context, page_setup, protect, row_height
 
 KEY_ROWS = (
     "budget_year",
@@ -22,6 +22,11 @@ KEY_ROWS = (
     "total_cp",
     "master",
 )
+
+
+#: Widths of the Summary's first two columns: the key figures' labels and the pilots' names,
+#: wrapped where longer.
+LABEL_WIDTH, NAME_WIDTH = 40, 44
 
 
 def write(ctx: Context) -> None:
@@ -42,9 +47,12 @@ def write(ctx: Context) -> None:
             "num_format": nf.CP_YEAR,
             "border": 1,
             "text_wrap": True,
+            "align": "left",  # a number, shown as a header: not run into the next header
         }
     )
     date_fmt = st.cell("month", "calc")
+    wrapped = st.cell("note", "calc")
+    label_wrapped = ctx.wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
 
     ws.write_string(L.TITLE_ROW, 0, ctx.t("title.summary"), st.title)
     ws.write_formula(1, 0, "=PROGRAMME_TITLE", st.subtitle, p.title)
@@ -69,7 +77,10 @@ def write(ctx: Context) -> None:
     }
     for key in KEY_ROWS[1:]:
         row += 1
-        ws.write_string(row, 0, ctx.t(f"sum.{key}"), st.label)
+        height = row_height([(ctx.t(f"sum.{key}"), LABEL_WIDTH)])
+        if height:  # the whole label, wrapped: before the row's cells
+            ws.set_row(row, height)
+        ws.write_string(row, 0, ctx.t(f"sum.{key}"), label_wrapped)
         if key == "master":
             master_row = row
             ws.write_formula(row, 1, "=MASTER_CHECK", boolean, ctx.checks_ok)
@@ -121,8 +132,11 @@ def write(ctx: Context) -> None:
         r = row + 1
         pr = L.FIRST_DATA_ROW + i + 1
         pilot = p.pilots[i]
+        height = row_height([(pilot.name, NAME_WIDTH)])
+        if height:  # the whole name, wrapped: before the row's cells (rows are written in order)
+            ws.set_row(row, height)
         ws.write_formula(row, 0, f"={pq}!${P.letter('id')}{pr}", text, pilot.id)
-        ws.write_formula(row, 1, f"={pq}!${P.letter('name')}{pr}", text, pilot.name)
+        ws.write_formula(row, 1, f"={pq}!${P.letter('name')}{pr}", wrapped, pilot.name)
         moved = _moved(ctx, ws, row, f"pilot {pilot.id}", (2, c_total))
         ws.write_formula(
             row, 2, f"=SUMIFS(PH_TTC,PH_PILOT,$A{r})", moved.get(2, money), pf.ae / 100
@@ -336,8 +350,8 @@ def write(ctx: Context) -> None:
     ctx.watch(f"{ctx.q('summary')}!$A${master_row + 2}:${right}${month_last + 1}")
     chart_col = max(c_rap, 3 + len(events)) + 2
     _charts(ctx, ws, pilot_hdr, pilot_last, month_hdr, month_last, len(events), chart_col)
-    ws.set_column(0, 0, 40)
-    ws.set_column(1, 1, 44)
+    ws.set_column(0, 0, LABEL_WIDTH)
+    ws.set_column(1, 1, NAME_WIDTH)
     ws.set_column(2, c_rap, 17)
     ws.set_column(4, 3 + len(events), 17)
     table_width = 40 + 44 + 17 * (max(c_rap, 3 + len(events)) - 1)
