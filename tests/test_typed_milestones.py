@@ -52,13 +52,15 @@ def test_a_milestone_typed_30_days_after_a_delivery_gets_its_date(tmp_path, lo_a
         built.path: _typed(row, "SCAN-DELIV", 30),
         other: _typed(row, "SCAN-DELIV", 30, calendar="PARLIAMENT"),  # closures: not a formula's
     }
+    computed = f"{T.letter('calc.computed')}{row}"
     after = libreoffice.recalculate(
         [built.path, other], save_dir=saved, edits=edits, locale="fr-FR"
     )
     dated = after[built.path]
     assert dated["errors"] == []
     cells = dated["sheets"][SHEET]
-    want = serial(delivery + dt.timedelta(days=30))
+    delivery_plus_30 = delivery + dt.timedelta(days=30)
+    want = serial(delivery_plus_30)
     assert cells[f"{T.letter('calc.computed')}{row}"][1] == want
     assert cells[f"{T.letter('calc.date')}{row}"][1] == want
     assert cells[f"{T.letter('calc.current')}{row}"][1] == 1
@@ -77,7 +79,16 @@ def test_a_milestone_typed_30_days_after_a_delivery_gets_its_date(tmp_path, lo_a
     assert len(added) == 1
 
     closed = after[other]["sheets"][SHEET]
-    assert closed[f"{T.letter('calc.computed')}{row}"][1] == "à recalculer par budgetplan"
+    assert closed[computed][1] == label("mil.recompute", "fr")
+    # and the officer sees both once the workbook is saved and opened again: the computed
+    # date's format shows a text as it is (a reopened workbook showed nothing there)
+    reopened = [saved / other.name, saved / built.path.name]
+    shown = libreoffice.recalculate(
+        reopened, locale="fr-FR", strings=[(SHEET, computed)], sheets=[SHEET]
+    )
+    assert shown[reopened[0]]["strings"].get(f"{SHEET}!{computed}") == label("mil.recompute", "fr")
+    dated = shown[reopened[1]]["strings"].get(f"{SHEET}!{computed}")
+    assert dated == f"{delivery_plus_30:%d/%m/%Y}"
     first = CHECKS_MASTER_ROW + 4
     k = next(i for i, c in enumerate(CHECKS) if c.code == "SCHEDULE_CURRENT")
     assert after[other]["sheets"][label("sheet.checks", "fr")][f"C{first + k}"][1] == 0

@@ -200,7 +200,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "tl.probability": ("Probabilité d'être prêt", "Probability of being ready"),
     "mil.computed": ("Date calculée", "Computed date"),
     "mil.planned": ("Date retenue", "Planned date"),
-    "mil.recompute": ("à recalculer par budgetplan", "to be recomputed by budgetplan"),
+    "mil.recompute": ("à recalculer", "to recompute"),  # by budgetplan: in a 12-wide date cell
     "mil.float": ("Marge (j)", "Float (days)"),
     "mil.critical": ("Chemin critique", "Critical path"),
     "mil.built": ("Calculé sur", "Computed from"),

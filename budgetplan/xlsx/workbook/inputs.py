@@ -198,15 +198,10 @@ def _finish(
     repeat_cols: int = 0,
     breaks: tuple[int, ...] = (),
     table: L.Table | None = None,
-    at_rows: list[int | None] | None = None,
 ) -> None:
-    """Freeze, print and protect an input sheet. ``at_rows`` (the item each row of ``table``
-    holds, None for a spare row): only the rows down to the last item are printed, not the
-    empty rows left below for new ones."""
+    """Freeze, print and protect an input sheet: its empty rows print too, so that what an
+    officer types into them is on paper before any rebuild."""
     ws.freeze_panes(L.FIRST_DATA_ROW, freeze_col)
-    if table is not None and at_rows is not None:
-        held = [offset for offset, item in enumerate(at_rows) if item is not None]
-        ws.print_area(0, 0, L.FIRST_DATA_ROW + max(held, default=0), table.last_col)
     page_setup(
         ws,
         ctx.t(title_key),
@@ -327,7 +322,7 @@ def typed_date(ctx: Context, r: int, c: dict[str, str]) -> str:
     prerequisites' dates, plus its likely duration. Its prerequisites are read from the rows
     above it (a milestone never waits on one typed below it: no formula refers to itself).
     What a formula cannot do as budgetplan does (a lag ``A+30``, a calendar with closures, a
-    prerequisite not found above, no duration) leaves "à recalculer par budgetplan": the row's
+    prerequisite not found above, no duration) leaves "à recalculer" (by budgetplan): the row's
     date is then budgetplan's, at the next reconcile and build (check SCHEDULE_CURRENT)."""
     T = L.MILESTONES
     first = L.FIRST_DATA_ROW + 1
@@ -434,7 +429,7 @@ def write_milestones(ctx: Context) -> None:
     set_widths(ws, T)
     built = T.index("calc.built")  # what the dates were computed from: for the formulas only
     ws.set_column(built, built, None, None, {"hidden": True})
-    _finish(ctx, ws, "title.milestones", 1, table=L.MILESTONES, at_rows=ctx.milestone_at_row())
+    _finish(ctx, ws, "title.milestones", 1, table=L.MILESTONES)
 
 
 # --------------------------------------------------------------------------- Cost lines
@@ -509,7 +504,7 @@ def write_lines(ctx: Context) -> None:
     for key in ("vat_rate", "ae_year"):
         _validate_bounds(ws, T, key, n, CostLine)
     set_widths(ws, T)
-    _finish(ctx, ws, "title.inputs", 1, table=L.INPUTS, at_rows=ctx.line_at_row())
+    _finish(ctx, ws, "title.inputs", 1, table=L.INPUTS)
 
 
 # --------------------------------------------------------------------------- CP schedules

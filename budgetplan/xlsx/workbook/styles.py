@@ -101,7 +101,9 @@ class Styles:
             if kind == "bool":
                 code = self.bool_format
             if kind == "date" and role != "input":
-                code = f"{code};;"  # a computed date of 0 means none: shown empty, not 00/01/1900
+                # a computed date of 0 means none: shown empty, not 00/01/1900; a text (a date a
+                # formula cannot compute, "à recalculer") shown as it is
+                code = f"{code};;;@"
             if code:
                 props["num_format"] = code
             if kind in ("text", "ids", "note"):
