@@ -11,7 +11,6 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
@@ -208,12 +207,13 @@ def edit_findings(
     ae_before = {lf.id: lf.ttc for lf in before.lines}
     ae_after = {lf.id: lf.ttc for lf in fig.lines}
     paths = item_paths(fig.programme)
+    records = _items(fig.programme) if edits else {}  # what each edited item is called
     out, priced = [], set()
     for e in edits:
         where = paths.get(e.item)
         sheet, cell = ("", "") if where is None else loc.find((*where, *e.field.split(".")))
         text = f"{e.item}{'.' + e.field if e.field else ''}: {show(e.old)} -> {show(e.new)}"
-        text_fr = f"{_in_words(e, fig.programme)} : {shown(e.old, 'fr')} -> {shown(e.new, 'fr')}"
+        text_fr = f"{_in_words(e, records)} : {shown(e.old, 'fr')} -> {shown(e.new, 'fr')}"
         if e.item.startswith("cost_lines["):
             line = e.item[len("cost_lines[") : -1]
             old, new = ae_before.get(line, 0), ae_after.get(line, 0)
@@ -270,9 +270,10 @@ def edit_findings(
     return out
 
 
-def _in_words(edit: Edit, programme: Programme) -> str:
+def _in_words(edit: Edit, records: dict[str, dict[str, object]]) -> str:
     """An edit's place as the workbook says it: ``Quantité de la ligne SCAN-EQ (« Scanners
-    corporels »)``, the path kept for JSON (``extra``)."""
+    corporels »)``, the path kept for JSON (``extra``). ``records``: the programme's items
+    (:func:`budgetplan.core.items.items`), for the item's label or name."""
     kind, _, rest = edit.item.partition("[")
     ident = rest.split("]")[0]
     kind = kind.split(".")[-1]
@@ -280,19 +281,9 @@ def _in_words(edit: Edit, programme: Programme) -> str:
     name, of_name = (found[1], found[2]) if found else ("l'élément", "de l'élément")
     head = L.field_label(kind, edit.field, "fr")
     text = f"{head} {of_name} {ident}" if edit.field else f"{name} {ident}".capitalize()
-    item = next((x for x in _items_named(programme, kind) if x.id == ident), None)
-    described = getattr(item, "label", "") or getattr(item, "name", "")
+    record = records.get(edit.item, {})
+    described = record.get("label") or record.get("name") or ""
     return f"{text} (« {described} »)" if described else text
-
-
-def _items_named(programme: Programme, kind: str) -> list[Any]:
-    if kind == "cost_lines":
-        return list(programme.cost_lines)
-    if kind == "pilots":
-        return list(programme.pilots)
-    if kind.endswith("milestones"):
-        return [m for p in programme.pilots for m in p.milestones]
-    return []
 
 
 def _signed(cents: int, lang: str = "en") -> str:
