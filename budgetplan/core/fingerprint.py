@@ -13,6 +13,19 @@ from budgetplan.core.model import Programme
 
 
 def _canonical(value: Any) -> Any:
+    """``value`` as plain JSON data, numbers as normalised decimal text (1.50 and 1.5 alike).
+    The commonest types first, by exact type (every cost line's fields pass here)."""
+    kind = type(value)
+    if kind is str or value is None or kind is bool:
+        return value
+    if kind is int:
+        return str(value)  # what format(Decimal(value).normalize(), "f") gives
+    if kind is Decimal:
+        return format(value.normalize(), "f") if value else "0"
+    if kind is dict:
+        return {str(_canonical(k)): _canonical(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [_canonical(v) for v in value]
     if isinstance(value, Enum):
         return _canonical(value.value)
     if isinstance(value, bool):
