@@ -481,3 +481,23 @@ def test_diff_reports_never_replace_a_file_they_did_not_write(tmp_path, capsys) 
         kept = sorted(tmp_path.glob(f"{target.stem}.*.bak{target.suffix}"))
         assert len(kept) == 1 and kept[0].read_bytes() == before, kept  # once, whole
         assert "conservé sous" in capsys.readouterr().err
+
+
+def test_the_diff_workbook_shows_a_changed_amount_in_euros_and_a_quantity_as_a_number(
+    tmp_path,
+) -> None:
+    base = tmp_path / "programme.yaml"
+    shutil.copy(default_scenario_path(), base)
+    change = tmp_path / "dearer.yaml"
+    change.write_text(
+        f"name: dearer\ndescription: d\nbase: {base.name}\nchanges:\n"
+        "  - scale_cost: {line: SCAN-EQ, factor: 1.1}\n",
+        encoding="utf-8",
+    )
+    report = tmp_path / "d.xlsx"
+    assert run(["diff", str(base), str(change), "-o", str(report)]) == 1
+    ws = openpyxl.load_workbook(report).worksheets[0]
+    cells = {row[2].value: (row[3], row[4]) for row in ws.iter_rows(min_row=1) if len(row) > 4}
+    old, new = cells["Coût unitaire HT"]
+    assert (old.value, new.value) == (150000, 165000)
+    assert "€" in old.number_format and "€" in new.number_format  # euros, not a bare 150000

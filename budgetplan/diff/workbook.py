@@ -27,6 +27,19 @@ def _text(value: object) -> str:
     return show(value, none="")
 
 
+def _kind(item: str) -> str:
+    return item.partition("[")[0].split(".")[-1]
+
+
+def _as_kind(kind: str, field: str, value: object) -> object:
+    """A changed value written as its column shows it: an amount (a Decimal of euros) as
+    euros, which the tables write floats as; anything else as it is."""
+    column = L.field_column(kind, field)
+    if column is not None and column.kind == "money" and isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
 def write_diff_workbook(
     result: DiffResult, new: Programme, target: Path, lang: Lang, old_name: str, new_name: str
 ) -> Path | None:
@@ -111,8 +124,8 @@ def write_diff_workbook(
                     x.id,
                     label(f"dfw.{x.status}", lang),
                     L.field_label("cost_lines", k, lang),
-                    c.old,
-                    c.new,
+                    _as_kind("cost_lines", k, c.old),
+                    _as_kind("cost_lines", k, c.new),
                     x.ae_old / 100,
                     x.ae_new / 100,
                     x.ae_delta / 100,
@@ -127,9 +140,9 @@ def write_diff_workbook(
             [
                 (
                     L.item_words(i, lang),
-                    L.field_label(i.partition("[")[0].split(".")[-1], f, lang),
-                    c.old,
-                    c.new,
+                    L.field_label(_kind(i), f, lang),
+                    _as_kind(_kind(i), f, c.old),
+                    _as_kind(_kind(i), f, c.new),
                 )
                 for i, f, c in result.parameters
             ],

@@ -918,17 +918,23 @@ ITEM_KINDS: dict[str, tuple[Table, str, str, str]] = {
 }
 
 
+def field_column(kind: str, field: str) -> Column | None:
+    """The column a field of an item of ``kind`` is typed in (``quantity`` of a cost line),
+    if one holds it."""
+    found = ITEM_KINDS.get(kind)
+    if found is None or not field:
+        return None
+    columns = found[0].columns
+    keys = (field, f"{field}.likely")  # a duration: its likely number of days
+    return next((c for k in keys for c in columns if c.key == k), None) or next(
+        (c for c in columns if c.key.startswith(field + ".")), None
+    )
+
+
 def field_label(kind: str, field: str, lang: Lang) -> str:
     """The header of the column a field of an item of ``kind`` is typed in (``quantity`` of a
     cost line: Quantité), or the field itself when no column holds it."""
-    found = ITEM_KINDS.get(kind)
-    if found is None or not field:
-        return field
-    columns = found[0].columns
-    keys = (field, f"{field}.likely")  # a duration: its likely number of days
-    column = next((c for k in keys for c in columns if c.key == k), None) or next(
-        (c for c in columns if c.key.startswith(field + ".")), None
-    )
+    column = field_column(kind, field)
     return label(column.label, lang) if column is not None else field
 
 
