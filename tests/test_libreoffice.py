@@ -262,7 +262,10 @@ def test_a_line_typed_into_a_spare_row_is_counted_reconciled_and_rebuilt(tmp_pat
     edits = [(sheet, f"{L.INPUTS.letter(k)}{row}", how, v) for k, (how, v) in typed.items()]
     saved_dir = tmp_path / "returned"
     saved_dir.mkdir()
-    result = libreoffice.recalculate([built.path], save_dir=saved_dir, edits={built.path: edits})
+    # typed in a French LibreOffice, as the Gendarmerie's officers type
+    result = libreoffice.recalculate(
+        [built.path], save_dir=saved_dir, edits={built.path: edits}, locale="fr-FR"
+    )
     after = result[built.path]
     assert after["errors"] == []
     summary = after["sheets"][label("sheet.summary", "fr")]
