@@ -148,3 +148,28 @@ def test_the_reconciliation_workbook_shows_every_word_of_its_findings(tmp_path) 
         if lines > 1:
             height = ws.row_dimensions[message.row].height
             assert height >= LINE_HEIGHT * lines, message.value
+
+
+def test_an_about_sheet_naming_a_big_or_odd_file_makes_reconcile_read_none(
+    tmp_path, monkeypatch
+) -> None:
+    """The About sheet of a returned workbook is not trusted: a source named there that is a
+    pipe or a file larger than a scenario may be is looked at, not read."""
+    import os
+    from pathlib import Path
+
+    from budgetplan.yamlio.origin import find_origin
+
+    read: list[Path] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self) or real(self))
+
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as fh:
+        fh.truncate(65 * 1024 * 1024)  # sparse: nothing to write, too large to read
+    pipe = tmp_path / "pipe.yaml"
+    os.mkfifo(pipe)
+    for named in (big, pipe):
+        origin = find_origin(tmp_path / "w.xlsx", str(named), "0" * 64, tmp_path)
+        assert origin.path is None and str(named) in origin.tried
+    assert read == []  # neither was read

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from budgetplan.core.findings import said
 from budgetplan.yamlio.history import git_versions
-from budgetplan.yamlio.loader import DEFAULT_NAME, default_scenario_path
+from budgetplan.yamlio.loader import DEFAULT_NAME, MAX_SCENARIO_BYTES, default_scenario_path
 
 PACKAGED = "budgetplan:"
 
@@ -33,9 +33,12 @@ class Origin:
 
 
 def _digest(path: Path) -> str | None:
-    """The SHA-256 of a regular file, or None (missing, a folder, a pipe, unreadable)."""
+    """The SHA-256 of a regular file no larger than a scenario may be, or None (missing, a
+    folder, a pipe, unreadable, too large: a returned workbook's About sheet may name any
+    file, and is not trusted to make budgetplan read a big one)."""
     try:
-        if not stat.S_ISREG(path.stat().st_mode):
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SCENARIO_BYTES:
             return None
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
