@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from budgetplan.compute.checks import run_checks
 from budgetplan.compute.figures import compute
+from budgetplan.core.findings import in_lang
 from budgetplan.core.model import MilestoneKind, Nature, Profile, Provenance
 
 
@@ -68,3 +69,29 @@ def test_milestones_are_tied_to_the_three_events(default_loaded) -> None:
 def test_default_programme_passes_every_check(default_loaded) -> None:
     results = run_checks(compute(default_loaded.programme))
     assert [r.spec.code for r in results if not r.ok] == []
+
+
+def test_the_risk_accepted_is_stated_and_the_check_follows_it(default_loaded) -> None:
+    """The default's simulation gives 51.7 % of exceeding the envelope: the steering body's
+    acceptance (55 %, with its reason) passes it; the 20 % any other programme gets fails it,
+    at the threshold's cell, naming the odds and the provisions held and needed."""
+    p = default_loaded.programme
+    accepted = p.risk_acceptance
+    assert accepted.overrun_probability == Decimal("0.55") and "52 %" in accepted.rationale
+    assert accepted.provenance is Provenance.ASSUMPTION
+    fig = compute(p)
+    sim = fig.simulation
+    assert sim is None  # run by the check, once, then shared with the writer
+    by_code = {r.spec.code: r for r in run_checks(fig)}
+    assert by_code["RISK_OVERRUN"].ok
+    assert round(fig.simulation.probability_over_envelope, 3) == 0.517  # type: ignore[attr-defined]
+    strict = p.model_copy(update={"risk_acceptance": type(accepted)()})
+    failed = {r.spec.code: r for r in run_checks(compute(strict))}["RISK_OVERRUN"]
+    assert not failed.ok and failed.count == 1
+    finding = failed.findings[0]
+    assert finding.path == ("risk_acceptance", "overrun_probability")
+    assert in_lang(finding.message, "fr") == (
+        "le coût dépasse l'enveloppe nette de réserve (47 522 500,00 €) dans 51,7 % des tirages "
+        "de la feuille Risque, au-delà des 20,0 % acceptés ; la provision tenue est de "
+        "758 000,00 €, atteindre le P80 demande 2 675 660,75 €"
+    )

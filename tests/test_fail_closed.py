@@ -88,3 +88,30 @@ def test_a_word_typed_where_a_number_or_a_boolean_belongs_fails_the_master_check
         if name.startswith("titre"):  # in no total by titre
             assert each["TITRE_LISTED"] == 0, name
     assert _results(results[default_fr])[0] == 1  # untouched, it holds
+
+
+def test_the_risk_accepted_is_a_verdict_the_master_check_follows(
+    default_fr, tmp_path, lo_available
+) -> None:
+    """The default accepts 55 % (the Risk sheet: 51.7 %): typed down to 20 % in a French
+    LibreOffice, RISK_OVERRUN, the Summary's verdict and the master check turn FALSE; a word
+    there fails them too; 60 % holds."""
+    from budgetplan.xlsx.workbook.summary import RISK_COL, RISK_SPAN
+
+    where = _parameter("risk_acceptance.overrun_probability")
+    verdict = f"{xl_col_to_name(RISK_COL + RISK_SPAN)}{L.HEADER_ROW + 6}"  # its sixth row
+    summary = sheet_name("summary", "fr")
+    typed = {"20 %": ("number", 0.2), "vingt": ("text", "vingt"), "60 %": ("number", 0.6)}
+    books, edits = {}, {}
+    for name, (how, value) in typed.items():
+        book = tmp_path / f"risk-{len(books)}.xlsx"
+        book.write_bytes(default_fr.read_bytes())
+        books[name] = book
+        edits[book] = [(*where, how, value)]
+    results = libreoffice.recalculate(
+        list(books.values()), edits=edits, sheets=[CHECKS_SHEET, summary], locale="fr-FR"
+    )
+    for name, expected in (("20 %", 0), ("vingt", 0), ("60 %", 1)):
+        master, each = _results(results[books[name]])
+        assert (master, each["RISK_OVERRUN"]) == (expected, expected), name
+        assert results[books[name]]["sheets"][summary][verdict][1] == expected, name

@@ -52,21 +52,26 @@ def test_the_about_sheet_names_the_layout(default_fr) -> None:
     assert values["layout"] == L.LAYOUT
 
 
-def test_an_older_layout_is_refused_in_one_line_naming_it(tmp_path) -> None:
-    old = FIXTURES / "layout-1.xlsx"
+@pytest.mark.parametrize(
+    ("fixture", "layout"),
+    [("layout-1.xlsx", "1"), ("layout-2.xlsx", "2.ae461a1a6237")],
+)
+def test_an_older_layout_is_refused_in_one_line_naming_it(tmp_path, fixture, layout) -> None:
+    """Each released layout's default workbook (layout-2.xlsx: as committed at 041ff35)."""
+    old = FIXTURES / fixture
     with pytest.raises(ReadError) as caught:
         reconcile(old)
     assert [f.code for f in caught.value.findings] == ["LAYOUT_VERSION"]
     code, out, err = cli("reconcile", str(old))
     lines = err.strip().splitlines()
     assert code == 2 and len(lines) == 1, err
-    assert f"mise en page 1 ({L.LAYOUTS['1'].fr})" in lines[0]  # type: ignore[attr-defined]
+    assert f"mise en page {layout} ({L.LAYOUTS[layout].fr})" in lines[0]  # type: ignore[attr-defined]
     assert "reconcile --write-scenario" in lines[0] and "budgetplan build" in lines[0]
     # a build over it keeps it, naming its layout; --force replaces it, a backup kept
     target = tmp_path / "old.xlsx"
     target.write_bytes(old.read_bytes())
     code, out, err = cli("build", "-o", str(target))
-    assert code == 2 and "mise en page 1" in err and target.read_bytes() == old.read_bytes()
+    assert code == 2 and f"mise en page {layout}" in err and target.read_bytes() == old.read_bytes()
     assert cli("build", "-o", str(target), "--force")[0] == 0
     assert [p.name for p in tmp_path.glob("old.*.bak.xlsx")]
 

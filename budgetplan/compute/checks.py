@@ -667,6 +667,49 @@ def _readiness(fig: Figures) -> Iterator[Finding]:
         yield _err("READINESS", msg, hint, where)
 
 
+def _risk_overrun(fig: Figures) -> Iterator[Finding]:
+    """The Risk sheet's simulation against the risk accepted (run once per figures, shared with
+    the writer: ``risk.sheet_simulation``)."""
+    from budgetplan.compute.risk import sheet_simulation
+
+    accepted = fig.programme.risk_acceptance
+    sim = sheet_simulation(fig)
+    chance = round(sim.probability_over_envelope, 4)
+    limit = round(float(accepted.overrun_probability), 4)
+    if chance <= limit:
+        return
+    provision, needed, net = (
+        round(euros * 100)
+        for euros in (sim.contingency_planned, sim.contingency_p80, sim.envelope_net)
+    )
+    yield _err(
+        "RISK_OVERRUN",
+        said(
+            f"the cost exceeds the envelope net of reserve ({eur(net)}) in "
+            f"{chance:.1%} of the Risk sheet's draws, above the {limit:.1%} accepted; the "
+            f"provision held is {eur(provision)}, reaching P80 takes {eur(needed)}",
+            f"le coût dépasse l'enveloppe nette de réserve ({_fr(net)}) "
+            f"dans {_pct_fr(chance)} des tirages de la feuille Risque, au-delà des "
+            f"{_pct_fr(limit)} acceptés ; la provision tenue est de {_fr(provision)}, atteindre "
+            f"le P80 demande {_fr(needed)}",
+        ),
+        said(
+            "hold a larger provision for contingencies (less scope elsewhere, or conditional "
+            "tranches), or have the steering body accept the risk: the threshold and its "
+            "rationale on the Parameters sheet",
+            "tenir une provision pour aléas plus forte (moins de périmètre ailleurs, ou des "
+            "tranches optionnelles), ou faire accepter le risque par le comité de pilotage : le "
+            "seuil et sa justification dans la feuille Paramètres",
+        ),
+        ("risk_acceptance", "overrun_probability"),
+    )
+
+
+def _pct_fr(share: float) -> str:
+    """A share as a French percentage, one decimal: 51,7 %."""
+    return f"{share * 100:.1f} %".replace(".", ",")
+
+
 def _milestone_order(fig: Figures) -> Iterator[Finding]:
     dates = fig.dates
     order_ok = iter(fig.milestone_order_ok)
@@ -1130,6 +1173,20 @@ CHECKS: tuple[Check, ...] = (
         "draws set as a parameter (50%): see the readiness table on the Timeline sheet.",
         _readiness,
         "=COUNTIF(RD_LATE,TRUE)",
+    ),
+    Check(
+        "RISK_OVERRUN",
+        "Le risque de dépasser l'enveloppe reste dans le seuil accepté",
+        "The risk of exceeding the envelope stays within the threshold accepted",
+        "La probabilité que le coût dépasse l'enveloppe nette de réserve (feuille Risque) ne "
+        "dépasse pas le seuil des Paramètres (20 % sauf choix motivé du comité de pilotage) ; la "
+        "Synthèse met la provision tenue en regard de celle qu'il faut pour atteindre le P80.",
+        "The probability that the cost exceeds the envelope net of reserve (Risk sheet) is "
+        "no more than the threshold on the Parameters sheet (20% unless the steering body "
+        "chooses otherwise, with its reason); the Summary sets the provision held against what "
+        "reaching P80 takes.",
+        _risk_overrun,
+        "=IF(RISK_PROB_OVER>OVERRUN_PROBABILITY,1,0)",
     ),
     Check(
         "MILESTONE_ORDER",

@@ -233,6 +233,9 @@ class Figures:
     evaluations: list[EvaluationFigures] = field(default_factory=list)
     #: each pilot's governance (impact assessment, accreditation, go/no-go, supervision)
     governance: list[Governance] = field(default_factory=list)
+    #: the Risk sheet's simulation of these figures once run (``risk.sheet_simulation``): the
+    #: check RISK_OVERRUN and the writer share one run
+    simulation: object | None = field(default=None, compare=False, repr=False)
 
     @property
     def total_ae(self) -> int:

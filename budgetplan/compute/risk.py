@@ -263,10 +263,14 @@ SEED = 2022
 
 def sheet_simulation(fig: Figures) -> RiskResult:
     """The simulation the Risk sheet shows, from the figures already computed: its readiness
-    probabilities are those of the figures (and of the checks)."""
+    probabilities are those of the figures (and of the checks). Run once per figures: the
+    check RISK_OVERRUN and the Risk sheet read the same run."""
+    if isinstance(fig.simulation, RiskResult):
+        return fig.simulation
     result = simulate(fig.programme, sheet_iterations(len(fig.lines)), SEED, figures=fig)
     result.readiness = {}
     for rd in fig.readiness:
         result.readiness.setdefault(rd.pilot, {})[rd.event] = precision.probability(rd.probability)
     _ = SCHEDULE_DRAWS
+    fig.simulation = result
     return result

@@ -120,6 +120,21 @@ _LABELS: dict[str, tuple[str, str]] = {
     # summary
     "sum.budget_year": ("Exercice", "Budget year"),
     "sum.envelope": ("Enveloppe AE", "AE envelope"),
+    "sum.risk": (
+        "Risque de dépassement (feuille Risque)",
+        "Risk of overrun (Risk sheet)",
+    ),
+    "sum.risk_over": (
+        "Probabilité de dépasser l'enveloppe",
+        "Probability of exceeding the envelope",
+    ),
+    "sum.risk_accepted": ("Seuil accepté (Paramètres)", "Threshold accepted (Parameters)"),
+    "sum.risk_provision": ("Provision pour aléas tenue", "Contingency provision held"),
+    "sum.risk_p80": (
+        "Provision nécessaire pour atteindre le P80",
+        "Provision that reaching P80 takes",
+    ),
+    "sum.risk_ok": ("Risque dans le seuil accepté", "Risk within the threshold accepted"),
     "sum.reserve": ("Réserve de précaution", "Precautionary reserve"),
     "sum.net": ("Enveloppe disponible (nette de réserve)", "Available envelope (net of reserve)"),
     "sum.allocated": (
@@ -178,6 +193,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "par.ready_probability": (
         "Probabilité d'être prêt en deçà de laquelle un pilote échoue",
         "Probability of being ready below which a pilot fails",
+    ),
+    "par.overrun_probability": (
+        "Probabilité de dépasser l'enveloppe acceptée au plus (feuille Risque)",
+        "Highest accepted probability of exceeding the envelope (Risk sheet)",
     ),
     "cl.calendar": ("Calendrier", "Calendar"),
     "cl.first_day": ("Du", "From"),

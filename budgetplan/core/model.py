@@ -352,6 +352,19 @@ class Reserve(Strict):
     rationale: Text
 
 
+class RiskAcceptance(Strict):
+    """How much cost risk the steering body accepts: the highest probability that the plan's
+    cost exceeds the envelope net of reserve (the Risk sheet's simulation), and why."""
+
+    overrun_probability: Rate = Field(
+        Decimal("0.2"),
+        description="Highest accepted probability that the cost exceeds the envelope net of "
+        "reserve: above it the RISK_OVERRUN check fails (20 % unless chosen otherwise).",
+    )
+    provenance: Provenance = Provenance.ASSUMPTION
+    rationale: Text = ""
+
+
 class Thresholds(Strict):
     """Procurement thresholds excluding VAT, in force from ``valid_from`` until the next set's
     date: the set in force when a need's tender is launched applies to it."""
@@ -894,6 +907,10 @@ class Programme(Strict):
     ready_probability: Rate = Field(
         Decimal("0.5"),
         description="Probability of being ready below which a pilot fails the readiness check.",
+    )
+    risk_acceptance: RiskAcceptance = Field(
+        RiskAcceptance(overrun_probability=Decimal("0.2")),
+        description="The cost risk accepted: the highest probability of exceeding the envelope.",
     )
     events: tuple[Event, ...] = ()
     pilots: tuple[Pilot, ...] = Field(min_length=1)

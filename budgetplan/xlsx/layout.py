@@ -23,7 +23,7 @@ from budgetplan.core.codes import names
 from budgetplan.core.findings import Said, said
 from budgetplan.core.labels import LANGS, Lang, label
 
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3
 
 #: Sheet keys in workbook order: outputs first, then inputs, then calculations (FAST).
 SHEETS: tuple[str, ...] = (
@@ -199,6 +199,12 @@ PARAMETERS: tuple[tuple[str, str, Kind, str], ...] = (
     ("intrusive_level", "par.intrusive_level", "int", "INTRUSIVE_LEVEL"),
     ("evaluation_level", "par.evaluation_level", "int", "EVALUATION_LEVEL"),
     ("ready_probability", "par.ready_probability", "rate", "READY_PROBABILITY"),
+    (
+        "risk_acceptance.overrun_probability",
+        "par.overrun_probability",
+        "rate",
+        "OVERRUN_PROBABILITY",
+    ),
     ("period.start", "par.period_start", "month", "PERIOD_START"),
     ("period.months", "par.period_months", "int", "PERIOD_MONTHS"),
 )
@@ -227,7 +233,7 @@ ENVELOPES = Table(
         _c("ae_carried_in", "env.ae_carried_in", "money", 16),
         _c("programme_initial_cp", "env.programme_initial_cp", "money", 17),
         _code("provenance", "par.provenance", m.Provenance, 12),
-        _c("rationale", "par.rationale", "note", 40),
+        _c("rationale", "par.rationale", "note", 60),
         _c("calc.reserve", "env.reserve", "money", 14, False),
         _c("calc.net_ae", "env.net_ae", "money", 16, False),
         _c("calc.net_cp", "env.net_cp", "money", 16, False),
@@ -294,7 +300,7 @@ CLOSURES = Table(
         _c("first_day", "cl.first_day", "date", 12),
         _c("last_day", "cl.last_day", "date", 12),
         _c("label", "cl.label", "note", 30),
-        _c("rationale", "par.rationale", "note", 40),
+        _c("rationale", "par.rationale", "note", 56),
     ),
     "Closures",
 )
@@ -867,6 +873,9 @@ NAMES: tuple[Name, ...] = (
     Name("MASTER_CHECK", "checks", "the master check"),
     Name("TYPED_AS_TEXT", "checks", "how many number, date and boolean inputs hold text"),
     Name("ERRORS_SHOWN", "checks", "how many figures of the Summary and the Pilots show errors"),
+    Name("RISK_PROB_OVER", "risk", "the simulated probability of exceeding the envelope"),
+    Name("RISK_CONTINGENCY_P80", "risk", "what reaching P80 takes above the plan"),
+    Name("RISK_PROVISION", "risk", "the provision for contingencies held in the plan"),
     Name("RD_LATE", "timeline", "whether each pilot is late for each event it serves"),
     *(
         Name(f"GOV_{key.upper()}", "evaluation", f"each pilot's {key}")
@@ -1029,5 +1038,11 @@ LAYOUTS: dict[str, Said] = {
         "fingerprinted",
         "décembre 2026 : contrôles TYPED_NUMBERS et FIGURES_SOUND, retours signés, mises en "
         "page à empreinte",
+    ),
+    "3.619ba318601a": said(
+        "December 2026: the risk accepted on the Parameters sheet, check RISK_OVERRUN, the "
+        "risk verdict on the Summary",
+        "décembre 2026 : risque accepté dans les Paramètres, contrôle RISK_OVERRUN, verdict du "
+        "risque dans la Synthèse",
     ),
 }

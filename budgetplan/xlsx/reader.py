@@ -752,15 +752,20 @@ def _read_parameters(wb: Workbook, loc: Locator) -> dict[str, Any]:
             continue
         if value is not None:
             _set_dotted(scalars, key, value)
-    r2 = keys_found.get("reserve.titre2_rate")
-    if r2 is not None and len(params[r2]) > P["rationale"]:
-        reserve = scalars.setdefault("reserve", {})
+    for parent, first_key in (
+        ("reserve", "reserve.titre2_rate"),
+        ("risk_acceptance", "risk_acceptance.overrun_probability"),
+    ):  # the provenance and rationale of a parent object stand beside its first scalar
+        r2 = keys_found.get(first_key)
+        if r2 is None or len(params[r2]) <= P["rationale"]:
+            continue
+        found = scalars.setdefault(parent, {})
         for col in ("provenance", "rationale"):
             if cell(r2, col):
-                reserve[col] = cell(r2, col)
-        if isinstance(reserve.get("provenance"), str):  # shown by its name: read as its code
-            code = read_code(m.Provenance, reserve["provenance"])
-            reserve["provenance"] = code.value if code else reserve["provenance"]
+                found[col] = cell(r2, col)
+        if isinstance(found.get("provenance"), str):  # shown by its name: read as its code
+            code = read_code(m.Provenance, found["provenance"])
+            found["provenance"] = code.value if code else found["provenance"]
     return scalars
 
 

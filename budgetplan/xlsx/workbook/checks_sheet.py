@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+from xlsxwriter.utility import xl_rowcol_to_cell
+
 from budgetplan.compute.checks import CHECKS, CheckResult
 from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.formulas import names_in
 from budgetplan.xlsx.workbook.context import Context, page_setup, protect, row_height
+
+#: 0-based row of the checks' header, below the master check; the checks follow in CHECKS order
+HEADER = L.CHECKS_MASTER_ROW + 2
+
+
+def result_cell(code: str) -> str:
+    """The absolute reference, on the Checks sheet, of the TRUE/FALSE cell of check ``code``."""
+    index = next(i for i, spec in enumerate(CHECKS) if spec.code == code)
+    return xl_rowcol_to_cell(HEADER + 1 + index, L.CHECKS_COLS["result"], True, True)
 
 
 def write(ctx: Context, results: list[CheckResult]) -> None:
     ws = ctx.add_sheet("checks")
     st = ctx.styles
     C = L.CHECKS_COLS
-    first = L.CHECKS_MASTER_ROW + 2  # header row below the master check
+    first = HEADER
     first_data = first + 1
     last = first_data + len(CHECKS) - 1
     boolean = st.cell("bool", "calc")

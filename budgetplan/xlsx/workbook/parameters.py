@@ -6,7 +6,16 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from budgetplan.core.codes import name as code_name
 from budgetplan.core.codes import names
-from budgetplan.core.model import ROUTE_ORDER, Envelope, MilestoneKind, Provenance, Route
+from budgetplan.core.model import (
+    ROUTE_ORDER,
+    Envelope,
+    MilestoneKind,
+    Programme,
+    Provenance,
+    Reserve,
+    RiskAcceptance,
+    Route,
+)
 from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.workbook.cells import field_value, write_value
 from budgetplan.xlsx.workbook.context import (
@@ -19,8 +28,16 @@ from budgetplan.xlsx.workbook.context import (
 )
 
 BOOLEAN_VALUES = (True, False)
-# Scalars whose provenance is the reserve's (the rates) - others are rules in force or identity.
-_RESERVE_KEYS = {"reserve.titre2_rate", "reserve.other_rate"}
+# Scalars whose provenance and rationale are their parent's (the reserve's rates, the risk
+# accepted) - others are rules in force or identity.
+_SOURCED_KEYS = {"reserve.titre2_rate", "reserve.other_rate", "risk_acceptance.overrun_probability"}
+
+
+def _sourced(p: Programme, key: str) -> Reserve | RiskAcceptance | None:
+    """The object whose provenance and rationale the scalar ``key`` shows, if any."""
+    if key not in _SOURCED_KEYS:
+        return None
+    return p.reserve if key.startswith("reserve.") else p.risk_acceptance
 
 
 def write(ctx: Context) -> None:
@@ -67,7 +84,6 @@ def write(ctx: Context) -> None:
         ws.write_string(L.HEADER_ROW, L.LISTS.first_col + j, ctx.t(col.label), st.header)
     ws.write_string(L.HEADER_ROW, L.BOOLEANS.first_col, ctx.t("par.booleans"), st.header)
 
-    rates = p.reserve
     side_by_side = (
         (L.ENVELOPES, envelopes),
         (L.EVENTS, events),
@@ -89,10 +105,11 @@ def write(ctx: Context) -> None:
                 ws, row, P["value"], "note" if kind == "text" else kind, field_value(p, key), st
             )
             ctx.define(name, "parameters", xl_rowcol_to_cell(row, P["value"], True, True))
-            if key in _RESERVE_KEYS:
-                provenance = code_name(rates.provenance, Provenance, ctx.lang)
+            source = _sourced(p, key)
+            if source is not None:
+                provenance = code_name(source.provenance, Provenance, ctx.lang)
                 ws.write_string(row, P["provenance"], provenance, st.text_calc)
-                ws.write_string(row, P["rationale"], rates.rationale, wrapped)
+                ws.write_string(row, P["rationale"], source.rationale, wrapped)
         if i < len(envelopes) or (i == 0 and not envelopes):
             env = envelopes[i]
             for j, col in enumerate(L.ENVELOPES.columns):
@@ -190,8 +207,9 @@ def _row_texts(
         texts.append((ctx.t(lbl), PARAM_WIDTHS[P["label"]]))
         if kind == "text":
             texts.append((str(field_value(ctx.fig.programme, key) or ""), PARAM_WIDTHS[P["value"]]))
-        if key in _RESERVE_KEYS:
-            texts.append((ctx.fig.programme.reserve.rationale, PARAM_WIDTHS[P["rationale"]]))
+        source = _sourced(ctx.fig.programme, key)
+        if source is not None:
+            texts.append((source.rationale, PARAM_WIDTHS[P["rationale"]]))
     for table, items in tables:
         if i < len(items):
             for col in table.columns:

@@ -40,9 +40,16 @@ def write(ctx: Context, r: RiskResult) -> None:
         ("risk.contingency", r.contingency_p80, money),
         ("risk.contingency_planned", r.contingency_planned, money),
     ]
+    named = {
+        "risk.prob_over": "RISK_PROB_OVER",
+        "risk.contingency": "RISK_CONTINGENCY_P80",
+        "risk.contingency_planned": "RISK_PROVISION",
+    }
     for i, (key, value, fmt) in enumerate(rows):
         ws.write_string(3 + i, 0, ctx.t(key) if "." in key else key, st.label)
         ws.write_number(3 + i, 1, value, fmt)
+        if key in named:  # what the Summary's risk verdict and the RISK_OVERRUN check read
+            ctx.define(named[key], "risk", f"$B${3 + i + 1}")
     row = 3 + len(rows) + 1
     ws.write_string(row, 0, ctx.t("risk.pilot"), st.header)
     for j, h in enumerate(("P50", "P80", "P90")):

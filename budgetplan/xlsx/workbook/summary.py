@@ -63,6 +63,8 @@ def write(ctx: Context) -> None:
     ws.write_formula(
         row, 1, "=BUDGET_YEAR", ctx.wb.add_format({"bold": True, "num_format": "0"}), by
     )
+    risk_rows = _risk_block(ctx)
+    _risk_row(ctx, ws, row, risk_rows)
     allocated = fig.net_ae[by] - fig.headroom[by]  # the year's AE and those carried over
     values = {
         "envelope": ("=ENVELOPE_AE", fig.envelope_ae[by]),
@@ -77,6 +79,7 @@ def write(ctx: Context) -> None:
     }
     for key in KEY_ROWS[1:]:
         row += 1
+        _risk_row(ctx, ws, row, risk_rows)
         height = row_height([(ctx.t(f"sum.{key}"), LABEL_WIDTH)])
         if height:  # the whole label, wrapped: before the row's cells
             ws.set_row(row, height)
@@ -352,11 +355,73 @@ def write(ctx: Context) -> None:
     _charts(ctx, ws, pilot_hdr, pilot_last, month_hdr, month_last, len(events), chart_col)
     ws.set_column(0, 0, LABEL_WIDTH)
     ws.set_column(1, 1, NAME_WIDTH)
-    ws.set_column(2, c_rap, 17)
+    ws.set_column(2, max(c_rap, RISK_COL + RISK_SPAN), 17)
     ws.set_column(4, 3 + len(events), 17)
     table_width = 40 + 44 + 17 * (max(c_rap, 3 + len(events)) - 1)
     page_setup(ws, ctx.t("title.summary"), repeat_rows=1, breaks=[chart_col], widest=table_width)
     protect(ws, editable_rows=False)
+
+
+#: The risk verdict stands right of the key figures: its labels over RISK_SPAN columns from
+#: RISK_COL (0-based), its figures in the next.
+RISK_COL, RISK_SPAN = 3, 3
+
+
+def _risk_block(ctx: Context) -> list[tuple[str, str, str, object]]:
+    """The risk verdict's rows: (label, formula, number format or "verdict", cached value), the
+    first its heading. Without a simulation (no Risk sheet) the names it reads are undefined:
+    the cells show errors, and the check RISK_OVERRUN fails closed."""
+    from budgetplan.compute.risk import RiskResult
+    from budgetplan.xlsx.workbook.checks_sheet import result_cell
+
+    sim = ctx.fig.simulation
+    if not isinstance(sim, RiskResult):
+        return []
+    accepted = float(ctx.fig.programme.risk_acceptance.overrun_probability)
+    ok = round(sim.probability_over_envelope, 4) <= round(accepted, 4)  # as RISK_OVERRUN
+    return [
+        ("sum.risk", "", "", None),
+        ("sum.risk_over", "=RISK_PROB_OVER", nf.PERCENT, sim.probability_over_envelope),
+        ("sum.risk_accepted", "=OVERRUN_PROBABILITY", nf.PERCENT, accepted),
+        ("sum.risk_provision", "=RISK_PROVISION", nf.MONEY_WHOLE, sim.contingency_planned),
+        ("sum.risk_p80", "=RISK_CONTINGENCY_P80", nf.MONEY_WHOLE, sim.contingency_p80),
+        ("sum.risk_ok", f"={ctx.q('checks')}!{result_cell('RISK_OVERRUN')}", "verdict", ok),
+    ]
+
+
+def _risk_row(
+    ctx: Context, ws: Worksheet, row: int, rows: list[tuple[str, str, str, object]]
+) -> None:
+    """Row ``row`` of the risk verdict, if it has one (rows are written in order)."""
+    i = row - L.HEADER_ROW
+    if not 0 <= i < len(rows):
+        return
+    st = ctx.styles
+    key, formula, fmt, value = rows[i]
+    last = RISK_COL + RISK_SPAN - 1
+    if not formula:
+        ws.merge_range(row, RISK_COL, row, last + 1, ctx.t(key), st.header)
+        return
+    ws.merge_range(row, RISK_COL, row, last, ctx.t(key), st.label)
+    if fmt == "verdict":
+        ws.write_formula(
+            row,
+            last + 1,
+            formula,
+            ctx.wb.add_format({"bold": True, "border": 2, "num_format": st.bool_format}),
+            value,
+        )
+        for shown, look in (("TRUE", st.check_ok), ("FALSE", st.check_bad)):
+            ws.conditional_format(
+                row,
+                last + 1,
+                row,
+                last + 1,
+                {"type": "cell", "criteria": "==", "value": shown, "format": look},
+            )
+        return
+    number = ctx.wb.add_format({"bold": True, "num_format": fmt})
+    ws.write_formula(row, last + 1, formula, number, value)
 
 
 #: Columns of the by-year table read from the Credits sheet: label, (defined name, figure).
