@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from budgetplan.readback.reconciliation import Reconciliation
     from budgetplan.runner import Outcome
     from budgetplan.scenarios.scenario import Scenario
+    from budgetplan.upgrade import Upgraded
 
 __all__ = [
     "Built",
@@ -38,6 +39,7 @@ __all__ = [
     "reconcile",
     "run",
     "simulate",
+    "upgrade",
     "verify",
 ]
 
@@ -84,6 +86,17 @@ def build(
         loaded = load_source(scenario)
     target = Path(output) if output else default_output(loaded, lang)
     return publish(loaded.programme, loaded.source, target, lang, force)
+
+
+def upgrade(
+    workbook: str | Path, output: str | Path | None = None, force: bool = False
+) -> Upgraded:
+    """Bring a workbook of an earlier layout (``layout.LAYOUTS_UPGRADABLE``) to this one, its
+    inputs and edits kept, in ``output`` (default: beside it, named for the layout). Raises
+    ReadError (not upgradable, an input unreadable) or OverwriteRefused."""
+    from budgetplan.upgrade import upgrade as run_upgrade
+
+    return run_upgrade(Path(workbook), Path(output) if output is not None else None, force)
 
 
 def default_output(loaded: Loaded, lang: Lang) -> Path:

@@ -218,6 +218,63 @@ def build(
 
 
 @app.command()
+def upgrade(
+    workbook: Annotated[
+        Path,
+        typer.Argument(metavar="OLD.xlsx", help="Workbook written by an earlier budgetplan."),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            metavar="OUT.xlsx",
+            help="Workbook to write (default: beside it, named for the layout).",
+        ),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace a workbook holding unreconciled edits (backed up)."),
+    ] = False,
+) -> None:
+    """Bring a workbook of an earlier layout to this one, its inputs and edits kept.
+
+    \b
+    Example:
+      budgetplan upgrade programme-2022.xlsx -o programme-2022-v3.xlsx
+    """
+    from budgetplan.api import OverwriteRefused
+    from budgetplan.api import upgrade as run
+    from budgetplan.xlsx.reader import ReadError
+
+    _an_xlsx(output, said("the upgraded workbook", "le classeur mis à jour"))
+    _not_an_input(output, "-o", workbook)
+    try:
+        done = run(workbook, output, force)
+    except OverwriteRefused as exc:
+        _not_written(exc)
+    except ReadError as exc:
+        _fail(exc.findings)
+    from budgetplan.xlsx import layout as L
+
+    if done.built.backup:
+        typer.echo(label("bld.kept", _said_in).format(path=done.built.backup))
+    failed = sum(not c.ok for c in done.built.checks)
+    status = (
+        label("bld.all_pass", _said_in)
+        if not failed
+        else label("bld.failing", _said_in).format(n=failed)
+    )
+    wrote = said(
+        f"wrote {done.built.path}: {workbook} (layout {done.layout}) in layout {L.LAYOUT}, its "
+        f"inputs and edits kept ({status})",
+        f"écrit {done.built.path} : {workbook} (mise en page {done.layout}) dans la mise en page "
+        f"{L.LAYOUT}, saisies gardées ({status})",
+    )
+    typer.echo(in_lang(wrote, _said_in))
+
+
+@app.command()
 def validate(
     scenario: Annotated[
         Path,

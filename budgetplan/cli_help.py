@@ -29,6 +29,16 @@ FRENCH: dict[str, str] = {
         "programme 2022)."
     ),
     "Workbook to write.": "Classeur à écrire.",
+    "Bring a workbook of an earlier layout to this one, its inputs and edits kept.\n\n"
+    "\b\nExample:\n  budgetplan upgrade programme-2022.xlsx -o programme-2022-v3.xlsx": (
+        "Passer un classeur d'une mise en page antérieure à celle-ci, ses saisies gardées."
+        + EX
+        + "budgetplan upgrade programme-2022.xlsx -o programme-2022-v3.xlsx"
+    ),
+    "Workbook written by an earlier budgetplan.": "Classeur écrit par un budgetplan antérieur.",
+    "Workbook to write (default: beside it, named for the layout).": (
+        "Classeur à écrire (par défaut : à côté, nommé d'après la mise en page)."
+    ),
     "Language of the workbook (and of the messages).": "Langue du classeur (et des messages).",
     "Replace a workbook holding unreconciled edits (backed up).": (
         "Remplacer un classeur qui contient des saisies non rapprochées (copie de sauvegarde "

@@ -66,7 +66,10 @@ def test_an_older_layout_is_refused_in_one_line_naming_it(tmp_path, fixture, lay
     lines = err.strip().splitlines()
     assert code == 2 and len(lines) == 1, err
     assert f"mise en page {layout} ({L.LAYOUTS[layout].fr})" in lines[0]  # type: ignore[attr-defined]
-    assert "reconcile --write-scenario" in lines[0] and "budgetplan build" in lines[0]
+    if layout in L.LAYOUTS_UPGRADABLE:  # its inputs are read: upgrade them
+        assert f"budgetplan upgrade {old}" in lines[0]
+    else:
+        assert "reconcile --write-scenario" in lines[0] and "budgetplan build" in lines[0]
     # a build over it keeps it, naming its layout; --force replaces it, a backup kept
     target = tmp_path / "old.xlsx"
     target.write_bytes(old.read_bytes())

@@ -1046,3 +1046,11 @@ LAYOUTS: dict[str, Said] = {
         "risque dans la Synthèse",
     ),
 }
+
+
+#: The earlier layouts whose inputs this reader reads (``budgetplan upgrade``), each with the
+#: parameters it did not have yet (they take their defaults): the same input tables, columns
+#: and sheets, read by their header rows.
+LAYOUTS_UPGRADABLE: dict[str, tuple[str, ...]] = {
+    "2.ae461a1a6237": ("risk_acceptance.overrun_probability",),
+}

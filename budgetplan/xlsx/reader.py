@@ -174,12 +174,16 @@ def _sheet_key_by_name() -> dict[str, tuple[str, Lang]]:
     return {L.sheet_name(k, lang): (k, lang) for lang in LANGS for k in L.SHEETS}
 
 
-def open_workbook(path: str | Path, allow_macros: bool = False) -> Workbook:
-    """Identify a budgetplan workbook and load its values; raise ReadError otherwise."""
+def open_workbook(
+    path: str | Path, allow_macros: bool = False, upgrading: bool = False
+) -> Workbook:
+    """Identify a budgetplan workbook and load its values; raise ReadError otherwise.
+    ``upgrading``: a workbook of an earlier layout whose inputs this reader reads
+    (``layout.LAYOUTS_UPGRADABLE``) is read too, for ``budgetplan upgrade``."""
     path = Path(path)
     try:
         with corrupt_as_read_error(path):
-            return _open_workbook(path, allow_macros)
+            return _open_workbook(path, allow_macros, upgrading)
     except RecursionError:
         raise ReadError.of(
             "CORRUPT",
@@ -234,7 +238,7 @@ def corrupt_as_read_error(path: Path) -> Iterator[None]:
         ) from None
 
 
-def _open_workbook(path: Path, allow_macros: bool) -> Workbook:
+def _open_workbook(path: Path, allow_macros: bool, upgrading: bool = False) -> Workbook:
     """Long: each refusal (not a zip, not ours, layout version, sheets renamed or missing) is a finding at its place."""
     try:
         zf = open_xlsx(path, allow_macros)
@@ -286,7 +290,7 @@ def _open_workbook(path: Path, allow_macros: bool) -> Workbook:
     about = _read_about(book, about_key)
     lang: Lang = "en" if about.get("lang") == "en" else "fr"
     written = str(about.get("layout", "")).strip()
-    if written != L.LAYOUT:
+    if written != L.LAYOUT and not (upgrading and written in L.LAYOUTS_UPGRADABLE):
         raise ReadError([_other_layout(path, about_key, written)])
     version = L.LAYOUT_VERSION
 
@@ -340,6 +344,19 @@ def _other_layout(path: Path, about_key: str, written: str) -> Finding:
             "a newer budgetplan's" if newer else "a layout this budgetplan does not know",
             "celle d'un budgetplan plus récent" if newer else "une mise en page inconnue",
         )
+    hint = said(
+        "carry its edits into its scenario with the budgetplan that wrote it (reconcile "
+        "--write-scenario), then rebuild it from that scenario with this one (budgetplan "
+        "build SCENARIO)",
+        "reporter ses saisies dans son scénario avec le budgetplan qui l'a écrit (reconcile "
+        "--write-scenario), puis le reconstruire depuis ce scénario avec celui-ci "
+        "(budgetplan build SCÉNARIO)",
+    )
+    if written in L.LAYOUTS_UPGRADABLE:
+        hint = said(
+            f"bring it to this layout, its inputs and edits kept: budgetplan upgrade {path}",
+            f"le passer à cette mise en page, saisies gardées : budgetplan upgrade {path}",
+        )
     return Finding(
         Severity.ERROR,
         "LAYOUT_VERSION",
@@ -349,14 +366,7 @@ def _other_layout(path: Path, about_key: str, written: str) -> Finding:
             f"a été écrit avec la mise en page {written or '?'} ({in_lang(known, 'fr')}) ; ce "
             f"budgetplan lit la mise en page {L.LAYOUT}",
         ),
-        said(
-            "carry its edits into its scenario with the budgetplan that wrote it (reconcile "
-            "--write-scenario), then rebuild it from that scenario with this one (budgetplan "
-            "build SCENARIO)",
-            "reporter ses saisies dans son scénario avec le budgetplan qui l'a écrit (reconcile "
-            "--write-scenario), puis le reconstruire depuis ce scénario avec celui-ci "
-            "(budgetplan build SCÉNARIO)",
-        ),
+        hint,
         file=str(path),
         sheet=about_key,
     )
@@ -730,6 +740,8 @@ def _read_parameters(wb: Workbook, loc: Locator) -> dict[str, Any]:
         r = keys_found.get(key)
         ref = xl_rowcol_to_cell(r if r is not None else L.parameter_row(key), P["value"])
         loc.add(tuple(key.split(".")), "parameters", ref)
+        if r is None and key in L.LAYOUTS_UPGRADABLE.get(wb.about.get("layout", ""), ()):
+            continue  # a parameter its layout did not have: it takes its default
         if r is None:
             wb.report(
                 "ROW_MISSING",
