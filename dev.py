@@ -10,6 +10,8 @@
                               date (budgetplan/data/programme-2022.en.po): new texts are added
                               untranslated, for a translator to fill in
     python3 dev.py lock       write requirements.lock anew from .venv (after a dependency changed)
+    python3 dev.py addon      write the LibreOffice extension dist/budgetplan.oxt (install it with
+                              unopkg add dist/budgetplan.oxt; README: "budgetplan in Calc")
     python3 dev.py pictures   render the Summary and the Timeline for the README (docs/*.png;
                               needs soffice and pdftoppm)
 
@@ -96,6 +98,16 @@ def main(argv: list[str]) -> int:
     if task == "lock":
         ensure()
         return lock()
+    if task == "addon":
+        ensure()
+        return run(
+            [
+                str(PY),
+                "-c",
+                "from pathlib import Path; from budgetplan.addon.oxt import write; "
+                "print(write(Path('dist/budgetplan.oxt')))",
+            ]
+        )
     if task == "pictures":
         ensure()
         return pictures()

@@ -31,6 +31,7 @@ LAYERS: dict[str, int] = {
     "cli_said": 8,
     "cli_help": 8,
     "cli": 8,
+    "addon": 8,
     "__main__": 9,
 }
 #: Older module names kept for scripts written against them: each is the module it names.

@@ -36,6 +36,8 @@ def recalculate(
     locale: str | None = None,
     strings: list[tuple[str, str]] | None = None,
     sheets: list[str] | None = None,
+    profile: Path | None = None,
+    dispatch: list[str] | None = None,
 ) -> dict:
     """Recalculate ``paths`` in LibreOffice; return per file its formula cells and errors.
 
@@ -43,7 +45,10 @@ def recalculate(
     (sheet, cell, how, value) with ``how`` one of text, number, typed. ``locale`` (``fr-FR``)
     runs LibreOffice in that locale; ``strings`` lists (sheet, range) whose displayed text is
     returned under ``strings``; ``sheets`` names the only sheets whose formulas are read back
-    (every sheet is recalculated)."""
+    (every sheet is recalculated). ``profile``: a LibreOffice profile of the caller's (one an
+    extension was installed into) rather than a throw-away one; ``dispatch``: command URLs
+    dispatched in each document's frame after the edits, as a menu item does: what each
+    answered is returned under ``dispatched`` and every note of the document under ``notes``."""
     script = Path(__file__).with_name("lo_uno.py")
     with tempfile.TemporaryDirectory(prefix="budgetplan-recalc-") as tmp:
         out = Path(tmp) / "result.json"
@@ -63,6 +68,12 @@ def recalculate(
             ranges_file = Path(tmp) / "ranges.json"
             ranges_file.write_text(json.dumps([list(r) for r in strings]), encoding="utf-8")
             cmd += ["--strings", str(ranges_file)]
+        if profile:
+            cmd += ["--profile", str(profile)]
+        if dispatch:
+            urls_file = Path(tmp) / "dispatch.json"
+            urls_file.write_text(json.dumps(list(dispatch)), encoding="utf-8")
+            cmd += ["--dispatch", str(urls_file)]
         if sheets:
             sheets_file = Path(tmp) / "sheets.json"
             sheets_file.write_text(json.dumps(list(sheets)), encoding="utf-8")

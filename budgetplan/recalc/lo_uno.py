@@ -1,7 +1,8 @@
 """Runs under LibreOffice's Python (``/usr/bin/python3`` with python3-uno), not budgetplan's.
 
 Usage: python3 lo_uno.py OUT.json [--locale LOCALE] [--save-dir DIR] [--edits EDITS.json]
-       [--strings RANGES.json] [--sheets NAMES.json] FILE.xlsx [FILE.xlsx ...]
+       [--strings RANGES.json] [--sheets NAMES.json] [--profile DIR] [--dispatch URLS.json]
+       FILE.xlsx [FILE.xlsx ...]
 
 Starts a headless LibreOffice with a throw-away profile, opens each workbook, recalculates every
 formula (``calculateAll``), and writes for each file every formula cell's recalculated value and
@@ -14,7 +15,11 @@ French desktop does (the profile's ``ooSetupSystemLocale`` and ``ooLocale``: num
 decimal comma, VRAI/FAUX). ``--strings`` names ranges (a JSON list of ``[sheet, range]``) whose
 cells' displayed text (``getString``) is returned under ``strings``, as ``Sheet!A1``.
 ``--sheets`` (a JSON list of sheet names) reads back the formulas of those sheets only (the whole
-workbook is recalculated all the same). Standard library and uno only.
+workbook is recalculated all the same). ``--profile`` uses that profile (an extension installed in
+it; set its locale first) rather than a throw-away one; ``--dispatch`` (a JSON list of command
+URLs, ``vnd.budgetplan:verify``) dispatches each in the document's frame after the edits, as a menu
+item does, and returns what each answered and every note of the document. Standard library and
+uno only.
 """
 
 import contextlib
@@ -29,6 +34,7 @@ import time
 import uno  # type: ignore[import-not-found]
 from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
 from com.sun.star.connection import NoConnectException  # type: ignore[import-not-found]
+from lo_profile import set_locale  # type: ignore[import-not-found]  # beside this script
 
 ERROR_RESULT = 4  # com.sun.star.sheet.FormulaResult.ERROR
 
@@ -62,25 +68,6 @@ def connect(pipe, proc):
             if proc.poll() is not None or time.time() > deadline:
                 raise RuntimeError("LibreOffice did not start") from None
             time.sleep(0.3)
-
-
-PROFILE_LOCALE = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry"
- xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse">\
-<value>{0}</value></prop></item>
-<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooLocale" oor:op="fuse">\
-<value>{0}</value></prop></item>
-</oor:items>
-"""
-
-
-def set_locale(profile, locale):
-    """A throw-away profile whose locale is ``locale`` (as a desktop in that country has it)."""
-    user = os.path.join(profile, "user")
-    os.makedirs(user, exist_ok=True)
-    with open(os.path.join(user, "registrymodifications.xcu"), "w", encoding="utf-8") as fh:
-        fh.write(PROFILE_LOCALE.format(locale))
 
 
 def displayed(doc, ranges):
@@ -129,32 +116,59 @@ def dump(doc, only=None):
 
 
 def options(rest):
-    """The options before the files: (locale, save_dir, edits, ranges, only, files)."""
-    save_dir, edits, locale, ranges, only = None, {}, None, [], None
-    if rest[:1] == ["--locale"]:
-        locale, rest = rest[1], rest[2:]
-    if rest[:1] == ["--save-dir"]:
-        save_dir, rest = rest[1], rest[2:]
-    if rest[:1] == ["--edits"]:
-        with open(rest[1], encoding="utf-8") as fh:
-            edits = json.load(fh)
-        rest = rest[2:]
-    if rest[:1] == ["--strings"]:
-        with open(rest[1], encoding="utf-8") as fh:
-            ranges = json.load(fh)
-        rest = rest[2:]
-    if rest[:1] == ["--sheets"]:
-        with open(rest[1], encoding="utf-8") as fh:
-            only = set(json.load(fh))
-        rest = rest[2:]
-    return locale, save_dir, edits, ranges, only, rest
+    """The options before the files, each at most once, in any order: (locale, save_dir, edits,
+    ranges, only, profile, dispatch, files)."""
+    found = {}
+    while rest[:1] and rest[0].startswith("--"):
+        found[rest[0]], rest = rest[1], rest[2:]
+
+    def loaded(flag, default):
+        if flag not in found:
+            return default
+        with open(found[flag], encoding="utf-8") as fh:
+            return json.load(fh)
+
+    only = loaded("--sheets", None)
+    return (
+        found.get("--locale"),
+        found.get("--save-dir"),
+        loaded("--edits", {}),
+        loaded("--strings", []),
+        set(only) if only is not None else None,
+        found.get("--profile"),
+        loaded("--dispatch", []),
+        rest,
+    )
+
+
+def notes(doc):
+    """Every note (annotation) of the document: [sheet, cell, text]."""
+    out = []
+    for sheet in doc.Sheets:
+        annotations = sheet.getAnnotations()
+        for i in range(annotations.getCount()):
+            note = annotations.getByIndex(i)
+            where = note.getPosition()
+            out.append([sheet.Name, f"{col_name(where.Column)}{where.Row + 1}", note.getString()])
+    return out
+
+
+def dispatch(ctx, doc, urls):
+    """Dispatch each command URL in the document's frame, as a menu item does; what each said."""
+    helper = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.DispatchHelper", ctx)
+    frame = doc.getCurrentController().getFrame()
+    said = []
+    for url in urls:
+        result = helper.executeDispatch(frame, url, "", 0, ())
+        said.append(str(getattr(result, "Result", result)))
+    return said
 
 
 def main(argv):
     out = argv[1]
-    locale, save_dir, edits, ranges, only, rest = options(argv[2:])
-    profile = tempfile.mkdtemp(prefix="budgetplan-lo-")
-    if locale:
+    locale, save_dir, edits, ranges, only, given_profile, urls, rest = options(argv[2:])
+    profile = given_profile or tempfile.mkdtemp(prefix="budgetplan-lo-")
+    if locale and not given_profile:
         set_locale(profile, locale)
     pipe = f"budgetplan{os.getpid()}"
     soffice = shutil.which("soffice") or "/usr/bin/soffice"
@@ -192,8 +206,12 @@ def main(argv):
                         cell.setValue(value)
                     else:
                         cell.setFormula(value)
+                said = dispatch(ctx, doc, urls) if urls else None
                 doc.calculateAll()
                 result[path] = dump(doc, only)
+                if said is not None:
+                    result[path]["dispatched"] = said
+                    result[path]["notes"] = notes(doc)
                 if ranges:
                     result[path]["strings"] = displayed(doc, ranges)
                 if save_dir:
@@ -211,7 +229,8 @@ def main(argv):
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
-        shutil.rmtree(profile, ignore_errors=True)
+        if not given_profile:  # a profile given (an extension installed in it) is the caller's
+            shutil.rmtree(profile, ignore_errors=True)
     with open(out, "w", encoding="utf-8") as fh:
         json.dump(result, fh)
 

@@ -1,0 +1,286 @@
+"""The UNO component of ``budgetplan.oxt``: a protocol handler for ``vnd.budgetplan:`` command
+URLs, run by LibreOffice's Python (on Linux the system ``python3`` with python3-uno).
+
+It works on the document open in the frame that dispatched the command and saves nothing: a
+command reads a copy of the document (``storeToURL``, which leaves the document, its location and
+its modified state as they are) and writes back only what it says it writes (notes). budgetplan
+itself is the one installed for that Python (``pip install budgetplan``), or the one the
+environment variable ``BUDGETPLAN_PYTHONPATH`` points at (directories, separated as ``PATH``
+is: a virtual environment's ``site-packages`` and a clone, say).
+
+No modal dialog when the document is hidden (headless, automation) or when the command is
+dispatched with a listener (a script waiting for the result): the result goes to the listener
+and the notes; a message box only answers a person who chose the menu item in a visible window.
+
+This file is shipped in the extension as ``budgetplan_addon.py``; it is importable outside
+LibreOffice only for its pure helpers (tests), the uno modules being absent there.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from typing import Any
+
+try:
+    import uno  # type: ignore[import-not-found]
+    import unohelper  # type: ignore[import-not-found]
+    from com.sun.star.frame import (  # type: ignore[import-not-found]
+        XDispatchProvider,
+        XNotifyingDispatch,
+    )
+    from com.sun.star.lang import XInitialization, XServiceInfo  # type: ignore[import-not-found]
+
+    IN_LIBREOFFICE = True
+except ImportError:  # outside LibreOffice: the helpers below only
+    IN_LIBREOFFICE = False
+
+    class XDispatchProvider:  # type: ignore[no-redef]  # stand-ins of UNO's interfaces
+        pass
+
+    class XNotifyingDispatch:  # type: ignore[no-redef]
+        pass
+
+    class XInitialization:  # type: ignore[no-redef]
+        pass
+
+    class XServiceInfo:  # type: ignore[no-redef]
+        pass
+
+    class _Base:
+        pass
+
+    class unohelper:  # type: ignore[no-redef]  # noqa: N801 - the name uno gives it
+        Base = _Base
+
+
+PROTOCOL = "vnd.budgetplan:"
+IMPLEMENTATION = "org.budgetplan.addon.Dispatcher"
+#: The command paths this component answers (budgetplan.addon.commands.COMMANDS, tested equal)
+PATHS = ("verify", "clear")
+#: Every note this add-on writes starts with it: a second run replaces them, nothing else
+MARK = "budgetplan · "
+XLSX_FILTER = "Calc MS Excel 2007 XML"
+
+
+def budgetplan_on_path(environ: dict[str, str] | None = None) -> list[str]:
+    """Put the directories of ``BUDGETPLAN_PYTHONPATH`` first on ``sys.path``; those added."""
+    value = (environ if environ is not None else os.environ).get("BUDGETPLAN_PYTHONPATH", "")
+    added = []
+    for folder in reversed([p for p in value.split(os.pathsep) if p]):
+        if folder not in sys.path:
+            sys.path.insert(0, folder)
+            added.append(folder)
+    return added
+
+
+def note_text(code: str, message: str, hint: str) -> str:
+    """A finding as the note on its cell shows it: the mark and code, what, what to do."""
+    text = f"{MARK}{code}\n{message}"
+    return f"{text}\n→ {hint}" if hint else text
+
+
+def _prop(name: str, value: Any) -> Any:
+    from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+
+    p = PropertyValue()
+    p.Name, p.Value = name, value
+    return p
+
+
+def _said(lang: str, fr: str, en: str) -> str:
+    return fr if lang == "fr" else en
+
+
+class Dispatcher(
+    unohelper.Base, XDispatchProvider, XNotifyingDispatch, XInitialization, XServiceInfo
+):  # type: ignore[misc]
+    """The protocol handler: LibreOffice makes one per frame and asks it for each URL."""
+
+    def __init__(self, ctx: Any) -> None:
+        self.ctx = ctx
+        self.frame: Any = None
+
+    # XInitialization: the frame the commands act in
+    def initialize(self, args: Any) -> None:
+        if args:
+            self.frame = args[0]
+
+    # XServiceInfo
+    def getImplementationName(self) -> str:  # noqa: N802 - UNO's names
+        return IMPLEMENTATION
+
+    def supportsService(self, name: str) -> bool:  # noqa: N802
+        return name == "com.sun.star.frame.ProtocolHandler"
+
+    def getSupportedServiceNames(self) -> tuple[str, ...]:  # noqa: N802
+        return ("com.sun.star.frame.ProtocolHandler",)
+
+    # XDispatchProvider
+    def queryDispatch(self, url: Any, target: str, flags: int) -> Any:  # noqa: N802
+        return self if url.Protocol == PROTOCOL and url.Path in PATHS else None
+
+    def queryDispatches(self, requests: Any) -> tuple[Any, ...]:  # noqa: N802
+        return tuple(self.queryDispatch(r.FeatureURL, r.FrameName, r.SearchFlags) for r in requests)
+
+    # XDispatch, XNotifyingDispatch
+    def addStatusListener(self, listener: Any, url: Any) -> None:  # noqa: N802
+        pass
+
+    def removeStatusListener(self, listener: Any, url: Any) -> None:  # noqa: N802
+        pass
+
+    def dispatch(self, url: Any, args: Any) -> None:
+        """A menu item or a toolbar button: a person is there, the answer is a message box."""
+        ok, text = self.run(url.Path)
+        if self._visible():
+            self._message(text, ok)
+
+    def dispatchWithNotification(self, url: Any, args: Any, listener: Any) -> None:  # noqa: N802
+        """A script: the answer goes to its listener, never to a dialog."""
+        from com.sun.star.frame import DispatchResultEvent  # type: ignore[import-not-found]
+        from com.sun.star.frame.DispatchResultState import (  # type: ignore[import-not-found]
+            FAILURE,
+            SUCCESS,
+        )
+
+        ok, text = self.run(url.Path)
+        if listener is not None:
+            event = DispatchResultEvent()
+            event.Source, event.State, event.Result = self, SUCCESS if ok else FAILURE, text
+            listener.dispatchFinished(event)
+
+    # the commands
+    def run(self, path: str) -> tuple[bool, str]:
+        """Run command ``path`` on the frame's document: (done, what to tell the user)."""
+        doc = self.frame.getController().getModel() if self.frame is not None else None
+        if doc is None or not hasattr(doc, "Sheets"):
+            return False, "budgetplan : ouvrir un classeur Calc / open a Calc workbook"
+        try:
+            if path == "clear":
+                removed = clear_notes(doc)
+                return True, f"budgetplan : {removed} note(s)"
+            return verify(doc)
+        except Exception as exc:  # every failure is told, never a hang nor a traceback
+            return False, f"budgetplan : {type(exc).__name__}: {exc}"
+
+    def _visible(self) -> bool:
+        try:
+            return bool(self.frame.getContainerWindow().isVisible())
+        except Exception:
+            return False
+
+    def _message(self, text: str, ok: bool) -> None:
+        from com.sun.star.awt.MessageBoxType import (  # type: ignore[import-not-found]
+            ERRORBOX,
+            INFOBOX,
+        )
+
+        window = self.frame.getContainerWindow()
+        toolkit = window.getToolkit()
+        box = toolkit.createMessageBox(window, INFOBOX if ok else ERRORBOX, 1, "budgetplan", text)
+        box.execute()
+
+
+class _Unprotected:
+    """A sheet's protection lifted while notes are put on it or taken off (LibreOffice refuses
+    both on a protected sheet), then set again as it was: LibreOffice keeps its options (rows
+    that may be inserted...) across unprotect and protect. A sheet the officer protected with a
+    password stays as it is (``ok`` False)."""
+
+    def __init__(self, sheet: Any) -> None:
+        self.sheet, self.was, self.ok = sheet, bool(sheet.isProtected()), True
+
+    def __enter__(self) -> _Unprotected:
+        if self.was:
+            try:
+                self.sheet.unprotect("")
+            except Exception:
+                self.ok = False
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.was and self.ok:
+            self.sheet.protect("")
+
+
+def clear_notes(doc: Any) -> int:
+    """Remove the notes this add-on wrote (those starting with MARK); how many."""
+    removed = 0
+    for sheet in doc.Sheets:
+        notes = sheet.getAnnotations()
+        mine = [
+            i for i in range(notes.getCount()) if notes.getByIndex(i).getString().startswith(MARK)
+        ]
+        if not mine:
+            continue
+        with _Unprotected(sheet) as unprotected:
+            if not unprotected.ok:
+                continue
+            for i in reversed(mine):
+                notes.removeByIndex(i)
+                removed += 1
+    return removed
+
+
+def verify(doc: Any) -> tuple[bool, str]:
+    """Reconcile a copy of the document; each finding with a cell becomes a note on it, in the
+    workbook's language, the previous run's notes replaced. Nothing else in it changes."""
+    budgetplan_on_path()
+    try:
+        from budgetplan.core.findings import in_lang
+        from budgetplan.readback.reconciliation import reconcile
+        from budgetplan.xlsx.reader import ReadError
+    except ImportError as exc:
+        return False, (
+            f"budgetplan n'est pas installé pour le Python de LibreOffice ({exc}; {sys.path[:3]}) : pip install "
+            "budgetplan, ou BUDGETPLAN_PYTHONPATH / budgetplan is not installed for "
+            "LibreOffice's Python"
+        )
+    name = os.path.basename(uno.fileUrlToSystemPath(doc.getURL())) if doc.getURL() else ""
+    with tempfile.TemporaryDirectory(prefix="budgetplan-addon-") as tmp:
+        copy = os.path.join(tmp, name if name.lower().endswith(".xlsx") else "classeur.xlsx")
+        doc.storeToURL(uno.systemPathToFileUrl(copy), (_prop("FilterName", XLSX_FILTER),))
+        try:
+            result = reconcile(copy)
+        except ReadError as exc:
+            lines = [f.one_line("fr") for f in exc.findings]
+            return False, "budgetplan : " + " ; ".join(lines).replace(copy, name or "classeur")
+    lang = result.lang
+    clear_notes(doc)
+    names = set(doc.Sheets.getElementNames())
+    by_sheet: dict[str, list[Any]] = {}
+    for finding in result.findings:
+        if finding.sheet in names and finding.cell:
+            by_sheet.setdefault(finding.sheet, []).append(finding)
+    placed = 0
+    for sheet_name, found in by_sheet.items():
+        sheet = doc.Sheets.getByName(sheet_name)
+        with _Unprotected(sheet) as unprotected:
+            if not unprotected.ok:
+                continue
+            for finding in found:
+                cell = sheet.getCellRangeByName(finding.cell.split(":")[0])
+                message, hint = in_lang(finding.message, lang), in_lang(finding.hint, lang)
+                sheet.getAnnotations().insertNew(
+                    cell.getCellAddress(), note_text(finding.code, message, hint)
+                )
+                placed += 1
+    elsewhere = len(result.findings) - placed
+    errors = len(result.errors)
+    return errors == 0, _said(
+        lang,
+        f"budgetplan : {errors} erreur(s), {len(result.findings)} constat(s), {placed} note(s) "
+        f"posée(s) sur leur cellule, {elsewhere} sans cellule (Navigateur > Commentaires pour "
+        "les parcourir)",
+        f"budgetplan: {errors} error(s), {len(result.findings)} finding(s), {placed} note(s) put "
+        f"on their cells, {elsewhere} without a cell (Navigator > Comments to go through them)",
+    )
+
+
+if IN_LIBREOFFICE:
+    g_ImplementationHelper = unohelper.ImplementationHelper()
+    g_ImplementationHelper.addImplementation(
+        Dispatcher, IMPLEMENTATION, ("com.sun.star.frame.ProtocolHandler",)
+    )

@@ -1,0 +1,168 @@
+"""The LibreOffice extension ``budgetplan.oxt``: what ``dev.py addon`` writes, installed with
+``unopkg add`` for an ordinary user into a throw-away profile (LibreOffice refuses root without
+``--shared``: as root the install runs as uid 65534), then its commands dispatched in a headless
+French LibreOffice on generated workbooks, as a menu item dispatches them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import budgetplan
+from budgetplan.addon import component
+from budgetplan.addon.commands import COMMANDS, IMPLEMENTATION, PROTOCOL
+from budgetplan.addon.oxt import members, write
+from budgetplan.recalc import libreoffice
+from budgetplan.recalc.lo_profile import set_locale
+from budgetplan.xlsx import layout as L
+
+SUMMARY = L.sheet_name("summary", "fr")
+NOBODY = 65534
+
+
+def test_the_extension_holds_its_parts_well_formed_and_the_same_bytes_each_time(tmp_path) -> None:
+    first, second = write(tmp_path / "a.oxt"), write(tmp_path / "b.oxt")
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as zf:
+        names = zf.namelist()
+        manifest = ET.fromstring(zf.read("META-INF/manifest.xml"))
+        for name in names:
+            if name.endswith((".xml", ".xcu")):
+                ET.fromstring(zf.read(name))  # well-formed
+    listed = {e.get("{http://openoffice.org/2001/manifest}full-path") for e in manifest}
+    assert listed == set(names) - {"META-INF/manifest.xml", "description.xml"}
+    addons = members()["Addons.xcu"].decode()
+    for command in COMMANDS:  # in the menu and the toolbar, titled in both languages
+        assert addons.count(f"<value>{command.url}</value>") == 2
+        assert command.fr in addons and command.en in addons
+    assert addons.count("com.sun.star.sheet.SpreadsheetDocument") == 1 + 2 * len(COMMANDS)
+    assert f"<value>{PROTOCOL}*</value>" in members()["ProtocolHandler.xcu"].decode()
+    # the component answers every command of the menu, under the name it is registered with
+    assert tuple(c.path for c in COMMANDS) == component.PATHS
+    assert (component.PROTOCOL, component.IMPLEMENTATION) == (PROTOCOL, IMPLEMENTATION)
+
+
+def test_a_note_says_the_finding_and_what_to_do_and_carries_the_mark() -> None:
+    text = component.note_text("FORMULA_REPLACED", "formule remplacée", "rétablir la formule")
+    assert text.startswith(component.MARK) and text.endswith("→ rétablir la formule")
+
+
+def test_budgetplan_comes_from_the_path_the_environment_names() -> None:
+    import sys
+
+    before = list(sys.path)
+    try:
+        added = component.budgetplan_on_path(
+            {"BUDGETPLAN_PYTHONPATH": os.pathsep.join(["/opt/bp/site", "/opt/bp/src"])}
+        )
+        assert sys.path[:2] == ["/opt/bp/site", "/opt/bp/src"] and len(added) == 2
+    finally:
+        sys.path[:] = before
+
+
+@pytest.fixture(scope="module")
+def installed(lo_available) -> Iterator[Path]:
+    """A French profile with the extension installed by an ordinary user (``unopkg add``), in
+    a folder of its own that user can reach (pytest's is root's only)."""
+    if not shutil.which("unopkg"):
+        pytest.fail("unopkg (LibreOffice) is missing")
+    root = Path(tempfile.mkdtemp(prefix="budgetplan-addon-"))
+    try:
+        yield _install(root)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _install(root: Path) -> Path:
+    oxt = write(root / "budgetplan.oxt")
+    profile, home = root / "profile", root / "home"
+    home.mkdir()
+    set_locale(str(profile), "fr-FR")  # the Gendarmerie's desktops
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # unopkg refuses root (without --shared, never used here)
+        for path in (root, *root.rglob("*")):
+            os.chown(path, NOBODY, NOBODY)
+        as_user = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+    in_profile = f"-env:UserInstallation={profile.as_uri()}"
+    env = {**os.environ, "HOME": str(home)}
+    subprocess.run(
+        [*as_user, "unopkg", "add", in_profile, str(oxt)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+        env=env,
+    )
+    listed = subprocess.run(
+        [*as_user, "unopkg", "list", in_profile],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        check=True,
+    ).stdout
+    assert "org.budgetplan.addon" in listed and "is registered: yes" in listed
+    return profile
+
+
+@pytest.fixture(scope="module")
+def budgetplan_path(monkeypatch_module) -> None:
+    """LibreOffice's Python finds this budgetplan (a clone and its virtual environment)."""
+    import site
+
+    clone = str(Path(budgetplan.__file__).resolve().parent.parent)
+    monkeypatch_module.setenv(
+        "BUDGETPLAN_PYTHONPATH", os.pathsep.join([clone, *site.getsitepackages()])
+    )
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as mp:
+        yield mp
+
+
+@pytest.mark.libreoffice
+def test_verify_notes_a_typed_over_total_at_its_cell_and_a_second_run_replaces_them(
+    installed, budgetplan_path, default_fr, tmp_path
+) -> None:
+    """The officer types 1 234 over the Summary's AE allocated, then Budget > Verify, twice:
+    a note on that cell (FORMULA_REPLACED) and on the headroom it feeds, in French, the same
+    two notes after the second run; Clear takes them off. An untouched workbook gets none."""
+    edited, untouched = tmp_path / "edited.xlsx", tmp_path / "untouched.xlsx"
+    for book in (edited, untouched):
+        book.write_bytes(default_fr.read_bytes())
+        book.chmod(0o644)
+    allocated = f"B{L.HEADER_ROW + 4 + 1}"  # the fourth key figure below the budget year
+    verify, clear = f"{PROTOCOL}verify", f"{PROTOCOL}clear"
+    results = libreoffice.recalculate(
+        [edited, untouched],
+        edits={edited: [(SUMMARY, allocated, "number", 1234.0)]},
+        sheets=[SUMMARY],
+        profile=installed,
+        dispatch=[verify, verify],
+    )
+    said = results[edited]["dispatched"]
+    assert said[0] == said[1] and said[0].startswith("budgetplan : 2 erreur(s)"), said
+    notes = results[edited]["notes"]
+    by_cell = {(sheet, cell): text for sheet, cell, text in notes}
+    assert len(notes) == len(by_cell) == 2, notes  # replaced, not added again
+    note = by_cell[(SUMMARY, allocated)]
+    assert note.startswith(f"{component.MARK}FORMULA_REPLACED\nformule remplacée")
+    assert results[untouched]["notes"] == []
+    assert results[untouched]["dispatched"][0].startswith("budgetplan : 0 erreur(s)")
+    cleared = libreoffice.recalculate(
+        [edited],
+        edits={edited: [(SUMMARY, allocated, "number", 1234.0)]},
+        sheets=[SUMMARY],
+        profile=installed,
+        dispatch=[verify, clear],
+    )[edited]
+    assert cleared["notes"] == [] and cleared["dispatched"][1] == "budgetplan : 2 note(s)"
