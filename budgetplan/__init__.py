@@ -23,6 +23,7 @@ API_FUNCTIONS = (
     "reconcile",
     "run",
     "simulate",
+    "upgrade",
     "verify",
 )
 __all__ = ["__version__", *API_FUNCTIONS]

@@ -23,10 +23,10 @@ from budgetplan.yamlio.loader import Loaded
 if TYPE_CHECKING:
     from budgetplan.compute.risk import RiskResult
     from budgetplan.diff.compare import DiffResult
+    from budgetplan.layout_upgrade import Upgraded
     from budgetplan.readback.reconciliation import Reconciliation
     from budgetplan.runner import Outcome
     from budgetplan.scenarios.scenario import Scenario
-    from budgetplan.upgrade import Upgraded
 
 __all__ = [
     "Built",
@@ -94,7 +94,7 @@ def upgrade(
     """Bring a workbook of an earlier layout (``layout.LAYOUTS_UPGRADABLE``) to this one, its
     inputs and edits kept, in ``output`` (default: beside it, named for the layout). Raises
     ReadError (not upgradable, an input unreadable) or OverwriteRefused."""
-    from budgetplan.upgrade import upgrade as run_upgrade
+    from budgetplan.layout_upgrade import upgrade as run_upgrade
 
     return run_upgrade(Path(workbook), Path(output) if output is not None else None, force)
 

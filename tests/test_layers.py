@@ -20,7 +20,7 @@ LAYERS: dict[str, int] = {
     "scenarios": 5,
     "recalc": 5,
     "publish": 6,
-    "upgrade": 6,
+    "layout_upgrade": 6,
     "steering": 6,
     "signing": 6,
     "policy": 6,

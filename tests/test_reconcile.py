@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 
 from budgetplan.api import build
+from budgetplan.core.findings import Severity
 from budgetplan.readback.reconciliation import reconcile
 from budgetplan.recalc import libreoffice
 from budgetplan.xlsx import layout as L
@@ -333,7 +334,9 @@ def test_cli_json_and_exit_codes(built, tmp_path) -> None:
 @pytest.mark.libreoffice
 def test_libreoffice_resaved_workbooks(built, tmp_path, lo_available) -> None:
     """Saved again by LibreOffice (strings, styles, cell order change): no finding; with an
-    edit made in LibreOffice's recalculated copy, only the edit."""
+    edit made in LibreOffice's recalculated copy, only the edit, and the Summary's risk figures
+    said to be those of the last build (RISK_STALE, a warning: an edit does not rerun the
+    simulation; the line's dearer unit cost raises what reaching P80 takes)."""
     edited = tamper(
         built, tmp_path, "edited.xlsx", lambda wb: wb[LINES].__setitem__(at("unit_cost", 6), 15000)
     )
@@ -345,6 +348,8 @@ def test_libreoffice_resaved_workbooks(built, tmp_path, lo_available) -> None:
     result = reconcile(out / "edited.xlsx", default_scenario_path())
     assert result.errors == [], [f.one_line() for f in result.errors]
     assert [(e.item, e.field) for e in result.edits] == [("cost_lines[SCAN-INST]", "unit_cost")]
+    stale = [(f.severity, f.sheet) for f in result.findings if f.code == "RISK_STALE"]
+    assert stale and set(stale) == {(Severity.WARNING, "Synthèse")}, stale
     _respelled_chunks_still_find_changes(out / built.name, tmp_path)
 
 

@@ -234,7 +234,7 @@ def verify(doc: Any) -> tuple[bool, str]:
         from budgetplan.xlsx.reader import ReadError
     except ImportError as exc:
         return False, (
-            f"budgetplan n'est pas installé pour le Python de LibreOffice ({exc}; {sys.path[:3]}) : pip install "
+            f"budgetplan n'est pas installé pour le Python de LibreOffice ({exc}) : pip install "
             "budgetplan, ou BUDGETPLAN_PYTHONPATH / budgetplan is not installed for "
             "LibreOffice's Python"
         )

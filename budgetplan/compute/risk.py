@@ -15,12 +15,12 @@ the probability that it falls on or before the lead time of each event it serves
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.special import betaincinv, ndtr
 
 from budgetplan.compute.figures import Figures, compute
+from budgetplan.compute.risk_result import SEED, RiskResult
 from budgetplan.compute.schedule import (
     SCHEDULE_DRAWS,
     Network,
@@ -33,55 +33,6 @@ from budgetplan.core.findings import said
 from budgetplan.core.model import Nature, Programme
 
 GRID = 1025  # points of the tabulated inverse CDF of each PERT law (standardised, cached)
-
-
-@dataclass
-class RiskResult:
-    iterations: int
-    seed: int
-    distribution: str
-    correlation: float
-    planned: float  # EUR incl. VAT, lines drawn (contingency excluded)
-    contingency_planned: float
-    envelope_net: float
-    p50: float
-    p80: float
-    p90: float
-    probability_over_envelope: float
-    contingency_p80: float  # what reaching P80 takes above the plan
-    pilots: dict[str, dict[str, float]] = field(default_factory=dict)
-    readiness: dict[str, dict[str, float]] = field(default_factory=dict)
-    #: the lines that drive the spread of the total: (line, its share of the standard deviation
-    #: of the total in EUR, the shares adding up to it), largest first
-    cost_drivers: list[tuple[str, float]] = field(default_factory=list)
-    #: the milestones that drive each pilot's operational date: (milestone, correlation)
-    readiness_drivers: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
-    totals: np.ndarray | None = None  # sorted draws of the total, for the S-curve
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "iterations": self.iterations,
-            "seed": self.seed,
-            "distribution": self.distribution,
-            "correlation": self.correlation,
-            "planned": round(self.planned, 2),
-            "contingency_planned": round(self.contingency_planned, 2),
-            "envelope_net": round(self.envelope_net, 2),
-            "p50": round(self.p50, 2),
-            "p80": round(self.p80, 2),
-            "p90": round(self.p90, 2),
-            "probability_over_envelope": round(self.probability_over_envelope, 4),
-            "contingency_p80": round(self.contingency_p80, 2),
-            "pilots": {k: {q: round(v, 2) for q, v in d.items()} for k, d in self.pilots.items()},
-            "readiness": {
-                k: {e: round(p, 4) for e, p in d.items()} for k, d in self.readiness.items()
-            },
-            "cost_drivers": [{"line": k, "std_share": round(v, 2)} for k, v in self.cost_drivers],
-            "readiness_drivers": {
-                k: [{"milestone": m, "correlation": round(c, 3)} for m, c in v]
-                for k, v in self.readiness_drivers.items()
-            },
-        }
 
 
 def _inverse(kind: str, low: float, mode: float, high: float, u: np.ndarray) -> np.ndarray:
@@ -254,11 +205,6 @@ def sheet_iterations(n_lines: int) -> int:
     """Iterations for the workbook's Risk sheet: 10,000 up to 200 cost lines, then fewer so that a
     build stays fast (two million draws at most, 200 iterations at least)."""
     return 10_000 if n_lines <= 200 else max(200, 2_000_000 // max(n_lines, 1))
-
-
-#: The seed of every simulation budgetplan writes (the Risk sheet, the comparison workbook) and
-#: the default of ``budgetplan risk``: the same programme always shows the same figures.
-SEED = 2022
 
 
 def sheet_simulation(fig: Figures) -> RiskResult:

@@ -30,6 +30,7 @@ from budgetplan.readback.respelling import ResavedRows
 from budgetplan.readback.sheet_stream import SheetStream, row_chunks
 from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.formulas import (
+    names_in,
     normal_spelling,
     normal_spelling_xml,
     quoted_sheet,
@@ -434,6 +435,11 @@ def spare_lines(wb: Workbook, fig: Figures) -> int:
     return _spare(wb, "line_rows", "lines", len(fig.lines))
 
 
+#: The names over the Risk sheet's figures: a formula reading one shows the simulation of the
+#: last build, which an edit does not rerun (RISK_STALE, a warning, where it differs).
+RISK_NAMES = frozenset(n.name for n in L.NAMES if n.sheet == "risk")
+
+
 def _expected_sheets(
     wb: Workbook,
     fig: Figures,
@@ -710,6 +716,25 @@ def _compare_cells(
                 "FORMULA_ERROR",
                 said(f"the formula gives {have[1]}", f"la formule donne {have[1]}"),
                 said("check the inputs it uses", "vérifier les saisies qu'elle lit"),
+                ref,
+            )
+        elif have is not None and not _same(have, want) and RISK_NAMES & set(names_in(formula)):
+            report.add(  # the risk of the last build: stale by design once an input changed
+                key,
+                Severity.WARNING,
+                "RISK_STALE",
+                said(
+                    f"shows {_as_read(have, 'en')}, the Risk sheet's simulation of the last "
+                    f"build; the inputs as they are give {_as_read(want, 'en')}",
+                    f"affiche {_as_read(have, 'fr')}, la simulation de la feuille Risque au "
+                    f"dernier build ; les saisies actuelles donnent {_as_read(want, 'fr')}",
+                ),
+                said(
+                    "rerun the simulation: carry the edits into the scenario and rebuild "
+                    "(reconcile --write-scenario, then build)",
+                    "relancer la simulation : reporter les saisies dans le scénario et "
+                    "reconstruire (reconcile --write-scenario, puis build)",
+                ),
                 ref,
             )
         elif have is not None and not _same(have, want):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from xlsxwriter.utility import xl_rowcol_to_cell
-
 from budgetplan.compute.checks import CHECKS, CheckResult
 from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.formulas import names_in
@@ -11,12 +9,6 @@ from budgetplan.xlsx.workbook.context import Context, page_setup, protect, row_h
 
 #: 0-based row of the checks' header, below the master check; the checks follow in CHECKS order
 HEADER = L.CHECKS_MASTER_ROW + 2
-
-
-def result_cell(code: str) -> str:
-    """The absolute reference, on the Checks sheet, of the TRUE/FALSE cell of check ``code``."""
-    index = next(i for i, spec in enumerate(CHECKS) if spec.code == code)
-    return xl_rowcol_to_cell(HEADER + 1 + index, L.CHECKS_COLS["result"], True, True)
 
 
 def write(ctx: Context, results: list[CheckResult]) -> None:

@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from budgetplan.compute.risk_result import SHEET_FIGURES, SHEET_FIRST_ROW
 from budgetplan.xlsx import number_formats as nf
 from budgetplan.xlsx.workbook.context import Context, page_setup, protect
 
 if TYPE_CHECKING:
-    from budgetplan.compute.risk import RiskResult
+    from budgetplan.compute.risk_result import RiskResult
 
 
 CHART_COL = 5  # the charts stand right of the tables, from this column
@@ -24,33 +25,35 @@ def write(ctx: Context, r: RiskResult) -> None:
     """
     ws = ctx.add_sheet("risk")
     st = ctx.styles
-    n = r.iterations
     money = ctx.wb.add_format({"num_format": nf.MONEY_WHOLE})
     pct = ctx.wb.add_format({"num_format": nf.PERCENT})
     ws.write_string(0, 0, ctx.t("title.risk"), st.title)
     ws.write_string(1, 0, ctx.t("risk.note"), st.subtitle)
-    rows = [
-        ("risk.iterations", float(n), None),
-        ("risk.planned", r.planned, money),
-        ("P50", r.p50, money),
-        ("P80", r.p80, money),
-        ("P90", r.p90, money),
-        ("risk.envelope", r.envelope_net, money),
-        ("risk.prob_over", r.probability_over_envelope, pct),
-        ("risk.contingency", r.contingency_p80, money),
-        ("risk.contingency_planned", r.contingency_planned, money),
-    ]
-    named = {
-        "risk.prob_over": "RISK_PROB_OVER",
-        "risk.contingency": "RISK_CONTINGENCY_P80",
-        "risk.contingency_planned": "RISK_PROVISION",
+    labels = {
+        "iterations": "risk.iterations",
+        "planned": "risk.planned",
+        "p50": "P50",
+        "p80": "P80",
+        "p90": "P90",
+        "envelope_net": "risk.envelope",
+        "probability_over_envelope": "risk.prob_over",
+        "contingency_p80": "risk.contingency",
+        "contingency_planned": "risk.contingency_planned",
     }
-    for i, (key, value, fmt) in enumerate(rows):
-        ws.write_string(3 + i, 0, ctx.t(key) if "." in key else key, st.label)
-        ws.write_number(3 + i, 1, value, fmt)
-        if key in named:  # what the Summary's risk verdict and the RISK_OVERRUN check read
-            ctx.define(named[key], "risk", f"$B${3 + i + 1}")
-    row = 3 + len(rows) + 1
+    formats = {"iterations": None, "probability_over_envelope": pct}
+    named = {
+        "probability_over_envelope": "RISK_PROB_OVER",
+        "contingency_p80": "RISK_CONTINGENCY_P80",
+        "contingency_planned": "RISK_PROVISION",
+    }
+    rows = SHEET_FIGURES
+    for i, figure in enumerate(SHEET_FIGURES):  # in the order reconcile reads them back
+        key, row = labels[figure], SHEET_FIRST_ROW + i
+        ws.write_string(row, 0, ctx.t(key) if "." in key else key, st.label)
+        ws.write_number(row, 1, float(getattr(r, figure)), formats.get(figure, money))
+        if figure in named:  # what the Summary's risk verdict and the RISK_OVERRUN check read
+            ctx.define(named[figure], "risk", f"$B${row + 1}")
+    row = SHEET_FIRST_ROW + len(rows) + 1
     ws.write_string(row, 0, ctx.t("risk.pilot"), st.header)
     for j, h in enumerate(("P50", "P80", "P90")):
         ws.write_string(row, 1 + j, h, st.header)

@@ -365,14 +365,18 @@ def write(ctx: Context) -> None:
 #: The risk verdict stands right of the key figures: its labels over RISK_SPAN columns from
 #: RISK_COL (0-based), its figures in the next.
 RISK_COL, RISK_SPAN = 3, 3
+#: The verdict, as the check RISK_OVERRUN has it (FALSE when a figure it reads is not a number)
+VERDICT = (
+    "=IFERROR(AND(ISNUMBER(RISK_PROB_OVER),ISNUMBER(OVERRUN_PROBABILITY),"
+    "RISK_PROB_OVER<=OVERRUN_PROBABILITY),FALSE)"
+)
 
 
 def _risk_block(ctx: Context) -> list[tuple[str, str, str, object]]:
     """The risk verdict's rows: (label, formula, number format or "verdict", cached value), the
     first its heading. Without a simulation (no Risk sheet) the names it reads are undefined:
     the cells show errors, and the check RISK_OVERRUN fails closed."""
-    from budgetplan.compute.risk import RiskResult
-    from budgetplan.xlsx.workbook.checks_sheet import result_cell
+    from budgetplan.compute.risk_result import RiskResult
 
     sim = ctx.fig.simulation
     if not isinstance(sim, RiskResult):
@@ -385,7 +389,7 @@ def _risk_block(ctx: Context) -> list[tuple[str, str, str, object]]:
         ("sum.risk_accepted", "=OVERRUN_PROBABILITY", nf.PERCENT, accepted),
         ("sum.risk_provision", "=RISK_PROVISION", nf.MONEY_WHOLE, sim.contingency_planned),
         ("sum.risk_p80", "=RISK_CONTINGENCY_P80", nf.MONEY_WHOLE, sim.contingency_p80),
-        ("sum.risk_ok", f"={ctx.q('checks')}!{result_cell('RISK_OVERRUN')}", "verdict", ok),
+        ("sum.risk_ok", VERDICT, "verdict", ok),
     ]
 
 
