@@ -445,36 +445,20 @@ def _write_report_workbook(result, output: Path, lang: Lang) -> None:  # type: i
 def _write_scenario(result, scenario: Path | None, target: Path) -> None:  # type: ignore[no-untyped-def]
     """The programme the workbook holds, carried into ``scenario``'s text (comments and layout
     kept) or written whole."""
-    from budgetplan.yamlio.catalogue import untranslated
-    from budgetplan.yamlio.scenario_writer import apply_to_scenario
-    from budgetplan.yamlio.scenario_writer import write_scenario as write
+    from budgetplan.readback.carry import NotCarried, write_back
 
-    if result.programme is None:
+    try:
+        kept = write_back(result, scenario, target)
+    except NotCarried as exc:
+        _err(exc.message)
+        raise typer.Exit(1) from None
+    if kept is not None:
         _err(
             said(
-                f"{target}: not written: the workbook's inputs do not make a programme "
-                "(fix the errors above first)",
-                f"{target} : non écrit : les saisies du classeur ne forment pas un programme "
-                "(corriger d'abord les erreurs ci-dessus)",
+                f"kept the previous {target.name} as {kept.name}",
+                f"{target.name} précédent conservé sous {kept.name}",
             )
         )
-        raise typer.Exit(1)
-    # a workbook in English shows the scenario's French texts translated: they go back in French
-    programme = untranslated(result.programme, str(scenario or ""), result.lang)
-    if scenario is not None:
-        apply_to_scenario(scenario, programme, target)
-    else:  # the whole file replaced: what it held is kept beside it first
-        if target.exists():
-            from budgetplan.xlsx.safety import backup
-
-            kept = backup(target).name
-            _err(
-                said(
-                    f"kept the previous {target.name} as {kept}",
-                    f"{target.name} précédent conservé sous {kept}",
-                )
-            )
-        write(programme, target)
     _err(said(f"wrote {target}", f"écrit {target}"))
 
 

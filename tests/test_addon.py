@@ -166,3 +166,42 @@ def test_verify_notes_a_typed_over_total_at_its_cell_and_a_second_run_replaces_t
         dispatch=[verify, clear],
     )[edited]
     assert cleared["notes"] == [] and cleared["dispatched"][1] == "budgetplan : 2 note(s)"
+
+
+@pytest.mark.libreoffice
+def test_carry_shows_the_edits_then_writes_them_into_the_scenario_once_confirmed(
+    installed, budgetplan_path, tmp_path
+) -> None:
+    """The officer changes SCAN-EQ's quantity 40 -> 41 in the open workbook, then Budget >
+    Carry: first what will be written (nothing written without a yes), then, confirmed, the one
+    line of the scenario file beside the workbook changed, a dated copy of it kept, the
+    workbook's file untouched (the document is not saved)."""
+    from budgetplan.api import build, load_scenario
+    from budgetplan.yamlio.loader import default_scenario_path
+
+    scenario = tmp_path / "programme.yaml"
+    scenario.write_bytes(default_scenario_path().read_bytes())
+    book = build(scenario, output=tmp_path / "programme.xlsx").path
+    before_book, before_text = book.read_bytes(), scenario.read_text(encoding="utf-8")
+    index = next(
+        i
+        for i, line in enumerate(load_scenario(scenario).programme.cost_lines)
+        if line.id == "SCAN-EQ"
+    )
+    quantity = L.INPUTS.cell("quantity", index).replace("$", "")
+    carry = f"{PROTOCOL}carry"
+    result = libreoffice.recalculate(
+        [book],
+        edits={book: [(L.sheet_name("inputs", "fr"), quantity, "number", 41.0)]},
+        sheets=[SUMMARY],
+        profile=installed,
+        dispatch=[carry, (carry, {"Confirm": True})],
+    )[book]
+    shown, written = result["dispatched"]
+    assert shown.startswith("budgetplan : rien d'écrit. Reporter dans") and "40 -> 41" in shown
+    assert written.startswith(f"budgetplan : écrit {scenario} (1 saisie(s)"), written
+    after = scenario.read_text(encoding="utf-8").splitlines()
+    changed = [(a, b) for a, b in zip(before_text.splitlines(), after, strict=True) if a != b]
+    assert changed == [("    quantity: 40", "    quantity: 41")], changed
+    assert [p.name for p in tmp_path.glob("programme.*.bak.yaml")]
+    assert book.read_bytes() == before_book

@@ -29,6 +29,11 @@ COMMANDS: tuple[Command, ...] = (
         "Verify the workbook (notes on the cells)",
     ),
     Command(
+        "carry",
+        "Reporter les saisies dans le scénario",
+        "Carry the edits into the scenario",
+    ),
+    Command(
         "clear",
         "Effacer les notes de budgetplan",
         "Clear budgetplan's notes",

@@ -58,7 +58,7 @@ except ImportError:  # outside LibreOffice: the helpers below only
 PROTOCOL = "vnd.budgetplan:"
 IMPLEMENTATION = "org.budgetplan.addon.Dispatcher"
 #: The command paths this component answers (budgetplan.addon.commands.COMMANDS, tested equal)
-PATHS = ("verify", "clear")
+PATHS = ("verify", "carry", "clear")
 #: Every note this add-on writes starts with it: a second run replaces them, nothing else
 MARK = "budgetplan · "
 XLSX_FILTER = "Calc MS Excel 2007 XML"
@@ -132,9 +132,11 @@ class Dispatcher(
         pass
 
     def dispatch(self, url: Any, args: Any) -> None:
-        """A menu item or a toolbar button: a person is there, the answer is a message box."""
-        ok, text = self.run(url.Path)
-        if self._visible():
+        """A menu item or a toolbar button: a person is there, the answer is a message box (and
+        a question before anything is written)."""
+        visible = self._visible()
+        ok, text = self.run(url.Path, ask=self._ask if visible else None)
+        if visible:
             self._message(text, ok)
 
     def dispatchWithNotification(self, url: Any, args: Any, listener: Any) -> None:  # noqa: N802
@@ -145,15 +147,18 @@ class Dispatcher(
             SUCCESS,
         )
 
-        ok, text = self.run(url.Path)
+        confirmed = any(a.Name == "Confirm" and a.Value is True for a in args or ())
+        ok, text = self.run(url.Path, ask=(lambda _question: confirmed))
         if listener is not None:
             event = DispatchResultEvent()
             event.Source, event.State, event.Result = self, SUCCESS if ok else FAILURE, text
             listener.dispatchFinished(event)
 
     # the commands
-    def run(self, path: str) -> tuple[bool, str]:
-        """Run command ``path`` on the frame's document: (done, what to tell the user)."""
+    def run(self, path: str, ask: Any = None) -> tuple[bool, str]:
+        """Run command ``path`` on the frame's document: (done, what to tell the user).
+        ``ask(question)`` says whether to go on where a command writes a file (a person's
+        answer, or a script's ``Confirm`` argument); without it nothing is written."""
         doc = self.frame.getController().getModel() if self.frame is not None else None
         if doc is None or not hasattr(doc, "Sheets"):
             return False, "budgetplan : ouvrir un classeur Calc / open a Calc workbook"
@@ -161,6 +166,8 @@ class Dispatcher(
             if path == "clear":
                 removed = clear_notes(doc)
                 return True, f"budgetplan : {removed} note(s)"
+            if path == "carry":
+                return carry(doc, ask)
             return verify(doc)
         except Exception as exc:  # every failure is told, never a hang nor a traceback
             return False, f"budgetplan : {type(exc).__name__}: {exc}"
@@ -170,6 +177,18 @@ class Dispatcher(
             return bool(self.frame.getContainerWindow().isVisible())
         except Exception:
             return False
+
+    def _ask(self, question: str) -> bool:
+        from com.sun.star.awt.MessageBoxButtons import (  # type: ignore[import-not-found]
+            BUTTONS_YES_NO,
+        )
+        from com.sun.star.awt.MessageBoxType import QUERYBOX  # type: ignore[import-not-found]
+
+        window = self.frame.getContainerWindow()
+        box = window.getToolkit().createMessageBox(
+            window, QUERYBOX, BUTTONS_YES_NO, "budgetplan", question
+        )
+        return bool(box.execute() == 2)  # MessageBoxResults.YES
 
     def _message(self, text: str, ok: bool) -> None:
         from com.sun.star.awt.MessageBoxType import (  # type: ignore[import-not-found]
@@ -224,6 +243,75 @@ def clear_notes(doc: Any) -> int:
     return removed
 
 
+def _copy(doc: Any, folder: str) -> tuple[str, str]:
+    """The document stored to an xlsx in ``folder`` (the document itself untouched): the
+    copy's path and the document's own path ("" when it was never saved)."""
+    own = uno.fileUrlToSystemPath(doc.getURL()) if doc.getURL() else ""
+    name = os.path.basename(own)
+    copy = os.path.join(folder, name if name.lower().endswith(".xlsx") else "classeur.xlsx")
+    doc.storeToURL(uno.systemPathToFileUrl(copy), (_prop("FilterName", XLSX_FILTER),))
+    return copy, own
+
+
+def carry(doc: Any, ask: Any) -> tuple[bool, str]:
+    """Carry the document's edits into the scenario file it was built from (found as reconcile
+    finds it, beside the document's own file), the same minimal, comment-keeping write as
+    ``reconcile --write-scenario``, a dated copy of the scenario kept beside it; only once
+    ``ask`` agreed to what will be written."""
+    budgetplan_on_path()
+    from pathlib import Path
+
+    from budgetplan.core.findings import in_lang
+    from budgetplan.readback.carry import NotCarried, write_back
+    from budgetplan.readback.reconciliation import reconcile
+
+    if not doc.getURL():
+        return False, "budgetplan : enregistrer d'abord le classeur / save the workbook first"
+    with tempfile.TemporaryDirectory(prefix="budgetplan-addon-") as tmp:
+        copy, own = _copy(doc, tmp)
+        result = reconcile(copy, find_scenario=True, known_as=own)
+    lang, origin = result.lang, result.origin
+    if origin is not None and origin.unchanged:
+        return True, _said(
+            lang, "budgetplan : aucune saisie à reporter", "budgetplan: no edit to carry"
+        )
+    if origin is None or origin.path is None or not origin.own_file:
+        where = "" if origin is None else " ; ".join(map(str, origin.tried))
+        return False, _said(
+            lang,
+            "budgetplan : le fichier de scénario de ce classeur n'a pas été trouvé à côté de lui "
+            f"({where or 'rien à chercher'}) : budgetplan reconcile --write-scenario NOUVEAU.yaml",
+            "budgetplan: this workbook's scenario file was not found beside it "
+            f"({where or 'nothing to look for'}): budgetplan reconcile --write-scenario NEW.yaml",
+        )
+    if result.errors:
+        return False, _said(
+            lang,
+            f"budgetplan : {len(result.errors)} erreur(s) à corriger d'abord (Budget > Vérifier)",
+            f"budgetplan: {len(result.errors)} error(s) to fix first (Budget > Verify)",
+        )
+    edits = [in_lang(f.message, lang) for f in result.findings if f.code.startswith("EDIT_")]
+    scenario = Path(origin.path)
+    question = _said(
+        lang,
+        f"Reporter dans {scenario} :\n" + "\n".join(edits),
+        f"Carry into {scenario}:\n" + "\n".join(edits),
+    )
+    if ask is None or not ask(question):
+        return True, _said(
+            lang, "budgetplan : rien d'écrit. ", "budgetplan: nothing written. "
+        ) + question
+    try:
+        kept = write_back(result, scenario, scenario)
+    except NotCarried as exc:
+        return False, "budgetplan : " + in_lang(exc.message, lang)
+    return True, _said(
+        lang,
+        f"budgetplan : écrit {scenario} ({len(result.edits)} saisie(s) ; copie gardée : {kept})",
+        f"budgetplan: wrote {scenario} ({len(result.edits)} edit(s); copy kept: {kept})",
+    )
+
+
 def verify(doc: Any) -> tuple[bool, str]:
     """Reconcile a copy of the document; each finding with a cell becomes a note on it, in the
     workbook's language, the previous run's notes replaced. Nothing else in it changes."""
@@ -238,10 +326,9 @@ def verify(doc: Any) -> tuple[bool, str]:
             "budgetplan, ou BUDGETPLAN_PYTHONPATH / budgetplan is not installed for "
             "LibreOffice's Python"
         )
-    name = os.path.basename(uno.fileUrlToSystemPath(doc.getURL())) if doc.getURL() else ""
     with tempfile.TemporaryDirectory(prefix="budgetplan-addon-") as tmp:
-        copy = os.path.join(tmp, name if name.lower().endswith(".xlsx") else "classeur.xlsx")
-        doc.storeToURL(uno.systemPathToFileUrl(copy), (_prop("FilterName", XLSX_FILTER),))
+        copy, own = _copy(doc, tmp)
+        name = os.path.basename(own)
         try:
             result = reconcile(copy)
         except ReadError as exc:

@@ -79,6 +79,7 @@ def reconcile(
     actuals: str | Path | None = None,
     allow_macros: bool = False,
     find_scenario: bool = False,
+    known_as: str | Path | None = None,
 ) -> Reconciliation:
     """Read ``path`` back, check its integrity and the budget rules, list the edits, and set
     the actual commitments and payments of ``actuals`` against the budget. ``find_scenario``:
@@ -86,7 +87,9 @@ def reconcile(
     it and its hash: see :mod:`budgetplan.yamlio.origin`) and list the edits against it.
 
     Raises ReadError when the file is not a readable budgetplan workbook, LoadError when the
-    scenario cannot be read, ActualsError when the actuals cannot.
+    scenario cannot be read, ActualsError when the actuals cannot. ``known_as``: the path the
+    workbook is known by, where the scenario is looked for beside it, when ``path`` is a copy
+    of it (the add-on reads a copy of the document open in LibreOffice).
     """
     path = Path(path)
     with collector_paused():
@@ -103,7 +106,8 @@ def reconcile(
         result.origin = Origin(unchanged=True)
         return result
     with tempfile.TemporaryDirectory(prefix="budgetplan-origin-") as tmp:
-        origin = find_origin(path, wb.about.get("source", ""), wb.about.get("hash", ""), Path(tmp))
+        where = Path(known_as) if known_as is not None else path
+        origin = find_origin(where, wb.about.get("source", ""), wb.about.get("hash", ""), Path(tmp))
         with corrupt_as_read_error(path), collector_paused():
             result = _reconcile(wb, path, origin.path, actuals, read)
         result.origin = origin

@@ -37,7 +37,7 @@ def recalculate(
     strings: list[tuple[str, str]] | None = None,
     sheets: list[str] | None = None,
     profile: Path | None = None,
-    dispatch: list[str] | None = None,
+    dispatch: list[str | tuple[str, dict[str, object]]] | None = None,
 ) -> dict:
     """Recalculate ``paths`` in LibreOffice; return per file its formula cells and errors.
 
@@ -47,8 +47,9 @@ def recalculate(
     returned under ``strings``; ``sheets`` names the only sheets whose formulas are read back
     (every sheet is recalculated). ``profile``: a LibreOffice profile of the caller's (one an
     extension was installed into) rather than a throw-away one; ``dispatch``: command URLs
-    dispatched in each document's frame after the edits, as a menu item does: what each
-    answered is returned under ``dispatched`` and every note of the document under ``notes``."""
+    (or ``(URL, arguments)``) dispatched in each document's frame after the edits, as a menu item
+    does: what each answered is returned under ``dispatched`` and every note of the document
+    under ``notes``."""
     script = Path(__file__).with_name("lo_uno.py")
     with tempfile.TemporaryDirectory(prefix="budgetplan-recalc-") as tmp:
         out = Path(tmp) / "result.json"

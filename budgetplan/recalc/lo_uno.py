@@ -17,7 +17,7 @@ cells' displayed text (``getString``) is returned under ``strings``, as ``Sheet!
 ``--sheets`` (a JSON list of sheet names) reads back the formulas of those sheets only (the whole
 workbook is recalculated all the same). ``--profile`` uses that profile (an extension installed in
 it; set its locale first) rather than a throw-away one; ``--dispatch`` (a JSON list of command
-URLs, ``vnd.budgetplan:verify``) dispatches each in the document's frame after the edits, as a menu
+URLs, ``vnd.budgetplan:verify``, or ``[URL, {"Confirm": true}]`` with the dispatch's arguments) dispatches each in the document's frame after the edits, as a menu
 item does, and returns what each answered and every note of the document. Standard library and
 uno only.
 """
@@ -158,8 +158,10 @@ def dispatch(ctx, doc, urls):
     helper = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.DispatchHelper", ctx)
     frame = doc.getCurrentController().getFrame()
     said = []
-    for url in urls:
-        result = helper.executeDispatch(frame, url, "", 0, ())
+    for item in urls:  # a URL, or [URL, {argument: value}] (``Confirm``: what a person answers)
+        url, args = (item, {}) if isinstance(item, str) else item
+        arguments = tuple(prop(name, value) for name, value in args.items())
+        result = helper.executeDispatch(frame, url, "", 0, arguments)
         said.append(str(getattr(result, "Result", result)))
     return said
 
