@@ -205,3 +205,44 @@ def test_carry_shows_the_edits_then_writes_them_into_the_scenario_once_confirmed
     assert changed == [("    quantity: 40", "    quantity: 41")], changed
     assert [p.name for p in tmp_path.glob("programme.*.bak.yaml")]
     assert book.read_bytes() == before_book
+
+
+@pytest.mark.libreoffice
+def test_compare_opens_what_changed_and_what_it_costs_as_a_new_document(
+    installed, budgetplan_path, default_fr, tmp_path
+) -> None:
+    """SCAN-EQ's quantity 40 -> 41 in the open workbook, then Budget > Compare with the
+    workbook as built: a new document opens, the diff workbook, which names SCAN-EQ's change."""
+    import openpyxl
+
+    from budgetplan.api import load_programme
+
+    book = tmp_path / "edited.xlsx"
+    book.write_bytes(default_fr.read_bytes())
+    index = next(i for i, c in enumerate(load_programme().cost_lines) if c.id == "SCAN-EQ")
+    quantity = L.INPUTS.cell("quantity", index).replace("$", "")
+    compare = f"{PROTOCOL}compare"
+    result = libreoffice.recalculate(
+        [book],
+        edits={book: [(L.sheet_name("inputs", "fr"), quantity, "number", 41.0)]},
+        sheets=[SUMMARY],
+        profile=installed,
+        dispatch=[compare, (compare, {"With": str(default_fr)})],
+    )[book]
+    refused, opened = result["dispatched"]
+    assert refused == "budgetplan : choisir le classeur à comparer"
+    assert opened.startswith(f"budgetplan : comparaison avec {default_fr} ouverte (1 ligne(s)")
+    (document,) = result["documents"]
+    assert document.endswith("/comparaison-edited.xlsx")
+    diff_file = Path(opened.rsplit(" : ", 1)[1])
+    try:
+        texts = [
+            str(v)
+            for ws in openpyxl.load_workbook(diff_file, read_only=True).worksheets
+            for row in ws.iter_rows(values_only=True)
+            for v in row
+            if v is not None
+        ]
+        assert "SCAN-EQ" in texts
+    finally:
+        shutil.rmtree(diff_file.parent, ignore_errors=True)

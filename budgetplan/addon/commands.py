@@ -34,6 +34,11 @@ COMMANDS: tuple[Command, ...] = (
         "Carry the edits into the scenario",
     ),
     Command(
+        "compare",
+        "Comparer avec un autre classeur",
+        "Compare with another workbook",
+    ),
+    Command(
         "clear",
         "Effacer les notes de budgetplan",
         "Clear budgetplan's notes",

@@ -58,7 +58,7 @@ except ImportError:  # outside LibreOffice: the helpers below only
 PROTOCOL = "vnd.budgetplan:"
 IMPLEMENTATION = "org.budgetplan.addon.Dispatcher"
 #: The command paths this component answers (budgetplan.addon.commands.COMMANDS, tested equal)
-PATHS = ("verify", "carry", "clear")
+PATHS = ("verify", "carry", "compare", "clear")
 #: Every note this add-on writes starts with it: a second run replaces them, nothing else
 MARK = "budgetplan · "
 XLSX_FILTER = "Calc MS Excel 2007 XML"
@@ -135,7 +135,11 @@ class Dispatcher(
         """A menu item or a toolbar button: a person is there, the answer is a message box (and
         a question before anything is written)."""
         visible = self._visible()
-        ok, text = self.run(url.Path, ask=self._ask if visible else None)
+        ok, text = self.run(
+            url.Path,
+            ask=self._ask if visible else None,
+            pick=self._pick if visible else None,
+        )
         if visible:
             self._message(text, ok)
 
@@ -147,18 +151,24 @@ class Dispatcher(
             SUCCESS,
         )
 
-        confirmed = any(a.Name == "Confirm" and a.Value is True for a in args or ())
-        ok, text = self.run(url.Path, ask=(lambda _question: confirmed))
+        given = {a.Name: a.Value for a in args or ()}
+        confirmed, other = given.get("Confirm") is True, given.get("With")
+        ok, text = self.run(
+            url.Path,
+            ask=(lambda _question: confirmed),
+            pick=(lambda: other) if isinstance(other, str) else None,
+        )
         if listener is not None:
             event = DispatchResultEvent()
             event.Source, event.State, event.Result = self, SUCCESS if ok else FAILURE, text
             listener.dispatchFinished(event)
 
     # the commands
-    def run(self, path: str, ask: Any = None) -> tuple[bool, str]:
+    def run(self, path: str, ask: Any = None, pick: Any = None) -> tuple[bool, str]:
         """Run command ``path`` on the frame's document: (done, what to tell the user).
         ``ask(question)`` says whether to go on where a command writes a file (a person's
-        answer, or a script's ``Confirm`` argument); without it nothing is written."""
+        answer, or a script's ``Confirm`` argument); without it nothing is written. ``pick()``
+        gives the workbook to compare with (a file picker, or a script's ``With`` argument)."""
         doc = self.frame.getController().getModel() if self.frame is not None else None
         if doc is None or not hasattr(doc, "Sheets"):
             return False, "budgetplan : ouvrir un classeur Calc / open a Calc workbook"
@@ -168,6 +178,8 @@ class Dispatcher(
                 return True, f"budgetplan : {removed} note(s)"
             if path == "carry":
                 return carry(doc, ask)
+            if path == "compare":
+                return compare(self.ctx, doc, pick, hidden=not self._visible())
             return verify(doc)
         except Exception as exc:  # every failure is told, never a hang nor a traceback
             return False, f"budgetplan : {type(exc).__name__}: {exc}"
@@ -177,6 +189,16 @@ class Dispatcher(
             return bool(self.frame.getContainerWindow().isVisible())
         except Exception:
             return False
+
+    def _pick(self) -> str | None:
+        picker = self.ctx.ServiceManager.createInstanceWithContext(
+            "com.sun.star.ui.dialogs.FilePicker", self.ctx
+        )
+        picker.appendFilter("Excel 2007-365 (*.xlsx)", "*.xlsx")
+        if picker.execute() != 1:  # ExecutableDialogResults.OK
+            return None
+        files = picker.getSelectedFiles()
+        return uno.fileUrlToSystemPath(files[0]) if files else None
 
     def _ask(self, question: str) -> bool:
         from com.sun.star.awt.MessageBoxButtons import (  # type: ignore[import-not-found]
@@ -309,6 +331,49 @@ def carry(doc: Any, ask: Any) -> tuple[bool, str]:
         lang,
         f"budgetplan : écrit {scenario} ({len(result.edits)} saisie(s) ; copie gardée : {kept})",
         f"budgetplan: wrote {scenario} ({len(result.edits)} edit(s); copy kept: {kept})",
+    )
+
+
+def compare(ctx: Any, doc: Any, pick: Any, hidden: bool) -> tuple[bool, str]:
+    """Compare another workbook (or scenario file) with the open document: what changed and
+    what it costs, as ``budgetplan diff --format xlsx`` writes it, opened as a new document
+    (a file of its own in a temporary folder, for the officer to save where they want)."""
+    budgetplan_on_path()
+    from pathlib import Path
+
+    from budgetplan.diff.compare import DiffError, diff, load_version
+    from budgetplan.diff.workbook import write_diff_workbook
+
+    english = doc.Sheets.hasByName("Summary")
+    lang = "en" if english else "fr"
+    other = pick() if pick is not None else None
+    if not other:
+        return False, _said(
+            lang,
+            "budgetplan : choisir le classeur à comparer",
+            "budgetplan: choose the workbook to compare with",
+        )
+    folder = Path(tempfile.mkdtemp(prefix="budgetplan-comparaison-"))
+    with tempfile.TemporaryDirectory(prefix="budgetplan-addon-") as tmp:
+        copy, own = _copy(doc, tmp)
+        name = os.path.basename(own) or "classeur.xlsx"
+        try:
+            result = diff(other, copy)
+            programme = load_version(copy)
+        except DiffError as exc:
+            return False, "budgetplan : " + " ; ".join(f.one_line(lang) for f in exc.findings)
+        target = folder / f"comparaison-{Path(name).stem}.xlsx"
+        write_diff_workbook(result, programme, target, lang, str(other), own or name)
+    desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    desktop.loadComponentFromURL(
+        uno.systemPathToFileUrl(str(target)), "_blank", 0, (_prop("Hidden", hidden),)
+    )
+    changed = len(result.lines)
+    return True, _said(
+        lang,
+        f"budgetplan : comparaison avec {other} ouverte ({changed} ligne(s) de coût changée(s)) : "
+        f"{target}",
+        f"budgetplan: comparison with {other} opened ({changed} cost line(s) changed): {target}",
     )
 
 

@@ -18,7 +18,8 @@ cells' displayed text (``getString``) is returned under ``strings``, as ``Sheet!
 workbook is recalculated all the same). ``--profile`` uses that profile (an extension installed in
 it; set its locale first) rather than a throw-away one; ``--dispatch`` (a JSON list of command
 URLs, ``vnd.budgetplan:verify``, or ``[URL, {"Confirm": true}]`` with the dispatch's arguments) dispatches each in the document's frame after the edits, as a menu
-item does, and returns what each answered and every note of the document. Standard library and
+item does, and returns what each answered, every note of the document and the documents the
+commands opened (closed then). Standard library and
 uno only.
 """
 
@@ -153,6 +154,14 @@ def notes(doc):
     return out
 
 
+def components(desktop):
+    """The documents open in LibreOffice."""
+    found, listed = [], desktop.getComponents().createEnumeration()
+    while listed.hasMoreElements():
+        found.append(listed.nextElement())
+    return found
+
+
 def dispatch(ctx, doc, urls):
     """Dispatch each command URL in the document's frame, as a menu item does; what each said."""
     helper = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.DispatchHelper", ctx)
@@ -214,6 +223,10 @@ def main(argv):
                 if said is not None:
                     result[path]["dispatched"] = said
                     result[path]["notes"] = notes(doc)
+                    others = [c for c in components(desktop) if c.getURL() != url]
+                    result[path]["documents"] = [c.getURL() for c in others]
+                    for other in others:  # those the commands opened
+                        other.close(True)
                 if ranges:
                     result[path]["strings"] = displayed(doc, ranges)
                 if save_dir:
