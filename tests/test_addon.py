@@ -6,6 +6,7 @@ French LibreOffice on generated workbooks, as a menu item dispatches them."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -246,3 +247,53 @@ def test_compare_opens_what_changed_and_what_it_costs_as_a_new_document(
         assert "SCAN-EQ" in texts
     finally:
         shutil.rmtree(diff_file.parent, ignore_errors=True)
+
+
+@pytest.mark.libreoffice
+def test_schedule_dates_a_milestone_typed_with_a_duration_and_makes_its_row_current(
+    installed, budgetplan_path, tmp_path
+) -> None:
+    """A milestone typed into the first empty row of the Milestones sheet as 30 days after
+    SCAN-DELIV, then Budget > Recompute the schedule: its date is SCAN-DELIV's + 30 as a
+    build computes it, written as a value (no float: it leads to no event), and the row is
+    current (its inputs are those its dates were computed from); verify then finds no error."""
+    import datetime as dt
+
+    from budgetplan.api import build
+    from budgetplan.xlsx.codec import serial
+
+    built = build(output=tmp_path / "sent.xlsx")
+    programme = built.figures.programme
+    n = sum(len(p.milestones) for p in programme.pilots)
+    row = L.FIRST_DATA_ROW + n + 1  # 1-based: the first empty milestone row
+    sheet, T = L.sheet_name("milestones", "fr"), L.MILESTONES
+    edits = [
+        (sheet, f"{T.letter('pilot')}{row}", "text", "SCAN"),
+        (sheet, f"{T.letter('kind')}{row}", "text", "Évaluation"),
+        (sheet, f"{T.letter('label')}{row}", "text", "Retour d'expérience des opérateurs"),
+        (sheet, f"{T.letter('duration.likely')}{row}", "number", 30),
+        (sheet, f"{T.letter('depends_on')}{row}", "text", "SCAN-DELIV"),
+        (sheet, f"{T.letter('provenance')}{row}", "text", "Hypothèse"),
+        (sheet, f"{T.letter('rationale')}{row}", "text", "Un mois après la livraison"),
+    ]
+    cells = [f"{T.letter(k)}{row}" for k in ("calc.computed", "calc.float", "calc.built")]
+    result = libreoffice.recalculate(
+        [built.path],
+        edits={built.path: edits},
+        sheets=[sheet],
+        strings=[(sheet, c) for c in cells],
+        profile=installed,
+        dispatch=[f"{PROTOCOL}schedule", f"{PROTOCOL}verify"],
+    )[built.path]
+    said = result["dispatched"]
+    assert re.match(r"budgetplan : \d+ jalon\(s\) daté\(s\)", said[0]), said
+    expected = built.figures.dates["SCAN-DELIV"] + dt.timedelta(days=30)
+    formulas = result["sheets"][sheet]
+    assert formulas[f"{T.letter('calc.date')}{row}"][1] == serial(expected)
+    assert f"{T.letter('calc.computed')}{row}" not in formulas  # a value now, as built
+    shown = result["strings"]
+    assert shown[f"{sheet}!{cells[0]}"] == f"{expected:%d/%m/%Y}"
+    assert f"{sheet}!{cells[1]}" not in shown  # no float: it leads to no event
+    assert shown[f"{sheet}!{cells[2]}"] == "|30|SCAN-DELIV||"  # what it was computed from
+    assert formulas[f"{T.letter('calc.current')}{row}"][1] in (True, 1)
+    assert said[1].startswith("budgetplan : 0 erreur(s)"), (said[1], result["notes"])

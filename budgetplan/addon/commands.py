@@ -29,6 +29,11 @@ COMMANDS: tuple[Command, ...] = (
         "Verify the workbook (notes on the cells)",
     ),
     Command(
+        "schedule",
+        "Recalculer le calendrier et le risque",
+        "Recompute the schedule and the risk",
+    ),
+    Command(
         "carry",
         "Reporter les saisies dans le scénario",
         "Carry the edits into the scenario",

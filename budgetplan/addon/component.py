@@ -58,7 +58,7 @@ except ImportError:  # outside LibreOffice: the helpers below only
 PROTOCOL = "vnd.budgetplan:"
 IMPLEMENTATION = "org.budgetplan.addon.Dispatcher"
 #: The command paths this component answers (budgetplan.addon.commands.COMMANDS, tested equal)
-PATHS = ("verify", "carry", "compare", "clear")
+PATHS = ("verify", "schedule", "carry", "compare", "clear")
 #: Every note this add-on writes starts with it: a second run replaces them, nothing else
 MARK = "budgetplan · "
 XLSX_FILTER = "Calc MS Excel 2007 XML"
@@ -178,6 +178,8 @@ class Dispatcher(
                 return True, f"budgetplan : {removed} note(s)"
             if path == "carry":
                 return carry(doc, ask)
+            if path == "schedule":
+                return schedule(doc)
             if path == "compare":
                 return compare(self.ctx, doc, pick, hidden=not self._visible())
             return verify(doc)
@@ -331,6 +333,86 @@ def carry(doc: Any, ask: Any) -> tuple[bool, str]:
         lang,
         f"budgetplan : écrit {scenario} ({len(result.edits)} saisie(s) ; copie gardée : {kept})",
         f"budgetplan: wrote {scenario} ({len(result.edits)} edit(s); copy kept: {kept})",
+    )
+
+
+def _row_of(ref: str) -> int:
+    """The 0-based row of an A1 reference (``$E$12`` -> 11)."""
+    return int("".join(ch for ch in ref if ch.isdigit())) - 1
+
+
+def schedule(doc: Any) -> tuple[bool, str]:
+    """The forward pass, each milestone's float and critical path, and the Risk sheet's figures
+    computed by budgetplan from the document's inputs as they are, written into their value
+    cells (a milestone typed with a duration gets its date as a build gives it, and its row is
+    current again); the inputs themselves untouched."""
+    budgetplan_on_path()
+    from budgetplan.compute.figures import compute
+    from budgetplan.compute.risk import sheet_simulation
+    from budgetplan.compute.risk_result import SHEET_FIGURES, SHEET_FIRST_ROW
+    from budgetplan.core.findings import Severity
+    from budgetplan.xlsx import layout as L
+    from budgetplan.xlsx.codec import serial
+    from budgetplan.xlsx.reader import ReadError, open_workbook, read_programme
+    from budgetplan.xlsx.workbook.inputs import schedule_signature
+
+    with tempfile.TemporaryDirectory(prefix="budgetplan-addon-") as tmp:
+        copy, _own = _copy(doc, tmp)
+        try:
+            wb = open_workbook(copy)
+            programme, places = read_programme(wb)
+        except ReadError as exc:
+            return False, "budgetplan : " + " ; ".join(f.one_line("fr") for f in exc.findings)
+        lang = wb.lang
+        errors = [f for f in wb.findings if f.severity is Severity.ERROR]
+        if programme is None or errors:
+            return False, _said(
+                lang,
+                f"budgetplan : {len(errors)} saisie(s) à corriger d'abord (Budget > Vérifier)",
+                f"budgetplan: {len(errors)} input(s) to fix first (Budget > Verify)",
+            )
+        names = dict(wb.names)
+    fig = compute(programme)
+    simulation = sheet_simulation(fig)
+    critical = {mid for path in fig.paths for mid in path.critical}
+    T = L.MILESTONES
+    sheet = doc.Sheets.getByName(names["milestones"])
+    dated = 0
+    with _Unprotected(sheet) as unprotected:
+        if not unprotected.ok:
+            return False, "budgetplan : feuille protégée par un mot de passe / password-protected"
+        for pi, pilot in enumerate(programme.pilots):
+            for mi, m in enumerate(pilot.milestones):
+                _sheet, ref = places.find(("pilots", pi, "milestones", mi, "date"))
+                row = _row_of(ref)
+                cell = lambda key, r=row: sheet.getCellByPosition(T.index(key), r)  # noqa: E731
+                planned = fig.dates.get(m.id)
+                if m.date is None and planned is not None:
+                    cell("calc.computed").setValue(serial(planned))
+                    dated += 1
+                else:
+                    cell("calc.computed").setString("")
+                slack = fig.floats.get(m.id)
+                if slack is None:
+                    cell("calc.float").setString("")
+                else:
+                    cell("calc.float").setValue(slack)
+                cell("calc.critical").setValue(1 if m.id in critical else 0)
+                cell("calc.built").setString(schedule_signature(m))
+    if "risk" in names:
+        risk = doc.Sheets.getByName(names["risk"])
+        with _Unprotected(risk) as unprotected:
+            if unprotected.ok:
+                for i, figure in enumerate(SHEET_FIGURES):
+                    value = float(getattr(simulation, figure))
+                    risk.getCellByPosition(1, SHEET_FIRST_ROW + i).setValue(value)
+    chance = f"{simulation.probability_over_envelope * 100:.1f}"
+    return True, _said(
+        lang,
+        f"budgetplan : {dated} jalon(s) daté(s) par le calendrier, risque recalculé "
+        f"({chance.replace('.', ',')} % de dépasser l'enveloppe)",
+        f"budgetplan: {dated} milestone(s) dated by the forward pass, risk recomputed ({chance}% "
+        "of exceeding the envelope)",
     )
 
 
