@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
@@ -30,11 +33,52 @@ LABEL_WIDTH, NAME_WIDTH = 40, 44
 
 
 def write(ctx: Context) -> None:
-    """Long: lays the Summary sheet out block by block: key figures, per pilot, per year, titres, charts."""
+    """The Summary, block under block (rows are written in order): key figures and the risk
+    verdict, per pilot, per year, by titre, readiness, monthly CP; charts beside."""
     ws = ctx.add_sheet("summary")
-    st, fig = ctx.styles, ctx.fig
-    p = fig.programme
-    by = fig.budget_year
+    st, p = ctx.styles, ctx.fig.programme
+    look = _looks(ctx)
+    ws.write_string(L.TITLE_ROW, 0, ctx.t("title.summary"), st.title)
+    ws.write_formula(1, 0, "=PROGRAMME_TITLE", st.subtitle, p.title)
+    master_row = _key_figures(ctx, ws, look)
+    pilot_hdr, pilot_last, c_rap = _by_pilot(ctx, ws, look, master_row + 2)
+    row = _by_year(ctx, ws, look, pilot_last + 3)
+    row = _by_titre(ctx, ws, look, row + 2)
+    row = _readiness(ctx, ws, look, row + 2)
+    month_hdr, month_last = _monthly(ctx, ws, look, row + 2)
+    events = len(p.events)
+    # every figure but the master check itself is watched for errors (check FIGURES_SOUND)
+    right = xl_col_to_name(max(c_rap, 3 + events))
+    ctx.watch(f"{ctx.q('summary')}!$A$1:${right}${master_row}")
+    ctx.watch(f"{ctx.q('summary')}!$A${master_row + 2}:${right}${month_last + 1}")
+    chart_col = max(c_rap, 3 + events) + 2
+    _charts(ctx, ws, pilot_hdr, pilot_last, month_hdr, month_last, events, chart_col)
+    ws.set_column(0, 0, LABEL_WIDTH)
+    ws.set_column(1, 1, NAME_WIDTH)
+    ws.set_column(2, max(c_rap, RISK_COL + RISK_SPAN), 17)
+    ws.set_column(4, 3 + events, 17)
+    table_width = 40 + 44 + 17 * (max(c_rap, 3 + events) - 1)
+    page_setup(ws, ctx.t("title.summary"), repeat_rows=1, breaks=[chart_col], widest=table_width)
+    protect(ws, editable_rows=False)
+
+
+class _Look(NamedTuple):
+    """The Summary's formats, made once, in the order the sheet first uses them."""
+
+    money: Format
+    integer: Format
+    total: Format
+    text: Format
+    boolean: Format
+    big: Format
+    hdr_year: Format
+    date_fmt: Format
+    wrapped: Format
+    label_wrapped: Format
+
+
+def _looks(ctx: Context) -> _Look:
+    st = ctx.styles
     money, integer = st.cell("money", "calc"), st.cell("int", "calc")
     total, text = st.cell("money", "total"), st.text_calc
     boolean = ctx.wb.add_format({"bold": True, "border": 2})
@@ -53,11 +97,16 @@ def write(ctx: Context) -> None:
     date_fmt = st.cell("month", "calc")
     wrapped = st.cell("note", "calc")
     label_wrapped = ctx.wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    return _Look(
+        money, integer, total, text, boolean, big, hdr_year, date_fmt, wrapped, label_wrapped
+    )
 
-    ws.write_string(L.TITLE_ROW, 0, ctx.t("title.summary"), st.title)
-    ws.write_formula(1, 0, "=PROGRAMME_TITLE", st.subtitle, p.title)
 
-    # Key figures.
+def _key_figures(ctx: Context, ws: Worksheet, look: _Look) -> int:
+    """The budget year's key figures and the master check, the risk verdict beside them; the master check's row."""
+    st, fig = ctx.styles, ctx.fig
+    by = fig.budget_year
+    money, integer, total, text, boolean, big, hdr_year, date_fmt, wrapped, label_wrapped = look
     row = L.HEADER_ROW
     ws.write_string(row, 0, ctx.t("sum.budget_year"), st.header)
     ws.write_formula(
@@ -108,10 +157,15 @@ def write(ctx: Context) -> None:
             ctx.define(
                 "ALLOCATED_AE" if key == "allocated" else "HEADROOM", "summary", f"$B${row + 1}"
             )
+    return master_row
 
-    # Per-pilot AE and CP.
+
+def _by_pilot(ctx: Context, ws: Worksheet, look: _Look, row: int) -> tuple[int, int, int]:
+    """AE and CP per pilot and year, the reste à payer, their total from ``row``: the header's row, the last pilot's row and the reste à payer's column."""
+    st, fig = ctx.styles, ctx.fig
+    p, by = fig.programme, fig.budget_year
+    money, integer, total, text, boolean, big, hdr_year, date_fmt, wrapped, label_wrapped = look
     years = fig.years
-    row += 2
     ws.write_string(row, 0, ctx.t("sum.by_pilot"), st.label)
     row += 1
     pilot_hdr = row
@@ -194,14 +248,19 @@ def write(ctx: Context) -> None:
             )
         ws.write_formula(row, col, f"=SUM({c}{pilot_hdr + 2}:{c}{row})", total, value / 100)
     pilot_last = row - 1
+    return pilot_hdr, pilot_last, c_rap
 
-    # AE, CP and reste à payer by year.
-    row += 2
+
+def _by_year(ctx: Context, ws: Worksheet, look: _Look, row: int) -> int:
+    """AE, CP and reste à payer by year, and the credits to ask for, from ``row``: its last row."""
+    st, fig = ctx.styles, ctx.fig
+    money, integer, total, text, boolean, big, hdr_year, date_fmt, wrapped, label_wrapped = look
     ws.write_string(row, 0, ctx.t("sum.by_year"), st.label)
     row += 1
     heads = ("sum.year", "sum.ae_year", "sum.cp_year", "sum.rap_year", *_CREDIT_COLUMNS)
     for j, key in enumerate(heads):
         ws.write_string(row, j, ctx.t(key), st.header)
+    years = fig.years
     credits = {yc.year: yc for yc in fig.credits}
     year_first = row + 1
     for j, year in enumerate(years):
@@ -244,9 +303,13 @@ def write(ctx: Context) -> None:
                 money,
                 value(credits[year]) / 100,
             )
+    return row
 
-    # AE by titre.
-    row += 2
+
+def _by_titre(ctx: Context, ws: Worksheet, look: _Look, row: int) -> int:
+    """AE by titre from ``row``: its last row."""
+    st, fig = ctx.styles, ctx.fig
+    money, integer, total, text, boolean, big, hdr_year, date_fmt, wrapped, label_wrapped = look
     ws.write_string(row, 0, ctx.t("sum.by_titre"), st.label)
     row += 1
     ws.write_string(row, 0, ctx.t("sum.titre"), st.header)
@@ -266,9 +329,14 @@ def write(ctx: Context) -> None:
             moved.get(1, money),
             fig.by_titre[int(titre)] / 100,
         )
+    return row
 
-    # Readiness before each event: margin and probability side by side, from the Timeline.
-    row += 2
+
+def _readiness(ctx: Context, ws: Worksheet, look: _Look, row: int) -> int:
+    """Readiness before each event, from the Timeline, from ``row``: its last row."""
+    st, fig = ctx.styles, ctx.fig
+    p = fig.programme
+    money, integer, total, text, boolean, big, hdr_year, date_fmt, wrapped, label_wrapped = look
     ws.write_string(row, 0, ctx.t("sum.readiness"), st.label)
     row += 1
     heads = ("tl.pilot", "tl.event", "srv.purpose", "tl.margin", "tl.probability", "tl.late")
@@ -299,9 +367,14 @@ def write(ctx: Context) -> None:
         )
         for col, formula, fmt, value in cells:
             ws.write_formula(row, col, formula, fmt, value)
+    return row
 
-    # Monthly cumulative CP against the net envelope, with a marker on each event's month.
-    row += 2
+
+def _monthly(ctx: Context, ws: Worksheet, look: _Look, row: int) -> tuple[int, int]:
+    """Monthly cumulative CP against the net envelope, a marker on each event's month, from ``row``: the header's row and the last month's."""
+    st, fig = ctx.styles, ctx.fig
+    p = fig.programme
+    money, integer, total, text, boolean, big, hdr_year, date_fmt, wrapped, label_wrapped = look
     ws.write_string(row, 0, ctx.t("sum.monthly"), st.label)
     row += 1
     month_hdr = row
@@ -346,20 +419,7 @@ def write(ctx: Context) -> None:
                 fig.net_ae[fig.budget_year] / 100 if hit else 0,
             )
     month_last = row
-
-    # every figure but the master check itself is watched for errors (check FIGURES_SOUND)
-    right = xl_col_to_name(max(c_rap, 3 + len(events)))
-    ctx.watch(f"{ctx.q('summary')}!$A$1:${right}${master_row}")
-    ctx.watch(f"{ctx.q('summary')}!$A${master_row + 2}:${right}${month_last + 1}")
-    chart_col = max(c_rap, 3 + len(events)) + 2
-    _charts(ctx, ws, pilot_hdr, pilot_last, month_hdr, month_last, len(events), chart_col)
-    ws.set_column(0, 0, LABEL_WIDTH)
-    ws.set_column(1, 1, NAME_WIDTH)
-    ws.set_column(2, max(c_rap, RISK_COL + RISK_SPAN), 17)
-    ws.set_column(4, 3 + len(events), 17)
-    table_width = 40 + 44 + 17 * (max(c_rap, 3 + len(events)) - 1)
-    page_setup(ws, ctx.t("title.summary"), repeat_rows=1, breaks=[chart_col], widest=table_width)
-    protect(ws, editable_rows=False)
+    return month_hdr, month_last
 
 
 #: The risk verdict stands right of the key figures: its labels over RISK_SPAN columns from
