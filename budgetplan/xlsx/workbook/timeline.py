@@ -49,18 +49,13 @@ def _legend(ctx: Context, ws: Worksheet, m0: int) -> None:
 
 
 def write(ctx: Context) -> None:
-    """Long: lays the Timeline sheet out block by block: Gantt, then the readiness table."""
+    """The Timeline: a Gantt per pilot under a year and month header, then the readiness table
+    below it."""
     ws = ctx.add_sheet("timeline")
     st, fig, T = ctx.styles, ctx.fig, L.TIMELINE
-    p = fig.programme
-    pilots = list(p.pilots)
-    n_p = len(pilots)
     m0 = L.TIMELINE_MONTH_COL
     m1 = m0 + len(fig.months) - 1
     hdr = L.HEADER_ROW + 1
-    date, text = st.cell("date", "calc"), st.text_calc
-    integer, boolean = st.cell("int", "calc"), st.cell("bool", "calc")
-    P = L.PILOTS
 
     ws.write_string(L.TITLE_ROW, 0, ctx.t("title.timeline"), st.title)
     _legend(ctx, ws, m0)  # rows in order: the legend, the years, then the headers
@@ -88,7 +83,29 @@ def write(ctx: Context) -> None:
         col = m0 + k
         formula = "=PERIOD_START" if k == 0 else f"=EDATE({xl_col_to_name(col - 1)}{hdr},1)"
         ws.write_formula(L.HEADER_ROW, col, formula, month_hdr, serial(fig.months[k]))
+    _gantt(ctx, ws, m0, m1)
+    _readiness_table(ctx, ws)
+    # The Gantt and the readiness table share the first columns: each as wide as the wider.
+    widths = [c.width for c in T.columns]
+    for j, col in enumerate(L.READINESS_COLUMNS):
+        width = max(col.width, widths[j] if j < len(widths) else 0)
+        ws.set_column(j, j, width)
+    ws.set_column(m0, m1, 3.2)
+    ws.freeze_panes(L.FIRST_DATA_ROW, m0)
+    # the tables on the first page width, the Gantt's months on the next, pilots repeated
+    page_setup(ws, ctx.t("title.timeline"), repeat_cols=1, breaks=[m0])
+    protect(ws, editable_rows=False)
 
+
+def _gantt(ctx: Context, ws: Worksheet, m0: int, m1: int) -> None:
+    """Each pilot's first, operational and last dates, and its bar over the month columns
+    ``m0`` to ``m1`` (conditional formats: its operational month, the events' months)."""
+    st, fig = ctx.styles, ctx.fig
+    pilots = list(fig.programme.pilots)
+    n_p = len(pilots)
+    hdr = L.HEADER_ROW + 1
+    date, text = st.cell("date", "calc"), st.text_calc
+    P = L.PILOTS
     pq = ctx.q("pilots")
     by_id = {pf.pilot: pf for pf in fig.pilots}
     for i, pilot in enumerate(pilots):
@@ -132,7 +149,15 @@ def write(ctx: Context) -> None:
         {"type": "formula", "criteria": "=" + event, "format": st.gantt_event},
     )
 
-    # Readiness table below the Gantt.
+
+def _readiness_table(ctx: Context, ws: Worksheet) -> None:
+    """Each pilot's readiness before each event it serves, one row per row of the events
+    served (empty or not), below the Gantt; RD_LATE over its late column."""
+    st, fig = ctx.styles, ctx.fig
+    n_p = len(fig.programme.pilots)
+    date, text = st.cell("date", "calc"), st.text_calc
+    integer, boolean = st.cell("int", "calc"), st.cell("bool", "calc")
+    pq = ctx.q("pilots")
     h = L.readiness_header_row(n_p)
     ws.write_string(h - 1, 0, ctx.t("tl.readiness"), st.label)
     ws.set_row(h, HEADER_HEIGHT)
@@ -214,14 +239,3 @@ def write(ctx: Context) -> None:
         R.index("late"),
         {"type": "formula", "criteria": f"={c['late']}{h + 2}=TRUE", "format": st.check_bad},
     )
-
-    # The Gantt and the readiness table share the first columns: each as wide as the wider.
-    widths = [c.width for c in T.columns]
-    for j, col in enumerate(L.READINESS_COLUMNS):
-        width = max(col.width, widths[j] if j < len(widths) else 0)
-        ws.set_column(j, j, width)
-    ws.set_column(m0, m1, 3.2)
-    ws.freeze_panes(L.FIRST_DATA_ROW, m0)
-    # the tables on the first page width, the Gantt's months on the next, pilots repeated
-    page_setup(ws, ctx.t("title.timeline"), repeat_cols=1, breaks=[m0])
-    protect(ws, editable_rows=False)
