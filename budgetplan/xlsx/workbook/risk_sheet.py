@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from budgetplan.compute.risk_result import SHEET_FIGURES, SHEET_FIRST_ROW
 from budgetplan.xlsx import number_formats as nf
@@ -21,7 +23,8 @@ CHART_COL = 5  # the charts stand right of the tables, from this column
 def write(ctx: Context, r: RiskResult) -> None:
     """The Risk sheet of the simulation ``r`` (run by the caller: the writer draws nothing).
 
-    Long: lays the Risk sheet out block by block: figures, pilots, readiness, S-curve.
+    Block by block: figures, pilots, readiness, what drives the cost and the dates, the
+    S-curve's points; its charts beside.
     """
     ws = ctx.add_sheet("risk")
     st = ctx.styles
@@ -29,31 +32,8 @@ def write(ctx: Context, r: RiskResult) -> None:
     pct = ctx.wb.add_format({"num_format": nf.PERCENT})
     ws.write_string(0, 0, ctx.t("title.risk"), st.title)
     ws.write_string(1, 0, ctx.t("risk.note"), st.subtitle)
-    labels = {
-        "iterations": "risk.iterations",
-        "planned": "risk.planned",
-        "p50": "P50",
-        "p80": "P80",
-        "p90": "P90",
-        "envelope_net": "risk.envelope",
-        "probability_over_envelope": "risk.prob_over",
-        "contingency_p80": "risk.contingency",
-        "contingency_planned": "risk.contingency_planned",
-    }
-    formats = {"iterations": None, "probability_over_envelope": pct}
-    named = {
-        "probability_over_envelope": "RISK_PROB_OVER",
-        "contingency_p80": "RISK_CONTINGENCY_P80",
-        "contingency_planned": "RISK_PROVISION",
-    }
-    rows = SHEET_FIGURES
-    for i, figure in enumerate(SHEET_FIGURES):  # in the order reconcile reads them back
-        key, row = labels[figure], SHEET_FIRST_ROW + i
-        ws.write_string(row, 0, ctx.t(key) if "." in key else key, st.label)
-        ws.write_number(row, 1, float(getattr(r, figure)), formats.get(figure, money))
-        if figure in named:  # what the Summary's risk verdict and the RISK_OVERRUN check read
-            ctx.define(named[figure], "risk", f"$B${row + 1}")
-    row = SHEET_FIRST_ROW + len(rows) + 1
+    _figures(ctx, ws, r, money, pct)
+    row = SHEET_FIRST_ROW + len(SHEET_FIGURES) + 1
     ws.write_string(row, 0, ctx.t("risk.pilot"), st.header)
     for j, h in enumerate(("P50", "P80", "P90")):
         ws.write_string(row, 1 + j, h, st.header)
@@ -110,6 +90,55 @@ def write(ctx: Context, r: RiskResult) -> None:
         if k < 2:  # the envelope as a vertical line: two points, written in row order
             ws.write_number(row, 2, r.envelope_net, money)
             ws.write_number(row, 3, float(k), pct)
+    _charts(ctx, ws, r, (first, row), (drivers_first, drivers_last))
+    ws.set_column(0, 0, 44)
+    ws.set_column(1, 3, 18)
+    chart_last_col = CHART_COL + 12  # the charts are 720 pixels wide: twelve default columns
+    ws.print_area(0, 0, max(printed_last, 45), chart_last_col)
+    page_setup(ws, ctx.t("title.risk"), repeat_rows=1, breaks=[CHART_COL])
+    protect(ws, editable_rows=False)
+
+
+def _figures(ctx: Context, ws: Worksheet, r: RiskResult, money: Format, pct: Format) -> None:
+    """The simulation's figures, one a row in SHEET_FIGURES order; the names the Summary's
+    risk verdict and the check RISK_OVERRUN read."""
+    st = ctx.styles
+    labels = {
+        "iterations": "risk.iterations",
+        "planned": "risk.planned",
+        "p50": "P50",
+        "p80": "P80",
+        "p90": "P90",
+        "envelope_net": "risk.envelope",
+        "probability_over_envelope": "risk.prob_over",
+        "contingency_p80": "risk.contingency",
+        "contingency_planned": "risk.contingency_planned",
+    }
+    formats = {"iterations": None, "probability_over_envelope": pct}
+    named = {
+        "probability_over_envelope": "RISK_PROB_OVER",
+        "contingency_p80": "RISK_CONTINGENCY_P80",
+        "contingency_planned": "RISK_PROVISION",
+    }
+    for i, figure in enumerate(SHEET_FIGURES):  # in the order reconcile reads them back
+        key, row = labels[figure], SHEET_FIRST_ROW + i
+        ws.write_string(row, 0, ctx.t(key) if "." in key else key, st.label)
+        ws.write_number(row, 1, float(getattr(r, figure)), formats.get(figure, money))
+        if figure in named:  # what the Summary's risk verdict and the RISK_OVERRUN check read
+            ctx.define(named[figure], "risk", f"$B${row + 1}")
+
+
+def _charts(
+    ctx: Context,
+    ws: Worksheet,
+    r: RiskResult,
+    curve: tuple[int, int],
+    drivers: tuple[int, int],
+) -> None:
+    """The S-curve of the total cost against the envelope (its points in rows ``curve``) and,
+    when the drivers were kept, the tornado of what drives the cost (rows ``drivers``)."""
+    first, row = curve
+    drivers_first, drivers_last = drivers
     name = ctx.name("risk")
     chart = ctx.wb.add_chart({"type": "scatter", "subtype": "straight"})
     chart.add_series(
@@ -152,9 +181,3 @@ def write(ctx: Context, r: RiskResult) -> None:
         tornado.set_legend({"none": True})
         tornado.set_size({"width": 720, "height": 380})
         ws.insert_chart(26, CHART_COL, tornado)
-    ws.set_column(0, 0, 44)
-    ws.set_column(1, 3, 18)
-    chart_last_col = CHART_COL + 12  # the charts are 720 pixels wide: twelve default columns
-    ws.print_area(0, 0, max(printed_last, 45), chart_last_col)
-    page_setup(ws, ctx.t("title.risk"), repeat_rows=1, breaks=[CHART_COL])
-    protect(ws, editable_rows=False)
