@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any, NamedTuple
+
+from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
 
 from budgetplan.compute.figures import LineFigures
 from budgetplan.compute.procurement import implied_route
@@ -91,21 +95,85 @@ def month_cols(ctx: Context) -> tuple[int, int]:
 
 
 def write(ctx: Context) -> None:
-    """Long: lays the Phasing sheet out block by block (header, totals, rows; the rows' loop is the hot path)."""
+    """The Phasing sheet: its title, month index and totals rows, its headers, then one row per
+    cost line (and spare row) from one template of formulas (the hot path), its names."""
     ws = ctx.add_sheet("phasing")
-    st, fig, T = ctx.styles, ctx.fig, L.PHASING_FIXED
+    st, T = ctx.styles, L.PHASING_FIXED
     n = ctx.line_rows  # the lines, then the spare rows a finance officer may fill
     m0, m1 = month_cols(ctx)
     y0 = L.PHASING_YEAR_COL
     M0, M1 = xl_col_to_name(m0), xl_col_to_name(m1)
     hdr = L.HEADER_ROW + 1  # 1-based header row
-    idx_row = L.PHASING_INDEX_ROW + 1
     first_r, last_r = L.FIRST_DATA_ROW + 1, L.FIRST_DATA_ROW + max(n, 1)
-    money, boolean = st.cell("money", "calc"), st.cell("bool", "calc")
-    integer, text, rate = st.cell("int", "calc"), st.text_calc, st.cell("rate", "calc")
-    total = st.cell("money", "total")
+    looks = _Looks(
+        st.cell("money", "calc"),
+        st.cell("bool", "calc"),
+        st.cell("int", "calc"),
+        st.text_calc,
+        st.cell("rate", "calc"),
+        st.cell("money", "total"),
+    )
+    _top_rows(ctx, ws, looks, m0, m1)
+    _headers(ctx, ws, m0)
+    template = _row_template(ctx, looks, m0, m1)
+    _line_rows(ctx, ws, template)
+    # Names used by the checks, the summary and the pilots sheet.
+    ctx.define_columns(T, n)
+    total_r = L.PHASING_TOTAL_ROW + 1
+    ctx.define("PH_MONTH_HDR", "phasing", f"${M0}${hdr}:${M1}${hdr}")
+    ctx.define("PH_MONTH_TOTALS", "phasing", f"${M0}${total_r}:${M1}${total_r}")
+    ctx.define("PH_MONTHS", "phasing", f"${M0}${first_r}:${M1}${last_r}")
 
-    # Row 1-3: title, month index row, totals row.
+    checks = (T.index("route_ok"), T.index("procedure_ok"))
+    ws.conditional_format(
+        L.FIRST_DATA_ROW,
+        checks[0],
+        L.FIRST_DATA_ROW + max(n, 1) - 1,
+        checks[1],
+        {"type": "cell", "criteria": "==", "value": "FALSE", "format": st.check_bad},
+    )
+    set_widths(ws, T)
+    ws.set_column(y0, y0 + ctx.n_years - 1, 15)
+    ws.set_column(m0, m1, MONTH_WIDTH)
+    ws.autofilter(L.HEADER_ROW, 0, L.FIRST_DATA_ROW + max(n, 1) - 1, m1)
+    ws.freeze_panes(L.FIRST_DATA_ROW, 2)
+    # printed by block: the line and its amounts, the row checks, then the years, the line and
+    # pilot repeated on every page; the lines only (not the spare rows below them), and not the
+    # 36 monthly columns: the Summary prints the month by month CP of the whole programme, and
+    # thirty pages of monthly cells per line are no one's reading
+    real = [offset for offset, i in enumerate(ctx.line_at_row()) if i is not None]
+    ws.print_area(0, 0, L.FIRST_DATA_ROW + max(real, default=0), y0 + ctx.n_years - 1)
+    # three blocks a page wide each: the line and its amounts; its need, route and row checks;
+    # the last check and the CP of each year
+    breaks = [T.index("need_ht"), T.index("imputation_ok")]
+    repeated = sum(c.width for c in T.columns[:2])
+    widest = max(
+        sum(c.width for c in T.columns[: T.index("need_ht")]),
+        repeated + sum(c.width for c in T.columns[T.index("need_ht") : T.index("imputation_ok")]),
+    )
+    page_setup(ws, ctx.t("title.phasing"), repeat_cols=2, breaks=breaks, widest=widest)
+    protect(ws, editable_rows=False)
+
+
+class _Looks(NamedTuple):
+    """The Phasing sheet's formats, made once, in the order the sheet first uses them."""
+
+    money: Format
+    boolean: Format
+    integer: Format
+    text: Format
+    rate: Format
+    total: Format
+
+
+def _top_rows(ctx: Context, ws: Worksheet, looks: _Looks, m0: int, m1: int) -> None:
+    """Rows 1-3: the title, each month column's index, the totals."""
+    st, fig, T = ctx.styles, ctx.fig, L.PHASING_FIXED
+    total = looks.total
+    y0 = L.PHASING_YEAR_COL
+    hdr = L.HEADER_ROW + 1
+    n = ctx.line_rows
+    first_r, last_r = L.FIRST_DATA_ROW + 1, L.FIRST_DATA_ROW + max(n, 1)
     ws.write_string(L.TITLE_ROW, 0, ctx.t("title.phasing"), st.title)
     ws.write_string(L.PHASING_INDEX_ROW, 0, ctx.t("ph.month_index"), st.small)
     for k, col in enumerate(range(m0, m1 + 1)):
@@ -130,7 +198,12 @@ def write(ctx: Context) -> None:
         c = xl_col_to_name(col)
         ws.write_formula(L.PHASING_TOTAL_ROW, col, f"=SUM({c}{first_r}:{c}{last_r})", total, value)
 
-    # Row 4: headers (years and months are formulas from the period parameters).
+
+def _headers(ctx: Context, ws: Worksheet, m0: int) -> None:
+    """Row 4: the headers; the years and months are formulas from the period parameters."""
+    st, fig, T = ctx.styles, ctx.fig, L.PHASING_FIXED
+    y0 = L.PHASING_YEAR_COL
+    hdr = L.HEADER_ROW + 1
     fit_header(ws, [(ctx.t(c.label), c.width) for c in T.columns])
     for j, col in enumerate(T.columns):
         ws.write_string(L.HEADER_ROW, j, ctx.t(col.label), st.header)
@@ -162,28 +235,59 @@ def write(ctx: Context) -> None:
         formula = "=PERIOD_START" if k == 0 else f"=EDATE({xl_col_to_name(col - 1)}{hdr},1)"
         ws.write_formula(L.HEADER_ROW, col, formula, month_hdr, serial(month))
 
-    # Data rows: formula templates resolved once, then filled per row.
-    I = ctx.q("inputs")  # noqa: E741
-    IN = L.INPUTS
 
-    def inp(key: str) -> str:
-        return f"{I}!${IN.letter(key)}{{r}}"
+class _Refs:
+    """What a row's formulas say of the cells they read, as templates (``{r}``: the row)."""
 
-    def on_programme(key: str) -> str:
+    def __init__(self, ctx: Context, m0: int, m1: int) -> None:
+        self.ctx, self.T = ctx, L.PHASING_FIXED
+        self.inputs = ctx.q("inputs")
+        self.M0, self.M1 = xl_col_to_name(m0), xl_col_to_name(m1)
+        self.hdr = L.HEADER_ROW + 1
+        self.code = ctx.code
+        self.explicit = f"{self.inp('cp.profile')}={self.code(Profile.EXPLICIT)}"
+        self.award_day = f"INDEX(MIL_DATES,MATCH({self.inp('award')},MIL_IDS,0))"
+        self.prog = f"INDEX(PIL_PROGRAMME,MATCH({self.inp('pilot')},PIL_IDS,0))"
+        self.nature = self.inp("nature")
+
+    def inp(self, key: str) -> str:
+        return f"{self.inputs}!${L.INPUTS.letter(key)}{{r}}"
+
+    def me(self, key: str) -> str:
+        return f"${self.T.letter(key)}{{r}}"
+
+    def on_programme(self, key: str) -> str:
         """Whether the Chorus code in ``key`` starts with the pilot's programme, padded with
         zeros to the code's first part ("0216-01" and "216")."""
+        inp = self.inp
         part = f'LEFT({inp(key)},FIND("-",{inp(key)})-1)'
-        return f'{part}=RIGHT(REPT("0",LEN({part}))&{prog},LEN({part}))'
+        return f'{part}=RIGHT(REPT("0",LEN({part}))&{self.prog},LEN({part}))'
 
-    def me(key: str) -> str:
-        return f"${T.letter(key)}{{r}}"
+    def names(self) -> tuple[Any, ...]:
+        """inp, me, on_programme, code, explicit, award_day, nature, M0, M1, hdr."""
+        return (
+            self.inp,
+            self.me,
+            self.on_programme,
+            self.code,
+            self.explicit,
+            self.award_day,
+            self.nature,
+            self.M0,
+            self.M1,
+            self.hdr,
+        )
 
-    code = ctx.code
-    explicit = f"{inp('cp.profile')}={code(Profile.EXPLICIT)}"
-    award_day = f"INDEX(MIL_DATES,MATCH({inp('award')},MIL_IDS,0))"
-    prog = f"INDEX(PIL_PROGRAMME,MATCH({inp('pilot')},PIL_IDS,0))"
-    nature = inp("nature")
-    fixed = [
+
+Column = tuple[str, str, Format]
+
+
+def _amount_columns(ctx: Context, looks: _Looks, refs: _Refs) -> list[Column]:
+    """The line, its amounts and its months: id to months."""
+    st = ctx.styles
+    money, boolean, integer, text, rate, _total = looks
+    inp, me, on_programme, code, explicit, award_day, nature, M0, M1, hdr = refs.names()
+    return [
         ("id", f'={inp("id")}&""', text),  # &"": an empty spare row gives "", not 0
         ("pilot", f'={inp("pilot")}&""', text),
         ("titre", f"={inp('titre')}", integer),
@@ -206,6 +310,15 @@ def write(ctx: Context) -> None:
             f"+MONTH({inp('cp.end')})-MONTH({inp('cp.start')})+1)",
             integer,
         ),
+    ]
+
+
+def _rule_columns(ctx: Context, looks: _Looks, refs: _Refs) -> list[Column]:
+    """Its need and what the rules say of it: need to imputation_ok."""
+    st = ctx.styles
+    money, boolean, integer, text, rate, _total = looks
+    inp, me, on_programme, code, explicit, award_day, nature, M0, M1, hdr = refs.names()
+    return [
         (
             "need",
             f'=IF(TRIM({inp("need")})="",{inp("pilot")}&"|"&{nature},TRIM({inp("need")}))',
@@ -289,6 +402,17 @@ def write(ctx: Context) -> None:
             boolean,
         ),
     ]
+
+
+def _row_template(ctx: Context, looks: _Looks, m0: int, m1: int) -> RowTemplate:
+    """One row's formulas, resolved once: the fixed columns, the years, the months."""
+    T = L.PHASING_FIXED
+    money, boolean, text = looks.money, looks.boolean, looks.text
+    y0 = L.PHASING_YEAR_COL
+    idx_row = L.PHASING_INDEX_ROW + 1
+    refs = _Refs(ctx, m0, m1)
+    me, explicit, M0, M1, hdr = refs.me, refs.explicit, refs.M0, refs.M1, refs.hdr
+    fixed = _amount_columns(ctx, looks, refs) + _rule_columns(ctx, looks, refs)
     fixed_t = [(T.index(k), f, fmt) for k, f, fmt in fixed]
     year_t = [
         (
@@ -318,6 +442,13 @@ def write(ctx: Context) -> None:
         + [(col, f, money, "num") for col, f in year_t]
         + [(col, f, money, "num") for col, f in month_t]
     )
+    return template
+
+
+def _line_rows(ctx: Context, ws: Worksheet, template: RowTemplate) -> None:
+    """Each line's row (a spare row: blank values), written as XML from the template, or set
+    aside for reconcile, which compares them with the workbook's own."""
+    fig = ctx.fig
     years = fig.years
     aside = ctx.phasing_rows  # reconcile's expected rows, compared with the workbook's own
     amounts = _AmountText()
@@ -330,40 +461,3 @@ def write(ctx: Context) -> None:
             ws.write_row_xml(row, template.first_col, template.last_col, cells)
         else:
             aside.add(row, values, template)
-
-    # Names used by the checks, the summary and the pilots sheet.
-    ctx.define_columns(T, n)
-    total_r = L.PHASING_TOTAL_ROW + 1
-    ctx.define("PH_MONTH_HDR", "phasing", f"${M0}${hdr}:${M1}${hdr}")
-    ctx.define("PH_MONTH_TOTALS", "phasing", f"${M0}${total_r}:${M1}${total_r}")
-    ctx.define("PH_MONTHS", "phasing", f"${M0}${first_r}:${M1}${last_r}")
-
-    checks = (T.index("route_ok"), T.index("procedure_ok"))
-    ws.conditional_format(
-        L.FIRST_DATA_ROW,
-        checks[0],
-        L.FIRST_DATA_ROW + max(n, 1) - 1,
-        checks[1],
-        {"type": "cell", "criteria": "==", "value": "FALSE", "format": st.check_bad},
-    )
-    set_widths(ws, T)
-    ws.set_column(y0, y0 + ctx.n_years - 1, 15)
-    ws.set_column(m0, m1, MONTH_WIDTH)
-    ws.autofilter(L.HEADER_ROW, 0, L.FIRST_DATA_ROW + max(n, 1) - 1, m1)
-    ws.freeze_panes(L.FIRST_DATA_ROW, 2)
-    # printed by block: the line and its amounts, the row checks, then the years, the line and
-    # pilot repeated on every page; the lines only (not the spare rows below them), and not the
-    # 36 monthly columns: the Summary prints the month by month CP of the whole programme, and
-    # thirty pages of monthly cells per line are no one's reading
-    real = [offset for offset, i in enumerate(ctx.line_at_row()) if i is not None]
-    ws.print_area(0, 0, L.FIRST_DATA_ROW + max(real, default=0), y0 + ctx.n_years - 1)
-    # three blocks a page wide each: the line and its amounts; its need, route and row checks;
-    # the last check and the CP of each year
-    breaks = [T.index("need_ht"), T.index("imputation_ok")]
-    repeated = sum(c.width for c in T.columns[:2])
-    widest = max(
-        sum(c.width for c in T.columns[: T.index("need_ht")]),
-        repeated + sum(c.width for c in T.columns[T.index("need_ht") : T.index("imputation_ok")]),
-    )
-    page_setup(ws, ctx.t("title.phasing"), repeat_cols=2, breaks=breaks, widest=widest)
-    protect(ws, editable_rows=False)
