@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
 
 from budgetplan.core.codes import name as code_name
 from budgetplan.core.codes import names
 from budgetplan.core.model import (
     ROUTE_ORDER,
+    Closure,
     Envelope,
+    Event,
     MilestoneKind,
+    Procedure,
     Programme,
     Provenance,
     Reserve,
     RiskAcceptance,
     Route,
+    Spread,
+    Thresholds,
 )
 from budgetplan.xlsx import layout as L
 from budgetplan.xlsx.workbook.cells import field_value, write_value
@@ -41,7 +50,8 @@ def _sourced(p: Programme, key: str) -> Reserve | RiskAcceptance | None:
 
 
 def write(ctx: Context) -> None:
-    """Long: side-by-side tables filled row by row (constant-memory mode writes rows in order)."""
+    """Side-by-side tables filled row by row (constant-memory mode writes rows in order): the
+    scalar parameters, the envelopes, events, routes, thresholds, closures, spreads and lists."""
     ws = ctx.add_sheet("parameters")
     st = ctx.styles
     p = ctx.fig.programme
@@ -84,6 +94,29 @@ def write(ctx: Context) -> None:
         ws.write_string(L.HEADER_ROW, L.LISTS.first_col + j, ctx.t(col.label), st.header)
     ws.write_string(L.HEADER_ROW, L.BOOLEANS.first_col, ctx.t("par.booleans"), st.header)
 
+    tables = _Tables(envelopes, events, thresholds, procedures, closures, spreads)
+    wrapped = st.cell("note", "calc")
+    for i in range(n_rows):
+        _write_row(ctx, ws, i, tables, wrapped)
+    _finish(ctx, ws, tables, n_rows)
+
+
+class _Tables(NamedTuple):
+    """The items of each side-by-side table, in row order."""
+
+    envelopes: list[Envelope]
+    events: list[Event]
+    thresholds: list[Thresholds]
+    procedures: list[Procedure]
+    closures: list[Closure]
+    spreads: list[Spread]
+
+
+def _write_row(ctx: Context, ws: Worksheet, i: int, tables: _Tables, wrapped: Format) -> None:
+    """Row ``i`` of every table of the sheet."""
+    st, p = ctx.styles, ctx.fig.programme
+    P = L.PARAM_COLS
+    envelopes, events, thresholds, procedures, closures, spreads = tables
     side_by_side = (
         (L.ENVELOPES, envelopes),
         (L.EVENTS, events),
@@ -91,71 +124,72 @@ def write(ctx: Context) -> None:
         (L.CLOSURES, closures),
         (L.SPREADS, spreads),
     )
-    wrapped = st.cell("note", "calc")
-    for i in range(n_rows):
-        row = L.FIRST_DATA_ROW + i
-        height = row_height(_row_texts(ctx, i, side_by_side))
-        if height:  # before the row's cells: constant-memory mode writes rows in order
-            ws.set_row(row, height)
-        if i < len(L.PARAMETERS):
-            key, lbl, kind, name = L.PARAMETERS[i]
-            ws.write_string(row, P["key"], key, st.small)
-            ws.write_string(row, P["label"], ctx.t(lbl), wrapped)
+    row = L.FIRST_DATA_ROW + i
+    height = row_height(_row_texts(ctx, i, side_by_side))
+    if height:  # before the row's cells: constant-memory mode writes rows in order
+        ws.set_row(row, height)
+    if i < len(L.PARAMETERS):
+        key, lbl, kind, name = L.PARAMETERS[i]
+        ws.write_string(row, P["key"], key, st.small)
+        ws.write_string(row, P["label"], ctx.t(lbl), wrapped)
+        write_value(
+            ws, row, P["value"], "note" if kind == "text" else kind, field_value(p, key), st
+        )
+        ctx.define(name, "parameters", xl_rowcol_to_cell(row, P["value"], True, True))
+        source = _sourced(p, key)
+        if source is not None:
+            provenance = code_name(source.provenance, Provenance, ctx.lang)
+            ws.write_string(row, P["provenance"], provenance, st.text_calc)
+            ws.write_string(row, P["rationale"], source.rationale, wrapped)
+    if i < len(envelopes) or (i == 0 and not envelopes):
+        env = envelopes[i]
+        for j, col in enumerate(L.ENVELOPES.columns):
+            c = L.ENVELOPES.first_col + j
+            if col.is_input:
+                value = field_value(env, col.key)
+                write_value(ws, row, c, col.kind, value, st, codes=col.codes, lang=ctx.lang)
+        _envelope_calcs(ctx, row, env)
+    if i < len(events):
+        for j, col in enumerate(L.EVENTS.columns):
             write_value(
-                ws, row, P["value"], "note" if kind == "text" else kind, field_value(p, key), st
+                ws, row, L.EVENTS.first_col + j, col.kind, field_value(events[i], col.key), st
             )
-            ctx.define(name, "parameters", xl_rowcol_to_cell(row, P["value"], True, True))
-            source = _sourced(p, key)
-            if source is not None:
-                provenance = code_name(source.provenance, Provenance, ctx.lang)
-                ws.write_string(row, P["provenance"], provenance, st.text_calc)
-                ws.write_string(row, P["rationale"], source.rationale, wrapped)
-        if i < len(envelopes) or (i == 0 and not envelopes):
-            env = envelopes[i]
-            for j, col in enumerate(L.ENVELOPES.columns):
-                c = L.ENVELOPES.first_col + j
-                if col.is_input:
-                    value = field_value(env, col.key)
-                    write_value(ws, row, c, col.kind, value, st, codes=col.codes, lang=ctx.lang)
-            _envelope_calcs(ctx, row, env)
-        if i < len(events):
-            for j, col in enumerate(L.EVENTS.columns):
-                write_value(
-                    ws, row, L.EVENTS.first_col + j, col.kind, field_value(events[i], col.key), st
-                )
-        elif i == 0:
-            for j, col in enumerate(L.EVENTS.columns):
-                write_value(ws, row, L.EVENTS.first_col + j, col.kind, None, st)
-        if i < len(thresholds):
-            for j, col in enumerate(L.THRESHOLDS.columns):
-                value = field_value(thresholds[i], col.key)
-                write_value(ws, row, L.THRESHOLDS.first_col + j, col.kind, value, st)
-        if i < len(procedures):  # the route itself is fixed (formulas rank routes by row)
-            route = code_name(procedures[i].route, Route, ctx.lang)
-            ws.write_string(row, L.ROUTES.first_col, route, st.text_calc)
-            for j, col in enumerate(L.ROUTES.columns[1:], start=1):
-                value = field_value(procedures[i], col.key)
-                write_value(ws, row, L.ROUTES.first_col + j, col.kind, value, st)
-        if i < len(closures) or i == 0:  # an empty row to type the first closure into
-            closure = closures[i] if i < len(closures) else None
-            for j, col in enumerate(L.CLOSURES.columns):
-                value = field_value(closure, col.key) if closure else None
-                write_value(ws, row, L.CLOSURES.first_col + j, col.kind, value, st)
-        if i < len(spreads):  # the kind is fixed: one row per kind of milestone
-            kind = code_name(spreads[i].kind, MilestoneKind, ctx.lang)
-            ws.write_string(row, L.SPREADS.first_col, kind, st.text_calc)
-            for j, col in enumerate(L.SPREADS.columns[1:], start=1):
-                value = field_value(spreads[i], col.key)
-                write_value(ws, row, L.SPREADS.first_col + j, col.kind, value, st)
-        for j, col in enumerate(L.LISTS.columns):
-            assert col.codes is not None
-            if i < len(col.codes):
-                ws.write_string(
-                    row, L.LISTS.first_col + j, names(col.codes, ctx.lang)[i], st.text_calc
-                )
-        if i < len(BOOLEAN_VALUES):
-            ws.write_boolean(row, L.BOOLEANS.first_col, BOOLEAN_VALUES[i], st.cell("bool", "calc"))
+    elif i == 0:
+        for j, col in enumerate(L.EVENTS.columns):
+            write_value(ws, row, L.EVENTS.first_col + j, col.kind, None, st)
+    if i < len(thresholds):
+        for j, col in enumerate(L.THRESHOLDS.columns):
+            value = field_value(thresholds[i], col.key)
+            write_value(ws, row, L.THRESHOLDS.first_col + j, col.kind, value, st)
+    if i < len(procedures):  # the route itself is fixed (formulas rank routes by row)
+        route = code_name(procedures[i].route, Route, ctx.lang)
+        ws.write_string(row, L.ROUTES.first_col, route, st.text_calc)
+        for j, col in enumerate(L.ROUTES.columns[1:], start=1):
+            value = field_value(procedures[i], col.key)
+            write_value(ws, row, L.ROUTES.first_col + j, col.kind, value, st)
+    if i < len(closures) or i == 0:  # an empty row to type the first closure into
+        closure = closures[i] if i < len(closures) else None
+        for j, col in enumerate(L.CLOSURES.columns):
+            value = field_value(closure, col.key) if closure else None
+            write_value(ws, row, L.CLOSURES.first_col + j, col.kind, value, st)
+    if i < len(spreads):  # the kind is fixed: one row per kind of milestone
+        kind = code_name(spreads[i].kind, MilestoneKind, ctx.lang)
+        ws.write_string(row, L.SPREADS.first_col, kind, st.text_calc)
+        for j, col in enumerate(L.SPREADS.columns[1:], start=1):
+            value = field_value(spreads[i], col.key)
+            write_value(ws, row, L.SPREADS.first_col + j, col.kind, value, st)
+    for j, col in enumerate(L.LISTS.columns):
+        assert col.codes is not None
+        if i < len(col.codes):
+            ws.write_string(row, L.LISTS.first_col + j, names(col.codes, ctx.lang)[i], st.text_calc)
+    if i < len(BOOLEAN_VALUES):
+        ws.write_boolean(row, L.BOOLEANS.first_col, BOOLEAN_VALUES[i], st.cell("bool", "calc"))
 
+
+def _finish(ctx: Context, ws: Worksheet, tables: _Tables, n_rows: int) -> None:
+    """The tables' names, the columns' widths, validation, print area and protection."""
+    P = L.PARAM_COLS
+    envelopes, events, thresholds, _procedures, closures, spreads = tables
     n_env, n_evt = len(envelopes), len(events)
     ctx.define_columns(L.ROUTES, len(ROUTE_ORDER))
     ctx.define_columns(L.BOOLEANS, len(BOOLEAN_VALUES))
