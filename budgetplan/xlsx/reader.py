@@ -764,6 +764,21 @@ def _read_parameters(wb: Workbook, loc: Locator) -> dict[str, Any]:
             continue
         if value is not None:
             _set_dotted(scalars, key, value)
+    _read_sources(params, keys_found, scalars)
+    return scalars
+
+
+def _read_sources(
+    params: list[list[Any]], keys_found: dict[str, int], scalars: dict[str, Any]
+) -> None:
+    """The provenance and rationale of the parameters' parent objects (the reserve, the risk
+    accepted), which stand beside their first scalar."""
+    P = L.PARAM_COLS
+
+    def cell(r: int, col: str) -> Any:
+        row = params[r]
+        return row[P[col]] if len(row) > P[col] else ""
+
     for parent, first_key in (
         ("reserve", "reserve.titre2_rate"),
         ("risk_acceptance", "risk_acceptance.overrun_probability"),
@@ -778,7 +793,6 @@ def _read_parameters(wb: Workbook, loc: Locator) -> dict[str, Any]:
         if isinstance(found.get("provenance"), str):  # shown by its name: read as its code
             code = read_code(m.Provenance, found["provenance"])
             found["provenance"] = code.value if code else found["provenance"]
-    return scalars
 
 
 def _read_pilots(wb: Workbook, loc: Locator) -> list[Any]:

@@ -113,7 +113,9 @@ class _Tables(NamedTuple):
 
 
 def _write_row(ctx: Context, ws: Worksheet, i: int, tables: _Tables, wrapped: Format) -> None:
-    """Row ``i`` of every table of the sheet."""
+    """Row ``i`` of every table of the sheet.
+
+    Long: one branch per table beside the others (constant-memory mode writes a row whole)."""
     st, p = ctx.styles, ctx.fig.programme
     P = L.PARAM_COLS
     envelopes, events, thresholds, procedures, closures, spreads = tables

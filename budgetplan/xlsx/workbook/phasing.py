@@ -314,7 +314,9 @@ def _amount_columns(ctx: Context, looks: _Looks, refs: _Refs) -> list[Column]:
 
 
 def _rule_columns(ctx: Context, looks: _Looks, refs: _Refs) -> list[Column]:
-    """Its need and what the rules say of it: need to imputation_ok."""
+    """Its need and what the rules say of it: need to imputation_ok.
+
+    Long: one formula per column, each as the workbook holds it, to be read side by side."""
     st = ctx.styles
     money, boolean, integer, text, rate, _total = looks
     inp, me, on_programme, code, explicit, award_day, nature, M0, M1, hdr = refs.names()

@@ -232,7 +232,15 @@ def _by_pilot(ctx: Context, ws: Worksheet, look: _Look, row: int) -> tuple[int, 
             )
             / 100,
         )
-    row += 1
+    _pilot_totals(ctx, ws, look, row + 1, pilot_hdr)
+    return pilot_hdr, row, c_rap
+
+
+def _pilot_totals(ctx: Context, ws: Worksheet, look: _Look, row: int, pilot_hdr: int) -> None:
+    """The total of the per-pilot table, in ``row`` below its last pilot."""
+    st, fig = ctx.styles, ctx.fig
+    by, years, pilots = fig.budget_year, fig.years, fig.pilots
+    c_total, c_rap = 3 + len(years), 4 + len(years)
     ws.write_string(row, 0, ctx.t("sum.total"), st.label)
     for col in range(2, c_rap + 1):
         c = xl_col_to_name(col)
@@ -246,9 +254,7 @@ def _by_pilot(ctx: Context, ws: Worksheet, look: _Look, row: int) -> tuple[int, 
             value = sum(lf.ttc for lf in fig.lines if lf.line.ae_year <= by) - sum(
                 c for lf in fig.lines for y, c in lf.cp_by_year.items() if y <= by
             )
-        ws.write_formula(row, col, f"=SUM({c}{pilot_hdr + 2}:{c}{row})", total, value / 100)
-    pilot_last = row - 1
-    return pilot_hdr, pilot_last, c_rap
+        ws.write_formula(row, col, f"=SUM({c}{pilot_hdr + 2}:{c}{row})", look.total, value / 100)
 
 
 def _by_year(ctx: Context, ws: Worksheet, look: _Look, row: int) -> int:

@@ -152,7 +152,9 @@ def _gantt(ctx: Context, ws: Worksheet, m0: int, m1: int) -> None:
 
 def _readiness_table(ctx: Context, ws: Worksheet) -> None:
     """Each pilot's readiness before each event it serves, one row per row of the events
-    served (empty or not), below the Gantt; RD_LATE over its late column."""
+    served (empty or not), below the Gantt; RD_LATE over its late column.
+
+    Long: a row's ten formulas, one per column, beside the values a build stores."""
     st, fig = ctx.styles, ctx.fig
     n_p = len(fig.programme.pilots)
     date, text = st.cell("date", "calc"), st.text_calc
