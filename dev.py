@@ -4,7 +4,7 @@
     python3 dev.py build [ARGS...]   install into .venv if needed, then `budgetplan build ARGS`
     python3 dev.py test [PYTEST ARGS...]   install with test extras if needed, lint (ruff), type-check
                                            (mypy, strict on core/ and compute/), run the tests
-    python3 dev.py test --fast [ARGS...]   the edit loop: no LibreOffice, no slow tests (< 1 min)
+    python3 dev.py test --fast [ARGS...]   the edit loop: no LibreOffice, no slow tests (~2.5 min)
     python3 dev.py bench [build|file|reconcile|diff] [ARGS...]   run a benchmark (benchmarks/README.md)
     python3 dev.py catalogue  bring the English catalogue of the default programme's texts up to
                               date (budgetplan/data/programme-2022.en.po): new texts are added

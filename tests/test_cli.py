@@ -31,6 +31,7 @@ def test_build_default_into_workbooks_folder(tmp_path) -> None:
     assert (tmp_path / "workbooks" / "programme-2022.xlsx").stat().st_size > 50_000
 
 
+@pytest.mark.slow
 def test_validate_ok_and_over_envelope(tmp_path) -> None:
     ok = run("validate", str(Path("budgetplan/data/programme-2022.yaml").resolve()))
     lines = len(load().programme.cost_lines)

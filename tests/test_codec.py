@@ -166,6 +166,7 @@ def programmes(draw: st.DrawFn) -> m.Programme:
     return m.Programme.model_validate(data)  # validated like any programme
 
 
+@pytest.mark.slow
 @settings(
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -207,6 +208,7 @@ def multi_year(draw: st.DrawFn) -> m.Programme:
     return m.Programme.model_validate(data)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(programme=multi_year())
 def test_generated_programmes_credits_match_an_independent_computation(programme) -> None:

@@ -144,6 +144,7 @@ def test_cli_formats_and_exit_codes(versions, capsys) -> None:
     assert run(["diff", str(missing), str(versions["new.xlsx"])]) == 2
 
 
+@pytest.mark.slow
 def test_the_report_file_takes_the_format_of_its_extension(versions, tmp_path, capsys) -> None:
     old, new = str(versions["old.yaml"]), str(versions["new.yaml"])
     assert run(["diff", old, new, "-o", str(tmp_path / "r.md")]) == 1
@@ -230,6 +231,7 @@ def test_libreoffice_resaved_pairs(versions, lo_available) -> None:
     _check(diff(out / "old.xlsx", out / "new.xlsx"))
 
 
+@pytest.mark.slow
 def test_git_setup_and_git_diff_show_budget_changes(versions, tmp_path) -> None:
     repo = tmp_path / "repo"
     repo.mkdir()
@@ -349,6 +351,7 @@ def _changed(col: L.Column, value, others: list):  # type: ignore[no-untyped-def
     return f"{value} bis"
 
 
+@pytest.mark.slow
 def test_textconv_shows_an_edit_of_every_input_column(tmp_path) -> None:
     """Each input column of each input table, edited in turn in a workbook (in the first row
     that holds a value there): the text git diff compares changes, so that no edit of an input
@@ -418,6 +421,7 @@ changes:
 """
 
 
+@pytest.mark.slow
 def test_a_shift_is_shown_with_every_date_and_float_it_moves(tmp_path, capsys) -> None:
     """Shifting two computed laws by four months moves their forward-pass dates: the diff
     says their new durations and both dates, old and new, with the float each loses, in every
@@ -463,6 +467,7 @@ def test_a_shift_is_shown_with_every_date_and_float_it_moves(tmp_path, capsys) -
     assert any(row[:2] == ["SCAN-LAW", "SCAN"] for row in cells if len(row) >= 4), cells
 
 
+@pytest.mark.slow
 def test_diff_reports_never_replace_a_file_they_did_not_write(tmp_path, capsys) -> None:
     """`diff -o` over someone's notes or an officer's workbook keeps it as a backup first; the
     same report written again replaces its own output with no backup."""

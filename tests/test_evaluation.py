@@ -154,6 +154,7 @@ def _check_row(code: str) -> int:
     return CHECKS_MASTER_ROW + 4 + next(i for i, c in enumerate(CHECKS) if c.code == code)
 
 
+@pytest.mark.slow
 def test_governance_typed_in_the_workbook_reaches_the_checks_and_reconcile(tmp_path) -> None:
     """In LibreOffice: FRA's evaluation marked not independent, a complete FRA evaluation typed
     into the first empty row (FRA stays evaluated), and the anti-drone go/no-go typed after the

@@ -187,6 +187,7 @@ def test_calamine_and_openpyxl_do_not_expand_entities(hostile) -> None:
         assert "Entit" in type(exc).__name__ or PASSWD_MARKER not in str(exc)
 
 
+@pytest.mark.slow
 def test_lock_file_and_unreconciled_edits_make_build_refuse(tmp_path) -> None:
     import openpyxl
 
@@ -254,6 +255,7 @@ run(["build", "-o", sys.argv[1]])
 """
 
 
+@pytest.mark.slow
 def test_a_build_killed_half_way_leaves_the_previous_workbook(tmp_path) -> None:
     """SIGKILL in the middle of writing the zip: the previous workbook stays whole, and what is
     left is a hidden temporary, never a file with the workbook's name."""
@@ -309,6 +311,7 @@ DOCS = st.recursive(
 )
 
 
+@pytest.mark.slow
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -578,6 +581,7 @@ def _yaml_shapes(folder: Path) -> dict[str, tuple[Path, str]]:
     return out
 
 
+@pytest.mark.slow
 def test_yaml_shaped_to_exhaust_a_reader_is_refused_within_bounds(tmp_path) -> None:
     """Depth, node count and comment volume are bounded in the reading pass itself: each file is
     refused in one line at its place, in bounded CPU time and memory."""
@@ -671,6 +675,7 @@ def _actuals_exports(folder: Path) -> dict[str, tuple[Path, str]]:
     return out
 
 
+@pytest.mark.slow
 def test_actuals_are_streamed_within_their_bounds(tmp_path) -> None:
     """A two-million-row export is refused after one pass over its bytes (never held as text or
     rows), and each malformed export is a finding or one line naming the file and the row, in
@@ -782,6 +787,7 @@ with writing(Path(sys.argv[1])):
 """
 
 
+@pytest.mark.slow
 def test_a_second_writer_of_one_file_is_refused_while_the_first_holds_it(tmp_path) -> None:
     """While one command writes a workbook (its lock held by another process), a build, a
     reconcile -o and a diff -o to the same file are refused in one line and the file is left
@@ -820,6 +826,7 @@ def test_a_second_writer_of_one_file_is_refused_while_the_first_holds_it(tmp_pat
     assert not (tmp_path / ".w.xlsx.lock").exists()  # no lock file left behind
 
 
+@pytest.mark.slow
 def test_a_report_someone_typed_into_is_kept_before_it_is_replaced(tmp_path) -> None:
     """The comparison (run -o) and the reconciliation workbook (reconcile -o) are replaced as
     they are when untouched (same bytes, no backup), and kept as a backup first once someone
@@ -957,6 +964,7 @@ def test_no_sequence_of_commands_loses_an_edit(tmp_path_factory, ops) -> None:
         assert not lost, (ops[: n + 1], lost)
 
 
+@pytest.mark.slow
 def test_what_is_typed_where_nothing_reads_it_is_found_and_kept(tmp_path) -> None:
     """A note typed beside the Summary's tables or beside the Lines table, and a total typed
     over its formula: reconcile names each cell, a build refuses to replace the workbook, and

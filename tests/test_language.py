@@ -51,6 +51,7 @@ def test_every_finding_of_the_checks_speaks_both_languages(tmp_path) -> None:
             assert "EUR" not in text.fr and not re.search(r"\d\.\d\d\b", text.fr), text.fr
 
 
+@pytest.mark.slow
 def test_reconcile_speaks_the_workbooks_language_unless_told(tmp_path, capsys) -> None:
     built = build(output=tmp_path / "fr.xlsx").path
     wb = openpyxl.load_workbook(built)

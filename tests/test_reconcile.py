@@ -273,6 +273,7 @@ def test_a_new_row_with_every_field_is_an_edit(built, tmp_path) -> None:
     assert result.programme.cost_lines[-1].id == "SCAN-NEW1"
 
 
+@pytest.mark.slow
 def test_edit_write_scenario_rebuild(built, tmp_path) -> None:
     """Edit an input cell, write the scenario, rebuild: the new workbook holds the edit."""
     edited = tamper(
@@ -300,6 +301,7 @@ def test_edit_write_scenario_rebuild(built, tmp_path) -> None:
     assert reconcile(rebuilt.path).findings == []
 
 
+@pytest.mark.slow
 def test_cli_json_and_exit_codes(built, tmp_path) -> None:
     bad = tamper(built, tmp_path, "bad.xlsx", lambda wb: wb["Synthèse"].__setitem__("B8", 1))
     run = subprocess.run(
@@ -436,6 +438,7 @@ def test_an_untouched_workbook_is_matched_in_place(built, tmp_path, monkeypatch)
     assert chunks  # openpyxl spells every row otherwise: compared a chunk at a time
 
 
+@pytest.mark.slow
 def test_a_contributors_workbook_is_matched_in_place_once_its_styles_are_learnt(
     tmp_path, monkeypatch
 ) -> None:
@@ -465,6 +468,7 @@ def test_a_contributors_workbook_is_matched_in_place_once_its_styles_are_learnt(
     assert len(chunks) == 2, chunks  # the first chunk, and the one from the changed row
 
 
+@pytest.mark.slow
 def test_once_the_edits_are_carried_build_replaces_the_returned_workbook(built, tmp_path) -> None:
     """The round trip a finance officer's return takes: reconcile, carry, rebuild in place."""
     from budgetplan.cli import run as cli
@@ -623,6 +627,7 @@ def test_libreoffices_spellings_of_the_same_cells_are_alike() -> None:
     assert not _all_alike(built, _without_typed_booleans(built, replaced))
 
 
+@pytest.mark.slow
 def test_the_phasing_sheet_is_compared_chunk_by_chunk_alike(built, tmp_path, monkeypatch) -> None:
     """Rows compared a few at a time (a 10,000-line sheet is never held twice): the same
     findings at the same cells as in one piece, and Excel's shared formulas followed across
@@ -683,6 +688,7 @@ def test_the_phasing_sheet_is_never_read_whole(built, tmp_path, monkeypatch) -> 
     assert reads and -1 not in reads and max(reads) <= 1 << 20, sorted(set(reads))[-5:]
 
 
+@pytest.mark.slow
 def test_notes_typed_on_the_phasing_sheet_are_found_not_lost(built, tmp_path) -> None:
     """A note typed beside the Phasing table, in its header rows, or a million rows down is a
     CELL_OUTSIDE warning at its cell, its text shown as typed (the sheet is streamed, never read

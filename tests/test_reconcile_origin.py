@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from budgetplan.api import build, reconcile
 from budgetplan.xlsx import layout as L
@@ -40,6 +41,7 @@ def test_the_packaged_default_is_found(tmp_path, default_fr) -> None:
     assert [(e.item, e.field) for e in back.edits] == [("cost_lines[SCAN-EQ]", "quantity")]
 
 
+@pytest.mark.slow
 def test_edits_are_listed_against_the_scenario_beside_the_workbook(tmp_path) -> None:
     scenario = tmp_path / "programme.yaml"
     shutil.copy(default_scenario_path(), scenario)
@@ -56,6 +58,7 @@ def test_edits_are_listed_against_the_scenario_beside_the_workbook(tmp_path) -> 
     assert "quantity: 41" in scenario.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_scenario_changed_since_is_found_in_its_git_history(tmp_path) -> None:
     scenario = tmp_path / "programme.yaml"
     shutil.copy(default_scenario_path(), scenario)
@@ -84,6 +87,7 @@ def test_a_scenario_changed_since_is_found_in_its_git_history(tmp_path) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_a_scenario_nowhere_to_be_found_says_where_it_looked(tmp_path) -> None:
     scenario = tmp_path / "gone.yaml"
     shutil.copy(default_scenario_path(), scenario)
@@ -97,6 +101,7 @@ def test_a_scenario_nowhere_to_be_found_says_where_it_looked(tmp_path) -> None:
     assert "gone.yaml" in first and "--scenario" in first
 
 
+@pytest.mark.slow
 def test_a_bad_value_hides_no_other_edit_and_edits_are_said_in_the_workbooks_words(
     tmp_path,
 ) -> None:
@@ -128,6 +133,7 @@ def test_a_bad_value_hides_no_other_edit_and_edits_are_said_in_the_workbooks_wor
     }
 
 
+@pytest.mark.slow
 def test_the_reconciliation_workbook_shows_every_word_of_its_findings(tmp_path) -> None:
     """The euro impact at the end of an edit's message was cut ("(+19"): the message and hint
     columns wrap, and each row is as tall as its longest text needs."""

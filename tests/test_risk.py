@@ -63,6 +63,7 @@ def test_vat_is_added_to_the_draws() -> None:
     assert r.p50 == pytest.approx(120)
 
 
+@pytest.mark.slow
 def test_same_seed_same_figures_and_correlation_widens_the_spread() -> None:
     a, b = simulate(BASE, 20_000, 5), simulate(BASE, 20_000, 5)
     assert a.as_dict() == b.as_dict()

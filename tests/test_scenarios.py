@@ -255,6 +255,7 @@ def test_change_file_errors_name_their_line(tmp_path) -> None:
     assert (3, "SCHEMA") in lines and (4, "SCHEMA") in lines and (5, "CHANGE") in lines
 
 
+@pytest.mark.slow
 def test_a_script_runs_with_python(tmp_path) -> None:
     """A scenario script run as people run it, `python script.py`: its report in the user's
     language, French on a French desktop (as the tests run), English for an English locale."""
@@ -298,6 +299,7 @@ def test_run_builds_every_scenario_and_reports_a_failing_one(tmp_path, capsys) -
     assert "Marge SCAN / RWC2023 (jours)" in labels
 
 
+@pytest.mark.slow
 def test_the_comparison_compares_with_the_default_programme_even_without_baseline(
     tmp_path, capsys
 ) -> None:
@@ -366,6 +368,7 @@ def test_change_files_that_loop_or_are_not_utf8(tmp_path) -> None:
 CHANGE_FILES = sorted(SCENARIOS.glob("*.yaml"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", CHANGE_FILES, ids=lambda p: p.name)
 def test_change_files_are_scenarios_for_every_command(path, tmp_path, capsys) -> None:
     """validate, build, diff and risk take a change file as they take a programme file: the

@@ -77,6 +77,7 @@ def cycle(tmp_path_factory) -> dict[str, object]:
     }
 
 
+@pytest.mark.slow
 def test_split_writes_one_workbook_per_contributor_recording_whom_for(tmp_path) -> None:
     code, _out, err = cli("split", "--by", "owner", "-o", str(tmp_path))
     assert code == 0, err
@@ -96,6 +97,7 @@ def test_split_writes_one_workbook_per_contributor_recording_whom_for(tmp_path) 
     assert "Pour reconstruire" not in labels
 
 
+@pytest.mark.slow
 def test_a_return_is_taken_for_what_its_contributor_owns(cycle) -> None:
     assert cycle["code"] == 1  # something was refused
     out = str(cycle["out"])
@@ -107,6 +109,7 @@ def test_a_return_is_taken_for_what_its_contributor_owns(cycle) -> None:
     assert "Sans réponse : FRP, CROWD, OSINT, DATA, DRONE, SUPV, PGM" in out
 
 
+@pytest.mark.slow
 def test_the_scenario_file_holds_only_the_edits_taken(cycle) -> None:
     before = str(cycle["before"]).splitlines()
     after = Path(cycle["scenario"]).read_text(encoding="utf-8").splitlines()  # type: ignore[arg-type]
@@ -121,6 +124,7 @@ def test_the_scenario_file_holds_only_the_edits_taken(cycle) -> None:
     assert quantities["SCAN-INST"] == 20 and quantities["FRA-GATE"] == 60  # refused, stale
 
 
+@pytest.mark.slow
 def test_the_consolidated_scenario_builds_with_every_check(cycle, tmp_path) -> None:
     built = build(cycle["scenario"], output=tmp_path / "consolidated.xlsx")  # type: ignore[arg-type]
     assert built.ok, [c.spec.code for c in built.checks if not c.ok]
@@ -128,6 +132,7 @@ def test_the_consolidated_scenario_builds_with_every_check(cycle, tmp_path) -> N
 
 
 @pytest.mark.libreoffice
+@pytest.mark.slow
 def test_the_consolidated_workbook_recalculates_in_libreoffice(
     cycle, tmp_path, lo_available
 ) -> None:
@@ -149,6 +154,7 @@ def test_a_workbook_not_made_for_a_contributor_is_refused(tmp_path) -> None:
     assert report["missing"] == [p.id for p in PROGRAMME.pilots]
 
 
+@pytest.mark.slow
 def test_an_unchanged_return_changes_nothing(tmp_path) -> None:
     scenario = tmp_path / "programme.yaml"
     shutil.copy(default_scenario_path(), scenario)
@@ -188,6 +194,7 @@ def _git(folder: Path, *args: str) -> None:
     )  # fmt: skip
 
 
+@pytest.mark.slow
 def test_a_return_from_an_older_version_is_merged_three_way(tmp_path) -> None:
     """ADRN's workbook was split from version 1; the steering team then changed ADRN-TRAIN and
     SCAN-TRAIN in version 2 (committed). ADRN's edit to ADRN-MOB is taken; its edit to
@@ -238,6 +245,7 @@ def test_a_return_from_an_older_version_is_merged_three_way(tmp_path) -> None:
     assert "1 modification(s) reprise(s), 1 en conflit" in out
 
 
+@pytest.mark.slow
 def test_consolidate_lists_the_changes_that_need_an_approval(tmp_path) -> None:
     scenario = tmp_path / "programme.yaml"
     shutil.copy(default_scenario_path(), scenario)
@@ -269,6 +277,7 @@ def test_consolidate_lists_the_changes_that_need_an_approval(tmp_path) -> None:
     assert f"erreur[NEEDS_APPROVAL] ae-5pc : SCAN : {change}" in out
 
 
+@pytest.mark.slow
 def test_a_contributors_workbook_leaves_only_their_inputs_editable(tmp_path) -> None:
     """In ADRN's workbook its lines, milestones and pilot row are inputs (unlocked, yellow) and
     the spare rows too; other pilots' rows and the Parameters are locked, greyed context."""
@@ -298,6 +307,7 @@ def test_a_contributors_workbook_leaves_only_their_inputs_editable(tmp_path) -> 
     assert not plain[L.sheet_name("parameters", "fr")][first_envelope].protection.locked
 
 
+@pytest.mark.slow
 def test_the_consolidation_workbook_lists_every_finding_at_its_cell(cycle, tmp_path) -> None:
     folder = Path(cycle["folder"])  # type: ignore[arg-type]
     scenario = tmp_path / "programme.yaml"
@@ -354,6 +364,7 @@ def _about_edited(workbook: Path, target: Path, **values: str) -> Path:
     return target
 
 
+@pytest.mark.slow
 def test_a_return_cannot_lie_about_its_owner(cycle, tmp_path) -> None:
     """ADRN's contributor extends what they own to SCAN, or passes their workbook off as
     SCAN's: the signature no longer matches, the return is refused whole, naming the file,
@@ -375,6 +386,7 @@ def test_a_return_cannot_lie_about_its_owner(cycle, tmp_path) -> None:
         assert scenario.read_text(encoding="utf-8") == text_before
 
 
+@pytest.mark.slow
 def test_without_the_key_no_return_is_believed(cycle, tmp_path) -> None:
     folder = Path(cycle["folder"])  # type: ignore[arg-type]
     scenario = tmp_path / "programme.yaml"

@@ -64,6 +64,7 @@ def _rename_scan(name: str):  # type: ignore[no-untyped-def]
     return change
 
 
+@pytest.mark.slow
 def test_a_manual_line_break_in_a_name_builds_a_sound_workbook(tmp_path) -> None:
     """A vertical tab pasted from Word into a pilot's name used to leave the Summary and the
     Timeline as malformed XML; it is a line break every engine reads back."""

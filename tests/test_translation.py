@@ -64,6 +64,7 @@ def test_the_french_workbook_keeps_the_french_texts(default_fr) -> None:
     assert "Millimetre-wave body scanners at stadium access" not in cells
 
 
+@pytest.mark.slow
 def test_an_english_text_edited_goes_back_into_the_french_scenario(english, tmp_path) -> None:
     """Untouched, the English workbook is the scenario; one label retyped is the only edit, and
     writing the scenario back changes that line alone: every other text stays French."""

@@ -421,6 +421,7 @@ def test_summary_shows_margin_and_probability_side_by_side(default_fr, default_l
     assert values[0][:3] == ("SCAN", "RWC2023", "Essai") and values[0][5] is False
 
 
+@pytest.mark.slow
 def test_report_workbooks_print_landscape_fitted_to_width(tmp_path) -> None:
     """The reconciliation and diff workbooks print as the programme's do: A4 landscape, each
     report sheet fitted to the page width, its header row repeated."""

@@ -145,6 +145,7 @@ def test_a_large_programme_loads_the_same_by_either_reader(tmp_path) -> None:
     assert fast == slow == load().programme
 
 
+@pytest.mark.slow
 def test_a_bad_line_among_thousands_is_found_at_its_line(tmp_path) -> None:
     """Lines validated one by one (memory) still give every error at its place in the file."""
     import copy
