@@ -676,8 +676,8 @@ def _compare_cells(
                     Severity.ERROR,
                     "FORMULA_REPLACED",
                     said(
-                        f"formula replaced by the constant {value!r}",
-                        f"formule remplacée par la constante {value!r}",
+                        f"formula replaced by the constant {_as_read(value, 'en')}",
+                        f"formule remplacée par la constante {_as_read(value, 'fr')}",
                     ),
                     said(
                         f"restore ={formula} (totals must stay live formulas)",
