@@ -326,7 +326,7 @@ def carry(doc: Any, ask: Any) -> tuple[bool, str]:
             lang, "budgetplan : rien d'écrit. ", "budgetplan: nothing written. "
         ) + question
     try:
-        kept = write_back(result, scenario, scenario)
+        kept = write_back(result, scenario, scenario, keep_scenario=True)
     except NotCarried as exc:
         return False, "budgetplan : " + in_lang(exc.message, lang)
     return True, _said(

@@ -15,10 +15,13 @@ class NotCarried(SaidError):
     code = "NOT_CARRIED"
 
 
-def write_back(result: Reconciliation, scenario: Path | None, target: Path) -> Path | None:
+def write_back(
+    result: Reconciliation, scenario: Path | None, target: Path, keep_scenario: bool = False
+) -> Path | None:
     """Write ``result``'s programme to ``target``: carried into ``scenario``'s text when given,
-    else written whole (what ``target`` held kept beside it first: that backup is returned; a
-    scenario carried into itself is backed up too). Raises NotCarried when the workbook's
+    else written whole (what ``target`` held kept beside it first: that backup is returned).
+    ``keep_scenario``: a scenario carried into itself is kept beside it first too (the add-on,
+    for officers whose file is in no git repository). Raises NotCarried when the workbook's
     inputs do not make a programme."""
     from budgetplan.xlsx.safety import backup
     from budgetplan.yamlio.catalogue import untranslated
@@ -35,7 +38,8 @@ def write_back(result: Reconciliation, scenario: Path | None, target: Path) -> P
         )
     # a workbook in English shows the scenario's French texts translated: they go back in French
     programme = untranslated(result.programme, str(scenario or ""), result.lang)
-    kept = backup(target) if target.exists() and (scenario is None or scenario == target) else None
+    replaced = scenario is None or (keep_scenario and scenario == target)
+    kept = backup(target) if target.exists() and replaced else None
     if scenario is not None:
         apply_to_scenario(scenario, programme, target)
     else:
