@@ -4,6 +4,7 @@
     python3 dev.py build [ARGS...]   install into .venv if needed, then `budgetplan build ARGS`
     python3 dev.py test [PYTEST ARGS...]   install with test extras if needed, lint (ruff), type-check
                                            (mypy, strict on core/ and compute/), run the tests
+                                           (one worker per core: pytest-xdist, -n auto)
     python3 dev.py test --fast [ARGS...]   the edit loop: no LibreOffice, no slow tests (~2.5 min)
     python3 dev.py bench [build|file|reconcile|diff] [ARGS...]   run a benchmark (benchmarks/README.md)
     python3 dev.py catalogue  bring the English catalogue of the default programme's texts up to
@@ -88,6 +89,9 @@ def main(argv: list[str]) -> int:
         if "--fast" in args:
             args = [a for a in args if a != "--fast"]
             args = ["-m", "not libreoffice and not slow", "-p", "no:cacheprovider", *args]
+        if not any(a == "-n" or a.startswith("-n") or "xdist" in a for a in args):
+            # one worker per core, a test file's tests together (its fixtures built once)
+            args = ["-n", "auto", "--dist", "loadfile", *args]
         return run([str(PY), "-m", "pytest", *args])
     if task == "bench":
         ensure()
