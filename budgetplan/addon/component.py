@@ -18,6 +18,7 @@ LibreOffice only for its pure helpers (tests), the uno modules being absent ther
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import tempfile
@@ -72,6 +73,8 @@ def budgetplan_on_path(environ: dict[str, str] | None = None) -> list[str]:
         if folder not in sys.path:
             sys.path.insert(0, folder)
             added.append(folder)
+    if added:  # the finders' caches may predate the folders (an import tried before)
+        importlib.invalidate_caches()
     return added
 
 
