@@ -70,14 +70,33 @@ def test_budgetplan_comes_from_the_path_the_environment_names() -> None:
 
 
 @pytest.fixture(scope="module")
-def installed(lo_available) -> Iterator[Path]:
+def installed(lo_available, default_fr, budgetplan_path) -> Iterator[Path]:
     """A French profile with the extension installed by an ordinary user (``unopkg add``), in
-    a folder of its own that user can reach (pytest's is root's only)."""
+    a folder of its own that user can reach (pytest's is root's only), started once: the
+    first start registers the extension (LibreOffice may restart itself to do so), and the
+    tests dispatch to a LibreOffice where it is live (checked: ``clear`` answers)."""
     if not shutil.which("unopkg"):
         pytest.fail("unopkg (LibreOffice) is missing")
     root = Path(tempfile.mkdtemp(prefix="budgetplan-addon-"))
     try:
-        yield _install(root)
+        profile = _install(root)
+        sample = root / "sample.xlsx"
+        sample.write_bytes(default_fr.read_bytes())
+        sample.chmod(0o644)
+        answers: list[object] = []
+        for _attempt in range(3):  # a loaded machine may need a start or two
+            try:
+                result = libreoffice.recalculate(
+                    [sample], sheets=[SUMMARY], profile=profile, dispatch=[f"{PROTOCOL}clear"]
+                )
+            except subprocess.CalledProcessError as exc:
+                answers = [exc.stderr.decode(errors="replace")[-300:]]
+                continue
+            answers = result[sample]["dispatched"]
+            if answers == ["budgetplan : 0 note(s)"]:
+                break
+        assert answers == ["budgetplan : 0 note(s)"], f"the extension is not live: {answers}"
+        yield profile
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
