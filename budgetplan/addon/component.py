@@ -154,13 +154,16 @@ class Dispatcher(
             SUCCESS,
         )
 
-        given = {a.Name: a.Value for a in args or ()}
-        confirmed, other = given.get("Confirm") is True, given.get("With")
-        ok, text = self.run(
-            url.Path,
-            ask=(lambda _question: confirmed),
-            pick=(lambda: other) if isinstance(other, str) else None,
-        )
+        try:
+            given = {a.Name: a.Value for a in args or ()}
+            confirmed, other = given.get("Confirm") is True, given.get("With")
+            ok, text = self.run(
+                url.Path,
+                ask=(lambda _question: confirmed),
+                pick=(lambda: other) if isinstance(other, str) else None,
+            )
+        except Exception as exc:  # told to the script, never lost
+            ok, text = False, f"budgetplan : {type(exc).__name__}: {exc}"
         if listener is not None:
             event = DispatchResultEvent()
             event.Source, event.State, event.Result = self, SUCCESS if ok else FAILURE, text
@@ -172,10 +175,11 @@ class Dispatcher(
         ``ask(question)`` says whether to go on where a command writes a file (a person's
         answer, or a script's ``Confirm`` argument); without it nothing is written. ``pick()``
         gives the workbook to compare with (a file picker, or a script's ``With`` argument)."""
-        doc = self.frame.getController().getModel() if self.frame is not None else None
-        if doc is None or not hasattr(doc, "Sheets"):
-            return False, "budgetplan : ouvrir un classeur Calc / open a Calc workbook"
         try:
+            controller = self.frame.getController() if self.frame is not None else None
+            doc = controller.getModel() if controller is not None else None
+            if doc is None or not hasattr(doc, "Sheets"):
+                return False, "budgetplan : ouvrir un classeur Calc / open a Calc workbook"
             if path == "clear":
                 removed = clear_notes(doc)
                 return True, f"budgetplan : {removed} note(s)"

@@ -162,6 +162,16 @@ def components(desktop):
     return found
 
 
+def parsed(ctx, text):
+    """A command URL as UNO's URL struct."""
+    url = uno.createUnoStruct("com.sun.star.util.URL")
+    url.Complete = text
+    transformer = ctx.ServiceManager.createInstanceWithContext(
+        "com.sun.star.util.URLTransformer", ctx
+    )
+    return transformer.parseStrict(url)[1]
+
+
 def dispatch(ctx, doc, urls):
     """Dispatch each command URL in the document's frame, as a menu item does; what each said."""
     helper = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.DispatchHelper", ctx)
@@ -171,6 +181,8 @@ def dispatch(ctx, doc, urls):
         url, args = (item, {}) if isinstance(item, str) else item
         arguments = tuple(prop(name, value) for name, value in args.items())
         result = helper.executeDispatch(frame, url, "", 0, arguments)
+        if result is None and frame.queryDispatch(parsed(ctx, url), "", 0) is None:
+            result = "no handler for " + url  # the extension is not live in this LibreOffice
         said.append(str(getattr(result, "Result", result)))
     return said
 
