@@ -25,6 +25,9 @@ from budgetplan.recalc import libreoffice
 from budgetplan.recalc.lo_profile import set_locale
 from budgetplan.xlsx import layout as L
 
+#: LibreOffice with the extension installed runs alone, after the other tests (dev.py test)
+pytestmark = pytest.mark.serial
+
 SUMMARY = L.sheet_name("summary", "fr")
 NOBODY = 65534
 
