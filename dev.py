@@ -96,11 +96,12 @@ def main(argv: list[str]) -> int:
             return run([str(PY), "-m", "pytest", *workers, *fast, *args])
         if args:  # the user's choice of tests or options: one run
             return run([str(PY), "-m", "pytest", *workers, *args])
-        # then, alone and in a process of their own, the tests of LibreOffice with the add-on
-        # installed: run after the rest, in the same process or beside it, the extension was
-        # not live in their LibreOffice ("no handler"), while alone they pass
-        first = run([str(PY), "-m", "pytest", *workers, f"--ignore={ADDON_TESTS}"])
-        second = run([str(PY), "-m", "pytest", "-p", "no:xdist", ADDON_TESTS])
+        # first, alone and in a process of their own, the tests of LibreOffice with the add-on
+        # installed: run just after other LibreOffice tests, in the same process, beside them
+        # or in a process of their own, the extension was not live in their LibreOffice ("no
+        # handler"), while run on their own a while later they pass
+        first = run([str(PY), "-m", "pytest", "-p", "no:xdist", ADDON_TESTS])
+        second = run([str(PY), "-m", "pytest", *workers, f"--ignore={ADDON_TESTS}"])
         return first or second
     if task == "bench":
         ensure()
