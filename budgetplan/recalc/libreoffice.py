@@ -7,6 +7,7 @@ LibreOffice does not recalculate xlsx files on load by default; the helper scrip
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -26,6 +27,19 @@ def available() -> bool:
         return False
     probe = subprocess.run([UNO_PYTHON, "-c", "import uno"], capture_output=True, check=False)
     return probe.returncode == 0
+
+
+def _office_env() -> dict[str, str]:
+    """The environment LibreOffice and its Python run in: the caller's, without what belongs to
+    the caller's Python (a pyenv or virtual environment on PATH, PYTHON* and PYENV* settings),
+    which LibreOffice's own Python must not pick up; BUDGETPLAN_PYTHONPATH is kept."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PYTHON", "PYENV", "_PYENV", "VIRTUAL_ENV"))
+    }
+    env["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+    return env
 
 
 def recalculate(
@@ -80,7 +94,7 @@ def recalculate(
             sheets_file.write_text(json.dumps(list(sheets)), encoding="utf-8")
             cmd += ["--sheets", str(sheets_file)]
         cmd += [str(p) for p in paths]
-        subprocess.run(cmd, check=True, timeout=timeout, capture_output=True)
+        subprocess.run(cmd, check=True, timeout=timeout, capture_output=True, env=_office_env())
         data = json.loads(out.read_text(encoding="utf-8"))
     return {Path(k): v for k, v in data.items()}
 
