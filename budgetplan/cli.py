@@ -151,6 +151,13 @@ def _main(
     """budgetplan: programme budgets as workbooks a finance officer can trust."""
 
 
+#: --force of the commands that write a workbook over one holding edits
+Force = Annotated[
+    bool,
+    typer.Option("--force", help="Replace a workbook holding unreconciled edits (backed up)."),
+]
+
+
 @app.command()
 def build(
     scenario: Annotated[
@@ -170,10 +177,7 @@ def build(
             "--lang", metavar="fr|en", help="Language of the workbook (and of the messages)."
         ),
     ] = LangOpt.fr,
-    force: Annotated[
-        bool,
-        typer.Option("--force", help="Replace a workbook holding unreconciled edits (backed up)."),
-    ] = False,
+    force: Force = False,
 ) -> None:
     """Build the workbook of a scenario (written atomically, never over unreconciled edits).
 
@@ -201,8 +205,21 @@ def build(
         _not_written(exc)
     except LoadError as exc:  # the scenario's translation catalogue
         _fail(exc.findings)
-    failed = [c for c in built.checks if not c.ok]
     said_in: Lang = lang.value
+    lines = len(built.figures.lines)
+    _report_built(
+        built,
+        lambda status: label("bld.wrote", said_in).format(
+            path=built.path, lines=lines, status=status
+        ),
+        said_in,
+    )
+
+
+def _report_built(built, wrote, said_in: Lang) -> None:  # type: ignore[no-untyped-def]
+    """What a written workbook tells the user: the backup kept, ``wrote(status)`` (the checks'
+    status said), and the first findings of each failing check."""
+    failed = [c for c in built.checks if not c.ok]
     status = (
         label("bld.all_pass", said_in)
         if not failed
@@ -210,8 +227,7 @@ def build(
     )
     if built.backup:
         typer.echo(label("bld.kept", said_in).format(path=built.backup))
-    lines = len(built.figures.lines)
-    typer.echo(label("bld.wrote", said_in).format(path=built.path, lines=lines, status=status))
+    typer.echo(wrote(status))
     for check in failed:
         for finding in check.findings[:5]:
             _err(f"{label('rec.warning', said_in)}: {finding.one_line(said_in)}")
@@ -232,10 +248,7 @@ def upgrade(
             help="Workbook to write (default: beside it, named for the layout).",
         ),
     ] = None,
-    force: Annotated[
-        bool,
-        typer.Option("--force", help="Replace a workbook holding unreconciled edits (backed up)."),
-    ] = False,
+    force: Force = False,
 ) -> None:
     """Bring a workbook of an earlier layout to this one, its inputs and edits kept.
 
@@ -257,21 +270,18 @@ def upgrade(
         _fail(exc.findings)
     from budgetplan.xlsx import layout as L
 
-    if done.built.backup:
-        typer.echo(label("bld.kept", _said_in).format(path=done.built.backup))
-    failed = sum(not c.ok for c in done.built.checks)
-    status = (
-        label("bld.all_pass", _said_in)
-        if not failed
-        else label("bld.failing", _said_in).format(n=failed)
-    )
-    wrote = said(
-        f"wrote {done.built.path}: {workbook} (layout {done.layout}) in layout {L.LAYOUT}, its "
-        f"inputs and edits kept ({status})",
-        f"écrit {done.built.path} : {workbook} (mise en page {done.layout}) dans la mise en page "
-        f"{L.LAYOUT}, saisies gardées ({status})",
-    )
-    typer.echo(in_lang(wrote, _said_in))
+    def wrote(status: str) -> str:
+        return in_lang(
+            said(
+                f"wrote {done.built.path}: {workbook} (layout {done.layout}) in layout "
+                f"{L.LAYOUT}, its inputs and edits kept ({status})",
+                f"écrit {done.built.path} : {workbook} (mise en page {done.layout}) dans la mise "
+                f"en page {L.LAYOUT}, saisies gardées ({status})",
+            ),
+            _said_in,
+        )
+
+    _report_built(done.built, wrote, _said_in)
 
 
 @app.command()

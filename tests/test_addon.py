@@ -191,6 +191,15 @@ def test_verify_notes_a_typed_over_total_at_its_cell_and_a_second_run_replaces_t
     assert cleared["notes"] == [] and cleared["dispatched"][1] == "budgetplan : 2 note(s)"
 
 
+def _forty_one_scanners() -> tuple[str, str, str, float]:
+    """The officer's edit: SCAN-EQ's quantity 40 -> 41 on the Inputs sheet of the default."""
+    from budgetplan.api import load_programme
+
+    index = next(i for i, c in enumerate(load_programme().cost_lines) if c.id == "SCAN-EQ")
+    cell = L.INPUTS.cell("quantity", index).replace("$", "")
+    return L.sheet_name("inputs", "fr"), cell, "number", 41.0
+
+
 @pytest.mark.libreoffice
 def test_carry_shows_the_edits_then_writes_them_into_the_scenario_once_confirmed(
     installed, budgetplan_path, tmp_path
@@ -199,23 +208,17 @@ def test_carry_shows_the_edits_then_writes_them_into_the_scenario_once_confirmed
     Carry: first what will be written (nothing written without a yes), then, confirmed, the one
     line of the scenario file beside the workbook changed, a dated copy of it kept, the
     workbook's file untouched (the document is not saved)."""
-    from budgetplan.api import build, load_scenario
+    from budgetplan.api import build
     from budgetplan.yamlio.loader import default_scenario_path
 
     scenario = tmp_path / "programme.yaml"
     scenario.write_bytes(default_scenario_path().read_bytes())
     book = build(scenario, output=tmp_path / "programme.xlsx").path
     before_book, before_text = book.read_bytes(), scenario.read_text(encoding="utf-8")
-    index = next(
-        i
-        for i, line in enumerate(load_scenario(scenario).programme.cost_lines)
-        if line.id == "SCAN-EQ"
-    )
-    quantity = L.INPUTS.cell("quantity", index).replace("$", "")
     carry = f"{PROTOCOL}carry"
     result = libreoffice.recalculate(
         [book],
-        edits={book: [(L.sheet_name("inputs", "fr"), quantity, "number", 41.0)]},
+        edits={book: [_forty_one_scanners()]},
         sheets=[SUMMARY],
         profile=installed,
         dispatch=[carry, (carry, {"Confirm": True})],
@@ -238,16 +241,12 @@ def test_compare_opens_what_changed_and_what_it_costs_as_a_new_document(
     workbook as built: a new document opens, the diff workbook, which names SCAN-EQ's change."""
     import openpyxl
 
-    from budgetplan.api import load_programme
-
     book = tmp_path / "edited.xlsx"
     book.write_bytes(default_fr.read_bytes())
-    index = next(i for i, c in enumerate(load_programme().cost_lines) if c.id == "SCAN-EQ")
-    quantity = L.INPUTS.cell("quantity", index).replace("$", "")
     compare = f"{PROTOCOL}compare"
     result = libreoffice.recalculate(
         [book],
-        edits={book: [(L.sheet_name("inputs", "fr"), quantity, "number", 41.0)]},
+        edits={book: [_forty_one_scanners()]},
         sheets=[SUMMARY],
         profile=installed,
         dispatch=[compare, (compare, {"With": str(default_fr)})],

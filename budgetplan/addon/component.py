@@ -359,9 +359,8 @@ def schedule(doc: Any) -> tuple[bool, str]:
     from budgetplan.compute.risk_result import SHEET_FIGURES, SHEET_FIRST_ROW
     from budgetplan.core.findings import Severity
     from budgetplan.xlsx import layout as L
-    from budgetplan.xlsx.codec import serial
     from budgetplan.xlsx.reader import ReadError, open_workbook, read_programme
-    from budgetplan.xlsx.workbook.inputs import schedule_signature
+    from budgetplan.xlsx.workbook.inputs import milestone_values
 
     with tempfile.TemporaryDirectory(prefix="budgetplan-addon-") as tmp:
         copy, _own = _copy(doc, tmp)
@@ -393,19 +392,18 @@ def schedule(doc: Any) -> tuple[bool, str]:
                 _sheet, ref = places.find(("pilots", pi, "milestones", mi, "date"))
                 row = _row_of(ref)
                 cell = lambda key, r=row: sheet.getCellByPosition(T.index(key), r)  # noqa: E731
-                planned = fig.dates.get(m.id)
-                if m.date is None and planned is not None:
-                    cell("calc.computed").setValue(serial(planned))
-                    dated += 1
-                else:
+                values = milestone_values(fig, m, critical)  # as a build writes them
+                if values.computed is None:
                     cell("calc.computed").setString("")
-                slack = fig.floats.get(m.id)
-                if slack is None:
+                else:
+                    cell("calc.computed").setValue(values.computed)
+                    dated += 1
+                if values.float_days is None:
                     cell("calc.float").setString("")
                 else:
-                    cell("calc.float").setValue(slack)
-                cell("calc.critical").setValue(1 if m.id in critical else 0)
-                cell("calc.built").setString(schedule_signature(m))
+                    cell("calc.float").setValue(values.float_days)
+                cell("calc.critical").setValue(1 if values.critical else 0)
+                cell("calc.built").setString(values.signature)
     if "risk" in names:
         risk = doc.Sheets.getByName(names["risk"])
         with _Unprotected(risk) as unprotected:

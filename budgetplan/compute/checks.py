@@ -671,12 +671,13 @@ def _risk_overrun(fig: Figures) -> Iterator[Finding]:
     """The Risk sheet's simulation against the risk accepted (run once per figures, shared with
     the writer: ``risk.sheet_simulation``)."""
     from budgetplan.compute.risk import sheet_simulation
+    from budgetplan.compute.risk_result import within_accepted
 
     accepted = fig.programme.risk_acceptance
     sim = sheet_simulation(fig)
     chance = round(sim.probability_over_envelope, 4)
     limit = round(float(accepted.overrun_probability), 4)
-    if chance <= limit:
+    if within_accepted(chance, limit):
         return
     provision, needed, net = (
         round(euros * 100)

@@ -78,3 +78,9 @@ SHEET_FIGURES = (
     "contingency_planned",
 )
 SHEET_FIRST_ROW = 3
+
+
+def within_accepted(probability_over: float, accepted: float) -> bool:
+    """The rule of the check RISK_OVERRUN (and of the Summary's verdict): the probability of
+    exceeding the envelope, as the Risk sheet stores it (0.01 %), no more than the accepted."""
+    return round(probability_over, 4) <= round(accepted, 4)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from pydantic import BaseModel
 from xlsxwriter.worksheet import Worksheet
 
+from budgetplan.compute.figures import Figures
 from budgetplan.core.labels import Lang
 from budgetplan.core.model import (
     Commitment,
@@ -351,6 +353,23 @@ def typed_date(ctx: Context, r: int, c: dict[str, str]) -> str:
     )
 
 
+@dataclass(frozen=True)
+class MilestoneValues:
+    """What the forward pass stores in a milestone row's value cells (the rest are formulas):
+    the writer writes them, the add-on's schedule command writes them again."""
+
+    computed: int | None  # the serial of its computed date; None: a fixed date, or none
+    float_days: int | None  # its least float to the events it leads to; None: it leads to none
+    critical: bool
+    signature: str  # what its dates were computed from (schedule_signature)
+
+
+def milestone_values(fig: Figures, m: Milestone, critical: set[str]) -> MilestoneValues:
+    planned = fig.dates.get(m.id)
+    computed = serial(planned) if m.date is None and planned is not None else None
+    return MilestoneValues(computed, fig.floats.get(m.id), m.id in critical, schedule_signature(m))
+
+
 def write_milestones(ctx: Context) -> None:
     ws = _begin(ctx, "milestones", "title.milestones")
     st = ctx.styles
@@ -372,8 +391,9 @@ def write_milestones(ctx: Context) -> None:
         c |= {k: f"${T.letter(k)}{r}" for k in ("not_before", "calendar", "calc.computed")}
         c |= {k: f"${T.letter(k)}{r}" for k in ("calc.date", "calc.built")}
         planned = fig.dates.get(m.id) if m is not None else None
-        if m is not None and m.date is None and planned is not None:
-            w.write_number(row, T.index("calc.computed"), serial(planned), day)
+        values = milestone_values(fig, m, critical) if m is not None else None
+        if values is not None and values.computed is not None:
+            w.write_number(row, T.index("calc.computed"), values.computed, day)
         elif m is None:  # a row to type a milestone into: dated by its own formula
             w.write_formula(row, T.index("calc.computed"), typed_date(ctx, r, c), day, "")
         else:
@@ -385,15 +405,15 @@ def write_milestones(ctx: Context) -> None:
             day,
             serial(planned) if planned else 0,
         )
-        slack = fig.floats.get(m.id) if m is not None else None
+        slack = values.float_days if values is not None else None
         if slack is None:
             w.write_blank(row, T.index("calc.float"), None, st.cell("int", "calc"))
         else:
             w.write_number(row, T.index("calc.float"), slack, st.cell("int", "calc"))
-        if m is None:
+        if values is None:
             w.write_blank(row, T.index("calc.critical"), None, boolean)
         else:
-            w.write_boolean(row, T.index("calc.critical"), m.id in critical, boolean)
+            w.write_boolean(row, T.index("calc.critical"), values.critical, boolean)
         w.write_formula(
             row,
             T.index("calc.deps_ok"),
@@ -402,7 +422,7 @@ def write_milestones(ctx: Context) -> None:
             boolean,
             ok,
         )
-        w.write_string(row, T.index("calc.built"), schedule_signature(m), st.small)
+        w.write_string(row, T.index("calc.built"), values.signature if values else "", st.small)
         w.write_formula(
             row,
             T.index("calc.current"),

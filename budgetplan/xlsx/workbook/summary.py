@@ -442,13 +442,13 @@ def _risk_block(ctx: Context) -> list[tuple[str, str, str, object]]:
     """The risk verdict's rows: (label, formula, number format or "verdict", cached value), the
     first its heading. Without a simulation (no Risk sheet) the names it reads are undefined:
     the cells show errors, and the check RISK_OVERRUN fails closed."""
-    from budgetplan.compute.risk_result import RiskResult
+    from budgetplan.compute.risk_result import RiskResult, within_accepted
 
     sim = ctx.fig.simulation
     if not isinstance(sim, RiskResult):
         return []
     accepted = float(ctx.fig.programme.risk_acceptance.overrun_probability)
-    ok = round(sim.probability_over_envelope, 4) <= round(accepted, 4)  # as RISK_OVERRUN
+    ok = within_accepted(sim.probability_over_envelope, accepted)
     return [
         ("sum.risk", "", "", None),
         ("sum.risk_over", "=RISK_PROB_OVER", nf.PERCENT, sim.probability_over_envelope),
