@@ -85,6 +85,14 @@ def test_the_risk_accepted_is_stated_and_the_check_follows_it(default_loaded) ->
     by_code = {r.spec.code: r for r in run_checks(fig)}
     assert by_code["RISK_OVERRUN"].ok
     assert round(fig.simulation.probability_over_envelope, 3) == 0.517  # type: ignore[attr-defined]
+    # the figures its reason gives are the simulation's, rounded as it says them
+    sim = fig.simulation
+    said_p80 = f"{sim.contingency_p80 / 1e6:.2f}".replace(".", ",")  # type: ignore[attr-defined]
+    said_held = f"{sim.contingency_planned / 1e6:.2f}".replace(".", ",")  # type: ignore[attr-defined]
+    chance = round(sim.probability_over_envelope * 100)  # type: ignore[attr-defined]
+    assert f"({chance} % ; le P80 demande {said_p80} M€ de provision, {said_held} M€" in (
+        accepted.rationale
+    )
     strict = p.model_copy(update={"risk_acceptance": type(accepted)()})
     failed = {r.spec.code: r for r in run_checks(compute(strict))}["RISK_OVERRUN"]
     assert not failed.ok and failed.count == 1

@@ -96,10 +96,10 @@ def test_the_risk_accepted_is_a_verdict_the_master_check_follows(
     """The default accepts 55 % (the Risk sheet: 51.7 %): typed down to 20 % in a French
     LibreOffice, RISK_OVERRUN, the Summary's verdict and the master check turn FALSE; a word
     there fails them too; 60 % holds."""
-    from budgetplan.xlsx.workbook.summary import RISK_COL, RISK_SPAN
+    from budgetplan.xlsx.workbook.summary import verdict_cell
 
     where = _parameter("risk_acceptance.overrun_probability")
-    verdict = f"{xl_col_to_name(RISK_COL + RISK_SPAN)}{L.HEADER_ROW + 6}"  # its sixth row
+    verdict = verdict_cell()
     summary = sheet_name("summary", "fr")
     typed = {"20 %": ("number", 0.2), "vingt": ("text", "vingt"), "60 %": ("number", 0.6)}
     books, edits = {}, {}

@@ -431,6 +431,15 @@ def _monthly(ctx: Context, ws: Worksheet, look: _Look, row: int) -> tuple[int, i
 #: The risk verdict stands right of the key figures: its labels over RISK_SPAN columns from
 #: RISK_COL (0-based), its figures in the next.
 RISK_COL, RISK_SPAN = 3, 3
+#: The risk verdict's rows, from the key figures' header row down
+RISK_KEYS = (
+    "sum.risk",
+    "sum.risk_over",
+    "sum.risk_accepted",
+    "sum.risk_provision",
+    "sum.risk_p80",
+    "sum.risk_ok",
+)
 #: The verdict, as the check RISK_OVERRUN has it (FALSE when a figure it reads is not a number)
 VERDICT = (
     "=IFERROR(AND(ISNUMBER(RISK_PROB_OVER),ISNUMBER(OVERRUN_PROBABILITY),"
@@ -439,9 +448,10 @@ VERDICT = (
 
 
 def _risk_block(ctx: Context) -> list[tuple[str, str, str, object]]:
-    """The risk verdict's rows: (label, formula, number format or "verdict", cached value), the
-    first its heading. Without a simulation (no Risk sheet) the names it reads are undefined:
-    the cells show errors, and the check RISK_OVERRUN fails closed."""
+    """The risk verdict's rows, in RISK_KEYS order: (label, formula, number format or
+    "verdict", cached value), the first its heading. Without a simulation there is no Risk
+    sheet and no verdict to show: the block is left out, and the check RISK_OVERRUN, whose
+    names are then undefined, fails closed."""
     from budgetplan.compute.risk_result import RiskResult, within_accepted
 
     sim = ctx.fig.simulation
@@ -449,7 +459,7 @@ def _risk_block(ctx: Context) -> list[tuple[str, str, str, object]]:
         return []
     accepted = float(ctx.fig.programme.risk_acceptance.overrun_probability)
     ok = within_accepted(sim.probability_over_envelope, accepted)
-    return [
+    rows = [
         ("sum.risk", "", "", None),
         ("sum.risk_over", "=RISK_PROB_OVER", nf.PERCENT, sim.probability_over_envelope),
         ("sum.risk_accepted", "=OVERRUN_PROBABILITY", nf.PERCENT, accepted),
@@ -457,6 +467,15 @@ def _risk_block(ctx: Context) -> list[tuple[str, str, str, object]]:
         ("sum.risk_p80", "=RISK_CONTINGENCY_P80", nf.MONEY_WHOLE, sim.contingency_p80),
         ("sum.risk_ok", VERDICT, "verdict", ok),
     ]
+    assert tuple(key for key, *_ in rows) == RISK_KEYS
+    return rows
+
+
+def verdict_cell() -> str:
+    """Where the Summary shows the risk verdict (A1)."""
+    return (
+        f"{xl_col_to_name(RISK_COL + RISK_SPAN)}{L.HEADER_ROW + RISK_KEYS.index('sum.risk_ok') + 1}"
+    )
 
 
 def _risk_row(
