@@ -710,3 +710,12 @@ def test_notes_typed_on_the_phasing_sheet_are_found_not_lost(built, tmp_path) ->
     before = noted.read_bytes()
     assert cli(["build", "-o", str(noted)]) == 2  # the notes would be lost: refused
     assert noted.read_bytes() == before
+
+
+def test_a_boolean_read_against_a_blank_is_a_difference_not_a_crash() -> None:
+    """A workbook of the previous build showed FAUX where an empty readiness row now shows
+    nothing: rebuilding over it crashed comparing FALSE with a blank."""
+    from budgetplan.readback.integrity import _same
+
+    assert not _same(False, None) and not _same(None, True) and not _same(True, "")
+    assert _same(True, 1) and _same(False, 0.0) and _same(True, True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from collections import defaultdict
@@ -174,9 +175,9 @@ def test_print_setup_frozen_panes_and_formats(wb_fr) -> None:
         assert fitted or (scale is not None and 58 <= scale <= 65), ws.title
         if ws.title == label("sheet.phasing", "fr"):
             assert ws.print_title_cols == "$A:$B"  # the line and pilot on every page
-            # the line and its amounts | its need, route and row checks | the years (the
+            # the line, its amounts and need | its route and row checks and the years (the
             # monthly columns are out of the print area)
-            assert len(ws.col_breaks.brk) == 2
+            assert len(ws.col_breaks.brk) == 1
     inputs = wb_fr[label("sheet.inputs", "fr")]
     assert inputs.freeze_panes == "B5"
     assert inputs.print_title_rows == "$1:$4"
@@ -473,3 +474,38 @@ def test_every_number_stored_is_rounded_to_a_stated_precision(default_fr, defaul
                     v for v in values if number.fullmatch(v) and round(float(v), 4) != float(v)
                 ]
                 assert not loose, f"{path.name} {part}: {loose[:5]} stored at full precision"
+
+
+def test_sheets_are_cut_across_at_the_columns_that_fit_a_page() -> None:
+    """budgetplan chooses where a wide sheet is cut across (LibreOffice's own cut left a
+    column alone on a page): tables side by side share a page where both fit whole, a chart
+    starts its own page, and the scale is the largest that takes the fewest page widths."""
+    from xlsxwriter import Workbook
+
+    from budgetplan.xlsx.workbook.context import MIN_SCALE, PAGE_PIXELS, PRINT_SCALE, paginate
+
+    def sheet(widths: dict[int, float]):  # type: ignore[no-untyped-def]
+        ws = Workbook(io.BytesIO()).add_worksheet()
+        for col, chars in widths.items():
+            ws.set_column(col, col, chars)
+        return ws
+
+    room = PAGE_PIXELS * 100 / PRINT_SCALE  # pixels a page takes at the usual scale
+    per_col = int((room / 4 - 5) / 7)  # four such columns fill that page
+    a_bit_wide = int((room * 1.05 / 5 - 5) / 7)  # five such overflow it by 5 %...
+    ws = sheet({c: a_bit_wide for c in range(5)})  # ...a fifth alone at the usual scale...
+    scale, breaks = paginate(ws, 4, 0)
+    assert breaks == [] and MIN_SCALE <= scale < PRINT_SCALE  # ...so a smaller one, one page
+    ws = sheet({c: per_col for c in range(8)})  # eight: two pages whatever the scale
+    assert paginate(ws, 7, 0) == (PRINT_SCALE, [4])
+    # two narrow tables with a gap between: one page; a chart after them: a page of its own
+    ws = sheet({0: 20, 1: 20, 3: 20, 4: 20})
+    assert paginate(ws, 4, 0, blocks=[3]) == (PRINT_SCALE, [])
+    assert paginate(ws, 6, 0, breaks=[6], blocks=[3]) == (PRINT_SCALE, [6])
+    # a table that does not fit beside the one before starts a page, its gap column kept
+    # on the page before when it fits there
+    ws = sheet({0: per_col, 1: per_col, 2: per_col, 4: per_col, 5: per_col})
+    assert paginate(ws, 5, 0, blocks=[4]) == (PRINT_SCALE, [4])
+    # the first columns repeated on every page count on every page
+    ws = sheet({c: per_col for c in range(7)})
+    assert paginate(ws, 6, 1) == (PRINT_SCALE, [4])

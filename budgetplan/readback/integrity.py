@@ -805,8 +805,9 @@ def _same_formula(expected: RawCell, got: RawCell, row: int, col: str) -> bool:
 
 
 def _same(a: object, b: object) -> bool:
-    if isinstance(a, bool) or isinstance(b, bool):
-        return float(a) == float(b)  # type: ignore[arg-type]
+    if isinstance(a, bool) or isinstance(b, bool):  # TRUE and 1 alike; FALSE and a blank not
+        numbers = all(isinstance(v, int | float) for v in (a, b))
+        return numbers and float(a) == float(b)  # type: ignore[arg-type]
     if isinstance(a, float) and isinstance(b, float):
         return abs(a - b) <= HALF_CENT
     if a in ("", None) and b in ("", None):

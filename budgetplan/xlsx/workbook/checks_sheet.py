@@ -68,5 +68,5 @@ def write(ctx: Context, results: list[CheckResult]) -> None:
     for col, width in widths:
         ws.set_column(col, col, width)
     ws.freeze_panes(first_data, 0)
-    page_setup(ws, ctx.t("title.checks"), repeat_rows=first, widest=sum(w for _c, w in widths))
+    page_setup(ws, ctx.t("title.checks"), repeat_rows=first, paged=True)
     protect(ws, editable_rows=False)

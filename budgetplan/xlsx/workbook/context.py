@@ -306,16 +306,79 @@ def row_height(texts: list[tuple[str, float]]) -> float | None:
 PRINT_SCALE = 65
 
 
-#: Characters of column width a landscape A4 page holds at PRINT_SCALE (LibreOffice, measured),
-#: and at full scale; no sheet prints below MIN_SCALE.
-CHARS_PER_PAGE = 160
-CHARS_AT_FULL_SCALE = 104
+#: Pixels of column width (xlsxwriter's: 7 per character plus 5) a landscape A4 page holds
+#: at full scale in LibreOffice between the MARGINS: 780 measured (a column ending at 785 goes
+#: to the next page), less a margin; no sheet prints below MIN_SCALE.
+PAGE_PIXELS = 770
 MIN_SCALE = 58
+#: Page margins (inches: left, right, top, bottom) and the header's and footer's.
+MARGINS = (0.4, 0.4, 0.6, 0.6)
+HEADER_MARGIN = 0.25
+#: Pixels of a column whose width is not set (8.43 characters, Calc's and Excel's default).
+DEFAULT_PIXELS = 64
 
 
-def pages_for(table: L.Table) -> int:
-    """How many page widths a wide input table needs at a readable scale."""
-    return -(-int(sum(c.width for c in table.columns)) // CHARS_PER_PAGE)
+def paginate(
+    ws: Worksheet,
+    last_col: int,
+    repeat_cols: int,
+    breaks: Sequence[int] = (),
+    blocks: Sequence[int] = (),
+) -> tuple[int, list[int]]:
+    """The print scale and the columns that start a page across, up to ``last_col``.
+
+    Each of ``breaks`` starts a page (a chart, a Gantt beside a table). Each of ``blocks``
+    (tables side by side) starts one unless the whole block fits on what is left of the
+    current page. A block too wide for a page is cut at the column that would overflow it. The
+    first ``repeat_cols`` columns print again on every page. The scale is the largest (from
+    PRINT_SCALE down to MIN_SCALE) that prints on the fewest page widths: no orphan column on a
+    page of its own when a slightly smaller scale holds it.
+    """
+    given = {c: 0 if i.hidden else i.width for c, i in ws.col_info.items() if i.width is not None}
+    width = [given.get(c, DEFAULT_PIXELS) for c in range(last_col + 1)]
+    repeated = sum(width[:repeat_cols])
+    starts = sorted({*breaks, *blocks, last_col + 1})
+
+    def block_width(col: int) -> int:  # from a block's first column to its last one given a
+        end = next(s for s in starts if s > col)  # width (not the gap before the next block)
+        while end > col + 1 and end - 1 not in given:
+            end -= 1
+        return sum(width[col:end])
+
+    def breaks_at(scale: int) -> list[int]:
+        room = PAGE_PIXELS * 100 / scale
+        out: list[int] = []
+        used = 0
+        for col in range(last_col + 1):
+            gap_broke = bool(out) and out[-1] == col - 1  # a gap column already began the page
+            forced = (
+                col > 0
+                and not gap_broke
+                and (col in breaks or (col in blocks and used + block_width(col) > room))
+            )
+            if forced or (used + width[col] > room and used > repeated):
+                out.append(col)  # (a gap column that overflows starts the next block's page)
+                used = repeated if col >= repeat_cols else 0
+            used += width[col]
+        return out
+
+    best = (PRINT_SCALE, breaks_at(PRINT_SCALE))
+    for scale in range(PRINT_SCALE - 1, MIN_SCALE - 1, -1):
+        found = breaks_at(scale)
+        if len(found) < len(best[1]):
+            best = (scale, found)
+    return best
+
+
+def _paper(ws: Worksheet, title: str, *, dated: bool) -> None:
+    """A4 landscape between the MARGINS, the title in the header (and the date), page numbers."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    left, right, top, bottom = MARGINS
+    ws.set_margins(left=left, right=right, top=top, bottom=bottom)
+    header = "&L&B" + title.replace("&", "&&") + ("&R&D" if dated else "")
+    ws.set_header(header, {"margin": HEADER_MARGIN})
+    ws.set_footer("&C&P / &N", {"margin": HEADER_MARGIN})
 
 
 def page_setup(
@@ -325,37 +388,30 @@ def page_setup(
     *,
     repeat_cols: int = 0,
     breaks: Sequence[int] = (),
-    by_block: bool = False,
-    pages_wide: int = 0,
-    widest: float = 0,
+    blocks: Sequence[int] = (),
+    paged: bool = False,
+    last_col: int | None = None,
 ) -> None:
     """A4 landscape, header rows repeated, title and page numbers.
 
-    A narrow sheet is fitted to the page width. A wide one (``by_block``) prints at
-    PRINT_SCALE across as many pages as it needs, a page starting at each of ``breaks`` (a
-    table, a year, the chart beside a table: one block per page width), its first
-    ``repeat_cols`` columns repeated on each page: shrunk to one page it would be unreadable.
-    One wide table prints across ``pages_wide`` pages (see ``pages_for``). ``widest``, the
-    width of the widest block that should print whole, lowers the scale to fit it (not below
-    MIN_SCALE).
+    A narrow sheet is fitted to the page width. A wide one (``paged``, or with ``breaks``,
+    ``blocks`` or ``repeat_cols``) prints across as many pages as it needs (see ``paginate``),
+    its first ``repeat_cols`` columns repeated on each page: shrunk to one page it would be
+    unreadable. ``last_col`` is the last printed column (by default the last one given a
+    width).
     """
-    ws.set_landscape()
-    ws.set_paper(9)
+    _paper(ws, title, dated=True)
     ws.repeat_rows(0, repeat_rows)
     if repeat_cols:
         ws.repeat_columns(0, repeat_cols - 1)
-    if pages_wide:  # one wide table: across that many pages, at the scale that takes
-        ws.fit_to_pages(pages_wide, 0)
-    elif by_block or repeat_cols or breaks:
-        if breaks:
-            ws.set_v_pagebreaks(sorted(set(breaks) - {0}))
-        # the widest block (in characters of column width) on one page width where it can be
-        fit = int(100 * CHARS_AT_FULL_SCALE / widest) if widest else PRINT_SCALE
-        ws.set_print_scale(max(MIN_SCALE, min(PRINT_SCALE, fit)))
+    if paged or repeat_cols or breaks or blocks:
+        last = max(ws.col_info, default=0) if last_col is None else last_col
+        scale, starts = paginate(ws, last, repeat_cols, breaks, blocks)
+        if starts:
+            ws.set_v_pagebreaks(starts)
+        ws.set_print_scale(scale)
     else:
         ws.fit_to_pages(1, 0)
-    ws.set_header("&L&B" + title.replace("&", "&&") + "&R&D")
-    ws.set_footer("&C&P / &N")
 
 
 def fit_header(ws: Worksheet, labels: list[tuple[str, float]], row: int = L.HEADER_ROW) -> None:
@@ -369,12 +425,9 @@ def fit_header(ws: Worksheet, labels: list[tuple[str, float]], row: int = L.HEAD
 def print_fitted(ws: Worksheet, title: str, header_row: int) -> None:
     """A report sheet (reconciliation, diff) printed as the workbook's are: A4 landscape,
     fitted to the page width, its header row repeated, title and page numbers."""
-    ws.set_landscape()
-    ws.set_paper(9)
+    _paper(ws, title, dated=False)
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(header_row)
-    ws.set_header("&L&B" + title.replace("&", "&&"))
-    ws.set_footer("&C&P / &N")
 
 
 def protect(ws: Worksheet, *, editable_rows: bool) -> None:

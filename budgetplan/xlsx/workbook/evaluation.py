@@ -213,4 +213,4 @@ def write(ctx: Context) -> None:
     for j, col in enumerate(L.GOVERNANCE_COLUMNS):  # the two tables share the columns
         if j < len(T.columns) and T.columns[j].width < col.width:
             ws.set_column(j, j, col.width)
-    _finish(ctx, ws, "title.evaluation", 1, table=L.EVALUATIONS)
+    _finish(ctx, ws, "title.evaluation", 1)

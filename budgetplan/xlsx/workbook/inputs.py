@@ -33,7 +33,6 @@ from budgetplan.xlsx.workbook.context import (
     Context,
     add_table,
     page_setup,
-    pages_for,
     protect,
     row_height,
     set_widths,
@@ -199,7 +198,6 @@ def _finish(
     *,
     repeat_cols: int = 0,
     breaks: tuple[int, ...] = (),
-    table: L.Table | None = None,
 ) -> None:
     """Freeze, print and protect an input sheet: its empty rows print too, so that what an
     officer types into them is on paper before any rebuild."""
@@ -209,7 +207,6 @@ def _finish(
         ctx.t(title_key),
         repeat_cols=repeat_cols or 1,  # the id on every page a row continues on
         breaks=breaks,
-        pages_wide=pages_for(table) if table is not None else 0,
     )
     protect(ws, editable_rows=True)
 
@@ -449,7 +446,7 @@ def write_milestones(ctx: Context) -> None:
     set_widths(ws, T)
     built = T.index("calc.built")  # what the dates were computed from: for the formulas only
     ws.set_column(built, built, None, None, {"hidden": True})
-    _finish(ctx, ws, "title.milestones", 1, table=L.MILESTONES)
+    _finish(ctx, ws, "title.milestones", 1)
 
 
 # --------------------------------------------------------------------------- Cost lines
@@ -524,7 +521,7 @@ def write_lines(ctx: Context) -> None:
     for key in ("vat_rate", "ae_year"):
         _validate_bounds(ws, T, key, n, CostLine)
     set_widths(ws, T)
-    _finish(ctx, ws, "title.inputs", 1, table=L.INPUTS)
+    _finish(ctx, ws, "title.inputs", 1)
 
 
 # --------------------------------------------------------------------------- CP schedules

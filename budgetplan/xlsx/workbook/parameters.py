@@ -219,11 +219,16 @@ def _finish(ctx: Context, ws: Worksheet, tables: _Tables, n_rows: int) -> None:
     value_col = P["value"]
     last_row = L.FIRST_DATA_ROW + len(L.PARAMETERS) - 1
     ws.data_validation(L.FIRST_DATA_ROW, value_col, last_row, value_col, {"validate": "any"})
-    tables = (L.ENVELOPES, L.EVENTS, L.ROUTES, L.THRESHOLDS, L.CLOSURES, L.SPREADS)
+    tables = (L.ENVELOPES, L.EVENTS, L.ROUTES, L.BOOLEANS, L.THRESHOLDS, L.CLOSURES, L.SPREADS)
     # printed up to the last table people fill in: the drop-down lists right of it are the
     # workbook's own reference, not the programme's
     ws.print_area(0, 0, L.FIRST_DATA_ROW + n_rows - 1, L.SPREADS.last_col)
-    page_setup(ws, ctx.t("title.parameters"), breaks=[t.first_col for t in tables])
+    page_setup(
+        ws,
+        ctx.t("title.parameters"),
+        blocks=[t.first_col for t in tables],
+        last_col=L.SPREADS.last_col,
+    )
     protect(ws, editable_rows=True)
 
 

@@ -137,21 +137,14 @@ def write(ctx: Context) -> None:
     ws.set_column(m0, m1, MONTH_WIDTH)
     ws.autofilter(L.HEADER_ROW, 0, L.FIRST_DATA_ROW + max(n, 1) - 1, m1)
     ws.freeze_panes(L.FIRST_DATA_ROW, 2)
-    # printed by block: the line and its amounts, the row checks, then the years, the line and
-    # pilot repeated on every page; the lines only (not the spare rows below them), and not the
+    # printed: the line and its amounts, the row checks, then the years, the line and pilot
+    # repeated on every page; the lines only (not the spare rows below them), and not the
     # 36 monthly columns: the Summary prints the month by month CP of the whole programme, and
     # thirty pages of monthly cells per line are no one's reading
     real = [offset for offset, i in enumerate(ctx.line_at_row()) if i is not None]
     ws.print_area(0, 0, L.FIRST_DATA_ROW + max(real, default=0), y0 + ctx.n_years - 1)
-    # three blocks a page wide each: the line and its amounts; its need, route and row checks;
-    # the last check and the CP of each year
-    breaks = [T.index("need_ht"), T.index("imputation_ok")]
-    repeated = sum(c.width for c in T.columns[:2])
-    widest = max(
-        sum(c.width for c in T.columns[: T.index("need_ht")]),
-        repeated + sum(c.width for c in T.columns[T.index("need_ht") : T.index("imputation_ok")]),
-    )
-    page_setup(ws, ctx.t("title.phasing"), repeat_cols=2, breaks=breaks, widest=widest)
+    # across as few page widths as it takes, the line's id and pilot on every one
+    page_setup(ws, ctx.t("title.phasing"), repeat_cols=2, last_col=y0 + ctx.n_years - 1)
     protect(ws, editable_rows=False)
 
 

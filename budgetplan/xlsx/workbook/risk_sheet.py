@@ -95,7 +95,7 @@ def write(ctx: Context, r: RiskResult) -> None:
     ws.set_column(1, 3, 18)
     chart_last_col = CHART_COL + 12  # the charts are 720 pixels wide: twelve default columns
     ws.print_area(0, 0, max(printed_last, 45), chart_last_col)
-    page_setup(ws, ctx.t("title.risk"), repeat_rows=1, breaks=[CHART_COL])
+    page_setup(ws, ctx.t("title.risk"), repeat_rows=1, breaks=[CHART_COL], last_col=CHART_COL)
     protect(ws, editable_rows=False)
 
 

@@ -29,7 +29,7 @@ KEY_ROWS = (
 
 #: Widths of the Summary's first two columns: the key figures' labels and the pilots' names,
 #: wrapped where longer.
-LABEL_WIDTH, NAME_WIDTH = 40, 44
+LABEL_WIDTH, NAME_WIDTH = 34, 36
 
 
 def write(ctx: Context) -> None:
@@ -57,8 +57,7 @@ def write(ctx: Context) -> None:
     ws.set_column(1, 1, NAME_WIDTH)
     ws.set_column(2, max(c_rap, RISK_COL + RISK_SPAN), 17)
     ws.set_column(4, 3 + events, 17)
-    table_width = 40 + 44 + 17 * (max(c_rap, 3 + events) - 1)
-    page_setup(ws, ctx.t("title.summary"), repeat_rows=1, breaks=[chart_col], widest=table_width)
+    page_setup(ws, ctx.t("title.summary"), repeat_rows=1, breaks=[chart_col], last_col=chart_col)
     protect(ws, editable_rows=False)
 
 
@@ -369,7 +368,7 @@ def _readiness(ctx: Context, ws: Worksheet, look: _Look, row: int) -> int:
             (1, f"={tq}!${R.letter('event')}${tr}", text, "" if rd is None else rd.event),
             (3, f"={tq}!${R.letter('margin')}${tr}", integer, margin),
             (4, f'=IF({odds}="","",{odds})', rate, "" if rd is None else rd.probability),
-            (5, f"={tq}!${R.letter('late')}${tr}", flag, False if rd is None else rd.late),
+            (5, f"={tq}!${R.letter('late')}${tr}", flag, "" if rd is None else rd.late),
         )
         for col, formula, fmt, value in cells:
             ws.write_formula(row, col, formula, fmt, value)

@@ -168,7 +168,7 @@ def _readiness_table(ctx: Context, ws: Worksheet) -> None:
     S, R = L.SERVES, L.READINESS
     c = {col.key: f"${R.letter(col.key)}" for col in R.columns}  # $A, $B...: column of each
     rows = ctx.served_at_row()  # one readiness row per row of the events served, empty or not
-    blank: tuple[object, ...] = ("", "", "", 0, 0, 0, 0, "", None, False)
+    blank: tuple[object, ...] = ("", "", "", 0, 0, 0, 0, "", None, "")
     for i, j in enumerate(rows):
         row = h + 1 + i
         r = row + 1
@@ -213,12 +213,13 @@ def _readiness_table(ctx: Context, ws: Worksheet) -> None:
             ),
             None,  # the probability: a value of the schedule's draws (blank until computed)
             # late, or unlikely to be in time (a row typed in has no probability until the next
-            # build: its margin decides, and reconcile says if the draws disagree)
+            # build: its margin decides, and reconcile says if the draws disagree); an empty
+            # row, nothing (no FAUX on paper)
             (
-                f'=IF(OR({c["pilot"]}{r}="",{pq}!${S.letter("purpose")}{sr}='
-                f"{ctx.code(Purpose.TRIAL)}),FALSE,"
+                f'=IF({c["pilot"]}{r}="","",IF({pq}!${S.letter("purpose")}{sr}='
+                f"{ctx.code(Purpose.TRIAL)},FALSE,"
                 f"IF(OR({c['operational']}{r}=0,{c['required_by']}{r}<{c['operational']}{r}),TRUE,"
-                f'IF({c["probability"]}{r}="",FALSE,{c["probability"]}{r}<READY_PROBABILITY)))',
+                f'IF({c["probability"]}{r}="",FALSE,{c["probability"]}{r}<READY_PROBABILITY))))',
                 boolean,
             ),
         )
