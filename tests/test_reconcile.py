@@ -580,6 +580,12 @@ def test_edits_name_their_cell_and_what_they_cost(built, tmp_path) -> None:
     (impact,) = [f for f in result.findings if f.code == "EDIT_IMPACT"]
     assert "from 47 324 000.00 EUR to 47 504 024.60 EUR (+180 024.60 EUR)" in impact.message
     assert "2022 headroom from 198 500.00 EUR to 18 475.40 EUR" in impact.message
+    # what to do: the spreadsheet's menu first (the add-on's own title), then the command
+    from budgetplan.core.findings import in_lang
+    from budgetplan.core.menu import CARRY
+
+    hint = in_lang(impact.hint, "fr")
+    assert hint.index(f"menu Budget › {CARRY.fr}") < hint.index("budgetplan reconcile"), hint
 
 
 def test_reconcile_never_writes_over_its_own_inputs(built, tmp_path, capsys) -> None:

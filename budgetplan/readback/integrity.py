@@ -25,10 +25,12 @@ from budgetplan.compute.checks import CheckResult
 from budgetplan.compute.figures import Figures
 from budgetplan.core.display import shown
 from budgetplan.core.findings import Finding, Severity, said
+from budgetplan.core.menu import SCHEDULE
 from budgetplan.core.source import Source
 from budgetplan.readback.respelling import ResavedRows
 from budgetplan.readback.sheet_stream import SheetStream, row_chunks
 from budgetplan.xlsx import layout as L
+from budgetplan.xlsx.formula_local import typed_as
 from budgetplan.xlsx.formulas import (
     names_in,
     normal_spelling,
@@ -681,7 +683,7 @@ def _compare_cells(
                     ),
                     said(
                         f"restore ={formula} (totals must stay live formulas)",
-                        f"rétablir ={formula} (les totaux restent des formules)",
+                        f"rétablir ={typed_as(formula, 'fr')} (les totaux restent des formules)",
                     ),
                     ref,
                 )
@@ -695,9 +697,9 @@ def _compare_cells(
                 code,
                 said(
                     f"formula ={text} differs from the layout's",
-                    f"la formule ={text} diffère de celle du modèle",
+                    f"la formule ={typed_as(text, 'fr')} diffère de celle du modèle",
                 ),
-                said(f"restore ={formula}", f"rétablir ={formula}"),
+                said(f"restore ={formula}", f"rétablir ={typed_as(formula, 'fr')}"),
                 ref,
             )
             continue
@@ -730,10 +732,10 @@ def _compare_cells(
                     f"dernier build ; les saisies actuelles donnent {_as_read(want, 'fr')}",
                 ),
                 said(
-                    "rerun the simulation: carry the edits into the scenario and rebuild "
-                    "(reconcile --write-scenario, then build)",
-                    "relancer la simulation : reporter les saisies dans le scénario et "
-                    "reconstruire (reconcile --write-scenario, puis build)",
+                    f"rerun the simulation: {SCHEDULE.menu('en')} (or, at the command line, "
+                    "budgetplan reconcile --write-scenario, then build)",
+                    f"relancer la simulation : {SCHEDULE.menu('fr')} (ou, en ligne de commande, "
+                    "budgetplan reconcile --write-scenario, puis build)",
                 ),
                 ref,
             )
@@ -748,11 +750,11 @@ def _compare_cells(
                 ),
                 said(
                     "a value budgetplan computes from the inputs (a schedule, a date after a "
-                    "closure): carry the edits into the scenario and rebuild (reconcile "
+                    f"closure): {SCHEDULE.menu('en')} (or, at the command line, budgetplan reconcile "
                     "--write-scenario, then build); a workbook never recalculated: Ctrl+Shift+F9",
                     "une valeur que budgetplan calcule à partir des saisies (un calendrier, une "
-                    "date après une fermeture) : reporter les saisies dans le scénario et "
-                    "reconstruire (reconcile --write-scenario, puis build) ; un classeur jamais "
+                    f"date après une fermeture) : {SCHEDULE.menu('fr')} (ou, en ligne de commande, "
+                    "budgetplan reconcile --write-scenario, puis build) ; un classeur jamais "
                     "recalculé : Ctrl+Maj+F9",
                 ),
                 ref,

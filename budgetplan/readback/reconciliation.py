@@ -23,6 +23,7 @@ from budgetplan.core.fingerprint import fingerprint
 from budgetplan.core.items import flatten as _flatten
 from budgetplan.core.items import item_paths
 from budgetplan.core.items import items as _items
+from budgetplan.core.menu import CARRY
 from budgetplan.core.model import Programme
 from budgetplan.core.money import eur
 from budgetplan.readback.actuals import ActualsReport, budget_against_actual, load_actuals
@@ -234,10 +235,10 @@ def edit_findings(
                 f"EDIT_{e.what.upper()}",
                 said(text, text_fr),
                 said(
-                    "kept in this workbook; to carry it into the scenario: budgetplan "
-                    "reconcile with --write-scenario",
-                    "gardée dans ce classeur ; pour la reporter dans le scénario : budgetplan "
-                    "reconcile avec --write-scenario",
+                    f"kept in this workbook; to carry it into the scenario: {CARRY.menu('en')} (or "
+                    "budgetplan reconcile --write-scenario)",
+                    f"gardée dans ce classeur ; pour la reporter dans le scénario : "
+                    f"{CARRY.menu('fr')} (ou budgetplan reconcile --write-scenario)",
                 ),
                 file=str(wb.path),
                 sheet=sheet,
@@ -263,10 +264,10 @@ def edit_findings(
                     f"{eur(fig.headroom.get(year, 0), 'fr')}",
                 ),
                 said(
-                    "kept in this workbook; to carry them into the scenario: budgetplan "
-                    "reconcile with --write-scenario",
-                    "gardées dans ce classeur ; pour les reporter dans le scénario : budgetplan "
-                    "reconcile avec --write-scenario",
+                    f"kept in this workbook; to carry them into the scenario: {CARRY.menu('en')} (or "
+                    "budgetplan reconcile --write-scenario)",
+                    f"gardées dans ce classeur ; pour les reporter dans le scénario : "
+                    f"{CARRY.menu('fr')} (ou budgetplan reconcile --write-scenario)",
                 ),
                 file=str(wb.path),
             )

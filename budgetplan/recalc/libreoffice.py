@@ -58,7 +58,8 @@ def recalculate(
     ``edits`` enters values first, as a person would (see ``lo_uno.py``): per file, a list of
     (sheet, cell, how, value) with ``how`` one of text, number, typed. ``locale`` (``fr-FR``)
     runs LibreOffice in that locale; ``strings`` lists (sheet, range) whose displayed text is
-    returned under ``strings``; ``sheets`` names the only sheets whose formulas are read back
+    returned under ``strings`` (and their formulas as that locale's user types them under
+    ``typed``); ``sheets`` names the only sheets whose formulas are read back
     (every sheet is recalculated). ``profile``: a LibreOffice profile of the caller's (one an
     extension was installed into) rather than a throw-away one; ``dispatch``: command URLs
     (or ``(URL, arguments)``) dispatched in each document's frame after the edits, as a menu item

@@ -13,7 +13,8 @@ values: ``how`` is ``text`` (setString), ``number`` (setValue) or ``typed`` (set
 text as typed into the cell, parsed by LibreOffice). ``--locale fr-FR`` runs LibreOffice as a
 French desktop does (the profile's ``ooSetupSystemLocale`` and ``ooLocale``: number formats, the
 decimal comma, VRAI/FAUX). ``--strings`` names ranges (a JSON list of ``[sheet, range]``) whose
-cells' displayed text (``getString``) is returned under ``strings``, as ``Sheet!A1``.
+cells' displayed text (``getString``) is returned under ``strings``, as ``Sheet!A1``, and their
+formulas as this LibreOffice's user types them (``FormulaLocal``) under ``typed``.
 ``--sheets`` (a JSON list of sheet names) reads back the formulas of those sheets only (the whole
 workbook is recalculated all the same). ``--profile`` uses that profile (an extension installed in
 it; set its locale first) rather than a throw-away one; ``--dispatch`` (a JSON list of command
@@ -84,6 +85,25 @@ def displayed(doc, ranges):
                 text = rng.getSpreadsheet().getCellByPosition(c, r).getString()
                 if text:
                     out[f"{sheet_name}!{col_name(c)}{r + 1}"] = text
+    return out
+
+
+def typed(doc, ranges):
+    """The formula of each formula cell of ``ranges`` as the user of this LibreOffice sees and
+    types it (``FormulaLocal``: the locale's function names and separators), ``Sheet!A1``."""
+    out = {}
+    for sheet_name, where in ranges:
+        if not doc.Sheets.hasByName(sheet_name):
+            continue
+        rng = doc.Sheets.getByName(sheet_name).getCellRangeByName(where)
+        address = rng.getRangeAddress()
+        for r in range(address.StartRow, address.EndRow + 1):
+            for c in range(address.StartColumn, address.EndColumn + 1):
+                cell = rng.getSpreadsheet().getCellByPosition(c, r)
+                if cell.getType().value == "FORMULA":
+                    out[f"{sheet_name}!{col_name(c)}{r + 1}"] = cell.getPropertyValue(
+                        "FormulaLocal"
+                    )
     return out
 
 
@@ -241,6 +261,7 @@ def main(argv):
                         other.close(True)
                 if ranges:
                     result[path]["strings"] = displayed(doc, ranges)
+                    result[path]["typed"] = typed(doc, ranges)
                 if save_dir:
                     target = os.path.join(save_dir, os.path.basename(path))
                     doc.storeToURL(
