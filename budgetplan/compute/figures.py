@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from budgetplan.compute.governance import (
     EvaluationFigures,
@@ -500,73 +501,83 @@ def _sum_months(lines: list[LineFigures], n_period: int) -> list[int]:
     return out
 
 
-def compute(programme: Programme) -> Figures:
-    """Every figure of the programme, from its inputs only.
+class _AeSums(NamedTuple):
+    """The AE of the lines summed by year, titre 2 by year, by titre, the provision and the
+    virements by year."""
 
-    Long: one pass that fills every figure the workbook shows, in dependency order.
-    """
-    months = programme.months
-    years = programme.years
-    year_tuple = tuple(years)
-    network = Network(programme)
-    dates = network.plan()
-    found = paths(programme, network, dates)
-    milestone_dates = {k.upper(): v for k, v in dates.items()}
-    needs = need_totals(programme)
-    pilot_programmes = {p.id.upper(): p.budget_programme for p in programme.pilots}
-    lines = [
-        line_figures(line, programme, months, year_tuple, milestone_dates, needs, pilot_programmes)
-        for line in programme.cost_lines
-    ]
+    by_year: dict[int, int]
+    t2_by_year: dict[int, int]
+    by_titre: dict[int, int]
+    provision: dict[int, int]
+    virements: dict[int, int]
 
-    ae_by_year = {y: 0 for y in years}
-    ae_t2_by_year = {y: 0 for y in years}
-    by_titre = {int(t): 0 for t in Titre}
-    provision: dict[int, int] = {}
-    virements: dict[int, int] = {}
+
+def _ae_sums(lines: list[LineFigures], years: list[int]) -> _AeSums:
+    sums = _AeSums({y: 0 for y in years}, {y: 0 for y in years}, {int(t): 0 for t in Titre}, {}, {})
     for lf in lines:
+        year = lf.line.ae_year
         if lf.virement:
-            virements[lf.line.ae_year] = virements.get(lf.line.ae_year, 0) + lf.ttc
+            sums.virements[year] = sums.virements.get(year, 0) + lf.ttc
         if lf.line.nature is Nature.CONTINGENCY:
-            provision[lf.line.ae_year] = provision.get(lf.line.ae_year, 0) + lf.ttc
-        ae_by_year[lf.line.ae_year] = ae_by_year.get(lf.line.ae_year, 0) + lf.ttc
-        by_titre[int(lf.line.titre)] += lf.ttc
+            sums.provision[year] = sums.provision.get(year, 0) + lf.ttc
+        sums.by_year[year] = sums.by_year.get(year, 0) + lf.ttc
+        sums.by_titre[int(lf.line.titre)] += lf.ttc
         if lf.line.titre is Titre.PERSONNEL:
-            ae_t2_by_year[lf.line.ae_year] = ae_t2_by_year.get(lf.line.ae_year, 0) + lf.ttc
+            sums.t2_by_year[year] = sums.t2_by_year.get(year, 0) + lf.ttc
+    return sums
 
-    cp_by_month = _sum_months(lines, len(months))
-    cp_by_year = {y: 0 for y in years}
-    for month, cents in zip(months, cp_by_month, strict=True):
-        cp_by_year[month.year] += cents
 
+def _reste_a_payer(
+    years: list[int], ae_by_year: dict[int, int], cp_by_year: dict[int, int]
+) -> dict[int, int]:
+    """AE committed less CP paid, cumulated to the end of each year."""
     reste: dict[int, int] = {}
     committed = paid = 0
     for year in years:
         committed += ae_by_year.get(year, 0)
         paid += cp_by_year[year]
         reste[year] = committed - paid
+    return reste
 
-    envelope_ae, envelope_cp, reserve, net_ae, net_cp, net_t2, headroom = ({} for _ in range(7))
-    reserve_cp: dict[int, int] = {}
+
+class _EnvelopeFigures(NamedTuple):
+    """Per year: the envelope's AE and CP, the reserve on each, the net AE, CP and titre 2, the
+    headroom."""
+
+    ae: dict[int, int]
+    cp: dict[int, int]
+    reserve: dict[int, int]
+    reserve_cp: dict[int, int]
+    net_ae: dict[int, int]
+    net_cp: dict[int, int]
+    net_t2: dict[int, int]
+    headroom: dict[int, int]
+
+
+def _envelope_figures(programme: Programme, ae_by_year: dict[int, int]) -> _EnvelopeFigures:
+    out = _EnvelopeFigures({}, {}, {}, {}, {}, {}, {}, {})
     rates = programme.reserve
     for env in programme.envelopes:
-        ae = to_cents(env.ae)
-        cp = to_cents(env.cp)
-        t2 = to_cents(env.titre2)
-        envelope_ae[env.year] = ae
-        envelope_cp[env.year] = cp
-        reserve[env.year] = reserve_cents(ae, t2, rates.titre2_rate, rates.other_rate)
-        net_ae[env.year] = ae - reserve[env.year]
-        reserve_cp[env.year] = reserve_cents(cp, t2, rates.titre2_rate, rates.other_rate)
-        net_cp[env.year] = cp - reserve_cp[env.year]
-        net_t2[env.year] = t2 - _round_cents(Decimal(t2) * rates.titre2_rate)
-        carried_out = programme.envelope(env.year + 1)
-        headroom[env.year] = (
-            net_ae[env.year]
-            - ae_by_year.get(env.year, 0)
+        year, ae, cp, t2 = env.year, to_cents(env.ae), to_cents(env.cp), to_cents(env.titre2)
+        out.ae[year] = ae
+        out.cp[year] = cp
+        out.reserve[year] = reserve_cents(ae, t2, rates.titre2_rate, rates.other_rate)
+        out.net_ae[year] = ae - out.reserve[year]
+        out.reserve_cp[year] = reserve_cents(cp, t2, rates.titre2_rate, rates.other_rate)
+        out.net_cp[year] = cp - out.reserve_cp[year]
+        out.net_t2[year] = t2 - _round_cents(Decimal(t2) * rates.titre2_rate)
+        carried_out = programme.envelope(year + 1)
+        out.headroom[year] = (
+            out.net_ae[year]
+            - ae_by_year.get(year, 0)
             - (to_cents(carried_out.ae_carried_in) if carried_out else 0)
         )
+    return out
 
+
+def _pilot_figures(
+    programme: Programme, lines: list[LineFigures], dates: dict[str, dt.date], years: list[int]
+) -> list[PilotFigures]:
     pilots: list[PilotFigures] = []
     envelope_programmes = {e.budget_programme for e in programme.envelopes}
     for pilot in programme.pilots:
@@ -588,25 +599,52 @@ def compute(programme: Programme) -> Figures:
                 or bool(pilot.delegation.strip()),
             )
         )
+    return pilots
 
-    credits = year_credits(
-        programme,
-        ae_by_year,
-        provision,
-        ae_t2_by_year,
-        cp_by_year,
-        reserve,
-        net_cp,
-        net_t2,
-        virements,
-    )
-    cp_on_ae: dict[tuple[int, int], int] = {}
+
+def _cp_on_ae(lines: list[LineFigures], years: list[int]) -> dict[tuple[int, int], int]:
+    """The CP of each year on the AE of each year: (AE year, CP year) -> cents."""
+    out: dict[tuple[int, int], int] = {}
     for lf in lines:
         for y, cents in zip(years, lf.year_cp, strict=True):
             if cents:
-                key = (lf.line.ae_year, y)
-                cp_on_ae[key] = cp_on_ae.get(key, 0) + cents
+                out[(lf.line.ae_year, y)] = out.get((lf.line.ae_year, y), 0) + cents
+    return out
 
+
+def compute(programme: Programme) -> Figures:
+    """Every figure of the programme, from its inputs only, in dependency order."""
+    months = programme.months
+    years = programme.years
+    network = Network(programme)
+    dates = network.plan()
+    found = paths(programme, network, dates)
+    milestone_dates = {k.upper(): v for k, v in dates.items()}
+    needs = need_totals(programme)
+    pilot_programmes = {p.id.upper(): p.budget_programme for p in programme.pilots}
+    lines = [
+        line_figures(
+            line, programme, months, tuple(years), milestone_dates, needs, pilot_programmes
+        )
+        for line in programme.cost_lines
+    ]
+    ae = _ae_sums(lines, years)
+    cp_by_month = _sum_months(lines, len(months))
+    cp_by_year = {y: 0 for y in years}
+    for month, cents in zip(months, cp_by_month, strict=True):
+        cp_by_year[month.year] += cents
+    env = _envelope_figures(programme, ae.by_year)
+    credits = year_credits(
+        programme,
+        ae.by_year,
+        ae.provision,
+        ae.t2_by_year,
+        cp_by_year,
+        env.reserve,
+        env.net_cp,
+        env.net_t2,
+        ae.virements,
+    )
     ttc_by_line: dict[str, int] = {}
     for lf in lines:
         ttc_by_line[lf.line.id] = ttc_by_line.get(lf.line.id, 0) + lf.ttc
@@ -616,25 +654,25 @@ def compute(programme: Programme) -> Figures:
         months=months,
         years=years,
         lines=lines,
-        pilots=pilots,
+        pilots=_pilot_figures(programme, lines, dates, years),
         readiness=readiness(programme, dates, ready_probabilities(programme, network)),
-        ae_by_year=ae_by_year,
+        ae_by_year=ae.by_year,
         cp_by_year=cp_by_year,
-        ae_t2_by_year=ae_t2_by_year,
+        ae_t2_by_year=ae.t2_by_year,
         cp_by_month=cp_by_month,
-        reste_a_payer=reste,
-        envelope_ae=envelope_ae,
-        envelope_cp=envelope_cp,
-        reserve=reserve,
-        net_ae=net_ae,
-        net_cp=net_cp,
-        net_t2=net_t2,
-        headroom=headroom,
-        by_titre=by_titre,
-        reserve_cp=reserve_cp,
+        reste_a_payer=_reste_a_payer(years, ae.by_year, cp_by_year),
+        envelope_ae=env.ae,
+        envelope_cp=env.cp,
+        reserve=env.reserve,
+        net_ae=env.net_ae,
+        net_cp=env.net_cp,
+        net_t2=env.net_t2,
+        headroom=env.headroom,
+        by_titre=ae.by_titre,
+        reserve_cp=env.reserve_cp,
         milestone_order_ok=milestone_order(programme, dates),
         credits=credits,
-        cp_on_ae=cp_on_ae,
+        cp_on_ae=_cp_on_ae(lines, years),
         dates=dates,
         paths=found,
         floats=milestone_floats(found),

@@ -206,120 +206,130 @@ def _pct(p: float, lang: Lang) -> str:
     return f"{p * 100:.0f} %" if lang == "fr" else f"{p:.0%}"
 
 
+def _md_section(title: str, table: list[str]) -> list[str]:
+    return ["", f"### {_title(title)}", "", *table]
+
+
+def _md_totals(r: DiffResult, lang: Lang) -> list[str]:
+    """The AE and headroom before and after, and whether the lines' changes explain the move."""
+    w = functools.partial(_w, lang=lang)
+    rows = [
+        [w(name), _eur(old, lang), _eur(new, lang), _delta(old, new, lang=lang)]
+        for name, (old, new) in (("AE (incl. VAT)", r.total_ae), ("Headroom", r.headroom))
+    ]
+    out = _table(["", w("Old"), w("New"), w("Change")], rows, {1, 2, 3})
+    tie = w("ties") if r.unexplained == 0 else w("unexplained", amount=_eur(r.unexplained, lang))
+    return [*out, "", tie[0].upper() + tie[1:] + "."]
+
+
+def _md_lines(r: DiffResult, lang: Lang) -> list[str]:
+    w = functools.partial(_w, lang=lang)
+    rows = []
+    for line in sorted(r.lines, key=lambda x: (x.status, x.id)):
+        what = "; ".join(
+            f"{_field(k, lang)}: {_show(c.old, lang)} → {_show(c.new, lang)}"
+            for k, c in line.changes.items()
+        ) or content(line.line, lang)
+        old, new = line.ae_old, line.ae_new
+        rows.append(
+            [
+                w(line.status),
+                line.id,
+                _eur(old, lang),
+                _eur(new, lang),
+                _delta(old, new, lang),
+                what,
+            ]
+        )
+    heads = ["Status", "Line", "AE old", "AE new", "Change", "What"]
+    return _md_section(w("cost lines"), _table([w(h) for h in heads], rows, {2, 3, 4}))
+
+
+def _md_parameters(r: DiffResult, lang: Lang) -> list[str]:
+    w = functools.partial(_w, lang=lang)
+    rows = [
+        [
+            it if lang == "en" else L.item_words(it, "fr"),
+            key if lang == "en" else L.field_label(_kind(it), key, "fr"),
+            _show(c.old, lang),
+            _show(c.new, lang),
+        ]
+        for it, key, c in r.parameters
+    ]
+    return _md_section(w("programme"), _table([w("Item"), w("Field"), w("Old"), w("New")], rows))
+
+
+def _md_impact(r: DiffResult, lang: Lang) -> list[str]:
+    w = functools.partial(_w, lang=lang)
+    rows = [
+        [
+            key_words(t.key, lang),
+            _eur(t.ae_old, lang),
+            _eur(t.ae_new, lang),
+            _delta(t.ae_old, t.ae_new, lang),
+            _eur(t.cp_old, lang),
+            _eur(t.cp_new, lang),
+        ]
+        for t in r.totals
+    ]
+    heads = ("Total", "AE old", "AE new", "AE change", "CP old", "CP new")
+    return _md_section(w("impact"), _table([w(h) for h in heads], rows, {1, 2, 3, 4, 5}))
+
+
+def _md_milestones(r: DiffResult, lang: Lang) -> list[str]:
+    w = functools.partial(_w, lang=lang)
+    heads = ("Milestone", "Pilot", "Old", "New", "Float old (days)", "Float new")
+    rows = [
+        [m.id, m.pilot, show(m.old), show(m.new), show(m.old_float), show(m.new_float)]
+        for m in r.milestones
+    ]
+    return _md_section(w("milestones"), _table([w(h) for h in heads], rows))
+
+
+def _md_readiness(r: DiffResult, lang: Lang) -> list[str]:
+    w = functools.partial(_w, lang=lang)
+    heads = ["Pilot", "Event", "Margin old (days)", "Margin new", "Ready old", "Ready new"]
+    rows = [
+        [
+            x.pilot,
+            x.event,
+            show(x.old),
+            show(x.new),
+            _pct(x.old_probability, lang),
+            _pct(x.new_probability, lang),
+            w("NOW LATE") if x.became_late else "",
+        ]
+        for x in r.readiness
+    ]
+    return _md_section(w("Readiness"), _table([*(w(h) for h in heads), ""], rows, {2, 3, 4, 5}))
+
+
+def _md_checks(r: DiffResult, lang: Lang) -> list[str]:
+    w = functools.partial(_w, lang=lang)
+    state = {True: w("pass"), False: w("FAIL")}
+    rows = [[c.code, state[c.old], state[c.new], in_lang(c.message, lang)] for c in r.checks]
+    return _md_section(w("checks"), _table([w("Check"), w("Old"), w("New"), w("Message")], rows))
+
+
 def to_markdown(r: DiffResult, old: str, new: str, lang: Lang = "en") -> str:
-    """Long: the diff as Markdown tables a reviewer pastes into a merge request, one per part."""
+    """The diff as Markdown tables a reviewer pastes into a merge request, one per part."""
     out = [f"## {cell(old)} → {cell(new)}", ""]
     if r.same:
         return "\n".join([*out, _w("No change.", lang)])
-    w = functools.partial(_w, lang=lang)
-    out += _table(
-        ["", w("Old"), w("New"), w("Change")],
-        [
-            [
-                w("AE (incl. VAT)"),
-                _eur(r.total_ae[0], lang),
-                _eur(r.total_ae[1], lang),
-                _delta(*r.total_ae, lang=lang),
-            ],
-            [
-                w("Headroom"),
-                _eur(r.headroom[0], lang),
-                _eur(r.headroom[1], lang),
-                _delta(*r.headroom, lang=lang),
-            ],
-        ],
-        {1, 2, 3},
-    )
-    tie = w("ties") if r.unexplained == 0 else w("unexplained", amount=_eur(r.unexplained, lang))
-    out += ["", tie[0].upper() + tie[1:] + "."]
+    out += _md_totals(r, lang)
     if r.lines:
-        out += ["", f"### {_title(w('cost lines'))}", ""]
-        rows = []
-        for line in sorted(r.lines, key=lambda x: (x.status, x.id)):
-            what = "; ".join(
-                f"{_field(k, lang)}: {_show(c.old, lang)} → {_show(c.new, lang)}"
-                for k, c in line.changes.items()
-            ) or content(line.line, lang)
-            rows.append(
-                [
-                    w(line.status),
-                    line.id,
-                    _eur(line.ae_old, lang),
-                    _eur(line.ae_new, lang),
-                    _delta(line.ae_old, line.ae_new, lang),
-                    what,
-                ]
-            )
-        heads = ["Status", "Line", "AE old", "AE new", "Change", "What"]
-        out += _table([w(h) for h in heads], rows, {2, 3, 4})
+        out += _md_lines(r, lang)
     if r.hidden:
-        out += ["", w("hidden", n=r.hidden, amount=_eur(r.hidden_delta, lang)) + "."]
-    if r.parameters:
-        out += ["", f"### {_title(w('programme'))}", ""]
-        out += _table(
-            [w("Item"), w("Field"), w("Old"), w("New")],
-            [
-                [
-                    it if lang == "en" else L.item_words(it, "fr"),
-                    key if lang == "en" else L.field_label(_kind(it), key, "fr"),
-                    _show(c.old, lang),
-                    _show(c.new, lang),
-                ]
-                for it, key, c in r.parameters
-            ],
-        )
-    if r.totals:
-        out += ["", f"### {_title(w('impact'))}", ""]
-        out += _table(
-            [w(h) for h in ("Total", "AE old", "AE new", "AE change", "CP old", "CP new")],
-            [
-                [
-                    key_words(t.key, lang),
-                    _eur(t.ae_old, lang),
-                    _eur(t.ae_new, lang),
-                    _delta(t.ae_old, t.ae_new, lang),
-                    _eur(t.cp_old, lang),
-                    _eur(t.cp_new, lang),
-                ]
-                for t in r.totals
-            ],
-            {1, 2, 3, 4, 5},
-        )
-    if r.milestones:
-        out += ["", f"### {_title(w('milestones'))}", ""]
-        out += _table(
-            [w("Milestone"), w("Pilot"), w("Old"), w("New"), w("Float old (days)"), w("Float new")],
-            [
-                [m.id, m.pilot, show(m.old), show(m.new), show(m.old_float), show(m.new_float)]
-                for m in r.milestones
-            ],
-        )
-    if r.readiness:
-        out += ["", f"### {_title(w('Readiness'))}", ""]
-        heads = ["Pilot", "Event", "Margin old (days)", "Margin new", "Ready old", "Ready new"]
-        out += _table(
-            [*(w(h) for h in heads), ""],
-            [
-                [
-                    x.pilot,
-                    x.event,
-                    show(x.old),
-                    show(x.new),
-                    _pct(x.old_probability, lang),
-                    _pct(x.new_probability, lang),
-                    w("NOW LATE") if x.became_late else "",
-                ]
-                for x in r.readiness
-            ],
-            {2, 3, 4, 5},
-        )
-    if r.checks:
-        out += ["", f"### {_title(w('checks'))}", ""]
-        state = {True: w("pass"), False: w("FAIL")}
-        out += _table(
-            [w("Check"), w("Old"), w("New"), w("Message")],
-            [[c.code, state[c.old], state[c.new], in_lang(c.message, lang)] for c in r.checks],
-        )
+        out += ["", _w("hidden", lang, n=r.hidden, amount=_eur(r.hidden_delta, lang)) + "."]
+    for present, section in (
+        (r.parameters, _md_parameters),
+        (r.totals, _md_impact),
+        (r.milestones, _md_milestones),
+        (r.readiness, _md_readiness),
+        (r.checks, _md_checks),
+    ):
+        if present:
+            out += section(r, lang)
     return "\n".join(out)
 
 

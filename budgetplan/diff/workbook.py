@@ -40,23 +40,20 @@ def _as_kind(kind: str, field: str, value: object) -> object:
     return value
 
 
-def write_diff_workbook(
-    result: DiffResult, new: Programme, target: Path, lang: Lang, old_name: str, new_name: str
-) -> Path | None:
-    """Long: lays the diff workbook out top to bottom, one table per part of the diff. A file
-    already at ``target`` that budgetplan did not write as it is (an officer's workbook, a diff
-    someone typed into) is kept as a backup first, and that backup returned."""
+def _t(lang: Lang, key: str, **fields: object) -> str:
+    return label(key, lang).format(**fields)
 
-    def t(key: str, **fields: object) -> str:
-        return label(key, lang).format(**fields)
 
+def _highlights(result: DiffResult, lang: Lang) -> dict[tuple[str, str], dict[str, object]]:
+    """The cells of the new version to highlight, each with its old value for a comment: the
+    changed lines' fields (an added line whole) and the Summary's totals that moved."""
     highlights: dict[tuple[str, str], dict[str, object]] = {}
     for line in result.lines:
         if line.status == "added":
-            highlights[("line", line.id)] = {"*": t("dif.added")}
+            highlights[("line", line.id)] = {"*": _t(lang, "dif.added")}
         elif line.status != "removed":
             highlights[("line", line.id)] = {k: _text(c.old) for k, c in line.changes.items()}
-    for total in result.totals:  # the Summary's totals that moved: highlighted, old in a comment
+    for total in result.totals:
         moved = {}
         if total.ae_old != total.ae_new:
             moved["ae"] = eur(total.ae_old, lang)
@@ -64,138 +61,153 @@ def write_diff_workbook(
             moved["cp"] = eur(total.cp_old, lang)
         if moved:
             highlights[("total", total.key)] = moved
+    return highlights
 
-    def changes_sheet(ctx: Context) -> None:
-        """Long: lays the Changes sheet out top to bottom, one table per part of the diff."""
-        wb = ctx.wb
-        ws = wb.add_worksheet(t("dif.sheet"))
-        ctx.sheets["changes"] = ws
-        bold = wb.add_format({"bold": True, "font_size": 14})
-        head = wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E78"})
-        money = wb.add_format({"num_format": nf.MONEY})
-        plain = wb.add_format({"num_format": "General"})
-        day = wb.add_format({"num_format": nf.DATE})
-        ws.write_string(0, 0, f"{old_name} -> {new_name}", bold)
-        row = 2
-        ws.write_string(row, 0, t("dif.ae_total"))
-        ws.write_number(row, 1, result.total_ae[0] / 100, money)
-        ws.write_number(row, 2, result.total_ae[1] / 100, money)
-        ws.write_string(row + 1, 0, t("dif.headroom"))
-        ws.write_number(row + 1, 1, result.headroom[0] / 100, money)
-        ws.write_number(row + 1, 2, result.headroom[1] / 100, money)
-        tie = (
-            t("dif.tie")
-            if result.unexplained == 0
-            else t("dif.untied", amount=eur(result.unexplained, lang))
+
+#: One table of the Changes sheet: its title, its column heads, its rows.
+_Table = tuple[str, tuple[str, ...], list[tuple[object, ...]]]
+
+
+def _heads(lang: Lang, *keys: str) -> tuple[str, ...]:
+    return tuple(_t(lang, f"dif.{k}") for k in keys)
+
+
+def _line_table(result: DiffResult, lang: Lang) -> _Table:
+    no_change = [("", type("C", (), {"old": "", "new": ""})())]  # an added or removed line
+    rows: list[tuple[object, ...]] = [
+        (
+            x.id,
+            label(f"dfw.{x.status}", lang),
+            L.field_label("cost_lines", k, lang),
+            _as_kind("cost_lines", k, c.old),
+            _as_kind("cost_lines", k, c.new),
+            x.ae_old / 100,
+            x.ae_new / 100,
+            x.ae_delta / 100,
         )
-        ws.write_string(row + 2, 0, tie)
-        row += 4
+        for x in result.lines
+        for k, c in (x.changes.items() or no_change)
+    ]
+    keys = ("id", "status", "field", "old", "new", "ae_old", "ae_new", "ae_change")
+    return _t(lang, "dif.lines"), _heads(lang, *keys), rows
 
-        def table(title: str, heads: tuple[str, ...], rows: list[tuple[object, ...]]) -> None:
-            nonlocal row
-            if not rows:
-                return
-            ws.write_string(row, 0, title, wb.add_format({"bold": True}))
+
+def _tables(result: DiffResult, lang: Lang) -> list[_Table]:
+    """The Changes sheet's tables, in order: lines, programme, impact, milestones, readiness,
+    checks (an empty one is left out)."""
+    state = {True: _t(lang, "dif.pass"), False: _t(lang, "dif.fail")}
+    parameters = [
+        (
+            L.item_words(i, lang),
+            L.field_label(_kind(i), f, lang),
+            _as_kind(_kind(i), f, c.old),
+            _as_kind(_kind(i), f, c.new),
+        )
+        for i, f, c in result.parameters
+    ]
+    impact = [
+        (key_words(x.key, lang), x.ae_old / 100, x.ae_new / 100, x.cp_old / 100, x.cp_new / 100)
+        for x in result.totals
+    ]
+    milestones = [
+        (m.id, m.pilot, m.old, m.new, m.old_float, m.new_float) for m in result.milestones
+    ]
+    readiness = [
+        (  # days, plain numbers (not euros)
+            r.pilot,
+            r.event,
+            None if r.old is None else Decimal(r.old),
+            None if r.new is None else Decimal(r.new),
+            _t(lang, "dif.late") if r.became_late else "",
+        )
+        for r in result.readiness
+    ]
+    checks = [(c.code, state[c.old], state[c.new], in_lang(c.message, lang)) for c in result.checks]
+    return [
+        _line_table(result, lang),
+        (_t(lang, "dif.programme"), _heads(lang, "item", "field", "old", "new"), parameters),
+        (
+            _t(lang, "dif.impact"),
+            _heads(lang, "total", "ae_old", "ae_new", "cp_old", "cp_new"),
+            impact,
+        ),
+        (
+            _t(lang, "dif.milestones"),
+            _heads(lang, "id", "pilot", "old", "new", "float_old", "float_new"),
+            milestones,
+        ),
+        (
+            _t(lang, "dif.readiness"),
+            _heads(lang, "pilot", "event", "old", "new", "late_now"),
+            readiness,
+        ),
+        (_t(lang, "dif.checks"), _heads(lang, "id", "old", "new", "message"), checks),
+    ]
+
+
+def _changes_sheet(
+    ctx: Context, result: DiffResult, lang: Lang, old_name: str, new_name: str
+) -> None:
+    """The Changes sheet, top to bottom: the totals before and after, whether the lines'
+    changes explain the move, then one table per part of the diff."""
+    wb = ctx.wb
+    ws = wb.add_worksheet(_t(lang, "dif.sheet"))
+    ctx.sheets["changes"] = ws
+    head = wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E78"})
+    title = wb.add_format({"bold": True})
+    money = wb.add_format({"num_format": nf.MONEY})
+    plain = wb.add_format({"num_format": "General"})
+    day = wb.add_format({"num_format": nf.DATE})
+    ws.write_string(
+        0, 0, f"{old_name} -> {new_name}", wb.add_format({"bold": True, "font_size": 14})
+    )
+    for row, key, (old, new) in (
+        (2, "dif.ae_total", result.total_ae),
+        (3, "dif.headroom", result.headroom),
+    ):
+        ws.write_string(row, 0, _t(lang, key))
+        ws.write_number(row, 1, old / 100, money)
+        ws.write_number(row, 2, new / 100, money)
+    untied = _t(lang, "dif.untied", amount=eur(result.unexplained, lang))
+    ws.write_string(4, 0, _t(lang, "dif.tie") if result.unexplained == 0 else untied)
+    row = 6
+    for name, heads, rows in _tables(result, lang):
+        if not rows:
+            continue
+        ws.write_string(row, 0, name, title)
+        row += 1
+        for c, h in enumerate(heads):
+            ws.write_string(row, c, h, head)
+        for values in rows:
             row += 1
-            for c, h in enumerate(heads):
-                ws.write_string(row, c, h, head)
-            for values in rows:
-                row += 1
-                for c, v in enumerate(values):
-                    if isinstance(v, Decimal | int) and not isinstance(v, bool):
-                        # a changed quantity, rate, amount or number of days: a plain number
-                        ws.write_number(row, c, float(v), plain)
-                    elif isinstance(v, dt.date):
-                        ws.write_datetime(row, c, dt.datetime(v.year, v.month, v.day), day)
-                    elif isinstance(v, float):  # euros: the cents divided by 100
-                        ws.write_number(row, c, v, money)
-                    else:
-                        ws.write_string(row, c, _text(v))
-            row += 2
+            for c, v in enumerate(values):
+                if isinstance(v, Decimal | int) and not isinstance(v, bool):
+                    # a changed quantity, rate, amount or number of days: a plain number
+                    ws.write_number(row, c, float(v), plain)
+                elif isinstance(v, dt.date):
+                    ws.write_datetime(row, c, dt.datetime(v.year, v.month, v.day), day)
+                elif isinstance(v, float):  # euros: the cents divided by 100
+                    ws.write_number(row, c, v, money)
+                else:
+                    ws.write_string(row, c, _text(v))
+        row += 2
+    ws.set_column(0, 0, 22)
+    ws.set_column(1, 7, 18)
+    print_fitted(ws, f"{old_name} -> {new_name}", 0)
 
-        table(
-            t("dif.lines"),
-            tuple(
-                t(f"dif.{k}")
-                for k in ("id", "status", "field", "old", "new", "ae_old", "ae_new", "ae_change")
-            ),
-            [
-                (
-                    x.id,
-                    label(f"dfw.{x.status}", lang),
-                    L.field_label("cost_lines", k, lang),
-                    _as_kind("cost_lines", k, c.old),
-                    _as_kind("cost_lines", k, c.new),
-                    x.ae_old / 100,
-                    x.ae_new / 100,
-                    x.ae_delta / 100,
-                )
-                for x in result.lines
-                for k, c in (x.changes.items() or [("", type("C", (), {"old": "", "new": ""})())])
-            ],
-        )
-        table(
-            t("dif.programme"),
-            tuple(t(f"dif.{k}") for k in ("item", "field", "old", "new")),
-            [
-                (
-                    L.item_words(i, lang),
-                    L.field_label(_kind(i), f, lang),
-                    _as_kind(_kind(i), f, c.old),
-                    _as_kind(_kind(i), f, c.new),
-                )
-                for i, f, c in result.parameters
-            ],
-        )
-        table(
-            t("dif.impact"),
-            tuple(t(f"dif.{k}") for k in ("total", "ae_old", "ae_new", "cp_old", "cp_new")),
-            [
-                (
-                    key_words(t.key, lang),
-                    t.ae_old / 100,
-                    t.ae_new / 100,
-                    t.cp_old / 100,
-                    t.cp_new / 100,
-                )
-                for t in result.totals
-            ],
-        )
-        table(
-            t("dif.milestones"),
-            tuple(t(f"dif.{k}") for k in ("id", "pilot", "old", "new", "float_old", "float_new")),
-            [(m.id, m.pilot, m.old, m.new, m.old_float, m.new_float) for m in result.milestones],
-        )
-        table(
-            t("dif.readiness"),
-            tuple(t(f"dif.{k}") for k in ("pilot", "event", "old", "new", "late_now")),
-            [
-                (  # days, plain numbers (not euros)
-                    r.pilot,
-                    r.event,
-                    None if r.old is None else Decimal(r.old),
-                    None if r.new is None else Decimal(r.new),
-                    t("dif.late") if r.became_late else "",
-                )
-                for r in result.readiness
-            ],
-        )
-        state = {True: t("dif.pass"), False: t("dif.fail")}
-        table(
-            t("dif.checks"),
-            tuple(t(f"dif.{k}") for k in ("id", "old", "new", "message")),
-            [(c.code, state[c.old], state[c.new], in_lang(c.message, lang)) for c in result.checks],
-        )
-        ws.set_column(0, 0, 22)
-        ws.set_column(1, 7, 18)
-        print_fitted(ws, f"{old_name} -> {new_name}", 0)
 
+def write_diff_workbook(
+    result: DiffResult, new: Programme, target: Path, lang: Lang, old_name: str, new_name: str
+) -> Path | None:
+    """The Changes sheet, then the new version's workbook with the changed cells highlighted. A
+    file already at ``target`` that budgetplan did not write as it is (an officer's workbook, a
+    diff someone typed into) is kept as a backup first, and that backup returned."""
     from budgetplan.compute.figures import compute
     from budgetplan.compute.risk import sheet_simulation
 
     def before(ctx: Context) -> None:
         set_placeholder(ctx.wb)  # stamped once written: a later diff can tell it was edited
-        changes_sheet(ctx)
+        _changes_sheet(ctx, result, lang, old_name, new_name)
 
     fig = compute(new)
     with writing(target):
@@ -207,7 +219,7 @@ def write_diff_workbook(
                 tmp,
                 lang,
                 figures=fig,
-                highlights=highlights,
+                highlights=_highlights(result, lang),
                 before=before,
                 risk=sheet_simulation(fig),
             )

@@ -637,128 +637,117 @@ class _Report:
         return self.findings + more
 
 
-def _compare_cells(
-    wb: Workbook,
+def _no_formula(
+    wb: Workbook, key: str, ref: str, row: int, col: str, formula: str, report: _Report
+) -> None:
+    """An expected formula that is not in the file: deleted, or typed over by a constant."""
+    value = wb.cell(key, row - 1, column_index_from_string(col) - 1)
+    restore = said(f"restore ={formula}", f"rétablir ={typed_as(formula, 'fr')}")
+    if value in ("", None):
+        report.add(
+            key,
+            Severity.ERROR,
+            "FORMULA_MISSING",
+            said("formula deleted", "formule effacée"),
+            restore,
+            ref,
+        )
+        return
+    report.add(
+        key,
+        Severity.ERROR,
+        "FORMULA_REPLACED",
+        said(
+            f"formula replaced by the constant {_as_read(value, 'en')}",
+            f"formule remplacée par la constante {_as_read(value, 'fr')}",
+        ),
+        said(
+            f"restore ={formula} (totals must stay live formulas)",
+            f"rétablir ={typed_as(formula, 'fr')} (les totaux restent des formules)",
+        ),
+        ref,
+    )
+
+
+def _other_formula(key: str, ref: str, text: str, formula: str, report: _Report) -> None:
+    """The file's formula ``text`` where the layout has ``formula``."""
+    report.add(
+        key,
+        Severity.ERROR,
+        "FORMULA_BROKEN" if "#REF!" in text else "FORMULA_CHANGED",
+        said(
+            f"formula ={text} differs from the layout's",
+            f"la formule ={typed_as(text, 'fr')} diffère de celle du modèle",
+        ),
+        said(f"restore ={formula}", f"rétablir ={typed_as(formula, 'fr')}"),
+        ref,
+    )
+
+
+def _other_value(
+    key: str, ref: str, formula: str, have: object, want: object, report: _Report
+) -> None:
+    """The file's cached value ``have`` where the inputs give ``want``: an error value, a risk
+    figure of the last build, or a stale value."""
+    if isinstance(have, tuple):
+        report.add(
+            key,
+            Severity.ERROR,
+            "FORMULA_ERROR",
+            said(f"the formula gives {have[1]}", f"la formule donne {have[1]}"),
+            said("check the inputs it uses", "vérifier les saisies qu'elle lit"),
+            ref,
+        )
+    elif have is None or _same(have, want):
+        return
+    elif RISK_NAMES & set(names_in(formula)):
+        report.add(  # the risk of the last build: stale by design once an input changed
+            key,
+            Severity.WARNING,
+            "RISK_STALE",
+            said(
+                f"shows {_as_read(have, 'en')}, the Risk sheet's simulation of the last "
+                f"build; the inputs as they are give {_as_read(want, 'en')}",
+                f"affiche {_as_read(have, 'fr')}, la simulation de la feuille Risque au "
+                f"dernier build ; les saisies actuelles donnent {_as_read(want, 'fr')}",
+            ),
+            said(
+                f"rerun the simulation: {SCHEDULE.menu('en')} (or, at the command line, "
+                "budgetplan reconcile --write-scenario, then build)",
+                f"relancer la simulation : {SCHEDULE.menu('fr')} (ou, en ligne de commande, "
+                "budgetplan reconcile --write-scenario, puis build)",
+            ),
+            ref,
+        )
+    else:
+        report.add(
+            key,
+            Severity.ERROR,
+            "VALUE_STALE",
+            said(
+                f"shows {_as_read(have, 'en')} but the inputs give {_as_read(want, 'en')}",
+                f"affiche {_as_read(have, 'fr')} mais les saisies donnent {_as_read(want, 'fr')}",
+            ),
+            said(
+                "a value budgetplan computes from the inputs (a schedule, a date after a "
+                f"closure): {SCHEDULE.menu('en')} (or, at the command line, budgetplan reconcile "
+                "--write-scenario, then build); a workbook never recalculated: Ctrl+Shift+F9",
+                "une valeur que budgetplan calcule à partir des saisies (un calendrier, une "
+                f"date après une fermeture) : {SCHEDULE.menu('fr')} (ou, en ligne de commande, "
+                "budgetplan reconcile --write-scenario, puis build) ; un classeur jamais "
+                "recalculé : Ctrl+Maj+F9",
+            ),
+            ref,
+        )
+
+
+def _formulas_added(
     key: str,
     expected: dict[tuple[str, int], RawCell],
     actual: dict[tuple[str, int], RawCell],
     report: _Report,
-    formulas_only: bool = False,
 ) -> None:
-    """Each expected formula cell against the file's, then the file's formulas not expected.
-
-    Long: the cell-by-cell hot loop of reconcile, kept in one frame for speed.
-    """
-    types: dict[bytes, bytes] = {}  # cell attributes -> cell type (a few dozen distinct ones)
-
-    def type_of(attrs: bytes) -> bytes:
-        t = types.get(attrs)
-        if t is None:
-            t = types[attrs] = cell_type(attrs)
-        return t
-
-    for (col, row), cell in expected.items():
-        ref = f"{col}{row}"
-        got = actual.get((col, row))
-        formula = decode_formula(cell[0])
-        if got is None:
-            value = wb.cell(key, row - 1, column_index_from_string(col) - 1)
-            if value in ("", None):
-                report.add(
-                    key,
-                    Severity.ERROR,
-                    "FORMULA_MISSING",
-                    said("formula deleted", "formule effacée"),
-                    said(f"restore ={formula}", f"rétablir ={formula}"),
-                    ref,
-                )
-            else:
-                report.add(
-                    key,
-                    Severity.ERROR,
-                    "FORMULA_REPLACED",
-                    said(
-                        f"formula replaced by the constant {_as_read(value, 'en')}",
-                        f"formule remplacée par la constante {_as_read(value, 'fr')}",
-                    ),
-                    said(
-                        f"restore ={formula} (totals must stay live formulas)",
-                        f"rétablir ={typed_as(formula, 'fr')} (les totaux restent des formules)",
-                    ),
-                    ref,
-                )
-            continue
-        if (got[0] != cell[0] or got[3] is not None) and not _same_formula(cell, got, row, col):
-            text = decode_formula(got[0])
-            code = "FORMULA_BROKEN" if "#REF!" in text else "FORMULA_CHANGED"
-            report.add(
-                key,
-                Severity.ERROR,
-                code,
-                said(
-                    f"formula ={text} differs from the layout's",
-                    f"la formule ={typed_as(text, 'fr')} diffère de celle du modèle",
-                ),
-                said(f"restore ={formula}", f"rétablir ={typed_as(formula, 'fr')}"),
-                ref,
-            )
-            continue
-        if formulas_only:
-            continue
-        have_type, want_type = type_of(got[2]), type_of(cell[2])
-        if have_type == want_type and (
-            got[1] == cell[1] or (have_type == b"n" and got[1] and _same_number(cell[1], got[1]))
-        ):
-            continue  # the same value, maybe spelled otherwise (0 and 0.0)
-        have, want = raw_value(got), raw_value(cell)
-        if isinstance(have, tuple):
-            report.add(
-                key,
-                Severity.ERROR,
-                "FORMULA_ERROR",
-                said(f"the formula gives {have[1]}", f"la formule donne {have[1]}"),
-                said("check the inputs it uses", "vérifier les saisies qu'elle lit"),
-                ref,
-            )
-        elif have is not None and not _same(have, want) and RISK_NAMES & set(names_in(formula)):
-            report.add(  # the risk of the last build: stale by design once an input changed
-                key,
-                Severity.WARNING,
-                "RISK_STALE",
-                said(
-                    f"shows {_as_read(have, 'en')}, the Risk sheet's simulation of the last "
-                    f"build; the inputs as they are give {_as_read(want, 'en')}",
-                    f"affiche {_as_read(have, 'fr')}, la simulation de la feuille Risque au "
-                    f"dernier build ; les saisies actuelles donnent {_as_read(want, 'fr')}",
-                ),
-                said(
-                    f"rerun the simulation: {SCHEDULE.menu('en')} (or, at the command line, "
-                    "budgetplan reconcile --write-scenario, then build)",
-                    f"relancer la simulation : {SCHEDULE.menu('fr')} (ou, en ligne de commande, "
-                    "budgetplan reconcile --write-scenario, puis build)",
-                ),
-                ref,
-            )
-        elif have is not None and not _same(have, want):
-            report.add(
-                key,
-                Severity.ERROR,
-                "VALUE_STALE",
-                said(
-                    f"shows {_as_read(have, 'en')} but the inputs give {_as_read(want, 'en')}",
-                    f"affiche {_as_read(have, 'fr')} mais les saisies donnent {_as_read(want, 'fr')}",
-                ),
-                said(
-                    "a value budgetplan computes from the inputs (a schedule, a date after a "
-                    f"closure): {SCHEDULE.menu('en')} (or, at the command line, budgetplan reconcile "
-                    "--write-scenario, then build); a workbook never recalculated: Ctrl+Shift+F9",
-                    "une valeur que budgetplan calcule à partir des saisies (un calendrier, une "
-                    f"date après une fermeture) : {SCHEDULE.menu('fr')} (ou, en ligne de commande, "
-                    "budgetplan reconcile --write-scenario, puis build) ; un classeur jamais "
-                    "recalculé : Ctrl+Maj+F9",
-                ),
-                ref,
-            )
+    """The file's formulas where the layout has an input or nothing."""
     for (col, row), got in actual.items():
         if (col, row) in expected:
             continue
@@ -771,7 +760,7 @@ def _compare_cells(
             "FORMULA_ADDED",
             said(
                 f"a formula ={text} where the layout has an input or nothing",
-                f"une formule ={text} là où le modèle a une saisie ou rien",
+                f"une formule ={typed_as(text, 'fr')} là où le modèle a une saisie ou rien",
             ),
             said(
                 "type the value itself: inputs are values",
@@ -779,6 +768,46 @@ def _compare_cells(
             ),
             f"{col}{row}",
         )
+
+
+def _compare_cells(
+    wb: Workbook,
+    key: str,
+    expected: dict[tuple[str, int], RawCell],
+    actual: dict[tuple[str, int], RawCell],
+    report: _Report,
+    formulas_only: bool = False,
+) -> None:
+    """Each expected formula cell against the file's (the hot loop of reconcile: a cell that
+    agrees costs a few comparisons; one that does not is told by the functions above), then
+    the file's formulas not expected."""
+    types: dict[bytes, bytes] = {}  # cell attributes -> cell type (a few dozen distinct ones)
+
+    def type_of(attrs: bytes) -> bytes:
+        t = types.get(attrs)
+        if t is None:
+            t = types[attrs] = cell_type(attrs)
+        return t
+
+    for (col, row), cell in expected.items():
+        got = actual.get((col, row))
+        if got is None:
+            _no_formula(wb, key, f"{col}{row}", row, col, decode_formula(cell[0]), report)
+            continue
+        if (got[0] != cell[0] or got[3] is not None) and not _same_formula(cell, got, row, col):
+            text, formula = decode_formula(got[0]), decode_formula(cell[0])
+            _other_formula(key, f"{col}{row}", text, formula, report)
+            continue
+        if formulas_only:
+            continue
+        have_type, want_type = type_of(got[2]), type_of(cell[2])
+        if have_type == want_type and (
+            got[1] == cell[1] or (have_type == b"n" and got[1] and _same_number(cell[1], got[1]))
+        ):
+            continue  # the same value, maybe spelled otherwise (0 and 0.0)
+        formula = decode_formula(cell[0])
+        _other_value(key, f"{col}{row}", formula, raw_value(got), raw_value(cell), report)
+    _formulas_added(key, expected, actual, report)
 
 
 def normalise(formula: str, row: int, col: int) -> str:
