@@ -12,7 +12,7 @@ from budgetplan.core.atomic import atomic_path
 from budgetplan.core.findings import in_lang
 from budgetplan.core.labels import LANGS, Lang, label
 from budgetplan.core.lock import writing
-from budgetplan.readback.actuals import REPORT_COLUMNS
+from budgetplan.readback.actuals import REPORT_COLUMNS, ActualsReport
 from budgetplan.readback.reconciliation import Reconciliation
 from budgetplan.xlsx import number_formats as nf
 from budgetplan.xlsx.layout import SHEETS, sheet_name
@@ -52,13 +52,98 @@ def write_reconciliation(
     return kept
 
 
+def _t(lang: Lang, key: str, **fields: object) -> str:
+    return label(key, lang).format(**fields)
+
+
+def _findings_sheet(
+    wb: xlsxwriter.Workbook, result: Reconciliation, target: Path, lang: Lang
+) -> None:
+    """One row per finding: its severity coloured, its code, its cell (a link into the workbook
+    reconciled), its message and hint wrapped whole."""
+    header = wb.add_format(HEADER)
+    link = wb.add_format({"font_color": "#0563C1", "underline": 1, "valign": "top"})
+    fills = {
+        k: wb.add_format({"bg_color": v, "valign": "top"}) for k, v in SEVERITY_COLOURS.items()
+    }
+    top = wb.add_format({"valign": "top"})
+    wrapped = wb.add_format({"text_wrap": True, "valign": "top"})
+    ws = wb.add_worksheet(_t(lang, "rec.findings"))
+    title = _t(lang, "rec.title", name=result.path.name)
+    ws.write_string(0, 0, title, wb.add_format({"bold": True, "font_size": 14}))
+    heads = ("severity", "code", "sheet", "cell", "message", "hint")
+    for c, h in enumerate(heads):
+        ws.write_string(2, c, _t(lang, f"rec.{h}"), header)
+    rel = os.path.relpath(result.path.resolve(), target.resolve().parent)
+    for r, f in enumerate(result.findings, start=3):
+        ws.write_string(r, 0, _t(lang, f"rec.{f.severity.value}"), fills[f.severity.value])
+        ws.write_string(r, 1, f.code, top)
+        ws.write_string(r, 2, f.sheet, top)
+        if f.sheet in LAYOUT_SHEETS and _safe_ref(f.cell):
+            sheet = f.sheet.replace("'", "''")
+            ws.write_url(r, 3, f"external:{rel}#'{sheet}'!{f.cell}", link, string=f.cell)
+        else:
+            ws.write_string(r, 3, f.cell, top)
+        message, hint = in_lang(f.message, lang), in_lang(f.hint, lang)
+        height = row_height([(message, MESSAGE_WIDTH), (hint, HINT_WIDTH)])
+        if height:  # every word shown: the amounts at the end of a message included
+            ws.set_row(r, height)
+        ws.write_string(r, 4, message, wrapped)
+        ws.write_string(r, 5, hint, wrapped)
+    ws.set_column(0, 1, 16)
+    ws.set_column(2, 3, 11)
+    ws.set_column(4, 4, MESSAGE_WIDTH)
+    ws.set_column(5, 5, HINT_WIDTH)
+    ws.autofilter(2, 0, max(2, 2 + len(result.findings)), len(heads) - 1)
+    ws.freeze_panes(3, 0)
+    print_fitted(ws, title, 2)
+
+
+def _actuals_sheets(wb: xlsxwriter.Workbook, report: ActualsReport, lang: Lang) -> None:
+    """Budget against actual per line and per pilot; then the actuals no line matched."""
+    header = wb.add_format(HEADER)
+    money = wb.add_format({"num_format": nf.MONEY})
+    rate = wb.add_format({"num_format": nf.PERCENT})
+    ws = wb.add_worksheet(_t(lang, "rec.actuals"))
+    as_of = _t(lang, "rec.as_of", date=f"{report.as_of:%d/%m/%Y}") if report.as_of else ""
+    title = _t(lang, "rec.actuals_title", as_of=as_of)
+    ws.write_string(0, 0, title, wb.add_format({"bold": True, "font_size": 14}))
+    heads = (_t(lang, "rec.line"), _t(lang, "rec.pilot"), *(_t(lang, k) for k in ACTUALS_HEADINGS))
+    assert len(heads) == 2 + len(REPORT_COLUMNS)
+    for c, h in enumerate(heads):
+        ws.write_string(2, c, h, header)
+    rows = [*report.lines, *report.by_pilot.values()]
+    for r, la in enumerate(rows, start=3):
+        ws.write_string(r, 0, la.line if r - 3 < len(report.lines) else "")
+        ws.write_string(r, 1, la.pilot)
+        for c, value in enumerate((la.ae, la.committed), start=2):
+            ws.write_number(r, c, float(value), money)
+        if la.ae_rate is not None:
+            ws.write_number(r, 4, float(la.ae_rate), rate)
+        for c, value in enumerate((la.cp_to_date, la.paid, la.cp_variance, la.forecast), start=5):
+            ws.write_number(r, c, float(value), money)
+    ws.set_column(0, 1, 14)
+    ws.set_column(2, 8, 18)
+    ws.freeze_panes(3, 1)
+    print_fitted(ws, title, 2)
+    if not report.unmatched:
+        return
+    ws = wb.add_worksheet(_t(lang, "rec.unmatched"))
+    for c, h in enumerate(("row", "commitment", "date", "amount", "status", "key")):
+        ws.write_string(0, c, _t(lang, f"rec.{h}"), header)
+    for r, a in enumerate(report.unmatched, start=1):
+        ws.write_number(r, 0, a.row)
+        ws.write_string(r, 1, a.commitment)
+        ws.write_string(r, 2, a.date.isoformat())
+        ws.write_number(r, 3, float(a.amount), money)
+        ws.write_string(r, 4, a.status)
+        ws.write_string(r, 5, a.key)
+    print_fitted(ws, _t(lang, "rec.unmatched"), 0)
+
+
 def _write(result: Reconciliation, target: Path, lang: Lang) -> None:
-    """Long: lays the reconciliation workbook out sheet by sheet, in ``lang`` (by default the
-    language of the workbook reconciled): its codes and cells as they are, its words translated."""
-
-    def t(key: str, **fields: object) -> str:
-        return label(key, lang).format(**fields)
-
+    """The reconciliation workbook, sheet by sheet, in ``lang`` (by default the language of the
+    workbook reconciled): its codes and cells as they are, its words translated."""
     with atomic_path(target) as tmp:
         wb = xlsxwriter.Workbook(
             str(tmp),
@@ -66,94 +151,15 @@ def _write(result: Reconciliation, target: Path, lang: Lang) -> None:
         )
         wb.set_properties(
             {
-                "title": t("rec.title", name=result.path.name),
+                "title": _t(lang, "rec.title", name=result.path.name),
                 "author": "budgetplan",
                 "created": FIXED_CREATED,
             }
         )
         set_placeholder(wb)
-        header = wb.add_format(HEADER)
-        money = wb.add_format({"num_format": nf.MONEY})
-        rate = wb.add_format({"num_format": nf.PERCENT})
-        link = wb.add_format({"font_color": "#0563C1", "underline": 1, "valign": "top"})
-        fills = {
-            k: wb.add_format({"bg_color": v, "valign": "top"}) for k, v in SEVERITY_COLOURS.items()
-        }
-        top = wb.add_format({"valign": "top"})
-
-        wrapped = wb.add_format({"text_wrap": True, "valign": "top"})
-        ws = wb.add_worksheet(t("rec.findings"))
-        ws.write_string(
-            0,
-            0,
-            t("rec.title", name=result.path.name),
-            wb.add_format({"bold": True, "font_size": 14}),
-        )
-        heads = ("severity", "code", "sheet", "cell", "message", "hint")
-        for c, h in enumerate(heads):
-            ws.write_string(2, c, t(f"rec.{h}"), header)
-        rel = os.path.relpath(result.path.resolve(), target.resolve().parent)
-        for r, f in enumerate(result.findings, start=3):
-            ws.write_string(r, 0, t(f"rec.{f.severity.value}"), fills[f.severity.value])
-            ws.write_string(r, 1, f.code, top)
-            ws.write_string(r, 2, f.sheet, top)
-            if f.sheet in LAYOUT_SHEETS and _safe_ref(f.cell):
-                sheet = f.sheet.replace("'", "''")
-                ws.write_url(r, 3, f"external:{rel}#'{sheet}'!{f.cell}", link, string=f.cell)
-            else:
-                ws.write_string(r, 3, f.cell, top)
-            message, hint = in_lang(f.message, lang), in_lang(f.hint, lang)
-            height = row_height([(message, MESSAGE_WIDTH), (hint, HINT_WIDTH)])
-            if height:  # every word shown: the amounts at the end of a message included
-                ws.set_row(r, height)
-            ws.write_string(r, 4, message, wrapped)
-            ws.write_string(r, 5, hint, wrapped)
-        ws.set_column(0, 1, 16)
-        ws.set_column(2, 3, 11)
-        ws.set_column(4, 4, MESSAGE_WIDTH)
-        ws.set_column(5, 5, HINT_WIDTH)
-        ws.autofilter(2, 0, max(2, 2 + len(result.findings)), len(heads) - 1)
-        ws.freeze_panes(3, 0)
-        print_fitted(ws, t("rec.title", name=result.path.name), 2)
-
+        _findings_sheet(wb, result, target, lang)
         if result.actuals is not None:
-            report = result.actuals
-            ws = wb.add_worksheet(t("rec.actuals"))
-            as_of = t("rec.as_of", date=f"{report.as_of:%d/%m/%Y}") if report.as_of else ""
-            title = t("rec.actuals_title", as_of=as_of)
-            ws.write_string(0, 0, title, wb.add_format({"bold": True, "font_size": 14}))
-            heads = (t("rec.line"), t("rec.pilot"), *(t(k) for k in ACTUALS_HEADINGS))
-            assert len(heads) == 2 + len(REPORT_COLUMNS)
-            for c, h in enumerate(heads):
-                ws.write_string(2, c, h, header)
-            rows = [*report.lines, *report.by_pilot.values()]
-            for r, la in enumerate(rows, start=3):
-                ws.write_string(r, 0, la.line if r - 3 < len(report.lines) else "")
-                ws.write_string(r, 1, la.pilot)
-                for c, value in enumerate((la.ae, la.committed), start=2):
-                    ws.write_number(r, c, float(value), money)
-                if la.ae_rate is not None:
-                    ws.write_number(r, 4, float(la.ae_rate), rate)
-                for c, value in enumerate(
-                    (la.cp_to_date, la.paid, la.cp_variance, la.forecast), start=5
-                ):
-                    ws.write_number(r, c, float(value), money)
-            ws.set_column(0, 1, 14)
-            ws.set_column(2, 8, 18)
-            ws.freeze_panes(3, 1)
-            print_fitted(ws, title, 2)
-            if report.unmatched:
-                ws = wb.add_worksheet(t("rec.unmatched"))
-                for c, h in enumerate(("row", "commitment", "date", "amount", "status", "key")):
-                    ws.write_string(0, c, t(f"rec.{h}"), header)
-                for r, a in enumerate(report.unmatched, start=1):
-                    ws.write_number(r, 0, a.row)
-                    ws.write_string(r, 1, a.commitment)
-                    ws.write_string(r, 2, a.date.isoformat())
-                    ws.write_number(r, 3, float(a.amount), money)
-                    ws.write_string(r, 4, a.status)
-                    ws.write_string(r, 5, a.key)
-                print_fitted(ws, t("rec.unmatched"), 0)
+            _actuals_sheets(wb, result.actuals, lang)
         wb.close()
         stamp(tmp)
 

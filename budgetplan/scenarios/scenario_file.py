@@ -195,11 +195,77 @@ def _base_refusal(base: Path, path: Path) -> tuple[str, str] | None:
     return None
 
 
-def load_scenario_file(path: str | Path, _seen: tuple[Path, ...] = ()) -> Scenario:
-    """The scenario a change file describes; LoadError lists every problem with its line.
+def _schema_errors(
+    exc: ValidationError,
+    doc: Any,
+    file: str,
+    prefix: tuple[str | int, ...] = (),
+    model: type[BaseModel] = ChangeFile,
+) -> list[Finding]:
+    """A validation error of the change file (or of one change, at ``prefix``), each at its line."""
+    out = []
+    for e in exc.errors(include_url=False):
+        loc = (*prefix, *e["loc"])
+        message, hint = _explain(e, model, prefix[-1] if prefix else "")
+        out.append(Finding(Severity.ERROR, "SCHEMA", message, hint, loc, file, node_line(doc, loc)))
+    return out
 
-    Long: applies each kind of change of a change file in order, each error at its line.
-    """
+
+def _base(spec: ChangeFile, path: Path, doc: Any, seen: tuple[Path, ...]) -> Scenario:
+    """The scenario the change file starts from: the default, or its ``base:`` file (inside the
+    file's folder, never leading back to it)."""
+    file = str(path)
+    if spec.base == "default":
+        return Scenario.default(spec.name or path.stem, spec.description)
+    base = (path.parent / spec.base).resolve()
+    refusal = _base_refusal(base, path)
+    line = node_line(doc, ("base",))
+    if refusal is not None:
+        raise LoadError.of("BASE_OUTSIDE", refusal[0], refusal[1], ("base",), file, line)
+    if base in seen or base == path.resolve():
+        raise LoadError.of(
+            "BASE_CYCLE",
+            said(
+                f"base {spec.base} leads back to this file",
+                f"la base {spec.base} ramène à ce fichier",
+            ),
+            said(
+                "start the chain from default or a programme file",
+                "faire partir la chaîne de default ou d'un fichier de programme",
+            ),
+            ("base",),
+            file,
+            line,
+        )
+    programme = load_scenario_file(base, (*seen, path.resolve())).programme
+    return Scenario(spec.name or path.stem, programme, spec.description)
+
+
+def _unknown_change(change: object, where: tuple[str | int, ...], doc: Any, file: str) -> Finding:
+    """A change that is not one name and its fields, or whose name no change has."""
+    name = next(iter(change)) if isinstance(change, dict) and len(change) == 1 else None
+    close = difflib.get_close_matches(str(name), list(CHANGES), n=1) if name else []
+    message = (
+        said(f"unknown change {name!r}", f"changement inconnu {name!r}")
+        if name
+        else said("a change is a name and its fields", "un changement est un nom et ses champs")
+    )
+    hint = (
+        said(f"did you mean '{close[0]}'?", f"vouliez-vous dire '{close[0]}' ?")
+        if close
+        else said(
+            f"a change is one of {', '.join(CHANGES)}, e.g. "
+            "`- scale_cost: {pilot: SCAN, factor: 1.3}`",
+            f"un changement est l'un de {', '.join(CHANGES)}, par exemple "
+            "`- scale_cost: {pilot: SCAN, factor: 1.3}`",
+        )
+    )
+    return Finding(Severity.ERROR, "SCHEMA", message, hint, where, file, node_line(doc, where))
+
+
+def load_scenario_file(path: str | Path, _seen: tuple[Path, ...] = ()) -> Scenario:
+    """The scenario a change file describes: its base, then each change in order; LoadError
+    lists every problem with its line."""
     path = Path(path)
     file = str(path)
     data = read_scenario_bytes(path)
@@ -207,82 +273,16 @@ def load_scenario_file(path: str | Path, _seen: tuple[Path, ...] = ()) -> Scenar
         loaded = parse_programme(data, file)
         return Scenario(path.stem, loaded.programme)
     doc = read_yaml(decode_scenario(data, file), file)
-    errors: list[Finding] = []
-
-    def schema_errors(
-        exc: ValidationError,
-        prefix: tuple[str | int, ...] = (),
-        model: type[BaseModel] = ChangeFile,
-    ) -> None:
-        for e in exc.errors(include_url=False):
-            loc = (*prefix, *e["loc"])
-            message, hint = _explain(e, model, prefix[-1] if prefix else "")
-            errors.append(
-                Finding(Severity.ERROR, "SCHEMA", message, hint, loc, file, node_line(doc, loc))
-            )
-
     try:
         spec = ChangeFile.model_validate(doc)
     except ValidationError as exc:
-        schema_errors(exc)
-        raise LoadError(errors) from None
-    if spec.base == "default":
-        scenario = Scenario.default(spec.name or path.stem, spec.description)
-    else:
-        base = (path.parent / spec.base).resolve()
-        refusal = _base_refusal(base, path)
-        if refusal is not None:
-            raise LoadError.of(
-                "BASE_OUTSIDE", refusal[0], refusal[1], ("base",), file, node_line(doc, ("base",))
-            )
-        if base in _seen or base == path.resolve():
-            raise LoadError.of(
-                "BASE_CYCLE",
-                said(
-                    f"base {spec.base} leads back to this file",
-                    f"la base {spec.base} ramène à ce fichier",
-                ),
-                said(
-                    "start the chain from default or a programme file",
-                    "faire partir la chaîne de default ou d'un fichier de programme",
-                ),
-                ("base",),
-                file,
-                node_line(doc, ("base",)),
-            )
-        scenario = Scenario(
-            spec.name or path.stem,
-            load_scenario_file(base, (*_seen, path.resolve())).programme,
-            spec.description,
-        )
+        raise LoadError(_schema_errors(exc, doc, file)) from None
+    scenario = _base(spec, path, doc, _seen)
+    errors: list[Finding] = []
     for i, change in enumerate(spec.changes):
         where = ("changes", i)
         if not isinstance(change, dict) or len(change) != 1 or next(iter(change)) not in CHANGES:
-            name = next(iter(change)) if isinstance(change, dict) and len(change) == 1 else None
-            close = difflib.get_close_matches(str(name), list(CHANGES), n=1) if name else []
-            errors.append(
-                Finding(
-                    Severity.ERROR,
-                    "SCHEMA",
-                    said(f"unknown change {name!r}", f"changement inconnu {name!r}")
-                    if name
-                    else said(
-                        "a change is a name and its fields",
-                        "un changement est un nom et ses champs",
-                    ),
-                    said(f"did you mean '{close[0]}'?", f"vouliez-vous dire '{close[0]}' ?")
-                    if close
-                    else said(
-                        f"a change is one of {', '.join(CHANGES)}, e.g. "
-                        "`- scale_cost: {pilot: SCAN, factor: 1.3}`",
-                        f"un changement est l'un de {', '.join(CHANGES)}, par exemple "
-                        "`- scale_cost: {pilot: SCAN, factor: 1.3}`",
-                    ),
-                    where,
-                    file,
-                    node_line(doc, where),
-                )
-            )
+            errors.append(_unknown_change(change, where, doc, file))
             continue
         kind, args = next(iter(change.items()))
         try:
@@ -291,18 +291,12 @@ def load_scenario_file(path: str | Path, _seen: tuple[Path, ...] = ()) -> Scenar
             fields = dict(args) if model is CostLine else parsed.model_dump()
             scenario = getattr(scenario, kind)(**fields)
         except ValidationError as exc:
-            schema_errors(exc, (*where, kind), CHANGES[kind])
+            errors += _schema_errors(exc, doc, file, (*where, kind), CHANGES[kind])
         except (ScenarioError, ValueError) as exc:
+            message = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+            hint = said("correct the change", "corriger le changement")
             errors.append(
-                Finding(
-                    Severity.ERROR,
-                    "CHANGE",
-                    exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc),
-                    said("correct the change", "corriger le changement"),
-                    where,
-                    file,
-                    node_line(doc, where),
-                )
+                Finding(Severity.ERROR, "CHANGE", message, hint, where, file, node_line(doc, where))
             )
     if errors:
         raise LoadError(errors)

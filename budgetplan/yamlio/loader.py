@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import hashlib
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -160,74 +161,25 @@ _KINDS_FR = {
 }
 
 
-def reference_findings(p: m.Programme, doc: Any, file: str) -> list[Finding]:
-    """Identities and references the schema alone cannot check.
+@dataclass
+class _References:
+    """What the reference checks read (the programme, the YAML document for line numbers, the
+    file's name) and the findings they add."""
 
-    Long: one check per kind of reference (pilot, event, milestone, line), each with its own message.
-    """
-    out: list[Finding] = []
+    p: m.Programme
+    doc: Any
+    file: str
+    out: list[Finding] = field(default_factory=list)
 
-    def add(code: str, message: str, hint: str, path: tuple[str | int, ...]) -> None:
-        out.append(Finding(Severity.ERROR, code, message, hint, path, file, node_line(doc, path)))
+    @functools.cached_property
+    def milestones(self) -> dict[str, m.Milestone]:
+        return {ms.id: ms for pl in self.p.pilots for ms in pl.milestones}
 
-    def unique(kind: str, ids: list[tuple[str, tuple[str | int, ...]]]) -> None:
-        """Ids unique ignoring case: every spreadsheet lookup (SUMIFS, COUNTIF, MATCH) does."""
-        spellings: dict[str, list[str]] = {}
-        for ident, _path in ids:
-            spellings.setdefault(ident.casefold(), []).append(ident)
-        for ident, path in ids:
-            same = spellings[ident.casefold()]
-            if len(same) == 1:
-                continue
-            kind_fr = _KINDS_FR.get(kind, kind)
-            if len(set(same)) == 1:
-                message = said(
-                    f"{kind} id '{ident}' is used {len(same)} times",
-                    f"le code de {kind_fr} '{ident}' est utilisé {len(same)} fois",
-                )
-            else:
-                others = "', '".join(sorted(set(same) - {ident}))
-                message = said(
-                    f"{kind} id '{ident}' differs from '{others}' only by case, which a "
-                    "spreadsheet does not see (its totals would count both as one)",
-                    f"le code de {kind_fr} '{ident}' ne diffère de '{others}' que par la casse, "
-                    "qu'un tableur ne voit pas (ses totaux compteraient les deux comme un seul)",
-                )
-            add(
-                "DUPLICATE_ID",
-                message,
-                said("give each one its own id", "donner à chacun son propre code"),
-                path,
-            )
+    def add(self, code: str, message: str, hint: str, path: tuple[str | int, ...]) -> None:
+        line = node_line(self.doc, path)
+        self.out.append(Finding(Severity.ERROR, code, message, hint, path, self.file, line))
 
-    unique("event", [(e.id, ("events", i, "id")) for i, e in enumerate(p.events)])
-    unique("pilot", [(pl.id, ("pilots", i, "id")) for i, pl in enumerate(p.pilots)])
-    unique("cost line", [(c.id, ("cost_lines", i, "id")) for i, c in enumerate(p.cost_lines)])
-    unique(
-        "milestone",
-        [
-            (ms.id, ("pilots", i, "milestones", j, "id"))
-            for i, pl in enumerate(p.pilots)
-            for j, ms in enumerate(pl.milestones)
-        ],
-    )
-    unique(
-        "evaluation",
-        [
-            (ev.id, ("pilots", i, "evaluations", j, "id"))
-            for i, pl in enumerate(p.pilots)
-            for j, ev in enumerate(pl.evaluations)
-        ],
-    )
-    unique(
-        "envelope year",
-        [(str(e.year), ("envelopes", i, "year")) for i, e in enumerate(p.envelopes)],
-    )
-    pilots = [pl.id for pl in p.pilots]
-    events = [e.id for e in p.events]
-    milestones = {ms.id: ms for pl in p.pilots for ms in pl.milestones}
-
-    def unknown(kind: str, ident: str, known: list[str], path: tuple[str | int, ...]) -> None:
+    def unknown(self, kind: str, ident: str, known: list[str], path: tuple[str | int, ...]) -> None:
         close = difflib.get_close_matches(ident, known, n=1)
         listed = ", ".join(known[:12])
         hint = (
@@ -237,43 +189,96 @@ def reference_findings(p: m.Programme, doc: Any, file: str) -> list[Finding]:
         )
         kind_fr = _KINDS_FR.get(kind, kind)
         message = said(f"{kind} '{ident}' does not exist", f"{kind_fr} '{ident}' n'existe pas")
-        add("UNKNOWN_REFERENCE", message, hint, path)
+        self.add("UNKNOWN_REFERENCE", message, hint, path)
 
+
+def _unique(refs: _References, kind: str, ids: list[tuple[str, tuple[str | int, ...]]]) -> None:
+    """Ids unique ignoring case: every spreadsheet lookup (SUMIFS, COUNTIF, MATCH) does."""
+    spellings: dict[str, list[str]] = {}
+    for ident, _path in ids:
+        spellings.setdefault(ident.casefold(), []).append(ident)
+    for ident, path in ids:
+        same = spellings[ident.casefold()]
+        if len(same) == 1:
+            continue
+        kind_fr = _KINDS_FR.get(kind, kind)
+        if len(set(same)) == 1:
+            message = said(
+                f"{kind} id '{ident}' is used {len(same)} times",
+                f"le code de {kind_fr} '{ident}' est utilisé {len(same)} fois",
+            )
+        else:
+            others = "', '".join(sorted(set(same) - {ident}))
+            message = said(
+                f"{kind} id '{ident}' differs from '{others}' only by case, which a "
+                "spreadsheet does not see (its totals would count both as one)",
+                f"le code de {kind_fr} '{ident}' ne diffère de '{others}' que par la casse, "
+                "qu'un tableur ne voit pas (ses totaux compteraient les deux comme un seul)",
+            )
+        hint = said("give each one its own id", "donner à chacun son propre code")
+        refs.add("DUPLICATE_ID", message, hint, path)
+
+
+def _unique_ids(refs: _References) -> None:
+    """Every kind of id is unique, ignoring case."""
+    p = refs.p
+    _unique(refs, "event", [(e.id, ("events", i, "id")) for i, e in enumerate(p.events)])
+    _unique(refs, "pilot", [(pl.id, ("pilots", i, "id")) for i, pl in enumerate(p.pilots)])
+    lines = [(c.id, ("cost_lines", i, "id")) for i, c in enumerate(p.cost_lines)]
+    _unique(refs, "cost line", lines)
+    for kind, children in (("milestone", "milestones"), ("evaluation", "evaluations")):
+        ids = [
+            (child.id, ("pilots", i, children, j, "id"))
+            for i, pl in enumerate(p.pilots)
+            for j, child in enumerate(getattr(pl, children))
+        ]
+        _unique(refs, kind, ids)
+    years = [(str(e.year), ("envelopes", i, "year")) for i, e in enumerate(p.envelopes)]
+    _unique(refs, "envelope year", years)
+
+
+def _known_references(refs: _References) -> None:
+    """Every pilot, event, milestone and cost line referred to exists."""
+    p, milestones = refs.p, list(refs.milestones)
+    pilots, events, lines = (
+        [pl.id for pl in p.pilots],
+        [e.id for e in p.events],
+        [c.id for c in p.cost_lines],
+    )
     for i, line in enumerate(p.cost_lines):
         if line.pilot not in pilots:
-            unknown("pilot", line.pilot, pilots, ("cost_lines", i, "pilot"))
-        if line.award is not None and line.award not in milestones:
-            unknown("award milestone", line.award, list(milestones), ("cost_lines", i, "award"))
+            refs.unknown("pilot", line.pilot, pilots, ("cost_lines", i, "pilot"))
+        if line.award is not None and line.award not in refs.milestones:
+            refs.unknown("award milestone", line.award, milestones, ("cost_lines", i, "award"))
     for i, pl in enumerate(p.pilots):
         for j, served in enumerate(pl.serves):
             if served.event not in events:
-                unknown("event", served.event, events, ("pilots", i, "serves", j, "event"))
+                refs.unknown("event", served.event, events, ("pilots", i, "serves", j, "event"))
         for j, ms in enumerate(pl.milestones):
             for dep in ms.prerequisite_ids:
-                if dep not in milestones:
-                    unknown(
-                        "milestone",
-                        dep,
-                        list(milestones),
-                        ("pilots", i, "milestones", j, "depends_on"),
-                    )
-    lines = [c.id for c in p.cost_lines]
+                if dep not in refs.milestones:
+                    at = ("pilots", i, "milestones", j, "depends_on")
+                    refs.unknown("milestone", dep, milestones, at)
     for i, pl in enumerate(p.pilots):
-        if pl.supervised_from is not None and pl.supervised_from not in milestones:
-            unknown(
-                "milestone", pl.supervised_from, list(milestones), ("pilots", i, "supervised_from")
-            )
+        if pl.supervised_from is not None and pl.supervised_from not in refs.milestones:
+            at = ("pilots", i, "supervised_from")
+            refs.unknown("milestone", pl.supervised_from, milestones, at)
         for j, ev in enumerate(pl.evaluations):
             at = ("pilots", i, "evaluations", j)
-            if ev.publication not in milestones:
-                unknown("milestone", ev.publication, list(milestones), (*at, "publication"))
+            if ev.publication not in refs.milestones:
+                refs.unknown("milestone", ev.publication, milestones, (*at, "publication"))
             if ev.cost_line is not None and ev.cost_line not in lines:
-                unknown("cost line", ev.cost_line, lines, (*at, "cost_line"))
-    procured = {x for line in p.cost_lines for x in (line.award, line.tender) if x}
-    for i, pl in enumerate(p.pilots):
+                refs.unknown("cost line", ev.cost_line, lines, (*at, "cost_line"))
+
+
+def _durations(refs: _References) -> None:
+    """A milestone with no date has a duration, or a line awarded or launched at it (whose
+    route's durations it takes)."""
+    procured = {x for line in refs.p.cost_lines for x in (line.award, line.tender) if x}
+    for i, pl in enumerate(refs.p.pilots):
         for j, ms in enumerate(pl.milestones):
             if ms.date is None and ms.duration is None and ms.id not in procured:
-                add(
+                refs.add(
                     "NO_DURATION",
                     said(
                         f"milestone {ms.id} has no date nor duration, and no line is awarded "
@@ -284,11 +289,14 @@ def reference_findings(p: m.Programme, doc: Any, file: str) -> list[Finding]:
                     said("give it a date or a duration", "lui donner une date ou une durée"),
                     ("pilots", i, "milestones", j, "duration"),
                 )
-    # dependency cycles (depth-first search, reported once per cycle)
-    state: dict[str, int] = {}
+
+
+def _dependency_cycles(refs: _References) -> None:
+    """No milestone depends on itself through others (depth-first search, each cycle once)."""
+    milestones, state = refs.milestones, {}
     where = {
         ms.id: ("pilots", i, "milestones", j, "depends_on")
-        for i, pl in enumerate(p.pilots)
+        for i, pl in enumerate(refs.p.pilots)
         for j, ms in enumerate(pl.milestones)
     }
 
@@ -299,7 +307,7 @@ def reference_findings(p: m.Programme, doc: Any, file: str) -> list[Finding]:
                 continue
             if state.get(dep) == 1:
                 cycle = stack[stack.index(dep) :] + [dep] if dep in stack else [ident, dep]
-                add(
+                refs.add(
                     "DEPENDENCY_CYCLE",
                     said(
                         "milestones depend on each other in a cycle: " + " -> ".join(cycle),
@@ -315,7 +323,18 @@ def reference_findings(p: m.Programme, doc: Any, file: str) -> list[Finding]:
     for ident in milestones:
         if ident not in state:
             visit(ident, [ident])
-    return out
+
+
+#: The checks of identities and references the schema alone cannot make, in order.
+REFERENCE_CHECKS = (_unique_ids, _known_references, _durations, _dependency_cycles)
+
+
+def reference_findings(p: m.Programme, doc: Any, file: str) -> list[Finding]:
+    """Identities and references the schema alone cannot check (REFERENCE_CHECKS)."""
+    refs = _References(p, doc, file)
+    for check in REFERENCE_CHECKS:
+        check(refs)
+    return refs.out
 
 
 #: Most aliases (*name) a scenario may hold: each one can repeat a whole subtree, so a few
