@@ -649,8 +649,8 @@ def _diff_report(
     elif fmt is DiffFormat.json:
         _report(diff_render.to_json(result), output, lang)
     else:
-        markdown = fmt is DiffFormat.markdown
-        _report(diff_render.to_text(result, str(old), str(new), markdown, lang), output, lang)
+        as_text = diff_render.to_markdown if fmt is DiffFormat.markdown else diff_render.to_text
+        _report(as_text(result, str(old), str(new), lang), output, lang)
 
 
 def _report(text: str, output: Path | None, lang: Lang) -> None:

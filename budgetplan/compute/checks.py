@@ -1341,8 +1341,6 @@ CHECKS: tuple[Check, ...] = (
     ),
 )
 
-CHECK_CODES = tuple(c.code for c in CHECKS)
-
 
 @dataclass(frozen=True)
 class CheckResult:
@@ -1359,7 +1357,3 @@ def run_checks(fig: Figures) -> list[CheckResult]:
         found = tuple(check.rule(fig))
         results.append(CheckResult(check, not found, len(found), found))
     return results
-
-
-def master_ok(results: list[CheckResult]) -> bool:
-    return all(r.ok for r in results)

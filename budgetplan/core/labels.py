@@ -791,10 +791,6 @@ def label(key: str, lang: Lang) -> str:
     return fr if lang == "fr" else en
 
 
-def all_keys() -> list[str]:
-    return list(_LABELS)
-
-
 def user_lang() -> Lang:
     """The user's language from their locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``): English
     for an English one, French otherwise (budgetplan speaks French first)."""

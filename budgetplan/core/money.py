@@ -131,11 +131,6 @@ def from_cents(cents: int) -> Decimal:
     return (Decimal(cents) / 100).quantize(CENT)
 
 
-def cents_to_float(cents: int) -> float:
-    """The float a spreadsheet cell holds for an amount in cents."""
-    return cents / 100
-
-
 def eur(cents: int, lang: str = "en", *, unit: bool = True) -> str:
     """An amount for people, the one way each language writes it: ``1 234 567.89 EUR`` in
     English text, ``1 234 567,89 €`` in French (thousands grouped by spaces in both, so that a

@@ -333,14 +333,15 @@ def to_markdown(r: DiffResult, old: str, new: str, lang: Lang = "en") -> str:
     return "\n".join(out)
 
 
-def to_text(r: DiffResult, old: str, new: str, markdown: bool = False, lang: Lang = "en") -> str:
-    """Long: one paragraph per part of the diff, in report order."""
-    if markdown:
-        return to_markdown(r, old, new, lang)
+def to_text(r: DiffResult, old: str, new: str, lang: Lang = "en") -> str:
+    """Long: one paragraph per part of the diff, in report order (``to_markdown`` for tables)."""
     w = functools.partial(_w, lang=lang)
-    h = (lambda t: f"\n### {t}\n") if markdown else (lambda t: f"\n{w(t).upper()}")
-    item = "- " if markdown else "  "
-    out = [f"## {old} -> {new}" if markdown else f"{old} -> {new}"]
+
+    def h(title: str) -> str:
+        return f"\n{w(title).upper()}"
+
+    item = "  "
+    out = [f"{old} -> {new}"]
     if r.same:
         out.append(w("no_change"))
         return "\n".join(out)

@@ -18,7 +18,6 @@ MAX_RATIO = 200
 MAX_MEMBERS = 10_000
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
 class XlsxError(BudgetplanError):
