@@ -54,10 +54,15 @@ def test_the_about_sheet_names_the_layout(default_fr) -> None:
 
 @pytest.mark.parametrize(
     ("fixture", "layout"),
-    [("layout-1.xlsx", "1"), ("layout-2.xlsx", "2.ae461a1a6237")],
+    [
+        ("layout-1.xlsx", "1"),
+        ("layout-2.xlsx", "2.ae461a1a6237"),
+        ("layout-3.xlsx", "3.619ba318601a"),
+    ],
 )
 def test_an_older_layout_is_refused_in_one_line_naming_it(tmp_path, fixture, layout) -> None:
-    """Each released layout's default workbook (layout-2.xlsx: as committed at 041ff35)."""
+    """Each released layout's default workbook (layout-2.xlsx: as committed at 041ff35,
+    layout-3.xlsx at 774b3ab)."""
     old = FIXTURES / fixture
     with pytest.raises(ReadError) as caught:
         reconcile(old)
@@ -92,3 +97,30 @@ def test_a_column_inserted_in_a_table_is_one_finding_at_its_header(tmp_path) -> 
         ("HEADER_MOVED", L.sheet_name("inputs", "fr"), "D4")
     ]
     assert "« Titre » est attendue ici" in back.errors[0].one_line("fr")
+
+
+#: The formulas of the default French workbook (in relative R1C1 form, by sheet and column),
+#: hashed, for each layout: a formula changed without a new layout would make every workbook
+#: in circulation of "this" layout come back as FORMULA_CHANGED at each of its cells.
+FORMULAS = {"4.619ba318601a": "dd2e922103b5"}
+
+
+def test_a_changed_formula_cannot_keep_the_layout(default_fr) -> None:
+    import hashlib
+
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    from budgetplan.recalc.libreoffice import cached_formula_cells
+    from budgetplan.xlsx.formulas import to_r1c1
+
+    shapes = set()
+    for cell in cached_formula_cells(default_fr):
+        col, row = coordinate_from_string(cell.ref)
+        r1c1 = to_r1c1(cell.formula.removeprefix("="), row, column_index_from_string(col))
+        shapes.add(f"{cell.sheet}\t{col}\t{r1c1}")
+    digest = hashlib.sha256("\n".join(sorted(shapes)).encode()).hexdigest()[:12]
+    assert FORMULAS.get(L.LAYOUT) == digest, (
+        f"the workbook's formulas changed ({digest}): bump LAYOUT_VERSION, register the layout "
+        "in layout.LAYOUTS and LAYOUTS_UPGRADABLE, keep the previous default workbook as "
+        f"tests/fixtures/layout-N.xlsx, and record {digest} for {L.LAYOUT} here"
+    )

@@ -202,11 +202,22 @@ def _pilot_without_milestones(doc) -> None:  # type: ignore[no-untyped-def]
             line.pop("award", None)
 
 
+def _paid_before_award(doc) -> None:  # type: ignore[no-untyped-def]
+    """SCAN-EQ (awarded at SCAN-AWARD, November 2022) paid from January 2022: in its AE year,
+    before its contract; and DRONE-EQ paid by an explicit schedule before its award."""
+    for line in doc["cost_lines"]:
+        if line["id"] == "SCAN-EQ":
+            line["cp"] = {"profile": "flat", "start": "2022-01", "end": "2022-03"}
+
+
 @pytest.mark.parametrize(
-    "change", [_no_cost_lines, _pilot_without_milestones], ids=["empty", "no-milestones"]
+    "change",
+    [_no_cost_lines, _pilot_without_milestones, _paid_before_award],
+    ids=["empty", "no-milestones", "paid-before-award"],
 )
 def test_edge_programmes_store_what_libreoffice_computes(tmp_path, change) -> None:
-    """An empty programme was stored as passing and failed once recalculated."""
+    """An empty programme was stored as passing and failed once recalculated; a payment before
+    the contract's award fails CP_AFTER_AE in LibreOffice as in Python."""
     from budgetplan.api import build
     from tests.conftest import edit_scenario
 

@@ -51,7 +51,7 @@ def test_an_edited_workbook_of_the_previous_layout_keeps_its_inputs_and_edits(tm
         "RISK_OVERRUN"
     ], err
     assert err.startswith("avertissement: ") and "(1 contrôle(s) en ÉCHEC)" in out
-    target = tmp_path / "edited-mise-en-page-3.xlsx"
+    target = tmp_path / f"edited-mise-en-page-{L.LAYOUT_VERSION}.xlsx"
     assert f"écrit {target}" in out and "mise en page 2.ae461a1a6237" in out
     old, new = _programme(edited, upgrading=True), _programme(target)
     assert new == old and new.cost_lines[index].quantity == Decimal(41)

@@ -451,9 +451,32 @@ def _cp_total(fig: Figures) -> Iterator[Finding]:
 
 
 def _cp_after_ae(fig: Figures) -> Iterator[Finding]:
+    dates = {k.upper(): v for k, v in fig.dates.items()}
     for i, lf in enumerate(fig.lines):
-        if not lf.cp_after_ae:
-            line = lf.line
+        line = lf.line
+        if not lf.cp_after_ae and line.cp.first_month.year >= line.ae_year:
+            award = dates.get((line.award or "").upper())
+            when = f"{award:%d/%m/%Y}" if award else "?"
+            yield _err(
+                "CP_AFTER_AE",
+                said(
+                    f"line {line.id} pays from {line.cp.first_month:%m/%Y}, before its contract "
+                    f"is awarded ({line.award}, {when}): a payment follows the legal commitment",
+                    f"la ligne {line.id} paie dès {line.cp.first_month:%m/%Y}, avant la "
+                    f"notification de son marché ({line.award}, {when}) : le paiement suit "
+                    "l'engagement juridique",
+                ),
+                said(
+                    f"start the payments in the award's month or after ({award:%m/%Y})"
+                    if award
+                    else f"date the award milestone {line.award}",
+                    f"commencer les paiements le mois de la notification ou après ({award:%m/%Y})"
+                    if award
+                    else f"dater le jalon de notification {line.award}",
+                ),
+                ("cost_lines", i, "cp"),
+            )
+        elif not lf.cp_after_ae:
             yield _err(
                 "CP_AFTER_AE",
                 said(
@@ -1110,10 +1133,14 @@ CHECKS: tuple[Check, ...] = (
     ),
     Check(
         "CP_AFTER_AE",
-        "Aucun paiement avant l'année d'engagement",
-        "No payment before the commitment year",
-        "Les CP ne peuvent être consommés qu'après l'engagement juridique (AE).",
-        "CP can only be paid once the legal commitment (AE) is made.",
+        "Aucun paiement avant l'engagement : ni avant l'année des AE, ni avant la notification",
+        "No payment before the commitment: not before the AE year, nor before the award",
+        "Les CP ne sont payés qu'après l'engagement juridique : pas avant l'année des AE, ni, pour "
+        "une ligne notifiée à un jalon, avant le mois de cette notification (décret GBCP "
+        "n° 2012-1246, art. 30 à 33 : engagement, liquidation, paiement).",
+        "CP are paid only once the legal commitment is made: not before the AE year, nor, for a "
+        "line awarded at a milestone, before that award's month (décret GBCP n° 2012-1246, "
+        "art. 30-33: commitment, liquidation, payment).",
         _cp_after_ae,
         "=COUNTIF(PH_AFTER_AE,FALSE)",
     ),

@@ -60,7 +60,7 @@ class LineFigures:
     implied_route: Route
     route_ok: bool
     cp_ties: bool  # monthly CP sums to the line's TTC
-    cp_after_ae: bool  # no payment before the commitment year
+    cp_after_ae: bool  # no payment before the commitment year, nor before the award's month
     award_ok: bool = True  # no award milestone, or one in the commitment year (orders: by then)
     procedure_ok: bool = True  # the award leaves the route's statutory time after the launch
     need: str = ""  # the homogeneous need it belongs to
@@ -369,7 +369,8 @@ def line_figures(
         implied_route=route,
         route_ok=route_allowed(line.route, route, line.nature),
         cp_ties=inside == ttc,
-        cp_after_ae=schedule.first_month.year >= line.ae_year,
+        cp_after_ae=schedule.first_month.year >= line.ae_year
+        and _paid_after_award(line, schedule.first_month, dates),
         award_ok=_award_ok(line, dates),
         procedure_ok=_procedure_ok(line, programme, dates),
         need=need,
@@ -380,6 +381,15 @@ def line_figures(
         virement=bool(line.transfer_to) and line.transfer_to in programme.ministry_programmes,
         imputation_ok=_imputation_ok(line, pilot_programmes or {}),
     )
+
+
+def _paid_after_award(line: CostLine, first_paid: dt.date, dates: dict[str, dt.date]) -> bool:
+    """No payment before the month the contract is awarded (the legal commitment): a line with
+    an award milestone pays from that month on (an unknown milestone fails)."""
+    if line.award is None:
+        return True
+    award = dates.get(line.award.upper())
+    return award is not None and first_paid >= award.replace(day=1)
 
 
 def _award_ok(line: CostLine, dates: dict[str, dt.date]) -> bool:

@@ -23,7 +23,7 @@ from budgetplan.core.codes import names
 from budgetplan.core.findings import Said, said
 from budgetplan.core.labels import LANGS, Lang, label
 
-LAYOUT_VERSION = 3
+LAYOUT_VERSION = 4
 
 #: Sheet keys in workbook order: outputs first, then inputs, then calculations (FAST).
 SHEETS: tuple[str, ...] = (
@@ -1045,6 +1045,13 @@ LAYOUTS: dict[str, Said] = {
         "décembre 2026 : risque accepté dans les Paramètres, contrôle RISK_OVERRUN, verdict du "
         "risque dans la Synthèse",
     ),
+    "4.619ba318601a": said(
+        "December 2026: no payment before a line's award (CP_AFTER_AE), an empty readiness row "
+        "left blank; the same tables as layout 3, other formulas",
+        "décembre 2026 : aucun paiement avant la notification d'une ligne (CP_AFTER_AE), une "
+        "ligne de préparation vide laissée vide ; les tableaux de la mise en page 3, d'autres "
+        "formules",
+    ),
 }
 
 
@@ -1053,4 +1060,5 @@ LAYOUTS: dict[str, Said] = {
 #: and sheets, read by their header rows.
 LAYOUTS_UPGRADABLE: dict[str, tuple[str, ...]] = {
     "2.ae461a1a6237": ("risk_acceptance.overrun_probability",),
+    "3.619ba318601a": (),
 }

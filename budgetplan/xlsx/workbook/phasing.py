@@ -355,10 +355,13 @@ def _rule_columns(ctx: Context, looks: _Looks, refs: _Refs) -> list[Column]:
             boolean,
         ),
         ("ties", f"=ROUND(SUM(${M0}{{r}}:${M1}{{r}})*100,0)={me('cents')}", boolean),
-        (
+        (  # no payment before the AE year, nor before the award's month (an unknown one fails)
             "after_ae",
-            f"=IF({explicit},SUMPRODUCT((SCHED_LINES={me('id')})"
-            f"*(YEAR(SCHED_MONTHS)<{me('ae_year')}))=0,YEAR({inp('cp.start')})>={me('ae_year')})",
+            f"=AND(IF({explicit},SUMPRODUCT((SCHED_LINES={me('id')})"
+            f"*(YEAR(SCHED_MONTHS)<{me('ae_year')}))=0,YEAR({inp('cp.start')})>={me('ae_year')}),"
+            f'IF({inp("award")}="",TRUE,IFERROR(IF({explicit},SUMPRODUCT((SCHED_LINES={me("id")})'
+            f"*(SCHED_MONTHS<DATE(YEAR({award_day}),MONTH({award_day}),1)))=0,"
+            f"{inp('cp.start')}>=DATE(YEAR({award_day}),MONTH({award_day}),1)),FALSE)))",
             boolean,
         ),
         (
