@@ -54,8 +54,17 @@ def test_cut_to_40m_protecting_event_critical_pilots() -> None:
     net = (40_000_000 - 2_500 - 1_975_000) * 100
     assert fig.net_ae[2022] == net
     # what the 2022 envelope funds (its year's lines and the 2023 awards carried over by
-    # decision) fits within it, to the cent (and not a euro less)
-    assert net - 100 <= fig.ae_on_budget_envelope <= net
+    # decision) fits within it, cut in whole units: scope, never a price (issue 34)
+    assert fig.ae_on_budget_envelope <= net
+    base = {line.id: line for line in BASE.programme.cost_lines}
+    headroom = net - fig.ae_on_budget_envelope
+    for lf in fig.lines:
+        line, was = lf.line, base[lf.line.id]
+        assert line.unit_cost == was.unit_cost and line.quantity <= was.quantity, line.id
+        if line.quantity < was.quantity:
+            assert "coupe de l'enveloppe 2022 à 40 000 000,00 €" in line.rationale, line.id
+            # no unit of a line cut (not dropped) would still have fitted
+            assert line.quantity == 0 or lf.ttc / line.quantity > headroom, line.id
     need = fig.carried_need()  # what 2023 carries in also pays what 2024 carries in from it
     assert fig.programme.envelope(2023).ae_carried_in * 100 == need[2023] + need[2024]
     assert fig.programme.envelope(2024).ae_carried_in * 100 == need[2024] > 0
@@ -489,3 +498,25 @@ def test_a_script_whose_change_cannot_apply_fails_in_the_users_language(tmp_path
     assert "ScenarioError" not in err
     assert run(["run", str(script), "-o", str(tmp_path / "out"), "--lang", "en"]) == 1
     assert f"{script}: CROWD has no cost line committed in 2022" in capsys.readouterr().err
+
+
+def test_a_pro_rata_cut_changes_no_unit_cost_nor_a_unit_s_estimate() -> None:
+    """Issue 34: pro rata scaled unit costs (6 contract staff at 14,646 EUR each, drones at
+    3,543 EUR "about 15 kEUR each"). A cut takes units and drops lines; prices stay true."""
+    from decimal import Decimal
+
+    cut = Scenario.default().cut_envelope(40_000_000, strategy="pro_rata")
+    fig = compute(cut.programme)
+    assert fig.ae_on_budget_envelope <= fig.net_ae[2022]
+    base = {line.id: line for line in BASE.programme.cost_lines}
+    changed = 0
+    for line in cut.programme.cost_lines:
+        was = base[line.id]
+        assert line.unit_cost == was.unit_cost, line.id
+        if line.quantity != was.quantity:
+            changed += 1
+            assert line.quantity < was.quantity and line.quantity == int(line.quantity)
+            if line.quantity:  # the estimate of one unit is kept
+                per_unit = (line.estimate.high / line.quantity, was.estimate.high / was.quantity)
+                assert abs(per_unit[0] - per_unit[1]) <= Decimal("0.01") * was.quantity, line.id
+    assert changed >= 5

@@ -28,7 +28,6 @@ from budgetplan.core.model import (
     CostLine,
     CpSchedule,
     Milestone,
-    Nature,
     Profile,
     Programme,
     Provenance,
@@ -432,12 +431,17 @@ class Scenario:
         protect: list[str] | tuple[str, ...] = (),
         priority: list[str] | tuple[str, ...] = (),
     ) -> Scenario:
-        """Set the budget year's AE envelope to ``amount`` and cut the allocation to fit within
-        it net of the reserve, to the cent.
+        """Set the budget year's AE envelope to ``amount`` and cut the allocation's scope to fit
+        within it net of the reserve: whole units of a line's quantity, a line whose quantity
+        falls to 0 dropped, never a unit price nor the estimate of a unit (a price change is a
+        change of its own, ``scale_cost``, with its reason). Each line cut says so in its
+        rationale. The cut takes whole units, so it may leave a little headroom (less than a
+        unit of the last line it touched).
 
-        Strategies: ``pro_rata`` (every pilot not in ``protect`` loses the same share),
-        ``priority`` (pilots are cut in the reverse order of ``priority``: the last first, in
-        full, until the cut is absorbed). Protected pilots are never touched.
+        Strategies: ``pro_rata`` (every pilot not in ``protect`` loses the same share of its
+        AE), ``priority`` (pilots are cut in the reverse order of ``priority``: the last first,
+        in full, until the cut is absorbed). Protected pilots are never touched; within a pilot
+        the largest lines lose units first.
         """
         amount = round_cent(Decimal(str(amount)))  # model_copy does not validate: to the cent here
         p = self.programme
@@ -465,10 +469,12 @@ class Scenario:
                     f"n'ont que {eur(room, 'fr')}",
                 )
             )
-        factors: dict[str, Decimal] = {}
+        targets: dict[str, int] = {}  # cents each pilot gives up
+        holds = {
+            pid: sum(ttc[c.id] for c in cuttable if c.pilot == pid) for pid in self._pilot_ids()
+        }
         if excess > 0 and strategy == "pro_rata":
-            share = Decimal(room - excess) / Decimal(room)
-            factors = {c.id: share for c in cuttable}
+            targets = {pid: -(-hold * excess // room) for pid, hold in holds.items() if hold}
         elif excess > 0 and strategy == "priority":
             order = [pid for pid in reversed(priority) if pid not in protect]
             order += [
@@ -478,13 +484,9 @@ class Scenario:
             ]
             left = excess
             for pid in order:
-                mine = [c for c in cuttable if c.pilot == pid]
-                hold = sum(ttc[c.id] for c in mine)
-                if hold == 0 or left <= 0:
-                    continue
-                share = max(Decimal(0), Decimal(hold - left) / Decimal(hold))
-                factors.update({c.id: share for c in mine})
-                left -= hold
+                if holds.get(pid, 0) and left > 0:
+                    targets[pid] = min(holds[pid], left)
+                    left -= targets[pid]
         elif excess > 0:
             raise ScenarioError(
                 said(
@@ -492,11 +494,11 @@ class Scenario:
                     f"stratégie inconnue {strategy!r} (pro_rata ou priority)",
                 )
             )
-        lines = tuple(
-            _scaled(c, factors[c.id], down=True) if c.id in factors else c for c in p.cost_lines
-        )
+        why = (year, to_cents(amount))
+        lines = _cut_units(p.cost_lines, cuttable, targets, ttc, why)
         new = p.model_copy(update={"envelopes": envelopes, "cost_lines": lines})
-        new = carry_to_fit(_trim_to(new, net, [c.id for c in cuttable]))
+        new = _fit_units(new, net, [c.id for c in cuttable], why)
+        new = carry_to_fit(_give_back(new, net, {c.id: c.quantity for c in cuttable}, why))
         after = Scenario("", new).allocated
         return self._with(
             new, *_cut_said(year, to_cents(amount), strategy, protect, allocated, after, net)
@@ -639,6 +641,124 @@ class Scenario:
         )
 
 
+def _unit_ttc(ttc: int, quantity: Decimal) -> Decimal:
+    return Decimal(ttc) / quantity if quantity else Decimal(0)
+
+
+def _with_quantity(line: CostLine, quantity: Decimal, why: tuple[int, int]) -> CostLine:
+    """The line with fewer units: its estimate (of the whole line) and any month-by-month
+    payments follow the units, its unit price and each unit's estimate are kept, and its
+    rationale says what cut it."""
+    ratio = quantity / line.quantity
+    year, amount = why
+    cut_note = f" [coupe de l'enveloppe {year} à {eur(amount, 'fr')} : quantité "
+    rationale, _, before = line.rationale.partition(cut_note)  # cut again: one note, from the start
+    original = Decimal(before.split(" ")[0]) if before else line.quantity
+    note = f"{cut_note}{_number(original)} -> {_number(quantity)}" + (
+        " (ligne abandonnée)]" if quantity == 0 else "]"
+    )
+    if line.cp.profile is Profile.EXPLICIT:
+        line = _rescale_explicit(line, ratio)
+    estimate = line.estimate.model_copy(
+        update={
+            "low": (line.estimate.low * ratio).quantize(CENT, rounding=ROUND_DOWN),
+            "high": max((line.estimate.high * ratio).quantize(CENT), line.unit_cost * quantity),
+        }
+    )
+    return line.model_copy(
+        update={"quantity": quantity, "estimate": estimate, "rationale": (rationale + note).strip()}
+    )
+
+
+def _number(quantity: Decimal) -> str:
+    return format(quantity.normalize(), "f")
+
+
+def _cut_units(
+    lines: tuple[CostLine, ...],
+    cuttable: list[CostLine],
+    targets: dict[str, int],
+    ttc: dict[str, int],
+    why: tuple[int, int],
+) -> tuple[CostLine, ...]:
+    """Each pilot's lines with whole units taken off until the pilot has given up its target
+    (cents, incl. VAT): the largest line whose unit fits in what is left gives up as many units
+    as fit; when no unit fits, the line whose unit overshoots least gives up one."""
+    quantities = {c.id: c.quantity for c in cuttable}
+    units = {c.id: _unit_ttc(ttc[c.id], c.quantity) for c in cuttable}
+    for pid, target in targets.items():
+        left = Decimal(target)
+        mine = [c.id for c in cuttable if c.pilot == pid and units[c.id] > 0]
+        while left > 0:
+            able = [i for i in mine if quantities[i] >= 1]
+            if not able:
+                break
+            fitting = [i for i in able if units[i] <= left]
+            if fitting:
+                line = max(fitting, key=lambda i: (units[i] * quantities[i], i))
+                take = min(quantities[line], (left / units[line]).to_integral_value(ROUND_DOWN))
+            else:
+                line, take = min(able, key=lambda i: (units[i], i)), Decimal(1)
+            quantities[line] -= take
+            left -= take * units[line]
+    return tuple(
+        _with_quantity(c, quantities[c.id], why)
+        if quantities.get(c.id, c.quantity) != c.quantity
+        else c
+        for c in lines
+    )
+
+
+def _fit_units(p: Programme, net: int, cuttable: list[str], why: tuple[int, int]) -> Programme:
+    """Take one more unit off the largest cuttable line while the rounding of amounts leaves
+    the envelope a few cents short; re-tie month-by-month payments to their lines."""
+    for _ in range(50):
+        fig = compute(p)
+        lines = list(p.cost_lines)
+        for i, lf in enumerate(fig.lines):
+            paid = sum(lf.monthly)
+            if lines[i].cp.profile is Profile.EXPLICIT and paid != lf.ttc and lines[i].cp.amounts:
+                amounts = dict(lines[i].cp.amounts)
+                amounts[max(amounts)] += Decimal(lf.ttc - paid) / 100
+                lines[i] = lines[i].model_copy(
+                    update={"cp": CpSchedule(profile=Profile.EXPLICIT, amounts=amounts)}
+                )
+        over = fig.ae_on_budget_envelope - net
+        if over <= 0:
+            return p.model_copy(update={"cost_lines": tuple(lines)})
+        candidates = [lf for lf in fig.lines if lf.id in cuttable and lf.line.quantity >= 1]
+        if not candidates:
+            break
+        big = max(candidates, key=lambda lf: (lf.ttc, lf.id))
+        i = next(k for k, c in enumerate(lines) if c.id == big.id)
+        lines[i] = _with_quantity(lines[i], lines[i].quantity - 1, why)
+        p = p.model_copy(update={"cost_lines": tuple(lines)})
+    return p
+
+
+def _give_back(
+    p: Programme, net: int, before: dict[str, Decimal], why: tuple[int, int]
+) -> Programme:
+    """Units taken whole leave headroom: give back, one at a time, a unit of the lines cut but
+    not dropped (the dearest unit that still fits first) while the envelope holds it."""
+    for _ in range(200):
+        fig = compute(p)
+        room = net - fig.ae_on_budget_envelope
+        fits = [
+            (Decimal(lf.ttc) / lf.line.quantity, i)
+            for i, lf in enumerate(fig.lines)
+            if lf.id in before and 1 <= lf.line.quantity < before[lf.id]
+        ]
+        fits = [(unit, i) for unit, i in fits if 0 < unit <= room]
+        if not fits:
+            return p
+        _unit, i = max(fits)
+        lines = list(p.cost_lines)
+        lines[i] = _with_quantity(lines[i], lines[i].quantity + 1, why)
+        p = p.model_copy(update={"cost_lines": tuple(lines)})
+    return p
+
+
 def _scaled(line: CostLine, factor: Decimal, down: bool = False) -> CostLine:
     """The line with its unit cost (and estimate) times ``factor``, to the cent."""
     rounding = ROUND_DOWN if down else None
@@ -717,62 +837,3 @@ def carry_to_fit(p: Programme) -> Programme:
         for e in p.envelopes
     )
     return p.model_copy(update={"envelopes": envelopes})
-
-
-def _trim_to(p: Programme, net: int, cuttable: list[str]) -> Programme:
-    """Take the last cents of rounding off the largest cuttable line so AE <= net exactly,
-    and re-tie explicit schedules to their lines."""
-    for _ in range(20):
-        fig = compute(p)
-        over = fig.ae_on_budget_envelope - net
-        lines = list(p.cost_lines)
-        retie = [i for i, c in enumerate(lines) if c.cp.profile is Profile.EXPLICIT]
-        changed = False
-        for i in retie:
-            lf = fig.lines[i]
-            paid = sum(lf.monthly)
-            if paid != lf.ttc:
-                amounts = dict(lines[i].cp.amounts)
-                last = max(amounts)
-                amounts[last] += Decimal(lf.ttc - paid) / 100
-                lines[i] = lines[i].model_copy(
-                    update={"cp": CpSchedule(profile=Profile.EXPLICIT, amounts=amounts)}
-                )
-                changed = True
-        if over <= 0 and not changed:
-            return p
-        if over > 0:
-            candidates = [
-                lf
-                for lf in fig.lines
-                if lf.id in cuttable and lf.ht > 0 and lf.line.nature is not Nature.PERSONNEL
-            ]
-            if not candidates:
-                return p
-            big = max(candidates, key=lambda lf: lf.ttc)
-            i = next(k for k, c in enumerate(lines) if c.id == big.id)
-            per_unit = max(
-                1,
-                int(
-                    ((1 + big.vat_rate) * lines[i].quantity).to_integral_value(
-                        rounding="ROUND_CEILING"
-                    )
-                ),
-            )
-            cut = Decimal(-(-over // per_unit) + 1) / 100
-            lines[i] = _scaled(lines[i], Decimal(1)).model_copy(
-                update={"unit_cost": max(Decimal(0), lines[i].unit_cost - cut)}
-            )
-            lines[i] = lines[i].model_copy(
-                update={
-                    "estimate": lines[i].estimate.model_copy(
-                        update={
-                            "low": min(
-                                lines[i].estimate.low, lines[i].unit_cost * lines[i].quantity
-                            )
-                        }
-                    )
-                }
-            )
-        p = p.model_copy(update={"cost_lines": tuple(lines)})
-    return p
