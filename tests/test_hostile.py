@@ -491,6 +491,36 @@ def test_pipes_and_devices_are_not_scenarios(tmp_path) -> None:
     assert fifo not in collect([tmp_path]) and change in collect([tmp_path])
 
 
+def test_pipes_and_devices_are_not_workbooks_returns_nor_actuals(tmp_path, default_fr) -> None:
+    """reconcile of a named pipe blocked forever in its open, --actuals /dev/zero spun: each
+    door that reads a workbook or an export now refuses them in one line, exit 2. Run in a
+    child, so that a regression fails here instead of hanging the suite."""
+    import os
+    import sys
+
+    fifo = tmp_path / "x.xlsx"
+    os.mkfifo(fifo)
+    commands = [
+        ["reconcile", str(fifo)],
+        ["upgrade", str(fifo), "-o", str(tmp_path / "u.xlsx")],
+        ["diff", str(fifo), str(default_fr)],
+        ["verify", str(fifo)],
+        ["reconcile", str(default_fr), "--actuals", "/dev/zero"],
+        ["reconcile", str(default_fr), "--actuals", str(fifo)],
+    ]
+    for command in commands:
+        done = subprocess.run(
+            [sys.executable, "-m", "budgetplan", *command],
+            capture_output=True,
+            text=True,
+            timeout=120,  # a guard against a hang, not a measure
+            env={**os.environ, "LANG": "fr_FR.UTF-8"},
+        )
+        lines = done.stderr.strip().splitlines()
+        assert done.returncode == 2 and len(lines) == 1, (command, done.stderr)
+        assert "n'est pas un fichier ordinaire" in lines[0] and "Traceback" not in done.stderr
+
+
 def test_write_scenario_keeps_the_file_it_replaces(tmp_path) -> None:
     """--write-scenario over an existing file without --scenario replaces it whole: what it held
     (comments included) is kept beside it first."""

@@ -31,6 +31,7 @@ from budgetplan.compute.figures import Figures
 from budgetplan.core import money
 from budgetplan.core.errors import BudgetplanError
 from budgetplan.core.findings import Finding, Severity, said, unreadable
+from budgetplan.core.paths import NOT_REGULAR, special_file
 
 HEADINGS = {
     "commitment": (
@@ -293,6 +294,16 @@ def load_actuals(path: str | Path, figures: Figures) -> tuple[Iterator[Actual], 
     one at a time as the caller takes them, and a row that cannot be read is added to the
     findings returned, so that a million-row export is never held as rows or text."""
     path = Path(path)
+    if special_file(path):  # a named pipe would block the open, /dev/zero never end
+        raise ActualsError.of(
+            "NOT_A_FILE",
+            NOT_REGULAR,
+            said(
+                "give the path of a CSV or .xlsx export",
+                "donner le chemin d'un export CSV ou .xlsx",
+            ),
+            file=str(path),
+        )
     try:
         rows = read_rows(path)
         header_row = next(rows, None)

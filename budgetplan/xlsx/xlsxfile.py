@@ -11,6 +11,7 @@ from pathlib import Path
 
 from budgetplan.core.errors import BudgetplanError
 from budgetplan.core.findings import Finding, Severity, os_error, said
+from budgetplan.core.paths import NOT_REGULAR, special_file
 
 #: Limits on what a workbook may unpack to (a zip bomb declares small, inflates huge).
 MAX_UNPACKED_BYTES = 2_000_000_000  # a 100,000-line workbook unpacks to 1.52 GB
@@ -63,6 +64,13 @@ def open_xlsx(path: Path, allow_macros: bool = False) -> zipfile.ZipFile:
     A macro-enabled workbook is refused unless ``allow_macros``; its macros are never run nor
     read (budgetplan reads cell values and formulas only).
     """
+    if special_file(path):  # a named pipe would block the open, a device never end the read
+        raise _fail(
+            path,
+            "NOT_A_FILE",
+            NOT_REGULAR,
+            said("give the path of an .xlsx file", "donner le chemin d'un fichier .xlsx"),
+        )
     try:
         with path.open("rb") as fh:
             head = fh.read(8)
