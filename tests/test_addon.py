@@ -59,6 +59,26 @@ def test_a_note_says_the_finding_and_what_to_do_and_carries_the_mark() -> None:
     assert text.startswith(component.MARK) and text.endswith("→ rétablir la formule")
 
 
+def test_a_failure_is_told_in_the_officer_s_words_never_as_an_exception_class() -> None:
+    """The add-on answered `budgetplan : ReadError: ...` (an exception class, English): a
+    refusal now reads as the command line's one line, in French; anything else as an internal
+    error worth reporting."""
+    from budgetplan.xlsx.reader import ReadError
+
+    refused = ReadError.of(
+        "LAYOUT_VERSION",
+        "a workbook of layout 3",
+        "budgetplan upgrade FILE",
+        file="x.xlsx",
+    )
+    text = component.failure_text(refused)
+    assert text.startswith("budgetplan : x.xlsx") and "LAYOUT_VERSION" in text
+    assert "ReadError" not in text
+    text = component.failure_text(ValueError("boom"))
+    assert "erreur interne" in text and "merci de la signaler" in text
+    assert "fichier illisible" in component.failure_text(PermissionError(13, "Permission denied"))
+
+
 def test_budgetplan_comes_from_the_path_the_environment_names() -> None:
     import sys
 

@@ -96,6 +96,26 @@ def _said(lang: str, fr: str, en: str) -> str:
     return fr if lang == "fr" else en
 
 
+def failure_text(exc: BaseException) -> str:
+    """What the officer reads when a command fails: budgetplan's own refusal in its words (a
+    file that cannot be read, a workbook of another layout: each finding on one line, in
+    French), or, for anything else, that it is budgetplan's fault and worth reporting, never a
+    bare exception class."""
+    findings = getattr(exc, "findings", None)
+    if findings:
+        lines = []
+        for f in findings:
+            one_line = getattr(f, "one_line", None)
+            lines.append(one_line("fr") if callable(one_line) else str(f))
+        return "budgetplan : " + "\n".join(lines)
+    if isinstance(exc, OSError):
+        return f"budgetplan : fichier illisible ({exc.strerror or exc})"
+    return (
+        f"budgetplan : erreur interne ({type(exc).__name__} : {exc}) ; merci de la signaler "
+        "avec le classeur et la commande du menu"
+    )
+
+
 class Dispatcher(
     unohelper.Base, XDispatchProvider, XNotifyingDispatch, XInitialization, XServiceInfo
 ):  # type: ignore[misc]
@@ -163,7 +183,7 @@ class Dispatcher(
                 pick=(lambda: other) if isinstance(other, str) else None,
             )
         except Exception as exc:  # told to the script, never lost
-            ok, text = False, f"budgetplan : {type(exc).__name__}: {exc}"
+            ok, text = False, failure_text(exc)
         if listener is not None:
             event = DispatchResultEvent()
             event.Source, event.State, event.Result = self, SUCCESS if ok else FAILURE, text
@@ -191,7 +211,7 @@ class Dispatcher(
                 return compare(self.ctx, doc, pick, hidden=not self._visible())
             return verify(doc)
         except Exception as exc:  # every failure is told, never a hang nor a traceback
-            return False, f"budgetplan : {type(exc).__name__}: {exc}"
+            return False, failure_text(exc)
 
     def _visible(self) -> bool:
         try:
