@@ -318,11 +318,15 @@ def test_schedule_dates_a_milestone_typed_with_a_duration_and_makes_its_row_curr
         (sheet, f"{T.letter('rationale')}{row}", "text", "Un mois après la livraison"),
     ]
     cells = [f"{T.letter(k)}{row}" for k in ("calc.computed", "calc.float", "calc.built")]
+    # the first event served's probability of being ready, made stale: schedule writes it again
+    timeline = L.sheet_name("timeline", "fr")
+    odds = f"{L.READINESS.letter('probability')}{L.readiness_header_row(len(programme.pilots)) + 2}"
+    edits.append((timeline, odds, "number", 0.5))
     result = libreoffice.recalculate(
         [built.path],
         edits={built.path: edits},
         sheets=[sheet],
-        strings=[(sheet, c) for c in cells],
+        strings=[(sheet, c) for c in cells] + [(timeline, odds)],
         profile=installed,
         dispatch=[f"{PROTOCOL}schedule", f"{PROTOCOL}verify"],
     )[built.path]
@@ -337,4 +341,9 @@ def test_schedule_dates_a_milestone_typed_with_a_duration_and_makes_its_row_curr
     assert f"{sheet}!{cells[1]}" not in shown  # no float: it leads to no event
     assert shown[f"{sheet}!{cells[2]}"] == "|30|SCAN-DELIV||"  # what it was computed from
     assert formulas[f"{T.letter('calc.current')}{row}"][1] in (True, 1)
+    probability = built.figures.readiness[0].probability
+    assert probability is not None and probability != 0.5
+    assert shown[f"{timeline}!{odds}"].replace(" ", "") == f"{probability * 100:.2f}%".replace(
+        ".", ","
+    )
     assert said[1].startswith("budgetplan : 0 erreur(s)"), (said[1], result["notes"])

@@ -369,9 +369,9 @@ def _row_of(ref: str) -> int:
 
 
 def schedule(doc: Any) -> tuple[bool, str]:
-    """The forward pass, each milestone's float and critical path, and the Risk sheet's figures
-    computed by budgetplan from the document's inputs as they are, written into their value
-    cells (a milestone typed with a duration gets its date as a build gives it, and its row is
+    """The forward pass, each milestone's float and critical path, each event's probability of
+    being ready (Timeline) and the Risk sheet's figures computed by budgetplan from the
+    document's inputs as they are, written into their value cells (a milestone typed with a duration gets its date as a build gives it, and its row is
     current again); the inputs themselves untouched."""
     budgetplan_on_path()
     from budgetplan.compute.figures import compute
@@ -424,6 +424,7 @@ def schedule(doc: Any) -> tuple[bool, str]:
                     cell("calc.float").setValue(values.float_days)
                 cell("calc.critical").setValue(1 if values.critical else 0)
                 cell("calc.built").setString(values.signature)
+    _readiness(doc, names, programme, places, fig)
     if "risk" in names:
         risk = doc.Sheets.getByName(names["risk"])
         with _Unprotected(risk) as unprotected:
@@ -439,6 +440,33 @@ def schedule(doc: Any) -> tuple[bool, str]:
         f"budgetplan: {dated} milestone(s) dated by the forward pass, risk recomputed ({chance}% "
         "of exceeding the envelope)",
     )
+
+
+def _readiness(doc: Any, names: dict, programme: Any, places: Any, fig: Any) -> None:
+    """Each event served gets the probability of being ready that the schedule's draws give
+    (the Timeline's readiness table, one row per row of the Pilots' events served), as a
+    build writes it."""
+    from budgetplan.xlsx import layout as L
+
+    if "timeline" not in names:
+        return
+    timeline = doc.Sheets.getByName(names["timeline"])
+    first = L.readiness_header_row(len(programme.pilots)) + 1
+    column = L.READINESS.index("probability")
+    with _Unprotected(timeline) as unprotected:
+        if not unprotected.ok:
+            return
+        j = 0
+        for pi, pilot in enumerate(programme.pilots):
+            for si in range(len(pilot.serves)):
+                _sheet, ref = places.find(("pilots", pi, "serves", si, "event"))
+                cell = timeline.getCellByPosition(column, first + _row_of(ref) - L.FIRST_DATA_ROW)
+                probability = fig.readiness[j].probability
+                if probability is None:
+                    cell.setString("")
+                else:
+                    cell.setValue(float(probability))
+                j += 1
 
 
 def compare(ctx: Any, doc: Any, pick: Any, hidden: bool) -> tuple[bool, str]:
