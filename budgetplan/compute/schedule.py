@@ -382,15 +382,20 @@ def readiness_drivers(
     if draws <= CHUNK:
         durations = draw_durations(network, draws, seed)
         ready = ready_dates(programme, network, network.forward(durations))
-        corr = {
-            pid: {
-                i: float(np.corrcoef(durations[i], first)[0, 1])
-                for i in range(len(network.nodes))
-                if durations[i].std() > 0
-            }
-            for pid, first in ready.items()
-            if first.std() > 0
-        }
+        # every node's correlation with every pilot's date at once (one product, not a
+        # corrcoef per pair: 621 of them took 15 % of a reconcile)
+        centred = np.asarray(durations, dtype=float)
+        centred = centred - centred.mean(axis=1, keepdims=True)
+        spread = np.sqrt((centred * centred).sum(axis=1))
+        varying = [i for i in range(len(network.nodes)) if durations[i].std() > 0]
+        corr = {}
+        for pid, first in ready.items():
+            if first.std() <= 0:
+                continue
+            f = np.asarray(first, dtype=float) - float(np.mean(first))
+            with np.errstate(invalid="ignore", divide="ignore"):  # a fixed node: 0/0, unused
+                products = centred @ f / (spread * float(np.sqrt(f @ f)))
+            corr[pid] = {i: float(products[i]) for i in varying}
     else:
         corr = _chunked_correlations(programme, network, draws, seed)
     out: dict[str, list[tuple[str, float]]] = {}
