@@ -72,9 +72,9 @@ def connect(pipe, proc):
             time.sleep(0.3)
 
 
-def displayed(doc, ranges):
-    """The text each cell of ``ranges`` shows, keyed ``Sheet!A1`` (empty cells left out)."""
-    out = {}
+def cells_of(doc, ranges):
+    """Each cell of ``ranges`` (``[sheet, A1:B2]``, a sheet not in the document skipped), with
+    its key ``Sheet!A1``."""
     for sheet_name, where in ranges:
         if not doc.Sheets.hasByName(sheet_name):
             continue
@@ -82,29 +82,25 @@ def displayed(doc, ranges):
         address = rng.getRangeAddress()
         for r in range(address.StartRow, address.EndRow + 1):
             for c in range(address.StartColumn, address.EndColumn + 1):
-                text = rng.getSpreadsheet().getCellByPosition(c, r).getString()
-                if text:
-                    out[f"{sheet_name}!{col_name(c)}{r + 1}"] = text
-    return out
+                yield (
+                    f"{sheet_name}!{col_name(c)}{r + 1}",
+                    rng.getSpreadsheet().getCellByPosition(c, r),
+                )
+
+
+def displayed(doc, ranges):
+    """The text each cell of ``ranges`` shows, keyed ``Sheet!A1`` (empty cells left out)."""
+    return {key: cell.getString() for key, cell in cells_of(doc, ranges) if cell.getString()}
 
 
 def typed(doc, ranges):
     """The formula of each formula cell of ``ranges`` as the user of this LibreOffice sees and
     types it (``FormulaLocal``: the locale's function names and separators), ``Sheet!A1``."""
-    out = {}
-    for sheet_name, where in ranges:
-        if not doc.Sheets.hasByName(sheet_name):
-            continue
-        rng = doc.Sheets.getByName(sheet_name).getCellRangeByName(where)
-        address = rng.getRangeAddress()
-        for r in range(address.StartRow, address.EndRow + 1):
-            for c in range(address.StartColumn, address.EndColumn + 1):
-                cell = rng.getSpreadsheet().getCellByPosition(c, r)
-                if cell.getType().value == "FORMULA":
-                    out[f"{sheet_name}!{col_name(c)}{r + 1}"] = cell.getPropertyValue(
-                        "FormulaLocal"
-                    )
-    return out
+    return {
+        key: cell.getPropertyValue("FormulaLocal")
+        for key, cell in cells_of(doc, ranges)
+        if cell.getType().value == "FORMULA"
+    }
 
 
 def dump(doc, only=None):
