@@ -42,7 +42,12 @@ A4_LANDSCAPE = (841.9, 595.3)
 
 
 def _pdf(xlsx: Path, out: Path) -> Path:
-    profile = (out / "lo-profile").as_uri()  # a profile of its own: no HOME needed, no clash
+    """The PDF a French desktop's LibreOffice prints (a profile of its own, in fr-FR: no HOME
+    needed, no clash, the officers' locale)."""
+    from budgetplan.recalc.lo_profile import set_locale
+
+    set_locale(str(out / "lo-profile"), "fr-FR")
+    profile = (out / "lo-profile").as_uri()
     subprocess.run(
         [
             "soffice",
