@@ -372,7 +372,7 @@ PILOTS = Table(
         _c("legal_basis", "pil.legal_basis", "note", 34),
         _code("legal_status", "pil.legal_status", m.LegalStatus, 14),
         _c("supervising_body", "pil.supervisor", "note", 22),
-        _c("supervised_from", "pil.supervised_from", "choice", 14),
+        _c("supervised_from", "pil.supervised_from", "choice", 17),
         _c("calc.ae", "pil.ae", "money", 16, False),
         _c("calc.principles_ok", "pil.principles_ok", "bool", 11, False),
     ),
@@ -1045,7 +1045,7 @@ LAYOUTS: dict[str, Said] = {
         "décembre 2026 : risque accepté dans les Paramètres, contrôle RISK_OVERRUN, verdict du "
         "risque dans la Synthèse",
     ),
-    "4.619ba318601a": said(
+    "4.41b439aa7ecb": said(
         "December 2026: no payment before a line's award (CP_AFTER_AE), an empty readiness row "
         "left blank; the same tables as layout 3, other formulas",
         "décembre 2026 : aucun paiement avant la notification d'une ligne (CP_AFTER_AE), une "
