@@ -520,3 +520,18 @@ def test_a_pro_rata_cut_changes_no_unit_cost_nor_a_unit_s_estimate() -> None:
                 per_unit = (line.estimate.high / line.quantity, was.estimate.high / was.quantity)
                 assert abs(per_unit[0] - per_unit[1]) <= Decimal("0.01") * was.quantity, line.id
     assert changed >= 5
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("amount", ["31234567.89", "38000000.01", "42500000.99", "45999999.99"])
+def test_a_cut_to_any_amount_fits_its_envelope_without_touching_a_price(amount) -> None:
+    """Whole units taken, then given back while they fit: the rounding of a line's amount
+    must never leave the envelope a cent short, whatever the amount."""
+    from decimal import Decimal
+
+    for strategy in ("pro_rata", "priority"):
+        cut = Scenario.default().cut_envelope(Decimal(amount), strategy=strategy)
+        fig = compute(cut.programme)
+        assert fig.ae_on_budget_envelope <= fig.net_ae[2022], (amount, strategy)
+        prices = {line.id: line.unit_cost for line in BASE.programme.cost_lines}
+        assert all(line.unit_cost == prices[line.id] for line in cut.programme.cost_lines)

@@ -739,24 +739,34 @@ def _fit_units(p: Programme, net: int, cuttable: list[str], why: tuple[int, int]
 def _give_back(
     p: Programme, net: int, before: dict[str, Decimal], why: tuple[int, int]
 ) -> Programme:
-    """Units taken whole leave headroom: give back, one at a time, a unit of the lines cut but
-    not dropped (the dearest unit that still fits first) while the envelope holds it."""
+    """Units taken whole leave headroom: give back units of the lines cut but not dropped (the
+    dearest unit that still fits first, as many of its units as fit at once) while the envelope
+    holds them. A give-back that the rounding of amounts pushes a cent over is undone, and that
+    line left as it is."""
+    good, tried = p, set()
     for _ in range(200):
         fig = compute(p)
         room = net - fig.ae_on_budget_envelope
+        if room < 0:  # a cent over: undo the last give-back
+            p, fig = good, compute(good)
+            room = net - fig.ae_on_budget_envelope
+        good = p
         fits = [
             (Decimal(lf.ttc) / lf.line.quantity, i)
             for i, lf in enumerate(fig.lines)
-            if lf.id in before and 1 <= lf.line.quantity < before[lf.id]
+            if lf.id in before and lf.id not in tried and 1 <= lf.line.quantity < before[lf.id]
         ]
         fits = [(unit, i) for unit, i in fits if 0 < unit <= room]
         if not fits:
-            return p
-        _unit, i = max(fits)
+            return good
+        unit, i = max(fits)
         lines = list(p.cost_lines)
-        lines[i] = _with_quantity(lines[i], lines[i].quantity + 1, why)
+        line = lines[i]
+        units = min(before[line.id] - line.quantity, (room / unit).to_integral_value(ROUND_DOWN))
+        lines[i] = _with_quantity(line, line.quantity + units, why)
+        tried.add(line.id)  # given back as much as fits: not tried again
         p = p.model_copy(update={"cost_lines": tuple(lines)})
-    return p
+    return good
 
 
 def _scaled(line: CostLine, factor: Decimal, down: bool = False) -> CostLine:
