@@ -11,7 +11,6 @@ import difflib
 import functools
 import hashlib
 import re
-import stat
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -33,6 +32,7 @@ from budgetplan.core.findings import (
     unreadable,
     validation_message,
 )
+from budgetplan.core.paths import NOT_REGULAR, special_file
 from budgetplan.core.source import Source
 from budgetplan.yamlio.fast import (
     MAX_DEPTH,
@@ -610,18 +610,10 @@ def read_scenario_bytes(path: str | Path) -> bytes:
     """The bytes of a scenario file (a programme or a change file), within the size limit; a
     folder or an unreadable file is a LoadError naming it."""
     target = Path(path)
+    if special_file(target):  # a FIFO would block the read, a device never end it
+        raise LoadError.of("NOT_A_FILE", NOT_REGULAR, _GIVE_YAML, file=str(path))
     try:
         info = target.stat()
-        if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
-            raise LoadError.of(  # a FIFO would block the read, a device never end it
-                "NOT_A_FILE",
-                said(
-                    "is not a regular file (a pipe, a device or a socket)",
-                    "n'est pas un fichier ordinaire (un tube, un périphérique ou une socket)",
-                ),
-                _GIVE_YAML,
-                file=str(path),
-            )
         if info.st_size > MAX_SCENARIO_BYTES:
             raise LoadError.of(
                 "TOO_LARGE",
