@@ -791,6 +791,11 @@ def label(key: str, lang: Lang) -> str:
     return fr if lang == "fr" else en
 
 
+def filled(key: str, lang: Lang, **fields: object) -> str:
+    """The label ``key`` in ``lang`` with its ``{fields}`` filled in."""
+    return label(key, lang).format(**fields)
+
+
 def user_lang() -> Lang:
     """The user's language from their locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``): English
     for an English one, French otherwise (budgetplan speaks French first)."""

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from budgetplan.core.atomic import atomic_path
 from budgetplan.core.findings import in_lang
-from budgetplan.core.labels import Lang, label
+from budgetplan.core.labels import Lang, filled, label
 from budgetplan.core.lock import writing
 from budgetplan.core.model import Programme
 from budgetplan.core.money import eur
@@ -40,17 +40,13 @@ def _as_kind(kind: str, field: str, value: object) -> object:
     return value
 
 
-def _t(lang: Lang, key: str, **fields: object) -> str:
-    return label(key, lang).format(**fields)
-
-
 def _highlights(result: DiffResult, lang: Lang) -> dict[tuple[str, str], dict[str, object]]:
     """The cells of the new version to highlight, each with its old value for a comment: the
     changed lines' fields (an added line whole) and the Summary's totals that moved."""
     highlights: dict[tuple[str, str], dict[str, object]] = {}
     for line in result.lines:
         if line.status == "added":
-            highlights[("line", line.id)] = {"*": _t(lang, "dif.added")}
+            highlights[("line", line.id)] = {"*": filled("dif.added", lang)}
         elif line.status != "removed":
             highlights[("line", line.id)] = {k: _text(c.old) for k, c in line.changes.items()}
     for total in result.totals:
@@ -69,7 +65,7 @@ _Table = tuple[str, tuple[str, ...], list[tuple[object, ...]]]
 
 
 def _heads(lang: Lang, *keys: str) -> tuple[str, ...]:
-    return tuple(_t(lang, f"dif.{k}") for k in keys)
+    return tuple(filled(f"dif.{k}", lang) for k in keys)
 
 
 def _line_table(result: DiffResult, lang: Lang) -> _Table:
@@ -89,13 +85,13 @@ def _line_table(result: DiffResult, lang: Lang) -> _Table:
         for k, c in (x.changes.items() or no_change)
     ]
     keys = ("id", "status", "field", "old", "new", "ae_old", "ae_new", "ae_change")
-    return _t(lang, "dif.lines"), _heads(lang, *keys), rows
+    return filled("dif.lines", lang), _heads(lang, *keys), rows
 
 
 def _tables(result: DiffResult, lang: Lang) -> list[_Table]:
     """The Changes sheet's tables, in order: lines, programme, impact, milestones, readiness,
     checks (an empty one is left out)."""
-    state = {True: _t(lang, "dif.pass"), False: _t(lang, "dif.fail")}
+    state = {True: filled("dif.pass", lang), False: filled("dif.fail", lang)}
     parameters = [
         (
             L.item_words(i, lang),
@@ -118,30 +114,30 @@ def _tables(result: DiffResult, lang: Lang) -> list[_Table]:
             r.event,
             None if r.old is None else Decimal(r.old),
             None if r.new is None else Decimal(r.new),
-            _t(lang, "dif.late") if r.became_late else "",
+            filled("dif.late", lang) if r.became_late else "",
         )
         for r in result.readiness
     ]
     checks = [(c.code, state[c.old], state[c.new], in_lang(c.message, lang)) for c in result.checks]
     return [
         _line_table(result, lang),
-        (_t(lang, "dif.programme"), _heads(lang, "item", "field", "old", "new"), parameters),
+        (filled("dif.programme", lang), _heads(lang, "item", "field", "old", "new"), parameters),
         (
-            _t(lang, "dif.impact"),
+            filled("dif.impact", lang),
             _heads(lang, "total", "ae_old", "ae_new", "cp_old", "cp_new"),
             impact,
         ),
         (
-            _t(lang, "dif.milestones"),
+            filled("dif.milestones", lang),
             _heads(lang, "id", "pilot", "old", "new", "float_old", "float_new"),
             milestones,
         ),
         (
-            _t(lang, "dif.readiness"),
+            filled("dif.readiness", lang),
             _heads(lang, "pilot", "event", "old", "new", "late_now"),
             readiness,
         ),
-        (_t(lang, "dif.checks"), _heads(lang, "id", "old", "new", "message"), checks),
+        (filled("dif.checks", lang), _heads(lang, "id", "old", "new", "message"), checks),
     ]
 
 
@@ -151,7 +147,7 @@ def _changes_sheet(
     """The Changes sheet, top to bottom: the totals before and after, whether the lines'
     changes explain the move, then one table per part of the diff."""
     wb = ctx.wb
-    ws = wb.add_worksheet(_t(lang, "dif.sheet"))
+    ws = wb.add_worksheet(filled("dif.sheet", lang))
     ctx.sheets["changes"] = ws
     head = wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E78"})
     title = wb.add_format({"bold": True})
@@ -165,11 +161,11 @@ def _changes_sheet(
         (2, "dif.ae_total", result.total_ae),
         (3, "dif.headroom", result.headroom),
     ):
-        ws.write_string(row, 0, _t(lang, key))
+        ws.write_string(row, 0, filled(key, lang))
         ws.write_number(row, 1, old / 100, money)
         ws.write_number(row, 2, new / 100, money)
-    untied = _t(lang, "dif.untied", amount=eur(result.unexplained, lang))
-    ws.write_string(4, 0, _t(lang, "dif.tie") if result.unexplained == 0 else untied)
+    untied = filled("dif.untied", lang, amount=eur(result.unexplained, lang))
+    ws.write_string(4, 0, filled("dif.tie", lang) if result.unexplained == 0 else untied)
     row = 6
     for name, heads, rows in _tables(result, lang):
         if not rows:

@@ -10,7 +10,7 @@ import xlsxwriter
 
 from budgetplan.core.atomic import atomic_path
 from budgetplan.core.findings import in_lang
-from budgetplan.core.labels import LANGS, Lang, label
+from budgetplan.core.labels import LANGS, Lang, filled
 from budgetplan.core.lock import writing
 from budgetplan.readback.actuals import REPORT_COLUMNS, ActualsReport
 from budgetplan.readback.reconciliation import Reconciliation
@@ -52,10 +52,6 @@ def write_reconciliation(
     return kept
 
 
-def _t(lang: Lang, key: str, **fields: object) -> str:
-    return label(key, lang).format(**fields)
-
-
 def _findings_sheet(
     wb: xlsxwriter.Workbook, result: Reconciliation, target: Path, lang: Lang
 ) -> None:
@@ -68,15 +64,15 @@ def _findings_sheet(
     }
     top = wb.add_format({"valign": "top"})
     wrapped = wb.add_format({"text_wrap": True, "valign": "top"})
-    ws = wb.add_worksheet(_t(lang, "rec.findings"))
-    title = _t(lang, "rec.title", name=result.path.name)
+    ws = wb.add_worksheet(filled("rec.findings", lang))
+    title = filled("rec.title", lang, name=result.path.name)
     ws.write_string(0, 0, title, wb.add_format({"bold": True, "font_size": 14}))
     heads = ("severity", "code", "sheet", "cell", "message", "hint")
     for c, h in enumerate(heads):
-        ws.write_string(2, c, _t(lang, f"rec.{h}"), header)
+        ws.write_string(2, c, filled(f"rec.{h}", lang), header)
     rel = os.path.relpath(result.path.resolve(), target.resolve().parent)
     for r, f in enumerate(result.findings, start=3):
-        ws.write_string(r, 0, _t(lang, f"rec.{f.severity.value}"), fills[f.severity.value])
+        ws.write_string(r, 0, filled(f"rec.{f.severity.value}", lang), fills[f.severity.value])
         ws.write_string(r, 1, f.code, top)
         ws.write_string(r, 2, f.sheet, top)
         if f.sheet in LAYOUT_SHEETS and _safe_ref(f.cell):
@@ -104,11 +100,15 @@ def _actuals_sheets(wb: xlsxwriter.Workbook, report: ActualsReport, lang: Lang) 
     header = wb.add_format(HEADER)
     money = wb.add_format({"num_format": nf.MONEY})
     rate = wb.add_format({"num_format": nf.PERCENT})
-    ws = wb.add_worksheet(_t(lang, "rec.actuals"))
-    as_of = _t(lang, "rec.as_of", date=f"{report.as_of:%d/%m/%Y}") if report.as_of else ""
-    title = _t(lang, "rec.actuals_title", as_of=as_of)
+    ws = wb.add_worksheet(filled("rec.actuals", lang))
+    as_of = filled("rec.as_of", lang, date=f"{report.as_of:%d/%m/%Y}") if report.as_of else ""
+    title = filled("rec.actuals_title", lang, as_of=as_of)
     ws.write_string(0, 0, title, wb.add_format({"bold": True, "font_size": 14}))
-    heads = (_t(lang, "rec.line"), _t(lang, "rec.pilot"), *(_t(lang, k) for k in ACTUALS_HEADINGS))
+    heads = (
+        filled("rec.line", lang),
+        filled("rec.pilot", lang),
+        *(filled(k, lang) for k in ACTUALS_HEADINGS),
+    )
     assert len(heads) == 2 + len(REPORT_COLUMNS)
     for c, h in enumerate(heads):
         ws.write_string(2, c, h, header)
@@ -128,9 +128,9 @@ def _actuals_sheets(wb: xlsxwriter.Workbook, report: ActualsReport, lang: Lang) 
     print_fitted(ws, title, 2)
     if not report.unmatched:
         return
-    ws = wb.add_worksheet(_t(lang, "rec.unmatched"))
+    ws = wb.add_worksheet(filled("rec.unmatched", lang))
     for c, h in enumerate(("row", "commitment", "date", "amount", "status", "key")):
-        ws.write_string(0, c, _t(lang, f"rec.{h}"), header)
+        ws.write_string(0, c, filled(f"rec.{h}", lang), header)
     for r, a in enumerate(report.unmatched, start=1):
         ws.write_number(r, 0, a.row)
         ws.write_string(r, 1, a.commitment)
@@ -138,7 +138,7 @@ def _actuals_sheets(wb: xlsxwriter.Workbook, report: ActualsReport, lang: Lang) 
         ws.write_number(r, 3, float(a.amount), money)
         ws.write_string(r, 4, a.status)
         ws.write_string(r, 5, a.key)
-    print_fitted(ws, _t(lang, "rec.unmatched"), 0)
+    print_fitted(ws, filled("rec.unmatched", lang), 0)
 
 
 def _write(result: Reconciliation, target: Path, lang: Lang) -> None:
@@ -151,7 +151,7 @@ def _write(result: Reconciliation, target: Path, lang: Lang) -> None:
         )
         wb.set_properties(
             {
-                "title": _t(lang, "rec.title", name=result.path.name),
+                "title": filled("rec.title", lang, name=result.path.name),
                 "author": "budgetplan",
                 "created": FIXED_CREATED,
             }

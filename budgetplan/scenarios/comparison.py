@@ -13,7 +13,7 @@ import xlsxwriter
 from budgetplan.compute.checks import run_checks
 from budgetplan.compute.figures import Figures
 from budgetplan.core.atomic import atomic_path
-from budgetplan.core.labels import Lang, label
+from budgetplan.core.labels import Lang, filled
 from budgetplan.core.lock import writing
 from budgetplan.xlsx import number_formats as nf
 from budgetplan.xlsx.stamp import keep_if_edited, set_placeholder, stamp
@@ -43,28 +43,32 @@ class Row:
     group: str = ""  # "pilot" for the AE of each pilot (the chart's series)
 
 
-def _t(key: str, lang: Lang, **fields: object) -> str:
-    return label(key, lang).format(**fields)
-
-
 def rows(columns: list[Column], lang: Lang) -> list[Row]:
     """The figures compared, one row each, in the order a reader looks for them."""
     figs = [c.figures for c in columns]
     by = figs[0].budget_year
     out = [
-        Row(_t("cmp.ae_allocated", lang, year=by), [f.ae_by_year.get(by, 0) for f in figs], MONEY),
-        Row(_t("cmp.net", lang, year=by), [f.net_ae.get(by, 0) for f in figs], MONEY),
-        Row(_t("cmp.headroom", lang, year=by), [f.headroom.get(by, 0) for f in figs], MONEY),
+        Row(
+            filled("cmp.ae_allocated", lang, year=by),
+            [f.ae_by_year.get(by, 0) for f in figs],
+            MONEY,
+        ),
+        Row(filled("cmp.net", lang, year=by), [f.net_ae.get(by, 0) for f in figs], MONEY),
+        Row(filled("cmp.headroom", lang, year=by), [f.headroom.get(by, 0) for f in figs], MONEY),
     ]
     for year in sorted({y for f in figs for y in f.years}):
         out.append(
             Row(
-                _t("cmp.ae_year", lang, year=year), [f.ae_by_year.get(year, 0) for f in figs], MONEY
+                filled("cmp.ae_year", lang, year=year),
+                [f.ae_by_year.get(year, 0) for f in figs],
+                MONEY,
             )
         )
         out.append(
             Row(
-                _t("cmp.cp_year", lang, year=year), [f.cp_by_year.get(year, 0) for f in figs], MONEY
+                filled("cmp.cp_year", lang, year=year),
+                [f.cp_by_year.get(year, 0) for f in figs],
+                MONEY,
             )
         )
     pilots: list[str] = []
@@ -72,15 +76,19 @@ def rows(columns: list[Column], lang: Lang) -> list[Row]:
         pilots += [p.id for p in f.programme.pilots if p.id not in pilots]
     for pid in pilots:
         values = [next((p.ae for p in f.pilots if p.pilot == pid), None) for f in figs]
-        out.append(Row(_t("cmp.ae_pilot", lang, pilot=pid), values, MONEY, "pilot"))
+        out.append(Row(filled("cmp.ae_pilot", lang, pilot=pid), values, MONEY, "pilot"))
     risks = [c.risk for c in columns]
     for key, attr in (("cmp.p50", "p50"), ("cmp.p80", "p80"), ("cmp.p90", "p90")):
-        out.append(Row(_t(key, lang), [round(getattr(r, attr) * 100) for r in risks], MONEY))
+        out.append(Row(filled(key, lang), [round(getattr(r, attr) * 100) for r in risks], MONEY))
     out.append(
-        Row(_t("cmp.contingency", lang), [round(r.contingency_p80 * 100) for r in risks], MONEY)
+        Row(filled("cmp.contingency", lang), [round(r.contingency_p80 * 100) for r in risks], MONEY)
     )
     out.append(
-        Row(_t("cmp.over", lang), [round(r.probability_over_envelope * 100) for r in risks], COUNT)
+        Row(
+            filled("cmp.over", lang),
+            [round(r.probability_over_envelope * 100) for r in risks],
+            COUNT,
+        )
     )
     keys: list[tuple[str, str]] = []
     for f in figs:
@@ -92,24 +100,24 @@ def rows(columns: list[Column], lang: Lang) -> list[Row]:
         ]
         out.append(
             Row(
-                _t("cmp.margin", lang, pilot=pilot, event=event),
+                filled("cmp.margin", lang, pilot=pilot, event=event),
                 [None if r is None else r.margin_days for r in found],
                 COUNT,
             )
         )
         out.append(
             Row(
-                _t("cmp.ready", lang, pilot=pilot, event=event),
+                filled("cmp.ready", lang, pilot=pilot, event=event),
                 [None if r is None else round(r.probability * 100) for r in found],
                 COUNT,
             )
         )
     failing = [[r.spec.code for r in run_checks(f) if not r.ok] for f in figs]
-    out.append(Row(_t("cmp.failing_count", lang), [len(codes) for codes in failing], COUNT))
+    out.append(Row(filled("cmp.failing_count", lang), [len(codes) for codes in failing], COUNT))
     out.append(
         Row(
-            _t("cmp.failing", lang),
-            [", ".join(codes) or _t("cmp.none", lang) for codes in failing],
+            filled("cmp.failing", lang),
+            [", ".join(codes) or filled("cmp.none", lang) for codes in failing],
             TEXT,
         )
     )
@@ -123,7 +131,7 @@ def write_comparison(columns: list[Column], target: Path, lang: Lang = "fr") -> 
     if not columns:
         return None
     table = rows(columns, lang)
-    sheet = _t("cmp.sheet", lang)
+    sheet = filled("cmp.sheet", lang)
     with writing(target):
         kept = keep_if_edited(target)
         _write(columns, table, sheet, target, lang)
@@ -135,7 +143,11 @@ def _write(columns: list[Column], table: list[Row], sheet: str, target: Path, la
     with atomic_path(target) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
         wb.set_properties(
-            {"title": _t("cmp.doc_title", lang), "author": "budgetplan", "created": FIXED_CREATED}
+            {
+                "title": filled("cmp.doc_title", lang),
+                "author": "budgetplan",
+                "created": FIXED_CREATED,
+            }
         )
         set_placeholder(wb)
         ws = wb.add_worksheet(sheet)
@@ -161,9 +173,13 @@ def _write(columns: list[Column], table: list[Row], sheet: str, target: Path, la
             ),
         }
         late = wb.add_format({"num_format": "0", "bg_color": "#FFC7CE", "font_color": "#9C0006"})
-        ws.write_string(0, 0, _t("cmp.title", lang), wb.add_format({"bold": True, "font_size": 14}))
-        ws.write_string(2, 0, _t("cmp.figure", lang), head)
-        names = [_t("cmp.reference", lang, name=columns[0].name)] + [c.name for c in columns[1:]]
+        ws.write_string(
+            0, 0, filled("cmp.title", lang), wb.add_format({"bold": True, "font_size": 14})
+        )
+        ws.write_string(2, 0, filled("cmp.figure", lang), head)
+        names = [filled("cmp.reference", lang, name=columns[0].name)] + [
+            c.name for c in columns[1:]
+        ]
         for j, name in enumerate(names):
             ws.write_string(2, 1 + j, name, head)
         width = max(16, min(40, max(len(n) for n in names) // 2 + 4))  # long names on two lines
@@ -189,7 +205,7 @@ def _write(columns: list[Column], table: list[Row], sheet: str, target: Path, la
         ws.set_column(0, 0, 46)
         ws.set_column(1, len(columns), width)
         ws.freeze_panes(3, 1)
-        print_fitted(ws, _t("cmp.doc_title", lang), 2)
+        print_fitted(ws, filled("cmp.doc_title", lang), 2)
         if pilot_rows:
             first, last = pilot_rows[0], pilot_rows[-1]
             chart = wb.add_chart({"type": "bar"})
@@ -201,7 +217,7 @@ def _write(columns: list[Column], table: list[Row], sheet: str, target: Path, la
                         "values": [sheet, first, 1 + j, last, 1 + j],
                     }
                 )
-            chart.set_title({"name": _t("cmp.chart", lang)})
+            chart.set_title({"name": filled("cmp.chart", lang)})
             chart.set_x_axis({"num_format": nf.MONEY_WHOLE})
             chart.set_y_axis({"reverse": True})
             chart.set_legend({"position": "bottom"})
