@@ -12,7 +12,7 @@ from budgetplan.core.model import MilestoneKind, Purpose
 from budgetplan.xlsx import layout as L
 from budgetplan.xlsx import number_formats as nf
 from budgetplan.xlsx.codec import serial
-from budgetplan.xlsx.workbook.context import Context, page_setup, protect
+from budgetplan.xlsx.workbook.context import Context, fit_header, page_setup, protect, row_height
 
 HEADER_HEIGHT = 30  # points: two lines of a wrapped header
 
@@ -46,6 +46,17 @@ def _legend(ctx: Context, ws: Worksheet, m0: int) -> None:
         col = m0 + 9 * k
         ws.write_blank(1, col, None, fmt)
         ws.write_string(1, col + 1, ctx.t(key), st.small)
+
+
+def _width(j: int) -> float:
+    """Column ``j``'s width: the Gantt and the readiness table share the first columns, each
+    as wide as the wider."""
+    gantt = [c.width for c in L.TIMELINE.columns]
+    return max(L.READINESS_COLUMNS[j].width, gantt[j] if j < len(gantt) else 0)
+
+
+#: The pilots' names' column (wrapped where longer).
+NAME_WIDTH = _width(1)
 
 
 def write(ctx: Context) -> None:
@@ -86,12 +97,17 @@ def write(ctx: Context) -> None:
     _gantt(ctx, ws, m0, m1)
     _readiness_table(ctx, ws)
     # The Gantt and the readiness table share the first columns: each as wide as the wider.
-    widths = [c.width for c in T.columns]
-    for j, col in enumerate(L.READINESS_COLUMNS):
-        width = max(col.width, widths[j] if j < len(widths) else 0)
-        ws.set_column(j, j, width)
+    for j in range(len(L.READINESS_COLUMNS)):
+        ws.set_column(j, j, _width(j))
     ws.set_column(m0, m1, 3.2)
     ws.freeze_panes(L.FIRST_DATA_ROW, m0)
+    # printed down to the last event served, not the empty rows below it (a page of blanks),
+    # as the Phasing prints its lines and not its spare rows: the Summary's readiness table
+    # prints them all
+    real = [i for i, j in enumerate(ctx.served_at_row()) if j is not None]
+    ws.print_area(
+        0, 0, L.readiness_header_row(len(fig.programme.pilots)) + 1 + max(real, default=0), m1
+    )
     # the tables on the first page width, the Gantt's months on the next, pilots repeated
     page_setup(ws, ctx.t("title.timeline"), repeat_cols=1, breaks=[m0])
     protect(ws, editable_rows=False)
@@ -104,7 +120,7 @@ def _gantt(ctx: Context, ws: Worksheet, m0: int, m1: int) -> None:
     pilots = list(fig.programme.pilots)
     n_p = len(pilots)
     hdr = L.HEADER_ROW + 1
-    date, text = st.cell("date", "calc"), st.text_calc
+    date, text, wrapped = st.cell("date", "calc"), st.text_calc, st.cell("note", "calc")
     P = L.PILOTS
     pq = ctx.q("pilots")
     by_id = {pf.pilot: pf for pf in fig.pilots}
@@ -114,7 +130,10 @@ def _gantt(ctx: Context, ws: Worksheet, m0: int, m1: int) -> None:
         pr = L.FIRST_DATA_ROW + i + 1
         pf = by_id[pilot.id]
         ws.write_formula(row, 0, f"={pq}!${P.letter('id')}{pr}", text, pilot.id)
-        ws.write_formula(row, 1, f"={pq}!${P.letter('name')}{pr}", text, pilot.name)
+        ws.write_formula(row, 1, f"={pq}!${P.letter('name')}{pr}", wrapped, pilot.name)
+        height = row_height([(pilot.name, NAME_WIDTH - 1)])  # the name whole, wrapped
+        if height:
+            ws.set_row(row, height)
         mine = f"(MIL_PILOTS=$A{r})"
         ws.write_formula(row, 2, first_date(mine), date, serial(pf.first_milestone))
         ws.write_formula(
@@ -163,12 +182,13 @@ def _readiness_table(ctx: Context, ws: Worksheet) -> None:
     h = L.readiness_header_row(n_p)
     ws.write_string(h - 1, 0, ctx.t("tl.readiness"), st.label)
     ws.set_row(h, HEADER_HEIGHT)
+    fit_header(ws, [(ctx.t(c.label), _width(j)) for j, c in enumerate(L.READINESS_COLUMNS)], h)
     for j, col in enumerate(L.READINESS_COLUMNS):
         ws.write_string(h, j, ctx.t(col.label), st.header)
     S, R = L.SERVES, L.READINESS
     c = {col.key: f"${R.letter(col.key)}" for col in R.columns}  # $A, $B...: column of each
     rows = ctx.served_at_row()  # one readiness row per row of the events served, empty or not
-    blank: tuple[object, ...] = ("", "", "", 0, 0, 0, 0, "", None, "")
+    blank: tuple[object, ...] = ("", "", "", 0, "", "", 0, "", None, "")
     for i, j in enumerate(rows):
         row = h + 1 + i
         r = row + 1
@@ -204,8 +224,9 @@ def _readiness_table(ctx: Context, ws: Worksheet) -> None:
                 f'=IF({c["event"]}{r}="",0,INDEX(EVENT_FIRST,MATCH({c["event"]}{r},EVENT_IDS,0)))',
                 date,
             ),
-            (f"={pq}!${S.letter('lead_days')}{sr}", integer),
-            (f"={c['event_first']}{r}-{c['lead']}{r}", date),
+            # an empty row shows no lead nor date (no stray 0 on paper)
+            (f'=IF({c["pilot"]}{r}="","",{pq}!${S.letter("lead_days")}{sr})', integer),
+            (f'=IF({c["pilot"]}{r}="","",{c["event_first"]}{r}-{c["lead"]}{r})', date),
             (f'=IF({c["pilot"]}{r}="",0,{first_date(mine_operational)[1:]})', date),
             (
                 f'=IF({c["operational"]}{r}=0,"",{c["required_by"]}{r}-{c["operational"]}{r})',
