@@ -153,6 +153,18 @@ def test_the_summary_shows_every_pilot_name_and_label_whole(printed) -> None:
     for text in texts:
         missing = [w for w in split(text) if w not in words]
         assert not missing, (text, missing)
+    # the Timeline's Gantt too (its names were cut at 34 characters)
+    timeline = label("title.timeline", "fr")
+    words = {
+        w
+        for page in printed
+        if " ".join(page["words"]).startswith(timeline)  # type: ignore[arg-type]
+        for word in page["words"]  # type: ignore[union-attr]
+        for w in split(word)
+    }
+    for pilot in programme.pilots:
+        missing = [w for w in split(pilot.name) if w not in words]
+        assert not missing, (pilot.name, missing)
 
 
 def test_every_continuation_page_of_an_input_table_shows_its_ids(printed) -> None:
