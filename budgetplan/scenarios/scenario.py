@@ -653,7 +653,10 @@ def _with_quantity(line: CostLine, quantity: Decimal, why: tuple[int, int]) -> C
     year, amount = why
     cut_note = f" [coupe de l'enveloppe {year} à {eur(amount, 'fr')} : quantité "
     rationale, _, before = line.rationale.partition(cut_note)  # cut again: one note, from the start
-    original = Decimal(before.split(" ")[0]) if before else line.quantity
+    try:  # the quantity the earlier note started from (a note typed by hand: this one's)
+        original = Decimal(before.split(" ")[0]) if before else line.quantity
+    except ArithmeticError:
+        original = line.quantity
     note = f"{cut_note}{_number(original)} -> {_number(quantity)}" + (
         " (ligne abandonnée)]" if quantity == 0 else "]"
     )
